@@ -1,0 +1,16 @@
+package io.nommer.core.encode;
+
+/**
+ * Produces one output (media-nommer's "Nommer"). ffmpeg is the first implementation; others plug in here.
+ *
+ * <p>Implementations stop promptly, killing any process they started, when {@code cancel} fires, when the request's
+ * timeout passes, and when the JVM shuts down.
+ */
+public interface Encoder {
+    /**
+     * @throws EncodeException with a stable code: {@link ErrorCode#ENCODE_FAILED} (with the log tail),
+     *     {@link ErrorCode#ENCODE_TIMEOUT}, or a stream error found while planning
+     * @throws java.util.concurrent.CancellationException when {@code cancel} fired
+     */
+    EncodeResult encode(EncodeRequest request, ProgressListener progress, Cancellation cancel);
+}

@@ -1,0 +1,243 @@
+package io.nommer.core.encode;
+
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.OutputKind;
+import io.nommer.core.profile.Profile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Compiles a resolved profile and a probed input into ffmpeg runs. Pure: no I/O, no clock, so golden tests pin the
+ * exact arguments of every preset.
+ *
+ * <p>Every run reads only {@code input} with the probed demuxer forced ({@code -f}) and only the {@code file}
+ * protocol allowed, writes progress to stdout ({@code -progress pipe:1}) and its CPU time to stderr
+ * ({@code -benchmark}).
+ */
+public final class ProfileCompiler {
+
+    /**
+     * @param input the local input file
+     * @param outDir where outputs are written (exists, empty)
+     * @param baseName output file name without extension
+     * @throws EncodeException with {@link ErrorCode#NO_VIDEO_STREAM} or {@link ErrorCode#NO_AUDIO_STREAM} when the
+     *     input lacks what the profile needs
+     */
+    public EncodePlan compile(Profile profile, MediaInfo info, Path input, Path outDir, String baseName) {
+        profile.requireComplete();
+        return switch (profile.kind()) {
+            case VIDEO -> video(profile, info, input, outDir, baseName);
+            case AUDIO -> audio(profile, info, input, outDir, baseName);
+            case THUMBNAILS -> thumbnails(profile, info, input, outDir, baseName);
+        };
+    }
+
+    private EncodePlan video(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+        StreamInfo v = requireVideo(info);
+        boolean withAudio = info.audio().isPresent() && p.audioCodec() != null;
+        Path out = outDir.resolve(baseName + p.extname());
+        String filter = geometry(p, v).filter();
+        boolean twoPass = Boolean.TRUE.equals(p.twoPass()) && p.videoBitrate() != null;
+        List<FfmpegCommand> commands = new ArrayList<>();
+        if (twoPass) {
+            Path passLog = outDir.resolve(baseName + "-pass");
+            List<String> first = head(p, info, input);
+            first.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            videoCodec(p, first);
+            first.addAll(List.of("-pass", "1", "-passlogfile", passLog.toString(), "-an", "-f", "null", "-"));
+            commands.add(new FfmpegCommand("pass 1 of 2", first));
+            List<String> second = videoArgs(p, info, input, filter, withAudio);
+            second.addAll(List.of("-pass", "2", "-passlogfile", passLog.toString()));
+            tail(p, second, out);
+            commands.add(new FfmpegCommand("pass 2 of 2", second));
+        } else {
+            List<String> args = videoArgs(p, info, input, filter, withAudio);
+            tail(p, args, out);
+            commands.add(new FfmpegCommand("encode", args));
+        }
+        return new EncodePlan(commands, List.of(new PlannedFile(out, "video")), mediaSeconds(p, info));
+    }
+
+    private List<String> videoArgs(Profile p, MediaInfo info, Path input, String filter, boolean withAudio) {
+        List<String> a = head(p, info, input);
+        a.addAll(List.of("-map", "0:v:0"));
+        if (withAudio) {
+            a.addAll(List.of("-map", "0:a:0"));
+        }
+        a.addAll(List.of("-vf", filter));
+        videoCodec(p, a);
+        if (withAudio) {
+            audioCodec(p, a);
+        } else {
+            a.add("-an");
+        }
+        a.add("-sn");
+        a.add("-dn");
+        return a;
+    }
+
+    private EncodePlan audio(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+        if (info.audio().isEmpty()) {
+            throw new EncodeException(ErrorCode.NO_AUDIO_STREAM, "the input has no audio stream; this output is audio-only");
+        }
+        Path out = outDir.resolve(baseName + p.extname());
+        List<String> a = head(p, info, input);
+        a.addAll(List.of("-map", "0:a:0", "-vn", "-sn", "-dn"));
+        audioCodec(p, a);
+        tail(p, a, out);
+        return new EncodePlan(List.of(new FfmpegCommand("encode", a)), List.of(new PlannedFile(out, "audio")),
+                mediaSeconds(p, info));
+    }
+
+    private EncodePlan thumbnails(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+        StreamInfo v = requireVideo(info);
+        int count = p.frameCount() == null ? 7 : p.frameCount();
+        double start = p.clipOffset() == null ? 0 : p.clipOffset();
+        Double length = mediaSeconds(p, info);
+        if (length == null) {
+            throw new EncodeException(ErrorCode.UNKNOWN_DURATION,
+                    "the input's duration is unknown, so thumbnails cannot be spaced evenly");
+        }
+        String filter = geometry(p, v).filter();
+        List<String> a = common();
+        // One fast input seek per thumbnail: evenly spaced, never the very first or last frame.
+        for (int i = 0; i < count; i++) {
+            double t = start + length * (i + 1) / (count + 1);
+            a.addAll(List.of("-ss", seconds(t)));
+            input(info, input, a);
+        }
+        List<PlannedFile> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.extname()));
+            a.addAll(List.of("-map", i + ":v:0", "-frames:v", "1", "-vf", filter, "-c:v", p.videoCodec(),
+                    "-q:v", "2", "-f", p.format(), "-update", "1", out.toString()));
+            files.add(new PlannedFile(out, "thumbnail"));
+        }
+        return new EncodePlan(List.of(new FfmpegCommand("thumbnails", a)), files, null);
+    }
+
+    // ------------------------------------------------------------------ pieces
+
+    private static List<String> common() {
+        return new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-benchmark", "-progress", "pipe:1", "-nostats"));
+    }
+
+    private static List<String> head(Profile p, MediaInfo info, Path input) {
+        List<String> a = common();
+        if (p.clipOffset() != null && p.clipOffset() > 0) {
+            a.addAll(List.of("-ss", seconds(p.clipOffset())));
+        }
+        input(info, input, a);
+        if (p.clipLength() != null) {
+            a.addAll(List.of("-t", seconds(p.clipLength())));
+        }
+        return a;
+    }
+
+    private static void input(MediaInfo info, Path input, List<String> a) {
+        a.addAll(List.of("-protocol_whitelist", "file", "-f", info.demuxer(), "-i", "file:" + input));
+    }
+
+    private static void videoCodec(Profile p, List<String> a) {
+        a.addAll(List.of("-c:v", p.videoCodec()));
+        switch (p.videoCodec()) {
+            case "libx264" -> {
+                a.addAll(List.of("-preset", orDefault(p.h264Preset(), "medium")));
+                if (p.videoBitrate() != null) {
+                    a.addAll(List.of("-b:v", p.videoBitrate() + "k"));
+                } else {
+                    a.addAll(List.of("-crf", Integer.toString(p.h264Crf() == null ? 23 : p.h264Crf())));
+                }
+                if (p.h264Profile() != null) {
+                    a.addAll(List.of("-profile:v", p.h264Profile()));
+                }
+                if (p.h264Level() != null) {
+                    a.addAll(List.of("-level:v", p.h264Level()));
+                }
+            }
+            case "libvpx-vp9" -> {
+                if (p.videoBitrate() != null) {
+                    a.addAll(List.of("-b:v", p.videoBitrate() + "k"));
+                } else {
+                    a.addAll(List.of("-crf", Integer.toString(p.vp9Crf() == null ? 33 : p.vp9Crf()), "-b:v", "0"));
+                }
+                a.addAll(List.of("-deadline", "good", "-cpu-used", Integer.toString(p.vp9Speed() == null ? 5 : p.vp9Speed()),
+                        "-row-mt", "1"));
+            }
+            default -> a.addAll(List.of("-b:v", (p.videoBitrate() == null ? 1000 : p.videoBitrate()) + "k"));
+        }
+        if (p.codecOptions() != null) {
+            a.addAll(p.codecOptions());
+        }
+        if (p.fps() != null) {
+            a.addAll(List.of("-r", number(p.fps())));
+        }
+        if (p.keyframeInterval() != null) {
+            a.addAll(List.of("-g", Integer.toString(p.keyframeInterval())));
+        }
+        a.addAll(List.of("-pix_fmt", "yuv420p"));
+    }
+
+    private static void audioCodec(Profile p, List<String> a) {
+        a.addAll(List.of("-c:a", p.audioCodec()));
+        if (p.audioBitrate() != null) {
+            a.addAll(List.of("-b:a", p.audioBitrate() + "k"));
+        }
+        if (p.audioSampleRate() != null) {
+            a.addAll(List.of("-ar", Integer.toString(p.audioSampleRate())));
+        }
+        if (p.audioChannels() != null) {
+            a.addAll(List.of("-ac", Integer.toString(p.audioChannels())));
+        }
+    }
+
+    private static void tail(Profile p, List<String> a, Path out) {
+        if (Boolean.TRUE.equals(p.faststart())) {
+            a.addAll(List.of("-movflags", "+faststart"));
+        }
+        a.addAll(List.of("-f", p.format(), "file:" + out));
+    }
+
+    private static StreamInfo requireVideo(MediaInfo info) {
+        return info.video().filter(s -> s.width() != null && s.height() != null && s.width() > 0 && s.height() > 0)
+                .orElseThrow(() -> new EncodeException(ErrorCode.NO_VIDEO_STREAM,
+                        "the input has no video stream; this output needs video"));
+    }
+
+    static Geometry geometry(Profile p, StreamInfo v) {
+        double w = v.width() * v.sampleAspect();
+        double h = v.height();
+        if (Math.abs(v.rotation()) % 180 == 90) {
+            // ffmpeg auto-rotates; the picture it scales is the rotated one.
+            double t = w;
+            w = h;
+            h = t;
+        }
+        return Geometry.fit(w, h, p.width(), p.height(), p.aspectMode(), p.upscaleOrDefault());
+    }
+
+    /** Seconds of media a run covers, after clipping; null when the input's duration is unknown. */
+    static Double mediaSeconds(Profile p, MediaInfo info) {
+        Double d = info.duration();
+        if (d == null) {
+            return p.clipLength();
+        }
+        double remaining = Math.max(0, d - (p.clipOffset() == null ? 0 : p.clipOffset()));
+        return p.clipLength() == null ? remaining : Math.min(remaining, p.clipLength());
+    }
+
+    private static String orDefault(String v, String d) {
+        return v == null ? d : v;
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.3f", s);
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.3f", d);
+    }
+}

@@ -1,0 +1,39 @@
+package io.nommer.core.job;
+
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.profile.Priority;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as stored, with its tasks (outputs) in submission order.
+ *
+ * @param inputInfo what ffprobe found in the input, once a worker has probed it; else null
+ */
+public record Job(
+        String id,
+        JobState state,
+        Priority priority,
+        String input,
+        MediaInfo inputInfo,
+        Map<String, Object> metadata,
+        String notifyUrl,
+        List<Task> tasks,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant updatedAt) {
+    public Job {
+        tasks = List.copyOf(tasks);
+        metadata = metadata == null ? Map.of() : metadata;
+    }
+
+    /** Overall progress, 0-100: the mean of the outputs' progress; 100 once the job succeeded. */
+    public double progress() {
+        if (state == JobState.SUCCEEDED) {
+            return 100;
+        }
+        return tasks.isEmpty() ? 0 : tasks.stream().mapToDouble(Task::progress).average().orElse(0);
+    }
+}
