@@ -113,7 +113,7 @@ public final class ProfileCompiler {
         for (int i = 0; i < count; i++) {
             Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.extname()));
             a.addAll(List.of("-map", i + ":v:0", "-frames:v", "1", "-vf", filter, "-c:v", p.videoCodec(),
-                    "-q:v", "2", "-f", p.format(), "-update", "1", out.toString()));
+                    "-q:v", "2", "-f", p.format(), "-update", "1", "file:" + out));
             files.add(new PlannedFile(out, "thumbnail"));
         }
         return new EncodePlan(List.of(new FfmpegCommand("thumbnails", a)), files, null);

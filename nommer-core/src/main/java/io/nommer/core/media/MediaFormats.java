@@ -13,7 +13,9 @@ public final class MediaFormats {
             "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "flv", "mpegts", "mpeg", "mpegvideo",
             "mp3", "aac", "wav", "ogg", "asf", "mxf", "dv", "flac", "ac3", "eac3", "amr", "h264", "hevc", "m4v", "gif",
             "nut", "ivf", "yuv4mpegpipe", "w64", "aiff", "caf", "wv", "rm", "mjpeg", "mpjpeg", "swf", "vc1", "mpegps",
-            "dirac", "h261", "h263", "obu", "av1", "truehd", "mlp", "dts", "wsaud", "au", "voc", "opus");
+            "dirac", "h261", "h263", "obu", "av1", "truehd", "mlp", "dts", "wsaud", "au", "voc", "opus",
+            // single still images (our own thumbnails are probed too); image2, which expands file patterns, is not here
+            "jpeg_pipe", "png_pipe");
 
     private MediaFormats() {}
 

@@ -1,0 +1,23 @@
+package io.nommer.core.orchestrator;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as a client asked for it, before validation. Field names follow the JSON API.
+ *
+ * @param priority {@code high|normal|low} or null
+ */
+public record JobRequest(
+        String input,
+        List<OutputRequest> outputs,
+        String priority,
+        Map<String, Object> metadata,
+        String notifyUrl,
+        String idempotencyKey) {
+
+    /**
+     * @param overrides profile fields laid over the preset, untyped as decoded from JSON
+     */
+    public record OutputRequest(String name, String preset, String destination, Map<String, Object> overrides) {}
+}

@@ -1,0 +1,224 @@
+package io.nommer.core.orchestrator;
+
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputSpec;
+import io.nommer.core.job.StoredProfile;
+import io.nommer.core.profile.InvalidProfileException;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.profile.Profile;
+import io.nommer.core.profile.ProfileViolation;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.store.CreateResult;
+import io.nommer.core.store.QueueSignal;
+import io.nommer.core.store.Store;
+import io.nommer.core.util.Ids;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Accepts jobs and profiles: validates a request completely (every output's profile resolved and checked, the input
+ * and destinations acceptable) before anything is stored, then stores the job with its tasks and wakes workers.
+ */
+public final class JobService {
+    public static final int MAX_OUTPUTS = 32;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final int MAX_URI_LENGTH = 4096;
+
+    private final Store store;
+    private final InputFetcher inputs;
+    private final OutputPublisher outputs;
+    private final QueueSignal signal;
+    private final Ids ids;
+
+    public JobService(Store store, InputFetcher inputs, OutputPublisher outputs, QueueSignal signal, Ids ids) {
+        this.store = store;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.signal = signal;
+        this.ids = ids;
+    }
+
+    /**
+     * @throws ValidationException naming the first unacceptable field
+     */
+    public CreateResult submit(JobRequest request) {
+        String input = requireText(request.input(), "input");
+        URI inputUri = parseUri(input, "input");
+        try {
+            inputs.checkAcceptable(inputUri);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("invalid_input", "input", e.getMessage());
+        }
+        if (request.outputs() == null || request.outputs().isEmpty()) {
+            throw new ValidationException("invalid_request", "outputs", "outputs must list at least one output");
+        }
+        if (request.outputs().size() > MAX_OUTPUTS) {
+            throw new ValidationException("invalid_request", "outputs",
+                    "a job may have at most " + MAX_OUTPUTS + " outputs, not " + request.outputs().size());
+        }
+        Priority priority = parsePriority(request.priority(), "priority");
+        List<OutputSpec> specs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < request.outputs().size(); i++) {
+            JobRequest.OutputRequest o = request.outputs().get(i);
+            String path = "outputs[" + i + "]";
+            if (o == null) {
+                throw new ValidationException("invalid_request", path, path + " must be an object");
+            }
+            String preset = requireText(o.preset(), path + ".preset");
+            Profile profile = resolve(preset, o.overrides(), path);
+            String name = o.name() != null ? o.name() : uniqueName(preset, names);
+            if (!NAME.matcher(name).matches()) {
+                throw new ValidationException("invalid_request", path + ".name",
+                        "output names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit, not '" + name + "'");
+            }
+            if (!names.add(name)) {
+                throw new ValidationException("invalid_request", path + ".name", "output name '" + name + "' is used twice");
+            }
+            String destination = o.destination();
+            if (destination != null) {
+                URI folder = parseUri(destination, path + ".destination");
+                if (!destination.endsWith("/")) {
+                    throw new ValidationException("invalid_destination", path + ".destination",
+                            "destination must be a folder URI ending in '/', e.g. file:///srv/media/out/");
+                }
+                try {
+                    outputs.checkWritable(folder);
+                } catch (IllegalArgumentException e) {
+                    throw new ValidationException("invalid_destination", path + ".destination", e.getMessage());
+                }
+            }
+            specs.add(new OutputSpec(name, preset, profile, destination));
+        }
+        String notifyUrl = request.notifyUrl();
+        if (notifyUrl != null) {
+            URI u = parseUri(notifyUrl, "notify_url");
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new ValidationException("invalid_request", "notify_url", "notify_url must be an http(s) URL");
+            }
+        }
+        String key = request.idempotencyKey();
+        if (key != null && (key.isBlank() || key.length() > 255)) {
+            throw new ValidationException("invalid_request", "Idempotency-Key", "Idempotency-Key must be 1-255 characters");
+        }
+        NewJob job = new NewJob(ids.next("job"), input, specs, priority, request.metadata(), notifyUrl, key,
+                DEFAULT_MAX_ATTEMPTS);
+        CreateResult result = store.createJob(job);
+        signal.signal();
+        return result;
+    }
+
+    /**
+     * The profile an output gets: a stored profile (over its preset) or a built-in preset, with the output's
+     * overrides on top, checked for completeness.
+     */
+    public Profile resolve(String presetOrProfile, Map<String, Object> overrides, String path) {
+        Profile base = findBase(presetOrProfile).orElseThrow(() -> new ValidationException("unknown_preset",
+                path + ".preset", "no preset or profile named '" + presetOrProfile + "'; see GET /v1/presets and /v1/profiles"));
+        Profile top;
+        try {
+            top = Profile.fromFields(overrides == null ? Map.of() : overrides);
+        } catch (InvalidProfileException e) {
+            ProfileViolation first = e.violations().get(0);
+            throw new ValidationException("invalid_profile", path + "." + first.field(), e.getMessage());
+        }
+        try {
+            return base.overlay(top).requireComplete();
+        } catch (InvalidProfileException e) {
+            throw new ValidationException("invalid_profile", path + "." + e.violations().get(0).field(), e.getMessage());
+        }
+    }
+
+    private Optional<Profile> findBase(String name) {
+        Optional<StoredProfile> stored = store.findProfile(name);
+        if (stored.isPresent()) {
+            StoredProfile sp = stored.get();
+            Profile below = sp.preset() == null ? Profile.EMPTY : Presets.find(sp.preset()).orElse(Profile.EMPTY);
+            return Optional.of(below.overlay(sp.fields()));
+        }
+        return Presets.find(name);
+    }
+
+    /**
+     * Validates and stores a named profile: {@code preset} (optional) plus fields, complete once merged.
+     *
+     * @throws ValidationException when the name clashes with a preset, the preset is unknown or the fields are bad
+     */
+    public StoredProfile putProfile(String name, String preset, Map<String, Object> fields) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new ValidationException("invalid_request", "name",
+                    "profile names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+        }
+        if (Presets.find(name).isPresent()) {
+            throw new ValidationException("invalid_request", "name", "'" + name + "' is a built-in preset name");
+        }
+        Profile below = Profile.EMPTY;
+        if (preset != null) {
+            below = Presets.find(preset).orElseThrow(() -> new ValidationException("unknown_preset", "preset",
+                    "no built-in preset named '" + preset + "'; see GET /v1/presets"));
+        }
+        Profile own;
+        try {
+            own = Profile.fromFields(fields == null ? Map.of() : fields);
+            below.overlay(own).requireComplete();
+        } catch (InvalidProfileException e) {
+            throw new ValidationException("invalid_profile", e.violations().get(0).field(), e.getMessage());
+        }
+        return store.putProfile(name, preset, own);
+    }
+
+    private static String uniqueName(String preset, Set<String> taken) {
+        String base = preset.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        if (!taken.contains(base)) {
+            return base;
+        }
+        for (int n = 2; ; n++) {
+            if (!taken.contains(base + "-" + n)) {
+                return base + "-" + n;
+            }
+        }
+    }
+
+    private static Priority parsePriority(String value, String field) {
+        if (value == null) {
+            return Priority.NORMAL;
+        }
+        try {
+            return Priority.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("invalid_request", field, e.getMessage());
+        }
+    }
+
+    private static String requireText(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new ValidationException("invalid_request", field, field + " is required");
+        }
+        return value;
+    }
+
+    private static URI parseUri(String value, String field) {
+        if (value.length() > MAX_URI_LENGTH) {
+            throw new ValidationException("invalid_request", field, field + " is longer than " + MAX_URI_LENGTH + " characters");
+        }
+        try {
+            URI u = new URI(value);
+            if (u.getScheme() == null) {
+                throw new ValidationException("invalid_request", field, field + " must be an absolute URI, not '" + value + "'");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new ValidationException("invalid_request", field, field + " is not a valid URI: " + e.getReason());
+        }
+    }
+}

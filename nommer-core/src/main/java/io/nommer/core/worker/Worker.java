@@ -1,0 +1,369 @@
+package io.nommer.core.worker;
+
+import io.nommer.core.encode.Cancellation;
+import io.nommer.core.encode.EncodeException;
+import io.nommer.core.encode.EncodeRequest;
+import io.nommer.core.encode.EncodeResult;
+import io.nommer.core.encode.Encoder;
+import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.Task;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.MediaProber;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.LocalInput;
+import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.QueueSignal;
+import io.nommer.core.store.Store;
+import io.nommer.core.store.TaskFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims tasks from the {@link Store}, fetches inputs, probes them, encodes, publishes outputs and records the result.
+ * It talks only to the Store and Storage, never to an orchestrator (DESIGN.md), so the same class runs in-process under
+ * {@code nommer serve} and standalone as {@code nommer worker}.
+ *
+ * <p>Each task runs in its own working directory, removed afterwards. A heartbeat thread extends the leases of running
+ * tasks and stores their throttled progress; when a heartbeat is refused (the job was cancelled, or the lease was lost
+ * to another worker) the task's encode is cancelled, which kills ffmpeg. Results are written with the lease token, so
+ * a worker that lost its lease changes nothing.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final String SHUTDOWN = "worker shutting down";
+
+    private final WorkerConfig config;
+    private final Store store;
+    private final QueueSignal signal;
+    private final InputFetcher inputs;
+    private final MediaProber prober;
+    private final Encoder encoder;
+    private final OutputPublisher outputs;
+    private final InstantSource clock;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final CountDownLatch stopped;
+    private volatile boolean stopping;
+
+    private record Running(ClaimedTask claim, Cancellation cancellation, double[] progress) {}
+
+    public Worker(WorkerConfig config, Store store, QueueSignal signal, InputFetcher inputs, MediaProber prober,
+            Encoder encoder, OutputPublisher outputs, InstantSource clock) {
+        this.config = config;
+        this.store = store;
+        this.signal = signal;
+        this.inputs = inputs;
+        this.prober = prober;
+        this.encoder = encoder;
+        this.outputs = outputs;
+        this.clock = clock;
+        this.stopped = new CountDownLatch(config.slots());
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** Starts the slots and the heartbeat thread. */
+    public synchronized Worker start() {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("worker " + config.workerId() + " already started");
+        }
+        try {
+            Files.createDirectories(config.workRoot());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create work directory " + config.workRoot(), e);
+        }
+        for (int i = 0; i < config.slots(); i++) {
+            threads.add(Thread.ofPlatform().name("nommer-worker-" + i).daemon().start(this::slotLoop));
+        }
+        threads.add(Thread.ofPlatform().name("nommer-heartbeat").daemon().start(this::heartbeatLoop));
+        log.info("worker {} started with {} slot(s), work directory {}", config.workerId(), config.slots(),
+                config.workRoot());
+        return this;
+    }
+
+    /** How many tasks this worker is running now. */
+    public int activeTasks() {
+        return running.size();
+    }
+
+    private void slotLoop() {
+        try {
+            while (!stopping) {
+                List<ClaimedTask> claimed;
+                try {
+                    claimed = store.claim(config.workerId(), 1, config.lease());
+                } catch (RuntimeException e) {
+                    log.warn("worker {}: claiming failed, retrying: {}", config.workerId(), e.toString());
+                    idle(config.idlePoll());
+                    continue;
+                }
+                if (claimed.isEmpty()) {
+                    idle(untilNextRunnable());
+                    continue;
+                }
+                for (ClaimedTask c : claimed) {
+                    runClaimed(c);
+                }
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private Duration untilNextRunnable() {
+        // Queued tasks waiting out a retry backoff become runnable without anyone signalling; wake up for them.
+        try {
+            return store.nextRunnableAt()
+                    .map(at -> Duration.ofMillis(Math.max(50, at.toEpochMilli() - clock.millis())))
+                    .filter(d -> d.compareTo(config.idlePoll()) < 0)
+                    .orElse(config.idlePoll());
+        } catch (RuntimeException e) {
+            return config.idlePoll();
+        }
+    }
+
+    private void idle(Duration d) {
+        try {
+            signal.await(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    private void runClaimed(ClaimedTask claim) {
+        Task task = claim.task();
+        Running r = new Running(claim, new Cancellation(), new double[] {0});
+        running.put(task.id(), r);
+        Path workDir = config.workRoot().resolve(task.id() + "-" + task.attempt());
+        try {
+            log.info("task {} (job {}, output {}) attempt {} started", task.id(), task.jobId(), task.name(), task.attempt());
+            List<OutputFile> files = produce(r, workDir);
+            if (!store.complete(task.id(), claim.leaseToken(), files, cpu(r))) {
+                log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
+            } else {
+                log.info("task {} succeeded with {} file(s)", task.id(), files.size());
+            }
+        } catch (CancellationException e) {
+            String why = r.cancellation.reason();
+            if (SHUTDOWN.equals(why)) {
+                store.release(task.id(), claim.leaseToken());
+                log.info("task {}: lease released at shutdown", task.id());
+            } else {
+                log.info("task {} stopped: {}", task.id(), why);
+            }
+        } catch (EncodeException e) {
+            if (r.cancellation.cancelled()) {
+                handleCancelled(r);
+                return;
+            }
+            log.info("task {} attempt {} failed: {} {}", task.id(), task.attempt(), e.code().code(), e.getMessage());
+            store.fail(task.id(), claim.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), cpu(r),
+                    config.retryBackoff().multipliedBy(task.attempt())));
+        } catch (RuntimeException e) {
+            log.error("task {} attempt {} failed unexpectedly", task.id(), task.attempt(), e);
+            store.fail(task.id(), claim.leaseToken(), new TaskFailure(ErrorCode.INTERNAL,
+                    "internal error: " + e, null, cpu(r), config.retryBackoff().multipliedBy(task.attempt())));
+        } finally {
+            running.remove(task.id());
+            deleteRecursively(workDir);
+        }
+    }
+
+    private void handleCancelled(Running r) {
+        if (SHUTDOWN.equals(r.cancellation.reason())) {
+            store.release(r.claim.taskId(), r.claim.leaseToken());
+        }
+    }
+
+    private double cpu(Running r) {
+        return cpuSeconds.getOrDefault(r.claim.taskId(), 0.0);
+    }
+
+    private final Map<String, Double> cpuSeconds = new ConcurrentHashMap<>();
+
+    private List<OutputFile> produce(Running r, Path workDir) {
+        Task task = r.claim.task();
+        try {
+            Files.createDirectories(workDir.resolve("out"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("task " + task.id() + ": cannot create " + workDir, e);
+        }
+        checkCancelled(r);
+        LocalInput input = inputs.fetch(URI.create(r.claim.input()), workDir);
+        checkCancelled(r);
+        MediaInfo info = prober.probe(input.file());
+        store.recordInputInfo(task.jobId(), info);
+        store.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
+        checkLimits(info);
+        EncodeRequest request = new EncodeRequest(task.id(), task.profile(), info, input.file(), workDir.resolve("out"),
+                task.name(), config.encodeTimeout());
+        EncodeResult result = encoder.encode(request, p -> r.progress[0] = Math.max(0, Math.min(99.9, p)),
+                r.cancellation);
+        cpuSeconds.put(task.id(), result.cpuSeconds());
+        // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
+        List<Described> described = new ArrayList<>();
+        for (PlannedFile f : result.files()) {
+            described.add(new Described(f, prober.probe(f.path()), size(f.path())));
+        }
+        checkCancelled(r);
+        if (!store.heartbeat(task.id(), r.claim.leaseToken(), config.lease(), null)) {
+            throw new CancellationException("lease lost before publishing");
+        }
+        URI folder = task.destination() != null ? URI.create(task.destination())
+                : outputs.defaultFolder(task.jobId(), task.name());
+        List<OutputFile> files = new ArrayList<>();
+        for (Described d : described) {
+            String name = d.file.path().getFileName().toString();
+            URI uri;
+            try {
+                uri = outputs.publish(d.file.path(), folder, name);
+            } catch (UncheckedIOException e) {
+                throw new EncodeException(ErrorCode.OUTPUT_FAILED, "publishing " + name + " to " + folder + " failed: "
+                        + e.getCause().getMessage(), null, e);
+            }
+            files.add(toOutputFile(name, uri, d));
+        }
+        return files;
+    }
+
+    private record Described(PlannedFile file, MediaInfo info, long size) {}
+
+    private static OutputFile toOutputFile(String name, URI uri, Described d) {
+        StreamInfo v = d.info.video().orElse(null);
+        Double duration = "thumbnail".equals(d.file.role()) ? null : d.info.duration();
+        return new OutputFile(name, uri.toString(), d.size, d.file.role(), duration,
+                v == null ? null : v.width(), v == null ? null : v.height());
+    }
+
+    private void checkLimits(MediaInfo info) {
+        if (info.duration() != null && info.duration() > config.maxInputSeconds()) {
+            throw new EncodeException(ErrorCode.INPUT_LIMITS_EXCEEDED, String.format(Locale.ROOT,
+                    "the input lasts %.0f s, more than the limit of %.0f s", info.duration(), config.maxInputSeconds()));
+        }
+        for (StreamInfo s : info.streams()) {
+            if (s.width() != null && s.height() != null && (long) s.width() * s.height() > config.maxInputPixels()) {
+                throw new EncodeException(ErrorCode.INPUT_LIMITS_EXCEEDED, "the input's " + s.width() + "x" + s.height()
+                        + " picture exceeds the limit of " + config.maxInputPixels() + " pixels");
+            }
+        }
+    }
+
+    private static String describe(MediaInfo info) {
+        StringBuilder b = new StringBuilder("input is ").append(info.demuxer());
+        if (info.duration() != null) {
+            b.append(String.format(Locale.ROOT, ", %.2f s", info.duration()));
+        }
+        for (StreamInfo s : info.streams()) {
+            b.append(", ").append(s.type()).append(' ').append(s.codec());
+            if (s.isVideo() && s.width() != null) {
+                b.append(' ').append(s.width()).append('x').append(s.height());
+                if (s.fps() != null) {
+                    b.append(String.format(Locale.ROOT, " %.2f fps", s.fps()));
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static void checkCancelled(Running r) {
+        if (r.cancellation.cancelled()) {
+            throw new CancellationException(r.cancellation.reason());
+        }
+    }
+
+    private void heartbeatLoop() {
+        while (!stopping || !running.isEmpty()) {
+            try {
+                Thread.sleep(config.heartbeat().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Running r : running.values()) {
+                try {
+                    double p = r.progress[0];
+                    boolean held = store.heartbeat(r.claim.taskId(), r.claim.leaseToken(), config.lease(), p);
+                    if (!held) {
+                        r.cancellation.cancel("lease no longer held (job cancelled or lease taken over)");
+                    }
+                } catch (RuntimeException e) {
+                    // A store outage must not kill the encode; the lease is generous and the next beat may succeed.
+                    log.warn("heartbeat for task {} failed: {}", r.claim.taskId(), e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops claiming, lets running tasks finish for up to {@code grace}, then cancels the rest and gives their leases
+     * back (a release is not a failed attempt).
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        signal.signal();
+        try {
+            if (!stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                running.values().forEach(r -> r.cancellation.cancel(SHUTDOWN));
+                stopped.await(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.values().forEach(r -> r.cancellation.cancel(SHUTDOWN));
+        }
+        threads.forEach(Thread::interrupt);
+        log.info("worker {} stopped", config.workerId());
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.warn("could not delete {}: {}", p, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not clean {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.nommer.core.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProfileTest {
+    @Test
+    void fromFields_reportsEveryBadFieldAtOnce() {
+        Map<String, Object> bad = new LinkedHashMap<>();
+        bad.put("width", -5);
+        bad.put("height", "tall");
+        bad.put("aspect_mode", "squish");
+        bad.put("colour", "red");
+        assertThatThrownBy(() -> Profile.fromFields(bad))
+                .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.violations())
+                        .extracting(ProfileViolation::field)
+                        .containsExactly("width", "height", "aspect_mode", "colour"));
+    }
+
+    @Test
+    void fromFields_refusesAbsurdSizesAndOddDimensions() {
+        assertThatThrownBy(() -> Profile.fromFields(Map.of("width", 100_000))).hasMessageContaining("between 16 and 7680");
+        assertThatThrownBy(() -> Profile.fromFields(Map.of("height", 241))).hasMessageContaining("even");
+        assertThatThrownBy(() -> Profile.fromFields(Map.of("video_bitrate", 1.5))).hasMessageContaining("integer");
+        assertThatThrownBy(() -> Profile.fromFields(Map.of("clip_length", 0))).hasMessageContaining("greater than 0");
+    }
+
+    @Test
+    void codecOptions_cannotBeSetByUsers() {
+        assertThatThrownBy(() -> Profile.fromFields(Map.of("codec_options", "-filter_complex x")))
+                .hasMessageContaining("cannot be set");
+    }
+
+    @Test
+    void overlay_replacesOnlyTheFieldsGiven() {
+        Profile flv = Presets.find("flv-320x240").orElseThrow();
+        Profile p = flv.overlay(Profile.fromFields(Map.of("video_bitrate", 400)));
+        assertThat(p.videoBitrate()).isEqualTo(400);
+        assertThat(p.width()).isEqualTo(320);
+        assertThat(p.fps()).isEqualTo(25.0);
+    }
+
+    @Test
+    void wireForm_roundTrips() {
+        for (Profile p : Presets.all().values()) {
+            Map<String, Object> fields = new LinkedHashMap<>(p.toFields());
+            Object codecOptions = fields.remove("codec_options");
+            Profile back = Profile.fromFields(fields);
+            assertThat(back.overlay(Profile.EMPTY).toFields()).isEqualTo(fields);
+            assertThat(codecOptions == null).isEqualTo(p.codecOptions() == null);
+        }
+    }
+
+    @Test
+    void priority_jobDominatesProfile() {
+        assertThat(Priority.combined(Priority.HIGH, Priority.LOW))
+                .isGreaterThan(Priority.combined(Priority.NORMAL, Priority.HIGH));
+    }
+
+    @Test
+    void seedFlvPreset_keepsTheSeedSettings() {
+        Profile flv = Presets.find("flv-320x240").orElseThrow();
+        assertThat(flv).extracting(Profile::format, Profile::width, Profile::height, Profile::fps, Profile::videoBitrate,
+                Profile::audioBitrate, Profile::audioSampleRate).containsExactly("flv", 320, 240, 25.0, 200, 56, 44100);
+    }
+}
