@@ -118,6 +118,11 @@ public final class JobService {
         return result;
     }
 
+    /** Tells idle workers that work may be waiting (after a retry, say). */
+    public void wakeWorkers() {
+        signal.signal();
+    }
+
     /**
      * The profile an output gets: a stored profile (over its preset) or a built-in preset, with the output's
      * overrides on top, checked for completeness.

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The built-in presets: profiles shipped with the product. Settings that come from the seed documents are kept
  * exactly (flv 320x240 at 25 fps, 200 kbit/s video, 56 kbit/s audio at 44.1 kHz; the mpeg4 mp4 command with its
- * {@code -mbd 2 -flags +4mv -cmp 2 -subcmp 2} tuning).
+ * {@code -mbd 2 -flags +4mv -cmp 2 -subcmp 2} tuning, in today's spelling).
  */
 public final class Presets {
     private static final Map<String, Profile> ALL = new LinkedHashMap<>();
@@ -22,7 +22,9 @@ public final class Presets {
         ALL.put("mp4-mpeg4-320x180", video("mp4", ".mp4", "mpeg4", "aac")
                 .set("width", 320).set("height", 180).set("aspect_mode", "letterbox")
                 .set("video_bitrate", 1200).set("fps", 25).set("audio_bitrate", 128)
-                .codecOptions("-mbd", "2", "-flags", "+4mv", "-cmp", "2", "-subcmp", "2")
+                // why: ffmpeg 5.1 spells the seed's "+4mv" as "mv4"; the options are bound to the video stream so
+                // that -flags does not reach the aac encoder.
+                .codecOptions("-mbd:v", "2", "-flags:v", "+mv4", "-cmp:v", "2", "-subcmp:v", "2")
                 .build());
         ALL.put("mp4-h264", video("mp4", ".mp4", "libx264", "aac")
                 .set("width", 1280).set("height", 720).set("aspect_mode", "preserve")

@@ -1,0 +1,197 @@
+package io.nommer.ffmpeg;
+
+import io.nommer.core.profile.AspectMode;
+import io.nommer.core.profile.OutputKind;
+import io.nommer.core.profile.Profile;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What an ffmpeg binary can do, as far as nommer cares: its version and which of the encoders, muxers and filters
+ * nommer's profiles use it has. Distributions build ffmpeg differently (no libx264 in some, no libvpx in others), so
+ * the server reports which presets this installation can run.
+ *
+ * @param path the ffmpeg binary
+ * @param version the version string ({@code 5.1.9-0+deb12u1}), or {@code unknown}
+ * @param encoders which of {@link #ENCODERS} are present
+ * @param muxers which of {@link #MUXERS} are present
+ * @param filters which of {@link #FILTERS} are present
+ */
+public record FfmpegCapabilities(Path path, String version, Set<String> encoders, Set<String> muxers,
+        Set<String> filters) {
+    public static final List<String> ENCODERS =
+            List.of("libx264", "libvpx-vp9", "flv", "mpeg4", "aac", "libmp3lame", "libopus", "mjpeg");
+    public static final List<String> MUXERS =
+            List.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv", "null");
+    public static final List<String> FILTERS = List.of("scale", "pad", "crop", "setsar", "fps", "select");
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public FfmpegCapabilities {
+        encoders = Set.copyOf(encoders);
+        muxers = Set.copyOf(muxers);
+        filters = Set.copyOf(filters);
+    }
+
+    /**
+     * Runs {@code ffmpeg -version}, {@code -encoders}, {@code -muxers} and {@code -filters}.
+     *
+     * @throws IllegalStateException naming the binary and the setting when ffmpeg cannot be run or fails
+     */
+    public static FfmpegCapabilities detect(FfmpegBinaries binaries) {
+        return detect(binaries.ffmpeg(), new LocalProcessRunner());
+    }
+
+    public static FfmpegCapabilities detect(Path ffmpeg, ProcessRunner runner) {
+        return parse(ffmpeg, output(ffmpeg, runner, "-version"), output(ffmpeg, runner, "-hide_banner", "-encoders"),
+                output(ffmpeg, runner, "-hide_banner", "-muxers"), output(ffmpeg, runner, "-hide_banner", "-filters"));
+    }
+
+    private static String output(Path ffmpeg, ProcessRunner runner, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ffmpeg.toString());
+        cmd.addAll(List.of(args));
+        StringBuilder out = new StringBuilder();
+        ProcessResult r;
+        try {
+            r = runner.run(new ProcessRequest(cmd, null, TIMEOUT, l -> out.append(l).append('\n'), null, null));
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("cannot run ffmpeg at " + ffmpeg + " (setting " + FfmpegBinaries.FFMPEG_SETTING
+                    + "): " + e.getMessage(), e);
+        }
+        if (!r.succeeded()) {
+            throw new IllegalStateException("'" + ffmpeg + " " + String.join(" ", args) + "' failed (exit "
+                    + r.exitCode() + (r.timedOut() ? ", timed out" : "") + "); is setting "
+                    + FfmpegBinaries.FFMPEG_SETTING + " an ffmpeg binary? " + r.stderrText());
+        }
+        return out.toString();
+    }
+
+    /** Builds the report from the four outputs, as printed by ffmpeg 4 to 7. */
+    public static FfmpegCapabilities parse(Path path, String versionOut, String encodersOut, String muxersOut,
+            String filtersOut) {
+        return new FfmpegCapabilities(path, version(versionOut), present(names(encodersOut), ENCODERS),
+                present(names(muxersOut), MUXERS), present(names(filtersOut), FILTERS));
+    }
+
+    static String version(String versionOut) {
+        for (String line : versionOut.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("ffmpeg version ")) {
+                String rest = l.substring("ffmpeg version ".length());
+                int sp = rest.indexOf(' ');
+                return sp < 0 ? rest : rest.substring(0, sp);
+            }
+        }
+        return "unknown";
+    }
+
+    /**
+     * The names listed after the legend of {@code -encoders}, {@code -muxers} or {@code -filters}: each entry line
+     * is a flags column, then the name (comma-separated aliases for formats), then a description.
+     */
+    static Set<String> names(String listing) {
+        Set<String> names = new LinkedHashSet<>();
+        boolean inList = false;
+        for (String line : listing.split("\n")) {
+            String l = line.strip();
+            if (!inList) {
+                // the legend ends with a line of dashes ("------" for codecs, "--" for formats) or, for filters,
+                // with the "| = Source or sink filter" line
+                inList = l.matches("-+") || l.startsWith("| =");
+                continue;
+            }
+            String[] parts = l.split("\\s+");
+            if (parts.length < 2) {
+                continue;
+            }
+            for (String n : parts[1].split(",")) {
+                names.add(n);
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> present(Set<String> available, Collection<String> wanted) {
+        Set<String> s = new TreeSet<>();
+        for (String w : wanted) {
+            if (available.contains(w)) {
+                s.add(w);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * What {@code profile} needs that this ffmpeg lacks, e.g. {@code ["encoder libx264"]}; empty when it can run.
+     * A profile needs its video and audio codec's encoders, its format's muxer and the filters of the scaling chain
+     * it compiles to.
+     */
+    public List<String> missingFor(Profile profile) {
+        List<String> missing = new ArrayList<>();
+        boolean video = profile.kind() != OutputKind.AUDIO;
+        if (video && profile.videoCodec() != null && !encoders.contains(profile.videoCodec())) {
+            missing.add("encoder " + profile.videoCodec());
+        }
+        if (profile.kind() != OutputKind.THUMBNAILS && profile.audioCodec() != null
+                && !encoders.contains(profile.audioCodec())) {
+            missing.add("encoder " + profile.audioCodec());
+        }
+        if (profile.format() != null && !muxers.contains(profile.format())) {
+            missing.add("muxer " + profile.format());
+        }
+        if (video) {
+            List<String> needed = new ArrayList<>(List.of("scale", "setsar"));
+            if (profile.aspectMode() == AspectMode.CROP) {
+                needed.add("crop");
+            } else if (profile.aspectMode() == AspectMode.LETTERBOX || profile.aspectMode() == AspectMode.PAD) {
+                needed.add("pad");
+            }
+            for (String f : needed) {
+                if (!filters.contains(f)) {
+                    missing.add("filter " + f);
+                }
+            }
+        }
+        return missing;
+    }
+
+    public boolean canRun(Profile profile) {
+        return missingFor(profile).isEmpty();
+    }
+
+    /** One line for the start-up log. */
+    public String summary() {
+        List<String> absent = new ArrayList<>();
+        ENCODERS.stream().filter(e -> !encoders.contains(e)).forEach(e -> absent.add("encoder " + e));
+        MUXERS.stream().filter(m -> !muxers.contains(m)).forEach(m -> absent.add("muxer " + m));
+        FILTERS.stream().filter(f -> !filters.contains(f)).forEach(f -> absent.add("filter " + f));
+        return "ffmpeg " + version + " at " + path + (absent.isEmpty() ? ", all needed encoders, muxers and filters "
+                + "present" : ", missing " + String.join(", ", absent));
+    }
+
+    /** The report the API serves: path, version, and for each encoder, muxer and filter nommer uses, present or not. */
+    public Map<String, Object> report() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", path.toString());
+        m.put("version", version);
+        m.put("encoders", presence(ENCODERS, encoders));
+        m.put("muxers", presence(MUXERS, muxers));
+        m.put("filters", presence(FILTERS, filters));
+        return m;
+    }
+
+    private static Map<String, Boolean> presence(List<String> wanted, Set<String> present) {
+        Map<String, Boolean> m = new LinkedHashMap<>();
+        wanted.forEach(w -> m.put(w, present.contains(w)));
+        return m;
+    }
+}

@@ -1,0 +1,215 @@
+package io.nommer.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.nommer.core.encode.Cancellation;
+import io.nommer.core.encode.EncodeException;
+import io.nommer.core.encode.EncodeRequest;
+import io.nommer.core.encode.EncodeResult;
+import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.OutputKind;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Profile;
+import io.nommer.ffmpeg.testing.TestMedia;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every preset through real ffmpeg on a generated 2-second 320x240 clip, and the ways an encode stops early. */
+class FfmpegEncoderIntegrationTest {
+    /**
+     * What each preset must produce from the 320x240 25 fps clip with mono 44.1 kHz audio: video codec, width,
+     * height, fps (null: not set by the preset), audio codec, sample rate. Presets never upscale.
+     */
+    private record Expected(String videoCodec, Integer width, Integer height, Double fps, String audioCodec,
+            Integer sampleRate) {}
+
+    private static final Map<String, Expected> EXPECTED = Map.of(
+            "flv-320x240", new Expected("flv1", 320, 240, 25.0, "mp3", 44100),
+            "mp4-mpeg4-320x180", new Expected("mpeg4", 320, 180, 25.0, "aac", 44100),
+            "mp4-h264", new Expected("h264", 320, 240, null, "aac", 48000),
+            "mp4-h264-hi", new Expected("h264", 320, 240, null, "aac", 48000),
+            "webm-vp9", new Expected("vp9", 320, 240, null, "opus", 48000),
+            "mp3", new Expected(null, null, null, null, "mp3", 44100),
+            "m4a-aac", new Expected(null, null, null, null, "aac", 48000),
+            "thumbnails", new Expected("mjpeg", 320, 240, null, null, null));
+
+    private static FfmpegBinaries bin;
+    private static FfprobeProber prober;
+    private static FfmpegEncoder encoder;
+
+    @BeforeAll
+    static void ffmpeg() {
+        bin = TestMedia.requireFfmpeg();
+        prober = new FfprobeProber(bin);
+        encoder = new FfmpegEncoder(bin);
+    }
+
+    static Stream<String> presets() {
+        return Presets.all().keySet().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("presets")
+    void everyPreset_producesWhatItPromises(String preset) {
+        Profile profile = Presets.find(preset).orElseThrow();
+        Expected want = EXPECTED.get(preset);
+        assertThat(want).as("expectations for new preset " + preset + " (add them to EXPECTED)").isNotNull();
+        Path input = TestMedia.videoWithAudio(2, 320, 240, 25);
+        List<Double> progress = new CopyOnWriteArrayList<>();
+
+        EncodeResult result = encoder.encode(request(preset, profile, input, Duration.ofSeconds(60)), progress::add,
+                new Cancellation());
+
+        assertThat(result.cpuSeconds()).isPositive();
+        assertThat(progress).isNotEmpty().isSorted();
+        assertThat(progress).last().isEqualTo(100.0);
+        if (profile.kind() == OutputKind.THUMBNAILS) {
+            assertThat(result.files()).hasSize(profile.frameCount());
+        } else {
+            assertThat(result.files()).hasSize(1);
+        }
+        for (PlannedFile f : result.files()) {
+            assertThat(f.path().getFileName().toString()).endsWith(profile.extname());
+            MediaInfo out = prober.probe(f.path());
+            if (want.videoCodec() != null) {
+                StreamInfo v = out.video().orElseThrow(() -> new AssertionError(f + " has no video"));
+                assertThat(v.codec()).as("video codec").isEqualTo(want.videoCodec());
+                assertThat(v.width()).as("width").isEqualTo(want.width());
+                assertThat(v.height()).as("height").isEqualTo(want.height());
+                if (want.fps() != null) {
+                    assertThat(v.fps()).as("fps").isCloseTo(want.fps(), within(0.01));
+                }
+            } else {
+                assertThat(out.video()).as("video stream").isEmpty();
+            }
+            if (want.audioCodec() != null) {
+                StreamInfo a = out.audio().orElseThrow(() -> new AssertionError(f + " has no audio"));
+                assertThat(a.codec()).as("audio codec").isEqualTo(want.audioCodec());
+                assertThat(a.sampleRate()).as("sample rate").isEqualTo(want.sampleRate());
+            } else {
+                assertThat(out.audio()).as("audio stream").isEmpty();
+            }
+            if (profile.kind() != OutputKind.THUMBNAILS) {
+                assertThat(out.duration()).as("duration").isCloseTo(2.0, within(0.25));
+            }
+        }
+    }
+
+    @Test
+    void audioOnlyInputIntoAVideoPreset_isNoVideoStream() {
+        Path audio = TestMedia.audioOnly(2);
+        MediaInfo info = prober.probe(audio);
+        EncodeRequest r = new EncodeRequest("task-audio", Presets.find("mp4-h264").orElseThrow(), info, audio,
+                TestMedia.newDirectory("out"), "out", Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
+                .isInstanceOfSatisfying(EncodeException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
+    }
+
+    @Test
+    void videoOnlyInputIntoAVideoPreset_hasNoAudio() {
+        Path video = TestMedia.videoOnly(2, 320, 240, 25);
+
+        EncodeResult result = encoder.encode(request("video-only", Presets.find("mp4-h264").orElseThrow(), video,
+                Duration.ofSeconds(30)), null, new Cancellation());
+
+        MediaInfo out = prober.probe(result.files().getFirst().path());
+        assertThat(out.video()).isPresent();
+        assertThat(out.audio()).isEmpty();
+    }
+
+    @Test
+    void cancel_killsFfmpegPromptlyAndThrowsCancellation() throws Exception {
+        EncodeRequest r = request("task-cancel", slowProfile(), TestMedia.videoWithAudio(20, 320, 240, 25),
+                Duration.ofSeconds(60));
+        Cancellation cancel = new Cancellation();
+        CountDownLatch progressed = new CountDownLatch(1);
+        Thread canceller = Thread.ofVirtual().start(() -> {
+            try {
+                // cancel after progress started, or after 3 s if the encoder's lookahead has not output anything yet
+                progressed.await(3, TimeUnit.SECONDS);
+                assertThat(ffmpegFor(r)).as("ffmpeg running before cancel").isNotEmpty();
+                cancel.cancel("cancelled by test");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long t0 = System.nanoTime();
+
+        assertThatThrownBy(() -> encoder.encode(r, p -> progressed.countDown(), cancel))
+                .isInstanceOf(CancellationException.class).hasMessageContaining("task-cancel");
+
+        canceller.join();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        assertThat(ffmpegFor(r)).as("ffmpeg processes left after cancel").isEmpty();
+    }
+
+    @Test
+    void timeout_killsFfmpegAndIsEncodeTimeout() {
+        EncodeRequest r = request("task-timeout", slowProfile(), TestMedia.videoWithAudio(20, 320, 240, 25),
+                Duration.ofSeconds(2));
+        long t0 = System.nanoTime();
+
+        assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
+                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_TIMEOUT);
+                    assertThat(e.getMessage()).contains("task-timeout");
+                });
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        assertThat(ffmpegFor(r)).as("ffmpeg processes left after timeout").isEmpty();
+    }
+
+    @Test
+    void ffmpegFailure_isEncodeFailedWithItsLog() {
+        // the probe said mov, but the file is not: ffmpeg itself fails on it
+        Path input = TestMedia.audioOnly(2);
+        MediaInfo lie = new MediaInfo("mp3", 2.0, 1L, 1, List.of(
+                new StreamInfo(0, "audio", "mp3", null, null, null, null, 44100, 1, 2.0, null, 0)));
+        EncodeRequest r = new EncodeRequest("task-fail", Presets.find("mp3").orElseThrow(), lie, input,
+                TestMedia.newDirectory("out"), "out", Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
+                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED);
+                    assertThat(e.getMessage()).contains("task-fail").contains("exited with code");
+                    assertThat(e.logTail()).isNotBlank();
+                });
+    }
+
+    /** Upscaling a 20 s clip to 1080p with x264 "veryslow" takes far longer than any of these tests wait. */
+    private static Profile slowProfile() {
+        return Presets.find("mp4-h264-hi").orElseThrow()
+                .overlay(new Profile.Builder().set("upscale", true).set("h264_preset", "veryslow").build());
+    }
+
+    private static EncodeRequest request(String taskId, Profile profile, Path input, Duration timeout) {
+        return new EncodeRequest(taskId, profile, prober.probe(input), input, TestMedia.newDirectory(taskId), "out",
+                timeout);
+    }
+
+    /** The live ffmpeg processes this JVM started for the request (matched by its output directory). */
+    private static List<ProcessHandle> ffmpegFor(EncodeRequest r) {
+        String dir = r.outDir().toString();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(dir)).orElse(false))
+                .toList();
+    }
+}
