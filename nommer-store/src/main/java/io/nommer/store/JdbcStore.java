@@ -1,0 +1,900 @@
+package io.nommer.store;
+
+import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.OutputSpec;
+import io.nommer.core.job.Page;
+import io.nommer.core.job.StoredProfile;
+import io.nommer.core.job.Task;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.profile.Profile;
+import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.CreateResult;
+import io.nommer.core.store.Store;
+import io.nommer.core.store.TaskFailure;
+import io.nommer.core.store.WebhookDelivery;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Store} on JDBC. All SQL lives here and is shared by every engine; what differs sits behind
+ * {@link Dialect}. The schema comes from {@link Migrations}.
+ *
+ * <p>Time: each call reads "now" once, from the database ({@link Dialect#nowMillis()}) so that leases never depend on
+ * a worker's clock, and binds it to every statement of its transaction, so that all rows one call writes agree. A test
+ * may pass an {@link InstantSource} instead, and step it to expire leases without sleeping.
+ *
+ * <p>Every write for a leased task names its fencing token ({@code WHERE id = ? AND lease_token = ? AND state =
+ * 'running'}); a write that matches no row changes nothing and reports {@code false}.
+ */
+public final class JdbcStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
+
+    private static final int DEFAULT_PAGE = 50;
+    private static final int MAX_PAGE = 1000;
+    private static final String QUEUED = JobState.QUEUED.wireName();
+    private static final String RUNNING = JobState.RUNNING.wireName();
+    private static final String SUCCEEDED = JobState.SUCCEEDED.wireName();
+    private static final String FAILED = JobState.FAILED.wireName();
+    private static final String CANCELLED = JobState.CANCELLED.wireName();
+    private static final String ACTIVE_STATES = "('queued', 'running')";
+
+    private static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, "
+            + "created_at, started_at, finished_at, updated_at";
+    private static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
+            + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
+            + "finished_at";
+    /** The fencing condition every write for a leased task carries. */
+    private static final String HELD = " WHERE id = ? AND lease_token = ? AND state = 'running'";
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final InstantSource testClock;
+    private final SecureRandom random = new SecureRandom();
+
+    /** A store on database time. {@code dataSource} is closed with the store when it is {@link AutoCloseable}. */
+    public JdbcStore(DataSource dataSource, Dialect dialect) {
+        this(dataSource, dialect, null);
+    }
+
+    /**
+     * A store whose "now" is {@code clock} instead of the database's, for tests that step time.
+     *
+     * @param clock null for database time
+     */
+    public JdbcStore(DataSource dataSource, Dialect dialect, InstantSource clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.testClock = clock;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The task id of a job's output: derived from the job id, so stable and unique per job and output. */
+    public static String taskId(String jobId, int index) {
+        String suffix = jobId.startsWith("job_") ? jobId.substring(4) : jobId;
+        return "tsk_" + suffix + "_" + index;
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    @Override
+    public CreateResult createJob(NewJob job) {
+        Objects.requireNonNull(job, "job");
+        if (job.outputs().isEmpty()) {
+            throw new IllegalArgumentException("job " + job.id() + " has no outputs");
+        }
+        if (job.maxAttempts() < 1) {
+            throw new IllegalArgumentException("job " + job.id() + ": maxAttempts must be at least 1, not " + job.maxAttempts());
+        }
+        String key = job.idempotencyKey();
+        try {
+            return inTransaction("creating job " + job.id(), c -> {
+                if (key != null) {
+                    Optional<String> existing = jobIdByKey(c, key);
+                    if (existing.isPresent()) {
+                        return new CreateResult(loadJob(c, existing.get()).orElseThrow(), false);
+                    }
+                }
+                long now = now(c);
+                update(c, "INSERT INTO jobs (id, state, priority, input, metadata, notify_url, idempotency_key, "
+                                + "max_attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        job.id(), QUEUED, job.priority().wireName(), job.input(), JsonColumns.metadata(job.metadata()),
+                        job.notifyUrl(), key, job.maxAttempts(), now, now);
+                for (int i = 0; i < job.outputs().size(); i++) {
+                    OutputSpec out = job.outputs().get(i);
+                    int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
+                    update(c, "INSERT INTO tasks (id, job_id, idx, name, preset, profile, destination, state, priority, "
+                                    + "max_attempts, run_after, created_at, updated_at) "
+                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            taskId(job.id(), i), job.id(), i, out.name(), out.preset(),
+                            JsonColumns.profile(out.profile()), out.destination(), QUEUED, priority, job.maxAttempts(),
+                            now, now, now);
+                }
+                insertEvent(c, job.id(), null, "job.created", job.outputs().size() + " output(s)", now);
+                return new CreateResult(loadJob(c, job.id()).orElseThrow(), true);
+            });
+        } catch (StoreException e) {
+            // why: where writers are not serialized (PostgreSQL) two requests with one key can both pass the lookup;
+            // the unique index lets one win, and the other answers with the winner's job
+            if (key != null) {
+                Optional<Job> winner = read("finding job by idempotency key",
+                        c -> jobIdByKey(c, key).flatMap(id -> uncheckedLoad(c, id)));
+                if (winner.isPresent()) {
+                    return new CreateResult(winner.get(), false);
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Job> findJob(String jobId) {
+        return read("finding job " + jobId, c -> loadJob(c, jobId));
+    }
+
+    @Override
+    public Page<Job> listJobs(JobFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        int limit = filter.limit() <= 0 ? DEFAULT_PAGE : Math.min(filter.limit(), MAX_PAGE);
+        Cursor after = filter.cursor() == null ? null : Cursor.decode(filter.cursor());
+        StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM jobs WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!filter.states().isEmpty()) {
+            sql.append(" AND state IN (").append(placeholders(filter.states().size())).append(')');
+            filter.states().stream().map(JobState::wireName).sorted().forEach(args::add);
+        }
+        if (filter.createdFrom() != null) {
+            sql.append(" AND created_at >= ?");
+            args.add(filter.createdFrom().toEpochMilli());
+        }
+        if (filter.createdTo() != null) {
+            sql.append(" AND created_at < ?");
+            args.add(filter.createdTo().toEpochMilli());
+        }
+        if (after != null) {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            args.add(after.createdMillis());
+            args.add(after.createdMillis());
+            args.add(after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(limit + 1);
+        return read("listing jobs", c -> {
+            List<JobRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, sql.toString(), args.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(JobRow.of(rs));
+                }
+            }
+            boolean more = rows.size() > limit;
+            if (more) {
+                rows = rows.subList(0, limit);
+            }
+            Map<String, List<Task>> tasks = loadTasks(c, rows.stream().map(JobRow::id).toList());
+            List<Job> jobs = rows.stream().map(r -> r.toJob(tasks.getOrDefault(r.id(), List.of()))).toList();
+            String next = null;
+            if (more) {
+                Job last = jobs.get(jobs.size() - 1);
+                next = new Cursor(last.createdAt().toEpochMilli(), last.id()).encode();
+            }
+            return new Page<>(jobs, next);
+        });
+    }
+
+    @Override
+    public List<JobEvent> events(String jobId) {
+        return read("reading events of job " + jobId, c -> {
+            List<JobEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, created_at, type, task_id, message FROM job_events "
+                    + "WHERE job_id = ? ORDER BY id", jobId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new JobEvent(rs.getLong("id"), rs.getString("job_id"), instant(rs, "created_at"),
+                            rs.getString("type"), rs.getString("task_id"), rs.getString("message")));
+                }
+            }
+            return events;
+        });
+    }
+
+    @Override
+    public void addEvent(String jobId, String taskId, String type, String message) {
+        inTransaction("adding event " + type + " to job " + jobId, c -> {
+            insertEvent(c, jobId, taskId, type, message, now(c));
+            return null;
+        });
+    }
+
+    @Override
+    public void recordInputInfo(String jobId, MediaInfo info) {
+        Objects.requireNonNull(info, "info");
+        inTransaction("recording input info of job " + jobId, c -> update(c,
+                "UPDATE jobs SET input_info = ?, updated_at = ? WHERE id = ? AND input_info IS NULL",
+                JsonColumns.mediaInfo(info), now(c), jobId));
+    }
+
+    @Override
+    public Optional<Job> cancelJob(String jobId) {
+        return inTransaction("cancelling job " + jobId, c -> {
+            Optional<JobState> state = jobState(c, jobId);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            if (state.get().terminal()) {
+                throw new IllegalStateException("job " + jobId + " is already " + state.get().wireName());
+            }
+            long now = now(c);
+            // clearing the token makes the running tasks' heartbeats fail, so their workers stop
+            int tasks = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
+                    + "updated_at = ? WHERE job_id = ? AND state IN " + ACTIVE_STATES, CANCELLED, now, now, jobId);
+            finishJob(c, jobId, JobState.CANCELLED, "cancelled; " + tasks + " unfinished output(s) stopped", now);
+            return loadJob(c, jobId);
+        });
+    }
+
+    @Override
+    public Optional<Job> retryJob(String jobId) {
+        return inTransaction("retrying job " + jobId, c -> {
+            Optional<JobState> state = jobState(c, jobId);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            if (state.get() != JobState.FAILED && state.get() != JobState.CANCELLED) {
+                throw new IllegalStateException("job " + jobId + " is " + state.get().wireName()
+                        + "; only failed or cancelled jobs can be retried");
+            }
+            long now = now(c);
+            int tasks = update(c, "UPDATE tasks SET state = ?, "
+                    + "max_attempts = attempt + (SELECT j.max_attempts FROM jobs j WHERE j.id = tasks.job_id), "
+                    + "run_after = ?, progress = 0, error_code = NULL, error_message = NULL, log_tail = NULL, "
+                    + "lease_token = NULL, lease_until = NULL, worker_id = NULL, finished_at = NULL, updated_at = ? "
+                    + "WHERE job_id = ? AND state IN ('failed', 'cancelled')", QUEUED, now, now, jobId);
+            update(c, "UPDATE jobs SET state = ?, finished_at = NULL, updated_at = ? WHERE id = ?", QUEUED, now, jobId);
+            insertEvent(c, jobId, null, "job.retried", tasks + " output(s) queued again", now);
+            return loadJob(c, jobId);
+        });
+    }
+
+    // ---------------------------------------------------------------- queue
+
+    @Override
+    public List<ClaimedTask> claim(String workerId, int max, Duration lease) {
+        Objects.requireNonNull(workerId, "workerId");
+        requirePositive(lease, "lease");
+        if (max < 1) {
+            return List.of();
+        }
+        return inTransaction("claiming tasks for worker " + workerId, c -> {
+            long now = now(c);
+            List<String> candidates = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id FROM tasks WHERE state = 'queued' AND run_after <= ? "
+                    + "ORDER BY priority DESC, seq LIMIT ?" + dialect.skipLocked(), now, max);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getString(1));
+                }
+            }
+            List<ClaimedTask> claimed = new ArrayList<>();
+            for (String id : candidates) {
+                String token = newToken();
+                int n = update(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, lease_until = ?, "
+                                + "worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
+                                + "WHERE id = ? AND state = 'queued'",
+                        RUNNING, token, now + lease.toMillis(), workerId, now, now, id);
+                if (n == 0) {
+                    continue;
+                }
+                Task task = loadTask(c, id).orElseThrow();
+                String input = null;
+                try (PreparedStatement ps = prepare(c, "SELECT input FROM jobs WHERE id = ?", task.jobId());
+                        ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        input = rs.getString(1);
+                    }
+                }
+                update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
+                        + "WHERE id = ? AND state = 'queued'", RUNNING, now, now, task.jobId());
+                insertEvent(c, task.jobId(), id, "task.started",
+                        "attempt " + task.attempt() + " of " + task.maxAttempts() + " on worker " + workerId, now);
+                claimed.add(new ClaimedTask(task, token, input));
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public boolean heartbeat(String taskId, String leaseToken, Duration lease, Double progress) {
+        requirePositive(lease, "lease");
+        return inTransaction("heartbeat of task " + taskId, c -> {
+            long now = now(c);
+            if (progress == null || progress.isNaN()) {
+                return update(c, "UPDATE tasks SET lease_until = ?, updated_at = ?" + HELD,
+                        now + lease.toMillis(), now, taskId, leaseToken) > 0;
+            }
+            double p = Math.max(0, Math.min(100, progress));
+            return update(c, "UPDATE tasks SET lease_until = ?, progress = ?, updated_at = ?" + HELD,
+                    now + lease.toMillis(), p, now, taskId, leaseToken) > 0;
+        });
+    }
+
+    @Override
+    public boolean complete(String taskId, String leaseToken, List<OutputFile> files, double cpuSeconds) {
+        List<OutputFile> published = files == null ? List.of() : files;
+        return inTransaction("completing task " + taskId, c -> {
+            long now = now(c);
+            int n = update(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, cpu_seconds = cpu_seconds + ?, "
+                            + "error_code = NULL, error_message = NULL, log_tail = NULL, lease_token = NULL, "
+                            + "lease_until = NULL, finished_at = ?, updated_at = ?" + HELD,
+                    SUCCEEDED, JsonColumns.files(published), cpuSeconds, now, now, taskId, leaseToken);
+            if (n == 0) {
+                return false;
+            }
+            String jobId = jobIdOf(c, taskId);
+            insertEvent(c, jobId, taskId, "task.succeeded", published.size() + " file(s) published", now);
+            finishJobIfDone(c, jobId, now);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean fail(String taskId, String leaseToken, TaskFailure failure) {
+        Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(failure.code(), "failure.code");
+        return inTransaction("failing task " + taskId, c -> {
+            Attempt a = heldAttempt(c, taskId, leaseToken);
+            if (a == null) {
+                return false;
+            }
+            long now = now(c);
+            ErrorCode code = failure.code();
+            String reason = code.code() + (failure.message() == null ? "" : ": " + failure.message());
+            if (code.retryable() && a.attempt() < a.maxAttempts()) {
+                long delay = failure.retryAfter() == null ? 0 : Math.max(0, failure.retryAfter().toMillis());
+                int n = update(c, "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
+                                + "lease_until = NULL, worker_id = NULL, error_code = ?, error_message = ?, log_tail = ?, "
+                                + "cpu_seconds = cpu_seconds + ?, updated_at = ?" + HELD,
+                        QUEUED, now + delay, code.code(), failure.message(), failure.logTail(), failure.cpuSeconds(), now,
+                        taskId, leaseToken);
+                if (n == 0) {
+                    return false;
+                }
+                insertEvent(c, a.jobId(), taskId, "task.retrying", reason + " (attempt " + a.attempt() + " of "
+                        + a.maxAttempts() + "; next try in " + seconds(delay) + ")", now);
+                return true;
+            }
+            int n = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, error_code = ?, "
+                            + "error_message = ?, log_tail = ?, cpu_seconds = cpu_seconds + ?, finished_at = ?, "
+                            + "updated_at = ?" + HELD,
+                    FAILED, code.code(), failure.message(), failure.logTail(), failure.cpuSeconds(), now, now, taskId,
+                    leaseToken);
+            if (n == 0) {
+                return false;
+            }
+            insertEvent(c, a.jobId(), taskId, "task.failed",
+                    reason + " (attempt " + a.attempt() + " of " + a.maxAttempts() + ")", now);
+            finishJobIfDone(c, a.jobId(), now);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean release(String taskId, String leaseToken) {
+        return inTransaction("releasing task " + taskId, c -> {
+            Attempt a = heldAttempt(c, taskId, leaseToken);
+            if (a == null) {
+                return false;
+            }
+            long now = now(c);
+            int n = update(c, "UPDATE tasks SET state = ?, attempt = attempt - 1, run_after = ?, progress = 0, "
+                    + "lease_token = NULL, lease_until = NULL, worker_id = NULL, updated_at = ?" + HELD,
+                    QUEUED, now, now, taskId, leaseToken);
+            if (n == 0) {
+                return false;
+            }
+            insertEvent(c, a.jobId(), taskId, "task.released", "given back by its worker; the attempt does not count", now);
+            return true;
+        });
+    }
+
+    @Override
+    public int reapExpiredLeases(Duration backoff) {
+        long backoffMillis = backoff == null ? 0 : Math.max(0, backoff.toMillis());
+        return inTransaction("reaping expired leases", c -> {
+            long now = now(c);
+            List<Attempt> expired = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks "
+                    + "WHERE state = 'running' AND lease_until < ?" + dialect.skipLocked(), now);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    expired.add(new Attempt(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
+                            rs.getInt("max_attempts"), rs.getString("worker_id")));
+                }
+            }
+            int reaped = 0;
+            for (Attempt a : expired) {
+                String which = "attempt " + a.attempt() + " of " + a.maxAttempts() + " on worker " + a.workerId();
+                String stillExpired = " WHERE id = ? AND state = 'running' AND lease_until < ?";
+                if (a.attempt() < a.maxAttempts()) {
+                    long delay = backoffMillis * a.attempt();
+                    int n = update(c, "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
+                            + "lease_until = NULL, worker_id = NULL, updated_at = ?" + stillExpired,
+                            QUEUED, now + delay, now, a.taskId(), now);
+                    if (n > 0) {
+                        reaped++;
+                        insertEvent(c, a.jobId(), a.taskId(), "task.lease_expired",
+                                "lease of " + which + " expired; next try in " + seconds(delay), now);
+                    }
+                } else {
+                    int n = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, "
+                            + "error_code = ?, error_message = ?, finished_at = ?, updated_at = ?" + stillExpired,
+                            FAILED, ErrorCode.LEASE_EXPIRED.code(), "lease of " + which + " expired; no attempts left",
+                            now, now, a.taskId(), now);
+                    if (n > 0) {
+                        reaped++;
+                        insertEvent(c, a.jobId(), a.taskId(), "task.failed",
+                                ErrorCode.LEASE_EXPIRED.code() + ": lease of " + which + " expired", now);
+                        finishJobIfDone(c, a.jobId(), now);
+                    }
+                }
+            }
+            if (reaped > 0) {
+                log.info("reaped {} task(s) whose lease expired", reaped);
+            }
+            return reaped;
+        });
+    }
+
+    @Override
+    public Optional<Instant> nextRunnableAt() {
+        return read("finding the next runnable task", c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT MIN(run_after) FROM tasks WHERE state = 'queued'");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- profiles
+
+    @Override
+    public StoredProfile putProfile(String name, String preset, Profile fields) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(fields, "fields");
+        return inTransaction("storing profile " + name, c -> {
+            long now = now(c);
+            update(c, "INSERT INTO profiles (name, preset, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (name) DO UPDATE SET preset = excluded.preset, fields = excluded.fields, "
+                            + "updated_at = excluded.updated_at",
+                    name, preset, JsonColumns.profile(fields), now, now);
+            return loadProfile(c, name).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<StoredProfile> findProfile(String name) {
+        return read("finding profile " + name, c -> loadProfile(c, name));
+    }
+
+    @Override
+    public List<StoredProfile> listProfiles() {
+        return read("listing profiles", c -> {
+            List<StoredProfile> profiles = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT name, preset, fields, created_at, updated_at FROM profiles "
+                    + "ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    profiles.add(profile(rs));
+                }
+            }
+            return profiles;
+        });
+    }
+
+    @Override
+    public boolean deleteProfile(String name) {
+        return inTransaction("deleting profile " + name,
+                c -> update(c, "DELETE FROM profiles WHERE name = ?", name) > 0);
+    }
+
+    // ---------------------------------------------------------------- webhook outbox
+
+    @Override
+    public List<WebhookDelivery> dueWebhooks(int max) {
+        if (max < 1) {
+            return List.of();
+        }
+        return read("finding due webhooks", c -> {
+            List<WebhookDelivery> due = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, url, event, attempts FROM outbox "
+                    + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
+                    + "ORDER BY id LIMIT ?", now(c), max); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new WebhookDelivery(rs.getLong("id"), rs.getString("job_id"), rs.getString("url"),
+                            rs.getString("event"), rs.getInt("attempts")));
+                }
+            }
+            return due;
+        });
+    }
+
+    @Override
+    public void markWebhookDelivered(long id, int httpStatus) {
+        inTransaction("marking webhook " + id + " delivered", c -> {
+            long now = now(c);
+            return update(c, "UPDATE outbox SET delivered_at = ?, http_status = ?, attempts = attempts + 1, "
+                    + "last_error = NULL WHERE id = ? AND delivered_at IS NULL", now, httpStatus, id);
+        });
+    }
+
+    @Override
+    public void markWebhookFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts) {
+        long delay = retryAfter == null ? 0 : Math.max(0, retryAfter.toMillis());
+        inTransaction("marking webhook " + id + " failed", c -> {
+            long now = now(c);
+            int n = update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+                            + "given_up_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE NULL END "
+                            + "WHERE id = ? AND delivered_at IS NULL AND given_up_at IS NULL",
+                    error, now + delay, giveUpAfterAttempts, now, id);
+            if (n > 0) {
+                try (PreparedStatement ps = prepare(c, "SELECT job_id, attempts FROM outbox WHERE id = ? "
+                        + "AND given_up_at IS NOT NULL", id); ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        log.warn("giving up on webhook {} of job {} after {} attempts: {}", id, rs.getString(1),
+                                rs.getInt(2), error);
+                    }
+                }
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (dataSource instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new StoreException("closing the " + dialect.name() + " store failed", e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- job finalization
+
+    /** Makes the job terminal once none of its tasks is queued or running. */
+    private void finishJobIfDone(Connection c, String jobId, long now) throws SQLException {
+        Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
+        try (PreparedStatement ps = prepare(c, "SELECT state, COUNT(*) FROM tasks WHERE job_id = ? GROUP BY state",
+                jobId); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(JobState.parse(rs.getString(1)), rs.getInt(2));
+            }
+        }
+        if (counts.containsKey(JobState.QUEUED) || counts.containsKey(JobState.RUNNING)) {
+            return;
+        }
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        int failed = counts.getOrDefault(JobState.FAILED, 0);
+        int cancelled = counts.getOrDefault(JobState.CANCELLED, 0);
+        if (failed > 0) {
+            finishJob(c, jobId, JobState.FAILED, failed + " of " + total + " output(s) failed", now);
+        } else if (cancelled > 0) {
+            finishJob(c, jobId, JobState.CANCELLED, cancelled + " of " + total + " output(s) cancelled", now);
+        } else {
+            finishJob(c, jobId, JobState.SUCCEEDED, "all " + total + " output(s) succeeded", now);
+        }
+    }
+
+    /** The job's terminal state, its timeline event and (with a notify URL) its outbox row, in the caller's transaction. */
+    private void finishJob(Connection c, String jobId, JobState state, String message, long now) throws SQLException {
+        int n = update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN "
+                + ACTIVE_STATES, state.wireName(), now, now, jobId);
+        if (n == 0) {
+            return;
+        }
+        String event = "job." + state.wireName();
+        insertEvent(c, jobId, null, event, message, now);
+        update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) "
+                + "SELECT id, notify_url, ?, ?, ? FROM jobs WHERE id = ? AND notify_url IS NOT NULL",
+                event, now, now, jobId);
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    private Optional<Job> loadJob(Connection c, String jobId) throws SQLException {
+        JobRow row;
+        try (PreparedStatement ps = prepare(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?", jobId);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            row = JobRow.of(rs);
+        }
+        return Optional.of(row.toJob(loadTasks(c, List.of(jobId)).getOrDefault(jobId, List.of())));
+    }
+
+    private Optional<Job> uncheckedLoad(Connection c, String jobId) {
+        try {
+            return loadJob(c, jobId);
+        } catch (SQLException e) {
+            throw new StoreException("loading job " + jobId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tasks of several jobs in one query, each job's in index order. */
+    private Map<String, List<Task>> loadTasks(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, List<Task>> byJob = new LinkedHashMap<>();
+        if (jobIds.isEmpty()) {
+            return byJob;
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id IN ("
+                + placeholders(jobIds.size()) + ") ORDER BY job_id, idx", jobIds.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Task t = task(rs);
+                byJob.computeIfAbsent(t.jobId(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        return byJob;
+    }
+
+    private Optional<Task> loadTask(Connection c, String taskId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?", taskId);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(task(rs)) : Optional.empty();
+        }
+    }
+
+    private static Task task(ResultSet rs) throws SQLException {
+        return new Task(
+                rs.getString("id"),
+                rs.getString("job_id"),
+                rs.getInt("idx"),
+                rs.getString("name"),
+                rs.getString("preset"),
+                JsonColumns.profile(rs.getString("profile")),
+                rs.getString("destination"),
+                JobState.parse(rs.getString("state")),
+                rs.getDouble("progress"),
+                rs.getInt("attempt"),
+                rs.getInt("max_attempts"),
+                JsonColumns.files(rs.getString("files")),
+                rs.getString("error_code"),
+                rs.getString("error_message"),
+                rs.getString("log_tail"),
+                rs.getDouble("cpu_seconds"),
+                instant(rs, "created_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"));
+    }
+
+    private Optional<JobState> jobState(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT state FROM jobs WHERE id = ?", jobId);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(JobState.parse(rs.getString(1))) : Optional.empty();
+        }
+    }
+
+    private static Optional<String> jobIdByKey(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE idempotency_key = ?", key);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    private static String jobIdOf(Connection c, String taskId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT job_id FROM tasks WHERE id = ?", taskId);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new StoreException("task " + taskId + " vanished");
+            }
+            return rs.getString(1);
+        }
+    }
+
+    /** The attempt a token holds, or null when the token no longer holds a running lease. */
+    private Attempt heldAttempt(Connection c, String taskId, String leaseToken) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks" + HELD,
+                taskId, leaseToken); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            return new Attempt(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
+                    rs.getInt("max_attempts"), rs.getString("worker_id"));
+        }
+    }
+
+    private Optional<StoredProfile> loadProfile(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT name, preset, fields, created_at, updated_at FROM profiles "
+                + "WHERE name = ?", name); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(profile(rs)) : Optional.empty();
+        }
+    }
+
+    private static StoredProfile profile(ResultSet rs) throws SQLException {
+        return new StoredProfile(rs.getString("name"), rs.getString("preset"),
+                JsonColumns.profile(rs.getString("fields")), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static void insertEvent(Connection c, String jobId, String taskId, String type, String message, long now)
+            throws SQLException {
+        update(c, "INSERT INTO job_events (job_id, task_id, created_at, type, message) VALUES (?, ?, ?, ?, ?)",
+                jobId, taskId, now, type, message);
+    }
+
+    // ---------------------------------------------------------------- JDBC plumbing
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction (on SQLite a {@code BEGIN IMMEDIATE}: writers queue rather than deadlock). */
+    private <T> T inTransaction(String what, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            T result;
+            try {
+                result = work.run(c);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+            // why: leaving manual-commit mode commits (JDBC), and unlike commit() it does not make sqlite-jdbc begin
+            // the next IMMEDIATE transaction at once, which would queue for the write lock again and could fail
+            // with SQLITE_BUSY after our own commit had succeeded
+            c.setAutoCommit(true);
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T read(String what, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** "Now" for one call: the test clock if there is one, else the database's clock. */
+    private long now(Connection c) throws SQLException {
+        if (testClock != null) {
+            return testClock.millis();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + dialect.nowMillis());
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private String newToken() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis / 1000.0 + "s";
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + d);
+        }
+    }
+
+    private record Attempt(String taskId, String jobId, int attempt, int maxAttempts, String workerId) {}
+
+    private record JobRow(String id, JobState state, Priority priority, String input, MediaInfo inputInfo,
+            Map<String, Object> metadata, String notifyUrl, Instant createdAt, Instant startedAt, Instant finishedAt,
+            Instant updatedAt) {
+        static JobRow of(ResultSet rs) throws SQLException {
+            return new JobRow(
+                    rs.getString("id"),
+                    JobState.parse(rs.getString("state")),
+                    Priority.parse(rs.getString("priority")),
+                    rs.getString("input"),
+                    JsonColumns.mediaInfo(rs.getString("input_info")),
+                    Collections.unmodifiableMap(JsonColumns.metadata(rs.getString("metadata"))),
+                    rs.getString("notify_url"),
+                    instant(rs, "created_at"),
+                    instant(rs, "started_at"),
+                    instant(rs, "finished_at"),
+                    instant(rs, "updated_at"));
+        }
+
+        Job toJob(List<Task> tasks) {
+            return new Job(id, state, priority, input, inputInfo, metadata, notifyUrl, tasks, createdAt, startedAt,
+                    finishedAt, updatedAt);
+        }
+    }
+
+    /** Where a listing page ended: opaque to clients (base64url of {@code createdMillis:id}). */
+    private record Cursor(long createdMillis, String id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((createdMillis + ":" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int colon = s.indexOf(':');
+                if (colon <= 0 || colon == s.length() - 1) {
+                    throw new IllegalArgumentException("invalid cursor");
+                }
+                return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                // NumberFormatException and bad base64 are IllegalArgumentExceptions too
+                throw new IllegalArgumentException("invalid cursor", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.nommer.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.profile.Profile;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON documents kept in TEXT columns: profiles (in their wire form), output files, job metadata and probe
+ * results. Written snake_case; unknown properties are ignored on read so that older rows survive newer code.
+ */
+final class JsonColumns {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    private static final TypeReference<List<OutputFile>> FILES = new TypeReference<>() {};
+    private static final String CODEC_OPTIONS = "codec_options";
+
+    private JsonColumns() {}
+
+    static String profile(Profile profile) {
+        return write(profile.toFields());
+    }
+
+    /**
+     * Reads a profile back. {@code codec_options} is preset-only and refused by {@link Profile#fromFields}, so it is
+     * restored through the builder.
+     */
+    static Profile profile(String json) {
+        Map<String, Object> fields = read(json, MAP);
+        Profile.Builder builder = new Profile.Builder();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            if (CODEC_OPTIONS.equals(e.getKey())) {
+                builder.codecOptions(((List<?>) e.getValue()).stream().map(String::valueOf).toArray(String[]::new));
+            } else {
+                builder.set(e.getKey(), e.getValue());
+            }
+        }
+        return builder.build();
+    }
+
+    static String files(List<OutputFile> files) {
+        return write(files);
+    }
+
+    static List<OutputFile> files(String json) {
+        return json == null ? List.of() : read(json, FILES);
+    }
+
+    static String metadata(Map<String, Object> metadata) {
+        return write(metadata == null ? Map.of() : metadata);
+    }
+
+    static Map<String, Object> metadata(String json) {
+        return json == null ? Map.of() : new LinkedHashMap<>(read(json, MAP));
+    }
+
+    static String mediaInfo(MediaInfo info) {
+        return write(info);
+    }
+
+    static MediaInfo mediaInfo(String json) {
+        return json == null ? null : read(json, new TypeReference<MediaInfo>() {});
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot read stored JSON as " + type.getType().getTypeName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.nommer.store.sqlite;
+
+import io.nommer.store.Dialect;
+
+/**
+ * SQLite: one writer at a time, so no row locks to skip; transactions begin {@code IMMEDIATE} (set up by
+ * {@link SqliteStores}) so writers queue on the busy timeout instead of failing when a read lock would need upgrading.
+ */
+public final class SqliteDialect implements Dialect {
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public String nowMillis() {
+        // unixepoch('subsec') needs SQLite 3.42+; the bundled library of sqlite-jdbc is newer
+        return "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+    }
+
+    @Override
+    public String identityPrimaryKey() {
+        // why: exactly "INTEGER PRIMARY KEY" makes the column the rowid, which SQLite assigns itself
+        return "INTEGER PRIMARY KEY";
+    }
+}
