@@ -1,0 +1,487 @@
+package io.nommer.storage.http;
+
+import io.nommer.core.encode.EncodeException;
+import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.LocalInput;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads http(s) inputs into the task's working folder, so ffmpeg only ever reads local files.
+ *
+ * <p>Redirects are followed by this class, not by the HTTP client, so that every hop is checked: scheme, no
+ * credentials in the URL, and (unless {@link HttpFetchConfig#allowPrivateNetworks()}) every address the host resolves
+ * to must be public ({@link NetworkPolicy}). Downloads are bounded by size (Content-Length up front, and bytes counted
+ * while streaming), by a connect timeout, by an idle timeout between reads and by a total deadline.
+ *
+ * <p>Known limit: the HTTP client resolves the host again when it connects, so a DNS server answering differently
+ * within that instant (DNS rebinding) is not caught here; an egress firewall is the complete defence.
+ *
+ * <p>Query strings may carry signatures: logs and error messages show only scheme, host, port and path.
+ */
+public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpInputFetcher.class);
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final Pattern EXTENSION = Pattern.compile("\\.([A-Za-z0-9]{1,10})$");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
+
+    private final HttpFetchConfig config;
+    private final HostResolver resolver;
+    private final Function<InetAddress, Optional<String>> policy;
+    private final HttpClient client;
+
+    public HttpInputFetcher(HttpFetchConfig config) {
+        this(config, HostResolver.SYSTEM, NetworkPolicy::refusalReason);
+    }
+
+    /** For tests: which addresses a host has, and which of them are refused, when private networks are not allowed. */
+    HttpInputFetcher(HttpFetchConfig config, HostResolver resolver, Function<InetAddress, Optional<String>> policy) {
+        this.config = config;
+        this.resolver = resolver;
+        this.policy = policy;
+        this.client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.connectTimeout())
+                // why: the address we checked must be the one we connect to, not a proxy's choice
+                .proxy(HttpClient.Builder.NO_PROXY)
+                // why: one large sequential download per request; HTTP/2 multiplexing brings nothing
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public HttpFetchConfig config() {
+        return config;
+    }
+
+    /**
+     * Checks the URL's form and, for IP literals and {@code localhost}, its address. Host names are not resolved at
+     * submission; {@link #fetch} checks them on every hop.
+     */
+    @Override
+    public void checkAcceptable(URI input) {
+        checkForm(input);
+        if (config.allowPrivateNetworks()) {
+            return;
+        }
+        String host = input.getHost();
+        if (host.startsWith("[") || IPV4_LITERAL.matcher(host).matches() || "localhost".equalsIgnoreCase(host)) {
+            try {
+                checkAddresses(input);
+            } catch (EncodeException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * @return the downloaded file in {@code workDir} ({@link LocalInput#temporary()} is true)
+     * @throws EncodeException {@code input_forbidden} (scheme, credentials, refused address on any hop, HTTP 401/403),
+     *     {@code input_not_found} (HTTP 404/410), {@code input_too_large}, {@code input_empty}, or the retryable
+     *     {@code input_fetch_failed} (5xx, 408, 429, timeouts, network errors, too many redirects)
+     */
+    @Override
+    public LocalInput fetch(URI input, Path workDir) {
+        long started = System.nanoTime();
+        long deadline = started + config.totalDeadline().toNanos();
+        Path target = workDir.resolve(fileName(input));
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "cannot create " + workDir + ": " + e, null, e);
+        }
+        URI current = input;
+        log.info("downloading {}", redact(input));
+        boolean done = false;
+        try {
+            for (int redirects = 0; ; redirects++) {
+                try {
+                    checkForm(current);
+                } catch (IllegalArgumentException e) {
+                    throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
+                }
+                checkAddresses(current);
+                HttpResponse<Long> response = exchange(current, target, deadline);
+                int status = response.statusCode();
+                if (REDIRECTS.contains(status)) {
+                    if (redirects >= config.maxRedirects()) {
+                        throw failed(input, "more than " + config.maxRedirects() + " redirects (maxRedirects)");
+                    }
+                    current = redirectTarget(input, current, response);
+                    log.debug("{} redirects ({}) to {}", redact(response.uri()), status, redact(current));
+                    continue;
+                }
+                LocalInput result = outcome(input, response, target);
+                done = true;
+                log.info("downloaded {} bytes from {} in {} ms", result.size(), redact(input),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return result;
+            }
+        } finally {
+            if (!done) {
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException e) {
+                    log.warn("cannot delete partial download {}: {}", target, e.toString());
+                }
+            }
+        }
+    }
+
+    private LocalInput outcome(URI input, HttpResponse<Long> response, Path target) {
+        int status = response.statusCode();
+        String where = redact(input);
+        if (status == 200) {
+            OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+            if (length.isPresent() && length.getAsLong() > config.maxBytes()) {
+                throw tooLarge(input, "declares " + length.getAsLong() + " bytes");
+            }
+            long size = response.body();
+            if (size == 0) {
+                throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input " + where + " is empty (0 bytes)");
+            }
+            return new LocalInput(target, size, true);
+        }
+        if (status == 404 || status == 410) {
+            throw new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input " + where + " was not found (HTTP "
+                    + status + ")");
+        }
+        if (status == 401 || status == 403) {
+            throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, "the server refused access to " + where + " (HTTP "
+                    + status + ")");
+        }
+        throw failed(input, "the server answered HTTP " + status);
+    }
+
+    private HttpResponse<Long> exchange(URI uri, Path target, long deadline) {
+        AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+        AtomicReference<Download> download = new AtomicReference<>();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .GET()
+                .timeout(config.readTimeout())
+                .header("User-Agent", "nommer")
+                .build();
+        HttpResponse.BodyHandler<Long> handler = info -> {
+            lastActivity.set(System.nanoTime());
+            if (info.statusCode() != 200) {
+                return new Discard();
+            }
+            OptionalLong length = info.headers().firstValueAsLong("Content-Length");
+            if (length.isPresent() && length.getAsLong() > config.maxBytes()) {
+                return new Discard();
+            }
+            Download d = new Download(target, config.maxBytes(), lastActivity);
+            download.set(d);
+            return d;
+        };
+        CompletableFuture<HttpResponse<Long>> future = client.sendAsync(request, handler);
+        long idleNanos = config.readTimeout().toNanos();
+        while (true) {
+            long now = System.nanoTime();
+            long totalLeft = deadline - now;
+            long idleLeft = lastActivity.get() + idleNanos - now;
+            if (totalLeft <= 0 || idleLeft <= 0) {
+                abort(future, download.get());
+                throw totalLeft <= 0
+                        ? failed(uri, "the download did not finish within " + human(config.totalDeadline())
+                                + " (totalDeadline)")
+                        : failed(uri, "the server sent nothing for " + human(config.readTimeout()) + " (readTimeout)");
+            }
+            try {
+                return future.get(Math.min(totalLeft, idleLeft), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // loop: re-read the activity clock
+            } catch (InterruptedException e) {
+                abort(future, download.get());
+                Thread.currentThread().interrupt();
+                throw failed(uri, "the download was interrupted");
+            } catch (ExecutionException e) {
+                Download d = download.get();
+                if (d != null && d.tooLarge) {
+                    throw tooLarge(uri, "sent more than that");
+                }
+                Throwable cause = e.getCause();
+                if (cause instanceof HttpTimeoutException) {
+                    throw failed(uri, "the server did not answer within " + human(config.readTimeout())
+                            + " (readTimeout)", cause);
+                }
+                throw failed(uri, "the download failed: " + describe(cause), cause);
+            }
+        }
+    }
+
+    private static void abort(CompletableFuture<?> future, Download download) {
+        if (download != null) {
+            download.abort();
+        }
+        future.cancel(true);
+    }
+
+    private URI redirectTarget(URI input, URI current, HttpResponse<?> response) {
+        Optional<String> location = response.headers().firstValue("Location");
+        if (location.isEmpty() || location.get().isBlank()) {
+            throw failed(input, "a redirect (HTTP " + response.statusCode() + ") without a Location");
+        }
+        try {
+            String next = current.resolve(location.get().trim()).toString();
+            // why: a fragment is the client's business and must not reach the next request
+            int hash = next.indexOf('#');
+            return URI.create(hash < 0 ? next : next.substring(0, hash));
+        } catch (IllegalArgumentException e) {
+            throw failed(input, "a redirect to an invalid URL", e);
+        }
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong with the URL's form */
+    private static void checkForm(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("only http and https URLs can be downloaded, not '" + scheme + ":'");
+        }
+        if (uri.isOpaque() || uri.getRawAuthority() == null) {
+            throw new IllegalArgumentException("'" + redact(uri) + "' has no host");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
+            throw new IllegalArgumentException(
+                    "input URLs must not carry credentials (user:password@); use a signed URL instead");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("'" + redact(uri) + "' has no valid host name");
+        }
+    }
+
+    /** Refuses the hop when any address of its host is refused: the client may connect to any of them. */
+    private void checkAddresses(URI uri) {
+        if (config.allowPrivateNetworks()) {
+            return;
+        }
+        String host = uri.getHost();
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            throw failed(uri, "cannot resolve the host " + host, e);
+        }
+        for (InetAddress a : addresses) {
+            Optional<String> reason = policy.apply(a);
+            if (reason.isPresent()) {
+                log.warn("refused to download {}: {} is {}", redact(uri), a.getHostAddress(), reason.get());
+                throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, "the input host " + host + " resolves to "
+                        + reason.get() + ", and this service does not download from private networks"
+                        + " (allowPrivateNetworks)");
+            }
+        }
+    }
+
+    private EncodeException tooLarge(URI uri, String detail) {
+        return new EncodeException(ErrorCode.INPUT_TOO_LARGE, "the input " + redact(uri) + " " + detail
+                + ", more than the limit of " + config.maxBytes() + " bytes (maxBytes)");
+    }
+
+    private static EncodeException failed(URI uri, String detail) {
+        return failed(uri, detail, null);
+    }
+
+    private static EncodeException failed(URI uri, String detail, Throwable cause) {
+        return new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + redact(uri) + " failed: " + detail,
+                null, cause);
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": "
+                + t.getMessage();
+    }
+
+    private static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code input} plus the URL's extension when it has a plain one: some demuxers are chosen by extension. */
+    static String fileName(URI input) {
+        String path = input.getPath() == null ? "" : input.getPath();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        Matcher m = EXTENSION.matcher(last);
+        return m.find() ? "input." + m.group(1).toLowerCase(Locale.ROOT) : "input";
+    }
+
+    /** scheme://host[:port]/path: what may be logged or shown; queries can carry signatures. */
+    public static String redact(URI uri) {
+        if (uri == null) {
+            return "";
+        }
+        if (uri.isOpaque() || uri.getHost() == null) {
+            return (uri.getScheme() == null ? "" : uri.getScheme() + ":") + "<url>";
+        }
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** Stops in-flight downloads and releases the client's threads. */
+    @Override
+    public void close() {
+        client.shutdownNow();
+    }
+
+    /** Reads no body: redirects and errors are decided on their status alone, whatever their body's size. */
+    private static final class Discard implements HttpResponse.BodySubscriber<Long> {
+        private final CompletableFuture<Long> result = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<Long> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+            result.complete(-1L);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {}
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.complete(-1L);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(-1L);
+        }
+    }
+
+    /** Streams the body to a file, counting bytes; stops at the size cap. */
+    private static final class Download implements HttpResponse.BodySubscriber<Long> {
+        private final Path target;
+        private final long maxBytes;
+        private final AtomicLong lastActivity;
+        private final CompletableFuture<Long> result = new CompletableFuture<>();
+        private volatile Flow.Subscription subscription;
+        private volatile FileChannel channel;
+        private volatile boolean tooLarge;
+        private long count;
+
+        Download(Path target, long maxBytes, AtomicLong lastActivity) {
+            this.target = target;
+            this.maxBytes = maxBytes;
+            this.lastActivity = lastActivity;
+        }
+
+        @Override
+        public CompletionStage<Long> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            try {
+                channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                s.cancel();
+                result.completeExceptionally(e);
+                return;
+            }
+            if (result.isDone()) {
+                s.cancel();
+                closeChannel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                for (ByteBuffer b : buffers) {
+                    count += b.remaining();
+                    if (count > maxBytes) {
+                        tooLarge = true;
+                        fail(new IOException("more than " + maxBytes + " bytes"));
+                        return;
+                    }
+                    while (b.hasRemaining()) {
+                        channel.write(b);
+                    }
+                }
+            } catch (IOException e) {
+                fail(e);
+                return;
+            }
+            lastActivity.set(System.nanoTime());
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            closeChannel();
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            closeChannel();
+            result.complete(count);
+        }
+
+        void abort() {
+            fail(new CancellationException("download aborted"));
+        }
+
+        private void fail(Throwable t) {
+            result.completeExceptionally(t);
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            closeChannel();
+        }
+
+        private void closeChannel() {
+            FileChannel c = channel;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    log.debug("closing {}: {}", target, e.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package io.nommer.storage.local;
+
+import io.nommer.core.encode.EncodeException;
+import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.LocalInput;
+import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.util.Ids;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's own folder ({@code uploads/}, {@code outputs/}) and {@code file:} inputs and destinations under
+ * configured roots.
+ *
+ * <p>Layout: {@code <data>/uploads/<id>} (written to {@code uploads/.tmp} first), and
+ * {@code <data>/outputs/<jobId>/<outputName>/<file>} for outputs with no destination. Every {@code file:} path is
+ * resolved through its symlinks before it is checked against the roots, so neither {@code ..} nor a symlink can
+ * reach outside them.
+ */
+public final class LocalStorage implements InputFetcher, OutputPublisher {
+    private static final Logger log = LoggerFactory.getLogger(LocalStorage.class);
+    private static final Pattern UPLOAD_ID = Pattern.compile("upl_[0-9a-z]{26}");
+    /** A file or folder name we create: no separators, not {@code .}/{@code ..}, not hidden like our temp files. */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final int BUFFER = 64 * 1024;
+
+    private final LocalStorageConfig config;
+    private final Path dataDir;
+    private final Path uploads;
+    private final Path uploadsTmp;
+    private final Path outputs;
+    private final Ids ids;
+    private final SecureRandom random = new SecureRandom();
+
+    public LocalStorage(LocalStorageConfig config) {
+        this(config, new Ids(InstantSource.system()));
+    }
+
+    /** @throws UncheckedIOException when the data folder cannot be created */
+    public LocalStorage(LocalStorageConfig config, Ids ids) {
+        this.config = config;
+        this.ids = ids;
+        try {
+            Files.createDirectories(config.dataDir());
+            this.dataDir = config.dataDir().toRealPath();
+            this.uploads = Files.createDirectories(dataDir.resolve("uploads"));
+            this.uploadsTmp = Files.createDirectories(uploads.resolve(".tmp"));
+            this.outputs = Files.createDirectories(dataDir.resolve("outputs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder (dataDir) " + config.dataDir(), e);
+        }
+    }
+
+    public LocalStorageConfig config() {
+        return config;
+    }
+
+    /** The data folder, symlinks resolved. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    // ---- uploads ----
+
+    /** Stores an upload with the configured {@code maxUploadBytes}. */
+    public Upload storeUpload(InputStream body, String filenameHint) {
+        return storeUpload(body, config.maxUploadBytes(), filenameHint);
+    }
+
+    /**
+     * Streams {@code body} to a temporary file and moves it into place whole: an upload id never names a partial file.
+     *
+     * @param filenameHint the client's name for the file, only logged; may be null
+     * @throws UploadTooLargeException past {@code maxBytes} (reading stops there; nothing is kept)
+     * @throws EmptyUploadException when the body is empty
+     * @throws UncheckedIOException when reading the body or writing the file fails
+     */
+    public Upload storeUpload(InputStream body, long maxBytes, String filenameHint) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, not " + maxBytes);
+        }
+        String id = ids.next("upl");
+        Path tmp = uploadsTmp.resolve(id + ".part");
+        boolean stored = false;
+        try {
+            long size = 0;
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                int n;
+                while ((n = body.read(buf)) != -1) {
+                    size += n;
+                    if (size > maxBytes) {
+                        throw new UploadTooLargeException(maxBytes);
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                }
+                if (size == 0) {
+                    throw new EmptyUploadException();
+                }
+                out.force(true);
+            }
+            Files.move(tmp, uploads.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            stored = true;
+            fsyncDirectory(uploads);
+            log.info("stored upload {} ({} bytes, client name '{}')", id, size, printable(filenameHint));
+            return new Upload(id, uploadUri(id), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("storing upload " + id + " failed: " + e.getMessage(), e);
+        } finally {
+            if (!stored) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    /** @return whether the upload existed */
+    public boolean deleteUpload(String id) {
+        try {
+            return Files.deleteIfExists(uploadPath(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting upload " + id + " failed", e);
+        }
+    }
+
+    public static URI uploadUri(String id) {
+        return URI.create("upload:" + id);
+    }
+
+    /** @throws IllegalArgumentException when {@code id} is not an upload id (which also keeps paths inside uploads/) */
+    private Path uploadPath(String id) {
+        if (id == null || !UPLOAD_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + printable(id) + "' is not an upload id (upl_ and 26 of 0-9, a-z)");
+        }
+        return uploads.resolve(id);
+    }
+
+    private Path uploadPath(URI uri) {
+        if (!uri.isOpaque()) {
+            throw new IllegalArgumentException("an upload input is written upload:<id>, not '" + uri + "'");
+        }
+        return uploadPath(uri.getSchemeSpecificPart());
+    }
+
+    // ---- inputs ----
+
+    /**
+     * Uploads and {@code file:} inputs are used where they lie ({@link LocalInput#temporary()} is false).
+     *
+     * @throws EncodeException {@code input_forbidden} for another scheme, a malformed upload id or a path outside
+     *     {@code inputRoots}; {@code input_not_found}; {@code input_empty}; {@code input_too_large} past
+     *     {@code maxInputBytes}; {@code input_fetch_failed} when the file cannot be read
+     */
+    @Override
+    public LocalInput fetch(URI input, Path workDir) {
+        Path file;
+        try {
+            file = switch (scheme(input)) {
+                case "upload" -> uploadPath(input);
+                case "file" -> readablePath(input);
+                default -> throw new IllegalArgumentException("local storage cannot read '" + input.getScheme()
+                        + ":' inputs");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
+        }
+        long size;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input " + input + " does not exist");
+        } catch (IOException e) {
+            throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "cannot read the input " + input + ": " + e,
+                    null, e);
+        }
+        if (size == 0) {
+            throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
+        }
+        if (size > config.maxInputBytes()) {
+            throw new EncodeException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " has " + size
+                    + " bytes, more than the limit of " + config.maxInputBytes() + " (maxInputBytes)");
+        }
+        return new LocalInput(file, size, false);
+    }
+
+    @Override
+    public void checkAcceptable(URI input) {
+        Path file = switch (scheme(input)) {
+            case "upload" -> uploadPath(input);
+            case "file" -> readablePath(input);
+            default -> throw new IllegalArgumentException("local storage cannot read '" + input.getScheme()
+                    + ":' inputs");
+        };
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("the input " + input + " does not exist or is not a file");
+        }
+    }
+
+    /** The real path of a {@code file:} input, checked against {@code inputRoots}. */
+    private Path readablePath(URI input) {
+        if (config.inputRoots().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "file: inputs are not enabled on this service (no inputRoots are configured)");
+        }
+        Path real = real(FileRoots.toPath(input), input);
+        if (!FileRoots.within(real, config.inputRoots())) {
+            throw new IllegalArgumentException(
+                    input + " is outside the folders this service may read (inputRoots)");
+        }
+        return real;
+    }
+
+    // ---- outputs ----
+
+    @Override
+    public URI defaultFolder(String jobId, String outputName) {
+        requireSegment(jobId, "job id");
+        requireSegment(outputName, "output name");
+        return folderUri(outputs.resolve(jobId).resolve(outputName));
+    }
+
+    @Override
+    public void checkWritable(URI folder) {
+        writableFolder(folder);
+    }
+
+    /**
+     * Copies {@code file} next to its target under a hidden temporary name, syncs it, then renames it over the target
+     * atomically. The source file is left in place.
+     *
+     * @throws IllegalArgumentException for an unacceptable folder or name (checked at submission, so a bug here)
+     * @throws UncheckedIOException when writing fails, or the folder turned out (after creating it) to lie outside
+     *     the output roots
+     */
+    @Override
+    public URI publish(Path file, URI folder, String name) {
+        requireSegment(name, "output file name");
+        Path dir = writableFolder(folder);
+        Path tmp = dir.resolve("." + name + ".tmp-" + Long.toUnsignedString(random.nextLong(), 36));
+        boolean moved = false;
+        try {
+            Files.createDirectories(dir);
+            // why: a symlink could have appeared between the check and createDirectories
+            if (!FileRoots.within(dir.toRealPath(), writableRoots())) {
+                throw new AccessDeniedException(dir.toString(), null, "resolves outside the output roots");
+            }
+            Files.copy(file, tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Path target = dir.resolve(name);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+            fsyncDirectory(dir);
+            log.debug("published {} as {}", file, target);
+            return target.toUri();
+        } catch (IOException e) {
+            throw new UncheckedIOException("publishing " + name + " to " + folder + " failed: " + e.getMessage(), e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    /** The real path of a destination folder, checked against the output roots. */
+    private Path writableFolder(URI folder) {
+        if (!"file".equals(scheme(folder))) {
+            throw new IllegalArgumentException("local storage cannot write to '" + folder.getScheme() + ":' destinations");
+        }
+        if (!folder.toString().endsWith("/")) {
+            throw new IllegalArgumentException("destination must be a folder URI ending in '/', not '" + folder + "'");
+        }
+        Path real = real(FileRoots.toPath(folder), folder);
+        if (!FileRoots.within(real, writableRoots())) {
+            throw new IllegalArgumentException(folder + " is outside the folders this service may write (outputRoots)");
+        }
+        if (Files.exists(real) && !Files.isDirectory(real)) {
+            throw new IllegalArgumentException(folder + " exists and is not a folder");
+        }
+        return real;
+    }
+
+    private List<Path> writableRoots() {
+        List<Path> roots = new ArrayList<>(config.outputRoots());
+        roots.add(outputs);
+        return roots;
+    }
+
+    // ---- serving back ----
+
+    /**
+     * Opens an upload or a published file to serve it back, e.g. through the API.
+     *
+     * @return empty when no such file exists
+     * @throws IllegalArgumentException for another scheme, a malformed upload id, a hidden (temporary) file, or a path
+     *     outside {@code <data>/outputs} and the output roots
+     * @throws UncheckedIOException when the file exists but cannot be opened
+     */
+    public Optional<StoredFile> open(URI uri) {
+        Path file = switch (scheme(uri)) {
+            case "upload" -> uploadPath(uri);
+            case "file" -> {
+                Path real = real(FileRoots.toPath(uri), uri);
+                if (!FileRoots.within(real, writableRoots())) {
+                    throw new IllegalArgumentException(uri + " is not in this service's output storage");
+                }
+                if (real.getFileName() == null || real.getFileName().toString().startsWith(".")) {
+                    throw new IllegalArgumentException(uri + " is not a published file");
+                }
+                yield real;
+            }
+            default -> throw new IllegalArgumentException("local storage cannot open '" + uri.getScheme() + ":' URIs");
+        };
+        try {
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            // why: the size of the file we opened, not of a replacement published over it since
+            long size;
+            try {
+                size = channel.size();
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            return Optional.of(new StoredFile(Channels.newInputStream(channel), size, file.getFileName().toString()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static String scheme(URI uri) {
+        return uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    }
+
+    private static Path real(Path path, URI uri) {
+        try {
+            return FileRoots.realPath(path);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot resolve " + uri + ": " + e.getMessage());
+        }
+    }
+
+    private static void requireSegment(String s, String what) {
+        if (s == null || !SEGMENT.matcher(s).matches()) {
+            throw new IllegalArgumentException(what + " must be 1-128 of A-Z, a-z, 0-9, '.', '_', '-', starting with"
+                    + " a letter or digit, not '" + printable(s) + "'");
+        }
+    }
+
+    private static URI folderUri(Path dir) {
+        String s = dir.toUri().toString();
+        return URI.create(s.endsWith("/") ? s : s + "/");
+    }
+
+    /** Makes a rename durable; not every platform can open a directory, and then there is nothing to do. */
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.trace("cannot fsync directory {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("cannot delete temporary file {}: {}", p, e.toString());
+        }
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
+    }
+}
