@@ -204,7 +204,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         }
         if (size > config.maxInputBytes()) {
             throw new EncodeException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " has " + size
-                    + " bytes, more than the limit of " + config.maxInputBytes() + " (maxInputBytes)");
+                    + " bytes, more than the limit of " + config.maxInputBytes() + " (setting max_input_bytes)");
         }
         return new LocalInput(file, size, false);
     }
@@ -226,12 +226,12 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     private Path readablePath(URI input) {
         if (config.inputRoots().isEmpty()) {
             throw new IllegalArgumentException(
-                    "file: inputs are not enabled on this service (no inputRoots are configured)");
+                    "file: inputs are not enabled on this service (no input_roots are configured)");
         }
         Path real = real(FileRoots.toPath(input), input);
         if (!FileRoots.within(real, config.inputRoots())) {
             throw new IllegalArgumentException(
-                    input + " is outside the folders this service may read (inputRoots)");
+                    input + " is outside the folders this service may read (setting input_roots)");
         }
         return real;
     }
@@ -299,7 +299,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         }
         Path real = real(FileRoots.toPath(folder), folder);
         if (!FileRoots.within(real, writableRoots())) {
-            throw new IllegalArgumentException(folder + " is outside the folders this service may write (outputRoots)");
+            throw new IllegalArgumentException(folder + " is outside the folders this service may write (setting output_roots)");
         }
         if (Files.exists(real) && !Files.isDirectory(real)) {
             throw new IllegalArgumentException(folder + " exists and is not a folder");

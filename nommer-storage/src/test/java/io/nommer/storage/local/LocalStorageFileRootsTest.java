@@ -53,7 +53,7 @@ class LocalStorageFileRootsTest {
         URI outside = secret.resolve("file.mp4").toUri();
 
         assertThatThrownBy(() -> storage.checkAcceptable(outside))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inputRoots");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input_roots");
         assertForbidden(outside);
     }
 
@@ -132,7 +132,7 @@ class LocalStorageFileRootsTest {
                 URI.create(out.toUri() + "escape/"), URI.create(out.toUri() + "escape/deeper/"),
                 URI.create(storage.dataDir().toUri() + "uploads/"), in.toUri())) {
             assertThatThrownBy(() -> storage.checkWritable(bad)).as(bad.toString())
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outputRoots");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output_roots");
         }
     }
 

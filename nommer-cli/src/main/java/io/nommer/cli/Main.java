@@ -1,0 +1,226 @@
+package io.nommer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nommer.server.NommerServer;
+import io.nommer.server.config.ConfigLoader;
+import io.nommer.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code nommer} command. */
+public final class Main {
+    static final String USAGE = """
+            usage: nommer <command> [options]
+
+            commands:
+              serve   [--port 8080] [--data DIR] [--workers N] [--bind ADDR] [--config FILE] [--SETTING VALUE ...]
+                      Run the API, the store, local storage and N in-process workers.
+              submit  FILE|URL --preset NAME [--preset NAME ...] [--priority high|normal|low] [--wait] [--server URL]
+                      Upload FILE (or use URL/URI as is), submit a job, print progress (with --wait) and outputs.
+              status  ID [--server URL]
+                      Print a job's state, progress and outputs.
+              help    Print this text.
+
+            The server URL defaults to $NOMMER_SERVER or http://127.0.0.1:8080.
+            Settings for serve may also come from NOMMER_<SETTING> variables and a properties file; see README.md.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int code = new Main(System.out, System.err).run(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(code);
+        }
+    }
+
+    int run(String[] argv) {
+        if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help") || argv[0].equals("-h")) {
+            out.print(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        try {
+            Args a = Args.parse(argv, 1);
+            return switch (argv[0]) {
+                case "serve" -> serve(a);
+                case "submit" -> submit(a);
+                case "status" -> status(a);
+                default -> {
+                    err.println("nommer: unknown command '" + argv[0] + "'\n");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("nommer: " + e.getMessage());
+            return 2;
+        } catch (NommerClient.ApiError e) {
+            err.println("nommer: the server refused the request: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("nommer: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    private int serve(Args a) throws InterruptedException {
+        if (!a.positional.isEmpty()) {
+            throw new IllegalArgumentException("serve takes no positional arguments: " + a.positional);
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        a.options.forEach((k, v) -> flags.put(k, v.get(v.size() - 1)));
+        ServerConfig config = ConfigLoader.load(flags, System.getenv());
+        NommerServer server = NommerServer.start(config);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            done.countDown();
+        }, "nommer-shutdown"));
+        out.println("nommer serving on " + server.baseUrl() + " (data in " + config.dataDir().toAbsolutePath() + ")");
+        done.await();
+        return 0;
+    }
+
+    private int submit(Args a) throws IOException, InterruptedException {
+        if (a.positional.size() != 1) {
+            throw new IllegalArgumentException("submit needs exactly one FILE or URL");
+        }
+        List<String> presets = a.options.getOrDefault("preset", List.of());
+        if (presets.isEmpty()) {
+            throw new IllegalArgumentException("submit needs --preset NAME (see GET /v1/presets)");
+        }
+        NommerClient client = new NommerClient(server(a));
+        String source = a.positional.get(0);
+        String input;
+        if (source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !Files.exists(Path.of(source))) {
+            input = source;
+        } else {
+            Path file = Path.of(source);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no such file: " + source);
+            }
+            out.println("uploading " + file + " (" + Files.size(file) + " bytes)");
+            input = client.upload(file).path("uri").asText();
+        }
+        ObjectNode job = client.mapper().createObjectNode();
+        job.put("input", input);
+        ArrayNode outputs = job.putArray("outputs");
+        presets.forEach(p -> outputs.addObject().put("preset", p));
+        a.single("priority").ifPresent(p -> job.put("priority", p));
+        JsonNode created = client.submit(job);
+        String id = created.path("id").asText();
+        out.println("submitted job " + id);
+        if (!a.options.containsKey("wait")) {
+            out.println("follow it with: nommer status " + id);
+            return 0;
+        }
+        String last = "";
+        while (true) {
+            JsonNode j = client.job(id);
+            String state = j.path("state").asText();
+            String line = String.format(Locale.ROOT, "%s %5.1f%%", state, j.path("progress").asDouble());
+            if (!line.equals(last)) {
+                out.println(line);
+                last = line;
+            }
+            if (state.equals("succeeded") || state.equals("failed") || state.equals("cancelled")) {
+                printOutputs(j);
+                return state.equals("succeeded") ? 0 : 1;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private int status(Args a) throws IOException, InterruptedException {
+        if (a.positional.size() != 1) {
+            throw new IllegalArgumentException("status needs exactly one job ID");
+        }
+        JsonNode j = new NommerClient(server(a)).job(a.positional.get(0));
+        out.printf(Locale.ROOT, "job %s: %s %.1f%%%n", j.path("id").asText(), j.path("state").asText(),
+                j.path("progress").asDouble());
+        printOutputs(j);
+        String state = j.path("state").asText();
+        return state.equals("failed") || state.equals("cancelled") ? 1 : 0;
+    }
+
+    private void printOutputs(JsonNode job) {
+        for (JsonNode o : job.path("outputs")) {
+            out.printf(Locale.ROOT, "  output %s (%s): %s %.1f%%%n", o.path("name").asText(), o.path("preset").asText(),
+                    o.path("state").asText(), o.path("progress").asDouble());
+            for (JsonNode f : o.path("files")) {
+                out.println("    " + f.path("url").asText() + "  (" + f.path("uri").asText() + ", "
+                        + f.path("size").asLong() + " bytes)");
+            }
+            JsonNode e = o.path("error");
+            if (!e.isMissingNode()) {
+                out.println("    error " + e.path("code").asText() + ": " + e.path("message").asText());
+                if (e.hasNonNull("log_tail")) {
+                    e.path("log_tail").asText().lines().forEach(l -> out.println("      | " + l));
+                }
+            }
+        }
+    }
+
+    private static URI server(Args a) {
+        String s = a.single("server").orElse(System.getenv().getOrDefault("NOMMER_SERVER", "http://127.0.0.1:8080"));
+        return URI.create(s);
+    }
+
+    /** Options ({@code --name value}, {@code --flag}) and positional arguments. */
+    record Args(Map<String, List<String>> options, List<String> positional) {
+        private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "allow-private-networks",
+                "allow_private_networks");
+
+        static Args parse(String[] argv, int from) {
+            Map<String, List<String>> opts = new LinkedHashMap<>();
+            List<String> pos = new ArrayList<>();
+            for (int i = from; i < argv.length; i++) {
+                String s = argv[i];
+                if (s.startsWith("--")) {
+                    String name = s.substring(2);
+                    String value;
+                    int eq = name.indexOf('=');
+                    if (eq >= 0) {
+                        value = name.substring(eq + 1);
+                        name = name.substring(0, eq);
+                    } else if (FLAGS.contains(name)) {
+                        value = "true";
+                    } else if (i + 1 < argv.length) {
+                        value = argv[++i];
+                    } else {
+                        throw new IllegalArgumentException("--" + name + " needs a value");
+                    }
+                    opts.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                } else {
+                    pos.add(s);
+                }
+            }
+            return new Args(opts, pos);
+        }
+
+        java.util.Optional<String> single(String name) {
+            List<String> v = options.get(name);
+            return v == null ? java.util.Optional.empty() : java.util.Optional.of(v.get(v.size() - 1));
+        }
+    }
+}

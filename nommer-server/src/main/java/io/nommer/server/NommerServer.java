@@ -1,0 +1,226 @@
+package io.nommer.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.nommer.core.orchestrator.JobService;
+import io.nommer.core.store.LocalQueueSignal;
+import io.nommer.core.store.Store;
+import io.nommer.core.util.Ids;
+import io.nommer.core.worker.Worker;
+import io.nommer.core.worker.WorkerConfig;
+import io.nommer.ffmpeg.FfmpegBinaries;
+import io.nommer.ffmpeg.FfmpegCapabilities;
+import io.nommer.ffmpeg.FfmpegEncoder;
+import io.nommer.ffmpeg.FfprobeProber;
+import io.nommer.server.api.JobsApi;
+import io.nommer.server.api.Json;
+import io.nommer.server.api.MetaApi;
+import io.nommer.server.api.ProfilesApi;
+import io.nommer.server.api.ToolchainApi;
+import io.nommer.server.api.UploadsApi;
+import io.nommer.server.config.ServerConfig;
+import io.nommer.server.http.Response;
+import io.nommer.server.http.Router;
+import io.nommer.server.webhook.WebhookRelay;
+import io.nommer.storage.Storages;
+import io.nommer.storage.http.HttpFetchConfig;
+import io.nommer.storage.local.LocalStorageConfig;
+import io.nommer.storage.local.StoredFile;
+import io.nommer.store.sqlite.SqliteStores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of {@code nommer serve}: the only place adapters are constructed. Runs the HTTP API, the
+ * housekeeping loops (lease reaper, webhook relay) and, unless {@code workers} is 0, in-process workers that use the
+ * Store and Storage exactly as a standalone worker would.
+ */
+public final class NommerServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NommerServer.class);
+    private static final Duration REAPER_EVERY = Duration.ofSeconds(5);
+    private static final Duration REAPER_BACKOFF = Duration.ofSeconds(10);
+
+    private final ServerConfig config;
+    private final Store store;
+    private final HttpServer http;
+    private final Worker worker;
+    private final ScheduledExecutorService housekeeping;
+    private final String baseUrl;
+    private final Router router;
+
+    private NommerServer(ServerConfig config, Store store, HttpServer http, Worker worker,
+            ScheduledExecutorService housekeeping, String baseUrl, Router router) {
+        this.config = config;
+        this.store = store;
+        this.http = http;
+        this.worker = worker;
+        this.housekeeping = housekeeping;
+        this.baseUrl = baseUrl;
+        this.router = router;
+    }
+
+    /**
+     * Starts everything and returns once the API is listening.
+     *
+     * @throws IllegalArgumentException when the configuration cannot work (no ffmpeg, unusable data directory)
+     */
+    public static NommerServer start(ServerConfig config) {
+        log.info("starting nommer: {}", config);
+        Path data = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("data directory " + data + " cannot be created: " + e.getMessage(), e);
+        }
+        FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
+        FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries);
+        log.info("using {}", capabilities.summary());
+        InstantSource clock = InstantSource.system();
+        ObjectMapper mapper = Json.mapper();
+        Store store = SqliteStores.open(data.resolve("nommer.db"));
+        Storages storage = Storages.create(
+                LocalStorageConfig.of(data).withInputRoots(config.inputRoots()).withOutputRoots(config.outputRoots())
+                        .withMaxInputBytes(config.maxInputBytes()).withMaxUploadBytes(config.maxUploadBytes()),
+                HttpFetchConfig.defaults().withMaxBytes(config.maxInputBytes())
+                        .withAllowPrivateNetworks(config.allowPrivateNetworks()));
+        LocalQueueSignal signal = new LocalQueueSignal();
+        JobService jobs = new JobService(store, storage, storage, signal, new Ids(clock));
+
+        Worker worker = null;
+        if (config.workers() > 0) {
+            WorkerConfig wc = WorkerConfig.defaults("serve-" + ProcessHandle.current().pid(), config.workers(),
+                    data.resolve("work"));
+            wc = new WorkerConfig(wc.workerId(), wc.slots(), wc.workRoot(), config.lease(), wc.heartbeat(),
+                    wc.idlePoll(), config.encodeTimeout(), wc.retryBackoff(), wc.maxInputSeconds(), wc.maxInputPixels());
+            worker = new Worker(wc, store, signal, storage, new FfprobeProber(binaries), new FfmpegEncoder(binaries),
+                    storage, clock).start();
+        }
+
+        Router router = new Router(mapper);
+        new JobsApi(store, jobs, mapper, uri -> {
+            StoredFile f = storage.local().open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
+            return new Response.StreamBody(f.body(), f.size());
+        }).register(router);
+        new UploadsApi(storage.local(), config.maxUploadBytes()).register(router);
+        new ProfilesApi(store, jobs, mapper).register(router);
+        new ToolchainApi(capabilities::report, capabilities::missingFor).register(router);
+        new MetaApi().register(router);
+
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 128);
+        } catch (IOException e) {
+            store.close();
+            if (worker != null) {
+                worker.stop(Duration.ZERO);
+            }
+            throw new IllegalArgumentException("cannot listen on " + config.bind() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        http.createContext("/", router);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.start();
+        String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
+        if ("0.0.0.0".equals(config.bind())) {
+            host = "127.0.0.1";
+        }
+        String baseUrl = "http://" + host + ":" + http.getAddress().getPort();
+
+        WebhookRelay relay = new WebhookRelay(store, mapper, webhookSecret(config, data), clock, baseUrl);
+        ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(1,
+                Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
+        housekeeping.scheduleWithFixedDelay(() -> guard("lease reaper", () -> {
+            int n = store.reapExpiredLeases(REAPER_BACKOFF);
+            if (n > 0) {
+                log.info("lease reaper re-queued or failed {} task(s) with expired leases", n);
+                signal.signal();
+            }
+        }), REAPER_EVERY.toMillis(), REAPER_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> guard("webhook relay", relay::deliverDue), 1000, 1000,
+                TimeUnit.MILLISECONDS);
+        log.info("nommer listening on {}", baseUrl);
+        return new NommerServer(config, store, http, worker, housekeeping, baseUrl, router);
+    }
+
+    private static void guard(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("{} failed; will try again: {}", what, e.toString());
+        }
+    }
+
+    /** The configured secret, or one generated once and kept in the data directory (readable by its owner only). */
+    private static String webhookSecret(ServerConfig config, Path data) {
+        if (config.webhookSecret() != null) {
+            return config.webhookSecret();
+        }
+        Path file = data.resolve("webhook-secret");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            byte[] b = new byte[32];
+            new SecureRandom().nextBytes(b);
+            String secret = HexFormat.of().formatHex(b);
+            Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system; the data directory's own permissions apply
+            }
+            log.info("generated a webhook signing secret in {}", file);
+            return secret;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Every route, for checking the OpenAPI document. */
+    public java.util.List<String> routes() {
+        return router.routes();
+    }
+
+    /** Stops accepting requests, lets running encodes finish for a short grace period, releases the rest. */
+    @Override
+    public void close() {
+        log.info("nommer shutting down");
+        http.stop(1);
+        housekeeping.shutdownNow();
+        if (worker != null) {
+            worker.stop(Duration.ofSeconds(10));
+        }
+        store.close();
+    }
+}

@@ -1,0 +1,229 @@
+package io.nommer.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.Page;
+import io.nommer.core.job.Task;
+import io.nommer.core.orchestrator.JobRequest;
+import io.nommer.core.orchestrator.JobService;
+import io.nommer.core.store.CreateResult;
+import io.nommer.core.store.Store;
+import io.nommer.server.http.ApiException;
+import io.nommer.server.http.Request;
+import io.nommer.server.http.Response;
+import io.nommer.server.http.Router;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /v1/jobs}: submit, inspect, list, cancel, retry, timeline and output downloads. */
+public final class JobsApi {
+    static final int MAX_JOB_BODY = 256 * 1024;
+    static final int MAX_METADATA_BYTES = 16 * 1024;
+    private static final Set<String> JOB_FIELDS = Set.of("input", "outputs", "priority", "metadata", "notify_url");
+    private static final Set<String> OUTPUT_NON_PROFILE = Set.of("name", "preset", "destination");
+
+    /** Opens published files for download. */
+    @FunctionalInterface
+    public interface FileOpener {
+        /** @return the file's bytes and length; throws {@link java.io.IOException} when it cannot be read */
+        Response.StreamBody open(URI uri) throws java.io.IOException;
+    }
+
+    private final Store store;
+    private final JobService jobs;
+    private final ObjectMapper mapper;
+    private final FileOpener files;
+
+    public JobsApi(Store store, JobService jobs, ObjectMapper mapper, FileOpener files) {
+        this.store = store;
+        this.jobs = jobs;
+        this.mapper = mapper;
+        this.files = files;
+    }
+
+    public void register(Router r) {
+        r.add("POST", "/v1/jobs", this::submit);
+        r.add("GET", "/v1/jobs", this::list);
+        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(Json.job(find(req.path("id")), req.baseUrl())));
+        r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
+        r.add("POST", "/v1/jobs/{id}/retry", this::retry);
+        r.add("GET", "/v1/jobs/{id}/events", this::events);
+        r.add("GET", "/v1/jobs/{id}/outputs/{output}/files/{file}", this::download);
+    }
+
+    private Response submit(Request req) {
+        JsonNode body = req.jsonObject(MAX_JOB_BODY);
+        Fields.onlyKnown(body, JOB_FIELDS, "");
+        JsonNode outputsNode = body.get("outputs");
+        List<JobRequest.OutputRequest> outputs = null;
+        if (outputsNode != null && !outputsNode.isNull()) {
+            if (!outputsNode.isArray()) {
+                throw ApiException.invalid("outputs", "outputs must be an array of objects");
+            }
+            outputs = new ArrayList<>();
+            for (int i = 0; i < outputsNode.size(); i++) {
+                JsonNode o = outputsNode.get(i);
+                String path = "outputs[" + i + "]";
+                if (!o.isObject()) {
+                    throw ApiException.invalid(path, path + " must be an object");
+                }
+                outputs.add(new JobRequest.OutputRequest(
+                        Fields.text(o, "name", path + ".name"),
+                        Fields.text(o, "preset", path + ".preset"),
+                        Fields.text(o, "destination", path + ".destination"),
+                        Fields.rest(mapper, o, OUTPUT_NON_PROFILE)));
+            }
+        }
+        Map<String, Object> metadata = null;
+        JsonNode md = body.get("metadata");
+        if (md != null && !md.isNull()) {
+            if (!md.isObject()) {
+                throw ApiException.invalid("metadata", "metadata must be a JSON object");
+            }
+            if (md.toString().length() > MAX_METADATA_BYTES) {
+                throw ApiException.invalid("metadata", "metadata must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> converted = mapper.convertValue(md, LinkedHashMap.class);
+            metadata = converted;
+        }
+        JobRequest request = new JobRequest(
+                Fields.text(body, "input", "input"),
+                outputs,
+                Fields.text(body, "priority", "priority"),
+                metadata,
+                Fields.text(body, "notify_url", "notify_url"),
+                req.header("Idempotency-Key"));
+        CreateResult result = jobs.submit(request);
+        Job job = result.job();
+        return Response.json(result.created() ? 201 : 200, Json.job(job, req.baseUrl()))
+                .header("Location", "/v1/jobs/" + job.id());
+    }
+
+    private Response list(Request req) {
+        Set<JobState> states = new HashSet<>();
+        String s = req.query("state");
+        if (s != null && !s.isEmpty()) {
+            for (String part : s.split(",")) {
+                try {
+                    states.add(JobState.parse(part.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid("state", e.getMessage());
+                }
+            }
+        }
+        int limit = 50;
+        String l = req.query("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 500) {
+                throw ApiException.invalid("limit", "limit must be an integer between 1 and 500");
+            }
+        }
+        JobFilter filter = new JobFilter(states, instant(req, "created_after"), instant(req, "created_before"),
+                req.query("cursor"), limit);
+        Page<Job> page;
+        try {
+            page = store.listJobs(filter);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("cursor", e.getMessage());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobs", page.items().stream().map(j -> Json.job(j, req.baseUrl())).toList());
+        m.put("next_cursor", page.nextCursor());
+        return Response.ok(m);
+    }
+
+    private static Instant instant(Request req, String name) {
+        String v = req.query(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(name, name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private Response cancel(Request req) {
+        String id = req.path("id");
+        try {
+            Job job = store.cancelJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
+            return Response.ok(Json.job(job, req.baseUrl()));
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "job_finished", "job " + id + " cannot be cancelled: " + e.getMessage());
+        }
+    }
+
+    private Response retry(Request req) {
+        String id = req.path("id");
+        try {
+            Job job = store.retryJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
+            jobs.wakeWorkers();
+            return Response.ok(Json.job(job, req.baseUrl()));
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "job_not_retryable", "job " + id + " cannot be retried: " + e.getMessage());
+        }
+    }
+
+    private Response events(Request req) {
+        Job job = find(req.path("id"));
+        return Response.ok(Map.of("events", store.events(job.id()).stream().map(e -> Json.event(e, job)).toList()));
+    }
+
+    private Response download(Request req) throws java.io.IOException {
+        Job job = find(req.path("id"));
+        String outputName = req.path("output");
+        String fileName = java.net.URLDecoder.decode(req.path("file"), java.nio.charset.StandardCharsets.UTF_8);
+        Task task = job.tasks().stream().filter(t -> t.name().equals(outputName)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
+        OutputFile file = task.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("file " + fileName + " of output " + outputName));
+        Response.StreamBody body;
+        try {
+            body = files.open(URI.create(file.uri()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ApiException(410, "file_gone", "file " + fileName + " is no longer in storage");
+        }
+        return Response.stream(contentType(fileName), body.in(), body.length())
+                .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
+    }
+
+    private Job find(String id) {
+        return store.findJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
+    }
+
+    static String contentType(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".mp4")) {
+            return "video/mp4";
+        } else if (n.endsWith(".webm")) {
+            return "video/webm";
+        } else if (n.endsWith(".flv")) {
+            return "video/x-flv";
+        } else if (n.endsWith(".mp3")) {
+            return "audio/mpeg";
+        } else if (n.endsWith(".m4a")) {
+            return "audio/mp4";
+        } else if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
+            return "image/jpeg";
+        }
+        return "application/octet-stream";
+    }
+}

@@ -1,0 +1,174 @@
+package io.nommer.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.StoredProfile;
+import io.nommer.core.job.Task;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The API's JSON shapes. One place renders jobs, so webhooks and responses agree. */
+public final class Json {
+    private Json() {}
+
+    public static ObjectMapper mapper() {
+        return new ObjectMapper()
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /**
+     * @param baseUrl {@code http://host:port} for the download links, as the client reached us
+     */
+    public static Map<String, Object> job(Job job, String baseUrl) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", job.id());
+        m.put("state", job.state().wireName());
+        m.put("progress", round1(job.progress()));
+        m.put("priority", job.priority().wireName());
+        m.put("input", job.input());
+        if (job.inputInfo() != null) {
+            m.put("input_info", mediaInfo(job.inputInfo()));
+        }
+        m.put("metadata", job.metadata());
+        if (job.notifyUrl() != null) {
+            m.put("notify_url", job.notifyUrl());
+        }
+        m.put("created_at", time(job.createdAt()));
+        m.put("started_at", time(job.startedAt()));
+        m.put("finished_at", time(job.finishedAt()));
+        m.put("updated_at", time(job.updatedAt()));
+        double cpu = job.tasks().stream().mapToDouble(Task::cpuSeconds).sum();
+        m.put("cpu_seconds", round3(cpu));
+        List<Object> outputs = new ArrayList<>();
+        for (Task t : job.tasks()) {
+            outputs.add(output(job, t, baseUrl));
+        }
+        m.put("outputs", outputs);
+        String self = baseUrl + "/v1/jobs/" + job.id();
+        m.put("links", Map.of("self", self, "events", self + "/events", "cancel", self + "/cancel", "retry", self + "/retry"));
+        return m;
+    }
+
+    private static Map<String, Object> output(Job job, Task t, String baseUrl) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("preset", t.preset());
+        m.put("state", t.state().wireName());
+        m.put("progress", round1(t.progress()));
+        m.put("attempt", t.attempt());
+        m.put("max_attempts", t.maxAttempts());
+        m.put("cpu_seconds", round3(t.cpuSeconds()));
+        if (t.destination() != null) {
+            m.put("destination", t.destination());
+        }
+        m.put("started_at", time(t.startedAt()));
+        m.put("finished_at", time(t.finishedAt()));
+        List<Object> files = new ArrayList<>();
+        for (OutputFile f : t.files()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("name", f.name());
+            fm.put("uri", f.uri());
+            fm.put("url", baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name()) + "/files/" + enc(f.name()));
+            fm.put("size", f.size());
+            fm.put("role", f.role());
+            fm.put("duration", f.duration() == null ? null : round3(f.duration()));
+            fm.put("width", f.width());
+            fm.put("height", f.height());
+            files.add(fm);
+        }
+        m.put("files", files);
+        if (t.errorCode() != null) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("code", t.errorCode());
+            err.put("message", t.errorMessage());
+            err.put("log_tail", t.logTail());
+            m.put("error", err);
+        }
+        m.put("profile", t.profile().toFields());
+        return m;
+    }
+
+    public static Map<String, Object> mediaInfo(MediaInfo info) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("container", info.demuxer());
+        m.put("format_name", info.formatName());
+        m.put("duration", info.duration() == null ? null : round3(info.duration()));
+        m.put("bitrate", info.bitrate());
+        m.put("size", info.size());
+        List<Object> streams = new ArrayList<>();
+        for (StreamInfo s : info.streams()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("index", s.index());
+            sm.put("type", s.type());
+            sm.put("codec", s.codec());
+            sm.put("width", s.width());
+            sm.put("height", s.height());
+            sm.put("fps", s.fps() == null ? null : round3(s.fps()));
+            sm.put("bitrate", s.bitrate());
+            sm.put("sample_rate", s.sampleRate());
+            sm.put("channels", s.channels());
+            sm.put("duration", s.duration() == null ? null : round3(s.duration()));
+            if (s.rotation() != 0) {
+                sm.put("rotation", s.rotation());
+            }
+            streams.add(sm);
+        }
+        m.put("streams", streams);
+        return m;
+    }
+
+    public static Map<String, Object> event(JobEvent e, Job job) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("at", time(e.at()));
+        m.put("type", e.type());
+        if (e.taskId() != null && job != null) {
+            job.tasks().stream().filter(t -> t.id().equals(e.taskId())).findFirst()
+                    .ifPresent(t -> m.put("output", t.name()));
+        }
+        m.put("message", e.message());
+        return m;
+    }
+
+    public static Map<String, Object> profile(StoredProfile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", p.name());
+        if (p.preset() != null) {
+            m.put("preset", p.preset());
+        }
+        m.putAll(p.fields().toFields());
+        m.put("created_at", time(p.createdAt()));
+        m.put("updated_at", time(p.updatedAt()));
+        return m;
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    static double round1(double d) {
+        return Math.round(d * 10) / 10.0;
+    }
+
+    static double round3(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

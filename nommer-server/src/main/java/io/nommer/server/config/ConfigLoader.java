@@ -1,0 +1,133 @@
+package io.nommer.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Reads settings from, lowest to highest precedence: built-in defaults, an optional properties file
+ * ({@code --config FILE} or {@code NOMMER_CONFIG}), {@code NOMMER_<SETTING>} environment variables, and flags
+ * ({@code --setting value}). Setting names are the same everywhere: {@code port}, {@code data}, {@code workers}, ...
+ */
+public final class ConfigLoader {
+    public static final Set<String> SETTINGS = Set.of("bind", "port", "data", "workers", "ffmpeg", "ffprobe",
+            "input_roots", "output_roots", "allow_private_networks", "max_upload_bytes", "max_input_bytes",
+            "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config");
+
+    private ConfigLoader() {}
+
+    /**
+     * @param flags settings given on the command line (names without dashes, {@code -} or {@code _} alike)
+     * @param env the process environment
+     * @throws IllegalArgumentException naming the bad setting and where it came from
+     */
+    public static ServerConfig load(Map<String, String> flags, Map<String, String> env) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        String file = flags.getOrDefault("config", env.get("NOMMER_CONFIG"));
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("config file " + file + " cannot be read: " + e.getMessage());
+            }
+            for (String k : p.stringPropertyNames()) {
+                put(merged, origin, normalize(k), p.getProperty(k).trim(), "config file " + file);
+            }
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("NOMMER_") && !k.equals("NOMMER_CONFIG") && !k.equals("NOMMER_TEST")) {
+                put(merged, origin, normalize(k.substring("NOMMER_".length())), v, "environment " + k);
+            }
+        });
+        flags.forEach((k, v) -> put(merged, origin, normalize(k), v, "flag --" + k));
+        merged.remove("config");
+        try {
+            return new ServerConfig(
+                    merged.getOrDefault("bind", ServerConfig.DEFAULT_BIND),
+                    integer(merged, origin, "port", ServerConfig.DEFAULT_PORT),
+                    Path.of(merged.getOrDefault("data", ServerConfig.DEFAULT_DATA.toString())),
+                    integer(merged, origin, "workers", ServerConfig.defaultWorkers()),
+                    merged.get("ffmpeg"),
+                    merged.get("ffprobe"),
+                    paths(merged.get("input_roots")),
+                    paths(merged.get("output_roots")),
+                    bool(merged, origin, "allow_private_networks"),
+                    longValue(merged, origin, "max_upload_bytes", ServerConfig.DEFAULT_MAX_UPLOAD_BYTES),
+                    longValue(merged, origin, "max_input_bytes", ServerConfig.DEFAULT_MAX_INPUT_BYTES),
+                    Duration.ofSeconds(longValue(merged, origin, "lease_seconds", ServerConfig.DEFAULT_LEASE.toSeconds())),
+                    Duration.ofSeconds(longValue(merged, origin, "encode_timeout_seconds",
+                            ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds())),
+                    merged.get("webhook_secret"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static void put(Map<String, String> m, Map<String, String> origin, String key, String value, String from) {
+        if (!SETTINGS.contains(key)) {
+            throw new IllegalArgumentException("unknown setting '" + key + "' (" + from + "); known settings: "
+                    + new java.util.TreeSet<>(SETTINGS));
+        }
+        m.put(key, value);
+        origin.put(key, from);
+    }
+
+    static String normalize(String key) {
+        return key.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static int integer(Map<String, String> m, Map<String, String> origin, String key, int dflt) {
+        long v = longValue(m, origin, key, dflt);
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(key + " is out of range (" + origin.get(key) + ")");
+        }
+        return (int) v;
+    }
+
+    private static long longValue(Map<String, String> m, Map<String, String> origin, String key, long dflt) {
+        String v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + v + "' (" + origin.get(key) + ")");
+        }
+    }
+
+    private static boolean bool(Map<String, String> m, Map<String, String> origin, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            return false;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, not '" + v + "' (" + origin.get(key) + ")");
+        };
+    }
+
+    private static List<Path> paths(String v) {
+        List<Path> out = new ArrayList<>();
+        if (v != null) {
+            for (String part : v.split("[,:]")) {
+                if (!part.isBlank()) {
+                    out.add(Path.of(part.trim()));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package io.nommer.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything {@code nommer serve} needs, validated on construction with messages naming the setting. Built by
+ * {@link ConfigLoader} from defaults, an optional file, {@code NOMMER_*} variables and flags, in that order.
+ *
+ * @param workers in-process worker slots; 0 runs the API only
+ * @param inputRoots directories whose files {@code file:} inputs may name
+ * @param outputRoots directories {@code file:} destinations may name
+ * @param allowPrivateNetworks let http(s) inputs reach loopback, private and link-local addresses
+ * @param webhookSecret HMAC key for webhook signatures; null generates one in the data directory
+ */
+public record ServerConfig(
+        String bind,
+        int port,
+        Path dataDir,
+        int workers,
+        String ffmpeg,
+        String ffprobe,
+        List<Path> inputRoots,
+        List<Path> outputRoots,
+        boolean allowPrivateNetworks,
+        long maxUploadBytes,
+        long maxInputBytes,
+        Duration lease,
+        Duration encodeTimeout,
+        String webhookSecret) {
+
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final Path DEFAULT_DATA = Path.of("nommer-data");
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024 * 1024;
+    public static final long DEFAULT_MAX_INPUT_BYTES = 10L * 1024 * 1024 * 1024;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_ENCODE_TIMEOUT = Duration.ofHours(6);
+
+    /** One worker slot per two cores, at least one: ffmpeg is multi-threaded, so more slots than that just contend. */
+    public static int defaultWorkers() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    public ServerConfig {
+        if (bind == null || bind.isBlank()) {
+            throw new IllegalArgumentException("bind must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
+        }
+        if (dataDir == null) {
+            throw new IllegalArgumentException("data must be a directory path");
+        }
+        if (workers < 0 || workers > 256) {
+            throw new IllegalArgumentException("workers must be between 0 and 256, not " + workers);
+        }
+        if (maxUploadBytes < 1) {
+            throw new IllegalArgumentException("max_upload_bytes must be positive, not " + maxUploadBytes);
+        }
+        if (maxInputBytes < 1) {
+            throw new IllegalArgumentException("max_input_bytes must be positive, not " + maxInputBytes);
+        }
+        if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("lease_seconds cannot be less than 2, not " + lease.toSeconds());
+        }
+        if (encodeTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("encode_timeout_seconds cannot be less than 1");
+        }
+        if (webhookSecret != null && webhookSecret.length() < 16) {
+            throw new IllegalArgumentException("webhook_secret must be at least 16 characters");
+        }
+        inputRoots = List.copyOf(inputRoots);
+        outputRoots = List.copyOf(outputRoots);
+    }
+
+    /** For the start-up log: every setting, the secret masked. */
+    @Override
+    public String toString() {
+        return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDir.toAbsolutePath() + ", workers="
+                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", input_roots=" + inputRoots
+                + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
+                + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes + ", lease_seconds="
+                + lease.toSeconds() + ", encode_timeout_seconds=" + encodeTimeout.toSeconds() + ", webhook_secret="
+                + (webhookSecret == null ? "<generated>" : "<masked>") + "]";
+    }
+}

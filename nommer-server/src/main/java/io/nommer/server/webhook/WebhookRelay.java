@@ -1,0 +1,118 @@
+package io.nommer.server.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.job.Job;
+import io.nommer.core.store.Store;
+import io.nommer.core.store.WebhookDelivery;
+import io.nommer.server.api.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the webhook outbox: for each due row, POSTs the job's current JSON to its notify URL, signed with
+ * HMAC-SHA256 over {@code <delivery id>.<timestamp>.<body>} in {@code Nommer-Signature: t=<ts>,v1=<hex>}.
+ * Failures back off exponentially (capped at an hour) for over 24 hours before the delivery is given up.
+ */
+public final class WebhookRelay {
+    private static final Logger log = LoggerFactory.getLogger(WebhookRelay.class);
+    /** 10 s doubling to an hour: about 31 tries cover the first 24 hours. */
+    static final int GIVE_UP_AFTER_ATTEMPTS = 36;
+
+    private final Store store;
+    private final ObjectMapper mapper;
+    private final byte[] secret;
+    private final InstantSource clock;
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    public WebhookRelay(Store store, ObjectMapper mapper, String secret, InstantSource clock, String baseUrl) {
+        this.store = store;
+        this.mapper = mapper;
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.clock = clock;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Delivers what is due now; returns how many deliveries were attempted. */
+    public int deliverDue() {
+        int n = 0;
+        for (WebhookDelivery d : store.dueWebhooks(20)) {
+            n++;
+            deliver(d);
+        }
+        return n;
+    }
+
+    private void deliver(WebhookDelivery d) {
+        try {
+            Job job = store.findJob(d.jobId()).orElse(null);
+            if (job == null) {
+                store.markWebhookFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
+                return;
+            }
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("id", "whd_" + d.id());
+            payload.put("event", d.event());
+            payload.put("job", Json.job(job, baseUrl));
+            byte[] body = mapper.writeValueAsBytes(payload);
+            long ts = clock.instant().getEpochSecond();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(d.url()))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "nommer-webhook/1")
+                    .header("Nommer-Event", d.event())
+                    .header("Nommer-Delivery", "whd_" + d.id())
+                    .header("Nommer-Signature", "t=" + ts + ",v1=" + sign("whd_" + d.id(), ts, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
+            if (res.statusCode() / 100 == 2) {
+                store.markWebhookDelivered(d.id(), res.statusCode());
+                log.info("webhook {} for job {} delivered ({})", d.event(), d.jobId(), res.statusCode());
+            } else {
+                failed(d, "HTTP " + res.statusCode());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            failed(d, e.toString());
+        }
+    }
+
+    private void failed(WebhookDelivery d, String why) {
+        Duration backoff = backoff(d.attempts() + 1);
+        log.info("webhook {} for job {} failed (attempt {}): {}; next try in {}", d.event(), d.jobId(),
+                d.attempts() + 1, why, backoff);
+        store.markWebhookFailed(d.id(), why, backoff, GIVE_UP_AFTER_ATTEMPTS);
+    }
+
+    static Duration backoff(int attempt) {
+        long seconds = 10L << Math.min(attempt - 1, 20);
+        return Duration.ofSeconds(Math.min(seconds, 3600));
+    }
+
+    /** Hex HMAC-SHA256 of {@code deliveryId.timestamp.body}: what receivers recompute to verify. */
+    public String sign(String deliveryId, long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update((deliveryId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

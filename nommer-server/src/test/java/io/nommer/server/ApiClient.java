@@ -1,0 +1,110 @@
+package io.nommer.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+/** A small HTTP client for tests: every call returns status and parsed body. */
+final class ApiClient {
+    record Reply(int status, JsonNode body, String contentType, byte[] raw) {}
+
+    private final String base;
+    private final HttpClient http = HttpClient.newHttpClient();
+    final ObjectMapper mapper = new ObjectMapper();
+
+    ApiClient(String base) {
+        this.base = base;
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Reply post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply postJson(String path, Object body) {
+        try {
+            return post(path, mapper.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    Reply put(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    Reply upload(byte[] bytes) {
+        return send(HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    Reply upload(Path file) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)));
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    Reply send(HttpRequest.Builder b) {
+        try {
+            HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = null;
+            if (type.contains("json") && r.body().length > 0) {
+                body = mapper.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), body, type, r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls the job until {@code done} holds or the timeout passes; returns the last state seen. */
+    JsonNode awaitJob(String id, Predicate<JsonNode> done, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode j;
+        do {
+            j = get("/v1/jobs/" + id).body();
+            if (done.test(j)) {
+                return j;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("job " + id + " did not reach the expected state in " + timeout + "; last: " + j);
+    }
+
+    JsonNode awaitTerminal(String id) {
+        return awaitJob(id, j -> {
+            String s = j.path("state").asText();
+            return s.equals("succeeded") || s.equals("failed") || s.equals("cancelled");
+        }, Duration.ofSeconds(120));
+    }
+}

@@ -1,0 +1,445 @@
+package io.nommer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.nommer.server.ApiClient.Reply;
+import io.nommer.server.config.ConfigLoader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The service as a user meets it: a real server on a free port, the SQLite store, local storage, in-process workers
+ * and real ffmpeg, driven over HTTP. Outputs are checked with ffprobe.
+ */
+class ServerEndToEndTest {
+    static final String SECRET = "test-webhook-secret-0123456789";
+
+    @TempDir
+    static Path tmp;
+    static NommerServer server;
+    static ApiClient api;
+    static Path media;
+    static Path outRoot;
+    static Path clip;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Media.requireFfmpeg();
+        media = Files.createDirectories(tmp.resolve("media"));
+        outRoot = Files.createDirectories(tmp.resolve("published"));
+        clip = Media.clip(media, "clip.mp4", "320x240", 2, true, true);
+        server = NommerServer.start(ConfigLoader.load(Map.of(
+                "port", "0", "data", tmp.resolve("data").toString(), "workers", "2",
+                "input_roots", media.toString(), "output_roots", outRoot.toString(),
+                "allow_private_networks", "true", "webhook_secret", SECRET), Map.of()));
+        api = new ApiClient(server.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String uploadClip() {
+        Reply r = api.upload(clip);
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.body().path("size").asLong()).isEqualTo(clip.toFile().length());
+        return r.body().path("uri").asText();
+    }
+
+    private static String submit(String json) {
+        Reply r = api.post("/v1/jobs", json);
+        assertThat(r.status()).as("submit: %s", r.body()).isEqualTo(201);
+        return r.body().path("id").asText();
+    }
+
+    private static JsonNode output(JsonNode job, String name) {
+        return StreamSupport.stream(job.path("outputs").spliterator(), false)
+                .filter(o -> o.path("name").asText().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Path download(JsonNode file) throws Exception {
+        Reply r = api.send(HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
+        assertThat(r.status()).isEqualTo(200);
+        assertThat((long) r.raw().length).isEqualTo(file.path("size").asLong());
+        Path p = Files.createTempFile(tmp, "dl", file.path("name").asText());
+        Files.write(p, r.raw());
+        return p;
+    }
+
+    @Test
+    void upload_thenSeedPresetsAndThumbnails_produceWhatTheyPromise() throws Exception {
+        String input = uploadClip();
+        String id = submit("""
+                {"input": "%s", "outputs": [
+                  {"preset": "flv-320x240"},
+                  {"preset": "mp4-mpeg4-320x180"},
+                  {"preset": "thumbnails", "frame_count": 3}],
+                 "metadata": {"video_id": 42}}""".formatted(input));
+        JsonNode job = api.awaitTerminal(id);
+
+        assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
+        assertThat(job.path("progress").asDouble()).isEqualTo(100.0);
+        assertThat(job.path("metadata").path("video_id").asInt()).isEqualTo(42);
+        JsonNode info = job.path("input_info");
+        assertThat(info.path("duration").asDouble()).isCloseTo(2.0, within(0.1));
+        assertThat(info.path("container").asText()).isEqualTo("mov");
+        assertThat(info.path("streams")).hasSize(2);
+        assertThat(job.path("cpu_seconds").asDouble()).isPositive();
+
+        JsonNode flv = output(job, "flv-320x240").path("files").get(0);
+        assertThat(flv.path("width").asInt()).isEqualTo(320);
+        assertThat(flv.path("height").asInt()).isEqualTo(240);
+        JsonNode flvProbe = Media.probe(download(flv));
+        assertThat(flvProbe.path("format").path("format_name").asText()).isEqualTo("flv");
+        JsonNode flvVideo = Media.videoStream(flvProbe);
+        assertThat(flvVideo.path("codec_name").asText()).isEqualTo("flv1");
+        assertThat(flvVideo.path("avg_frame_rate").asText()).isEqualTo("25/1");
+        JsonNode flvAudio = Media.audioStream(flvProbe);
+        assertThat(flvAudio.path("codec_name").asText()).isEqualTo("mp3");
+        assertThat(flvAudio.path("sample_rate").asText()).isEqualTo("44100");
+        assertThat(flvProbe.path("format").path("duration").asDouble()).isCloseTo(2.0, within(0.2));
+
+        JsonNode mp4 = Media.probe(download(output(job, "mp4-mpeg4-320x180").path("files").get(0)));
+        assertThat(Media.videoStream(mp4).path("codec_name").asText()).isEqualTo("mpeg4");
+        assertThat(Media.videoStream(mp4).path("width").asInt()).isEqualTo(320);
+        assertThat(Media.videoStream(mp4).path("height").asInt()).isEqualTo(180);
+        assertThat(Media.audioStream(mp4).path("codec_name").asText()).isEqualTo("aac");
+
+        JsonNode thumbs = output(job, "thumbnails").path("files");
+        assertThat(thumbs).hasSize(3);
+        for (JsonNode t : thumbs) {
+            assertThat(t.path("role").asText()).isEqualTo("thumbnail");
+            assertThat(Media.videoStream(Media.probe(download(t))).path("codec_name").asText()).isEqualTo("mjpeg");
+        }
+    }
+
+    @Test
+    void fileInput_withDestination_publishesIntoTheDestinationFolder() {
+        String dest = outRoot.resolve("site").toUri() + "/";
+        String id = submit("""
+                {"input": "%s", "outputs": [{"preset": "mp4-h264", "name": "web", "destination": "%s"}]}"""
+                .formatted(clip.toUri(), dest));
+        JsonNode job = api.awaitTerminal(id);
+        assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
+        Path published = outRoot.resolve("site/web.mp4");
+        assertThat(published).exists();
+        JsonNode v = Media.videoStream(Media.probe(published));
+        assertThat(v.path("codec_name").asText()).isEqualTo("h264");
+        assertThat(v.path("width").asInt()).as("no upscaling past the 320x240 source").isEqualTo(320);
+        assertThat(output(job, "web").path("files").get(0).path("uri").asText()).isEqualTo(published.toUri().toString());
+    }
+
+    @Test
+    void httpInput_isFetchedByNommer() throws Exception {
+        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.createContext("/clip.mp4", ex -> {
+            byte[] b = Files.readAllBytes(clip);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        origin.start();
+        try {
+            String id = submit("""
+                    {"input": "http://127.0.0.1:%d/clip.mp4", "outputs": [{"preset": "m4a-aac"}]}"""
+                    .formatted(origin.getAddress().getPort()));
+            JsonNode job = api.awaitTerminal(id);
+            assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
+            JsonNode a = Media.probe(download(output(job, "m4a-aac").path("files").get(0)));
+            assertThat(a.path("streams")).hasSize(1);
+            assertThat(Media.audioStream(a).path("codec_name").asText()).isEqualTo("aac");
+        } finally {
+            origin.stop(0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            not json                                                              | 400 | malformed_json   |
+            []                                                                    | 400 | malformed_json   |
+            {"outputs": [{"preset": "mp4-h264"}]}                                  | 422 | invalid_request  | input
+            {"input": 42, "outputs": [{"preset": "mp4-h264"}]}                     | 422 | invalid_request  | input
+            {"input": "upload:upl_x", "outputs": "mp4"}                           | 422 | invalid_request  | outputs
+            {"input": "upload:upl_x", "outputs": []}                              | 422 | invalid_request  | outputs
+            {"input": "upload:upl_x", "outputs": [{"preset": "nope"}]}            | 422 | unknown_preset   | outputs[0].preset
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "width": -640}]} | 422 | invalid_profile | outputs[0].width
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "width": 100000}]} | 422 | invalid_profile | outputs[0].width
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "fps": "fast"}]} | 422 | invalid_profile | outputs[0].fps
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "colour": "red"}]} | 422 | invalid_profile | outputs[0].colour
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "priority": "urgent"} | 422 | invalid_request | priority
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "extra": 1} | 422 | unknown_field | extra
+            {"input": "file:///etc/passwd", "outputs": [{"preset": "mp4-h264"}]}   | 422 | invalid_input    | input
+            {"input": "gopher://x/y", "outputs": [{"preset": "mp4-h264"}]}         | 422 | invalid_input    | input
+            {"input": "upload:upl_00000000000000000000000000", "outputs": [{"preset": "mp4-h264"}]} | 422 | invalid_input | input
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "destination": "file:///etc/"}]} | 422 | invalid_destination | outputs[0].destination
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}, {"preset": "mp4-h264", "name": "mp4-h264"}]} | 422 | invalid_request | outputs[1].name
+            """)
+    void badRequests_getAProblemWithAStableCode(String body, int status, String code, String field) {
+        Reply r = api.post("/v1/jobs", body.replace("upload:upl_x", uploadClip()));
+        assertThat(r.status()).as("%s -> %s", body, r.body()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.body().path("code").asText()).isEqualTo(code);
+        if (field != null) {
+            assertThat(r.body().path("field").asText()).isEqualTo(field);
+        }
+        assertThat(r.body().path("detail").asText()).isNotBlank();
+    }
+
+    @Test
+    void emptyUpload_isRefused() {
+        Reply r = api.upload(new byte[0]);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body().path("code").asText()).isEqualTo("empty_upload");
+    }
+
+    @Test
+    void unknownEndpointAndWrongMethod_areProblems() {
+        assertThat(api.get("/v1/nothing").body().path("code").asText()).isEqualTo("not_found");
+        assertThat(api.get("/v1/jobs/job_missing").status()).isEqualTo(404);
+        Reply r = api.delete("/v1/jobs");
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.body().path("code").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void badMedia_failsItsJobWithAReason_andOtherJobsAreUnaffected() throws Exception {
+        String notMedia = api.upload("this is not a video, just text\n".repeat(100).getBytes()).body().path("uri").asText();
+        Path audioOnly = Media.clip(media, "tone.mp3", null, 1, false, true);
+        String audio = api.upload(audioOnly).body().path("uri").asText();
+        byte[] whole = Files.readAllBytes(clip);
+        byte[] half = java.util.Arrays.copyOf(whole, whole.length / 2);
+        String truncated = api.upload(half).body().path("uri").asText();
+        Path playlist = media.resolve("sneaky.mp4");
+        Files.writeString(playlist, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + clip.toUri() + "\n#EXT-X-ENDLIST\n");
+        String good = uploadClip();
+
+        String a = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(notMedia));
+        String b = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(audio));
+        String c = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(truncated));
+        String d = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(playlist.toUri()));
+        String e = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(good));
+
+        assertFailed(a, "not_media");
+        assertFailed(b, "no_video_stream");
+        JsonNode t = api.awaitTerminal(c);
+        assertThat(t.path("state").asText()).isEqualTo("failed");
+        assertThat(output(t, "mp4-h264").path("error").path("code").asText()).isIn("not_media", "encode_failed");
+        assertFailed(d, "not_media");
+        assertThat(api.awaitTerminal(e).path("state").asText()).isEqualTo("succeeded");
+        assertThat(api.get("/healthz").status()).isEqualTo(200);
+    }
+
+    private static void assertFailed(String id, String code) {
+        JsonNode job = api.awaitTerminal(id);
+        assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("failed");
+        JsonNode err = job.path("outputs").get(0).path("error");
+        assertThat(err.path("code").asText()).as("job %s", job).isEqualTo(code);
+        assertThat(err.path("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void cancel_killsTheRunningFfmpeg() throws Exception {
+        Path longer = Media.clip(media, "long.mp4", "640x360", 20, true, false);
+        String id = submit("""
+                {"input": "%s", "outputs": [{"preset": "webm-vp9", "vp9_speed": 0, "upscale": true,
+                  "width": 1280, "height": 720}]}""".formatted(longer.toUri()));
+        api.awaitJob(id, j -> j.path("state").asText().equals("running")
+                && j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
+        assertThat(ffmpegChildren()).isNotEmpty();
+
+        Reply r = api.post("/v1/jobs/" + id + "/cancel", "");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("state").asText()).isEqualTo("cancelled");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!ffmpegChildren().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ffmpegChildren()).as("ffmpeg processes still running after cancel").isEmpty();
+        assertThat(api.get("/v1/jobs/" + id).body().path("outputs").get(0).path("state").asText()).isEqualTo("cancelled");
+        assertThat(api.post("/v1/jobs/" + id + "/cancel", "").status()).isEqualTo(409);
+    }
+
+    private static List<ProcessHandle> ffmpegChildren() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+                .toList();
+    }
+
+    @Test
+    void retry_runsFailedOutputsAgain() {
+        String bad = api.upload("garbage".repeat(50).getBytes()).body().path("uri").asText();
+        String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(bad));
+        assertFailed(id, "not_media");
+        Reply r = api.post("/v1/jobs/" + id + "/retry", "");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("state").asText()).isIn("queued", "running", "failed");
+        assertFailed(id, "not_media");
+        List<String> types = new ArrayList<>();
+        api.get("/v1/jobs/" + id + "/events").body().path("events").forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types).containsSubsequence("job.created", "task.failed", "job.failed", "job.retried", "job.failed");
+
+        String ok = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip()));
+        assertThat(api.awaitTerminal(ok).path("state").asText()).isEqualTo("succeeded");
+        assertThat(api.post("/v1/jobs/" + ok + "/retry", "").body().path("code").asText()).isEqualTo("job_not_retryable");
+    }
+
+    @Test
+    void events_tellTheStoryOfAJob() {
+        String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip()));
+        api.awaitTerminal(id);
+        List<String> types = new ArrayList<>();
+        JsonNode events = api.get("/v1/jobs/" + id + "/events").body().path("events");
+        events.forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types).containsSubsequence("job.created", "task.started", "task.probed", "task.succeeded",
+                "job.succeeded");
+        assertThat(events.get(1).path("output").asText()).isEqualTo("mp3");
+    }
+
+    @Test
+    void list_filtersByStateAndPaginatesWithACursor() {
+        String input = uploadClip();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(input)));
+        }
+        ids.forEach(api::awaitTerminal);
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            Reply r = api.get("/v1/jobs?state=succeeded&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(r.status()).isEqualTo(200);
+            r.body().path("jobs").forEach(j -> {
+                assertThat(j.path("state").asText()).isEqualTo("succeeded");
+                seen.add(j.path("id").asText());
+            });
+            cursor = r.body().path("next_cursor").isNull() ? null : r.body().path("next_cursor").asText(null);
+        } while (cursor != null);
+        assertThat(seen).doesNotHaveDuplicates().containsAll(ids);
+        assertThat(api.get("/v1/jobs?state=bogus").body().path("code").asText()).isEqualTo("invalid_request");
+        assertThat(api.get("/v1/jobs?cursor=zzz").status()).isEqualTo(422);
+    }
+
+    @Test
+    void idempotencyKey_returnsTheFirstJobInsteadOfANewOne() {
+        String body = "{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip());
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "order-77")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        Reply first = api.send(req);
+        Reply second = api.send(req);
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body().path("id").asText()).isEqualTo(first.body().path("id").asText());
+    }
+
+    @Test
+    void profiles_canBeStoredAndUsedByJobs() {
+        Reply created = api.post("/v1/profiles", """
+                {"name": "tiny-h264", "preset": "mp4-h264", "width": 160, "height": 120, "priority": "high"}""");
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+        assertThat(api.post("/v1/profiles", "{\"name\": \"tiny-h264\", \"preset\": \"mp4-h264\"}").status()).isEqualTo(409);
+        assertThat(api.post("/v1/profiles", "{\"name\": \"x\", \"preset\": \"mp4-h264\", \"width\": 7}").body()
+                .path("code").asText()).isEqualTo("invalid_profile");
+        assertThat(api.get("/v1/profiles/tiny-h264").body().path("width").asInt()).isEqualTo(160);
+
+        String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"tiny-h264\"}]}".formatted(uploadClip()));
+        JsonNode job = api.awaitTerminal(id);
+        assertThat(job.path("state").asText()).isEqualTo("succeeded");
+        JsonNode f = output(job, "tiny-h264").path("files").get(0);
+        assertThat(f.path("width").asInt()).isEqualTo(160);
+        assertThat(f.path("height").asInt()).isEqualTo(120);
+
+        assertThat(api.put("/v1/profiles/tiny-h264", "{\"preset\": \"mp4-h264\", \"width\": 320}").status()).isEqualTo(200);
+        assertThat(api.get("/v1/profiles").body().path("profiles")).isNotEmpty();
+        assertThat(api.delete("/v1/profiles/tiny-h264").status()).isEqualTo(204);
+        assertThat(api.get("/v1/profiles/tiny-h264").status()).isEqualTo(404);
+    }
+
+    @Test
+    void webhook_isDeliveredSignedWhenTheJobFinishes() throws Exception {
+        List<String[]> received = new CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            received.add(new String[] {ex.getRequestHeaders().getFirst("Nommer-Signature"),
+                    ex.getRequestHeaders().getFirst("Nommer-Delivery"), new String(body)});
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
+        try {
+            String id = submit("""
+                    {"input": "%s", "outputs": [{"preset": "mp3"}], "notify_url": "http://127.0.0.1:%d/hook"}"""
+                    .formatted(uploadClip(), hook.getAddress().getPort()));
+            api.awaitTerminal(id);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(received).hasSize(1);
+            String[] r = received.get(0);
+            JsonNode payload = api.mapper.readTree(r[2]);
+            assertThat(payload.path("event").asText()).isEqualTo("job.succeeded");
+            assertThat(payload.path("job").path("id").asText()).isEqualTo(id);
+            String t = r[0].replaceAll("^t=(\\d+),v1=.*$", "$1");
+            String v1 = r[0].replaceAll("^.*v1=([0-9a-f]+)$", "$1");
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(), "HmacSHA256"));
+            String expected = HexFormat.of().formatHex(mac.doFinal((r[1] + "." + t + "." + r[2]).getBytes()));
+            assertThat(v1).isEqualTo(expected);
+        } finally {
+            hook.stop(0);
+        }
+    }
+
+    @Test
+    void capabilities_reportTheFfmpegInUseAndRunnablePresets() {
+        JsonNode c = api.get("/v1/capabilities").body();
+        assertThat(c.path("ffmpeg").path("version").asText()).isNotBlank();
+        assertThat(c.path("ffmpeg").path("path").asText()).endsWith("ffmpeg");
+        assertThat(c.path("presets").path("mp4-h264").path("runnable").asBoolean()).isTrue();
+        JsonNode presets = api.get("/v1/presets").body().path("presets");
+        assertThat(presets).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(api.get("/v1/presets/flv-320x240").body().path("profile").path("fps").asDouble()).isEqualTo(25.0);
+    }
+
+    @Test
+    void openapi_describesEveryRoute() {
+        Reply r = api.get("/v1/openapi.yaml");
+        assertThat(r.status()).isEqualTo(200);
+        String doc = new String(r.raw());
+        for (String route : server.routes()) {
+            String[] parts = route.split(" ");
+            String path = parts[1].replace("{output}", "{output}");
+            assertThat(doc).as("OpenAPI document lacks %s", route).contains("\n  " + path + ":");
+            String section = doc.substring(doc.indexOf("\n  " + path + ":"));
+            int next = section.indexOf("\n  /", 3);
+            String block = next < 0 ? section : section.substring(0, next);
+            assertThat(block).as("OpenAPI document lacks %s", route).contains("\n    " + parts[0].toLowerCase() + ":");
+        }
+    }
+}
