@@ -1,0 +1,96 @@
+package io.nommer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nommer.server.NommerServer;
+import io.nommer.server.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code nommer} command against a real server with real ffmpeg. */
+class MainTest {
+    @TempDir
+    static Path tmp;
+    static NommerServer server;
+
+    @BeforeAll
+    static void start() {
+        if (!onPath("ffmpeg") || !onPath("ffprobe")) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail("ffmpeg and ffprobe must be on the PATH in CI (CI=true)");
+            }
+            Assumptions.abort("ffmpeg not installed; skipping outside CI");
+        }
+        server = NommerServer.start(ConfigLoader.load(Map.of("port", "0", "data", tmp.resolve("data").toString(),
+                "workers", "1"), Map.of()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void submitWait_uploadsEncodesAndPrintsTheOutputs() throws Exception {
+        Path clip = tmp.resolve("clip.mp4");
+        Process p = new ProcessBuilder(List.of("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc2=size=320x240:rate=25:duration=1", "-f", "lavfi", "-i", "sine=duration=1", "-shortest",
+                "-c:v", "mpeg4", "-c:a", "aac", clip.toString())).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+
+        Run r = run("submit", clip.toString(), "--preset", "mp3", "--wait", "--server", server.baseUrl());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("uploading", "submitted job job_", "succeeded 100.0%", "/files/mp3.mp3");
+
+        String id = r.out().replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
+        Run s = run("status", id, "--server", server.baseUrl());
+        assertThat(s.code()).isZero();
+        assertThat(s.out()).contains("job " + id + ": succeeded", "output mp3 (mp3): succeeded");
+    }
+
+    @Test
+    void badUsage_explainsItself() {
+        assertThat(run("submit", "--preset", "mp3").err()).contains("exactly one FILE or URL");
+        assertThat(run("submit", "/no/such/file.mp4", "--preset", "mp3").err()).contains("no such file");
+        Run unknown = run("frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown command");
+        Run refused = run("submit", "upload:upl_00000000000000000000000000", "--preset", "mp3",
+                "--server", server.baseUrl());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("invalid_input");
+        assertThat(run("status", "job_nope", "--server", server.baseUrl()).err()).contains("not_found");
+    }
+}
