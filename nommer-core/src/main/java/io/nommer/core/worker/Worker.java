@@ -66,7 +66,17 @@ public final class Worker implements AutoCloseable {
     private final CountDownLatch stopped;
     private volatile boolean stopping;
 
-    private record Running(ClaimedTask claim, Cancellation cancellation, double[] progress) {}
+    /** A task this worker is running: what the heartbeat reports and how it is stopped. */
+    private static final class Running {
+        final ClaimedTask claim;
+        final Cancellation cancellation = new Cancellation();
+        volatile double progress;
+        volatile double cpuSeconds;
+
+        Running(ClaimedTask claim) {
+            this.claim = claim;
+        }
+    }
 
     public Worker(WorkerConfig config, Store store, QueueSignal signal, InputFetcher inputs, MediaProber prober,
             Encoder encoder, OutputPublisher outputs, InstantSource clock) {
@@ -156,54 +166,48 @@ public final class Worker implements AutoCloseable {
 
     private void runClaimed(ClaimedTask claim) {
         Task task = claim.task();
-        Running r = new Running(claim, new Cancellation(), new double[] {0});
+        Running r = new Running(claim);
         running.put(task.id(), r);
         Path workDir = config.workRoot().resolve(task.id() + "-" + task.attempt());
         try {
             log.info("task {} (job {}, output {}) attempt {} started", task.id(), task.jobId(), task.name(), task.attempt());
             List<OutputFile> files = produce(r, workDir);
-            if (!store.complete(task.id(), claim.leaseToken(), files, cpu(r))) {
+            if (!store.complete(task.id(), claim.leaseToken(), files, r.cpuSeconds)) {
                 log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
             } else {
                 log.info("task {} succeeded with {} file(s)", task.id(), files.size());
             }
         } catch (CancellationException e) {
-            String why = r.cancellation.reason();
-            if (SHUTDOWN.equals(why)) {
-                store.release(task.id(), claim.leaseToken());
-                log.info("task {}: lease released at shutdown", task.id());
-            } else {
-                log.info("task {} stopped: {}", task.id(), why);
-            }
+            stopped(r);
         } catch (EncodeException e) {
             if (r.cancellation.cancelled()) {
-                handleCancelled(r);
+                // ffmpeg died because we killed it; the cancellation, not the exit code, is the story.
+                stopped(r);
                 return;
             }
             log.info("task {} attempt {} failed: {} {}", task.id(), task.attempt(), e.code().code(), e.getMessage());
-            store.fail(task.id(), claim.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), cpu(r),
+            store.fail(task.id(), claim.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), r.cpuSeconds,
                     config.retryBackoff().multipliedBy(task.attempt())));
         } catch (RuntimeException e) {
             log.error("task {} attempt {} failed unexpectedly", task.id(), task.attempt(), e);
             store.fail(task.id(), claim.leaseToken(), new TaskFailure(ErrorCode.INTERNAL,
-                    "internal error: " + e, null, cpu(r), config.retryBackoff().multipliedBy(task.attempt())));
+                    "internal error: " + e, null, r.cpuSeconds, config.retryBackoff().multipliedBy(task.attempt())));
         } finally {
             running.remove(task.id());
             deleteRecursively(workDir);
         }
     }
 
-    private void handleCancelled(Running r) {
-        if (SHUTDOWN.equals(r.cancellation.reason())) {
+    /** A task stopped on purpose: at shutdown its lease goes back unspent; otherwise it was cancelled or taken over. */
+    private void stopped(Running r) {
+        String why = r.cancellation.reason();
+        if (SHUTDOWN.equals(why)) {
             store.release(r.claim.taskId(), r.claim.leaseToken());
+            log.info("task {}: lease released at shutdown", r.claim.taskId());
+        } else {
+            log.info("task {} stopped: {}", r.claim.taskId(), why);
         }
     }
-
-    private double cpu(Running r) {
-        return cpuSeconds.getOrDefault(r.claim.taskId(), 0.0);
-    }
-
-    private final Map<String, Double> cpuSeconds = new ConcurrentHashMap<>();
 
     private List<OutputFile> produce(Running r, Path workDir) {
         Task task = r.claim.task();
@@ -221,17 +225,20 @@ public final class Worker implements AutoCloseable {
         checkLimits(info);
         EncodeRequest request = new EncodeRequest(task.id(), task.profile(), info, input.file(), workDir.resolve("out"),
                 task.name(), config.encodeTimeout());
-        EncodeResult result = encoder.encode(request, p -> r.progress[0] = Math.max(0, Math.min(99.9, p)),
+        EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)),
                 r.cancellation);
-        cpuSeconds.put(task.id(), result.cpuSeconds());
+        r.cpuSeconds = result.cpuSeconds();
         // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
         List<Described> described = new ArrayList<>();
         for (PlannedFile f : result.files()) {
             described.add(new Described(f, prober.probe(f.path()), size(f.path())));
         }
         checkCancelled(r);
+        // Publish only while the lease holds, so a worker that stalled past its lease does not overwrite the
+        // newer attempt's files (the window left is this call's round trip; see DESIGN.md on fencing).
         if (!store.heartbeat(task.id(), r.claim.leaseToken(), config.lease(), null)) {
-            throw new CancellationException("lease lost before publishing");
+            r.cancellation.cancel("lease lost before publishing");
+            throw new CancellationException(r.cancellation.reason());
         }
         URI folder = task.destination() != null ? URI.create(task.destination())
                 : outputs.defaultFolder(task.jobId(), task.name());
@@ -304,7 +311,7 @@ public final class Worker implements AutoCloseable {
             }
             for (Running r : running.values()) {
                 try {
-                    double p = r.progress[0];
+                    double p = r.progress;
                     boolean held = store.heartbeat(r.claim.taskId(), r.claim.leaseToken(), config.lease(), p);
                     if (!held) {
                         r.cancellation.cancel("lease no longer held (job cancelled or lease taken over)");
