@@ -2,18 +2,15 @@ package io.nommer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +23,7 @@ class MainTest {
 
     @BeforeAll
     static void start() {
-        if (!onPath("ffmpeg") || !onPath("ffprobe")) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail("ffmpeg and ffprobe must be on the PATH in CI (CI=true)");
-            }
-            Assumptions.abort("ffmpeg not installed; skipping outside CI");
-        }
+        TestMedia.requireFfmpeg();
         server = NommerServer.start(ConfigLoader.load(Map.of("port", "0", "data", tmp.resolve("data").toString(),
                 "workers", "1"), Map.of()));
     }
@@ -41,15 +33,6 @@ class MainTest {
         if (server != null) {
             server.close();
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private record Run(int code, String out, String err) {}
@@ -64,11 +47,7 @@ class MainTest {
 
     @Test
     void submitWait_uploadsEncodesAndPrintsTheOutputs() throws Exception {
-        Path clip = tmp.resolve("clip.mp4");
-        Process p = new ProcessBuilder(List.of("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=25:duration=1", "-f", "lavfi", "-i", "sine=duration=1", "-shortest",
-                "-c:v", "mpeg4", "-c:a", "aac", clip.toString())).inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Path clip = TestMedia.videoWithAudio();
 
         Run r = run("submit", clip.toString(), "--preset", "mp3", "--wait", "--server", server.baseUrl());
         assertThat(r.code()).as(r.err()).isZero();

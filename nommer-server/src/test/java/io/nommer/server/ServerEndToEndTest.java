@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.nommer.server.ApiClient.Reply;
+import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.config.ConfigLoader;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,7 +46,7 @@ class ServerEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Media.requireFfmpeg();
+        TestMedia.requireFfmpeg();
         media = Files.createDirectories(tmp.resolve("media"));
         outRoot = Files.createDirectories(tmp.resolve("published"));
         clip = Media.clip(media, "clip.mp4", "320x240", 2, true, true);
