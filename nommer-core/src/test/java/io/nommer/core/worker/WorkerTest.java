@@ -1,0 +1,330 @@
+package io.nommer.core.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nommer.core.encode.EncodeException;
+import io.nommer.core.encode.EncodeResult;
+import io.nommer.core.encode.Encoder;
+import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.Page;
+import io.nommer.core.job.StoredProfile;
+import io.nommer.core.job.Task;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Profile;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.LocalInput;
+import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.CreateResult;
+import io.nommer.core.store.LocalQueueSignal;
+import io.nommer.core.store.Store;
+import io.nommer.core.store.TaskFailure;
+import io.nommer.core.store.WebhookDelivery;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's logic with fakes at every port: what it records in the Store for each way a task can end. */
+class WorkerTest {
+    static final MediaInfo CLIP = new MediaInfo("mov,mp4", 2.0, 1_000_000L, 250_000, List.of(
+            new StreamInfo(0, "video", "h264", 320, 240, 25.0, null, null, null, 2.0, "1:1", 0)));
+
+    @TempDir
+    Path tmp;
+
+    /** A store holding one claimable task that records what the worker tells it. */
+    static final class RecordingStore implements Store {
+        final BlockingQueue<ClaimedTask> claimable = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
+        final List<OutputFile> completedFiles = new ArrayList<>();
+        volatile TaskFailure failure;
+        volatile boolean leaseHeld = true;
+
+        @Override
+        public List<ClaimedTask> claim(String workerId, int max, Duration lease) {
+            ClaimedTask t = claimable.poll();
+            return t == null ? List.of() : List.of(t);
+        }
+
+        @Override
+        public boolean heartbeat(String taskId, String leaseToken, Duration lease, Double progress) {
+            return leaseHeld;
+        }
+
+        @Override
+        public boolean complete(String taskId, String leaseToken, List<OutputFile> files, double cpuSeconds) {
+            completedFiles.addAll(files);
+            outcomes.add("complete");
+            return true;
+        }
+
+        @Override
+        public boolean fail(String taskId, String leaseToken, TaskFailure f) {
+            failure = f;
+            outcomes.add("fail");
+            return true;
+        }
+
+        @Override
+        public boolean release(String taskId, String leaseToken) {
+            outcomes.add("release");
+            return true;
+        }
+
+        @Override
+        public void addEvent(String jobId, String taskId, String type, String message) {}
+
+        @Override
+        public void recordInputInfo(String jobId, MediaInfo info) {}
+
+        @Override
+        public Optional<Instant> nextRunnableAt() {
+            return Optional.empty();
+        }
+
+        // Not used by workers.
+        @Override
+        public CreateResult createJob(NewJob job) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Job> findJob(String jobId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Page<Job> listJobs(JobFilter filter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<JobEvent> events(String jobId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Job> cancelJob(String jobId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Job> retryJob(String jobId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int reapExpiredLeases(Duration backoff) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StoredProfile putProfile(String name, String preset, Profile fields) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<StoredProfile> findProfile(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<StoredProfile> listProfiles() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean deleteProfile(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<WebhookDelivery> dueWebhooks(int max) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void markWebhookDelivered(long id, int httpStatus) {}
+
+        @Override
+        public void markWebhookFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts) {}
+
+        @Override
+        public void close() {}
+    }
+
+    /** Publishes by copying into a folder under the temp dir, remembering what it published. */
+    final class FolderPublisher implements OutputPublisher {
+        final List<URI> published = new ArrayList<>();
+
+        @Override
+        public URI publish(Path file, URI folder, String name) {
+            try {
+                Path dir = Files.createDirectories(Path.of(folder));
+                Path target = dir.resolve(name);
+                Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                published.add(target.toUri());
+                return target.toUri();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public URI defaultFolder(String jobId, String outputName) {
+            return tmp.resolve("published").resolve(jobId).resolve(outputName).toUri();
+        }
+
+        @Override
+        public void checkWritable(URI folder) {}
+    }
+
+    private final RecordingStore store = new RecordingStore();
+    private final FolderPublisher publisher = new FolderPublisher();
+
+    private ClaimedTask aTask() throws Exception {
+        Path input = Files.writeString(tmp.resolve("input.mp4"), "pretend media");
+        Profile p = Presets.find("mp4-h264").orElseThrow();
+        Task t = new Task("tsk_1", "job_1", 0, "web", "mp4-h264", p, null, JobState.RUNNING, 0, 1, 3, List.of(), null,
+                null, null, 0, Instant.EPOCH, Instant.EPOCH, null);
+        return new ClaimedTask(t, "token-1", input.toUri().toString());
+    }
+
+    private Worker worker(Encoder encoder) {
+        InputFetcher inputs = new InputFetcher() {
+            @Override
+            public LocalInput fetch(URI input, Path workDir) {
+                Path f = Path.of(input);
+                return new LocalInput(f, 13, false);
+            }
+
+            @Override
+            public void checkAcceptable(URI input) {}
+        };
+        WorkerConfig config = WorkerConfig.defaults("w1", 1, tmp.resolve("work"))
+                .withLease(Duration.ofSeconds(2), Duration.ofMillis(50));
+        return new Worker(config, store, new LocalQueueSignal(), inputs, file -> CLIP, encoder, publisher,
+                InstantSource.system());
+    }
+
+    private static Encoder writingEncoder() {
+        return (request, progress, cancel) -> {
+            try {
+                Path out = request.outDir().resolve(request.baseName() + ".mp4");
+                Files.writeString(out, "encoded");
+                progress.progress(50);
+                return new EncodeResult(List.of(new PlannedFile(out, "video")), 1.25);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
+    @Test
+    void success_publishesIntoTheDefaultFolderAndCompletesWithTheFiles() throws Exception {
+        store.claimable.add(aTask());
+        try (Worker w = worker(writingEncoder()).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(store.completedFiles).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo("web.mp4");
+            assertThat(f.size()).isEqualTo(7);
+            assertThat(f.width()).isEqualTo(320);
+            assertThat(Path.of(URI.create(f.uri()))).hasContent("encoded")
+                    .startsWith(tmp.resolve("published/job_1/web"));
+        });
+        assertThat(tmp.resolve("work")).isEmptyDirectory();
+    }
+
+    @Test
+    void encodeFailure_isRecordedWithItsCodeAndLog() throws Exception {
+        store.claimable.add(aTask());
+        Encoder failing = (request, progress, cancel) -> {
+            throw new EncodeException(ErrorCode.ENCODE_FAILED, "ffmpeg exited with 1", "last line", null);
+        };
+        try (Worker w = worker(failing).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("fail");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(store.failure.code()).isEqualTo(ErrorCode.ENCODE_FAILED);
+        assertThat(store.failure.logTail()).isEqualTo("last line");
+        assertThat(publisher.published).isEmpty();
+        assertThat(tmp.resolve("work")).isEmptyDirectory();
+    }
+
+    @Test
+    void lostLease_cancelsTheEncodeAndWritesNothing() throws Exception {
+        store.claimable.add(aTask());
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean sawCancel = new AtomicBoolean();
+        Encoder blocking = (request, progress, cancel) -> {
+            CountDownLatch stop = new CountDownLatch(1);
+            cancel.onCancel(stop::countDown);
+            started.countDown();
+            try {
+                stop.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sawCancel.set(cancel.cancelled());
+            throw new CancellationException(cancel.reason());
+        };
+        try (Worker w = worker(blocking).start()) {
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            store.leaseHeld = false; // the job was cancelled, or another worker took the lease
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (w.activeTasks() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(w.activeTasks()).isZero();
+        }
+        assertThat(sawCancel).isTrue();
+        assertThat(store.outcomes).isEmpty();
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void shutdown_releasesTheLeaseOfAnUnfinishedTask() throws Exception {
+        store.claimable.add(aTask());
+        CountDownLatch started = new CountDownLatch(1);
+        Encoder blocking = (request, progress, cancel) -> {
+            CountDownLatch stop = new CountDownLatch(1);
+            cancel.onCancel(stop::countDown);
+            started.countDown();
+            try {
+                stop.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CancellationException(cancel.reason());
+        };
+        Worker w = worker(blocking).start();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        w.stop(Duration.ofMillis(100));
+        assertThat(store.outcomes.poll(5, TimeUnit.SECONDS)).isEqualTo("release");
+    }
+}
