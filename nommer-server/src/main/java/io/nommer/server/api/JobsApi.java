@@ -190,7 +190,7 @@ public final class JobsApi {
     private Response download(Request req) throws java.io.IOException {
         Job job = find(req.path("id"));
         String outputName = req.path("output");
-        String fileName = java.net.URLDecoder.decode(req.path("file"), java.nio.charset.StandardCharsets.UTF_8);
+        String fileName = req.path("file");
         Task task = job.tasks().stream().filter(t -> t.name().equals(outputName)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
         OutputFile file = task.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
