@@ -9,24 +9,51 @@ import io.nommer.storage.http.HttpFetchConfig;
 import io.nommer.storage.http.HttpInputFetcher;
 import io.nommer.storage.local.LocalStorage;
 import io.nommer.storage.local.LocalStorageConfig;
+import io.nommer.storage.local.StoredFile;
+import io.nommer.storage.s3.S3Storage;
+import io.nommer.storage.s3.S3StorageConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The service's storage, routed by URI scheme: {@code upload:} and {@code file:} to {@link LocalStorage} (used in
  * place), {@code http:}/{@code https:} inputs to {@link HttpInputFetcher} (downloaded into the task's folder).
- * {@code s3:} is refused for now with a message that says so; other schemes are refused.
+ * {@code s3:} to {@link S3Storage} when S3 is configured, else refused with a message that says so; other schemes
+ * are refused. Outputs with no destination go to the {@link DefaultStorage} chosen at construction.
  */
 public final class Storages implements InputFetcher, OutputPublisher, AutoCloseable {
     static final String S3_NOT_AVAILABLE = "S3 storage is not available yet in this version of nommer";
 
+    /** Where outputs with no destination go ({@link #defaultFolder}). */
+    public enum DefaultStorage {
+        /** {@code <dataDir>/outputs/...}: one machine, or a shared file system */
+        LOCAL,
+        /** {@code s3://BUCKET/PREFIX/outputs/...}: needed when workers run on several machines */
+        S3
+    }
+
     private final LocalStorage local;
     private final HttpInputFetcher http;
+    private final Optional<S3Storage> s3;
+    private final DefaultStorage defaultStorage;
 
+    /** Local files and http(s) inputs only; {@code s3:} is refused. */
     public Storages(LocalStorage local, HttpInputFetcher http) {
-        this.local = local;
-        this.http = http;
+        this(local, http, Optional.empty(), DefaultStorage.LOCAL);
+    }
+
+    /** @throws IllegalArgumentException when {@code defaultStorage} is {@code S3} but no S3 storage is given */
+    public Storages(LocalStorage local, HttpInputFetcher http, Optional<S3Storage> s3, DefaultStorage defaultStorage) {
+        this.local = Objects.requireNonNull(local, "local");
+        this.http = Objects.requireNonNull(http, "http");
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.defaultStorage = Objects.requireNonNull(defaultStorage, "defaultStorage");
+        if (defaultStorage == DefaultStorage.S3 && s3.isEmpty()) {
+            throw new IllegalArgumentException("default outputs cannot go to S3: S3 storage is not configured");
+        }
     }
 
     /** @throws java.io.UncheckedIOException when the data folder cannot be created */
@@ -34,9 +61,59 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
         return new Storages(new LocalStorage(localConfig), new HttpInputFetcher(httpConfig));
     }
 
+    /**
+     * With S3 when {@code s3Config} is present, which then also receives outputs with no destination (workers on
+     * several machines share S3, not a local folder). Use {@link #create(LocalStorageConfig, HttpFetchConfig,
+     * Optional, DefaultStorage)} to keep default outputs local.
+     */
+    public static Storages create(LocalStorageConfig localConfig, HttpFetchConfig httpConfig,
+            Optional<S3StorageConfig> s3Config) {
+        return create(localConfig, httpConfig, s3Config,
+                s3Config.isPresent() ? DefaultStorage.S3 : DefaultStorage.LOCAL);
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code defaultStorage} is {@code S3} but {@code s3Config} is empty
+     * @throws java.io.UncheckedIOException when the data folder cannot be created
+     */
+    public static Storages create(LocalStorageConfig localConfig, HttpFetchConfig httpConfig,
+            Optional<S3StorageConfig> s3Config, DefaultStorage defaultStorage) {
+        if (defaultStorage == DefaultStorage.S3 && s3Config.isEmpty()) {
+            throw new IllegalArgumentException("default outputs cannot go to S3: S3 storage is not configured");
+        }
+        return new Storages(new LocalStorage(localConfig), new HttpInputFetcher(httpConfig),
+                s3Config.map(S3Storage::new), defaultStorage);
+    }
+
     /** For uploads and serving stored files back through the API. */
     public LocalStorage local() {
         return local;
+    }
+
+    /** S3, when configured: for presigned download URLs. */
+    public Optional<S3Storage> s3() {
+        return s3;
+    }
+
+    public DefaultStorage defaultStorage() {
+        return defaultStorage;
+    }
+
+    /**
+     * Opens an upload or a published file ({@code upload:}, {@code file:} or {@code s3:}) to serve it back.
+     *
+     * @return empty when there is no such file
+     * @throws IllegalArgumentException for a URI this service does not serve
+     */
+    public Optional<StoredFile> open(URI uri) {
+        return switch (scheme(uri)) {
+            case "s3" -> requireS3().open(uri);
+            default -> local.open(uri);
+        };
+    }
+
+    private S3Storage requireS3() {
+        return s3.orElseThrow(() -> new IllegalArgumentException(S3_NOT_AVAILABLE));
     }
 
     @Override
@@ -44,7 +121,8 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
         return switch (scheme(input)) {
             case "upload", "file" -> local.fetch(input, workDir);
             case "http", "https" -> http.fetch(input, workDir);
-            case "s3" -> throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, S3_NOT_AVAILABLE);
+            case "s3" -> s3.orElseThrow(() -> new EncodeException(ErrorCode.INPUT_FORBIDDEN, S3_NOT_AVAILABLE))
+                    .fetch(input, workDir);
             default -> throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, unsupportedInput(input));
         };
     }
@@ -54,7 +132,7 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
         switch (scheme(input)) {
             case "upload", "file" -> local.checkAcceptable(input);
             case "http", "https" -> http.checkAcceptable(input);
-            case "s3" -> throw new IllegalArgumentException(S3_NOT_AVAILABLE);
+            case "s3" -> requireS3().checkAcceptable(input);
             default -> throw new IllegalArgumentException(unsupportedInput(input));
         }
     }
@@ -63,43 +141,50 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
     public URI publish(Path file, URI folder, String name) {
         return switch (scheme(folder)) {
             case "file" -> local.publish(file, folder, name);
-            case "s3" -> throw new IllegalArgumentException(S3_NOT_AVAILABLE);
+            case "s3" -> requireS3().publish(file, folder, name);
             default -> throw new IllegalArgumentException(unsupportedDestination(folder));
         };
     }
 
     @Override
     public URI defaultFolder(String jobId, String outputName) {
-        return local.defaultFolder(jobId, outputName);
+        return defaultStorage == DefaultStorage.S3 ? requireS3().defaultFolder(jobId, outputName)
+                : local.defaultFolder(jobId, outputName);
     }
 
     @Override
     public void checkWritable(URI folder) {
         switch (scheme(folder)) {
             case "file" -> local.checkWritable(folder);
-            case "s3" -> throw new IllegalArgumentException(S3_NOT_AVAILABLE);
+            case "s3" -> requireS3().checkWritable(folder);
             default -> throw new IllegalArgumentException(unsupportedDestination(folder));
         }
     }
 
     @Override
     public void close() {
-        http.close();
+        try {
+            http.close();
+        } finally {
+            s3.ifPresent(S3Storage::close);
+        }
     }
 
     private static String scheme(URI uri) {
         return uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     }
 
-    private static String unsupportedInput(URI input) {
+    private String unsupportedInput(URI input) {
+        String schemes = s3.isPresent() ? "upload:, file:, s3:, http: or https:" : "upload:, file:, http: or https:";
         return input.getScheme() == null
-                ? "the input must be a URI with a scheme: upload:, file:, http: or https:"
-                : "inputs cannot be read from '" + input.getScheme() + ":' URIs; use upload:, file:, http: or https:";
+                ? "the input must be a URI with a scheme: " + schemes
+                : "inputs cannot be read from '" + input.getScheme() + ":' URIs; use " + schemes;
     }
 
-    private static String unsupportedDestination(URI folder) {
+    private String unsupportedDestination(URI folder) {
         return folder.getScheme() == null
                 ? "the destination must be a folder URI with a scheme, e.g. file:///srv/media/out/"
-                : "outputs cannot be written to '" + folder.getScheme() + ":' URIs; use file:";
+                : "outputs cannot be written to '" + folder.getScheme() + ":' URIs; use " + (s3.isPresent()
+                        ? "file: or s3:" : "file:");
     }
 }
