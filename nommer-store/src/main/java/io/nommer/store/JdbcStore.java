@@ -31,6 +31,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -319,11 +320,18 @@ public final class JdbcStore implements Store {
                         input = rs.getString(1);
                     }
                 }
+                claimed.add(new ClaimedTask(task, token, input));
+            }
+            // why: job rows are written in job id order, the order every other multi-job transaction takes them in,
+            // so that concurrent claimers (PostgreSQL) cannot deadlock on them
+            List<ClaimedTask> byJob = new ArrayList<>(claimed);
+            byJob.sort(Comparator.comparing((ClaimedTask t) -> t.task().jobId()));
+            for (ClaimedTask t : byJob) {
+                Task task = t.task();
                 update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
                         + "WHERE id = ? AND state = 'queued'", RUNNING, now, now, task.jobId());
-                insertEvent(c, task.jobId(), id, "task.started",
+                insertEvent(c, task.jobId(), task.id(), "task.started",
                         "attempt " + task.attempt() + " of " + task.maxAttempts() + " on worker " + workerId, now);
-                claimed.add(new ClaimedTask(task, token, input));
             }
             return claimed;
         });
@@ -430,7 +438,7 @@ public final class JdbcStore implements Store {
             long now = now(c);
             List<Attempt> expired = new ArrayList<>();
             try (PreparedStatement ps = prepare(c, "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks "
-                    + "WHERE state = 'running' AND lease_until < ?" + dialect.skipLocked(), now);
+                    + "WHERE state = 'running' AND lease_until < ? ORDER BY job_id, id" + dialect.skipLocked(), now);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     expired.add(new Attempt(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
@@ -589,6 +597,13 @@ public final class JdbcStore implements Store {
 
     /** Makes the job terminal once none of its tasks is queued or running. */
     private void finishJobIfDone(Connection c, String jobId, long now) throws SQLException {
+        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
+        // see the other's task still running and leave the job unfinished; locking the job row first makes the later
+        // one count after the earlier one committed
+        try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE id = ?" + dialect.lockForUpdate(), jobId);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        }
         Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
         try (PreparedStatement ps = prepare(c, "SELECT state, COUNT(*) FROM tasks WHERE job_id = ? GROUP BY state",
                 jobId); ResultSet rs = ps.executeQuery()) {

@@ -1,0 +1,28 @@
+package io.nommer.store.postgres;
+
+import io.nommer.store.Dialect;
+
+/** PostgreSQL: concurrent writers, so the claim skips rows other transactions hold and terminal checks lock the job. */
+public final class PostgresDialect implements Dialect {
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String nowMillis() {
+        // why: clock_timestamp(), not now(): now() is frozen at the start of the transaction
+        return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)";
+    }
+
+    @Override
+    public String skipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public String lockForUpdate() {
+        // why: NO KEY UPDATE does not block the key-share locks that inserting a job's events takes on it
+        return " FOR NO KEY UPDATE";
+    }
+}

