@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nommer.server.NommerServer;
+import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import java.io.IOException;
@@ -26,6 +27,8 @@ public final class Main {
             commands:
               serve   [--port 8080] [--data DIR] [--workers N] [--bind ADDR] [--config FILE] [--SETTING VALUE ...]
                       Run the API, the store, local storage and N in-process workers.
+              worker  [--store URL] [--storage URL] [--slots N] [--exit-when-idle 10m] [--SETTING VALUE ...]
+                      Encode tasks from the store; talks only to the store and storage, opens no port.
               submit  FILE|URL --preset NAME [--preset NAME ...] [--priority high|normal|low] [--wait] [--server URL]
                       Upload FILE (or use URL/URI as is), submit a job, print progress (with --wait) and outputs.
               status  ID [--server URL]
@@ -46,6 +49,8 @@ public final class Main {
 
     public static void main(String[] args) {
         int code = new Main(System.out, System.err).run(args);
+        // why: serve returns only while its shutdown hook runs, when System.exit would block; every other command,
+        // an idle worker included, exits here.
         if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
             System.exit(code);
         }
@@ -60,6 +65,7 @@ public final class Main {
             Args a = Args.parse(argv, 1);
             return switch (argv[0]) {
                 case "serve" -> serve(a);
+                case "worker" -> worker(a);
                 case "submit" -> submit(a);
                 case "status" -> status(a);
                 default -> {
@@ -98,6 +104,21 @@ public final class Main {
         }, "nommer-shutdown"));
         out.println("nommer serving on " + server.baseUrl() + " (data in " + config.dataDir().toAbsolutePath() + ")");
         done.await();
+        return 0;
+    }
+
+    private int worker(Args a) throws InterruptedException {
+        if (!a.positional.isEmpty()) {
+            throw new IllegalArgumentException("worker takes no positional arguments: " + a.positional);
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        a.options.forEach((k, v) -> flags.put(k.equals("slots") ? "workers" : k, v.get(v.size() - 1)));
+        WorkerProcess worker = WorkerProcess.start(ConfigLoader.load(flags, System.getenv()));
+        Thread hook = new Thread(worker::close, "nommer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("nommer worker running (stop with SIGTERM; running encodes get "
+                + WorkerProcess.SHUTDOWN_GRACE.toSeconds() + " s to finish)");
+        worker.awaitExit();
         return 0;
     }
 

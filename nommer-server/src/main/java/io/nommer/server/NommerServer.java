@@ -3,7 +3,7 @@ package io.nommer.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.nommer.core.orchestrator.JobService;
-import io.nommer.core.store.LocalQueueSignal;
+import io.nommer.core.store.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
@@ -23,10 +23,7 @@ import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
-import io.nommer.storage.http.HttpFetchConfig;
-import io.nommer.storage.local.LocalStorageConfig;
 import io.nommer.storage.local.StoredFile;
-import io.nommer.store.sqlite.SqliteStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -56,17 +53,17 @@ public final class NommerServer implements AutoCloseable {
     private static final Duration REAPER_BACKOFF = Duration.ofSeconds(10);
 
     private final ServerConfig config;
-    private final Store store;
+    private final Backends backends;
     private final HttpServer http;
     private final Worker worker;
     private final ScheduledExecutorService housekeeping;
     private final String baseUrl;
     private final Router router;
 
-    private NommerServer(ServerConfig config, Store store, HttpServer http, Worker worker,
+    private NommerServer(ServerConfig config, Backends backends, HttpServer http, Worker worker,
             ScheduledExecutorService housekeeping, String baseUrl, Router router) {
         this.config = config;
-        this.store = store;
+        this.backends = backends;
         this.http = http;
         this.worker = worker;
         this.housekeeping = housekeeping;
@@ -92,13 +89,10 @@ public final class NommerServer implements AutoCloseable {
         log.info("using {}", capabilities.summary());
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = Json.mapper();
-        Store store = SqliteStores.open(data.resolve("nommer.db"));
-        Storages storage = Storages.create(
-                LocalStorageConfig.of(data).withInputRoots(config.inputRoots()).withOutputRoots(config.outputRoots())
-                        .withMaxInputBytes(config.maxInputBytes()).withMaxUploadBytes(config.maxUploadBytes()),
-                HttpFetchConfig.defaults().withMaxBytes(config.maxInputBytes())
-                        .withAllowPrivateNetworks(config.allowPrivateNetworks()));
-        LocalQueueSignal signal = new LocalQueueSignal();
+        Backends backends = Backends.open(config, data);
+        Store store = backends.store();
+        Storages storage = backends.storage();
+        QueueSignal signal = backends.signal();
         JobService jobs = new JobService(store, storage, storage, signal, new Ids(clock));
 
         Worker worker = null;
@@ -113,19 +107,19 @@ public final class NommerServer implements AutoCloseable {
 
         Router router = new Router(mapper);
         new JobsApi(store, jobs, mapper, uri -> {
-            StoredFile f = storage.local().open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
+            StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
             return new Response.StreamBody(f.body(), f.size());
         }).register(router);
         new UploadsApi(storage.local(), config.maxUploadBytes()).register(router);
         new ProfilesApi(store, jobs, mapper).register(router);
-        new ToolchainApi(capabilities::report, capabilities::missingFor).register(router);
+        new ToolchainApi(capabilities::report, capabilities::missingFor, storage.s3().isPresent()).register(router);
         new MetaApi().register(router);
 
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 128);
         } catch (IOException e) {
-            store.close();
+            backends.close();
             if (worker != null) {
                 worker.stop(Duration.ZERO);
             }
@@ -154,7 +148,7 @@ public final class NommerServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> guard("webhook relay", relay::deliverDue), 1000, 1000,
                 TimeUnit.MILLISECONDS);
         log.info("nommer listening on {}", baseUrl);
-        return new NommerServer(config, store, http, worker, housekeeping, baseUrl, router);
+        return new NommerServer(config, backends, http, worker, housekeeping, baseUrl, router);
     }
 
     private static void guard(String what, Runnable r) {
@@ -200,7 +194,7 @@ public final class NommerServer implements AutoCloseable {
     }
 
     public Store store() {
-        return store;
+        return backends.store();
     }
 
     public ServerConfig config() {
@@ -221,6 +215,6 @@ public final class NommerServer implements AutoCloseable {
         if (worker != null) {
             worker.stop(Duration.ofSeconds(10));
         }
-        store.close();
+        backends.close();
     }
 }

@@ -15,14 +15,18 @@ import java.util.function.Supplier;
 public final class ToolchainApi {
     private final Supplier<Map<String, Object>> ffmpegReport;
     private final Function<Profile, List<String>> missing;
+    private final boolean s3;
 
     /**
      * @param ffmpegReport the ffmpeg in use: path, version, relevant encoders, muxers, filters
      * @param missing what a profile needs that this ffmpeg lacks (empty when it can run)
+     * @param s3 whether S3 storage is configured
      */
-    public ToolchainApi(Supplier<Map<String, Object>> ffmpegReport, Function<Profile, List<String>> missing) {
+    public ToolchainApi(Supplier<Map<String, Object>> ffmpegReport, Function<Profile, List<String>> missing,
+            boolean s3) {
         this.ffmpegReport = ffmpegReport;
         this.missing = missing;
+        this.s3 = s3;
     }
 
     public void register(Router r) {
@@ -43,8 +47,9 @@ public final class ToolchainApi {
                         : Map.of("runnable", false, "missing", lacks));
             });
             m.put("presets", presets);
-            m.put("input_schemes", List.of("upload", "file", "http", "https"));
-            m.put("output_schemes", List.of("file"));
+            m.put("input_schemes", s3 ? List.of("upload", "file", "http", "https", "s3")
+                    : List.of("upload", "file", "http", "https"));
+            m.put("output_schemes", s3 ? List.of("file", "s3") : List.of("file"));
             return Response.ok(m);
         });
     }

