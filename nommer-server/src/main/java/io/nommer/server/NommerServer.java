@@ -110,7 +110,7 @@ public final class NommerServer implements AutoCloseable {
             StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
             return new Response.StreamBody(f.body(), f.size());
         }).register(router);
-        new UploadsApi(storage.local(), config.maxUploadBytes()).register(router);
+        new UploadsApi(storage, config.maxUploadBytes()).register(router);
         new ProfilesApi(store, jobs, mapper).register(router);
         new ToolchainApi(capabilities::report, capabilities::missingFor, storage.s3().isPresent()).register(router);
         new MetaApi().register(router);

@@ -96,4 +96,20 @@ class DistributedTest {
         assertThat((long) dl.raw().length).isEqualTo(file.path("size").asLong());
         assertThat(worker.activeTasks()).isZero();
     }
+
+    @Test
+    void upload_goesToTheBucket_soAWorkerOnAnotherMachineCanReadIt() throws Exception {
+        ApiClient.Reply up = api.upload(TestMedia.videoWithAudio());
+        assertThat(up.status()).isEqualTo(201);
+        String uri = up.body().path("uri").asText();
+        assertThat(uri).startsWith("s3://" + S3TestServer.BUCKET + "/distributed/uploads/upl_");
+        assertThat(tmp.resolve("orchestrator/uploads").resolve(up.body().path("id").asText()))
+                .as("no local copy left on the orchestrator").doesNotExist();
+
+        String id = api.post("/v1/jobs", "{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uri))
+                .body().path("id").asText();
+        JsonNode job = api.awaitJob(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
+                Duration.ofSeconds(90));
+        assertThat(job.path("state").asText()).as("%s", job).isEqualTo("succeeded");
+    }
 }

@@ -12,6 +12,8 @@ import io.nommer.storage.local.LocalStorageConfig;
 import io.nommer.storage.local.StoredFile;
 import io.nommer.storage.s3.S3Storage;
 import io.nommer.storage.s3.S3StorageConfig;
+import io.nommer.storage.local.Upload;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -97,6 +99,29 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
 
     public DefaultStorage defaultStorage() {
         return defaultStorage;
+    }
+
+    /**
+     * Stores an upload where every worker can read it: in the bucket when S3 is the default storage (workers on other
+     * machines cannot read this one's disk), else in local storage. The upload is complete on disk before it is
+     * copied to S3, and the local copy is removed once S3 has it.
+     *
+     * @throws io.nommer.storage.local.UploadRejectedException when empty or larger than {@code maxBytes}
+     * @throws java.io.UncheckedIOException when storing fails
+     */
+    public Upload storeUpload(InputStream body, long maxBytes, String filenameHint) {
+        Upload upload = local.storeUpload(body, maxBytes, filenameHint);
+        if (defaultStorage != DefaultStorage.S3) {
+            return upload;
+        }
+        S3Storage bucket = requireS3();
+        try {
+            Path file = local.fetch(upload.uri(), local.dataDir()).file();
+            URI uri = bucket.publish(file, bucket.uploadsFolder(), upload.id());
+            return new Upload(upload.id(), uri, upload.size());
+        } finally {
+            local.deleteUpload(upload.id());
+        }
     }
 
     /**

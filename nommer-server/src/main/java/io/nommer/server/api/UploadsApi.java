@@ -3,7 +3,7 @@ package io.nommer.server.api;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
-import io.nommer.storage.local.LocalStorage;
+import io.nommer.storage.Storages;
 import io.nommer.storage.local.EmptyUploadException;
 import io.nommer.storage.local.UploadTooLargeException;
 import java.util.LinkedHashMap;
@@ -11,10 +11,10 @@ import java.util.Map;
 
 /** {@code POST /v1/uploads}: the raw body becomes a stored source, usable as a job input by its {@code uri}. */
 public final class UploadsApi {
-    private final LocalStorage storage;
+    private final Storages storage;
     private final long maxBytes;
 
-    public UploadsApi(LocalStorage storage, long maxBytes) {
+    public UploadsApi(Storages storage, long maxBytes) {
         this.storage = storage;
         this.maxBytes = maxBytes;
     }

@@ -209,6 +209,11 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     // ---- outputs ----
 
+    /** Where uploads made through the API are kept when S3 is the default storage. */
+    public URI uploadsFolder() {
+        return uri(config.defaultBucket(), config.defaultPrefix() + "uploads/");
+    }
+
     @Override
     public URI defaultFolder(String jobId, String outputName) {
         requireSegment(jobId, "job id");
