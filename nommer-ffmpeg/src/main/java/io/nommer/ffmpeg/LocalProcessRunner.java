@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -38,9 +39,65 @@ public final class LocalProcessRunner implements ProcessRunner {
         this.tailLines = tailLines;
     }
 
+    /**
+     * why: ffmpeg ignores a broken progress pipe, so when this JVM is killed with SIGKILL (no shutdown hook runs) it
+     * would keep encoding for a task another worker has taken over. On Linux, util-linux's {@code setpriv} asks the
+     * kernel to SIGKILL the process when the thread that started it dies, then execs it: no shell, same arguments.
+     * Processes must therefore be started from a thread that lives as long as they should (the worker's slot threads).
+     */
+    static final List<String> PARENT_DEATH_PREFIX = parentDeathPrefix();
+
+    private static List<String> parentDeathPrefix() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return List.of();
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+            java.nio.file.Path setpriv = java.nio.file.Path.of(dir, "setpriv");
+            if (!java.nio.file.Files.isExecutable(setpriv)) {
+                continue;
+            }
+            List<String> prefix = List.of(setpriv.toString(), "--pdeathsig", "KILL", "--");
+            try {
+                List<String> probe = new java.util.ArrayList<>(prefix);
+                probe.add("true");
+                Process p = new ProcessBuilder(probe).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return prefix;
+                }
+            } catch (IOException e) {
+                log.debug("setpriv probe failed: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.warn("setpriv --pdeathsig is not available: if this JVM is killed with SIGKILL, ffmpeg processes it started "
+                + "keep running until they finish");
+        return List.of();
+    }
+
+    private static boolean executable(String program) {
+        if (program.contains("/")) {
+            return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public ProcessResult run(ProcessRequest request) {
-        ProcessBuilder pb = new ProcessBuilder(request.command());
+        if (!PARENT_DEATH_PREFIX.isEmpty() && !executable(request.command().getFirst())) {
+            // setpriv would start and then fail to exec; report it as the start failure it is
+            throw new UncheckedIOException("cannot start " + request.command().getFirst()
+                    + ": no such executable", new IOException("No such file or not executable"));
+        }
+        List<String> command = new java.util.ArrayList<>(PARENT_DEATH_PREFIX);
+        command.addAll(request.command());
+        ProcessBuilder pb = new ProcessBuilder(command);
         if (request.workDir() != null) {
             pb.directory(request.workDir().toFile());
         }

@@ -14,8 +14,31 @@ import org.junit.jupiter.api.Test;
 /** A JVM that exits while a runner's process is running takes the process (and its children) with it. */
 class LiveProcessesTest {
 
-    /** Run in a child JVM: starts a long process through the runner, prints its pid, then exits the JVM. */
+    /**
+     * Run in a child JVM: starts a long process through the runner and prints its pid; then exits the JVM, or with
+     * argument {@code wait} keeps running until it is killed.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("wait")) {
+            Thread.ofPlatform().start(() -> new LocalProcessRunner().run(new ProcessRequest(
+                    List.of("sleep", "60"), null, Duration.ofMinutes(5), null, null, null)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                var sleeping = ProcessHandle.current().descendants()
+                        .filter(p -> p.info().command().map(c -> c.endsWith("sleep")).orElse(false)).findFirst();
+                if (sleeping.isPresent()) {
+                    System.out.println(sleeping.get().pid());
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         Thread.ofPlatform().start(() -> new LocalProcessRunner().run(new ProcessRequest(
                 List.of("sh", "-c", "echo $$; sleep 60 & echo $!; wait"), null, Duration.ofMinutes(5),
                 line -> System.out.println(line), null, null)));
@@ -43,5 +66,21 @@ class LiveProcessesTest {
         for (String pid : lines) {
             LocalProcessRunnerTest.assertGone(Long.parseLong(pid));
         }
+    }
+
+    @Test
+    void sigkilledJvm_takesItsProcessesWithIt() throws Exception {
+        assertThat(LocalProcessRunner.PARENT_DEATH_PREFIX).as("setpriv --pdeathsig (util-linux) is needed on Linux")
+                .isNotEmpty();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LiveProcessesTest.class.getName(), "wait").redirectErrorStream(true).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String pid = r.lines().filter(l -> l.matches("\\d+")).findFirst().orElseThrow();
+        assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive)).contains(true);
+
+        child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        LocalProcessRunnerTest.assertGone(Long.parseLong(pid));
     }
 }
