@@ -1,0 +1,147 @@
+package io.nommer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.ffmpeg.testing.TestMedia;
+import io.nommer.server.NommerServer;
+import io.nommer.server.config.ConfigLoader;
+import io.nommer.storage.s3.S3TestServer;
+import io.nommer.store.postgres.EmbeddedPostgresServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crashes with real processes: workers are separate JVMs ({@code nommer worker}) sharing only PostgreSQL and an S3
+ * bucket with the orchestrator; one is killed with SIGKILL in the middle of an encode.
+ */
+class WorkerCrashTest {
+    @TempDir
+    static Path tmp;
+    static EmbeddedPostgresServer postgres;
+    static S3TestServer s3;
+    static String store;
+    static NommerServer orchestrator;
+    static NommerClient client;
+    final List<Process> workers = new ArrayList<>();
+
+    static Map<String, String> shared() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("store", store);
+        m.put("storage", "s3://" + S3TestServer.BUCKET + "/crash");
+        m.put("s3_endpoint", s3.endpoint().toString());
+        m.put("s3_path_style", "true");
+        m.put("s3_access_key", S3TestServer.ACCESS_KEY);
+        m.put("s3_secret_key", S3TestServer.SECRET_KEY);
+        m.put("lease_seconds", "3");
+        return m;
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestMedia.requireFfmpeg();
+        postgres = EmbeddedPostgresServer.start();
+        s3 = S3TestServer.get();
+        store = postgres.newDatabaseUrl();
+        Map<String, String> m = shared();
+        m.put("port", "0");
+        m.put("data", tmp.resolve("orchestrator").toString());
+        m.put("workers", "0");
+        orchestrator = NommerServer.start(ConfigLoader.load(m, Map.of()));
+        client = new NommerClient(URI.create(orchestrator.baseUrl()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @AfterEach
+    void killWorkers() {
+        workers.forEach(Process::destroyForcibly);
+    }
+
+    /** {@code nommer worker} in its own JVM, with its own data directory. */
+    private Process startWorker(String name) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "worker", "--slots", "1", "--data", tmp.resolve(name).toString()));
+        shared().forEach((k, v) -> {
+            cmd.add("--" + k);
+            cmd.add(v);
+        });
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+        workers.add(p);
+        return p;
+    }
+
+    private JsonNode await(String id, Predicate<JsonNode> done, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode j;
+        do {
+            j = client.job(id);
+            if (done.test(j)) {
+                return j;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("job " + id + " not done in " + timeout + ": " + j);
+    }
+
+    private static Optional<ProcessHandle> ffmpegOf(Process worker) {
+        return worker.toHandle().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false)).findFirst();
+    }
+
+    @Test
+    void killedWorker_anotherFinishesTheTask_exactlyOneOutputIsPublished() throws Exception {
+        Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
+        s3.put(S3TestServer.BUCKET, "sources/crash.mp4", Files.readAllBytes(clip));
+        JsonNode job = client.mapper().readTree("""
+                {"input": "s3://%s/sources/crash.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
+                 "h264_preset": "veryslow", "upscale": true}]}""".formatted(S3TestServer.BUCKET));
+        String id = client.submit(job).path("id").asText();
+
+        Process first = startWorker("worker-a");
+        await(id, j -> j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
+        ProcessHandle ffmpeg = ffmpegOf(first).orElseThrow(() -> new AssertionError("worker A runs no ffmpeg"));
+
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no lease release
+        first.waitFor();
+        ffmpeg.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(ffmpeg.isAlive()).as("the killed worker's ffmpeg").isFalse();
+
+        startWorker("worker-b");
+        JsonNode done = await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
+                Duration.ofSeconds(180));
+        assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
+        JsonNode output = done.path("outputs").get(0);
+        assertThat(output.path("attempt").asInt()).isEqualTo(2);
+        assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/crash/outputs/" + id + "/web/")))
+                .as("exactly one published object, no temporary leftovers").containsExactly("web.mp4");
+
+        List<String> types = new ArrayList<>();
+        client.get("/v1/jobs/" + id + "/events").path("events").forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types).containsSubsequence("task.started", "task.lease_expired", "task.started", "task.succeeded",
+                "job.succeeded");
+    }
+}
