@@ -144,4 +144,31 @@ class WorkerCrashTest {
         assertThat(types).containsSubsequence("task.started", "task.lease_expired", "task.started", "task.succeeded",
                 "job.succeeded");
     }
+
+    @Test
+    void sigtermedWorker_releasesItsLeaseWithoutSpendingAnAttempt_andExits() throws Exception {
+        Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
+        s3.put(S3TestServer.BUCKET, "sources/term.mp4", Files.readAllBytes(clip));
+        // Slow enough to outlast the worker's shutdown grace, so the lease is given back rather than finished.
+        JsonNode job = client.mapper().readTree("""
+                {"input": "s3://%s/sources/term.mp4", "outputs": [{"preset": "webm-vp9", "name": "slow",
+                 "vp9_speed": 0, "upscale": true, "width": 1920, "height": 1080}]}""".formatted(S3TestServer.BUCKET));
+        String id = client.submit(job).path("id").asText();
+
+        Process worker = startWorker("worker-c");
+        await(id, j -> j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
+        ProcessHandle ffmpeg = ffmpegOf(worker).orElseThrow();
+        worker.destroy(); // SIGTERM
+        assertThat(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("worker exits after its grace").isTrue();
+        assertThat(ffmpeg.isAlive()).isFalse();
+
+        JsonNode after = client.job(id);
+        JsonNode output = after.path("outputs").get(0);
+        assertThat(output.path("state").asText()).isEqualTo("queued");
+        assertThat(output.path("attempt").asInt()).as("a release is not a failed attempt").isZero();
+        List<String> types = new ArrayList<>();
+        client.get("/v1/jobs/" + id + "/events").path("events").forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types).contains("task.released").doesNotContain("task.failed", "task.lease_expired");
+        client.post("/v1/jobs/" + id + "/cancel");
+    }
 }

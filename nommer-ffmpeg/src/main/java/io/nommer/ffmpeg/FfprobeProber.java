@@ -85,6 +85,9 @@ public final class FfprobeProber implements MediaProber {
             }
         }
         String tail = r.stderrText();
+        if (r.cancelled()) {
+            throw new java.util.concurrent.CancellationException("ffprobe of " + file + " was stopped (shutting down)");
+        }
         if (r.timedOut()) {
             throw new EncodeException(ErrorCode.NOT_MEDIA,
                     "ffprobe did not finish reading the input within " + timeout.toSeconds() + " s", tail, null);

@@ -9,10 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LiveProcesses {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile boolean shuttingDown;
 
     static {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("nommer-kill-processes").unstarted(
-                () -> LIVE.forEach(LiveProcesses::kill)));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("nommer-kill-processes").unstarted(() -> {
+            shuttingDown = true;
+            LIVE.forEach(LiveProcesses::kill);
+        }));
+    }
+
+    /**
+     * Whether the JVM is shutting down and has killed (or is killing) our processes: their exit is then a cancellation,
+     * not a failure of what they were doing.
+     */
+    static boolean shuttingDown() {
+        return shuttingDown;
     }
 
     private LiveProcesses() {}

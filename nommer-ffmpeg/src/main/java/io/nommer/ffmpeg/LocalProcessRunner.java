@@ -136,7 +136,9 @@ public final class LocalProcessRunner implements ProcessRunner {
             }
             out.join(DRAIN);
             err.join(DRAIN);
-            return new ProcessResult(process.exitValue(), timedOut, cancelled.get(), tail.lines(),
+            // why: killed by the JVM's shutdown hook (SIGTERM to this process) is a cancellation, never a failure
+            boolean stopped = cancelled.get() || (LiveProcesses.shuttingDown() && process.exitValue() != 0);
+            return new ProcessResult(process.exitValue(), timedOut && !stopped, stopped, tail.lines(),
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -180,7 +180,7 @@ public final class Worker implements AutoCloseable {
         } catch (CancellationException e) {
             stopped(r);
         } catch (EncodeException e) {
-            if (r.cancellation.cancelled()) {
+            if (r.cancellation.cancelled() || stopping) {
                 // ffmpeg died because we killed it; the cancellation, not the exit code, is the story.
                 stopped(r);
                 return;
@@ -198,14 +198,17 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** A task stopped on purpose: at shutdown its lease goes back unspent; otherwise it was cancelled or taken over. */
+    /**
+     * A task stopped on purpose (shutdown, cancelled job, lost lease): its lease goes back without spending the
+     * attempt. The release is fenced, so when the job was cancelled or another worker holds the lease it changes
+     * nothing.
+     */
     private void stopped(Running r) {
-        String why = r.cancellation.reason();
-        if (SHUTDOWN.equals(why)) {
-            store.release(r.claim.taskId(), r.claim.leaseToken());
-            log.info("task {}: lease released at shutdown", r.claim.taskId());
+        String why = r.cancellation.cancelled() ? r.cancellation.reason() : "shutting down";
+        if (store.release(r.claim.taskId(), r.claim.leaseToken())) {
+            log.info("task {}: stopped ({}); lease released", r.claim.taskId(), why);
         } else {
-            log.info("task {} stopped: {}", r.claim.taskId(), why);
+            log.info("task {}: stopped ({})", r.claim.taskId(), why);
         }
     }
 

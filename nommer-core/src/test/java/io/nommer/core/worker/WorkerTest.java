@@ -90,6 +90,9 @@ class WorkerTest {
 
         @Override
         public boolean release(String taskId, String leaseToken) {
+            if (!leaseHeld) {
+                return false; // fenced: a lost lease is not ours to give back
+            }
             outcomes.add("release");
             return true;
         }
