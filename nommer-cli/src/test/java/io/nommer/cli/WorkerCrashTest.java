@@ -171,4 +171,92 @@ class WorkerCrashTest {
         assertThat(types).contains("task.released").doesNotContain("task.failed", "task.lease_expired");
         client.post("/v1/jobs/" + id + "/cancel");
     }
+
+    /** {@code nommer serve} in its own JVM with no workers, on a free port; returns once it answers. */
+    private Process startOrchestrator(String name, int port) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--port", Integer.toString(port), "--workers", "0",
+                "--data", tmp.resolve(name).toString()));
+        shared().forEach((k, v) -> {
+            cmd.add("--" + k);
+            cmd.add(v);
+        });
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+        workers.add(p);
+        NommerClient c = new NommerClient(URI.create("http://127.0.0.1:" + port));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                c.get("/healthz");
+                return p;
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline || !p.isAlive()) {
+                    throw new AssertionError("orchestrator " + name + " did not start; see " + tmp.resolve(name + ".log"));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void killedOrchestrator_losesNothing_anotherOneElsewhereShowsTheTruthAndSendsTheWebhook() throws Exception {
+        List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            hooks.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
+        try {
+            Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
+            s3.put(S3TestServer.BUCKET, "sources/orchestrator.mp4", Files.readAllBytes(clip));
+            int firstPort = freePort();
+            Process first = startOrchestrator("orchestrator-1", firstPort);
+            NommerClient c1 = new NommerClient(URI.create("http://127.0.0.1:" + firstPort));
+            JsonNode job = c1.mapper().readTree("""
+                    {"input": "s3://%s/sources/orchestrator.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
+                     "h264_preset": "slower"}], "notify_url": "http://127.0.0.1:%d/hook"}"""
+                    .formatted(S3TestServer.BUCKET, hook.getAddress().getPort()));
+            String id = c1.submit(job).path("id").asText();
+            startWorker("worker-d");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (c1.job(id).path("outputs").get(0).path("progress").asDouble() <= 0) {
+                assertThat(System.nanoTime()).as("encode started").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+
+            first.destroyForcibly(); // kill -9 the orchestrator while the worker encodes
+            first.waitFor();
+
+            int secondPort = freePort();
+            startOrchestrator("orchestrator-2", secondPort);
+            NommerClient c2 = new NommerClient(URI.create("http://127.0.0.1:" + secondPort));
+            client = c2;
+            JsonNode done = await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
+                    Duration.ofSeconds(180));
+            assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
+            assertThat(done.path("outputs").get(0).path("attempt").asInt()).as("no work redone").isEqualTo(1);
+
+            long hookDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (hooks.isEmpty() && System.nanoTime() < hookDeadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2000); // a duplicate delivery would arrive in this window
+            assertThat(hooks).hasSize(1);
+            assertThat(hooks.get(0)).contains("\"event\":\"job.succeeded\"", id);
+        } finally {
+            hook.stop(0);
+            client = new NommerClient(URI.create(orchestrator.baseUrl()));
+        }
+    }
 }

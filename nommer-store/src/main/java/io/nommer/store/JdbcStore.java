@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * 'running'}); a write that matches no row changes nothing and reports {@code false}.
  */
 public final class JdbcStore implements Store {
+    /** How long a relay has to deliver the webhooks it claimed before another relay may take them. */
+    static final Duration WEBHOOK_CLAIM = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
 
     private static final int DEFAULT_PAGE = 50;
@@ -537,15 +539,21 @@ public final class JdbcStore implements Store {
         if (max < 1) {
             return List.of();
         }
-        return read("finding due webhooks", c -> {
+        return inTransaction("claiming due webhooks", c -> {
+            long now = now(c);
             List<WebhookDelivery> due = new ArrayList<>();
             try (PreparedStatement ps = prepare(c, "SELECT id, job_id, url, event, attempts FROM outbox "
                     + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
-                    + "ORDER BY id LIMIT ?", now(c), max); ResultSet rs = ps.executeQuery()) {
+                    + "ORDER BY id LIMIT ?" + dialect.skipLocked(), now, max); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new WebhookDelivery(rs.getLong("id"), rs.getString("job_id"), rs.getString("url"),
                             rs.getString("event"), rs.getInt("attempts")));
                 }
+            }
+            // why: several orchestrators may relay at once; pushing the rows out of "due" while one delivers them
+            // keeps the others away. A relay that dies mid-delivery leaves them due again after the claim lapses.
+            for (WebhookDelivery d : due) {
+                update(c, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", now + WEBHOOK_CLAIM.toMillis(), d.id());
             }
             return due;
         });

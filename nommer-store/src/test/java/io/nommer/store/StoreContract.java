@@ -657,6 +657,18 @@ public abstract class StoreContract {
         });
     }
 
+    @Test
+    void dueWebhooks_areClaimedSoTwoRelaysDoNotSendOneTwice() {
+        Job job = aJob().notifying("https://example.com/hook").create();
+        ClaimedTask c = claimOne("w1");
+        store.complete(c.taskId(), c.leaseToken(), files(), 1);
+
+        assertThat(store.dueWebhooks(10)).extracting(WebhookDelivery::jobId).containsExactly(job.id());
+        assertThat(store.dueWebhooks(10)).as("claimed by the first relay").isEmpty();
+        clock.tick(Duration.ofMinutes(1).plusMillis(1));
+        assertThat(store.dueWebhooks(10)).as("the first relay died; its claim lapsed").hasSize(1);
+    }
+
     // ---------------------------------------------------------------- reaper
 
     @Test
@@ -851,13 +863,15 @@ public abstract class StoreContract {
         aJob().notifying("https://example.com/b").create();
         List<ClaimedTask> claimed = store.claim("w1", 2, LEASE);
         claimed.forEach(c -> store.complete(c.taskId(), c.leaseToken(), files(), 1));
-        List<WebhookDelivery> due = store.dueWebhooks(10);
-        assertThat(due).extracting(WebhookDelivery::url).containsExactly("https://example.com/a", "https://example.com/b");
-        assertThat(store.dueWebhooks(1)).hasSize(1);
+        List<WebhookDelivery> first = store.dueWebhooks(1);
+        assertThat(first).extracting(WebhookDelivery::url).as("oldest first, at most max").containsExactly("https://example.com/a");
 
-        store.markWebhookDelivered(due.get(0).id(), 204);
+        store.markWebhookDelivered(first.get(0).id(), 204);
 
         assertThat(store.dueWebhooks(10)).extracting(WebhookDelivery::url).containsExactly("https://example.com/b");
+        clock.tick(Duration.ofHours(1));
+        assertThat(store.dueWebhooks(10)).extracting(WebhookDelivery::url).as("a delivered webhook is never due again")
+                .containsExactly("https://example.com/b");
     }
 
     @Test

@@ -118,7 +118,10 @@ public interface Store extends AutoCloseable {
 
     // ---------------------------------------------------------------- webhook outbox
 
-    /** Outbox rows due now, oldest first. */
+    /**
+     * Claims outbox rows due now, oldest first, for one relay to deliver: they are not due again for a minute unless
+     * marked delivered or failed, so several orchestrators relaying at once do not send the same webhook twice.
+     */
     List<WebhookDelivery> dueWebhooks(int max);
 
     void markWebhookDelivered(long id, int httpStatus);
