@@ -41,11 +41,7 @@ class WorkerCrashTest {
     static Map<String, String> shared() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("store", store);
-        m.put("storage", "s3://" + S3TestServer.BUCKET + "/crash");
-        m.put("s3_endpoint", s3.endpoint().toString());
-        m.put("s3_path_style", "true");
-        m.put("s3_access_key", S3TestServer.ACCESS_KEY);
-        m.put("s3_secret_key", S3TestServer.SECRET_KEY);
+        m.putAll(s3.nommerSettings("crash"));
         m.put("lease_seconds", "3");
         return m;
     }
@@ -79,11 +75,13 @@ class WorkerCrashTest {
         workers.forEach(Process::destroyForcibly);
     }
 
-    /** {@code nommer worker} in its own JVM, with its own data directory. */
-    private Process startWorker(String name) throws Exception {
+    /** {@code nommer <args>} in its own JVM with the shared settings, logging to {@code <name>.log}. */
+    private Process nommer(String name, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "worker", "--slots", "1", "--data", tmp.resolve(name).toString()));
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--data", tmp.resolve(name).toString()));
         shared().forEach((k, v) -> {
             cmd.add("--" + k);
             cmd.add(v);
@@ -92,6 +90,11 @@ class WorkerCrashTest {
                 .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
         workers.add(p);
         return p;
+    }
+
+    /** {@code nommer worker} in its own JVM, with its own data directory. */
+    private Process startWorker(String name) throws Exception {
+        return nommer(name, "worker", "--slots", "1");
     }
 
     private JsonNode await(String id, Predicate<JsonNode> done, Duration timeout) throws Exception {
@@ -174,17 +177,7 @@ class WorkerCrashTest {
 
     /** {@code nommer serve} in its own JVM with no workers, on a free port; returns once it answers. */
     private Process startOrchestrator(String name, int port) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", Integer.toString(port), "--workers", "0",
-                "--data", tmp.resolve(name).toString()));
-        shared().forEach((k, v) -> {
-            cmd.add("--" + k);
-            cmd.add(v);
-        });
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
-        workers.add(p);
+        Process p = nommer(name, "serve", "--port", Integer.toString(port), "--workers", "0");
         NommerClient c = new NommerClient(URI.create("http://127.0.0.1:" + port));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {

@@ -39,11 +39,7 @@ class DistributedTest {
         m.put("data", data.toString());
         m.put("workers", Integer.toString(workers));
         m.put("store", store);
-        m.put("storage", "s3://" + S3TestServer.BUCKET + "/distributed");
-        m.put("s3_endpoint", s3.endpoint().toString());
-        m.put("s3_path_style", "true");
-        m.put("s3_access_key", S3TestServer.ACCESS_KEY);
-        m.put("s3_secret_key", S3TestServer.SECRET_KEY);
+        m.putAll(s3.nommerSettings("distributed"));
         return m;
     }
 

@@ -69,6 +69,17 @@ public final class S3TestServer {
         return instance;
     }
 
+    /** nommer settings ({@code storage}, {@code s3_*}) that make a server or worker use this S3 under {@code prefix}. */
+    public java.util.Map<String, String> nommerSettings(String prefix) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("storage", "s3://" + BUCKET + "/" + prefix);
+        m.put("s3_endpoint", endpoint.toString());
+        m.put("s3_path_style", "true");
+        m.put("s3_access_key", ACCESS_KEY);
+        m.put("s3_secret_key", SECRET_KEY);
+        return m;
+    }
+
     /** The server's URL (path-style addressing). */
     public URI endpoint() {
         return endpoint;
