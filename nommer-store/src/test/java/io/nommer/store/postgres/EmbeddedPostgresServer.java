@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Assumptions;
  * to run as root.)
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
-    private final EmbeddedPostgres pg;
+    private volatile EmbeddedPostgres pg;
+    private java.nio.file.Path dataDir;
     private final AtomicInteger databases = new AtomicInteger();
 
     private EmbeddedPostgresServer(EmbeddedPostgres pg) {
@@ -40,6 +41,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Assumptions.abort(why);
             throw new AssertionError("unreachable");
         }
+    }
+
+    /**
+     * A server whose data outlives it, on a fixed port, so that {@link #restart()} brings the same databases back
+     * where clients left them.
+     */
+    public static EmbeddedPostgresServer startRestartable(java.nio.file.Path dataDir, int port) throws IOException {
+        EmbeddedPostgresServer s = new EmbeddedPostgresServer(builder(dataDir, port).start());
+        s.dataDir = dataDir;
+        return s;
+    }
+
+    private static EmbeddedPostgres.Builder builder(java.nio.file.Path dataDir, int port) {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("max_connections", "200");
+    }
+
+    /** Stops the server (every connection breaks), waits {@code down}, and starts it again with the same data. */
+    public void restart(java.time.Duration down) throws IOException, InterruptedException {
+        if (dataDir == null) {
+            throw new IllegalStateException("only a startRestartable server can restart");
+        }
+        int port = pg.getPort();
+        pg.close();
+        Thread.sleep(down.toMillis());
+        pg = builder(dataDir, port).start();
     }
 
     /** A URL in the command line's form naming a new, empty database. */
