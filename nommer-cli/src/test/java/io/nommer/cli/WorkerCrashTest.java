@@ -252,4 +252,44 @@ class WorkerCrashTest {
             client = new NommerClient(URI.create(orchestrator.baseUrl()));
         }
     }
+
+    private static void signal(Process p, String sig) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor()).isZero();
+    }
+
+    @Test
+    void pausedWorker_resumedAfterItsLeaseWasTakenOver_cannotOverwriteTheNewerResult() throws Exception {
+        Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
+        s3.put(S3TestServer.BUCKET, "sources/pause.mp4", Files.readAllBytes(clip));
+        JsonNode job = client.mapper().readTree("""
+                {"input": "s3://%s/sources/pause.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
+                 "h264_preset": "slower"}]}""".formatted(S3TestServer.BUCKET));
+        String id = client.submit(job).path("id").asText();
+
+        Process paused = startWorker("worker-e");
+        await(id, j -> j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
+        signal(paused, "STOP"); // a long GC pause, a frozen VM: no heartbeats, the lease runs out
+
+        startWorker("worker-f");
+        JsonNode done = await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
+                Duration.ofSeconds(180));
+        assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
+        assertThat(done.path("outputs").get(0).path("attempt").asInt()).isEqualTo(2);
+        URI published = URI.create(done.path("outputs").get(0).path("files").get(0).path("uri").asText());
+        byte[] newer = s3.read(published).orElseThrow();
+
+        signal(paused, "CONT"); // the stale worker wakes up holding a lease that is no longer its own
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (ffmpegOf(paused).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(3000); // time for a stale publish or completion, were either possible
+        assertThat(ffmpegOf(paused)).as("the stale worker's encode is stopped").isEmpty();
+        assertThat(s3.read(published)).as("the newer attempt's file is untouched").hasValue(newer);
+        assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/crash/outputs/" + id + "/web/")))
+                .containsExactly("web.mp4");
+        JsonNode after = client.job(id);
+        assertThat(after.path("state").asText()).isEqualTo("succeeded");
+        assertThat(after.path("outputs").get(0).path("attempt").asInt()).isEqualTo(2);
+    }
 }
