@@ -135,7 +135,14 @@ public final class Worker implements AutoCloseable {
                     continue;
                 }
                 for (ClaimedTask c : claimed) {
-                    runClaimed(c);
+                    try {
+                        runClaimed(c);
+                    } catch (RuntimeException e) {
+                        // why: recording the outcome failed (the store is unreachable, say). The slot must live on;
+                        // the unrecorded lease expires and the reaper queues the task again.
+                        log.warn("task {}: its outcome could not be recorded; the lease will expire and it will run "
+                                + "again: {}", c.taskId(), e.toString());
+                    }
                 }
             }
         } finally {
