@@ -3,6 +3,7 @@ package io.nommer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
@@ -55,28 +56,14 @@ class PostgresRestartTest {
                 worker = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(tmp.resolve("worker.log").toFile()).start();
 
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (client.job(id).path("outputs").get(0).path("progress").asDouble() <= 0) {
-                    assertThat(System.nanoTime()).as("encode started").isLessThan(deadline);
-                    Thread.sleep(100);
-                }
+                Await.until("the encode to start", Duration.ofSeconds(60), () -> client.job(id),
+                        j -> j.path("outputs").get(0).path("progress").asDouble() > 0);
 
                 pg.restart(Duration.ofSeconds(2));
 
-                JsonNode done = null;
-                deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                while (System.nanoTime() < deadline) {
-                    try {
-                        done = client.job(id);
-                        if (done.path("state").asText().matches("succeeded|failed|cancelled")) {
-                            break;
-                        }
-                    } catch (java.io.IOException e) {
-                        // the orchestrator answers 500 until its pool has reconnected
-                    }
-                    Thread.sleep(200);
-                }
-                assertThat(done).isNotNull();
+                // The orchestrator answers 500 until its pool has reconnected; Await retries through that.
+                JsonNode done = Await.until("job " + id, Duration.ofSeconds(180), () -> client.job(id),
+                        j -> j.path("state").asText().matches("succeeded|failed|cancelled"));
                 assertThat(done.path("state").asText()).as("%s; worker log %s", done, tmp.resolve("worker.log"))
                         .isEqualTo("succeeded");
                 assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/restart/outputs/" + id + "/web/")))

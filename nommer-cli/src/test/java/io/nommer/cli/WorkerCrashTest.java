@@ -3,6 +3,7 @@ package io.nommer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
@@ -97,17 +98,8 @@ class WorkerCrashTest {
         return nommer(name, "worker", "--slots", "1");
     }
 
-    private JsonNode await(String id, Predicate<JsonNode> done, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode j;
-        do {
-            j = client.job(id);
-            if (done.test(j)) {
-                return j;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("job " + id + " not done in " + timeout + ": " + j);
+    private JsonNode await(String id, Predicate<JsonNode> done, Duration timeout) {
+        return Await.until("job " + id, timeout, () -> client.job(id), done);
     }
 
     private static Optional<ProcessHandle> ffmpegOf(Process worker) {
@@ -179,18 +171,9 @@ class WorkerCrashTest {
     private Process startOrchestrator(String name, int port) throws Exception {
         Process p = nommer(name, "serve", "--port", Integer.toString(port), "--workers", "0");
         NommerClient c = new NommerClient(URI.create("http://127.0.0.1:" + port));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                c.get("/healthz");
-                return p;
-            } catch (java.io.IOException e) {
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    throw new AssertionError("orchestrator " + name + " did not start; see " + tmp.resolve(name + ".log"));
-                }
-                Thread.sleep(100);
-            }
-        }
+        Await.until("orchestrator " + name + " to answer (log: " + tmp.resolve(name + ".log") + ")",
+                Duration.ofSeconds(60), () -> c.get("/healthz"), ok -> true);
+        return p;
     }
 
     private static int freePort() throws Exception {
@@ -222,11 +205,8 @@ class WorkerCrashTest {
                     .formatted(S3TestServer.BUCKET, hook.getAddress().getPort()));
             String id = c1.submit(job).path("id").asText();
             startWorker("worker-d");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (c1.job(id).path("outputs").get(0).path("progress").asDouble() <= 0) {
-                assertThat(System.nanoTime()).as("encode started").isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            Await.until("the encode to start", Duration.ofSeconds(60), () -> c1.job(id),
+                    j -> j.path("outputs").get(0).path("progress").asDouble() > 0);
 
             first.destroyForcibly(); // kill -9 the orchestrator while the worker encodes
             first.waitFor();
@@ -240,10 +220,7 @@ class WorkerCrashTest {
             assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
             assertThat(done.path("outputs").get(0).path("attempt").asInt()).as("no work redone").isEqualTo(1);
 
-            long hookDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (hooks.isEmpty() && System.nanoTime() < hookDeadline) {
-                Thread.sleep(100);
-            }
+            Await.until("the webhook", Duration.ofSeconds(15), () -> !hooks.isEmpty());
             Thread.sleep(2000); // a duplicate delivery would arrive in this window
             assertThat(hooks).hasSize(1);
             assertThat(hooks.get(0)).contains("\"event\":\"job.succeeded\"", id);
@@ -279,10 +256,7 @@ class WorkerCrashTest {
         byte[] newer = s3.read(published).orElseThrow();
 
         signal(paused, "CONT"); // the stale worker wakes up holding a lease that is no longer its own
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (ffmpegOf(paused).isPresent() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until("the stale worker's ffmpeg to stop", Duration.ofSeconds(20), () -> ffmpegOf(paused).isEmpty());
         Thread.sleep(3000); // time for a stale publish or completion, were either possible
         assertThat(ffmpegOf(paused)).as("the stale worker's encode is stopped").isEmpty();
         assertThat(s3.read(published)).as("the newer attempt's file is untouched").hasValue(newer);

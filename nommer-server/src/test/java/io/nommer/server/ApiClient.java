@@ -2,6 +2,7 @@ package io.nommer.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 
 /** A small HTTP client for tests: every call returns status and parsed body. */
@@ -82,23 +82,9 @@ final class ApiClient {
         }
     }
 
-    /** Polls the job until {@code done} holds or the timeout passes; returns the last state seen. */
+    /** Polls the job until {@code done} holds; fails with the last state seen after {@code timeout}. */
     JsonNode awaitJob(String id, Predicate<JsonNode> done, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode j;
-        do {
-            j = get("/v1/jobs/" + id).body();
-            if (done.test(j)) {
-                return j;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("job " + id + " did not reach the expected state in " + timeout + "; last: " + j);
+        return Await.until("job " + id, timeout, () -> get("/v1/jobs/" + id).body(), done);
     }
 
     JsonNode awaitTerminal(String id) {

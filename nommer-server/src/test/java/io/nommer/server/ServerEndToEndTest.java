@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.nommer.server.ApiClient.Reply;
+import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.config.ConfigLoader;
 import java.net.InetSocketAddress;
@@ -275,10 +276,7 @@ class ServerEndToEndTest {
         Reply r = api.post("/v1/jobs/" + id + "/cancel", "");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("state").asText()).isEqualTo("cancelled");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!ffmpegChildren().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.until("ffmpeg to be killed", Duration.ofSeconds(10), () -> ffmpegChildren().isEmpty());
         assertThat(ffmpegChildren()).as("ffmpeg processes still running after cancel").isEmpty();
         assertThat(api.get("/v1/jobs/" + id).body().path("outputs").get(0).path("state").asText()).isEqualTo("cancelled");
         assertThat(api.post("/v1/jobs/" + id + "/cancel", "").status()).isEqualTo(409);
@@ -397,10 +395,7 @@ class ServerEndToEndTest {
                     {"input": "%s", "outputs": [{"preset": "mp3"}], "notify_url": "http://127.0.0.1:%d/hook"}"""
                     .formatted(uploadClip(), hook.getAddress().getPort()));
             api.awaitTerminal(id);
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (received.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until("the webhook", Duration.ofSeconds(15), () -> !received.isEmpty());
             assertThat(received).hasSize(1);
             String[] r = received.get(0);
             JsonNode payload = api.mapper.readTree(r[2]);

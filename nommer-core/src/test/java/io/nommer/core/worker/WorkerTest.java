@@ -29,6 +29,7 @@ import io.nommer.core.store.LocalQueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.store.TaskFailure;
 import io.nommer.core.store.WebhookDelivery;
+import io.nommer.core.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,11 +300,7 @@ class WorkerTest {
         try (Worker w = worker(blocking).start()) {
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             store.leaseHeld = false; // the job was cancelled, or another worker took the lease
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (w.activeTasks() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(w.activeTasks()).isZero();
+            Await.until("the task to stop", Duration.ofSeconds(10), () -> w.activeTasks() == 0);
         }
         assertThat(sawCancel).isTrue();
         assertThat(store.outcomes).isEmpty();
