@@ -50,7 +50,7 @@ class WorkerCrashTest {
     @BeforeAll
     static void start() throws Exception {
         TestMedia.requireFfmpeg();
-        postgres = EmbeddedPostgresServer.start();
+        postgres = EmbeddedPostgresServer.shared();
         s3 = S3TestServer.get();
         store = postgres.newDatabaseUrl();
         Map<String, String> m = shared();
@@ -65,9 +65,6 @@ class WorkerCrashTest {
     static void stop() throws Exception {
         if (orchestrator != null) {
             orchestrator.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 

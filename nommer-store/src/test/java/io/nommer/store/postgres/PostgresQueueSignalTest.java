@@ -2,13 +2,11 @@ package io.nommer.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,14 +17,7 @@ class PostgresQueueSignalTest {
 
     @BeforeAll
     static void startServer() {
-        server = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws IOException {
-        if (server != null) {
-            server.close();
-        }
+        server = EmbeddedPostgresServer.shared();
     }
 
     private static void awaitListening(PostgresQueueSignal s) throws InterruptedException {

@@ -2,9 +2,7 @@ package io.nommer.store.postgres;
 
 import io.nommer.core.store.Store;
 import io.nommer.store.StoreContract;
-import java.io.IOException;
 import java.time.InstantSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 class PostgresStoreTest extends StoreContract {
@@ -12,14 +10,7 @@ class PostgresStoreTest extends StoreContract {
 
     @BeforeAll
     static void startServer() {
-        server = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws IOException {
-        if (server != null) {
-            server.close();
-        }
+        server = EmbeddedPostgresServer.shared();
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.nommer.core.profile.Priority;
 import io.nommer.core.store.ClaimedTask;
 import io.nommer.core.store.Store;
 import io.nommer.store.StoreException;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,14 +33,7 @@ class PostgresStoresTest {
 
     @BeforeAll
     static void startServer() {
-        server = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws IOException {
-        if (server != null) {
-            server.close();
-        }
+        server = EmbeddedPostgresServer.shared();
     }
 
     private static NewJob aJob(String id, int outputs) {
