@@ -11,7 +11,15 @@ import io.nommer.storage.s3.S3StorageConfig;
 import io.nommer.store.postgres.PostgresQueueSignal;
 import io.nommer.store.postgres.PostgresStores;
 import io.nommer.store.sqlite.SqliteStores;
+import io.nommer.core.worker.Worker;
+import io.nommer.core.worker.WorkerConfig;
+import io.nommer.ffmpeg.FfmpegBinaries;
+import io.nommer.ffmpeg.FfmpegEncoder;
+import io.nommer.ffmpeg.FfprobeProber;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.time.InstantSource;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,21 +30,33 @@ import org.slf4j.LoggerFactory;
  * the configuration: SQLite in the data directory or PostgreSQL; local storage or an S3 bucket. Part of the
  * composition root: the only other place adapters are constructed.
  */
-record Backends(Store store, QueueSignal signal, Storages storage) implements AutoCloseable {
+record Backends(ServerConfig config, Path data, Store store, QueueSignal signal, Storages storage)
+        implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Backends.class);
 
-    static Backends open(ServerConfig config, Path data) {
+    /**
+     * Creates the data directory and opens the store and storage the configuration names.
+     *
+     * @throws IllegalArgumentException when the data directory cannot be created
+     */
+    static Backends open(ServerConfig config) {
+        Path data = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("data directory " + data + " cannot be created: " + e.getMessage(), e);
+        }
         Storages storage = storage(config, data);
         String url = config.store();
         if (url == null || url.startsWith("sqlite:")) {
             Path db = url == null ? data.resolve("nommer.db") : Path.of(url.substring("sqlite:".length()));
             log.info("store: SQLite at {}", db.toAbsolutePath());
             // why: SQLite has no cross-process notifications; other processes on the same file find work by polling.
-            return new Backends(SqliteStores.open(db), new LocalQueueSignal(), storage);
+            return new Backends(config, data, SqliteStores.open(db), new LocalQueueSignal(), storage);
         }
         log.info("store: PostgreSQL at {}", ServerConfig.maskUrl(url));
         Store store = PostgresStores.open(url);
-        return new Backends(store, PostgresStores.signal(url), storage);
+        return new Backends(config, data, store, PostgresStores.signal(url), storage);
     }
 
     private static Storages storage(ServerConfig config, Path data) {
@@ -64,6 +84,15 @@ record Backends(Store store, QueueSignal signal, Storages storage) implements Au
         }
         return Storages.create(local, http, s3,
                 s3Default ? Storages.DefaultStorage.S3 : Storages.DefaultStorage.LOCAL);
+    }
+
+    /** Starts a worker with the configured slots, lease and timeout, encoding with ffmpeg from {@code binaries}. */
+    Worker startWorker(String workerId, FfmpegBinaries binaries) {
+        WorkerConfig d = WorkerConfig.defaults(workerId, config.workers(), data.resolve("work"));
+        WorkerConfig wc = new WorkerConfig(workerId, d.slots(), d.workRoot(), config.lease(), d.heartbeat(),
+                d.idlePoll(), config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels());
+        return new Worker(wc, store, signal, storage, new FfprobeProber(binaries), new FfmpegEncoder(binaries), storage,
+                InstantSource.system()).start();
     }
 
     @Override

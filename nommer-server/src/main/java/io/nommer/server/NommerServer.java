@@ -7,11 +7,8 @@ import io.nommer.core.store.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
-import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegCapabilities;
-import io.nommer.ffmpeg.FfmpegEncoder;
-import io.nommer.ffmpeg.FfprobeProber;
 import io.nommer.server.api.JobsApi;
 import io.nommer.server.api.Json;
 import io.nommer.server.api.MetaApi;
@@ -78,32 +75,20 @@ public final class NommerServer implements AutoCloseable {
      */
     public static NommerServer start(ServerConfig config) {
         log.info("starting nommer: {}", config);
-        Path data = config.dataDir().toAbsolutePath();
-        try {
-            Files.createDirectories(data);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("data directory " + data + " cannot be created: " + e.getMessage(), e);
-        }
         FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
         FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries);
         log.info("using {}", capabilities.summary());
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = Json.mapper();
-        Backends backends = Backends.open(config, data);
+        Backends backends = Backends.open(config);
+        Path data = backends.data();
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
         JobService jobs = new JobService(store, storage, storage, signal, new Ids(clock));
 
-        Worker worker = null;
-        if (config.workers() > 0) {
-            WorkerConfig wc = WorkerConfig.defaults("serve-" + ProcessHandle.current().pid(), config.workers(),
-                    data.resolve("work"));
-            wc = new WorkerConfig(wc.workerId(), wc.slots(), wc.workRoot(), config.lease(), wc.heartbeat(),
-                    wc.idlePoll(), config.encodeTimeout(), wc.retryBackoff(), wc.maxInputSeconds(), wc.maxInputPixels());
-            worker = new Worker(wc, store, signal, storage, new FfprobeProber(binaries), new FfmpegEncoder(binaries),
-                    storage, clock).start();
-        }
+        Worker worker = config.workers() > 0
+                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries) : null;
 
         Router router = new Router(mapper);
         new JobsApi(store, jobs, mapper, uri -> {

@@ -1,17 +1,11 @@
 package io.nommer.server;
 
 import io.nommer.core.worker.Worker;
-import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.FfmpegBinaries;
-import io.nommer.ffmpeg.FfmpegEncoder;
-import io.nommer.ffmpeg.FfprobeProber;
 import io.nommer.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,21 +37,9 @@ public final class WorkerProcess implements AutoCloseable {
         if (config.workers() < 1) {
             throw new IllegalArgumentException("a worker needs at least one slot (setting workers / --slots)");
         }
-        Path data = config.dataDir().toAbsolutePath();
-        try {
-            Files.createDirectories(data);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("data directory " + data + " cannot be created: " + e.getMessage(), e);
-        }
         FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
-        Backends backends = Backends.open(config, data);
-        String id = "worker-" + host() + "-" + ProcessHandle.current().pid();
-        WorkerConfig d = WorkerConfig.defaults(id, config.workers(), data.resolve("work"));
-        WorkerConfig wc = new WorkerConfig(id, d.slots(), d.workRoot(), config.lease(), d.heartbeat(), d.idlePoll(),
-                config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels());
-        Worker worker = new Worker(wc, backends.store(), backends.signal(), backends.storage(),
-                new FfprobeProber(binaries), new FfmpegEncoder(binaries), backends.storage(), InstantSource.system())
-                .start();
+        Backends backends = Backends.open(config);
+        Worker worker = backends.startWorker("worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
         WorkerProcess p = new WorkerProcess(backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));
