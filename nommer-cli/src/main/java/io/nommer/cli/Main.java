@@ -27,9 +27,12 @@ public final class Main {
             commands:
               serve   [--port 8080] [--data DIR] [--workers N] [--bind ADDR] [--config FILE] [--SETTING VALUE ...]
                       Run the API, the store, local storage and N in-process workers.
-              worker  [--store URL] [--storage URL] [--slots N] [--exit-when-idle 10m] [--SETTING VALUE ...]
-                      Encode tasks from the store; talks only to the store and storage, opens no port.
-              submit  FILE|URL --preset NAME [--preset NAME ...] [--priority high|normal|low] [--wait] [--server URL]
+              worker  [--store URL] [--storage URL] [--clouds a,b] [--slots N] [--exit-when-idle 10m]
+                      [--encoder ffmpeg|null] [--SETTING VALUE ...]
+                      Encode tasks of the given clouds from the store; talks only to the store and storage, opens
+                      no port. The null encoder completes tasks at once, to measure the orchestration alone.
+              submit  FILE|URL --preset NAME [--preset NAME ...] [--priority high|normal|low] [--cloud NAME]
+                      [--wait] [--server URL]
                       Upload FILE (or use URL/URI as is), submit a job, print progress (with --wait) and outputs.
               status  ID [--server URL]
                       Print a job's state, progress and outputs.
@@ -148,6 +151,7 @@ public final class Main {
         ArrayNode outputs = job.putArray("outputs");
         presets.forEach(p -> outputs.addObject().put("preset", p));
         a.single("priority").ifPresent(p -> job.put("priority", p));
+        a.single("cloud").ifPresent(c -> job.put("cloud", c));
         JsonNode created = client.submit(job);
         String id = created.path("id").asText();
         out.println("submitted job " + id);

@@ -19,6 +19,9 @@ import io.nommer.ffmpeg.FfprobeProber;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import io.nommer.core.encode.Encoder;
+import io.nommer.core.encode.NullEncoder;
+import io.nommer.core.media.MediaProber;
 import java.time.InstantSource;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -86,13 +89,21 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 s3Default ? Storages.DefaultStorage.S3 : Storages.DefaultStorage.LOCAL);
     }
 
-    /** Starts a worker with the configured slots, lease and timeout, encoding with ffmpeg from {@code binaries}. */
+    /**
+     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
+     * (null with the null encoder, which needs no ffmpeg).
+     */
     Worker startWorker(String workerId, FfmpegBinaries binaries) {
         WorkerConfig d = WorkerConfig.defaults(workerId, config.workers(), data.resolve("work"));
         WorkerConfig wc = new WorkerConfig(workerId, d.slots(), d.workRoot(), config.lease(), d.heartbeat(),
-                d.idlePoll(), config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels());
-        return new Worker(wc, store, signal, storage, new FfprobeProber(binaries), new FfmpegEncoder(binaries), storage,
-                InstantSource.system()).start();
+                d.idlePoll(), config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels(),
+                config.clouds(), d.claimBatch());
+        boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
+        Encoder encoder = nullEncoder ? new NullEncoder() : new FfmpegEncoder(binaries);
+        MediaProber prober = nullEncoder ? file -> {
+            throw new IllegalStateException("the null encoder probes nothing");
+        } : new FfprobeProber(binaries);
+        return new Worker(wc, store, signal, storage, prober, encoder, storage, InstantSource.system()).start();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegCapabilities;
+import io.nommer.server.api.CloudsApi;
 import io.nommer.server.api.JobsApi;
 import io.nommer.server.api.Json;
 import io.nommer.server.api.MetaApi;
@@ -97,6 +98,7 @@ public final class NommerServer implements AutoCloseable {
         }).register(router);
         new UploadsApi(storage, config.maxUploadBytes()).register(router);
         new ProfilesApi(store, jobs, mapper).register(router);
+        new CloudsApi(store).register(router);
         new ToolchainApi(capabilities::report, capabilities::missingFor, storage.s3().isPresent()).register(router);
         new MetaApi().register(router);
 

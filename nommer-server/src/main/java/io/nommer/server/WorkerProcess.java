@@ -1,5 +1,6 @@
 package io.nommer.server;
 
+import io.nommer.core.encode.NullEncoder;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.server.config.ServerConfig;
@@ -37,7 +38,9 @@ public final class WorkerProcess implements AutoCloseable {
         if (config.workers() < 1) {
             throw new IllegalArgumentException("a worker needs at least one slot (setting workers / --slots)");
         }
-        FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
+        // the null encoder runs no ffmpeg, so a machine measuring the orchestration needs none
+        FfmpegBinaries binaries = config.encoder().equals(NullEncoder.NAME) ? null
+                : FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker("worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
         WorkerProcess p = new WorkerProcess(backends, worker);

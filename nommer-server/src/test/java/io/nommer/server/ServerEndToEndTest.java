@@ -194,6 +194,8 @@ class ServerEndToEndTest {
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "colour": "red"}]} | 422 | invalid_profile | outputs[0].colour
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "priority": "urgent"} | 422 | invalid_request | priority
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "extra": 1} | 422 | unknown_field | extra
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "cloud": "nowhere"} | 422 | unknown_cloud | cloud
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "cloud": "Bad Name!"} | 422 | unknown_cloud | cloud
             {"input": "file:///etc/passwd", "outputs": [{"preset": "mp4-h264"}]}   | 422 | invalid_input    | input
             {"input": "gopher://x/y", "outputs": [{"preset": "mp4-h264"}]}         | 422 | invalid_input    | input
             {"input": "upload:upl_00000000000000000000000000", "outputs": [{"preset": "mp4-h264"}]} | 422 | invalid_input | input
@@ -304,6 +306,74 @@ class ServerEndToEndTest {
         String ok = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip()));
         assertThat(api.awaitTerminal(ok).path("state").asText()).isEqualTo("succeeded");
         assertThat(api.post("/v1/jobs/" + ok + "/retry", "").body().path("code").asText()).isEqualTo("job_not_retryable");
+    }
+
+    @Test
+    void bulkSubmit_storesAllJobsOrNone() {
+        String input = uploadClip();
+        long before = api.get("/v1/jobs?limit=500").body().path("jobs").size();
+        Reply bad = api.post("/v1/jobs/bulk", """
+                {"jobs": [{"input": "%1$s", "outputs": [{"preset": "mp3"}]},
+                          {"input": "%1$s", "outputs": [{"preset": "nope"}]}]}""".formatted(input));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.body().path("code").asText()).isEqualTo("unknown_preset");
+        assertThat(bad.body().path("field").asText()).isEqualTo("jobs[1].outputs[0].preset");
+        assertThat(api.get("/v1/jobs?limit=500").body().path("jobs").size()).as("nothing stored").isEqualTo(before);
+        assertThat(api.post("/v1/jobs/bulk", "{\"jobs\": []}").body().path("field").asText()).isEqualTo("jobs");
+
+        String body = """
+                {"jobs": [{"input": "%1$s", "outputs": [{"preset": "mp3"}], "metadata": {"n": 1}},
+                          {"input": "%1$s", "outputs": [{"preset": "mp3"}], "priority": "high"}]}""".formatted(input);
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs/bulk"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "batch-9")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        Reply created = api.send(req);
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode jobs = created.body().path("jobs");
+        assertThat(jobs).hasSize(2);
+        assertThat(jobs.get(0).path("metadata").path("n").asInt()).isEqualTo(1);
+        assertThat(jobs.get(1).path("priority").asText()).isEqualTo("high");
+        Reply again = api.send(req);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("jobs").get(1).path("id").asText()).isEqualTo(jobs.get(1).path("id").asText());
+        for (JsonNode j : jobs) {
+            assertThat(api.awaitTerminal(j.path("id").asText()).path("state").asText()).isEqualTo("succeeded");
+        }
+    }
+
+    @Test
+    void clouds_routeJobsOnlyToWorkersOfThatCloud() {
+        assertThat(api.get("/v1/clouds").body().path("clouds").get(0).path("name").asText()).isEqualTo("default");
+        Reply created = api.put("/v1/clouds/overnight", "{\"priority\": -10}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().path("priority").asInt()).isEqualTo(-10);
+        assertThat(api.put("/v1/clouds/overnight", "{\"priority\": 500}").body().path("code").asText())
+                .isEqualTo("invalid_request");
+        assertThat(api.put("/v1/clouds/overnight", "{\"priority\": 3}").status()).isEqualTo(200);
+        assertThat(api.get("/v1/clouds/overnight").body().path("priority").asInt()).isEqualTo(3);
+
+        // this server's workers serve only the default cloud, so the job waits for an 'overnight' worker
+        String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}], \"cloud\": \"overnight\"}"
+                .formatted(uploadClip()));
+        String other = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip()));
+        assertThat(api.awaitTerminal(other).path("state").asText()).isEqualTo("succeeded");
+        JsonNode waiting = api.get("/v1/jobs/" + id).body();
+        assertThat(waiting.path("state").asText()).isEqualTo("queued");
+        assertThat(waiting.path("cloud").asText()).isEqualTo("overnight");
+        assertThat(api.delete("/v1/clouds/overnight").body().path("code").asText()).isEqualTo("cloud_in_use");
+        api.post("/v1/jobs/" + id + "/cancel", "");
+        assertThat(api.delete("/v1/clouds/overnight").status()).isEqualTo(204);
+        assertThat(api.get("/v1/clouds/overnight").status()).isEqualTo(404);
+        assertThat(api.delete("/v1/clouds/default").body().path("code").asText()).isEqualTo("cloud_in_use");
+    }
+
+    @Test
+    void workers_listTheInProcessWorker() {
+        JsonNode workers = api.get("/v1/workers").body().path("workers");
+        assertThat(workers).hasSize(1);
+        assertThat(workers.get(0).path("slots").asInt()).isEqualTo(2);
+        assertThat(workers.get(0).path("clouds").get(0).asText()).isEqualTo("default");
+        assertThat(workers.get(0).path("encoder").asText()).isEqualTo("ffmpeg");
     }
 
     @Test

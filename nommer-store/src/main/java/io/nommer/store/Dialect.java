@@ -38,6 +38,6 @@ public interface Dialect {
 
     /** Values for the Flyway placeholders the migrations use. */
     default Map<String, String> migrationPlaceholders() {
-        return Map.of("identity_pk", identityPrimaryKey());
+        return Map.of("identity_pk", identityPrimaryKey(), "now_millis", "(" + nowMillis() + ")");
     }
 }

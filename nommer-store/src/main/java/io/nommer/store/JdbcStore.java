@@ -15,10 +15,13 @@ import io.nommer.core.media.MediaInfo;
 import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.Cloud;
+import io.nommer.core.store.Completion;
 import io.nommer.core.store.CreateResult;
 import io.nommer.core.store.Store;
 import io.nommer.core.store.TaskFailure;
 import io.nommer.core.store.WebhookDelivery;
+import io.nommer.core.store.WorkerStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -33,11 +36,13 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +72,7 @@ public final class JdbcStore implements Store {
     private static final String CANCELLED = JobState.CANCELLED.wireName();
     private static final String ACTIVE_STATES = "('queued', 'running')";
 
-    private static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, "
+    private static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, cloud, "
             + "created_at, started_at, finished_at, updated_at";
     private static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
@@ -110,52 +115,90 @@ public final class JdbcStore implements Store {
 
     @Override
     public CreateResult createJob(NewJob job) {
-        Objects.requireNonNull(job, "job");
-        if (job.outputs().isEmpty()) {
-            throw new IllegalArgumentException("job " + job.id() + " has no outputs");
+        return createJobs(List.of(Objects.requireNonNull(job, "job"))).get(0);
+    }
+
+    @Override
+    public List<CreateResult> createJobs(List<NewJob> jobs) {
+        for (NewJob job : jobs) {
+            if (job.outputs().isEmpty()) {
+                throw new IllegalArgumentException("job " + job.id() + " has no outputs");
+            }
+            if (job.maxAttempts() < 1) {
+                throw new IllegalArgumentException("job " + job.id() + ": maxAttempts must be at least 1, not "
+                        + job.maxAttempts());
+            }
         }
-        if (job.maxAttempts() < 1) {
-            throw new IllegalArgumentException("job " + job.id() + ": maxAttempts must be at least 1, not " + job.maxAttempts());
+        if (jobs.isEmpty()) {
+            return List.of();
         }
-        String key = job.idempotencyKey();
+        String what = jobs.size() == 1 ? "creating job " + jobs.get(0).id() : "creating " + jobs.size() + " jobs";
         try {
-            return inTransaction("creating job " + job.id(), c -> {
-                if (key != null) {
-                    Optional<String> existing = jobIdByKey(c, key);
-                    if (existing.isPresent()) {
-                        return new CreateResult(loadJob(c, existing.get()).orElseThrow(), false);
-                    }
-                }
-                long now = now(c);
-                update(c, "INSERT INTO jobs (id, state, priority, input, metadata, notify_url, idempotency_key, "
-                                + "max_attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        job.id(), QUEUED, job.priority().wireName(), job.input(), JsonColumns.metadata(job.metadata()),
-                        job.notifyUrl(), key, job.maxAttempts(), now, now);
-                for (int i = 0; i < job.outputs().size(); i++) {
-                    OutputSpec out = job.outputs().get(i);
-                    int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
-                    update(c, "INSERT INTO tasks (id, job_id, idx, name, preset, profile, destination, state, priority, "
-                                    + "max_attempts, run_after, created_at, updated_at) "
-                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            taskId(job.id(), i), job.id(), i, out.name(), out.preset(),
-                            JsonColumns.profile(out.profile()), out.destination(), QUEUED, priority, job.maxAttempts(),
-                            now, now, now);
-                }
-                insertEvent(c, job.id(), null, "job.created", job.outputs().size() + " output(s)", now);
-                return new CreateResult(loadJob(c, job.id()).orElseThrow(), true);
-            });
+            return inTransaction(what, c -> insertJobs(c, jobs));
         } catch (StoreException e) {
             // why: where writers are not serialized (PostgreSQL) two requests with one key can both pass the lookup;
-            // the unique index lets one win, and the other answers with the winner's job
-            if (key != null) {
-                Optional<Job> winner = read("finding job by idempotency key",
-                        c -> jobIdByKey(c, key).flatMap(id -> uncheckedLoad(c, id)));
-                if (winner.isPresent()) {
-                    return new CreateResult(winner.get(), false);
-                }
+            // the unique index lets one win, and running again answers with the winner's job
+            if (jobs.stream().anyMatch(j -> j.idempotencyKey() != null)) {
+                return inTransaction(what, c -> insertJobs(c, jobs));
             }
             throw e;
         }
+    }
+
+    /** Inserts the jobs whose idempotency key is new, with their tasks and events, in a few batched statements. */
+    private List<CreateResult> insertJobs(Connection c, List<NewJob> jobs) throws SQLException {
+        Map<String, String> byKey = new HashMap<>();
+        List<String> keys = jobs.stream().map(NewJob::idempotencyKey).filter(Objects::nonNull).distinct().toList();
+        if (!keys.isEmpty()) {
+            try (PreparedStatement ps = prepare(c, "SELECT idempotency_key, id FROM jobs WHERE idempotency_key IN ("
+                    + placeholders(keys.size()) + ")", keys.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byKey.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        long now = now(c);
+        List<String> ids = new ArrayList<>();
+        List<Boolean> created = new ArrayList<>();
+        List<Object[]> jobRows = new ArrayList<>();
+        List<Object[]> taskRows = new ArrayList<>();
+        List<Object[]> eventRows = new ArrayList<>();
+        for (NewJob job : jobs) {
+            String key = job.idempotencyKey();
+            String existing = key == null ? null : byKey.get(key);
+            if (existing != null) {
+                ids.add(existing);
+                created.add(false);
+                continue;
+            }
+            if (key != null) {
+                byKey.put(key, job.id());
+            }
+            ids.add(job.id());
+            created.add(true);
+            jobRows.add(new Object[] {job.id(), QUEUED, job.priority().wireName(), job.input(),
+                    JsonColumns.metadata(job.metadata()), job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now});
+            for (int i = 0; i < job.outputs().size(); i++) {
+                OutputSpec out = job.outputs().get(i);
+                int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
+                taskRows.add(new Object[] {taskId(job.id(), i), job.id(), i, out.name(), out.preset(),
+                        JsonColumns.profile(out.profile()), out.destination(), QUEUED, priority, job.cloud(),
+                        job.maxAttempts(), now, now, now});
+            }
+            eventRows.add(event(job.id(), null, "job.created", job.outputs().size() + " output(s)", now));
+        }
+        batch(c, "INSERT INTO jobs (id, state, priority, input, metadata, notify_url, idempotency_key, max_attempts, "
+                + "cloud, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobRows);
+        batch(c, "INSERT INTO tasks (id, job_id, idx, name, preset, profile, destination, state, priority, cloud, "
+                + "max_attempts, run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                taskRows);
+        insertEvents(c, eventRows);
+        Map<String, Job> loaded = loadJobs(c, ids.stream().distinct().toList());
+        List<CreateResult> results = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            results.add(new CreateResult(loaded.get(ids.get(i)), created.get(i)));
+        }
+        return results;
     }
 
     @Override
@@ -288,55 +331,92 @@ public final class JdbcStore implements Store {
     // ---------------------------------------------------------------- queue
 
     @Override
-    public List<ClaimedTask> claim(String workerId, int max, Duration lease) {
+    public List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease) {
         Objects.requireNonNull(workerId, "workerId");
         requirePositive(lease, "lease");
-        if (max < 1) {
+        if (max < 1 || clouds.isEmpty()) {
             return List.of();
         }
         return inTransaction("claiming tasks for worker " + workerId, c -> {
             long now = now(c);
+            // why: one query per tier of equal cloud priority keeps every query on the (state, cloud, priority, seq)
+            // index, so a claim costs the same with a million tasks queued as with a thousand
             List<String> candidates = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id FROM tasks WHERE state = 'queued' AND run_after <= ? "
-                    + "ORDER BY priority DESC, seq LIMIT ?" + dialect.skipLocked(), now, max);
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(rs.getString(1));
+            for (List<String> tier : cloudTiers(c, clouds)) {
+                if (candidates.size() >= max) {
+                    break;
                 }
-            }
-            List<ClaimedTask> claimed = new ArrayList<>();
-            for (String id : candidates) {
-                String token = newToken();
-                int n = update(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, lease_until = ?, "
-                                + "worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
-                                + "WHERE id = ? AND state = 'queued'",
-                        RUNNING, token, now + lease.toMillis(), workerId, now, now, id);
-                if (n == 0) {
-                    continue;
-                }
-                Task task = loadTask(c, id).orElseThrow();
-                String input = null;
-                try (PreparedStatement ps = prepare(c, "SELECT input FROM jobs WHERE id = ?", task.jobId());
-                        ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        input = rs.getString(1);
+                List<Object> args = new ArrayList<>(tier);
+                args.add(now);
+                args.add(max - candidates.size());
+                try (PreparedStatement ps = prepare(c, "SELECT id FROM tasks WHERE state = 'queued' AND cloud IN ("
+                        + placeholders(tier.size()) + ") AND run_after <= ? ORDER BY priority DESC, seq LIMIT ?"
+                        + dialect.skipLocked(), args.toArray()); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getString(1));
                     }
                 }
-                claimed.add(new ClaimedTask(task, token, input));
+            }
+            if (candidates.isEmpty()) {
+                return List.of();
+            }
+            // One token per claim: a token only has to differ from every other lease of the same task.
+            String token = newToken();
+            List<Object> args = new ArrayList<>(List.of(RUNNING, token, now + lease.toMillis(), workerId, now, now));
+            args.addAll(candidates);
+            update(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, lease_until = ?, "
+                    + "worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id IN ("
+                    + placeholders(candidates.size()) + ") AND state = 'queued'", args.toArray());
+            Map<String, Task> tasks = new HashMap<>();
+            args = new ArrayList<>(candidates);
+            args.add(token);
+            try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE id IN ("
+                    + placeholders(candidates.size()) + ") AND lease_token = ?", args.toArray());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Task t = task(rs);
+                    tasks.put(t.id(), t);
+                }
             }
             // why: job rows are written in job id order, the order every other multi-job transaction takes them in,
             // so that concurrent claimers (PostgreSQL) cannot deadlock on them
-            List<ClaimedTask> byJob = new ArrayList<>(claimed);
-            byJob.sort(Comparator.comparing((ClaimedTask t) -> t.task().jobId()));
-            for (ClaimedTask t : byJob) {
-                Task task = t.task();
-                update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
-                        + "WHERE id = ? AND state = 'queued'", RUNNING, now, now, task.jobId());
-                insertEvent(c, task.jobId(), task.id(), "task.started",
-                        "attempt " + task.attempt() + " of " + task.maxAttempts() + " on worker " + workerId, now);
+            List<String> jobIds = tasks.values().stream().map(Task::jobId).distinct().sorted().toList();
+            Map<String, String> inputs = new HashMap<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, input FROM jobs WHERE id IN ("
+                    + placeholders(jobIds.size()) + ")", jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inputs.put(rs.getString(1), rs.getString(2));
+                }
             }
+            batch(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
+                    + "WHERE id = ? AND state = 'queued'",
+                    jobIds.stream().map(id -> new Object[] {RUNNING, now, now, id}).toList());
+            List<ClaimedTask> claimed = new ArrayList<>();
+            List<Object[]> events = new ArrayList<>();
+            for (String id : candidates) {
+                Task task = tasks.get(id);
+                if (task != null) {
+                    claimed.add(new ClaimedTask(task, token, inputs.get(task.jobId())));
+                    events.add(event(task.jobId(), task.id(), "task.started",
+                            "attempt " + task.attempt() + " of " + task.maxAttempts() + " on worker " + workerId, now));
+                }
+            }
+            insertEvents(c, events);
             return claimed;
         });
+    }
+
+    /** The named clouds that exist, grouped by priority, highest first. */
+    private static List<List<String>> cloudTiers(Connection c, List<String> clouds) throws SQLException {
+        List<String> names = clouds.stream().distinct().toList();
+        TreeMap<Integer, List<String>> tiers = new TreeMap<>(Comparator.reverseOrder());
+        try (PreparedStatement ps = prepare(c, "SELECT name, priority FROM clouds WHERE name IN ("
+                + placeholders(names.size()) + ")", names.toArray()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tiers.computeIfAbsent(rs.getInt(2), k -> new ArrayList<>()).add(rs.getString(1));
+            }
+        }
+        return new ArrayList<>(tiers.values());
     }
 
     @Override
@@ -356,20 +436,53 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean complete(String taskId, String leaseToken, List<OutputFile> files, double cpuSeconds) {
-        List<OutputFile> published = files == null ? List.of() : files;
-        return inTransaction("completing task " + taskId, c -> {
+        return completeAll(List.of(new Completion(taskId, leaseToken, files, cpuSeconds))).get(0);
+    }
+
+    @Override
+    public List<Boolean> completeAll(List<Completion> completions) {
+        if (completions.isEmpty()) {
+            return List.of();
+        }
+        String what = completions.size() == 1 ? "completing task " + completions.get(0).taskId()
+                : "completing " + completions.size() + " tasks";
+        return inTransaction(what, c -> {
             long now = now(c);
-            int n = update(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, cpu_seconds = cpu_seconds + ?, "
-                            + "error_code = NULL, error_message = NULL, log_tail = NULL, lease_token = NULL, "
-                            + "lease_until = NULL, finished_at = ?, updated_at = ?" + HELD,
-                    SUCCEEDED, JsonColumns.files(published), cpuSeconds, now, now, taskId, leaseToken);
-            if (n == 0) {
-                return false;
+            int[] counts = batch(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
+                    + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
+                    + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ?" + HELD,
+                    completions.stream().map(d -> new Object[] {SUCCEEDED, JsonColumns.files(d.files()), d.cpuSeconds(),
+                            now, now, d.taskId(), d.leaseToken()}).toList());
+            List<Boolean> held = new ArrayList<>();
+            List<String> done = new ArrayList<>();
+            for (int i = 0; i < completions.size(); i++) {
+                // why: drivers may answer SUCCESS_NO_INFO (-2) for a batched row; only 0 means the fence held nothing
+                boolean ok = counts[i] != 0;
+                held.add(ok);
+                if (ok) {
+                    done.add(completions.get(i).taskId());
+                }
             }
-            String jobId = jobIdOf(c, taskId);
-            insertEvent(c, jobId, taskId, "task.succeeded", published.size() + " file(s) published", now);
-            finishJobIfDone(c, jobId, now);
-            return true;
+            if (done.isEmpty()) {
+                return held;
+            }
+            Map<String, String> jobOf = new HashMap<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, job_id FROM tasks WHERE id IN ("
+                    + placeholders(done.size()) + ")", done.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jobOf.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            List<Object[]> events = new ArrayList<>();
+            for (Completion d : completions) {
+                if (jobOf.containsKey(d.taskId())) {
+                    events.add(event(jobOf.get(d.taskId()), d.taskId(), "task.succeeded",
+                            d.files().size() + " file(s) published", now));
+                }
+            }
+            insertEvents(c, events);
+            finishJobsIfDone(c, jobOf.values(), now);
+            return held;
         });
     }
 
@@ -491,6 +604,104 @@ public final class JdbcStore implements Store {
         });
     }
 
+    // ---------------------------------------------------------------- clouds and workers
+
+    @Override
+    public Cloud putCloud(String name, int priority) {
+        if (!Cloud.validName(name)) {
+            throw new IllegalArgumentException("invalid cloud name: " + name);
+        }
+        return inTransaction("storing cloud " + name, c -> {
+            long now = now(c);
+            update(c, "INSERT INTO clouds (name, priority, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (name) DO UPDATE SET priority = excluded.priority, updated_at = excluded.updated_at",
+                    name, priority, now, now);
+            return loadCloud(c, name).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Cloud> findCloud(String name) {
+        return read("loading cloud " + name, c -> loadCloud(c, name));
+    }
+
+    @Override
+    public List<Cloud> listClouds() {
+        return read("listing clouds", c -> {
+            List<Cloud> clouds = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT name, priority, created_at, updated_at FROM clouds "
+                    + "ORDER BY priority DESC, name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    clouds.add(cloud(rs));
+                }
+            }
+            return clouds;
+        });
+    }
+
+    @Override
+    public boolean deleteCloud(String name) {
+        if (Cloud.DEFAULT.equals(name)) {
+            throw new IllegalStateException("the default cloud cannot be deleted");
+        }
+        return inTransaction("deleting cloud " + name, c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM tasks WHERE cloud = ? AND state IN "
+                    + ACTIVE_STATES, name); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    throw new IllegalStateException("cloud " + name + " has " + rs.getInt(1) + " queued or running task(s)");
+                }
+            }
+            return update(c, "DELETE FROM clouds WHERE name = ?", name) > 0;
+        });
+    }
+
+    private static Optional<Cloud> loadCloud(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT name, priority, created_at, updated_at FROM clouds WHERE name = ?",
+                name); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(cloud(rs)) : Optional.empty();
+        }
+    }
+
+    private static Cloud cloud(ResultSet rs) throws SQLException {
+        return new Cloud(rs.getString("name"), rs.getInt("priority"), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    @Override
+    public void recordWorker(WorkerStatus w) {
+        inTransaction("recording worker " + w.id(), c -> {
+            long now = now(c);
+            return update(c, "INSERT INTO workers (id, clouds, slots, active, host, encoder, started_at, last_seen) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET clouds = excluded.clouds, "
+                    + "slots = excluded.slots, active = excluded.active, host = excluded.host, "
+                    + "encoder = excluded.encoder, last_seen = excluded.last_seen",
+                    w.id(), String.join(",", w.clouds()), w.slots(), w.active(), w.host(), w.encoder(), now, now);
+        });
+    }
+
+    @Override
+    public void removeWorker(String workerId) {
+        inTransaction("removing worker " + workerId, c -> update(c, "DELETE FROM workers WHERE id = ?", workerId));
+    }
+
+    @Override
+    public List<WorkerStatus> listWorkers(Duration seenWithin) {
+        return inTransaction("listing workers", c -> {
+            update(c, "DELETE FROM workers WHERE last_seen < ?", now(c) - seenWithin.toMillis());
+            List<WorkerStatus> workers = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, clouds, slots, active, host, encoder, started_at, "
+                    + "last_seen FROM workers ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    workers.add(new WorkerStatus(rs.getString("id"), List.of(rs.getString("clouds").split(",")),
+                            rs.getInt("slots"), rs.getInt("active"), rs.getString("host"), rs.getString("encoder"),
+                            instant(rs, "started_at"), instant(rs, "last_seen")));
+                }
+            }
+            return workers;
+        });
+    }
+
     // ---------------------------------------------------------------- profiles
 
     @Override
@@ -605,47 +816,87 @@ public final class JdbcStore implements Store {
 
     /** Makes the job terminal once none of its tasks is queued or running. */
     private void finishJobIfDone(Connection c, String jobId, long now) throws SQLException {
-        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
-        // see the other's task still running and leave the job unfinished; locking the job row first makes the later
-        // one count after the earlier one committed
-        try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE id = ?" + dialect.lockForUpdate(), jobId);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-        }
-        Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
-        try (PreparedStatement ps = prepare(c, "SELECT state, COUNT(*) FROM tasks WHERE job_id = ? GROUP BY state",
-                jobId); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.put(JobState.parse(rs.getString(1)), rs.getInt(2));
-            }
-        }
-        if (counts.containsKey(JobState.QUEUED) || counts.containsKey(JobState.RUNNING)) {
+        finishJobsIfDone(c, List.of(jobId), now);
+    }
+
+    /**
+     * Makes each job terminal once none of its tasks is queued or running: its state, its {@code job.<state>} event
+     * and (with a notify URL) its outbox row, in the caller's transaction.
+     */
+    private void finishJobsIfDone(Connection c, java.util.Collection<String> jobs, long now) throws SQLException {
+        List<String> jobIds = jobs.stream().distinct().sorted().toList();
+        if (jobIds.isEmpty()) {
             return;
         }
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        int failed = counts.getOrDefault(JobState.FAILED, 0);
-        int cancelled = counts.getOrDefault(JobState.CANCELLED, 0);
-        if (failed > 0) {
-            finishJob(c, jobId, JobState.FAILED, failed + " of " + total + " output(s) failed", now);
-        } else if (cancelled > 0) {
-            finishJob(c, jobId, JobState.CANCELLED, cancelled + " of " + total + " output(s) cancelled", now);
-        } else {
-            finishJob(c, jobId, JobState.SUCCEEDED, "all " + total + " output(s) succeeded", now);
+        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
+        // see the other's task still running and leave the job unfinished; locking the job rows first (in id order,
+        // so that batches cannot deadlock) makes the later one count after the earlier one committed
+        try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE id IN (" + placeholders(jobIds.size())
+                + ") ORDER BY id" + dialect.lockForUpdate(), jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                // locking only
+            }
         }
+        Map<String, Map<JobState, Integer>> counts = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT job_id, state, COUNT(*) FROM tasks WHERE job_id IN ("
+                + placeholders(jobIds.size()) + ") GROUP BY job_id, state", jobIds.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class))
+                        .put(JobState.parse(rs.getString(2)), rs.getInt(3));
+            }
+        }
+        List<String> finishing = new ArrayList<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<Object[]> events = new ArrayList<>();
+        for (String jobId : jobIds) {
+            Map<JobState, Integer> n = counts.getOrDefault(jobId, Map.of());
+            if (n.containsKey(JobState.QUEUED) || n.containsKey(JobState.RUNNING)) {
+                continue;
+            }
+            int total = n.values().stream().mapToInt(Integer::intValue).sum();
+            int failed = n.getOrDefault(JobState.FAILED, 0);
+            int cancelled = n.getOrDefault(JobState.CANCELLED, 0);
+            JobState state;
+            String message;
+            if (failed > 0) {
+                state = JobState.FAILED;
+                message = failed + " of " + total + " output(s) failed";
+            } else if (cancelled > 0) {
+                state = JobState.CANCELLED;
+                message = cancelled + " of " + total + " output(s) cancelled";
+            } else {
+                state = JobState.SUCCEEDED;
+                message = "all " + total + " output(s) succeeded";
+            }
+            finishing.add(jobId);
+            updates.add(new Object[] {state.wireName(), now, now, jobId});
+            events.add(event(jobId, null, "job." + state.wireName(), message, now));
+        }
+        finishJobs(c, finishing, updates, events, now);
     }
 
     /** The job's terminal state, its timeline event and (with a notify URL) its outbox row, in the caller's transaction. */
     private void finishJob(Connection c, String jobId, JobState state, String message, long now) throws SQLException {
-        int n = update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN "
-                + ACTIVE_STATES, state.wireName(), now, now, jobId);
-        if (n == 0) {
-            return;
+        finishJobs(c, List.of(jobId), List.<Object[]>of(new Object[] {state.wireName(), now, now, jobId}),
+                List.<Object[]>of(event(jobId, null, "job." + state.wireName(), message, now)), now);
+    }
+
+    private void finishJobs(Connection c, List<String> jobIds, List<Object[]> updates, List<Object[]> events, long now)
+            throws SQLException {
+        int[] changed = batch(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN "
+                + ACTIVE_STATES, updates);
+        List<Object[]> newEvents = new ArrayList<>();
+        List<Object[]> outbox = new ArrayList<>();
+        for (int i = 0; i < jobIds.size(); i++) {
+            if (changed[i] != 0) {
+                newEvents.add(events.get(i));
+                outbox.add(new Object[] {events.get(i)[3], now, now, jobIds.get(i)});
+            }
         }
-        String event = "job." + state.wireName();
-        insertEvent(c, jobId, null, event, message, now);
-        update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) "
-                + "SELECT id, notify_url, ?, ?, ? FROM jobs WHERE id = ? AND notify_url IS NOT NULL",
-                event, now, now, jobId);
+        insertEvents(c, newEvents);
+        batch(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) "
+                + "SELECT id, notify_url, ?, ?, ? FROM jobs WHERE id = ? AND notify_url IS NOT NULL", outbox);
     }
 
     // ---------------------------------------------------------------- loading
@@ -660,6 +911,25 @@ public final class JdbcStore implements Store {
             row = JobRow.of(rs);
         }
         return Optional.of(row.toJob(loadTasks(c, List.of(jobId)).getOrDefault(jobId, List.of())));
+    }
+
+    /** Several jobs with their tasks in two queries, by id. */
+    private Map<String, Job> loadJobs(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, JobRow> rows = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return Map.of();
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id IN ("
+                + placeholders(jobIds.size()) + ")", jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                JobRow row = JobRow.of(rs);
+                rows.put(row.id(), row);
+            }
+        }
+        Map<String, List<Task>> tasks = loadTasks(c, jobIds);
+        Map<String, Job> jobs = new HashMap<>();
+        rows.forEach((id, row) -> jobs.put(id, row.toJob(tasks.getOrDefault(id, List.of()))));
+        return jobs;
     }
 
     private Optional<Job> uncheckedLoad(Connection c, String jobId) {
@@ -765,10 +1035,21 @@ public final class JdbcStore implements Store {
                 JsonColumns.profile(rs.getString("fields")), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
+    private static final String INSERT_EVENT =
+            "INSERT INTO job_events (job_id, task_id, created_at, type, message) VALUES (?, ?, ?, ?, ?)";
+
     private static void insertEvent(Connection c, String jobId, String taskId, String type, String message, long now)
             throws SQLException {
-        update(c, "INSERT INTO job_events (job_id, task_id, created_at, type, message) VALUES (?, ?, ?, ?, ?)",
-                jobId, taskId, now, type, message);
+        update(c, INSERT_EVENT, event(jobId, taskId, type, message, now));
+    }
+
+    /** A row for {@link #insertEvents}. */
+    private static Object[] event(String jobId, String taskId, String type, String message, long now) {
+        return new Object[] {jobId, taskId, now, type, message};
+    }
+
+    private static void insertEvents(Connection c, List<Object[]> events) throws SQLException {
+        batch(c, INSERT_EVENT, events);
     }
 
     // ---------------------------------------------------------------- JDBC plumbing
@@ -843,6 +1124,22 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /** Runs one statement for each row as a JDBC batch (one round trip where the driver allows); counts per row. */
+    private static int[] batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    ps.setObject(i + 1, row[i]);
+                }
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+
     private static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
     }
@@ -876,7 +1173,7 @@ public final class JdbcStore implements Store {
     private record Attempt(String taskId, String jobId, int attempt, int maxAttempts, String workerId) {}
 
     private record JobRow(String id, JobState state, Priority priority, String input, MediaInfo inputInfo,
-            Map<String, Object> metadata, String notifyUrl, Instant createdAt, Instant startedAt, Instant finishedAt,
+            Map<String, Object> metadata, String notifyUrl, String cloud, Instant createdAt, Instant startedAt, Instant finishedAt,
             Instant updatedAt) {
         static JobRow of(ResultSet rs) throws SQLException {
             return new JobRow(
@@ -887,6 +1184,7 @@ public final class JdbcStore implements Store {
                     JsonColumns.mediaInfo(rs.getString("input_info")),
                     Collections.unmodifiableMap(JsonColumns.metadata(rs.getString("metadata"))),
                     rs.getString("notify_url"),
+                    rs.getString("cloud"),
                     instant(rs, "created_at"),
                     instant(rs, "started_at"),
                     instant(rs, "finished_at"),
@@ -894,7 +1192,7 @@ public final class JdbcStore implements Store {
         }
 
         Job toJob(List<Task> tasks) {
-            return new Job(id, state, priority, input, inputInfo, metadata, notifyUrl, tasks, createdAt, startedAt,
+            return new Job(id, state, priority, input, inputInfo, metadata, notifyUrl, cloud, tasks, createdAt, startedAt,
                     finishedAt, updatedAt);
         }
     }

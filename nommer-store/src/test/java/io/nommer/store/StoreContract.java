@@ -21,10 +21,13 @@ import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.Cloud;
+import io.nommer.core.store.Completion;
 import io.nommer.core.store.CreateResult;
 import io.nommer.core.store.Store;
 import io.nommer.core.store.TaskFailure;
 import io.nommer.core.store.WebhookDelivery;
+import io.nommer.core.store.WorkerStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +96,8 @@ public abstract class StoreContract {
         private String idempotencyKey;
         private int maxAttempts = 3;
 
+        private String cloud;
+
         JobBuilder(String id) {
             this.id = id;
         }
@@ -129,6 +134,11 @@ public abstract class StoreContract {
             return this;
         }
 
+        public JobBuilder inCloud(String name) {
+            cloud = name;
+            return this;
+        }
+
         public JobBuilder withMaxAttempts(int n) {
             maxAttempts = n;
             return this;
@@ -137,7 +147,7 @@ public abstract class StoreContract {
         public NewJob build() {
             List<OutputSpec> outs = outputs.isEmpty() ? List.of(new OutputSpec("main", "mp4-h264", H264, null)) : outputs;
             return new NewJob(id, "file:///in/" + id + ".mov", outs, priority, metadata, notifyUrl, idempotencyKey,
-                    maxAttempts);
+                    maxAttempts, cloud);
         }
 
         public Job create() {
@@ -395,6 +405,117 @@ public abstract class StoreContract {
         assertThat(order).containsExactly(highJobLowProfile.id(), normalHighProfile.id(), normalOld.id(),
                 normalNew.id(), lowJobHighProfile.id());
         assertThat(store.claim("w1", 1, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claim_takesOnlyTheWorkersCloudsHigherCloudPriorityFirst() {
+        store.putCloud("gpu", 10);
+        store.putCloud("batch", -5);
+        Job inDefault = aJob().withPriority(Priority.HIGH).create();
+        Job inBatch = aJob().withPriority(Priority.HIGH).inCloud("batch").create();
+        Job inGpu = aJob().withPriority(Priority.LOW).inCloud("gpu").create();
+        Job inGpuNormal = aJob().inCloud("gpu").create();
+
+        assertThat(store.claim("w-batch", List.of("batch"), 5, LEASE)).extracting(ClaimedTask::jobId)
+                .containsExactly(inBatch.id());
+        List<String> order = new ArrayList<>();
+        for (ClaimedTask c : store.claim("w-all", List.of("default", "gpu", "nowhere"), 5, LEASE)) {
+            order.add(c.jobId());
+        }
+        // cloud priority beats job priority; within a cloud, task priority then age
+        assertThat(order).containsExactly(inGpuNormal.id(), inGpu.id(), inDefault.id());
+        assertThat(job(inGpu.id()).cloud()).isEqualTo("gpu");
+        assertThat(job(inDefault.id()).cloud()).isEqualTo(Cloud.DEFAULT);
+    }
+
+    @Test
+    void claim_fromCloudsOfEqualPriority_takesTaskPriorityThenAgeAcrossThem() {
+        store.putCloud("a", 0);
+        Job older = aJob().inCloud("a").create();
+        Job newerHigh = aJob().withPriority(Priority.HIGH).create();
+        Job newest = aJob().inCloud("a").create();
+
+        assertThat(store.claim("w", List.of("a", "default"), 3, LEASE)).extracting(ClaimedTask::jobId)
+                .containsExactly(newerHigh.id(), older.id(), newest.id());
+    }
+
+    @Test
+    void clouds_canBeCreatedReprioritizedListedAndDeletedButNotWhileBusy() {
+        assertThat(store.listClouds()).extracting(Cloud::name).containsExactly(Cloud.DEFAULT);
+        store.putCloud("low", -1);
+        Cloud hi = store.putCloud("hi", 5);
+        assertThat(hi.priority()).isEqualTo(5);
+        assertThat(hi.createdAt()).isEqualTo(clock.instant());
+        assertThat(store.putCloud("low", 50).priority()).isEqualTo(50);
+        assertThat(store.listClouds()).extracting(Cloud::name).containsExactly("low", "hi", Cloud.DEFAULT);
+
+        Job busy = aJob().inCloud("hi").create();
+        assertThatThrownBy(() -> store.deleteCloud("hi")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1 queued or running");
+        assertThatThrownBy(() -> store.deleteCloud(Cloud.DEFAULT)).isInstanceOf(IllegalStateException.class);
+        store.cancelJob(busy.id());
+        assertThat(store.deleteCloud("hi")).isTrue();
+        assertThat(store.deleteCloud("hi")).isFalse();
+        assertThat(store.findCloud("hi")).isEmpty();
+    }
+
+    @Test
+    void createJobs_storesAllInOneGoAndHonoursIdempotencyKeys() {
+        Job earlier = aJob().withIdempotencyKey("k1").create();
+        List<CreateResult> results = store.createJobs(List.of(
+                aJob().withOutputs(2).build(),
+                aJob().withIdempotencyKey("k1").build(),
+                aJob().withIdempotencyKey("k2").build(),
+                aJob().withIdempotencyKey("k2").build()));
+
+        assertThat(results).extracting(CreateResult::created).containsExactly(true, false, true, false);
+        assertThat(results.get(0).job().tasks()).hasSize(2);
+        assertThat(results.get(1).job().id()).isEqualTo(earlier.id());
+        assertThat(results.get(3).job().id()).isEqualTo(results.get(2).job().id());
+        assertThat(store.listJobs(new JobFilter(Set.of(), null, null, null, 100)).items()).hasSize(3);
+        assertThat(eventTypes(results.get(0).job().id())).containsExactly("job.created");
+        assertThat(store.claim("w", 10, LEASE)).hasSize(4);
+    }
+
+    @Test
+    void completeAll_recordsEachHeldTaskAndSkipsStaleTokens() {
+        Job a = aJob().notifying("http://hooks.example/a").create();
+        Job b = aJob().withOutputs(2).create();
+        List<ClaimedTask> claimed = store.claim("w", 3, LEASE);
+        assertThat(claimed).hasSize(3);
+
+        List<Boolean> held = store.completeAll(List.of(
+                new Completion(claimed.get(0).taskId(), claimed.get(0).leaseToken(), files(), 1),
+                new Completion(claimed.get(1).taskId(), "stale-token", List.of(), 1),
+                new Completion(claimed.get(2).taskId(), claimed.get(2).leaseToken(), List.of(), 1)));
+
+        assertThat(held).containsExactly(true, false, true);
+        assertThat(job(a.id()).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job(a.id()).tasks().get(0).files()).isEqualTo(files());
+        assertThat(job(b.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(store.dueWebhooks(10)).extracting(WebhookDelivery::jobId).containsExactly(a.id());
+        assertThat(eventTypes(a.id())).containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
+    }
+
+    @Test
+    void workers_areListedWhileSeenAndForgottenWhenStaleOrRemoved() {
+        store.recordWorker(new WorkerStatus("w1", List.of("default", "gpu"), 4, 1, "host-a", "ffmpeg", null, null));
+        clock.tick(Duration.ofSeconds(30));
+        store.recordWorker(new WorkerStatus("w2", List.of("default"), 1, 0, "host-b", "null", null, null));
+        store.recordWorker(new WorkerStatus("w2", List.of("default"), 2, 2, "host-b", "null", null, null));
+
+        List<WorkerStatus> seen = store.listWorkers(Duration.ofMinutes(1));
+        assertThat(seen).extracting(WorkerStatus::id).containsExactly("w1", "w2");
+        WorkerStatus w1 = seen.get(0);
+        assertThat(w1.clouds()).containsExactly("default", "gpu");
+        assertThat(w1.lastSeen()).isEqualTo(clock.instant().minusSeconds(30));
+        assertThat(seen.get(1).active()).isEqualTo(2);
+        assertThat(seen.get(1).startedAt()).isEqualTo(clock.instant());
+
+        clock.tick(Duration.ofSeconds(45));
+        assertThat(store.listWorkers(Duration.ofMinutes(1))).extracting(WorkerStatus::id).containsExactly("w2");
+        store.removeWorker("w2");
+        assertThat(store.listWorkers(Duration.ofMinutes(1))).isEmpty();
     }
 
     @Test

@@ -13,4 +13,12 @@ public interface Encoder {
      * @throws java.util.concurrent.CancellationException when {@code cancel} fired
      */
     EncodeResult encode(EncodeRequest request, ProgressListener progress, Cancellation cancel);
+
+    /**
+     * Whether the encoder reads the input. When false ({@link NullEncoder}) the worker neither fetches nor probes it,
+     * the request's input fields are null, and tasks are claimed and completed in batches.
+     */
+    default boolean needsInput() {
+        return true;
+    }
 }

@@ -19,6 +19,7 @@ public record Job(
         MediaInfo inputInfo,
         Map<String, Object> metadata,
         String notifyUrl,
+        String cloud,
         List<Task> tasks,
         Instant createdAt,
         Instant startedAt,

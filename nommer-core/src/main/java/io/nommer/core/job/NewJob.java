@@ -8,6 +8,7 @@ import java.util.Map;
  * A validated job ready to be stored, with its id already chosen.
  *
  * @param idempotencyKey from the request's {@code Idempotency-Key} header, or null
+ * @param cloud the cloud whose workers may run the job's tasks
  */
 public record NewJob(
         String id,
@@ -17,8 +18,10 @@ public record NewJob(
         Map<String, Object> metadata,
         String notifyUrl,
         String idempotencyKey,
-        int maxAttempts) {
+        int maxAttempts,
+        String cloud) {
     public NewJob {
+        cloud = cloud == null ? io.nommer.core.store.Cloud.DEFAULT : cloud;
         outputs = List.copyOf(outputs);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }

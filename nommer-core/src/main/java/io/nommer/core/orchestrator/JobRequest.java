@@ -7,6 +7,7 @@ import java.util.Map;
  * A job as a client asked for it, before validation. Field names follow the JSON API.
  *
  * @param priority {@code high|normal|low} or null
+ * @param cloud the cloud whose workers run the job, or null for the default cloud
  */
 public record JobRequest(
         String input,
@@ -14,7 +15,8 @@ public record JobRequest(
         String priority,
         Map<String, Object> metadata,
         String notifyUrl,
-        String idempotencyKey) {
+        String idempotencyKey,
+        String cloud) {
 
     /**
      * @param overrides profile fields laid over the preset, untyped as decoded from JSON

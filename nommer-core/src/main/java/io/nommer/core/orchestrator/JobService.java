@@ -10,6 +10,7 @@ import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileViolation;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.store.Cloud;
 import io.nommer.core.store.CreateResult;
 import io.nommer.core.store.QueueSignal;
 import io.nommer.core.store.Store;
@@ -17,6 +18,7 @@ import io.nommer.core.util.Ids;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +50,65 @@ public final class JobService {
         this.ids = ids;
     }
 
+    public static final int MAX_BULK_JOBS = 1000;
+
     /**
      * @throws ValidationException naming the first unacceptable field
      */
     public CreateResult submit(JobRequest request) {
+        CreateResult result = store.createJob(validate(request, "", new Lookups()));
+        signal.signal();
+        return result;
+    }
+
+    /**
+     * Validates every request, then stores all the jobs in one transaction: either all are accepted or none is.
+     *
+     * @throws ValidationException naming the first unacceptable field, prefixed with {@code jobs[i].}
+     */
+    public List<CreateResult> submitAll(List<JobRequest> requests) {
+        if (requests.isEmpty() || requests.size() > MAX_BULK_JOBS) {
+            throw new ValidationException("invalid_request", "jobs",
+                    "jobs must list 1 to " + MAX_BULK_JOBS + " jobs, not " + requests.size());
+        }
+        Lookups lookups = new Lookups();
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            jobs.add(validate(requests.get(i), "jobs[" + i + "].", lookups));
+        }
+        List<CreateResult> results = store.createJobs(jobs);
+        signal.signal();
+        return results;
+    }
+
+    /** Profiles and clouds looked up once per submission, however many jobs name them. */
+    private final class Lookups {
+        final Map<String, Optional<Profile>> bases = new HashMap<>();
+        final Map<String, Boolean> clouds = new HashMap<>();
+
+        Optional<Profile> base(String name) {
+            return bases.computeIfAbsent(name, JobService.this::findBase);
+        }
+
+        boolean cloudExists(String name) {
+            return clouds.computeIfAbsent(name, n -> store.findCloud(n).isPresent());
+        }
+    }
+
+    private NewJob validate(JobRequest request, String prefix, Lookups lookups) {
+        try {
+            return validate(request, lookups);
+        } catch (ValidationException e) {
+            if (prefix.isEmpty()) {
+                throw e;
+            }
+            String job = prefix.substring(0, prefix.length() - 1);
+            throw new ValidationException(e.code(), e.field() == null ? job : prefix + e.field(),
+                    job + ": " + e.getMessage());
+        }
+    }
+
+    private NewJob validate(JobRequest request, Lookups lookups) {
         String input = requireText(request.input(), "input");
         URI inputUri = parseUri(input, "input");
         try {
@@ -76,7 +133,7 @@ public final class JobService {
                 throw new ValidationException("invalid_request", path, path + " must be an object");
             }
             String preset = requireText(o.preset(), path + ".preset");
-            Profile profile = resolve(preset, o.overrides(), path);
+            Profile profile = resolve(lookups.base(preset), preset, o.overrides(), path);
             String name = o.name() != null ? o.name() : uniqueName(preset, names);
             if (!NAME.matcher(name).matches()) {
                 throw new ValidationException("invalid_request", path + ".name",
@@ -111,11 +168,12 @@ public final class JobService {
         if (key != null && (key.isBlank() || key.length() > 255)) {
             throw new ValidationException("invalid_request", "Idempotency-Key", "Idempotency-Key must be 1-255 characters");
         }
-        NewJob job = new NewJob(ids.next("job"), input, specs, priority, request.metadata(), notifyUrl, key,
-                DEFAULT_MAX_ATTEMPTS);
-        CreateResult result = store.createJob(job);
-        signal.signal();
-        return result;
+        String cloud = request.cloud() == null ? Cloud.DEFAULT : request.cloud();
+        if (!Cloud.validName(cloud) || !lookups.cloudExists(cloud)) {
+            throw new ValidationException("unknown_cloud", "cloud", "no cloud named '" + cloud + "'; see GET /v1/clouds");
+        }
+        return new NewJob(ids.next("job"), input, specs, priority, request.metadata(), notifyUrl, key,
+                DEFAULT_MAX_ATTEMPTS, cloud);
     }
 
     /** Tells idle workers that work may be waiting (after a retry, say). */
@@ -128,7 +186,12 @@ public final class JobService {
      * overrides on top, checked for completeness.
      */
     public Profile resolve(String presetOrProfile, Map<String, Object> overrides, String path) {
-        Profile base = findBase(presetOrProfile).orElseThrow(() -> new ValidationException("unknown_preset",
+        return resolve(findBase(presetOrProfile), presetOrProfile, overrides, path);
+    }
+
+    private static Profile resolve(Optional<Profile> found, String presetOrProfile, Map<String, Object> overrides,
+            String path) {
+        Profile base = found.orElseThrow(() -> new ValidationException("unknown_preset",
                 path + ".preset", "no preset or profile named '" + presetOrProfile + "'; see GET /v1/presets and /v1/profiles"));
         Profile top;
         try {

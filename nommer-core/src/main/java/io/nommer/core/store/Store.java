@@ -35,6 +35,12 @@ public interface Store extends AutoCloseable {
      */
     CreateResult createJob(NewJob job);
 
+    /**
+     * Stores several jobs in one transaction, as {@link #createJob} would one by one, and answers in the same order.
+     * Either every job is stored (or found by its idempotency key) or none is.
+     */
+    List<CreateResult> createJobs(List<NewJob> jobs);
+
     Optional<Job> findJob(String jobId);
 
     /** Newest first; ties broken by id so that cursors are stable. */
@@ -69,10 +75,16 @@ public interface Store extends AutoCloseable {
     // ---------------------------------------------------------------- queue
 
     /**
-     * Leases up to {@code max} runnable queued tasks (highest priority first, then oldest) to {@code workerId} for
-     * {@code lease}, each with {@code attempt + 1} and a fresh token.
+     * Leases up to {@code max} runnable queued tasks of the given clouds to {@code workerId} for {@code lease}, each
+     * with {@code attempt + 1} and a fresh token: clouds with a higher priority first, then higher task priority, then
+     * oldest. Clouds that do not exist contribute nothing.
      */
-    List<ClaimedTask> claim(String workerId, int max, Duration lease);
+    List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease);
+
+    /** {@link #claim(String, List, int, Duration)} from the default cloud. */
+    default List<ClaimedTask> claim(String workerId, int max, Duration lease) {
+        return claim(workerId, List.of(Cloud.DEFAULT), max, lease);
+    }
 
     /**
      * Extends a lease and records progress (0-100, null to leave unchanged).
@@ -83,6 +95,12 @@ public interface Store extends AutoCloseable {
 
     /** Marks the task succeeded with its files. Returns false (changing nothing) when the token no longer holds. */
     boolean complete(String taskId, String leaseToken, List<OutputFile> files, double cpuSeconds);
+
+    /**
+     * Marks several tasks succeeded in one transaction, each fenced by its own token, and answers in the same order
+     * whether each was still held.
+     */
+    List<Boolean> completeAll(List<Completion> completions);
 
     /** Records a failed attempt (see {@link TaskFailure}). Returns false when the token no longer holds. */
     boolean fail(String taskId, String leaseToken, TaskFailure failure);
@@ -103,6 +121,32 @@ public interface Store extends AutoCloseable {
 
     /** The earliest time a queued task becomes runnable, to let idle workers sleep precisely; empty when none. */
     Optional<Instant> nextRunnableAt();
+
+    // ---------------------------------------------------------------- clouds and workers
+
+    /** Creates a cloud or changes its priority. */
+    Cloud putCloud(String name, int priority);
+
+    Optional<Cloud> findCloud(String name);
+
+    /** Every cloud, highest priority first, then by name. */
+    List<Cloud> listClouds();
+
+    /**
+     * Deletes a cloud. Returns false when there was no such cloud.
+     *
+     * @throws IllegalStateException for the default cloud, or while the cloud has queued or running tasks
+     */
+    boolean deleteCloud(String name);
+
+    /** Records what a worker reports about itself ({@code startedAt} and {@code lastSeen} are set by the store). */
+    void recordWorker(WorkerStatus status);
+
+    /** Forgets a worker that stopped. */
+    void removeWorker(String workerId);
+
+    /** Workers seen within {@code seenWithin}, by id; older rows are deleted. */
+    List<WorkerStatus> listWorkers(Duration seenWithin);
 
     // ---------------------------------------------------------------- profiles
 

@@ -6,6 +6,7 @@ import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
 import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.encode.NullEncoder;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Task;
@@ -16,9 +17,11 @@ import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.Completion;
 import io.nommer.core.store.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.store.TaskFailure;
+import io.nommer.core.store.WorkerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -61,6 +64,7 @@ public final class Worker implements AutoCloseable {
     private final Encoder encoder;
     private final OutputPublisher outputs;
     private final InstantSource clock;
+    private final String host = hostName();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch stopped;
@@ -109,8 +113,9 @@ public final class Worker implements AutoCloseable {
             threads.add(Thread.ofPlatform().name("nommer-worker-" + i).daemon().start(this::slotLoop));
         }
         threads.add(Thread.ofPlatform().name("nommer-heartbeat").daemon().start(this::heartbeatLoop));
-        log.info("worker {} started with {} slot(s), work directory {}", config.workerId(), config.slots(),
-                config.workRoot());
+        report();
+        log.info("worker {} started with {} slot(s) for cloud(s) {}, work directory {}", config.workerId(),
+                config.slots(), String.join(",", config.clouds()), config.workRoot());
         return this;
     }
 
@@ -120,11 +125,13 @@ public final class Worker implements AutoCloseable {
     }
 
     private void slotLoop() {
+        boolean instant = !encoder.needsInput();
         try {
             while (!stopping) {
                 List<ClaimedTask> claimed;
                 try {
-                    claimed = store.claim(config.workerId(), 1, config.lease());
+                    claimed = store.claim(config.workerId(), config.clouds(), instant ? config.claimBatch() : 1,
+                            config.lease());
                 } catch (RuntimeException e) {
                     log.warn("worker {}: claiming failed, retrying: {}", config.workerId(), e.toString());
                     idle(config.idlePoll());
@@ -132,6 +139,15 @@ public final class Worker implements AutoCloseable {
                 }
                 if (claimed.isEmpty()) {
                     idle(untilNextRunnable());
+                    continue;
+                }
+                if (instant) {
+                    try {
+                        runInstantly(claimed);
+                    } catch (RuntimeException e) {
+                        log.warn("worker {}: recording {} outcome(s) failed; their leases will expire and they will "
+                                + "run again: {}", config.workerId(), claimed.size(), e.toString());
+                    }
                     continue;
                 }
                 for (ClaimedTask c : claimed) {
@@ -202,6 +218,30 @@ public final class Worker implements AutoCloseable {
         } finally {
             running.remove(task.id());
             deleteRecursively(workDir);
+        }
+    }
+
+    /**
+     * Runs tasks whose encoder needs no input (the null encoder) and records their outcomes together: one claim and
+     * one completion transaction for the whole batch.
+     */
+    private void runInstantly(List<ClaimedTask> claimed) {
+        List<Completion> done = new ArrayList<>();
+        for (ClaimedTask c : claimed) {
+            Task task = c.task();
+            try {
+                EncodeResult result = encoder.encode(new EncodeRequest(task.id(), task.profile(), null, null, null,
+                        task.name(), config.encodeTimeout()), p -> {}, new Cancellation());
+                done.add(new Completion(task.id(), c.leaseToken(), List.of(), result.cpuSeconds()));
+            } catch (EncodeException e) {
+                store.fail(task.id(), c.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), 0,
+                        config.retryBackoff().multipliedBy(task.attempt())));
+            }
+        }
+        List<Boolean> held = store.completeAll(done);
+        long lost = held.stream().filter(h -> !h).count();
+        if (lost > 0) {
+            log.warn("worker {}: {} lease(s) lost before completion; those results are discarded", config.workerId(), lost);
         }
     }
 
@@ -312,12 +352,25 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Tells the store this worker is alive and what it is doing, for operators (GET /v1/workers). */
+    private void report() {
+        try {
+            store.recordWorker(new WorkerStatus(config.workerId(), config.clouds(), config.slots(), running.size(), host,
+                    encoder.needsInput() ? "ffmpeg" : NullEncoder.NAME, null, null));
+        } catch (RuntimeException e) {
+            log.warn("worker {}: reporting to the store failed: {}", config.workerId(), e.toString());
+        }
+    }
+
     private void heartbeatLoop() {
         while (!stopping || !running.isEmpty()) {
             try {
                 Thread.sleep(config.heartbeat().toMillis());
             } catch (InterruptedException e) {
                 return;
+            }
+            if (!stopping) {
+                report();
             }
             for (Running r : running.values()) {
                 try {
@@ -351,12 +404,29 @@ public final class Worker implements AutoCloseable {
             running.values().forEach(r -> r.cancellation.cancel(SHUTDOWN));
         }
         threads.forEach(Thread::interrupt);
+        try {
+            store.removeWorker(config.workerId());
+        } catch (RuntimeException e) {
+            log.warn("worker {}: could not remove its status row: {}", config.workerId(), e.toString());
+        }
         log.info("worker {} stopped", config.workerId());
     }
 
     @Override
     public void close() {
         stop(Duration.ZERO);
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static long size(Path p) {

@@ -1,7 +1,9 @@
 package io.nommer.core.worker;
 
+import io.nommer.core.store.Cloud;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a worker runs. Validated on construction; messages name the setting.
@@ -14,6 +16,9 @@ import java.time.Duration;
  * @param retryBackoff delay before a transiently failed task runs again (times the attempt number)
  * @param maxInputSeconds inputs longer than this are refused
  * @param maxInputPixels inputs with more pixels per frame than this are refused
+ * @param clouds the clouds whose tasks this worker claims
+ * @param claimBatch how many tasks a slot claims at once when its encoder needs no input (the null encoder); encoders
+ *     that do real work always claim one at a time, so that no task waits behind another's encode
  */
 public record WorkerConfig(
         String workerId,
@@ -25,7 +30,9 @@ public record WorkerConfig(
         Duration encodeTimeout,
         Duration retryBackoff,
         double maxInputSeconds,
-        long maxInputPixels) {
+        long maxInputPixels,
+        List<String> clouds,
+        int claimBatch) {
 
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
@@ -35,7 +42,19 @@ public record WorkerConfig(
     public static final double DEFAULT_MAX_INPUT_SECONDS = 12 * 3600;
     public static final long DEFAULT_MAX_INPUT_PIXELS = 7680L * 4320;
 
+    public static final int DEFAULT_CLAIM_BATCH = 64;
+
     public WorkerConfig {
+        clouds = clouds == null || clouds.isEmpty() ? List.of(Cloud.DEFAULT) : List.copyOf(clouds);
+        for (String c : clouds) {
+            if (!Cloud.validName(c)) {
+                throw new IllegalArgumentException("clouds: '" + c + "' is not a valid cloud name (1-64 of a-z, 0-9, "
+                        + "'.', '_', '-', starting with a letter or digit)");
+            }
+        }
+        if (claimBatch < 1 || claimBatch > 1000) {
+            throw new IllegalArgumentException("claimBatch must be between 1 and 1000, not " + claimBatch);
+        }
         if (workerId == null || workerId.isBlank()) {
             throw new IllegalArgumentException("workerId must not be blank");
         }
@@ -61,11 +80,17 @@ public record WorkerConfig(
 
     public static WorkerConfig defaults(String workerId, int slots, Path workRoot) {
         return new WorkerConfig(workerId, slots, workRoot, DEFAULT_LEASE, DEFAULT_HEARTBEAT, DEFAULT_IDLE_POLL,
-                DEFAULT_ENCODE_TIMEOUT, DEFAULT_RETRY_BACKOFF, DEFAULT_MAX_INPUT_SECONDS, DEFAULT_MAX_INPUT_PIXELS);
+                DEFAULT_ENCODE_TIMEOUT, DEFAULT_RETRY_BACKOFF, DEFAULT_MAX_INPUT_SECONDS, DEFAULT_MAX_INPUT_PIXELS,
+                List.of(Cloud.DEFAULT), DEFAULT_CLAIM_BATCH);
     }
 
     public WorkerConfig withLease(Duration newLease, Duration newHeartbeat) {
         return new WorkerConfig(workerId, slots, workRoot, newLease, newHeartbeat, idlePoll, encodeTimeout, retryBackoff,
-                maxInputSeconds, maxInputPixels);
+                maxInputSeconds, maxInputPixels, clouds, claimBatch);
+    }
+
+    public WorkerConfig withClouds(List<String> newClouds) {
+        return new WorkerConfig(workerId, slots, workRoot, lease, heartbeat, idlePoll, encodeTimeout, retryBackoff,
+                maxInputSeconds, maxInputPixels, newClouds, claimBatch);
     }
 }

@@ -24,11 +24,14 @@ import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.Cloud;
+import io.nommer.core.store.Completion;
 import io.nommer.core.store.CreateResult;
 import io.nommer.core.store.LocalQueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.store.TaskFailure;
 import io.nommer.core.store.WebhookDelivery;
+import io.nommer.core.store.WorkerStatus;
 import io.nommer.core.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
@@ -65,7 +68,7 @@ class WorkerTest {
         volatile boolean leaseHeld = true;
 
         @Override
-        public List<ClaimedTask> claim(String workerId, int max, Duration lease) {
+        public List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease) {
             ClaimedTask t = claimable.poll();
             return t == null ? List.of() : List.of(t);
         }
@@ -109,9 +112,60 @@ class WorkerTest {
             return Optional.empty();
         }
 
+        @Override
+        public List<Boolean> completeAll(List<Completion> completions) {
+            List<Boolean> held = new ArrayList<>();
+            for (Completion c : completions) {
+                held.add(complete(c.taskId(), c.leaseToken(), c.files(), c.cpuSeconds()));
+            }
+            return held;
+        }
+
+        final List<WorkerStatus> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void recordWorker(WorkerStatus status) {
+            reports.add(status);
+        }
+
+        @Override
+        public void removeWorker(String workerId) {
+            reports.add(null);
+        }
+
         // Not used by workers.
         @Override
         public CreateResult createJob(NewJob job) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<CreateResult> createJobs(List<NewJob> jobs) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Cloud putCloud(String name, int priority) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Cloud> findCloud(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<Cloud> listClouds() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean deleteCloud(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<WorkerStatus> listWorkers(Duration seenWithin) {
             throw new UnsupportedOperationException();
         }
 
@@ -326,5 +380,35 @@ class WorkerTest {
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         w.stop(Duration.ofMillis(100));
         assertThat(store.outcomes.poll(5, TimeUnit.SECONDS)).isEqualTo("release");
+    }
+
+    @Test
+    void nullEncoder_completesWithoutFetchingOrProbingAndTheWorkerReportsItself() throws Exception {
+        store.claimable.add(new ClaimedTask(aTask().task(), "token-1", "file:///nowhere/at/all.mp4"));
+        WorkerConfig config = WorkerConfig.defaults("w-null", 2, tmp.resolve("work"))
+                .withLease(Duration.ofSeconds(2), Duration.ofMillis(50)).withClouds(List.of("bench"));
+        InputFetcher refusing = new InputFetcher() {
+            @Override
+            public LocalInput fetch(URI input, Path workDir) {
+                throw new AssertionError("the null encoder needs no input");
+            }
+
+            @Override
+            public void checkAcceptable(URI input) {}
+        };
+        try (Worker w = new Worker(config, store, new LocalQueueSignal(), refusing, file -> {
+            throw new AssertionError("the null encoder needs no probe");
+        }, new io.nommer.core.encode.NullEncoder(), publisher, InstantSource.system()).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isZero();
+        }
+        assertThat(store.completedFiles).isEmpty();
+        assertThat(store.reports.get(0)).satisfies(r -> {
+            assertThat(r.id()).isEqualTo("w-null");
+            assertThat(r.clouds()).containsExactly("bench");
+            assertThat(r.slots()).isEqualTo(2);
+            assertThat(r.encoder()).isEqualTo("null");
+        });
+        assertThat(store.reports.get(store.reports.size() - 1)).as("removed on stop").isNull();
     }
 }

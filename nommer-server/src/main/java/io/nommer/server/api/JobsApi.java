@@ -30,7 +30,9 @@ import java.util.Set;
 public final class JobsApi {
     static final int MAX_JOB_BODY = 256 * 1024;
     static final int MAX_METADATA_BYTES = 16 * 1024;
-    private static final Set<String> JOB_FIELDS = Set.of("input", "outputs", "priority", "metadata", "notify_url");
+    static final int MAX_BULK_BODY = 16 * 1024 * 1024;
+    private static final Set<String> JOB_FIELDS =
+            Set.of("input", "outputs", "priority", "metadata", "notify_url", "cloud");
     private static final Set<String> OUTPUT_NON_PROFILE = Set.of("name", "preset", "destination");
 
     /** Opens published files for download. */
@@ -54,6 +56,7 @@ public final class JobsApi {
 
     public void register(Router r) {
         r.add("POST", "/v1/jobs", this::submit);
+        r.add("POST", "/v1/jobs/bulk", this::submitBulk);
         r.add("GET", "/v1/jobs", this::list);
         r.add("GET", "/v1/jobs/{id}", req -> Response.ok(Json.job(find(req.path("id")), req.baseUrl())));
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
@@ -63,18 +66,56 @@ public final class JobsApi {
     }
 
     private Response submit(Request req) {
-        JsonNode body = req.jsonObject(MAX_JOB_BODY);
-        Fields.onlyKnown(body, JOB_FIELDS, "");
+        JobRequest request = parseJob(req.jsonObject(MAX_JOB_BODY), "", req.header("Idempotency-Key"));
+        CreateResult result = jobs.submit(request);
+        Job job = result.job();
+        return Response.json(result.created() ? 201 : 200, Json.job(job, req.baseUrl()))
+                .header("Location", "/v1/jobs/" + job.id());
+    }
+
+    /**
+     * Up to {@link JobService#MAX_BULK_JOBS} jobs in one request and one transaction: all are accepted or none. With
+     * an {@code Idempotency-Key} K, job i gets the key {@code K#i}, so repeating the request creates nothing new.
+     */
+    private Response submitBulk(Request req) {
+        JsonNode body = req.jsonObject(MAX_BULK_BODY);
+        Fields.onlyKnown(body, Set.of("jobs"), "");
+        JsonNode list = body.get("jobs");
+        if (list == null || !list.isArray()) {
+            throw ApiException.invalid("jobs", "jobs must be an array of job objects");
+        }
+        if (list.isEmpty() || list.size() > JobService.MAX_BULK_JOBS) {
+            throw ApiException.invalid("jobs", "jobs must list 1 to " + JobService.MAX_BULK_JOBS + " jobs, not "
+                    + list.size());
+        }
+        String key = req.header("Idempotency-Key");
+        List<JobRequest> requests = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "jobs[" + i + "]";
+            if (!list.get(i).isObject()) {
+                throw ApiException.invalid(path, path + " must be an object");
+            }
+            requests.add(parseJob(list.get(i), path + ".", key == null ? null : key + "#" + i));
+        }
+        List<CreateResult> results = jobs.submitAll(requests);
+        boolean anyCreated = results.stream().anyMatch(CreateResult::created);
+        return Response.json(anyCreated ? 201 : 200, Map.of("jobs",
+                results.stream().map(r -> Json.job(r.job(), req.baseUrl())).toList()));
+    }
+
+    /** A job object from the request body; field paths in errors start with {@code prefix}. */
+    private JobRequest parseJob(JsonNode body, String prefix, String idempotencyKey) {
+        Fields.onlyKnown(body, JOB_FIELDS, prefix);
         JsonNode outputsNode = body.get("outputs");
         List<JobRequest.OutputRequest> outputs = null;
         if (outputsNode != null && !outputsNode.isNull()) {
             if (!outputsNode.isArray()) {
-                throw ApiException.invalid("outputs", "outputs must be an array of objects");
+                throw ApiException.invalid(prefix + "outputs", "outputs must be an array of objects");
             }
             outputs = new ArrayList<>();
             for (int i = 0; i < outputsNode.size(); i++) {
                 JsonNode o = outputsNode.get(i);
-                String path = "outputs[" + i + "]";
+                String path = prefix + "outputs[" + i + "]";
                 if (!o.isObject()) {
                     throw ApiException.invalid(path, path + " must be an object");
                 }
@@ -89,26 +130,24 @@ public final class JobsApi {
         JsonNode md = body.get("metadata");
         if (md != null && !md.isNull()) {
             if (!md.isObject()) {
-                throw ApiException.invalid("metadata", "metadata must be a JSON object");
+                throw ApiException.invalid(prefix + "metadata", "metadata must be a JSON object");
             }
             if (md.toString().length() > MAX_METADATA_BYTES) {
-                throw ApiException.invalid("metadata", "metadata must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
+                throw ApiException.invalid(prefix + "metadata",
+                        "metadata must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> converted = mapper.convertValue(md, LinkedHashMap.class);
             metadata = converted;
         }
-        JobRequest request = new JobRequest(
-                Fields.text(body, "input", "input"),
+        return new JobRequest(
+                Fields.text(body, "input", prefix + "input"),
                 outputs,
-                Fields.text(body, "priority", "priority"),
+                Fields.text(body, "priority", prefix + "priority"),
                 metadata,
-                Fields.text(body, "notify_url", "notify_url"),
-                req.header("Idempotency-Key"));
-        CreateResult result = jobs.submit(request);
-        Job job = result.job();
-        return Response.json(result.created() ? 201 : 200, Json.job(job, req.baseUrl()))
-                .header("Location", "/v1/jobs/" + job.id());
+                Fields.text(body, "notify_url", prefix + "notify_url"),
+                idempotencyKey,
+                Fields.text(body, "cloud", prefix + "cloud"));
     }
 
     private Response list(Request req) {

@@ -39,6 +39,7 @@ public final class Json {
         m.put("state", job.state().wireName());
         m.put("progress", round1(job.progress()));
         m.put("priority", job.priority().wireName());
+        m.put("cloud", job.cloud());
         m.put("input", job.input());
         if (job.inputInfo() != null) {
             m.put("input_info", mediaInfo(job.inputInfo()));

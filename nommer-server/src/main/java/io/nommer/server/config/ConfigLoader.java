@@ -22,7 +22,8 @@ public final class ConfigLoader {
     public static final Set<String> SETTINGS = Set.of("bind", "port", "data", "workers", "ffmpeg", "ffprobe",
             "input_roots", "output_roots", "allow_private_networks", "max_upload_bytes", "max_input_bytes",
             "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config", "store", "storage", "s3_endpoint",
-            "s3_region", "s3_path_style", "s3_access_key", "s3_secret_key", "exit_when_idle");
+            "s3_region", "s3_path_style", "s3_access_key", "s3_secret_key", "exit_when_idle",
+            "clouds", "encoder");
 
     private ConfigLoader() {}
 
@@ -75,7 +76,9 @@ public final class ConfigLoader {
                     new ServerConfig.S3Settings(merged.get("s3_endpoint"), merged.getOrDefault("s3_region", "us-east-1"),
                             bool(merged, origin, "s3_path_style"), merged.get("s3_access_key"),
                             merged.get("s3_secret_key")),
-                    duration(merged, origin, "exit_when_idle"));
+                    duration(merged, origin, "exit_when_idle"),
+                    list(merged.get("clouds")),
+                    merged.get("encoder"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }
@@ -142,6 +145,11 @@ public final class ConfigLoader {
             case "false", "no", "0" -> false;
             default -> throw new IllegalArgumentException(key + " must be true or false, not '" + v + "' (" + origin.get(key) + ")");
         };
+    }
+
+    private static List<String> list(String v) {
+        return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList();
     }
 
     private static List<Path> paths(String v) {

@@ -1,5 +1,7 @@
 package io.nommer.server.config;
 
+import io.nommer.core.encode.NullEncoder;
+import io.nommer.core.store.Cloud;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +15,9 @@ import java.util.List;
  * @param outputRoots directories {@code file:} destinations may name
  * @param allowPrivateNetworks let http(s) inputs reach loopback, private and link-local addresses
  * @param webhookSecret HMAC key for webhook signatures; null generates one in the data directory
+ * @param clouds the clouds this process's workers claim from
+ * @param encoder {@code ffmpeg}, or {@code null} to complete tasks at once without encoding (for measuring the
+ *     orchestration alone)
  */
 public record ServerConfig(
         String bind,
@@ -32,7 +37,9 @@ public record ServerConfig(
         String store,
         String storage,
         S3Settings s3,
-        Duration exitWhenIdle) {
+        Duration exitWhenIdle,
+        List<String> clouds,
+        String encoder) {
 
     /**
      * How to reach S3-compatible storage; used when {@code storage} or an input/destination is {@code s3://}.
@@ -104,6 +111,17 @@ public record ServerConfig(
         if (storage != null && !storage.startsWith("s3://") && !storage.equals("local")) {
             throw new IllegalArgumentException("storage must be s3://BUCKET/PREFIX or local, not '" + storage + "'");
         }
+        clouds = clouds == null || clouds.isEmpty() ? List.of(Cloud.DEFAULT) : List.copyOf(clouds);
+        for (String c : clouds) {
+            if (!Cloud.validName(c)) {
+                throw new IllegalArgumentException("clouds: '" + c + "' is not a valid cloud name (1-64 of a-z, 0-9, "
+                        + "'.', '_', '-', starting with a letter or digit)");
+            }
+        }
+        encoder = encoder == null ? "ffmpeg" : encoder;
+        if (!encoder.equals("ffmpeg") && !encoder.equals(NullEncoder.NAME)) {
+            throw new IllegalArgumentException("encoder must be ffmpeg or null, not '" + encoder + "'");
+        }
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
     }
@@ -124,6 +142,7 @@ public record ServerConfig(
                 + (webhookSecret == null ? "<generated>" : "<masked>") + ", store="
                 + (store == null ? "sqlite (in the data directory)" : maskUrl(store)) + ", storage="
                 + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="
-                + (exitWhenIdle == null ? "never" : exitWhenIdle) + "]";
+                + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", clouds=" + String.join(",", clouds)
+                + ", encoder=" + encoder + "]";
     }
 }

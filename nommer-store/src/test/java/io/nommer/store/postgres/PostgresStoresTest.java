@@ -40,7 +40,7 @@ class PostgresStoresTest {
         List<OutputSpec> outs = IntStream.range(0, outputs)
                 .mapToObj(i -> new OutputSpec("out-" + i, "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null))
                 .toList();
-        return new NewJob(id, "file:///in/" + id + ".mov", outs, Priority.NORMAL, Map.of(), null, null, 3);
+        return new NewJob(id, "file:///in/" + id + ".mov", outs, Priority.NORMAL, Map.of(), null, null, 3, null);
     }
 
     @Test

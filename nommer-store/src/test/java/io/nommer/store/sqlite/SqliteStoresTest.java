@@ -26,7 +26,7 @@ class SqliteStoresTest {
     private static NewJob aJob(String id) {
         return new NewJob(id, "file:///in/a.mov",
                 List.of(new OutputSpec("main", "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null)),
-                Priority.NORMAL, Map.of(), null, null, 3);
+                Priority.NORMAL, Map.of(), null, null, 3, null);
     }
 
     @Test
