@@ -2,6 +2,7 @@ package io.nommer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The Java client for nommer's HTTP API, as any application would use it. Errors come back as {@link ApiError} with
@@ -58,9 +60,20 @@ public final class NommerClient {
     }
 
     public JsonNode submit(JsonNode job) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/jobs"))
+        return post("/v1/jobs", job);
+    }
+
+    /** Submits up to 1000 jobs in one request (all or none); returns {@code {"jobs": [...]}} in the same order. */
+    public JsonNode submitBulk(List<? extends JsonNode> jobs) throws IOException, InterruptedException {
+        ObjectNode body = mapper.createObjectNode();
+        body.putArray("jobs").addAll(jobs);
+        return post("/v1/jobs/bulk", body);
+    }
+
+    public JsonNode post(String path, JsonNode json) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(job)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(json)))
                 .build();
         return send(req);
     }

@@ -48,13 +48,9 @@ class PostgresRestartTest {
                         {"input": "s3://%s/sources/restart.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
                          "h264_preset": "slower"}]}""".formatted(S3TestServer.BUCKET))).path("id").asText();
 
-                List<String> cmd = new ArrayList<>(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                        Main.class.getName(), "worker", "--slots", "1", "--data", tmp.resolve("worker").toString()));
-                shared.forEach((k, v) -> cmd.addAll(List.of("--" + k, v)));
-                worker = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(tmp.resolve("worker.log").toFile()).start();
+                Map<String, String> settings = new LinkedHashMap<>(shared);
+                settings.put("data", tmp.resolve("worker").toString());
+                worker = NommerJvm.start(tmp.resolve("worker.log"), settings, "worker", "--slots", "1");
 
                 Await.until("the encode to start", Duration.ofSeconds(60), () -> client.job(id),
                         j -> j.path("outputs").get(0).path("progress").asDouble() > 0);

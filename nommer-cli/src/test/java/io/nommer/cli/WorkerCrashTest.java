@@ -75,17 +75,9 @@ class WorkerCrashTest {
 
     /** {@code nommer <args>} in its own JVM with the shared settings, logging to {@code <name>.log}. */
     private Process nommer(String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--data", tmp.resolve(name).toString()));
-        shared().forEach((k, v) -> {
-            cmd.add("--" + k);
-            cmd.add(v);
-        });
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+        Map<String, String> settings = shared();
+        settings.put("data", tmp.resolve(name).toString());
+        Process p = NommerJvm.start(tmp.resolve(name + ".log"), settings, args);
         workers.add(p);
         return p;
     }

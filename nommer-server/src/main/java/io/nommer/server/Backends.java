@@ -99,7 +99,8 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 d.idlePoll(), config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels(),
                 config.clouds(), d.claimBatch());
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
-        Encoder encoder = nullEncoder ? new NullEncoder() : new FfmpegEncoder(binaries);
+        Encoder encoder = nullEncoder ? new NullEncoder(config.nullEncoderPause())
+                : new FfmpegEncoder(binaries);
         MediaProber prober = nullEncoder ? file -> {
             throw new IllegalStateException("the null encoder probes nothing");
         } : new FfprobeProber(binaries);

@@ -23,7 +23,7 @@ public final class ConfigLoader {
             "input_roots", "output_roots", "allow_private_networks", "max_upload_bytes", "max_input_bytes",
             "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config", "store", "storage", "s3_endpoint",
             "s3_region", "s3_path_style", "s3_access_key", "s3_secret_key", "exit_when_idle",
-            "clouds", "encoder");
+            "clouds", "encoder", "null_encoder_pause_ms");
 
     private ConfigLoader() {}
 
@@ -78,7 +78,8 @@ public final class ConfigLoader {
                             merged.get("s3_secret_key")),
                     duration(merged, origin, "exit_when_idle"),
                     list(merged.get("clouds")),
-                    merged.get("encoder"));
+                    merged.get("encoder"),
+                    Duration.ofMillis(longValue(merged, origin, "null_encoder_pause_ms", 0)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param clouds the clouds this process's workers claim from
  * @param encoder {@code ffmpeg}, or {@code null} to complete tasks at once without encoding (for measuring the
  *     orchestration alone)
+ * @param nullEncoderPause how long the null encoder takes per task (zero: at once)
  */
 public record ServerConfig(
         String bind,
@@ -39,7 +40,8 @@ public record ServerConfig(
         S3Settings s3,
         Duration exitWhenIdle,
         List<String> clouds,
-        String encoder) {
+        String encoder,
+        Duration nullEncoderPause) {
 
     /**
      * How to reach S3-compatible storage; used when {@code storage} or an input/destination is {@code s3://}.
@@ -122,6 +124,9 @@ public record ServerConfig(
         if (!encoder.equals("ffmpeg") && !encoder.equals(NullEncoder.NAME)) {
             throw new IllegalArgumentException("encoder must be ffmpeg or null, not '" + encoder + "'");
         }
+        if (nullEncoderPause.isNegative() || nullEncoderPause.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("null_encoder_pause_ms must be between 0 and 60000");
+        }
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
     }
@@ -143,6 +148,7 @@ public record ServerConfig(
                 + (store == null ? "sqlite (in the data directory)" : maskUrl(store)) + ", storage="
                 + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="
                 + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", clouds=" + String.join(",", clouds)
-                + ", encoder=" + encoder + "]";
+                + ", encoder=" + encoder + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms="
+                + nullEncoderPause.toMillis() : "") + "]";
     }
 }

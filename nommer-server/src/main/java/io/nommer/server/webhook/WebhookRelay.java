@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -46,14 +49,22 @@ public final class WebhookRelay {
         this.baseUrl = baseUrl;
     }
 
-    /** Delivers what is due now; returns how many deliveries were attempted. */
+    /** Deliveries claimed at once; they are sent concurrently, so one slow receiver does not hold up the rest. */
+    static final int BATCH = 100;
+
+    /** Delivers everything due now, a batch at a time; returns how many deliveries were attempted. */
     public int deliverDue() {
-        int n = 0;
-        for (WebhookDelivery d : store.dueWebhooks(20)) {
-            n++;
-            deliver(d);
+        int total = 0;
+        while (true) {
+            List<WebhookDelivery> due = store.dueWebhooks(BATCH);
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                due.forEach(d -> senders.execute(() -> deliver(d)));
+            }
+            total += due.size();
+            if (due.size() < BATCH || Thread.currentThread().isInterrupted()) {
+                return total;
+            }
         }
-        return n;
     }
 
     private void deliver(WebhookDelivery d) {
