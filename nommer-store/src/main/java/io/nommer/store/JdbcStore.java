@@ -388,9 +388,10 @@ public final class JdbcStore implements Store {
                     inputs.put(rs.getString(1), rs.getString(2));
                 }
             }
-            batch(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
-                    + "WHERE id = ? AND state = 'queued'",
-                    jobIds.stream().map(id -> new Object[] {RUNNING, now, now, id}).toList());
+            List<Object> jobArgs = new ArrayList<>(List.of(RUNNING, now, now));
+            jobArgs.addAll(jobIds);
+            update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
+                    + "WHERE state = 'queued' AND id IN (" + inIdOrder(jobIds.size()) + ")", jobArgs.toArray());
             List<ClaimedTask> claimed = new ArrayList<>();
             List<Object[]> events = new ArrayList<>();
             for (String id : candidates) {
@@ -448,31 +449,32 @@ public final class JdbcStore implements Store {
                 : "completing " + completions.size() + " tasks";
         return inTransaction(what, c -> {
             long now = now(c);
-            int[] counts = batch(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
-                    + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
-                    + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ?" + HELD,
-                    completions.stream().map(d -> new Object[] {SUCCEEDED, JsonColumns.files(d.files()), d.cpuSeconds(),
-                            now, now, d.taskId(), d.leaseToken()}).toList());
-            List<Boolean> held = new ArrayList<>();
-            List<String> done = new ArrayList<>();
-            for (int i = 0; i < completions.size(); i++) {
-                // why: drivers may answer SUCCESS_NO_INFO (-2) for a batched row; only 0 means the fence held nothing
-                boolean ok = counts[i] != 0;
-                held.add(ok);
-                if (ok) {
-                    done.add(completions.get(i).taskId());
-                }
-            }
-            if (done.isEmpty()) {
-                return held;
+            // Completions with the same files and CPU time (a null encoder's batch) share one statement.
+            Map<List<Object>, List<Completion>> alike = new LinkedHashMap<>();
+            for (Completion d : completions) {
+                alike.computeIfAbsent(List.of(JsonColumns.files(d.files()), d.cpuSeconds()), k -> new ArrayList<>())
+                        .add(d);
             }
             Map<String, String> jobOf = new HashMap<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id, job_id FROM tasks WHERE id IN ("
-                    + placeholders(done.size()) + ")", done.toArray()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    jobOf.put(rs.getString(1), rs.getString(2));
+            for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
+                List<Object> args = new ArrayList<>(List.of(SUCCEEDED, group.getKey().get(0), group.getKey().get(1),
+                        now, now));
+                for (Completion d : group.getValue()) {
+                    args.add(d.taskId());
+                    args.add(d.leaseToken());
+                }
+                try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
+                        + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
+                        + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
+                        + "WHERE state = 'running' AND (id, lease_token) IN ("
+                        + String.join(", ", Collections.nCopies(group.getValue().size(), "(?, ?)")) + ") RETURNING id, job_id",
+                        args.toArray()); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobOf.put(rs.getString(1), rs.getString(2));
+                    }
                 }
             }
+            List<Boolean> held = completions.stream().map(d -> jobOf.containsKey(d.taskId())).toList();
             List<Object[]> events = new ArrayList<>();
             for (Completion d : completions) {
                 if (jobOf.containsKey(d.taskId())) {
@@ -846,9 +848,8 @@ public final class JdbcStore implements Store {
                         .put(JobState.parse(rs.getString(2)), rs.getInt(3));
             }
         }
-        List<String> finishing = new ArrayList<>();
-        List<Object[]> updates = new ArrayList<>();
-        List<Object[]> events = new ArrayList<>();
+        Map<JobState, List<String>> finishing = new EnumMap<>(JobState.class);
+        Map<String, String> messages = new HashMap<>();
         for (String jobId : jobIds) {
             Map<JobState, Integer> n = counts.getOrDefault(jobId, Map.of());
             if (n.containsKey(JobState.QUEUED) || n.containsKey(JobState.RUNNING)) {
@@ -858,45 +859,62 @@ public final class JdbcStore implements Store {
             int failed = n.getOrDefault(JobState.FAILED, 0);
             int cancelled = n.getOrDefault(JobState.CANCELLED, 0);
             JobState state;
-            String message;
             if (failed > 0) {
                 state = JobState.FAILED;
-                message = failed + " of " + total + " output(s) failed";
+                messages.put(jobId, failed + " of " + total + " output(s) failed");
             } else if (cancelled > 0) {
                 state = JobState.CANCELLED;
-                message = cancelled + " of " + total + " output(s) cancelled";
+                messages.put(jobId, cancelled + " of " + total + " output(s) cancelled");
             } else {
                 state = JobState.SUCCEEDED;
-                message = "all " + total + " output(s) succeeded";
+                messages.put(jobId, "all " + total + " output(s) succeeded");
             }
-            finishing.add(jobId);
-            updates.add(new Object[] {state.wireName(), now, now, jobId});
-            events.add(event(jobId, null, "job." + state.wireName(), message, now));
+            finishing.computeIfAbsent(state, k -> new ArrayList<>()).add(jobId);
         }
-        finishJobs(c, finishing, updates, events, now);
+        for (Map.Entry<JobState, List<String>> e : finishing.entrySet()) {
+            finishJobs(c, e.getValue(), e.getKey(), messages, now);
+        }
     }
 
     /** The job's terminal state, its timeline event and (with a notify URL) its outbox row, in the caller's transaction. */
     private void finishJob(Connection c, String jobId, JobState state, String message, long now) throws SQLException {
-        finishJobs(c, List.of(jobId), List.<Object[]>of(new Object[] {state.wireName(), now, now, jobId}),
-                List.<Object[]>of(event(jobId, null, "job." + state.wireName(), message, now)), now);
+        finishJobs(c, List.of(jobId), state, Map.of(jobId, message), now);
     }
 
-    private void finishJobs(Connection c, List<String> jobIds, List<Object[]> updates, List<Object[]> events, long now)
+    /**
+     * Makes unfinished jobs among {@code jobIds} terminal in {@code state}, each with its timeline event and (with a
+     * notify URL) its outbox row. Jobs that were already terminal are left as they are.
+     */
+    private void finishJobs(Connection c, List<String> jobIds, JobState state, Map<String, String> messages, long now)
             throws SQLException {
-        int[] changed = batch(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN "
-                + ACTIVE_STATES, updates);
-        List<Object[]> newEvents = new ArrayList<>();
-        List<Object[]> outbox = new ArrayList<>();
-        for (int i = 0; i < jobIds.size(); i++) {
-            if (changed[i] != 0) {
-                newEvents.add(events.get(i));
-                outbox.add(new Object[] {events.get(i)[3], now, now, jobIds.get(i)});
+        List<Object> args = new ArrayList<>(List.of(state.wireName(), now, now));
+        args.addAll(jobIds);
+        List<String> changed = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE state "
+                + "IN " + ACTIVE_STATES + " AND id IN (" + inIdOrder(jobIds.size()) + ") RETURNING id",
+                args.toArray()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                changed.add(rs.getString(1));
             }
         }
-        insertEvents(c, newEvents);
-        batch(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) "
-                + "SELECT id, notify_url, ?, ?, ? FROM jobs WHERE id = ? AND notify_url IS NOT NULL", outbox);
+        if (changed.isEmpty()) {
+            return;
+        }
+        String event = "job." + state.wireName();
+        insertEvents(c, changed.stream().map(id -> event(id, null, event, messages.get(id), now)).toList());
+        List<Object> outboxArgs = new ArrayList<>(List.of(event, now, now));
+        outboxArgs.addAll(changed);
+        update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
+                + "FROM jobs WHERE notify_url IS NOT NULL AND id IN (" + placeholders(changed.size()) + ")",
+                outboxArgs.toArray());
+    }
+
+    /**
+     * A subquery selecting the given job ids, locking the rows in id order where the engine locks rows: concurrent
+     * transactions that update several jobs then take them in one order and cannot deadlock.
+     */
+    private String inIdOrder(int n) {
+        return "SELECT id FROM jobs WHERE id IN (" + placeholders(n) + ") ORDER BY id" + dialect.lockForUpdate();
     }
 
     // ---------------------------------------------------------------- loading

@@ -91,7 +91,8 @@ public final class JobService {
         }
 
         boolean cloudExists(String name) {
-            return clouds.computeIfAbsent(name, n -> store.findCloud(n).isPresent());
+            // the default cloud always exists and cannot be deleted
+            return Cloud.DEFAULT.equals(name) || clouds.computeIfAbsent(name, n -> store.findCloud(n).isPresent());
         }
     }
 
@@ -208,13 +209,18 @@ public final class JobService {
     }
 
     private Optional<Profile> findBase(String name) {
+        // why: stored profiles may not take a preset's name (putProfile), so a preset needs no store lookup
+        Optional<Profile> preset = Presets.find(name);
+        if (preset.isPresent()) {
+            return preset;
+        }
         Optional<StoredProfile> stored = store.findProfile(name);
         if (stored.isPresent()) {
             StoredProfile sp = stored.get();
             Profile below = sp.preset() == null ? Profile.EMPTY : Presets.find(sp.preset()).orElse(Profile.EMPTY);
             return Optional.of(below.overlay(sp.fields()));
         }
-        return Presets.find(name);
+        return Optional.empty();
     }
 
     /**

@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -36,6 +38,8 @@ public final class PostgresQueueSignal implements QueueSignal, AutoCloseable {
     private final LocalQueueSignal local = new LocalQueueSignal();
     private final Thread listener;
     private final Object notifyLock = new Object();
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final ReentrantLock sending = new ReentrantLock();
     private volatile boolean closed;
     private volatile boolean listening;
     private volatile Connection listenConnection;
@@ -53,9 +57,27 @@ public final class PostgresQueueSignal implements QueueSignal, AutoCloseable {
         return listening;
     }
 
+    /**
+     * Wakes local waiters and notifies the channel. Signals that arrive while a NOTIFY is being sent are folded into
+     * one more NOTIFY after it, so a burst of submissions costs a few round trips (each a commit), not one each, and
+     * no caller waits behind another's.
+     */
     @Override
     public void signal() {
         local.signal();
+        pending.set(true);
+        while (pending.get() && sending.tryLock()) {
+            try {
+                if (pending.getAndSet(false)) {
+                    notifyChannel();
+                }
+            } finally {
+                sending.unlock();
+            }
+        }
+    }
+
+    private void notifyChannel() {
         synchronized (notifyLock) {
             for (int attempt = 1; attempt <= 2 && !closed; attempt++) {
                 try {

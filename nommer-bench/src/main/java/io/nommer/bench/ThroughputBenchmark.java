@@ -1,0 +1,265 @@
+package io.nommer.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nommer.cli.NommerClient;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobState;
+import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.store.Completion;
+import io.nommer.core.store.Store;
+import io.nommer.server.NommerServer;
+import io.nommer.server.config.ConfigLoader;
+import io.nommer.store.postgres.PostgresStores;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The orchestration alone, on PostgreSQL with durable commits (fsync and synchronous_commit on): jobs/s end to end
+ * (HTTP submit, claim, complete; the null encoder), submit-to-claim latency for an idle worker, and claim latency
+ * with a deep queue. Not a test: it prints numbers and asserts nothing. Method in BENCHMARKS.md.
+ *
+ * <p>Usage: {@code ./bench throughput [single-jobs] [bulk-jobs] [deep-queue]}, defaults 5000 50000 1000000.
+ */
+public final class ThroughputBenchmark {
+    private ThroughputBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int singleJobs = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int bulkJobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int deep = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        Path dir = Files.createTempDirectory("nommer-throughput");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "200").start()) {
+            System.out.printf(Locale.ROOT, "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s; %d cores%n",
+                    show(pg, "server_version"), show(pg, "fsync"), show(pg, "synchronous_commit"),
+                    Runtime.getRuntime().availableProcessors());
+            endToEnd(pg, dir, singleJobs, bulkJobs);
+            claimLatency(pg, deep);
+        }
+    }
+
+    // ---------------------------------------------------------------- end to end over HTTP
+
+    private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs) throws Exception {
+        String url = newDatabase(pg, "nommer_e2e");
+        Map<String, String> flags = Map.of("port", "0", "data", dir.resolve("data").toString(), "store", url,
+                "workers", "2", "encoder", "null");
+        try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
+            NommerClient client = new NommerClient(java.net.URI.create(server.baseUrl()));
+            String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read")).path("uri").asText();
+            try (Store store = PostgresStores.open(url)) {
+                // warm-up: JIT, connection pools, plans
+                runSingle(client, store, input, 1000, 16);
+                runBulk(client, store, input, 5000, 2);
+
+                long wal = walBytes(pg);
+                double single = runSingle(client, store, input, singleJobs, 16);
+                System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to end "
+                        + "(%.1f KiB of WAL per job)%n", singleJobs, single, (walBytes(pg) - wal) / 1024.0 / singleJobs);
+                wal = walBytes(pg);
+                double bulk = runBulk(client, store, input, bulkJobs, 2);
+                System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
+                        + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulk,
+                        (walBytes(pg) - wal) / 1024.0 / bulkJobs);
+                submitToClaim(client, store, input, 500);
+            }
+        }
+    }
+
+    private static ObjectNode job(NommerClient client, String input) {
+        ObjectNode job = client.mapper().createObjectNode();
+        job.put("input", input);
+        job.putArray("outputs").addObject().put("preset", "mp4-h264");
+        return job;
+    }
+
+    /** Jobs/s from the first submit until every job succeeded. */
+    private static double runSingle(NommerClient client, Store store, String input, int jobs, int clients)
+            throws Exception {
+        AtomicInteger left = new AtomicInteger(jobs);
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                fs.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        client.submit(job(client, input));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        }
+        double submitted = seconds(t0);
+        awaitDrained(store);
+        System.out.printf(Locale.ROOT, "  (single: %d jobs accepted in %.1f s, all finished after %.1f s)%n", jobs,
+                submitted, seconds(t0));
+        return jobs / seconds(t0);
+    }
+
+    private static double runBulk(NommerClient client, Store store, String input, int jobs, int clients)
+            throws Exception {
+        AtomicInteger left = new AtomicInteger(jobs / 1000);
+        List<ObjectNode> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(job(client, input));
+        }
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                fs.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        client.submitBulk(batch);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        }
+        double submitted = seconds(t0);
+        awaitDrained(store);
+        System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
+                jobs / 1000 * 1000, submitted, seconds(t0));
+        return (jobs / 1000 * 1000) / seconds(t0);
+    }
+
+    /** Waits until no job is queued or running (checked every 5 ms through the store, not the API). */
+    private static void awaitDrained(Store store) throws InterruptedException {
+        JobFilter active = new JobFilter(Set.of(JobState.QUEUED, JobState.RUNNING), null, null, null, 1);
+        while (!store.listJobs(active).items().isEmpty()) {
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * One job at a time to an idle worker: from just before the HTTP submit to the task's {@code started_at} (the
+     * claim's database time, millisecond resolution; PostgreSQL runs on this machine, so both clocks are one).
+     */
+    private static void submitToClaim(NommerClient client, Store store, String input, int samples) throws Exception {
+        double[] ms = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            Thread.sleep(20); // let the worker go idle and wait on LISTEN
+            long before = System.currentTimeMillis();
+            String id = client.submit(job(client, input)).path("id").asText();
+            Instant started;
+            do {
+                Thread.sleep(1);
+                started = store.findJob(id).orElseThrow().tasks().get(0).startedAt();
+            } while (started == null);
+            ms[i] = started.toEpochMilli() - before;
+        }
+        Arrays.sort(ms);
+        System.out.printf(Locale.ROOT, "submit-to-claim, idle worker, %d samples: p50 %.0f ms, p99 %.0f ms, max %.0f ms "
+                + "(1 ms resolution)%n", samples, pct(ms, 50), pct(ms, 99), ms[ms.length - 1]);
+    }
+
+    // ---------------------------------------------------------------- claim latency with a deep queue
+
+    private static void claimLatency(EmbeddedPostgres pg, int deep) throws Exception {
+        double shallow = claimLatencyWith(pg, "nommer_q1k", 1_000);
+        double deepMs = claimLatencyWith(pg, "nommer_q" + deep, deep);
+        System.out.printf(Locale.ROOT, "claim latency (mean of 1000 claim calls, queue depth held): "
+                + "1k queued %.3f ms, %d queued %.3f ms, ratio %.2f%n", shallow, deep, deepMs, deepMs / shallow);
+    }
+
+    private static double claimLatencyWith(EmbeddedPostgres pg, String db, int queued) throws Exception {
+        String url = newDatabase(pg, db);
+        try (Store store = PostgresStores.open(url)) {
+            // One job through the API's own path, then copied in SQL: a million HTTP submits would take too long
+            // to set up, and the rows are the same.
+            store.createJob(template("job_template"));
+            long t0 = System.nanoTime();
+            try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
+                        + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
+                        + "created_at, updated_at FROM jobs, generate_series(1, " + (queued - 1) + ") g "
+                        + "WHERE id = 'job_template'");
+                st.execute("INSERT INTO tasks (id, job_id, idx, name, preset, profile, state, priority, cloud, "
+                        + "max_attempts, run_after, created_at, updated_at) SELECT 'tsk_q' || g || '_0', 'job_q' || g, "
+                        + "0, name, preset, profile, state, priority, cloud, max_attempts, run_after, created_at, "
+                        + "updated_at FROM tasks, generate_series(1, " + (queued - 1) + ") g "
+                        + "WHERE job_id = 'job_template'");
+                st.execute("VACUUM ANALYZE jobs");
+                st.execute("VACUUM ANALYZE tasks");
+            }
+            System.out.printf(Locale.ROOT, "  (%d queued tasks set up in %.1f s)%n", queued, seconds(t0));
+            // Each claimed task is completed and replaced by a new job outside the timed call, so the queue stays
+            // at its depth throughout.
+            long total = 0;
+            int warmUp = 100;
+            int n = 1000;
+            for (int i = 0; i < warmUp + n; i++) {
+                long s = System.nanoTime();
+                ClaimedTask t = store.claim("bench", 1, Duration.ofSeconds(30)).get(0);
+                if (i >= warmUp) {
+                    total += System.nanoTime() - s;
+                }
+                store.completeAll(List.of(new Completion(t.taskId(), t.leaseToken(), List.of(), 0)));
+                store.createJob(template("job_refill_" + i));
+            }
+            return total / 1e6 / n;
+        }
+    }
+
+    private static io.nommer.core.job.NewJob template(String id) {
+        return new io.nommer.core.job.NewJob(id, "upload:upl_template",
+                List.of(new io.nommer.core.job.OutputSpec("mp4-h264", "mp4-h264",
+                        io.nommer.core.profile.Presets.find("mp4-h264").orElseThrow(), null)),
+                io.nommer.core.profile.Priority.NORMAL, Map.of(), null, null, 3, null);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static String newDatabase(EmbeddedPostgres pg, String name) throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return "postgresql://postgres@localhost:" + pg.getPort() + "/" + name;
+    }
+
+    private static String show(EmbeddedPostgres pg, String setting) throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static long walBytes(EmbeddedPostgres pg) throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double pct(double[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
