@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final String SHUTDOWN = "worker shutting down";
+    /** The roles of files that are media on their own, probed after encoding for their duration and size. */
+    private static final java.util.Set<String> PROBED_ROLES = java.util.Set.of("video", "audio", "thumbnail");
 
     private final WorkerConfig config;
     private final Store store;
@@ -281,7 +283,10 @@ public final class Worker implements AutoCloseable {
         // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
         List<Described> described = new ArrayList<>();
         for (PlannedFile f : result.files()) {
-            described.add(new Described(f, prober.probe(f.path()), size(f.path())));
+            // Playlists, manifests, segments and archives are not probed: the whitelist rightly refuses playlist
+            // demuxers, and probing every segment would cost more than it tells.
+            MediaInfo made = PROBED_ROLES.contains(f.role()) ? prober.probe(f.path()) : null;
+            described.add(new Described(f, made, size(f.path())));
         }
         checkCancelled(r);
         // Publish only while the lease holds, so a worker that stalled past its lease does not overwrite the
@@ -310,6 +315,9 @@ public final class Worker implements AutoCloseable {
     private record Described(PlannedFile file, MediaInfo info, long size) {}
 
     private static OutputFile toOutputFile(String name, URI uri, Described d) {
+        if (d.info == null) {
+            return new OutputFile(name, uri.toString(), d.size, d.file.role(), null, null, null);
+        }
         StreamInfo v = d.info.video().orElse(null);
         Double duration = "thumbnail".equals(d.file.role()) ? null : d.info.duration();
         return new OutputFile(name, uri.toString(), d.size, d.file.role(), duration,

@@ -63,6 +63,7 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
         r.add("GET", "/v1/jobs/{id}/outputs/{output}/files/{file}", this::download);
+        r.add("GET", "/v1/jobs/{id}/outputs/{output}/key", this::key);
     }
 
     private Response submit(Request req) {
@@ -244,6 +245,23 @@ public final class JobsApi {
                 .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
     }
 
+    /**
+     * The AES-128 key of an encrypted HLS output, as the 16 raw bytes players fetch from a key URL. Apps serve it to
+     * their players behind their own authentication (the playlists name the app's {@code encryption_key_url}).
+     */
+    private Response key(Request req) {
+        Job job = find(req.path("id"));
+        String outputName = req.path("output");
+        Task task = job.tasks().stream().filter(t -> t.name().equals(outputName)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
+        Object hex = task.profile().toFields().get(Json.ENCRYPTION_KEY);
+        if (hex == null) {
+            throw ApiException.notFound("an encryption key: output " + outputName + " is not encrypted");
+        }
+        return Response.bytes(200, "application/octet-stream", java.util.HexFormat.of().parseHex(hex.toString()))
+                .header("Cache-Control", "no-store");
+    }
+
     private Job find(String id) {
         return store.findJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
     }
@@ -262,6 +280,20 @@ public final class JobsApi {
             return "audio/mp4";
         } else if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
             return "image/jpeg";
+        } else if (n.endsWith(".m3u8")) {
+            return "application/vnd.apple.mpegurl";
+        } else if (n.endsWith(".ts")) {
+            return "video/mp2t";
+        } else if (n.endsWith(".mpd")) {
+            return "application/dash+xml";
+        } else if (n.endsWith(".m4s")) {
+            return "video/iso.segment";
+        } else if (n.endsWith(".ismv")) {
+            return "video/mp4";
+        } else if (n.endsWith(".ism") || n.endsWith(".ismc")) {
+            return "application/xml";
+        } else if (n.endsWith(".tar")) {
+            return "application/x-tar";
         }
         return "application/octet-stream";
     }

@@ -99,7 +99,11 @@ public final class Json {
             err.put("log_tail", t.logTail());
             m.put("error", err);
         }
-        m.put("profile", t.profile().toFields());
+        Map<String, Object> profile = redacted(t.profile().toFields());
+        m.put("profile", profile);
+        if (Boolean.TRUE.equals(profile.get("encryption"))) {
+            m.put("key_url", baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name()) + "/key");
+        }
         return m;
     }
 
@@ -151,9 +155,21 @@ public final class Json {
         if (p.preset() != null) {
             m.put("preset", p.preset());
         }
-        m.putAll(p.fields().toFields());
+        m.putAll(redacted(p.fields().toFields()));
         m.put("created_at", time(p.createdAt()));
         m.put("updated_at", time(p.updatedAt()));
+        return m;
+    }
+
+    /** The profile field holding an AES key: never rendered; the key is served only by the key endpoint. */
+    static final String ENCRYPTION_KEY = "encryption_key";
+
+    private static Map<String, Object> redacted(Map<String, Object> fields) {
+        if (!fields.containsKey(ENCRYPTION_KEY)) {
+            return fields;
+        }
+        Map<String, Object> m = new LinkedHashMap<>(fields);
+        m.remove(ENCRYPTION_KEY);
         return m;
     }
 
