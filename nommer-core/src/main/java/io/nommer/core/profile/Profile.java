@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
  * Panda had one ({@code video_bitrate}, {@code aspect_mode}, ...). Bitrates are kbit/s, times are seconds.
  *
  * <p>{@link #fromFields} is the only way in from untyped input (JSON) and reports every bad field at once.
+ *
+ * <p>Adaptive streaming ({@code format} {@code hls}, {@code dash} or {@code ismv} for Smooth Streaming, see
+ * {@link #STREAMING_EXTNAMES}): {@code renditions} (1-4) rungs of a bitrate ladder topped by {@code video_bitrate},
+ * {@code segment_time} seconds per segment (default 6), and for HLS an optional {@code audio_only_variant} and AES-128
+ * {@code encryption} with {@code encryption_key} and {@code encryption_iv} (32 hex characters each, filled per job by
+ * the submission layer) and {@code encryption_key_url} (the key URI players are given). {@code aspect_mode},
+ * {@code keyframe_interval}, {@code h264_crf}, {@code two_pass} and {@code faststart} do not apply to ladders.
  */
 public record Profile(
         OutputKind kind,
