@@ -31,8 +31,8 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
     public static final List<String> ENCODERS =
             List.of("libx264", "libvpx-vp9", "flv", "mpeg4", "aac", "libmp3lame", "libopus", "mjpeg");
     public static final List<String> MUXERS =
-            List.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv", "null");
-    public static final List<String> FILTERS = List.of("scale", "pad", "crop", "setsar", "fps", "select");
+            List.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv", "smoothstreaming", "null");
+    public static final List<String> FILTERS = List.of("scale", "pad", "crop", "setsar", "fps", "select", "split");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public FfmpegCapabilities {
@@ -147,6 +147,14 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
         }
         if (profile.format() != null && !muxers.contains(profile.format())) {
             missing.add("muxer " + profile.format());
+        }
+        if ("ismv".equals(profile.format()) && !muxers.contains("smoothstreaming")) {
+            // the Smooth Streaming client manifest (.ismc) comes from this muxer
+            missing.add("muxer smoothstreaming");
+        }
+        if (profile.isStreaming() && profile.renditions() != null && profile.renditions() > 1
+                && !filters.contains("split")) {
+            missing.add("filter split");
         }
         if (video) {
             List<String> needed = new ArrayList<>(List.of("scale", "setsar"));

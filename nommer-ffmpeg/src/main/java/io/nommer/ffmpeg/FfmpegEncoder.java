@@ -8,8 +8,10 @@ import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
 import io.nommer.core.encode.ErrorCode;
 import io.nommer.core.encode.FfmpegCommand;
+import io.nommer.core.encode.PlanStep;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.encode.ProfileCompiler;
+import io.nommer.core.encode.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.ProgressListener;
 import io.nommer.core.profile.InvalidProfileException;
 import java.io.IOException;
@@ -28,8 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ffmpeg {@link Encoder}: compiles the profile with {@link ProfileCompiler} and runs each planned ffmpeg command
- * in order through a {@link ProcessRunner}, reporting progress from {@code -progress pipe:1} and summing CPU time from
- * {@code -benchmark}. The whole request's timeout covers all runs together.
+ * in order through a {@link ProcessRunner}, reporting progress from {@code -progress pipe:1} (each run weighted by its
+ * {@link FfmpegCommand#weight()}) and summing CPU time from {@code -benchmark}. The whole request's timeout covers all
+ * runs together.
+ *
+ * <p>A plan's file work is done here: its {@code before} steps (scratch directories, key info files) ahead of the
+ * first run, its {@code after} steps (manifests, archives) after the last, and its scratch directory is deleted at
+ * the end whether the encode succeeded or not. The result lists the files of the plan's file sets, then its named
+ * files.
  */
 public final class FfmpegEncoder implements Encoder {
     private static final Logger log = LoggerFactory.getLogger(FfmpegEncoder.class);
@@ -39,14 +47,21 @@ public final class FfmpegEncoder implements Encoder {
     private final Path ffmpeg;
     private final ProcessRunner runner;
     private final ProfileCompiler compiler;
+    private final LadderMode ladderMode;
 
     public FfmpegEncoder(FfmpegBinaries binaries) {
         this(binaries.ffmpeg(), new LocalProcessRunner());
     }
 
     public FfmpegEncoder(Path ffmpeg, ProcessRunner runner) {
+        this(ffmpeg, runner, LadderMode.SINGLE_DECODE);
+    }
+
+    /** @param ladderMode how adaptive-streaming ladders are compiled (see {@link LadderMode}) */
+    public FfmpegEncoder(Path ffmpeg, ProcessRunner runner, LadderMode ladderMode) {
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.ladderMode = Objects.requireNonNull(ladderMode, "ladderMode");
         this.compiler = new ProfileCompiler();
     }
 
@@ -57,34 +72,57 @@ public final class FfmpegEncoder implements Encoder {
         EncodePlan plan;
         try {
             plan = compiler.compile(request.profile(), request.input(), request.inputFile(), request.outDir(),
-                    request.baseName());
+                    request.baseName(), ladderMode);
         } catch (InvalidProfileException e) {
             throw new EncodeException(ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(),
                     null, e);
         }
         List<FfmpegCommand> commands = plan.commands();
+        double[] weights = commands.stream().mapToDouble(FfmpegCommand::weight).toArray();
         long deadline = request.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + request.timeout().toNanos();
         DoubleAdder cpu = new DoubleAdder();
-        for (int i = 0; i < commands.size(); i++) {
-            if (c.cancelled()) {
-                throw cancelled(request, c);
-            }
-            Duration left = null;
-            if (deadline != Long.MAX_VALUE) {
-                long nanos = deadline - System.nanoTime();
-                if (nanos <= 0) {
-                    throw timedOut(request, List.of());
+        try {
+            steps(request, plan.before());
+            for (int i = 0; i < commands.size(); i++) {
+                if (c.cancelled()) {
+                    throw cancelled(request, c);
                 }
-                left = Duration.ofNanos(nanos);
+                Duration left = null;
+                if (deadline != Long.MAX_VALUE) {
+                    long nanos = deadline - System.nanoTime();
+                    if (nanos <= 0) {
+                        throw timedOut(request, List.of());
+                    }
+                    left = Duration.ofNanos(nanos);
+                }
+                run(request, commands.get(i), i, weights, plan.mediaSeconds(), left, listener, c, cpu);
             }
-            run(request, commands.get(i), i, commands.size(), plan.mediaSeconds(), left, listener, c, cpu);
+            steps(request, plan.after());
+            List<PlannedFile> files = verify(request, plan);
+            listener.progress(100);
+            return new EncodeResult(files, cpu.sum());
+        } finally {
+            // why: the scratch directory may hold the encryption key; it must not outlive the encode.
+            PlanSteps.deleteTree(plan.scratchDir());
+            if (plan.scratchDir() != null && Files.exists(plan.scratchDir())) {
+                log.warn("task {}: could not delete the scratch directory {}", request.taskId(), plan.scratchDir());
+            }
         }
-        List<PlannedFile> files = verify(request, plan);
-        listener.progress(100);
-        return new EncodeResult(files, cpu.sum());
     }
 
-    private void run(EncodeRequest request, FfmpegCommand command, int index, int count, Double mediaSeconds,
+    private static void steps(EncodeRequest request, List<PlanStep> steps) {
+        for (PlanStep step : steps) {
+            try {
+                PlanSteps.perform(step);
+            } catch (IOException | RuntimeException e) {
+                // the step's toString never shows secret content
+                throw new EncodeException(ErrorCode.INTERNAL, "task " + request.taskId() + ": " + step + " failed: "
+                        + e.getMessage(), null, e);
+            }
+        }
+    }
+
+    private void run(EncodeRequest request, FfmpegCommand command, int index, double[] weights, Double mediaSeconds,
             Duration timeout, ProgressListener listener, Cancellation cancel, DoubleAdder cpu) {
         List<String> argv = new ArrayList<>(command.args().size() + 1);
         argv.add(ffmpeg.toString());
@@ -92,7 +130,7 @@ public final class FfmpegEncoder implements Encoder {
         ProgressParser parser = new ProgressParser(mediaSeconds);
         ProcessRequest pr = new ProcessRequest(argv, request.outDir(), timeout,
                 line -> parser.accept(line).ifPresent(fraction -> listener.progress(
-                        overall(index, count, fraction))),
+                        overall(weights, index, fraction))),
                 line -> {
                     OptionalDouble s = BenchmarkParser.cpuSeconds(line);
                     s.ifPresent(cpu::add);
@@ -122,11 +160,33 @@ public final class FfmpegEncoder implements Encoder {
 
     /** Overall percentage: each run is an equal share; a run's own 100 (its {@code progress=end}) closes its share. */
     static double overall(int index, int count, double runPercent) {
-        return Math.min(100, (index + runPercent / 100) / count * 100);
+        double[] equal = new double[count];
+        java.util.Arrays.fill(equal, 1);
+        return overall(equal, index, runPercent);
+    }
+
+    /** Overall percentage when each run's share is its weight's part of the sum of all weights. */
+    static double overall(double[] weights, int index, double runPercent) {
+        double total = 0;
+        double done = 0;
+        for (int i = 0; i < weights.length; i++) {
+            total += weights[i];
+            if (i < index) {
+                done += weights[i];
+            }
+        }
+        return Math.min(100, (done + weights[index] * runPercent / 100) / total * 100);
     }
 
     private static List<PlannedFile> verify(EncodeRequest request, EncodePlan plan) {
-        for (PlannedFile f : plan.files()) {
+        List<PlannedFile> produced;
+        try {
+            produced = PlanSteps.produced(plan);
+        } catch (IOException e) {
+            throw new EncodeException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
+                    + e.getMessage(), null, e);
+        }
+        for (PlannedFile f : produced) {
             long size;
             try {
                 size = Files.exists(f.path()) ? Files.size(f.path()) : -1;
@@ -138,7 +198,7 @@ public final class FfmpegEncoder implements Encoder {
                         + "the output " + f.path().getFileName() + (size < 0 ? " is missing" : " is empty"));
             }
         }
-        return plan.files();
+        return produced;
     }
 
     private static CancellationException cancelled(EncodeRequest request, Cancellation c) {

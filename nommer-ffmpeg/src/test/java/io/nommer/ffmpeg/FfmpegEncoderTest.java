@@ -110,6 +110,40 @@ class FfmpegEncoderTest {
     }
 
     @Test
+    void overallProgress_weighsEachRun() {
+        double[] ladder = {1, 0.05};
+        assertThat(FfmpegEncoder.overall(ladder, 0, 100)).isCloseTo(100 / 1.05, within(1e-9));
+        assertThat(FfmpegEncoder.overall(ladder, 1, 0)).isCloseTo(100 / 1.05, within(1e-9));
+        assertThat(FfmpegEncoder.overall(ladder, 1, 100)).isEqualTo(100);
+    }
+
+    @Test
+    void encryptedHls_keyIsOwnerOnlyOutsideTheOutputs_andDeletedEvenWhenFfmpegFails() {
+        Profile encrypted = Presets.find("hls").orElseThrow().overlay(Profile.fromFields(java.util.Map.of(
+                "encryption", true, "encryption_key", "00112233445566778899aabbccddeeff",
+                "encryption_iv", "00112233445566778899aabbccddeeff", "encryption_key_url", "https://k.example/1")));
+        Path scratch = io.nommer.core.encode.ProfileCompiler.scratchDir(out);
+        List<String> seen = new ArrayList<>();
+        FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, r -> {
+            Path key = scratch.resolve("out.key");
+            try {
+                seen.add(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+                seen.add(Integer.toString(Files.readAllBytes(key).length));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new ProcessResult(1, false, false, List.of("Conversion failed!"), Duration.ZERO);
+        });
+
+        assertThatThrownBy(() -> encoder.encode(request(encrypted), null, new Cancellation()))
+                .isInstanceOf(EncodeException.class);
+
+        assertThat(seen).containsExactly("rw-------", "16");
+        assertThat(scratch).doesNotExist();
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
     void nonZeroExit_isEncodeFailedWithExitCodeTaskIdAndLogTail() {
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, r -> new ProcessResult(1, false, false,
                 Recorded.lines("stderr-truncated-input.txt"), Duration.ZERO));

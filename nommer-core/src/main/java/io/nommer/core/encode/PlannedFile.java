@@ -5,6 +5,17 @@ import java.nio.file.Path;
 /**
  * A file an encode plan will produce.
  *
- * @param role what the file is to the user: {@code video}, {@code audio} or {@code thumbnail}
+ * @param role what the file is to the user: {@code video}, {@code audio} or {@code thumbnail}; for adaptive
+ *     streaming {@code master_playlist} (HLS), {@code variant_playlist} (HLS, one per rendition and one for audio),
+ *     {@code segment} (HLS .ts and DASH media segments), {@code media} (DASH initialization segments, the Smooth
+ *     Streaming .ismv), {@code manifest} (DASH .mpd, Smooth Streaming .ism and .ismc) or {@code archive} (the .tar
+ *     holding all of them)
  */
-public record PlannedFile(Path path, String role) {}
+public record PlannedFile(Path path, String role) {
+    public static final String MASTER_PLAYLIST = "master_playlist";
+    public static final String VARIANT_PLAYLIST = "variant_playlist";
+    public static final String SEGMENT = "segment";
+    public static final String MEDIA = "media";
+    public static final String MANIFEST = "manifest";
+    public static final String ARCHIVE = "archive";
+}

@@ -20,14 +20,48 @@ import java.util.Locale;
 public final class ProfileCompiler {
 
     /**
+     * How an adaptive-streaming ladder is compiled. Both produce the same files with the same settings.
+     */
+    public enum LadderMode {
+        /**
+         * One ffmpeg run: the input is decoded once, the picture {@code split} into one scaled branch per rendition,
+         * each encoded with libx264, the audio encoded once, and the muxer packages everything. The default.
+         */
+        SINGLE_DECODE,
+        /**
+         * One ffmpeg run per rendition (each decodes the input and encodes one video-only intermediate in the scratch
+         * directory, {@code <base>-v<i>.mp4}), one for the audio ({@code <base>-audio.m4a}) when there is audio, then
+         * one cheap {@code -c copy} run that packages the intermediates exactly as {@link #SINGLE_DECODE} does.
+         * The rendition and audio runs are independent of each other, so they can run anywhere in parallel; the
+         * packaging run needs all of them. Smooth Streaming adds its client-manifest run after packaging in both
+         * modes.
+         */
+        PER_RENDITION
+    }
+
+    /**
+     * Compiles with ladders in {@link LadderMode#SINGLE_DECODE}.
+     *
      * @param input the local input file
      * @param outDir where outputs are written (exists, empty)
-     * @param baseName output file name without extension
+     * @param baseName output file name without extension; for adaptive streaming, every file's name starts with it
      * @throws EncodeException with {@link ErrorCode#NO_VIDEO_STREAM} or {@link ErrorCode#NO_AUDIO_STREAM} when the
      *     input lacks what the profile needs
      */
     public EncodePlan compile(Profile profile, MediaInfo info, Path input, Path outDir, String baseName) {
+        return compile(profile, info, input, outDir, baseName, LadderMode.SINGLE_DECODE);
+    }
+
+    /**
+     * Like {@link #compile(Profile, MediaInfo, Path, Path, String)}, choosing how an adaptive-streaming ladder
+     * ({@link Profile#isStreaming()}) runs; other profiles ignore {@code mode}.
+     */
+    public EncodePlan compile(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
+            LadderMode mode) {
         profile.requireComplete();
+        if (profile.isStreaming()) {
+            return new StreamingCompiler(profile, info, input, outDir, baseName).compile(mode);
+        }
         return switch (profile.kind()) {
             case VIDEO -> video(profile, info, input, outDir, baseName);
             case AUDIO -> audio(profile, info, input, outDir, baseName);
@@ -121,11 +155,19 @@ public final class ProfileCompiler {
 
     // ------------------------------------------------------------------ pieces
 
-    private static List<String> common() {
+    /**
+     * The private directory a plan for {@code outDir} keeps intermediates and key material in: a sibling of
+     * {@code outDir} (so never published with it) named after it.
+     */
+    public static Path scratchDir(Path outDir) {
+        return outDir.resolveSibling(outDir.getFileName() + ".scratch");
+    }
+
+    static List<String> common() {
         return new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-benchmark", "-progress", "pipe:1", "-nostats"));
     }
 
-    private static List<String> head(Profile p, MediaInfo info, Path input) {
+    static List<String> head(Profile p, MediaInfo info, Path input) {
         List<String> a = common();
         if (p.clipOffset() != null && p.clipOffset() > 0) {
             a.addAll(List.of("-ss", seconds(p.clipOffset())));
@@ -137,7 +179,7 @@ public final class ProfileCompiler {
         return a;
     }
 
-    private static void input(MediaInfo info, Path input, List<String> a) {
+    static void input(MediaInfo info, Path input, List<String> a) {
         a.addAll(List.of("-protocol_whitelist", "file", "-f", info.demuxer(), "-i", "file:" + input));
     }
 
@@ -181,7 +223,7 @@ public final class ProfileCompiler {
         a.addAll(List.of("-pix_fmt", "yuv420p"));
     }
 
-    private static void audioCodec(Profile p, List<String> a) {
+    static void audioCodec(Profile p, List<String> a) {
         a.addAll(List.of("-c:a", p.audioCodec()));
         if (p.audioBitrate() != null) {
             a.addAll(List.of("-b:a", p.audioBitrate() + "k"));
@@ -201,22 +243,26 @@ public final class ProfileCompiler {
         a.addAll(List.of("-f", p.format(), "file:" + out));
     }
 
-    private static StreamInfo requireVideo(MediaInfo info) {
+    static StreamInfo requireVideo(MediaInfo info) {
         return info.video().filter(s -> s.width() != null && s.height() != null && s.width() > 0 && s.height() > 0)
                 .orElseThrow(() -> new EncodeException(ErrorCode.NO_VIDEO_STREAM,
                         "the input has no video stream; this output needs video"));
     }
 
     static Geometry geometry(Profile p, StreamInfo v) {
+        double[] d = displaySize(v);
+        return Geometry.fit(d[0], d[1], p.width(), p.height(), p.aspectMode(), p.upscaleOrDefault());
+    }
+
+    /** Width (square pixels) and height of the picture ffmpeg scales. */
+    static double[] displaySize(StreamInfo v) {
         double w = v.width() * v.sampleAspect();
         double h = v.height();
         if (Math.abs(v.rotation()) % 180 == 90) {
             // ffmpeg auto-rotates; the picture it scales is the rotated one.
-            double t = w;
-            w = h;
-            h = t;
+            return new double[] {h, w};
         }
-        return Geometry.fit(w, h, p.width(), p.height(), p.aspectMode(), p.upscaleOrDefault());
+        return new double[] {w, h};
     }
 
     /** Seconds of media a run covers, after clipping; null when the input's duration is unknown. */
@@ -229,15 +275,15 @@ public final class ProfileCompiler {
         return p.clipLength() == null ? remaining : Math.min(remaining, p.clipLength());
     }
 
-    private static String orDefault(String v, String d) {
+    static String orDefault(String v, String d) {
         return v == null ? d : v;
     }
 
-    private static String seconds(double s) {
+    static String seconds(double s) {
         return String.format(Locale.ROOT, "%.3f", s);
     }
 
-    private static String number(double d) {
+    static String number(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.3f", d);
     }
 }

@@ -45,6 +45,13 @@ public final class Presets {
                 .set("vp9_crf", 33).set("vp9_speed", 5).set("keyframe_interval", 240)
                 .set("audio_bitrate", 128).set("audio_sample_rate", 48000).set("audio_channels", 2)
                 .build());
+        // Adaptive streaming (seeds/003): ladders of 2400k, 600k, 300k and 120k by default, or v, v/2, v/4, v/8 when
+        // video_bitrate is v; segments of segment_time seconds, keyframe-aligned across renditions. Sizes follow the
+        // bitrates (see encode/Ladder); width and height only cap the top rung.
+        ALL.put("hls", streaming("hls", ".m3u8", 1).build());
+        ALL.put("hls-ladder", streaming("hls", ".m3u8", 4).build());
+        ALL.put("dash-ladder", streaming("dash", ".tar", 4).build());
+        ALL.put("hss-ladder", streaming("ismv", ".tar", 4).build());
         ALL.put("mp3", new Profile.Builder().set("kind", "audio").set("format", "mp3").set("extname", ".mp3")
                 .set("audio_codec", "libmp3lame").set("audio_bitrate", 192).set("audio_sample_rate", 44100)
                 .build());
@@ -63,6 +70,15 @@ public final class Presets {
     private static Profile.Builder video(String format, String ext, String vcodec, String acodec) {
         return new Profile.Builder().set("kind", "video").set("format", format).set("extname", ext)
                 .set("video_codec", vcodec).set("audio_codec", acodec);
+    }
+
+    private static Profile.Builder streaming(String format, String ext, int renditions) {
+        // why: veryfast keeps a four-rung 1080p ladder near real time on two cores; "high" is what every HLS/DASH
+        // player of the last decade decodes.
+        return video(format, ext, "libx264", "aac")
+                .set("renditions", renditions).set("segment_time", 6)
+                .set("h264_profile", "high").set("h264_preset", "veryfast")
+                .set("audio_bitrate", 128).set("audio_sample_rate", 48000).set("audio_channels", 2);
     }
 
     /** Every preset by name, in a stable order. */

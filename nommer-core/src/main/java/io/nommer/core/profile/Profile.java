@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
  * Panda had one ({@code video_bitrate}, {@code aspect_mode}, ...). Bitrates are kbit/s, times are seconds.
  *
  * <p>{@link #fromFields} is the only way in from untyped input (JSON) and reports every bad field at once.
+ *
+ * <p>Adaptive streaming ({@code format} {@code hls}, {@code dash} or {@code ismv} for Smooth Streaming, see
+ * {@link #STREAMING_EXTNAMES}): {@code renditions} (1-4) rungs of a bitrate ladder topped by {@code video_bitrate},
+ * {@code segment_time} seconds per segment (default 6), and for HLS an optional {@code audio_only_variant} and AES-128
+ * {@code encryption} with {@code encryption_key} and {@code encryption_iv} (32 hex characters each, filled per job by
+ * the submission layer) and {@code encryption_key_url} (the key URI players are given). {@code aspect_mode},
+ * {@code keyframe_interval}, {@code h264_crf}, {@code two_pass} and {@code faststart} do not apply to ladders.
  */
 public record Profile(
         OutputKind kind,
@@ -44,13 +51,32 @@ public record Profile(
         Integer frameCount,
         Priority priority,
         Boolean faststart,
+        Double segmentTime,
+        Integer renditions,
+        Boolean audioOnlyVariant,
+        Boolean encryption,
+        String encryptionKey,
+        String encryptionIv,
+        String encryptionKeyUrl,
         List<String> codecOptions) {
 
     public static final Profile EMPTY = new Builder().build();
 
     public static final Set<String> VIDEO_CODECS = Set.of("libx264", "mpeg4", "flv", "libvpx-vp9", "mjpeg");
     public static final Set<String> AUDIO_CODECS = Set.of("aac", "libmp3lame", "libopus");
-    public static final Set<String> FORMATS = Set.of("mp4", "flv", "webm", "mp3", "ipod", "image2");
+    public static final Set<String> FORMATS =
+            Set.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv");
+    /**
+     * Adaptive-streaming formats and the extnames each accepts: the first delivers every file separately (named by
+     * the main manifest), {@code .tar} delivers one archive holding them all. {@code ismv} is Smooth Streaming.
+     */
+    public static final Map<String, List<String>> STREAMING_EXTNAMES = Map.of(
+            "hls", List.of(".m3u8", ".tar"),
+            "dash", List.of(".mpd", ".tar"),
+            "ismv", List.of(".ism", ".tar"));
+    /** Most renditions a ladder may have: the top bitrate, then half, a quarter and an eighth of it. */
+    public static final int MAX_RENDITIONS = 4;
+    private static final Pattern HEX_128 = Pattern.compile("[0-9a-fA-F]{32}");
     public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000);
     public static final Set<String> H264_PROFILES = Set.of("baseline", "main", "high");
     public static final Set<String> H264_LEVELS =
@@ -94,6 +120,13 @@ public record Profile(
                 pick(top.frameCount, frameCount),
                 pick(top.priority, priority),
                 pick(top.faststart, faststart),
+                pick(top.segmentTime, segmentTime),
+                pick(top.renditions, renditions),
+                pick(top.audioOnlyVariant, audioOnlyVariant),
+                pick(top.encryption, encryption),
+                pick(top.encryptionKey, encryptionKey),
+                pick(top.encryptionIv, encryptionIv),
+                pick(top.encryptionKeyUrl, encryptionKeyUrl),
                 pick(top.codecOptions, codecOptions));
     }
 
@@ -107,6 +140,25 @@ public record Profile(
 
     public boolean upscaleOrDefault() {
         return Boolean.TRUE.equals(upscale);
+    }
+
+    /** Whether this profile packages for adaptive streaming (HLS, DASH, Smooth Streaming). */
+    public boolean isStreaming() {
+        return format != null && STREAMING_EXTNAMES.containsKey(format);
+    }
+
+    public boolean encryptionOrDefault() {
+        return Boolean.TRUE.equals(encryption);
+    }
+
+    /** Never prints the encryption key: profiles end up in logs and exception messages. */
+    @Override
+    public String toString() {
+        Map<String, Object> m = toFields();
+        if (m.containsKey("encryption_key")) {
+            m.put("encryption_key", "<masked>");
+        }
+        return "Profile" + m;
     }
 
     /**
@@ -135,10 +187,63 @@ public record Profile(
             v.add(new ProfileViolation(width == null ? "width" : "height",
                     "is required with aspect_mode " + aspectMode.wireName()));
         }
+        if (isStreaming()) {
+            streaming(v);
+        } else {
+            if (encryptionOrDefault()) {
+                v.add(new ProfileViolation("encryption", "is only available with format hls, not " + format));
+            }
+            if (Boolean.TRUE.equals(audioOnlyVariant)) {
+                v.add(new ProfileViolation("audio_only_variant", "is only available with format hls, not " + format));
+            }
+        }
         if (!v.isEmpty()) {
             throw new InvalidProfileException(v);
         }
         return this;
+    }
+
+    private void streaming(List<ProfileViolation> v) {
+        List<String> extnames = STREAMING_EXTNAMES.get(format);
+        if (extname != null && !extnames.contains(extname)) {
+            v.add(new ProfileViolation("extname", "must be " + String.join(" or ", extnames) + " with format " + format
+                    + " (separate files or one archive), not '" + extname + "'"));
+        }
+        if (kind != null && kind != OutputKind.VIDEO) {
+            v.add(new ProfileViolation("kind", "must be video with format " + format));
+        }
+        if (videoCodec != null && !videoCodec.equals("libx264")) {
+            v.add(new ProfileViolation("video_codec", "must be libx264 with format " + format));
+        }
+        if (audioCodec != null && !audioCodec.equals("aac")) {
+            v.add(new ProfileViolation("audio_codec", "must be aac with format " + format));
+        }
+        int n = renditions == null ? 1 : renditions;
+        if (videoBitrate != null && videoBitrate >> (n - 1) < 16) {
+            v.add(new ProfileViolation("video_bitrate", "must be at least " + (16 << (n - 1)) + " for " + n
+                    + " renditions (the lowest gets video_bitrate/" + (1 << (n - 1)) + ", at least 16)"));
+        }
+        if (!format.equals("hls")) {
+            if (encryptionOrDefault()) {
+                v.add(new ProfileViolation("encryption", "is only available with format hls, not " + format));
+            }
+            if (Boolean.TRUE.equals(audioOnlyVariant)) {
+                v.add(new ProfileViolation("audio_only_variant", "is only available with format hls, not " + format));
+            }
+        } else if (encryptionOrDefault()) {
+            // why: key and IV are generated per job by the submission layer; an encrypted output without them would
+            // either fail late in ffmpeg or, worse, be encrypted with a key nobody recorded.
+            if (encryptionKey == null) {
+                v.add(new ProfileViolation("encryption_key", "is required with encryption (32 hex characters)"));
+            }
+            if (encryptionIv == null) {
+                v.add(new ProfileViolation("encryption_iv", "is required with encryption (32 hex characters)"));
+            }
+            if (encryptionKeyUrl == null) {
+                v.add(new ProfileViolation("encryption_key_url",
+                        "is required with encryption: players fetch the key from it"));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- wire form
@@ -148,7 +253,8 @@ public record Profile(
             "kind", "format", "extname", "video_codec", "audio_codec", "width", "height", "aspect_mode", "upscale",
             "video_bitrate", "fps", "keyframe_interval", "audio_bitrate", "audio_sample_rate", "audio_channels",
             "h264_crf", "h264_profile", "h264_level", "h264_preset", "vp9_crf", "vp9_speed", "two_pass",
-            "clip_offset", "clip_length", "frame_count", "priority", "faststart");
+            "clip_offset", "clip_length", "frame_count", "priority", "faststart", "segment_time", "renditions",
+            "audio_only_variant", "encryption", "encryption_key", "encryption_iv", "encryption_key_url");
 
     /**
      * Parses untyped fields (as decoded from JSON) into a profile, validating types and ranges. {@code null} values
@@ -207,6 +313,13 @@ public record Profile(
         put(m, "frame_count", frameCount);
         put(m, "priority", priority == null ? null : priority.wireName());
         put(m, "faststart", faststart);
+        put(m, "segment_time", segmentTime);
+        put(m, "renditions", renditions);
+        put(m, "audio_only_variant", audioOnlyVariant);
+        put(m, "encryption", encryption);
+        put(m, "encryption_key", encryptionKey);
+        put(m, "encryption_iv", encryptionIv);
+        put(m, "encryption_key_url", encryptionKeyUrl);
         put(m, "codec_options", codecOptions);
         return m;
     }
@@ -239,7 +352,7 @@ public record Profile(
                 case "width" -> evenPixels(raw, 7680);
                 case "height" -> evenPixels(raw, 4320);
                 case "aspect_mode" -> parseEnum(raw, AspectMode::parse, "preserve, letterbox, pad, crop, stretch");
-                case "upscale", "two_pass", "faststart" -> bool(raw);
+                case "upscale", "two_pass", "faststart", "audio_only_variant", "encryption" -> bool(raw);
                 case "video_bitrate" -> integer(raw, 16, 200_000);
                 case "fps" -> number(raw, 1, 120);
                 case "keyframe_interval" -> integer(raw, 1, 1000);
@@ -269,6 +382,17 @@ public record Profile(
                 }
                 case "frame_count" -> integer(raw, 1, 100);
                 case "priority" -> parseEnum(raw, Priority::parse, "high, normal, low");
+                case "segment_time" -> number(raw, 1, 60);
+                case "renditions" -> integer(raw, 1, MAX_RENDITIONS);
+                case "encryption_key", "encryption_iv" -> {
+                    String s = string(raw);
+                    if (!HEX_128.matcher(s).matches()) {
+                        // why: never echo the value; it may be a key.
+                        throw new IllegalArgumentException("must be 32 hexadecimal characters (128 bits)");
+                    }
+                    yield s.toLowerCase(java.util.Locale.ROOT);
+                }
+                case "encryption_key_url" -> keyUrl(raw);
                 case "codec_options" -> throw new IllegalArgumentException("is fixed by the preset and cannot be set");
                 default -> throw new IllegalArgumentException("is not a profile field");
             };
@@ -312,6 +436,13 @@ public record Profile(
                     (Integer) values.get("frame_count"),
                     (Priority) values.get("priority"),
                     (Boolean) values.get("faststart"),
+                    (Double) values.get("segment_time"),
+                    (Integer) values.get("renditions"),
+                    (Boolean) values.get("audio_only_variant"),
+                    (Boolean) values.get("encryption"),
+                    (String) values.get("encryption_key"),
+                    (String) values.get("encryption_iv"),
+                    (String) values.get("encryption_key_url"),
                     (List<String>) values.get("codec_options"));
         }
 
@@ -326,6 +457,29 @@ public record Profile(
             String s = string(raw);
             if (!allowed.contains(s)) {
                 throw new IllegalArgumentException("must be one of " + new java.util.TreeSet<>(allowed) + ", not '" + s + "'");
+            }
+            return s;
+        }
+
+        /**
+         * The key URI written into HLS playlists ({@code EXT-X-KEY}) and into ffmpeg's line-based key info file: any
+         * absolute or relative URI, but no line breaks, quotes or control characters, which would corrupt either.
+         */
+        private static String keyUrl(Object raw) {
+            String s = string(raw);
+            if (s.isBlank() || s.length() > 2048) {
+                throw new IllegalArgumentException("must be a URI of 1 to 2048 characters");
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c == 0x7f || c == '"' || Character.isWhitespace(c)) {
+                    throw new IllegalArgumentException("must be a URI without spaces, quotes or control characters");
+                }
+            }
+            try {
+                new java.net.URI(s);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("must be a URI: " + e.getReason());
             }
             return s;
         }

@@ -43,6 +43,19 @@ class PresetGoldenTest {
         }
         lines.add("# files");
         plan.files().forEach(f -> lines.add(f.role() + " " + f.path()));
+        // Sections below appear only for plans with file work (adaptive streaming), so older goldens are unchanged.
+        plan.fileSets().forEach(f -> lines.add(f.role() + " " + f.dir().resolve(f.prefix() + "*" + f.suffix())));
+        if (plan.scratchDir() != null) {
+            lines.add("# scratch " + plan.scratchDir());
+        }
+        if (!plan.before().isEmpty()) {
+            lines.add("# before");
+            plan.before().forEach(step -> lines.add(describe(step)));
+        }
+        if (!plan.after().isEmpty()) {
+            lines.add("# after");
+            plan.after().forEach(step -> lines.add(describe(step)));
+        }
         String actual = String.join("\n", lines) + "\n";
 
         Path golden = Path.of("src/test/resources/golden", preset + ".args");
@@ -51,5 +64,13 @@ class PresetGoldenTest {
         }
         assertThat(golden).as("golden file for %s (regenerate with -Dgolden.update=true)", preset).exists();
         assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+    }
+
+    /** A step as golden text: written files with their content, unless secret. */
+    private static String describe(PlanStep step) {
+        if (step instanceof PlanStep.WriteFile w && !w.secret()) {
+            return "WriteFile " + w.path() + "\n" + new String(w.content(), StandardCharsets.UTF_8).stripTrailing();
+        }
+        return step.toString();
     }
 }

@@ -65,6 +65,18 @@ public final class TestMedia {
         return videoWithAudio(2, 320, 240, 25);
     }
 
+    /**
+     * An H.264 mp4 with grain (testsrc2 plus temporal noise) and a 440 Hz tone at 48 kHz: detailed enough that a
+     * bitrate-targeted encode spends its whole budget, which a flat test pattern would not.
+     */
+    public static Path detailedVideoWithAudio(double seconds, int width, int height, double fps) {
+        String name = String.format(Locale.ROOT, "grain-%s-%dx%d-%s.mp4", num(seconds), width, height, num(fps));
+        return generate(name, List.of("-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate="
+                        + num(fps) + ",noise=alls=25:allf=t", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"),
+                List.of("-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20",
+                        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-t", num(seconds)));
+    }
+
     /** An mp4 with only a video stream. */
     public static Path videoOnly(double seconds, int width, int height, double fps) {
         String name = String.format(Locale.ROOT, "v-%s-%dx%d-%s.mp4", num(seconds), width, height, num(fps));
