@@ -377,6 +377,58 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void adaptiveStreaming_encryptedHlsAndDashTar_deliverEveryFileWithItsRole_andOnlyTheApiServesTheKey()
+            throws Exception {
+        String id = submit("""
+                {"input": "%s", "outputs": [
+                  {"preset": "hls-ladder", "name": "hls", "video_bitrate": 400, "segment_time": 1, "encryption": true,
+                   "encryption_key_url": "https://keys.example.com/k/1"},
+                  {"preset": "dash-ladder", "name": "dash", "video_bitrate": 400, "segment_time": 1}]}"""
+                .formatted(uploadClip()));
+        JsonNode job = api.awaitTerminal(id);
+        assertThat(job.path("state").asText()).as("%s", job).isEqualTo("succeeded");
+
+        JsonNode hls = output(job, "hls");
+        List<String> roles = new ArrayList<>();
+        hls.path("files").forEach(f -> roles.add(f.path("role").asText()));
+        assertThat(roles).containsOnly("segment", "variant_playlist", "master_playlist").endsWith("master_playlist");
+        assertThat(roles.stream().filter("variant_playlist"::equals)).hasSizeGreaterThanOrEqualTo(2);
+
+        Reply key = api.get(hls.path("key_url").asText().replace(server.baseUrl(), ""));
+        assertThat(key.status()).isEqualTo(200);
+        assertThat(key.raw()).hasSize(16);
+        String keyHex = HexFormat.of().formatHex(key.raw());
+        assertThat(api.get("/v1/jobs/" + id).body().toString()).as("the job document").doesNotContain(keyHex);
+        assertThat(hls.path("profile").has("encryption_key")).isFalse();
+        assertThat(api.get("/v1/jobs/" + id + "/outputs/dash/key").status()).isEqualTo(404);
+
+        JsonNode variant = StreamSupport.stream(hls.path("files").spliterator(), false)
+                .filter(f -> f.path("name").asText().equals("hls-v0.m3u8")).findFirst().orElseThrow();
+        String playlist = Files.readString(download(variant));
+        assertThat(playlist).contains("#EXT-X-KEY:METHOD=AES-128,URI=\"https://keys.example.com/k/1\"")
+                .doesNotContain(keyHex);
+        String iv = playlist.replaceAll("(?s).*IV=0x([0-9a-fA-F]{32}).*", "$1");
+        JsonNode segment = StreamSupport.stream(hls.path("files").spliterator(), false)
+                .filter(f -> f.path("name").asText().equals("hls-v0-00000.ts")).findFirst().orElseThrow();
+        byte[] encrypted = Files.readAllBytes(download(segment));
+        assertThat(encrypted[0]).as("not plain MPEG-TS").isNotEqualTo((byte) 0x47);
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+        aes.init(javax.crypto.Cipher.DECRYPT_MODE, new SecretKeySpec(key.raw(), "AES"),
+                new javax.crypto.spec.IvParameterSpec(HexFormat.of().parseHex(iv)));
+        byte[] plain = aes.doFinal(encrypted);
+        assertThat(plain[0]).as("decrypted MPEG-TS sync byte").isEqualTo((byte) 0x47);
+        assertThat(plain[188]).isEqualTo((byte) 0x47);
+
+        JsonNode dash = output(job, "dash");
+        assertThat(dash.path("files")).hasSize(1);
+        assertThat(dash.path("files").get(0).path("name").asText()).isEqualTo("dash.tar");
+        assertThat(dash.path("files").get(0).path("role").asText()).isEqualTo("archive");
+        Reply tar = api.send(HttpRequest.newBuilder(URI.create(dash.path("files").get(0).path("url").asText())).GET());
+        assertThat(tar.contentType()).isEqualTo("application/x-tar");
+        assertThat(new String(tar.raw(), 0, 100, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("dash.mpd");
+    }
+
+    @Test
     void events_tellTheStoryOfAJob() {
         String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip()));
         api.awaitTerminal(id);

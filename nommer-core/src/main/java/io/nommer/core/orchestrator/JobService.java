@@ -35,6 +35,7 @@ public final class JobService {
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final int MAX_URI_LENGTH = 4096;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Store store;
     private final InputFetcher inputs;
@@ -202,7 +203,7 @@ public final class JobService {
             throw new ValidationException("invalid_profile", path + "." + first.field(), e.getMessage());
         }
         try {
-            return base.overlay(top).requireComplete();
+            return withKeyMaterial(base.overlay(top)).requireComplete();
         } catch (InvalidProfileException e) {
             throw new ValidationException("invalid_profile", path + "." + e.violations().get(0).field(), e.getMessage());
         }
@@ -244,11 +245,36 @@ public final class JobService {
         Profile own;
         try {
             own = Profile.fromFields(fields == null ? Map.of() : fields);
-            below.overlay(own).requireComplete();
+            // a stored profile may ask for encryption without a key: each job gets its own
+            withKeyMaterial(below.overlay(own)).requireComplete();
         } catch (InvalidProfileException e) {
             throw new ValidationException("invalid_profile", e.violations().get(0).field(), e.getMessage());
         }
         return store.putProfile(name, preset, own);
+    }
+
+    /**
+     * An encrypted output's AES-128 key and IV: the profile's own when it gives them, else 16 random bytes each,
+     * generated here so that every job (and every retry of it) uses the same key its playlists were made with.
+     */
+    private static Profile withKeyMaterial(Profile p) {
+        if (!p.encryptionOrDefault() || p.encryptionKey() != null && p.encryptionIv() != null) {
+            return p;
+        }
+        Map<String, Object> generated = new HashMap<>();
+        if (p.encryptionKey() == null) {
+            generated.put("encryption_key", randomHex(16));
+        }
+        if (p.encryptionIv() == null) {
+            generated.put("encryption_iv", randomHex(16));
+        }
+        return p.overlay(Profile.fromFields(generated));
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     private static String uniqueName(String preset, Set<String> taken) {
