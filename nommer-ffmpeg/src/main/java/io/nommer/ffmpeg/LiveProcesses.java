@@ -46,7 +46,11 @@ final class LiveProcesses {
      * can no longer be found from it.
      */
     static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        // why: children are found before the parent dies (they are reparented once it has), and looked for again
+        // after, for one forked in between
+        java.util.List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
     }
 }

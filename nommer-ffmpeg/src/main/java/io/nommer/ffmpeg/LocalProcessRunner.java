@@ -134,8 +134,11 @@ public final class LocalProcessRunner implements ProcessRunner {
                 LiveProcesses.kill(process);
                 process.waitFor();
             }
-            out.join(DRAIN);
-            err.join(DRAIN);
+            // why: one deadline for both pipes: a killed process's orphaned child can hold them open, and the wait
+            // for its output must not add up per pipe
+            long drainUntil = System.nanoTime() + DRAIN.toNanos();
+            out.join(Duration.ofNanos(Math.max(1, drainUntil - System.nanoTime())));
+            err.join(Duration.ofNanos(Math.max(1, drainUntil - System.nanoTime())));
             // why: killed by the JVM's shutdown hook (SIGTERM to this process) is a cancellation, never a failure
             boolean stopped = cancelled.get() || (LiveProcesses.shuttingDown() && process.exitValue() != 0);
             return new ProcessResult(process.exitValue(), timedOut && !stopped, stopped, tail.lines(),
