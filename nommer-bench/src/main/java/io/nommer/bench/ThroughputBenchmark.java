@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (HTTP submit, claim, complete; the null encoder), submit-to-claim latency for an idle worker, and claim latency
  * with a deep queue. Not a test: it prints numbers and asserts nothing. Method in BENCHMARKS.md.
  *
- * <p>Usage: {@code ./bench throughput [single-jobs] [bulk-jobs] [deep-queue]}, defaults 5000 50000 1000000.
+ * <p>Usage: {@code ./bench throughput [single-jobs] [bulk-jobs] [deep-queue]}, defaults 5000 50000 1000000; the
+ * system property {@code bench.slots} sets the in-process worker slots (default 2).
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {}
@@ -60,7 +61,7 @@ public final class ThroughputBenchmark {
     private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs) throws Exception {
         String url = newDatabase(pg, "nommer_e2e");
         Map<String, String> flags = Map.of("port", "0", "data", dir.resolve("data").toString(), "store", url,
-                "workers", "2", "encoder", "null");
+                "workers", System.getProperty("bench.slots", "2"), "encoder", "null");
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
             NommerClient client = new NommerClient(java.net.URI.create(server.baseUrl()));
             String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read")).path("uri").asText();
