@@ -100,7 +100,7 @@ public final class FfmpegEncoder implements Encoder {
             steps(request, plan.after());
             List<PlannedFile> files = verify(request, plan);
             listener.progress(100);
-            return new EncodeResult(files, cpu.sum());
+            return new EncodeResult(files, cpu.sum(), commands.stream().map(FfmpegCommand::label).toList());
         } finally {
             // why: the scratch directory may hold the encryption key; it must not outlive the encode.
             PlanSteps.deleteTree(plan.scratchDir());

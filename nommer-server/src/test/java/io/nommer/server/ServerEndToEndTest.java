@@ -419,6 +419,15 @@ class ServerEndToEndTest {
         assertThat(plain[0]).as("decrypted MPEG-TS sync byte").isEqualTo((byte) 0x47);
         assertThat(plain[188]).isEqualTo((byte) 0x47);
 
+        List<String> encoded = new ArrayList<>();
+        api.get("/v1/jobs/" + id + "/events").body().path("events").forEach(e -> {
+            if (e.path("type").asText().equals("task.encoded")) {
+                encoded.add(e.path("output").asText() + ": " + e.path("message").asText());
+            }
+        });
+        assertThat(encoded).as("the timeline says how each ladder was encoded").anySatisfy(m -> assertThat(m)
+                .startsWith("hls: encode 4 renditions from one decode (400k 320x240, 200k").contains("package (hls)"));
+
         JsonNode dash = output(job, "dash");
         assertThat(dash.path("files")).hasSize(1);
         assertThat(dash.path("files").get(0).path("name").asText()).isEqualTo("dash.tar");

@@ -183,9 +183,17 @@ final class StreamingCompiler {
         a.addAll(List.of("-sn", "-dn"));
         a.addAll(muxer);
         List<FfmpegCommand> commands = new ArrayList<>();
-        commands.add(new FfmpegCommand("encode " + n + " rendition" + (n == 1 ? "" : "s") + " and package ("
-                + p.format() + ")", a));
+        commands.add(new FfmpegCommand("encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one "
+                + "decode ") + describe(rungs) + " and package (" + p.format() + ")", a));
         return commands;
+    }
+
+    private static String describe(List<Rung> rungs) {
+        List<String> each = new ArrayList<>();
+        for (Rung r : rungs) {
+            each.add(String.format(Locale.ROOT, "%dk %dx%d", r.videoBitrate(), r.width(), r.height()));
+        }
+        return "(" + String.join(", ", each) + ")";
     }
 
     private List<FfmpegCommand> perRendition(List<String> muxer) {

@@ -280,6 +280,10 @@ public final class Worker implements AutoCloseable {
         EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)),
                 r.cancellation);
         r.cpuSeconds = result.cpuSeconds();
+        if (!result.runs().isEmpty()) {
+            store.addEvent(task.jobId(), task.id(), "task.encoded", String.format(Locale.ROOT, "%s; %.1f CPU seconds",
+                    String.join("; ", result.runs()), result.cpuSeconds()));
+        }
         // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
         List<Described> described = new ArrayList<>();
         for (PlannedFile f : result.files()) {
