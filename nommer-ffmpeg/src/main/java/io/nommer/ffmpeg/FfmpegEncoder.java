@@ -71,8 +71,16 @@ public final class FfmpegEncoder implements Encoder {
         ProgressListener listener = progress == null ? p -> {} : progress;
         EncodePlan plan;
         try {
-            plan = compiler.compile(request.profile(), request.input(), request.inputFile(), request.outDir(),
-                    request.baseName(), ladderMode);
+            if (request.rendition() != null) {
+                plan = compiler.compileRendition(request.profile(), request.input(), request.inputFile(),
+                        request.outDir(), request.baseName(), request.rendition());
+            } else if (!request.renditions().isEmpty()) {
+                plan = compiler.compilePackaging(request.profile(), request.input(), request.inputFile(),
+                        request.outDir(), request.baseName(), request.renditions());
+            } else {
+                plan = compiler.compile(request.profile(), request.input(), request.inputFile(), request.outDir(),
+                        request.baseName(), ladderMode);
+            }
         } catch (InvalidProfileException e) {
             throw new EncodeException(ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(),
                     null, e);

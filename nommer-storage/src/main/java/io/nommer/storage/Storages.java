@@ -172,6 +172,11 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
     }
 
     @Override
+    public void copyToLocal(URI published, Path target) {
+        StoredFile.copy(open(published), published, target);
+    }
+
+    @Override
     public URI defaultFolder(String jobId, String outputName) {
         return defaultStorage == DefaultStorage.S3 ? requireS3().defaultFolder(jobId, outputName)
                 : local.defaultFolder(jobId, outputName);

@@ -76,7 +76,7 @@ public final class JdbcStore implements Store {
             + "created_at, started_at, finished_at, updated_at";
     private static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
-            + "finished_at";
+            + "finished_at, part, parts";
     /** The fencing condition every write for a leased task carries. */
     private static final String HELD = " WHERE id = ? AND lease_token = ? AND state = 'running'";
 
@@ -103,6 +103,11 @@ public final class JdbcStore implements Store {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** The task index of rung {@code rung} of output {@code output} when a ladder is spread over workers. */
+    static int partIndex(int output, int rung) {
+        return 1000 + output * 10 + rung;
     }
 
     /** The task id of a job's output: derived from the job id, so stable and unique per job and output. */
@@ -181,17 +186,27 @@ public final class JdbcStore implements Store {
             for (int i = 0; i < job.outputs().size(); i++) {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
-                taskRows.add(new Object[] {taskId(job.id(), i), job.id(), i, out.name(), out.preset(),
-                        JsonColumns.profile(out.profile()), out.destination(), QUEUED, priority, job.cloud(),
-                        job.maxAttempts(), now, now, now});
+                String profile = JsonColumns.profile(out.profile());
+                taskRows.add(new Object[] {taskId(job.id(), i), job.id(), i, out.name(), out.preset(), profile,
+                        out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now, now, null,
+                        out.parts(), out.parts()});
+                for (int r = 0; r < out.parts(); r++) {
+                    int idx = partIndex(i, r);
+                    taskRows.add(new Object[] {taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(), profile,
+                            out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now, now, r, 0,
+                            0});
+                }
             }
             eventRows.add(event(job.id(), null, "job.created", job.outputs().size() + " output(s)", now));
+            for (String step : job.plan()) {
+                eventRows.add(event(job.id(), null, "job.planned", step, now));
+            }
         }
         batch(c, "INSERT INTO jobs (id, state, priority, input, metadata, notify_url, idempotency_key, max_attempts, "
                 + "cloud, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobRows);
         batch(c, "INSERT INTO tasks (id, job_id, idx, name, preset, profile, destination, state, priority, cloud, "
-                + "max_attempts, run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                taskRows);
+                + "max_attempts, run_after, created_at, updated_at, part, parts, waiting_on) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", taskRows);
         insertEvents(c, eventRows);
         Map<String, Job> loaded = loadJobs(c, ids.stream().distinct().toList());
         List<CreateResult> results = new ArrayList<>();
@@ -322,8 +337,11 @@ public final class JdbcStore implements Store {
                     + "run_after = ?, progress = 0, error_code = NULL, error_message = NULL, log_tail = NULL, "
                     + "lease_token = NULL, lease_until = NULL, worker_id = NULL, finished_at = NULL, updated_at = ? "
                     + "WHERE job_id = ? AND state IN ('failed', 'cancelled')", QUEUED, now, now, jobId);
+            update(c, "UPDATE tasks SET waiting_on = (SELECT COUNT(*) FROM tasks p WHERE p.job_id = tasks.job_id "
+                    + "AND p.name = tasks.name AND p.part IS NOT NULL AND p.state <> 'succeeded') "
+                    + "WHERE job_id = ? AND parts > 0", jobId);
             update(c, "UPDATE jobs SET state = ?, finished_at = NULL, updated_at = ? WHERE id = ?", QUEUED, now, jobId);
-            insertEvent(c, jobId, null, "job.retried", tasks + " output(s) queued again", now);
+            insertEvent(c, jobId, null, "job.retried", tasks + " task(s) queued again", now);
             return loadJob(c, jobId);
         });
     }
@@ -350,7 +368,7 @@ public final class JdbcStore implements Store {
                 args.add(now);
                 args.add(max - candidates.size());
                 try (PreparedStatement ps = prepare(c, "SELECT id FROM tasks WHERE state = 'queued' AND cloud IN ("
-                        + placeholders(tier.size()) + ") AND run_after <= ? ORDER BY priority DESC, seq LIMIT ?"
+                        + placeholders(tier.size()) + ") AND run_after <= ? AND waiting_on = 0 ORDER BY priority DESC, seq LIMIT ?"
                         + dialect.skipLocked(), args.toArray()); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(rs.getString(1));
@@ -456,6 +474,7 @@ public final class JdbcStore implements Store {
                         .add(d);
             }
             Map<String, String> jobOf = new HashMap<>();
+            List<Object[]> finishedParts = new ArrayList<>();
             for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
                 List<Object> args = new ArrayList<>(List.of(SUCCEEDED, group.getKey().get(0), group.getKey().get(1),
                         now, now));
@@ -467,13 +486,19 @@ public final class JdbcStore implements Store {
                         + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
                         + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
                         + "WHERE state = 'running' AND (id, lease_token) IN ("
-                        + String.join(", ", Collections.nCopies(group.getValue().size(), "(?, ?)")) + ") RETURNING id, job_id",
+                        + String.join(", ", Collections.nCopies(group.getValue().size(), "(?, ?)")) + ") RETURNING id, job_id, name, part",
                         args.toArray()); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobOf.put(rs.getString(1), rs.getString(2));
+                        if (rs.getObject(4) != null) {
+                            finishedParts.add(new Object[] {now, rs.getString(2), rs.getString(3)});
+                        }
                     }
                 }
             }
+            // a finished rendition brings its output's packaging task one step closer to runnable
+            batch(c, "UPDATE tasks SET waiting_on = waiting_on - 1, updated_at = ? WHERE job_id = ? AND name = ? "
+                    + "AND part IS NULL AND waiting_on > 0", finishedParts);
             List<Boolean> held = completions.stream().map(d -> jobOf.containsKey(d.taskId())).toList();
             List<Object[]> events = new ArrayList<>();
             for (Completion d : completions) {
@@ -524,6 +549,7 @@ public final class JdbcStore implements Store {
             }
             insertEvent(c, a.jobId(), taskId, "task.failed",
                     reason + " (attempt " + a.attempt() + " of " + a.maxAttempts() + ")", now);
+            failPackagingOf(c, taskId, reason, now);
             finishJobIfDone(c, a.jobId(), now);
             return true;
         });
@@ -585,6 +611,7 @@ public final class JdbcStore implements Store {
                         reaped++;
                         insertEvent(c, a.jobId(), a.taskId(), "task.failed",
                                 ErrorCode.LEASE_EXPIRED.code() + ": lease of " + which + " expired", now);
+                        failPackagingOf(c, a.taskId(), ErrorCode.LEASE_EXPIRED.code(), now);
                         finishJobIfDone(c, a.jobId(), now);
                     }
                 }
@@ -816,6 +843,34 @@ public final class JdbcStore implements Store {
 
     // ---------------------------------------------------------------- job finalization
 
+    /** A rendition that failed for good leaves its output's packaging task nothing to package: it fails too. */
+    private static void failPackagingOf(Connection c, String taskId, String why, long now) throws SQLException {
+        String jobId;
+        String name;
+        int part;
+        try (PreparedStatement ps = prepare(c, "SELECT job_id, name, part FROM tasks WHERE id = ?", taskId);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || rs.getObject(3) == null) {
+                return;
+            }
+            jobId = rs.getString(1);
+            name = rs.getString(2);
+            part = rs.getInt(3);
+        }
+        String message = "rendition " + (part + 1) + " failed: " + why;
+        List<Object[]> failed = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, error_code = ?, error_message = ?, "
+                + "finished_at = ?, updated_at = ? WHERE job_id = ? AND name = ? AND part IS NULL AND state = 'queued' "
+                + "RETURNING id", FAILED, ErrorCode.PART_FAILED.code(), message, now, now, jobId, name);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                failed.add(event(jobId, rs.getString(1), "task.failed", ErrorCode.PART_FAILED.code() + ": " + message,
+                        now));
+            }
+        }
+        insertEvents(c, failed);
+    }
+
     /** Makes the job terminal once none of its tasks is queued or running. */
     private void finishJobIfDone(Connection c, String jobId, long now) throws SQLException {
         finishJobsIfDone(c, List.of(jobId), now);
@@ -1002,7 +1057,9 @@ public final class JdbcStore implements Store {
                 rs.getDouble("cpu_seconds"),
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
-                instant(rs, "finished_at"));
+                instant(rs, "finished_at"),
+                rs.getObject("part") == null ? null : rs.getInt("part"),
+                rs.getInt("parts"));
     }
 
     private Optional<JobState> jobState(Connection c, String jobId) throws SQLException {

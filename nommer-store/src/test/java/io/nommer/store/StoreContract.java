@@ -112,6 +112,11 @@ public abstract class StoreContract {
             return this;
         }
 
+        public JobBuilder withLadderInParts(String name, int parts) {
+            outputs.add(new OutputSpec(name, "hls-ladder", H264, null, parts));
+            return this;
+        }
+
         public JobBuilder withOutputs(int n) {
             for (int i = 0; i < n; i++) {
                 withOutput("out-" + i, H264);
@@ -516,6 +521,49 @@ public abstract class StoreContract {
         assertThat(store.listWorkers(Duration.ofMinutes(1))).extracting(WorkerStatus::id).containsExactly("w2");
         store.removeWorker("w2");
         assertThat(store.listWorkers(Duration.ofMinutes(1))).isEmpty();
+    }
+
+    @Test
+    void ladderInParts_packagingWaitsForEveryRendition() {
+        Job job = aJob().withLadderInParts("hls", 2).create();
+        assertThat(job.tasks()).extracting(Task::part).containsExactly(null, 0, 1);
+        assertThat(job.tasks()).extracting(Task::parts).containsExactly(2, 0, 0);
+        assertThat(job.tasks()).extracting(Task::name).containsOnly("hls");
+
+        List<ClaimedTask> renditions = store.claim("w", 5, LEASE);
+        assertThat(renditions).extracting(c -> c.task().part()).containsExactly(0, 1);
+        store.complete(renditions.get(0).taskId(), renditions.get(0).leaseToken(), files(), 1);
+        assertThat(store.claim("w", 5, LEASE)).as("one rendition still running").isEmpty();
+        store.complete(renditions.get(1).taskId(), renditions.get(1).leaseToken(), files(), 1);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.RUNNING);
+
+        ClaimedTask packaging = claimOne("w");
+        assertThat(packaging.task().part()).isNull();
+        store.complete(packaging.taskId(), packaging.leaseToken(), files(), 1);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void ladderInParts_aFailedRenditionFailsThePackagingAndRetryWaitsAgain() {
+        Job job = aJob().withLadderInParts("hls", 2).create();
+        List<ClaimedTask> renditions = store.claim("w", 5, LEASE);
+        store.complete(renditions.get(1).taskId(), renditions.get(1).leaseToken(), files(), 1);
+        store.fail(renditions.get(0).taskId(), renditions.get(0).leaseToken(),
+                new TaskFailure(ErrorCode.ENCODE_FAILED, "boom", null, 0, Duration.ZERO));
+
+        Job failed = job(job.id());
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.tasks().get(0).errorCode()).isEqualTo("part_failed");
+        assertThat(failed.tasks().get(0).errorMessage()).startsWith("rendition 1 failed: encode_failed");
+
+        store.retryJob(job.id());
+        ClaimedTask again = claimOne("w");
+        assertThat(again.task().part()).as("only the failed rendition runs again").isEqualTo(0);
+        assertThat(store.claim("w", 5, LEASE)).as("packaging waits for it").isEmpty();
+        store.complete(again.taskId(), again.leaseToken(), files(), 1);
+        ClaimedTask packaging = claimOne("w");
+        store.complete(packaging.taskId(), packaging.leaseToken(), files(), 1);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
     }
 
     @Test

@@ -20,6 +20,8 @@ public enum ErrorCode {
     ENCODE_TIMEOUT(false),
     OUTPUT_FAILED(true),
     LEASE_EXPIRED(false),
+    /** A rendition of a ladder spread over workers failed, so its output cannot be packaged. */
+    PART_FAILED(false),
     INTERNAL(true);
 
     private final boolean retryable;

@@ -18,4 +18,6 @@ public record PlannedFile(Path path, String role) {
     public static final String MEDIA = "media";
     public static final String MANIFEST = "manifest";
     public static final String ARCHIVE = "archive";
+    /** One rendition of a ladder spread over workers, kept in the service's storage until it is packaged. */
+    public static final String INTERMEDIATE = "intermediate";
 }

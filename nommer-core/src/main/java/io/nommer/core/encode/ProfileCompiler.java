@@ -7,6 +7,7 @@ import io.nommer.core.profile.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -67,6 +68,38 @@ public final class ProfileCompiler {
             case AUDIO -> audio(profile, info, input, outDir, baseName);
             case THUMBNAILS -> thumbnails(profile, info, input, outDir, baseName);
         };
+    }
+
+    /**
+     * One rendition of a streaming ladder spread over workers: rung {@code rung} encoded alone to
+     * {@code <baseName>-v<rung>.mp4} in {@code outDir} (role {@link PlannedFile#INTERMEDIATE}).
+     */
+    public EncodePlan compileRendition(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
+            int rung) {
+        return streaming(profile, info, input, outDir, baseName).rendition(rung);
+    }
+
+    /**
+     * The packaging of a streaming ladder whose renditions were encoded by {@link #compileRendition}: the audio from
+     * {@code input}, then the same files as {@link #compile}, from {@code renditions} (rung index to local file).
+     */
+    public EncodePlan compilePackaging(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
+            Map<Integer, Path> renditions) {
+        return streaming(profile, info, input, outDir, baseName).packaging(renditions);
+    }
+
+    /** How many renditions a streaming profile's ladder has on this input. */
+    public int renditions(Profile profile, MediaInfo info) {
+        return streaming(profile, info, Path.of("input"), Path.of("out"), "out").rungs().size();
+    }
+
+    private static StreamingCompiler streaming(Profile profile, MediaInfo info, Path input, Path outDir,
+            String baseName) {
+        profile.requireComplete();
+        if (!profile.isStreaming()) {
+            throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.format());
+        }
+        return new StreamingCompiler(profile, info, input, outDir, baseName);
     }
 
     private EncodePlan video(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {

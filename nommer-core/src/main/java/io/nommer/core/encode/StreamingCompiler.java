@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -138,6 +139,39 @@ final class StreamingCompiler {
             sets = List.of();
         }
         return new EncodePlan(commands, files, ProfileCompiler.mediaSeconds(p, info), scratch, before, after, sets);
+    }
+
+    /**
+     * Rung {@code index} alone, as in {@link LadderMode#PER_RENDITION}, leaving {@code <base>-v<index>.mp4} in the
+     * output directory: one part of a ladder spread over workers.
+     */
+    EncodePlan rendition(int index) {
+        if (index < 0 || index >= rungs.size()) {
+            throw new IllegalArgumentException("rendition " + index + " of a ladder of " + rungs.size());
+        }
+        EncodePlan all = compile(LadderMode.PER_RENDITION);
+        Path out = outDir.resolve(base + "-v" + index + ".mp4");
+        return new EncodePlan(List.of(all.commands().get(index)), List.of(new PlannedFile(out, PlannedFile.INTERMEDIATE)),
+                all.mediaSeconds(), scratch, List.of(new MakeDirectory(scratch)),
+                List.of(new CopyFile(intermediate(rungs.get(index)), out)), List.of());
+    }
+
+    /**
+     * The rest of {@link LadderMode#PER_RENDITION} once every rendition was encoded elsewhere: the audio and the
+     * packaging, with {@code renditions} (rung index to local file) copied in as the intermediates.
+     */
+    EncodePlan packaging(Map<Integer, Path> renditions) {
+        EncodePlan all = compile(LadderMode.PER_RENDITION);
+        List<PlanStep> before = new ArrayList<>(all.before());
+        for (Rung r : rungs) {
+            Path file = renditions.get(r.index());
+            if (file == null) {
+                throw new IllegalArgumentException("rendition " + r.index() + " of " + rungs.size() + " is missing");
+            }
+            before.add(new CopyFile(file, intermediate(r)));
+        }
+        return new EncodePlan(all.commands().subList(rungs.size(), all.commands().size()), all.files(),
+                all.mediaSeconds(), scratch, before, all.after(), all.fileSets());
     }
 
     /** The rungs this profile compiles to, top first. */

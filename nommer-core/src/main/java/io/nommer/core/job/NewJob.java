@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param idempotencyKey from the request's {@code Idempotency-Key} header, or null
  * @param cloud the cloud whose workers may run the job's tasks
+ * @param plan how the job will be run where that was a choice (a ladder in one task or spread over workers), for
+ *     the timeline
  */
 public record NewJob(
         String id,
@@ -19,10 +21,17 @@ public record NewJob(
         String notifyUrl,
         String idempotencyKey,
         int maxAttempts,
-        String cloud) {
+        String cloud,
+        List<String> plan) {
     public NewJob {
+        plan = plan == null ? List.of() : List.copyOf(plan);
         cloud = cloud == null ? io.nommer.core.store.Cloud.DEFAULT : cloud;
         outputs = List.copyOf(outputs);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    public NewJob(String id, String input, List<OutputSpec> outputs, Priority priority, Map<String, Object> metadata,
+            String notifyUrl, String idempotencyKey, int maxAttempts, String cloud) {
+        this(id, input, outputs, priority, metadata, notifyUrl, idempotencyKey, maxAttempts, cloud, List.of());
     }
 }

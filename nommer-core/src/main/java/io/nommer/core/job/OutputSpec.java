@@ -9,5 +9,10 @@ import io.nommer.core.profile.Profile;
  * @param name unique within the job; names the output's files
  * @param preset the preset or stored profile the output started from
  * @param destination a folder URI the files are published into, or null for the service's own storage
+ * @param parts for a ladder spread over workers, its number of renditions, each a task of its own; else 0
  */
-public record OutputSpec(String name, String preset, Profile profile, String destination) {}
+public record OutputSpec(String name, String preset, Profile profile, String destination, int parts) {
+    public OutputSpec(String name, String preset, Profile profile, String destination) {
+        this(name, preset, profile, destination, 0);
+    }
+}

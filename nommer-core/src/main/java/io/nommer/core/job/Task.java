@@ -10,6 +10,8 @@ import java.util.List;
  * @param progress percent, 0-100
  * @param cpuSeconds user plus system CPU time ffmpeg spent, summed over attempts' successful runs
  * @param logTail the last lines ffmpeg printed when the task failed, else null
+ * @param part for one rendition of a ladder spread over workers, its rung (0 is the top); null for an output's own task
+ * @param parts how many rendition tasks an output's own task packages (0: it encodes everything itself)
  */
 public record Task(
         String id,
@@ -30,8 +32,15 @@ public record Task(
         double cpuSeconds,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Integer part,
+        int parts) {
     public Task {
         files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    /** Whether this task is one rendition of a ladder, not an output of its own. */
+    public boolean isPart() {
+        return part != null;
     }
 }

@@ -18,9 +18,11 @@ import io.nommer.core.util.Ids;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +54,12 @@ public final class JobService {
     }
 
     public static final int MAX_BULK_JOBS = 1000;
+    /**
+     * Machines with idle workers from which a ladder is spread over workers, one task per rendition: one decode
+     * feeding every rendition needs about half the CPU of one decode per rendition (BENCHMARKS.md), so spreading
+     * finishes sooner only when the work lands on at least three machines.
+     */
+    static final int SPLIT_FROM_MACHINES = 3;
 
     /**
      * @throws ValidationException naming the first unacceptable field
@@ -89,6 +97,15 @@ public final class JobService {
 
         Optional<Profile> base(String name) {
             return bases.computeIfAbsent(name, JobService.this::findBase);
+        }
+
+        final Map<String, Integer> machines = new HashMap<>();
+
+        /** Distinct hosts with a worker of {@code cloud} that reported in the last minute with a free slot. */
+        int idleMachines(String cloud) {
+            return machines.computeIfAbsent(cloud, c -> (int) store.listWorkers(Duration.ofMinutes(1)).stream()
+                    .filter(w -> w.clouds().contains(c) && w.active() < w.slots())
+                    .map(w -> w.host() == null ? w.id() : w.host()).distinct().count());
         }
 
         boolean cloudExists(String name) {
@@ -174,8 +191,28 @@ public final class JobService {
         if (!Cloud.validName(cloud) || !lookups.cloudExists(cloud)) {
             throw new ValidationException("unknown_cloud", "cloud", "no cloud named '" + cloud + "'; see GET /v1/clouds");
         }
+        List<String> plan = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            OutputSpec o = specs.get(i);
+            int renditions = o.profile().isStreaming() && o.profile().renditions() != null ? o.profile().renditions() : 1;
+            if (renditions < 2) {
+                continue;
+            }
+            int machines = lookups.idleMachines(cloud);
+            if (machines >= SPLIT_FROM_MACHINES) {
+                specs.set(i, new OutputSpec(o.name(), o.preset(), o.profile(), o.destination(), renditions));
+                plan.add(String.format(Locale.ROOT, "output %s: %d renditions as separate tasks, then packaging: %d "
+                        + "machines have idle workers in cloud %s, and one decode per rendition spread over them "
+                        + "finishes sooner than one decode on one machine", o.name(), renditions, machines, cloud));
+            } else {
+                plan.add(String.format(Locale.ROOT, "output %s: %d renditions from one decode in one task: %d "
+                        + "machine(s) have idle workers in cloud %s, and spreading renditions pays from %d (one decode "
+                        + "does the ladder in about half the CPU time of one decode per rendition)", o.name(),
+                        renditions, machines, cloud, SPLIT_FROM_MACHINES));
+            }
+        }
         return new NewJob(ids.next("job"), input, specs, priority, request.metadata(), notifyUrl, key,
-                DEFAULT_MAX_ATTEMPTS, cloud);
+                DEFAULT_MAX_ATTEMPTS, cloud, plan);
     }
 
     /** Tells idle workers that work may be waiting (after a retry, say). */

@@ -16,6 +16,13 @@ public interface OutputPublisher {
      */
     URI publish(Path file, URI folder, String name);
 
+    /**
+     * Copies a file this service published into its own storage (see {@link #defaultFolder}) to {@code target}.
+     *
+     * @throws java.io.UncheckedIOException when it cannot be read, or is gone
+     */
+    void copyToLocal(URI published, Path target);
+
     /** The folder for an output with no destination: in the service's own storage, deterministic per job and output. */
     URI defaultFolder(String jobId, String outputName);
 

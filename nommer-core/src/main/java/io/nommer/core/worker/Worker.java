@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final String SHUTDOWN = "worker shutting down";
+    /** Where a ladder's renditions encoded by separate tasks wait for packaging (output names are lower case, so no
+     * output can have this folder). */
+    public static final String PARTS_FOLDER = "RENDITIONS-";
     /** The roles of files that are media on their own, probed after encoding for their duration and size. */
     private static final java.util.Set<String> PROBED_ROLES = java.util.Set.of("video", "audio", "thumbnail");
 
@@ -275,8 +278,10 @@ public final class Worker implements AutoCloseable {
         store.recordInputInfo(task.jobId(), info);
         store.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
         checkLimits(info);
+        Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(task, workDir) : Map.of();
+        checkCancelled(r);
         EncodeRequest request = new EncodeRequest(task.id(), task.profile(), info, input.file(), workDir.resolve("out"),
-                task.name(), config.encodeTimeout());
+                task.name(), config.encodeTimeout(), task.part(), renditions);
         EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)),
                 r.cancellation);
         r.cpuSeconds = result.cpuSeconds();
@@ -299,7 +304,8 @@ public final class Worker implements AutoCloseable {
             r.cancellation.cancel("lease lost before publishing");
             throw new CancellationException(r.cancellation.reason());
         }
-        URI folder = task.destination() != null ? URI.create(task.destination())
+        URI folder = task.isPart() ? outputs.defaultFolder(task.jobId(), PARTS_FOLDER + task.name())
+                : task.destination() != null ? URI.create(task.destination())
                 : outputs.defaultFolder(task.jobId(), task.name());
         List<OutputFile> files = new ArrayList<>();
         for (Described d : described) {
@@ -317,6 +323,33 @@ public final class Worker implements AutoCloseable {
     }
 
     private record Described(PlannedFile file, MediaInfo info, long size) {}
+
+    /**
+     * The renditions other workers encoded for this packaging task, copied from the service's storage into the
+     * working directory, by rung.
+     */
+    private Map<Integer, Path> fetchRenditions(Task task, Path workDir) {
+        Path dir = workDir.resolve("renditions");
+        Map<Integer, Path> renditions = new java.util.HashMap<>();
+        try {
+            Files.createDirectories(dir);
+            for (Task part : store.findJob(task.jobId()).map(io.nommer.core.job.Job::tasks).orElse(List.of())) {
+                if (!part.isPart() || !part.name().equals(task.name())) {
+                    continue;
+                }
+                OutputFile f = part.files().stream().filter(x -> PlannedFile.INTERMEDIATE.equals(x.role())).findFirst()
+                        .orElseThrow(() -> new EncodeException(ErrorCode.INTERNAL, "rendition " + (part.part() + 1)
+                                + " of output " + task.name() + " has no encoded file"));
+                Path local = dir.resolve(f.name());
+                outputs.copyToLocal(URI.create(f.uri()), local);
+                renditions.put(part.part(), local);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "fetching the renditions of output " + task.name()
+                    + " failed: " + e.getMessage(), null, e);
+        }
+        return renditions;
+    }
 
     private static OutputFile toOutputFile(String name, URI uri, Described d) {
         if (d.info == null) {

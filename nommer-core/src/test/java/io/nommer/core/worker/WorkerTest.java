@@ -252,6 +252,15 @@ class WorkerTest {
         }
 
         @Override
+        public void copyToLocal(URI published, Path target) {
+            try {
+                Files.copy(Path.of(published), target);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
         public URI defaultFolder(String jobId, String outputName) {
             return tmp.resolve("published").resolve(jobId).resolve(outputName).toUri();
         }
@@ -267,7 +276,7 @@ class WorkerTest {
         Path input = Files.writeString(tmp.resolve("input.mp4"), "pretend media");
         Profile p = Presets.find("mp4-h264").orElseThrow();
         Task t = new Task("tsk_1", "job_1", 0, "web", "mp4-h264", p, null, JobState.RUNNING, 0, 1, 3, List.of(), null,
-                null, null, 0, Instant.EPOCH, Instant.EPOCH, null);
+                null, null, 0, Instant.EPOCH, Instant.EPOCH, null, null, 0);
         return new ClaimedTask(t, "token-1", input.toUri().toString());
     }
 

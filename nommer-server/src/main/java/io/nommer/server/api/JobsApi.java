@@ -231,7 +231,7 @@ public final class JobsApi {
         Job job = find(req.path("id"));
         String outputName = req.path("output");
         String fileName = req.path("file");
-        Task task = job.tasks().stream().filter(t -> t.name().equals(outputName)).findFirst()
+        Task task = job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(outputName)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
         OutputFile file = task.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("file " + fileName + " of output " + outputName));
@@ -252,7 +252,7 @@ public final class JobsApi {
     private Response key(Request req) {
         Job job = find(req.path("id"));
         String outputName = req.path("output");
-        Task task = job.tasks().stream().filter(t -> t.name().equals(outputName)).findFirst()
+        Task task = job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(outputName)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
         Object hex = task.profile().toFields().get(Json.ENCRYPTION_KEY);
         if (hex == null) {

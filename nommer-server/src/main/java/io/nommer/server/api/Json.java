@@ -56,7 +56,9 @@ public final class Json {
         m.put("cpu_seconds", round3(cpu));
         List<Object> outputs = new ArrayList<>();
         for (Task t : job.tasks()) {
-            outputs.add(output(job, t, baseUrl));
+            if (!t.isPart()) {
+                outputs.add(output(job, t, baseUrl));
+            }
         }
         m.put("outputs", outputs);
         String self = baseUrl + "/v1/jobs/" + job.id();
@@ -92,6 +94,25 @@ public final class Json {
             files.add(fm);
         }
         m.put("files", files);
+        if (t.parts() > 0) {
+            // a ladder spread over workers: its renditions' own tasks, before this one packages them
+            List<Object> parts = new ArrayList<>();
+            for (Task p : job.tasks()) {
+                if (p.isPart() && p.name().equals(t.name())) {
+                    Map<String, Object> pm = new LinkedHashMap<>();
+                    pm.put("rendition", p.part());
+                    pm.put("state", p.state().wireName());
+                    pm.put("progress", round1(p.progress()));
+                    pm.put("attempt", p.attempt());
+                    pm.put("cpu_seconds", round3(p.cpuSeconds()));
+                    if (p.errorCode() != null) {
+                        pm.put("error", Map.of("code", p.errorCode(), "message", String.valueOf(p.errorMessage())));
+                    }
+                    parts.add(pm);
+                }
+            }
+            m.put("parts", parts);
+        }
         if (t.errorCode() != null) {
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("code", t.errorCode());

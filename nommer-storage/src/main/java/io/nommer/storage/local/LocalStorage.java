@@ -315,6 +315,11 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
 
     // ---- serving back ----
 
+    @Override
+    public void copyToLocal(URI published, Path target) {
+        StoredFile.copy(open(published), published, target);
+    }
+
     /**
      * Opens an upload or a published file to serve it back, e.g. through the API.
      *

@@ -311,6 +311,11 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     // ---- serving back ----
 
+    @Override
+    public void copyToLocal(URI published, Path target) {
+        StoredFile.copy(open(published), published, target);
+    }
+
     /**
      * Opens a stored object to serve it back, e.g. through the API.
      *
