@@ -79,6 +79,9 @@ class LadderAcrossWorkersTest {
             assertThat(timeline.stream().filter(e -> e.startsWith("task.encoded rendition "))).hasSize(4);
             assertThat(timeline).anySatisfy(e -> assertThat(e).startsWith("task.encoded audio; package (hls)"));
 
+            assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/ladder/outputs/" + id + "/RENDITIONS-hls/")))
+                    .as("renditions are deleted once packaged").isEmpty();
+
             JsonNode master = output.get(0).path("files").get(roles.size() - 1);
             HttpResponse<String> playlist = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(master.path("url").asText())).build(), HttpResponse.BodyHandlers.ofString());

@@ -177,6 +177,14 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
     }
 
     @Override
+    public void delete(URI published) {
+        switch (scheme(published)) {
+            case "s3" -> requireS3().delete(published);
+            default -> local.delete(published);
+        }
+    }
+
+    @Override
     public URI defaultFolder(String jobId, String outputName) {
         return defaultStorage == DefaultStorage.S3 ? requireS3().defaultFolder(jobId, outputName)
                 : local.defaultFolder(jobId, outputName);

@@ -49,6 +49,20 @@ public abstract class OutputPublisherContractTest {
     }
 
     @Test
+    void delete_removesAPublishedFile_andAgainIsHarmless() throws IOException {
+        URI folder = publisher().defaultFolder(jobId, "RENDITIONS-hls");
+        URI uri = publisher().publish(aFile("v0.mp4", 1000, (byte) 3), folder, "hls-v0.mp4");
+        Path back = sources.resolve("back.mp4");
+        publisher().copyToLocal(uri, back);
+        assertThat(back).hasSize(1000);
+
+        publisher().delete(uri);
+        publisher().delete(uri);
+
+        assertThat(read(uri)).isEmpty();
+    }
+
+    @Test
     void publish_returnsTheFileInsideTheFolder() {
         URI folder = publisher().defaultFolder(jobId, "mp4");
 

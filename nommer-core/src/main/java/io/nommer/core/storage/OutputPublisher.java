@@ -23,6 +23,15 @@ public interface OutputPublisher {
      */
     void copyToLocal(URI published, Path target);
 
+    /**
+     * Deletes a file this service published into its own storage (intermediates it no longer needs); does nothing
+     * when the file is already gone.
+     *
+     * @throws IllegalArgumentException for a URI outside the service's own storage
+     * @throws java.io.UncheckedIOException when the storage fails
+     */
+    void delete(URI published);
+
     /** The folder for an output with no destination: in the service's own storage, deterministic per job and output. */
     URI defaultFolder(String jobId, String outputName);
 

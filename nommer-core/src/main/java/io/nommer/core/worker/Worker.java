@@ -81,6 +81,8 @@ public final class Worker implements AutoCloseable {
         final Cancellation cancellation = new Cancellation();
         volatile double progress;
         volatile double cpuSeconds;
+        /** For a packaging task: the renditions other tasks published, deleted once the output is complete. */
+        final List<URI> renditions = new ArrayList<>();
 
         Running(ClaimedTask claim) {
             this.claim = claim;
@@ -204,6 +206,7 @@ public final class Worker implements AutoCloseable {
                 log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
             } else {
                 log.info("task {} succeeded with {} file(s)", task.id(), files.size());
+                deleteRenditions(r);
             }
         } catch (CancellationException e) {
             stopped(r);
@@ -278,7 +281,7 @@ public final class Worker implements AutoCloseable {
         store.recordInputInfo(task.jobId(), info);
         store.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
         checkLimits(info);
-        Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(task, workDir) : Map.of();
+        Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(r, workDir) : Map.of();
         checkCancelled(r);
         EncodeRequest request = new EncodeRequest(task.id(), task.profile(), info, input.file(), workDir.resolve("out"),
                 task.name(), config.encodeTimeout(), task.part(), renditions);
@@ -324,11 +327,23 @@ public final class Worker implements AutoCloseable {
 
     private record Described(PlannedFile file, MediaInfo info, long size) {}
 
+    /** Best effort: a rendition left behind costs storage, not correctness. */
+    private void deleteRenditions(Running r) {
+        for (URI uri : r.renditions) {
+            try {
+                outputs.delete(uri);
+            } catch (RuntimeException e) {
+                log.warn("task {}: could not delete the rendition {}: {}", r.claim.taskId(), uri, e.toString());
+            }
+        }
+    }
+
     /**
      * The renditions other workers encoded for this packaging task, copied from the service's storage into the
      * working directory, by rung.
      */
-    private Map<Integer, Path> fetchRenditions(Task task, Path workDir) {
+    private Map<Integer, Path> fetchRenditions(Running running, Path workDir) {
+        Task task = running.claim.task();
         Path dir = workDir.resolve("renditions");
         Map<Integer, Path> renditions = new java.util.HashMap<>();
         try {
@@ -343,6 +358,7 @@ public final class Worker implements AutoCloseable {
                 Path local = dir.resolve(f.name());
                 outputs.copyToLocal(URI.create(f.uri()), local);
                 renditions.put(part.part(), local);
+                running.renditions.add(URI.create(f.uri()));
             }
         } catch (IOException | UncheckedIOException e) {
             throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "fetching the renditions of output " + task.name()

@@ -252,6 +252,15 @@ class WorkerTest {
         }
 
         @Override
+        public void delete(URI published) {
+            try {
+                Files.deleteIfExists(Path.of(published));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
         public void copyToLocal(URI published, Path target) {
             try {
                 Files.copy(Path.of(published), target);

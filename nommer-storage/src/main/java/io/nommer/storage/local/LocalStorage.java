@@ -315,6 +315,31 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
 
     // ---- serving back ----
 
+    /** A published file's path, refusing anything outside the output storage and temporary files. */
+    private Path publishedFile(URI uri) {
+        Path real = real(FileRoots.toPath(uri), uri);
+        if (!FileRoots.within(real, writableRoots())) {
+            throw new IllegalArgumentException(uri + " is not in this service's output storage");
+        }
+        if (real.getFileName() == null || real.getFileName().toString().startsWith(".")) {
+            throw new IllegalArgumentException(uri + " is not a published file");
+        }
+        return real;
+    }
+
+    @Override
+    public void delete(URI published) {
+        if (!"file".equals(scheme(published))) {
+            throw new IllegalArgumentException("local storage cannot delete '" + published.getScheme() + ":' URIs");
+        }
+        Path file = publishedFile(published);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + published + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void copyToLocal(URI published, Path target) {
         StoredFile.copy(open(published), published, target);
@@ -331,16 +356,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     public Optional<StoredFile> open(URI uri) {
         Path file = switch (scheme(uri)) {
             case "upload" -> uploadPath(uri);
-            case "file" -> {
-                Path real = real(FileRoots.toPath(uri), uri);
-                if (!FileRoots.within(real, writableRoots())) {
-                    throw new IllegalArgumentException(uri + " is not in this service's output storage");
-                }
-                if (real.getFileName() == null || real.getFileName().toString().startsWith(".")) {
-                    throw new IllegalArgumentException(uri + " is not a published file");
-                }
-                yield real;
-            }
+            case "file" -> publishedFile(uri);
             default -> throw new IllegalArgumentException("local storage cannot open '" + uri.getScheme() + ":' URIs");
         };
         try {

@@ -312,6 +312,17 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     // ---- serving back ----
 
     @Override
+    public void delete(URI published) {
+        checkAcceptable(published);
+        Location at = location(published);
+        try {
+            client.deleteObject(r -> r.bucket(at.bucket()).key(at.key()));
+        } catch (SdkException e) {
+            throw new UncheckedIOException("cannot delete " + published + ": " + describe(e), new IOException(e));
+        }
+    }
+
+    @Override
     public void copyToLocal(URI published, Path target) {
         StoredFile.copy(open(published), published, target);
     }
