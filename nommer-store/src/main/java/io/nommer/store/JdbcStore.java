@@ -1005,14 +1005,6 @@ public final class JdbcStore implements Store {
         return jobs;
     }
 
-    private Optional<Job> uncheckedLoad(Connection c, String jobId) {
-        try {
-            return loadJob(c, jobId);
-        } catch (SQLException e) {
-            throw new StoreException("loading job " + jobId + " failed: " + e.getMessage(), e);
-        }
-    }
-
     /** The tasks of several jobs in one query, each job's in index order. */
     private Map<String, List<Task>> loadTasks(Connection c, List<String> jobIds) throws SQLException {
         Map<String, List<Task>> byJob = new LinkedHashMap<>();
@@ -1028,13 +1020,6 @@ public final class JdbcStore implements Store {
             }
         }
         return byJob;
-    }
-
-    private Optional<Task> loadTask(Connection c, String taskId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?", taskId);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(task(rs)) : Optional.empty();
-        }
     }
 
     private static Task task(ResultSet rs) throws SQLException {
@@ -1073,16 +1058,6 @@ public final class JdbcStore implements Store {
         try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE idempotency_key = ?", key);
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        }
-    }
-
-    private static String jobIdOf(Connection c, String taskId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT job_id FROM tasks WHERE id = ?", taskId);
-                ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new StoreException("task " + taskId + " vanished");
-            }
-            return rs.getString(1);
         }
     }
 
