@@ -67,12 +67,12 @@ public final class LadderBenchmark {
         } finally {
             deleteTree(work);
         }
-        double s = median(single);
-        double p = median(per);
+        double s = BenchSupport.median(single);
+        double p = BenchSupport.median(per);
         System.out.printf(Locale.ROOT, "single decode   median wall %7.2f s  cpu %7.2f s  runs %s%n", s,
-                median(singleCpu), fmt(single));
+                BenchSupport.median(singleCpu), fmt(single));
         System.out.printf(Locale.ROOT, "per rendition   median wall %7.2f s  cpu %7.2f s  runs %s%n", p,
-                median(perCpu), fmt(per));
+                BenchSupport.median(perCpu), fmt(per));
         System.out.printf(Locale.ROOT, "ratio single/per (wall) %.3f   (target <= 0.75)%n", s / p);
     }
 
@@ -102,19 +102,9 @@ public final class LadderBenchmark {
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30",
                 "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "128k", "-shortest", tmp.toString());
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("could not generate " + out);
-        }
+        BenchSupport.run(cmd, out.toString());
         Files.move(tmp, out);
         return out;
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private static String fmt(List<Double> xs) {

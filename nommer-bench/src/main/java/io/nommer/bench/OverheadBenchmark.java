@@ -66,8 +66,8 @@ public final class OverheadBenchmark {
             plain.add(plain(bin, input, preset, dir));
             nommer.add(viaNommer(client, input, preset));
         }
-        double p = median(plain);
-        double n = median(nommer);
+        double p = BenchSupport.median(plain);
+        double n = BenchSupport.median(nommer);
         System.out.printf(Locale.ROOT, "%-26s plain ffmpeg %8.3f s   nommer %8.3f s   overhead %+7.0f ms   ratio %.3f%n",
                 label, p, n, (n - p) * 1000, n / p);
         System.out.printf(Locale.ROOT, "%-26s plain runs %s%n%-26s nommer runs %s%n", "", fmt(plain), "", fmt(nommer));
@@ -122,18 +122,8 @@ public final class OverheadBenchmark {
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
                 "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
                 out.toString());
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("could not generate " + out);
-        }
+        BenchSupport.run(cmd, out.toString());
         return out;
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private static String fmt(List<Double> xs) {

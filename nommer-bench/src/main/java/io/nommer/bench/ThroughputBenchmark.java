@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -96,20 +93,11 @@ public final class ThroughputBenchmark {
             throws Exception {
         AtomicInteger left = new AtomicInteger(jobs);
         long t0 = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                fs.add(pool.submit(() -> {
-                    while (left.getAndDecrement() > 0) {
-                        client.submit(job(client, input));
-                    }
-                    return null;
-                }));
+        BenchSupport.concurrently(clients, () -> {
+            while (left.getAndDecrement() > 0) {
+                client.submit(job(client, input));
             }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        }
+        });
         double submitted = seconds(t0);
         awaitDrained(store);
         System.out.printf(Locale.ROOT, "  (single: %d jobs accepted in %.1f s, all finished after %.1f s)%n", jobs,
@@ -125,20 +113,11 @@ public final class ThroughputBenchmark {
             batch.add(job(client, input));
         }
         long t0 = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                fs.add(pool.submit(() -> {
-                    while (left.getAndDecrement() > 0) {
-                        client.submitBulk(batch);
-                    }
-                    return null;
-                }));
+        BenchSupport.concurrently(clients, () -> {
+            while (left.getAndDecrement() > 0) {
+                client.submitBulk(batch);
             }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        }
+        });
         double submitted = seconds(t0);
         awaitDrained(store);
         System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
