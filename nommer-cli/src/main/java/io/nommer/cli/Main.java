@@ -155,6 +155,10 @@ public final class Main {
         JsonNode created = client.submit(job);
         String id = created.path("id").asText();
         out.println("submitted job " + id);
+        if (created.hasNonNull("owner_token")) {
+            out.println("owner token (shown once; reads the job's encryption keys): "
+                    + created.path("owner_token").asText());
+        }
         if (!a.options.containsKey("wait")) {
             out.println("follow it with: nommer status " + id);
             return 0;

@@ -51,7 +51,8 @@ class MainTest {
 
         Run r = run("submit", clip.toString(), "--preset", "mp3", "--wait", "--server", server.baseUrl());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("uploading", "submitted job job_", "succeeded 100.0%", "/files/mp3.mp3");
+        assertThat(r.out()).contains("uploading", "submitted job job_", "owner token (shown once", "succeeded 100.0%",
+                "/files/mp3.mp3");
 
         String id = r.out().replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
         Run s = run("status", id, "--server", server.baseUrl());

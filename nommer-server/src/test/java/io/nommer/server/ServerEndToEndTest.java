@@ -379,12 +379,16 @@ class ServerEndToEndTest {
     @Test
     void adaptiveStreaming_encryptedHlsAndDashTar_deliverEveryFileWithItsRole_andOnlyTheApiServesTheKey()
             throws Exception {
-        String id = submit("""
+        Reply submitted = api.post("/v1/jobs", """
                 {"input": "%s", "outputs": [
                   {"preset": "hls-ladder", "name": "hls", "video_bitrate": 400, "segment_time": 1, "encryption": true,
                    "encryption_key_url": "https://keys.example.com/k/1"},
                   {"preset": "dash-ladder", "name": "dash", "video_bitrate": 400, "segment_time": 1}]}"""
                 .formatted(uploadClip()));
+        assertThat(submitted.status()).isEqualTo(201);
+        String id = submitted.body().path("id").asText();
+        String owner = submitted.body().path("owner_token").asText();
+        assertThat(owner).as("handed out once, at creation").startsWith("own_");
         JsonNode job = api.awaitTerminal(id);
         assertThat(job.path("state").asText()).as("%s", job).isEqualTo("succeeded");
 
@@ -394,11 +398,17 @@ class ServerEndToEndTest {
         assertThat(roles).containsOnly("segment", "variant_playlist", "master_playlist").endsWith("master_playlist");
         assertThat(roles.stream().filter("variant_playlist"::equals)).hasSizeGreaterThanOrEqualTo(2);
 
-        Reply key = api.get(hls.path("key_url").asText().replace(server.baseUrl(), ""));
+        URI keyUrl = URI.create(hls.path("key_url").asText());
+        assertThat(api.send(HttpRequest.newBuilder(keyUrl).GET()).body().path("code").asText())
+                .isEqualTo("owner_token_required");
+        assertThat(api.send(HttpRequest.newBuilder(keyUrl).header("Authorization", "Bearer own_someone_else").GET())
+                .status()).isEqualTo(403);
+        Reply key = api.send(HttpRequest.newBuilder(keyUrl).header("Authorization", "Bearer " + owner).GET());
         assertThat(key.status()).isEqualTo(200);
         assertThat(key.raw()).hasSize(16);
         String keyHex = HexFormat.of().formatHex(key.raw());
-        assertThat(api.get("/v1/jobs/" + id).body().toString()).as("the job document").doesNotContain(keyHex);
+        assertThat(api.get("/v1/jobs/" + id).body().toString()).as("the job document").doesNotContain(keyHex)
+                .doesNotContain(owner);
         assertThat(hls.path("profile").has("encryption_key")).isFalse();
         assertThat(api.get("/v1/jobs/" + id + "/outputs/dash/key").status()).isEqualTo(404);
 

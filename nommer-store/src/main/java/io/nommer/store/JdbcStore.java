@@ -73,7 +73,7 @@ public final class JdbcStore implements Store {
     private static final String ACTIVE_STATES = "('queued', 'running')";
 
     private static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, cloud, "
-            + "created_at, started_at, finished_at, updated_at";
+            + "created_at, started_at, finished_at, updated_at, owner_token_hash";
     private static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
             + "finished_at, part, parts";
@@ -182,7 +182,8 @@ public final class JdbcStore implements Store {
             ids.add(job.id());
             created.add(true);
             jobRows.add(new Object[] {job.id(), QUEUED, job.priority().wireName(), job.input(),
-                    JsonColumns.metadata(job.metadata()), job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now});
+                    JsonColumns.metadata(job.metadata()), job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now,
+                    job.ownerTokenHash()});
             for (int i = 0; i < job.outputs().size(); i++) {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
@@ -203,7 +204,7 @@ public final class JdbcStore implements Store {
             }
         }
         batch(c, "INSERT INTO jobs (id, state, priority, input, metadata, notify_url, idempotency_key, max_attempts, "
-                + "cloud, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobRows);
+                + "cloud, created_at, updated_at, owner_token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobRows);
         batch(c, "INSERT INTO tasks (id, job_id, idx, name, preset, profile, destination, state, priority, cloud, "
                 + "max_attempts, run_after, created_at, updated_at, part, parts, waiting_on) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", taskRows);
@@ -1224,7 +1225,7 @@ public final class JdbcStore implements Store {
 
     private record JobRow(String id, JobState state, Priority priority, String input, MediaInfo inputInfo,
             Map<String, Object> metadata, String notifyUrl, String cloud, Instant createdAt, Instant startedAt, Instant finishedAt,
-            Instant updatedAt) {
+            Instant updatedAt, String ownerTokenHash) {
         static JobRow of(ResultSet rs) throws SQLException {
             return new JobRow(
                     rs.getString("id"),
@@ -1238,12 +1239,13 @@ public final class JdbcStore implements Store {
                     instant(rs, "created_at"),
                     instant(rs, "started_at"),
                     instant(rs, "finished_at"),
-                    instant(rs, "updated_at"));
+                    instant(rs, "updated_at"),
+                    rs.getString("owner_token_hash"));
         }
 
         Job toJob(List<Task> tasks) {
             return new Job(id, state, priority, input, inputInfo, metadata, notifyUrl, cloud, tasks, createdAt, startedAt,
-                    finishedAt, updatedAt);
+                    finishedAt, updatedAt, ownerTokenHash);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
  * A job as stored, with its tasks (outputs) in submission order.
  *
  * @param inputInfo what ffprobe found in the input, once a worker has probed it; else null
+ * @param ownerTokenHash SHA-256 (hex) of the owner token given out when the job was created; never shown
  */
 public record Job(
         String id,
@@ -24,7 +25,8 @@ public record Job(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String ownerTokenHash) {
     public Job {
         tasks = List.copyOf(tasks);
         metadata = metadata == null ? Map.of() : metadata;

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param cloud the cloud whose workers may run the job's tasks
  * @param plan how the job will be run where that was a choice (a ladder in one task or spread over workers), for
  *     the timeline
+ * @param ownerTokenHash SHA-256 (hex) of the token that proves ownership of the job, or null
  */
 public record NewJob(
         String id,
@@ -22,7 +23,8 @@ public record NewJob(
         String idempotencyKey,
         int maxAttempts,
         String cloud,
-        List<String> plan) {
+        List<String> plan,
+        String ownerTokenHash) {
     public NewJob {
         plan = plan == null ? List.of() : List.copyOf(plan);
         cloud = cloud == null ? io.nommer.core.store.Cloud.DEFAULT : cloud;
@@ -32,6 +34,6 @@ public record NewJob(
 
     public NewJob(String id, String input, List<OutputSpec> outputs, Priority priority, Map<String, Object> metadata,
             String notifyUrl, String idempotencyKey, int maxAttempts, String cloud) {
-        this(id, input, outputs, priority, metadata, notifyUrl, idempotencyKey, maxAttempts, cloud, List.of());
+        this(id, input, outputs, priority, metadata, notifyUrl, idempotencyKey, maxAttempts, cloud, List.of(), null);
     }
 }

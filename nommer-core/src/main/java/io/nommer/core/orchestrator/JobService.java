@@ -65,9 +65,10 @@ public final class JobService {
      * @throws ValidationException naming the first unacceptable field
      */
     public CreateResult submit(JobRequest request) {
-        CreateResult result = store.createJob(validate(request, "", new Lookups()));
+        String token = ownerToken();
+        CreateResult result = store.createJob(validate(request, "", new Lookups(), token));
         signal.signal();
-        return result;
+        return result.withOwnerToken(token);
     }
 
     /**
@@ -82,11 +83,17 @@ public final class JobService {
         }
         Lookups lookups = new Lookups();
         List<NewJob> jobs = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
-            jobs.add(validate(requests.get(i), "jobs[" + i + "].", lookups));
+            tokens.add(ownerToken());
+            jobs.add(validate(requests.get(i), "jobs[" + i + "].", lookups, tokens.get(i)));
         }
-        List<CreateResult> results = store.createJobs(jobs);
+        List<CreateResult> stored = store.createJobs(jobs);
         signal.signal();
+        List<CreateResult> results = new ArrayList<>();
+        for (int i = 0; i < stored.size(); i++) {
+            results.add(stored.get(i).withOwnerToken(tokens.get(i)));
+        }
         return results;
     }
 
@@ -114,9 +121,9 @@ public final class JobService {
         }
     }
 
-    private NewJob validate(JobRequest request, String prefix, Lookups lookups) {
+    private NewJob validate(JobRequest request, String prefix, Lookups lookups, String ownerToken) {
         try {
-            return validate(request, lookups);
+            return validate(request, lookups, ownerToken);
         } catch (ValidationException e) {
             if (prefix.isEmpty()) {
                 throw e;
@@ -127,7 +134,7 @@ public final class JobService {
         }
     }
 
-    private NewJob validate(JobRequest request, Lookups lookups) {
+    private NewJob validate(JobRequest request, Lookups lookups, String ownerToken) {
         String input = requireText(request.input(), "input");
         URI inputUri = parseUri(input, "input");
         try {
@@ -212,7 +219,7 @@ public final class JobService {
             }
         }
         return new NewJob(ids.next("job"), input, specs, priority, request.metadata(), notifyUrl, key,
-                DEFAULT_MAX_ATTEMPTS, cloud, plan);
+                DEFAULT_MAX_ATTEMPTS, cloud, plan, hashOwnerToken(ownerToken));
     }
 
     /** Tells idle workers that work may be waiting (after a retry, say). */
@@ -306,6 +313,26 @@ public final class JobService {
             generated.put("encryption_iv", randomHex(16));
         }
         return p.overlay(Profile.fromFields(generated));
+    }
+
+    /**
+     * A new job's owner token: handed out once, in the response that creates the job, and stored only as its hash.
+     * Until API keys and tenants exist, holding it is what makes a caller the job's owner.
+     */
+    private static String ownerToken() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return "own_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The stored form of an owner token (SHA-256, hex). */
+    public static String hashOwnerToken(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     private static String randomHex(int bytes) {

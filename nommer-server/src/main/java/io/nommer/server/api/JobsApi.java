@@ -70,7 +70,7 @@ public final class JobsApi {
         JobRequest request = parseJob(req.jsonObject(MAX_JOB_BODY), "", req.header("Idempotency-Key"));
         CreateResult result = jobs.submit(request);
         Job job = result.job();
-        return Response.json(result.created() ? 201 : 200, Json.job(job, req.baseUrl()))
+        return Response.json(result.created() ? 201 : 200, created(result, req.baseUrl()))
                 .header("Location", "/v1/jobs/" + job.id());
     }
 
@@ -101,7 +101,16 @@ public final class JobsApi {
         List<CreateResult> results = jobs.submitAll(requests);
         boolean anyCreated = results.stream().anyMatch(CreateResult::created);
         return Response.json(anyCreated ? 201 : 200, Map.of("jobs",
-                results.stream().map(r -> Json.job(r.job(), req.baseUrl())).toList()));
+                results.stream().map(r -> created(r, req.baseUrl())).toList()));
+    }
+
+    /** A submitted job as the submitter sees it: with the owner token, in the answer that created the job only. */
+    private static Map<String, Object> created(CreateResult result, String baseUrl) {
+        Map<String, Object> m = Json.job(result.job(), baseUrl);
+        if (result.ownerToken() != null) {
+            m.put("owner_token", result.ownerToken());
+        }
+        return m;
     }
 
     /** A job object from the request body; field paths in errors start with {@code prefix}. */
@@ -257,6 +266,18 @@ public final class JobsApi {
         Object hex = task.profile().toFields().get(Json.ENCRYPTION_KEY);
         if (hex == null) {
             throw ApiException.notFound("an encryption key: output " + outputName + " is not encrypted");
+        }
+        String auth = req.header("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            throw new ApiException(401, "owner_token_required", "the key is for the job's owner only: send "
+                    + "'Authorization: Bearer <owner_token>' with the owner_token from the response that created the "
+                    + "job");
+        }
+        byte[] given = JobService.hashOwnerToken(auth.substring("Bearer ".length()).trim())
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (job.ownerTokenHash() == null || !java.security.MessageDigest.isEqual(given,
+                job.ownerTokenHash().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            throw new ApiException(403, "not_owner", "this owner token is not the one job " + job.id() + " was created with");
         }
         return Response.bytes(200, "application/octet-stream", java.util.HexFormat.of().parseHex(hex.toString()))
                 .header("Cache-Control", "no-store");
