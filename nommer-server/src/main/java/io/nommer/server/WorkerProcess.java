@@ -4,8 +4,6 @@ import io.nommer.core.encode.NullEncoder;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.server.config.ServerConfig;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -94,10 +92,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
+        String name = Worker.hostName();
+        return name == null ? "unknown" : name;
     }
 }

@@ -478,7 +478,11 @@ public final class Worker implements AutoCloseable {
         stop(Duration.ZERO);
     }
 
-    private static String hostName() {
+    /**
+     * The name of this machine as workers report it: {@code HOSTNAME} when set (containers set it; tests use it to
+     * play several machines), else the resolver's name for the local host, else null.
+     */
+    public static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;

@@ -85,10 +85,6 @@ public final class JobsApi {
         if (list == null || !list.isArray()) {
             throw ApiException.invalid("jobs", "jobs must be an array of job objects");
         }
-        if (list.isEmpty() || list.size() > JobService.MAX_BULK_JOBS) {
-            throw ApiException.invalid("jobs", "jobs must list 1 to " + JobService.MAX_BULK_JOBS + " jobs, not "
-                    + list.size());
-        }
         String key = req.header("Idempotency-Key");
         List<JobRequest> requests = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
@@ -240,8 +236,7 @@ public final class JobsApi {
         Job job = find(req.path("id"));
         String outputName = req.path("output");
         String fileName = req.path("file");
-        Task task = job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(outputName)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
+        Task task = output(job, outputName);
         OutputFile file = task.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("file " + fileName + " of output " + outputName));
         Response.StreamBody body;
@@ -261,8 +256,7 @@ public final class JobsApi {
     private Response key(Request req) {
         Job job = find(req.path("id"));
         String outputName = req.path("output");
-        Task task = job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(outputName)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
+        Task task = output(job, outputName);
         Object hex = task.profile().toFields().get(Json.ENCRYPTION_KEY);
         if (hex == null) {
             throw ApiException.notFound("an encryption key: output " + outputName + " is not encrypted");
@@ -283,39 +277,27 @@ public final class JobsApi {
                 .header("Cache-Control", "no-store");
     }
 
+    /** The output's own task (never one of a spread ladder's rendition tasks). */
+    private static Task output(Job job, String outputName) {
+        return job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(outputName)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
+    }
+
     private Job find(String id) {
         return store.findJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
     }
 
+    /** Content types by file extension; anything else is served as {@code application/octet-stream}. */
+    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
+            Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("flv", "video/x-flv"),
+            Map.entry("mp3", "audio/mpeg"), Map.entry("m4a", "audio/mp4"), Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"), Map.entry("m3u8", "application/vnd.apple.mpegurl"),
+            Map.entry("ts", "video/mp2t"), Map.entry("mpd", "application/dash+xml"),
+            Map.entry("m4s", "video/iso.segment"), Map.entry("ismv", "video/mp4"), Map.entry("ism", "application/xml"),
+            Map.entry("ismc", "application/xml"), Map.entry("tar", "application/x-tar"));
+
     static String contentType(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
-        if (n.endsWith(".mp4")) {
-            return "video/mp4";
-        } else if (n.endsWith(".webm")) {
-            return "video/webm";
-        } else if (n.endsWith(".flv")) {
-            return "video/x-flv";
-        } else if (n.endsWith(".mp3")) {
-            return "audio/mpeg";
-        } else if (n.endsWith(".m4a")) {
-            return "audio/mp4";
-        } else if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
-            return "image/jpeg";
-        } else if (n.endsWith(".m3u8")) {
-            return "application/vnd.apple.mpegurl";
-        } else if (n.endsWith(".ts")) {
-            return "video/mp2t";
-        } else if (n.endsWith(".mpd")) {
-            return "application/dash+xml";
-        } else if (n.endsWith(".m4s")) {
-            return "video/iso.segment";
-        } else if (n.endsWith(".ismv")) {
-            return "video/mp4";
-        } else if (n.endsWith(".ism") || n.endsWith(".ismc")) {
-            return "application/xml";
-        } else if (n.endsWith(".tar")) {
-            return "application/x-tar";
-        }
-        return "application/octet-stream";
+        String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        return CONTENT_TYPES.getOrDefault(extension, "application/octet-stream");
     }
 }
