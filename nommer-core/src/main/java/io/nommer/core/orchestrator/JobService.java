@@ -12,6 +12,7 @@ import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.store.Cloud;
 import io.nommer.core.store.CreateResult;
+import io.nommer.core.store.GroupCommit;
 import io.nommer.core.store.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
@@ -44,6 +45,8 @@ public final class JobService {
     private final OutputPublisher outputs;
     private final QueueSignal signal;
     private final Ids ids;
+    /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
+    private final GroupCommit<NewJob, CreateResult> creates;
 
     public JobService(Store store, InputFetcher inputs, OutputPublisher outputs, QueueSignal signal, Ids ids) {
         this.store = store;
@@ -51,6 +54,15 @@ public final class JobService {
         this.outputs = outputs;
         this.signal = signal;
         this.ids = ids;
+        this.creates = new GroupCommit<>(jobs -> {
+            List<CreateResult> created = store.createJobs(jobs);
+            signal.signal();
+            return created;
+        }, job -> {
+            CreateResult created = store.createJob(job);
+            signal.signal();
+            return created;
+        }, MAX_BULK_JOBS);
     }
 
     public static final int MAX_BULK_JOBS = 1000;
@@ -66,9 +78,7 @@ public final class JobService {
      */
     public CreateResult submit(JobRequest request) {
         String token = ownerToken();
-        CreateResult result = store.createJob(validate(request, "", new Lookups(), token));
-        signal.signal();
-        return result.withOwnerToken(token);
+        return creates.write(validate(request, "", new Lookups(), token)).withOwnerToken(token);
     }
 
     /**
