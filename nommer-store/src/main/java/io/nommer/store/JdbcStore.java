@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * may pass an {@link InstantSource} instead, and step it to expire leases without sleeping.
  *
  * <p>Every write for a leased task names its fencing token ({@code WHERE id = ? AND lease_token = ? AND state =
- * 'running'}); a write that matches no row changes nothing and reports {@code false}.
+ * 'running'}); a write that matches no row changes nothing and reports {@code false}. A task has a lease token only
+ * while it runs: every way out of running clears it.
  */
 public final class JdbcStore implements Store {
     /** How long a relay has to deliver the webhooks it claimed before another relay may take them. */
@@ -305,18 +306,19 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<Job> cancelJob(String jobId) {
         return inTransaction("cancelling job " + jobId, c -> {
-            Optional<JobState> state = jobState(c, jobId);
-            if (state.isEmpty()) {
+            LockedJob job = lockJobs(c, List.of(jobId)).get(jobId);
+            if (job == null) {
                 return Optional.empty();
             }
-            if (state.get().terminal()) {
-                throw new IllegalStateException("job " + jobId + " is already " + state.get().wireName());
+            if (job.state().terminal()) {
+                throw new IllegalStateException("job " + jobId + " is already " + job.state().wireName());
             }
             long now = now(c);
             // clearing the token makes the running tasks' heartbeats fail, so their workers stop
             int tasks = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
                     + "updated_at = ? WHERE job_id = ? AND state IN " + ACTIVE_STATES, CANCELLED, now, now, jobId);
-            finishJob(c, jobId, JobState.CANCELLED, "cancelled; " + tasks + " unfinished output(s) stopped", now);
+            finishJobs(c, List.of(jobId), JobState.CANCELLED,
+                    Map.of(jobId, "cancelled; " + tasks + " unfinished output(s) stopped"), now);
             return loadJob(c, jobId);
         });
     }
@@ -324,12 +326,12 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<Job> retryJob(String jobId) {
         return inTransaction("retrying job " + jobId, c -> {
-            Optional<JobState> state = jobState(c, jobId);
-            if (state.isEmpty()) {
+            LockedJob job = lockJobs(c, List.of(jobId)).get(jobId);
+            if (job == null) {
                 return Optional.empty();
             }
-            if (state.get() != JobState.FAILED && state.get() != JobState.CANCELLED) {
-                throw new IllegalStateException("job " + jobId + " is " + state.get().wireName()
+            if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
+                throw new IllegalStateException("job " + jobId + " is " + job.state().wireName()
                         + "; only failed or cancelled jobs can be retried");
             }
             long now = now(c);
@@ -380,43 +382,35 @@ public final class JdbcStore implements Store {
                 return List.of();
             }
             // One token per claim: a token only has to differ from every other lease of the same task.
+            // The candidates are locked by this transaction, so they are still queued.
             String token = newToken();
             List<Object> args = new ArrayList<>(List.of(RUNNING, token, now + lease.toMillis(), workerId, now, now));
             args.addAll(candidates);
-            update(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, lease_until = ?, "
-                    + "worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id IN ("
-                    + placeholders(candidates.size()) + ") AND state = 'queued'", args.toArray());
             Map<String, Task> tasks = new HashMap<>();
-            args = new ArrayList<>(candidates);
-            args.add(token);
-            try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE id IN ("
-                    + placeholders(candidates.size()) + ") AND lease_token = ?", args.toArray());
+            try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
+                    + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id IN ("
+                    + placeholders(candidates.size()) + ") RETURNING " + TASK_COLUMNS, args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Task t = task(rs);
                     tasks.put(t.id(), t);
                 }
             }
-            // why: job rows are written in job id order, the order every other multi-job transaction takes them in,
-            // so that concurrent claimers (PostgreSQL) cannot deadlock on them
-            List<String> jobIds = tasks.values().stream().map(Task::jobId).distinct().sorted().toList();
-            Map<String, String> inputs = new HashMap<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id, input FROM jobs WHERE id IN ("
-                    + placeholders(jobIds.size()) + ")", jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    inputs.put(rs.getString(1), rs.getString(2));
-                }
+            Map<String, LockedJob> jobs = lockJobs(c, tasks.values().stream().map(Task::jobId).toList());
+            List<String> started = jobs.entrySet().stream().filter(e -> e.getValue().state() == JobState.QUEUED)
+                    .map(Map.Entry::getKey).toList();
+            if (!started.isEmpty()) {
+                List<Object> jobArgs = new ArrayList<>(List.of(RUNNING, now, now));
+                jobArgs.addAll(started);
+                update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id IN ("
+                        + placeholders(started.size()) + ")", jobArgs.toArray());
             }
-            List<Object> jobArgs = new ArrayList<>(List.of(RUNNING, now, now));
-            jobArgs.addAll(jobIds);
-            update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? "
-                    + "WHERE state = 'queued' AND id IN (" + inIdOrder(jobIds.size()) + ")", jobArgs.toArray());
             List<ClaimedTask> claimed = new ArrayList<>();
             List<Object[]> events = new ArrayList<>();
             for (String id : candidates) {
                 Task task = tasks.get(id);
                 if (task != null) {
-                    claimed.add(new ClaimedTask(task, token, inputs.get(task.jobId())));
+                    claimed.add(new ClaimedTask(task, token, jobs.get(task.jobId()).input()));
                     events.add(event(task.jobId(), task.id(), "task.started",
                             "attempt " + task.attempt() + " of " + task.maxAttempts() + " on worker " + workerId, now));
                 }
@@ -468,27 +462,26 @@ public final class JdbcStore implements Store {
                 : "completing " + completions.size() + " tasks";
         return inTransaction(what, c -> {
             long now = now(c);
-            // Completions with the same files and CPU time (a null encoder's batch) share one statement.
+            // Completions with the same files, CPU time and lease token (a null encoder's batch) share one statement.
             Map<List<Object>, List<Completion>> alike = new LinkedHashMap<>();
             for (Completion d : completions) {
-                alike.computeIfAbsent(List.of(JsonColumns.files(d.files()), d.cpuSeconds()), k -> new ArrayList<>())
-                        .add(d);
+                alike.computeIfAbsent(List.of(JsonColumns.files(d.files()), d.cpuSeconds(), d.leaseToken()),
+                        k -> new ArrayList<>()).add(d);
             }
             Map<String, String> jobOf = new HashMap<>();
             List<Object[]> finishedParts = new ArrayList<>();
             for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
                 List<Object> args = new ArrayList<>(List.of(SUCCEEDED, group.getKey().get(0), group.getKey().get(1),
-                        now, now));
-                for (Completion d : group.getValue()) {
-                    args.add(d.taskId());
-                    args.add(d.leaseToken());
-                }
+                        now, now, group.getKey().get(2)));
+                group.getValue().forEach(d -> args.add(d.taskId()));
+                // why: the rows are found by id alone; a state condition would let the planner, with statistics
+                // from a quieter moment, walk the running-task index instead. A lease token is set only while its
+                // task runs (every way out of running clears it), so the token alone fences.
                 try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
                         + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
                         + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
-                        + "WHERE state = 'running' AND (id, lease_token) IN ("
-                        + String.join(", ", Collections.nCopies(group.getValue().size(), "(?, ?)")) + ") RETURNING id, job_id, name, part",
-                        args.toArray()); ResultSet rs = ps.executeQuery()) {
+                        + "WHERE lease_token = ? AND id IN (" + placeholders(group.getValue().size())
+                        + ") RETURNING id, job_id, name, part", args.toArray()); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobOf.put(rs.getString(1), rs.getString(2));
                         if (rs.getObject(4) != null) {
@@ -882,18 +875,13 @@ public final class JdbcStore implements Store {
      * and (with a notify URL) its outbox row, in the caller's transaction.
      */
     private void finishJobsIfDone(Connection c, java.util.Collection<String> jobs, long now) throws SQLException {
-        List<String> jobIds = jobs.stream().distinct().sorted().toList();
+        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
+        // see the other's task still running and leave the job unfinished; locking the job rows first makes the later
+        // one count after the earlier one committed
+        List<String> jobIds = lockJobs(c, jobs).entrySet().stream().filter(e -> !e.getValue().state().terminal())
+                .map(Map.Entry::getKey).toList();
         if (jobIds.isEmpty()) {
             return;
-        }
-        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
-        // see the other's task still running and leave the job unfinished; locking the job rows first (in id order,
-        // so that batches cannot deadlock) makes the later one count after the earlier one committed
-        try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE id IN (" + placeholders(jobIds.size())
-                + ") ORDER BY id" + dialect.lockForUpdate(), jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                // locking only
-            }
         }
         Map<String, Map<JobState, Integer>> counts = new HashMap<>();
         try (PreparedStatement ps = prepare(c, "SELECT job_id, state, COUNT(*) FROM tasks WHERE job_id IN ("
@@ -932,46 +920,47 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** The job's terminal state, its timeline event and (with a notify URL) its outbox row, in the caller's transaction. */
-    private void finishJob(Connection c, String jobId, JobState state, String message, long now) throws SQLException {
-        finishJobs(c, List.of(jobId), state, Map.of(jobId, message), now);
-    }
-
     /**
-     * Makes unfinished jobs among {@code jobIds} terminal in {@code state}, each with its timeline event and (with a
-     * notify URL) its outbox row. Jobs that were already terminal are left as they are.
+     * Makes {@code jobIds}, which the caller locked ({@link #lockJobs}) and found unfinished, terminal in
+     * {@code state}, each with its timeline event and (with a notify URL) its outbox row.
      */
-    private void finishJobs(Connection c, List<String> jobIds, JobState state, Map<String, String> messages, long now)
-            throws SQLException {
+    private static void finishJobs(Connection c, List<String> jobIds, JobState state, Map<String, String> messages,
+            long now) throws SQLException {
         List<Object> args = new ArrayList<>(List.of(state.wireName(), now, now));
         args.addAll(jobIds);
-        List<String> changed = new ArrayList<>();
-        try (PreparedStatement ps = prepare(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE state "
-                + "IN " + ACTIVE_STATES + " AND id IN (" + inIdOrder(jobIds.size()) + ") RETURNING id",
-                args.toArray()); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                changed.add(rs.getString(1));
-            }
-        }
-        if (changed.isEmpty()) {
-            return;
-        }
+        update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE id IN ("
+                + placeholders(jobIds.size()) + ")", args.toArray());
         String event = "job." + state.wireName();
-        insertEvents(c, changed.stream().map(id -> event(id, null, event, messages.get(id), now)).toList());
+        insertEvents(c, jobIds.stream().map(id -> event(id, null, event, messages.get(id), now)).toList());
         List<Object> outboxArgs = new ArrayList<>(List.of(event, now, now));
-        outboxArgs.addAll(changed);
+        outboxArgs.addAll(jobIds);
         update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
-                + "FROM jobs WHERE notify_url IS NOT NULL AND id IN (" + placeholders(changed.size()) + ")",
+                + "FROM jobs WHERE notify_url IS NOT NULL AND id IN (" + placeholders(jobIds.size()) + ")",
                 outboxArgs.toArray());
     }
 
     /**
-     * A subquery selecting the given job ids, locking the rows in id order where the engine locks rows: concurrent
-     * transactions that update several jobs then take them in one order and cannot deadlock.
+     * Locks the jobs that exist among {@code jobIds} for this transaction, in id order, the order every transaction
+     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state and input.
+     * The rows are found by id alone: a state condition here once let the planner, with statistics from when few
+     * jobs were queued, read every queued job to find a batch's 64.
      */
-    private String inIdOrder(int n) {
-        return "SELECT id FROM jobs WHERE id IN (" + placeholders(n) + ") ORDER BY id" + dialect.lockForUpdate();
+    private Map<String, LockedJob> lockJobs(Connection c, java.util.Collection<String> jobIds) throws SQLException {
+        List<String> ids = jobIds.stream().distinct().sorted().toList();
+        Map<String, LockedJob> locked = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return locked;
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT id, state, input FROM jobs WHERE id IN (" + placeholders(ids.size())
+                + ") ORDER BY id" + dialect.lockForUpdate(), ids.toArray()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                locked.put(rs.getString(1), new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3)));
+            }
+        }
+        return locked;
     }
+
+    private record LockedJob(JobState state, String input) {}
 
     // ---------------------------------------------------------------- loading
 
@@ -1046,13 +1035,6 @@ public final class JdbcStore implements Store {
                 instant(rs, "finished_at"),
                 rs.getObject("part") == null ? null : rs.getInt("part"),
                 rs.getInt("parts"));
-    }
-
-    private Optional<JobState> jobState(Connection c, String jobId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT state FROM jobs WHERE id = ?", jobId);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(JobState.parse(rs.getString(1))) : Optional.empty();
-        }
     }
 
     private static Optional<String> jobIdByKey(Connection c, String key) throws SQLException {
