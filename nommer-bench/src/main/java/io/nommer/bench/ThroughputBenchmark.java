@@ -2,8 +2,6 @@ package io.nommer.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nommer.cli.NommerClient;
-import io.nommer.core.job.JobFilter;
-import io.nommer.core.job.JobState;
 import io.nommer.core.store.ClaimedTask;
 import io.nommer.core.store.Completion;
 import io.nommer.core.store.Store;
@@ -11,6 +9,7 @@ import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.store.postgres.PostgresStores;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * system property {@code bench.slots} sets the in-process worker slots (default 2).
  */
 public final class ThroughputBenchmark {
+    /** {@code -Dbench.statements=true}: after each timed run, the statements PostgreSQL spent the most time on. */
+    private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
+
     private ThroughputBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -42,9 +43,14 @@ public final class ThroughputBenchmark {
         int bulkJobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int deep = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         Path dir = Files.createTempDirectory("nommer-throughput");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
                 .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "200").start()) {
+                .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "200");
+        if (STATEMENTS) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("pg_stat_statements.track_planning", "on");
+        }
+        try (EmbeddedPostgres pg = builder.start()) {
             System.out.printf(Locale.ROOT, "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s; %d cores%n",
                     show(pg, "server_version"), show(pg, "fsync"), show(pg, "synchronous_commit"),
                     Runtime.getRuntime().availableProcessors());
@@ -60,22 +66,26 @@ public final class ThroughputBenchmark {
         Map<String, String> flags = Map.of("port", "0", "data", dir.resolve("data").toString(), "store", url,
                 "workers", System.getProperty("bench.slots", "2"), "encoder", "null");
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
-            NommerClient client = new NommerClient(java.net.URI.create(server.baseUrl()));
+            NommerClient client = new NommerClient(URI.create(server.baseUrl()));
             String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read")).path("uri").asText();
-            try (Store store = PostgresStores.open(url)) {
+            try (Store store = PostgresStores.open(url);
+                    Connection db = pg.getDatabase("postgres", "nommer_e2e").getConnection()) {
                 // warm-up: JIT, connection pools, plans
-                runSingle(client, store, input, 1000, 16);
-                runBulk(client, store, input, 5000, 2);
+                runSingle(client, db, input, 1000, 16);
+                runBulk(client, db, input, 5000, 2);
 
+                resetStatements(pg);
                 long wal = walBytes(pg);
-                double single = runSingle(client, store, input, singleJobs, 16);
+                double single = runSingle(client, db, input, singleJobs, 16);
                 System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to end "
                         + "(%.1f KiB of WAL per job)%n", singleJobs, single, (walBytes(pg) - wal) / 1024.0 / singleJobs);
+                printStatements(pg);
                 wal = walBytes(pg);
-                double bulk = runBulk(client, store, input, bulkJobs, 2);
+                double bulk = runBulk(client, db, input, bulkJobs, 2);
                 System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
                         + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulk,
                         (walBytes(pg) - wal) / 1024.0 / bulkJobs);
+                printStatements(pg);
                 submitToClaim(client, store, input, 500);
             }
         }
@@ -89,47 +99,65 @@ public final class ThroughputBenchmark {
     }
 
     /** Jobs/s from the first submit until every job succeeded. */
-    private static double runSingle(NommerClient client, Store store, String input, int jobs, int clients)
+    private static double runSingle(NommerClient client, Connection db, String input, int jobs, int clients)
             throws Exception {
-        AtomicInteger left = new AtomicInteger(jobs);
-        long t0 = System.nanoTime();
-        BenchSupport.concurrently(clients, () -> {
-            while (left.getAndDecrement() > 0) {
-                client.submit(job(client, input));
-            }
-        });
-        double submitted = seconds(t0);
-        awaitDrained(store);
+        byte[] body = client.mapper().writeValueAsBytes(job(client, input));
+        double[] times = run(client.baseUri(), db, "/v1/jobs", body, jobs, clients);
         System.out.printf(Locale.ROOT, "  (single: %d jobs accepted in %.1f s, all finished after %.1f s)%n", jobs,
-                submitted, seconds(t0));
-        return jobs / seconds(t0);
+                times[0], times[1]);
+        return jobs / times[1];
     }
 
-    private static double runBulk(NommerClient client, Store store, String input, int jobs, int clients)
+    private static double runBulk(NommerClient client, Connection db, String input, int jobs, int clients)
             throws Exception {
-        AtomicInteger left = new AtomicInteger(jobs / 1000);
-        List<ObjectNode> batch = new ArrayList<>();
+        ObjectNode bulk = client.mapper().createObjectNode();
         for (int i = 0; i < 1000; i++) {
-            batch.add(job(client, input));
+            bulk.withArray("jobs").add(job(client, input));
         }
+        int requests = jobs / 1000;
+        double[] times = run(client.baseUri(), db, "/v1/jobs/bulk", client.mapper().writeValueAsBytes(bulk), requests,
+                clients);
+        System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
+                requests * 1000, times[0], times[1]);
+        return requests * 1000 / times[1];
+    }
+
+    /**
+     * Posts {@code body} to {@code path} {@code requests} times from {@code clients} concurrent connections; answers
+     * the seconds until the last answer and until no job was left queued or running.
+     */
+    private static double[] run(URI base, Connection db, String path, byte[] body, int requests,
+            int clients) throws Exception {
+        AtomicInteger left = new AtomicInteger(requests);
         long t0 = System.nanoTime();
         BenchSupport.concurrently(clients, () -> {
-            while (left.getAndDecrement() > 0) {
-                client.submitBulk(batch);
+            try (LoadClient http = new LoadClient(base, path, body)) {
+                while (left.getAndDecrement() > 0) {
+                    http.post();
+                }
             }
         });
-        double submitted = seconds(t0);
-        awaitDrained(store);
-        System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
-                jobs / 1000 * 1000, submitted, seconds(t0));
-        return (jobs / 1000 * 1000) / seconds(t0);
+        double accepted = seconds(t0);
+        awaitDrained(db);
+        return new double[] {accepted, seconds(t0)};
     }
 
-    /** Waits until no job is queued or running (checked every 5 ms through the store, not the API). */
-    private static void awaitDrained(Store store) throws InterruptedException {
-        JobFilter active = new JobFilter(Set.of(JobState.QUEUED, JobState.RUNNING), null, null, null, 1);
-        while (!store.listJobs(active).items().isEmpty()) {
-            Thread.sleep(5);
+    /**
+     * Waits until no task is queued or running, checked every 5 ms in SQL on the queue's partial indexes (a job
+     * finishes in the transaction that finishes its last task).
+     */
+    private static void awaitDrained(Connection db) throws Exception {
+        try (Statement st = db.createStatement()) {
+            while (true) {
+                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM tasks WHERE state = 'queued') "
+                        + "OR EXISTS (SELECT 1 FROM tasks WHERE state = 'running')")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.sleep(5);
+            }
         }
     }
 
@@ -217,6 +245,38 @@ public final class ThroughputBenchmark {
             st.execute("CREATE DATABASE " + name);
         }
         return "postgresql://postgres@localhost:" + pg.getPort() + "/" + name;
+    }
+
+    private static void resetStatements(EmbeddedPostgres pg) throws Exception {
+        if (STATEMENTS) {
+            try (Connection c = pg.getDatabase("postgres", "nommer_e2e").getConnection();
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                st.execute("SELECT pg_stat_statements_reset()");
+            }
+        }
+    }
+
+    /** The 15 statements with the most execution time since the last reset, then resets. */
+    private static void printStatements(EmbeddedPostgres pg) throws Exception {
+        if (!STATEMENTS) {
+            return;
+        }
+        try (Connection c = pg.getDatabase("postgres", "nommer_e2e").getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT total_exec_time, total_plan_time, calls, rows, "
+                        + "left(regexp_replace(query, '\\s+', ' ', 'g'), 140), sum(total_exec_time) OVER (), "
+                        + "sum(total_plan_time) OVER () FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
+            System.out.println("  statements by execution time (ms executing, ms planning, calls, rows, statement):");
+            while (rs.next()) {
+                if (rs.getRow() == 1) {
+                    System.out.printf(Locale.ROOT, "  all statements: %.0f ms executing, %.0f ms planning%n",
+                            rs.getDouble(6), rs.getDouble(7));
+                }
+                System.out.printf(Locale.ROOT, "  %7.0f %7.0f %7d %8d  %s%n", rs.getDouble(1), rs.getDouble(2),
+                        rs.getLong(3), rs.getLong(4), rs.getString(5));
+            }
+        }
+        resetStatements(pg);
     }
 
     private static String show(EmbeddedPostgres pg, String setting) throws Exception {
