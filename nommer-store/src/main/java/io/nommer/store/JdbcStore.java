@@ -164,41 +164,49 @@ public final class JdbcStore implements Store {
             }
         }
         long now = now(c);
-        List<String> ids = new ArrayList<>();
-        List<Boolean> created = new ArrayList<>();
+        Instant at = Instant.ofEpochMilli(now);
+        // the created jobs are answered as written, without reading them back; equal profiles are serialized once
+        Map<Profile, String> profileJson = new HashMap<>();
+        List<Job> createdJobs = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
         List<Object[]> jobRows = new ArrayList<>();
         List<Object[]> taskRows = new ArrayList<>();
         List<Object[]> eventRows = new ArrayList<>();
         for (NewJob job : jobs) {
             String key = job.idempotencyKey();
-            String existing = key == null ? null : byKey.get(key);
-            if (existing != null) {
-                ids.add(existing);
-                created.add(false);
+            String earlier = key == null ? null : byKey.get(key);
+            if (earlier != null) {
+                createdJobs.add(null);
+                existing.add(earlier);
                 continue;
             }
             if (key != null) {
                 byKey.put(key, job.id());
             }
-            ids.add(job.id());
-            created.add(true);
-            jobRows.add(new Object[] {job.id(), QUEUED, job.priority().wireName(), job.input(),
-                    JsonColumns.metadata(job.metadata()), job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now,
-                    job.ownerTokenHash()});
+            String metadata = JsonColumns.metadata(job.metadata());
+            jobRows.add(new Object[] {job.id(), QUEUED, job.priority().wireName(), job.input(), metadata,
+                    job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now, job.ownerTokenHash()});
+            List<Task> tasks = new ArrayList<>();
             for (int i = 0; i < job.outputs().size(); i++) {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
-                String profile = JsonColumns.profile(out.profile());
+                String profile = profileJson.computeIfAbsent(out.profile(), JsonColumns::profile);
                 taskRows.add(new Object[] {taskId(job.id(), i), job.id(), i, out.name(), out.preset(), profile,
                         out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now, now, null,
                         out.parts(), out.parts()});
+                tasks.add(newTask(job, i, out, null, at));
                 for (int r = 0; r < out.parts(); r++) {
                     int idx = partIndex(i, r);
                     taskRows.add(new Object[] {taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(), profile,
                             out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now, now, r, 0,
                             0});
+                    tasks.add(newTask(job, idx, out, r, at));
                 }
             }
+            tasks.sort(Comparator.comparingInt(Task::index));
+            createdJobs.add(new Job(job.id(), JobState.QUEUED, job.priority(), job.input(), null,
+                    Collections.unmodifiableMap(JsonColumns.metadata(metadata)), job.notifyUrl(), job.cloud(), tasks,
+                    at, null, null, at, job.ownerTokenHash()));
             eventRows.add(event(job.id(), null, "job.created", job.outputs().size() + " output(s)", now));
             for (String step : job.plan()) {
                 eventRows.add(event(job.id(), null, "job.planned", step, now));
@@ -210,12 +218,23 @@ public final class JdbcStore implements Store {
                 + "max_attempts, run_after, created_at, updated_at, part, parts, waiting_on) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", taskRows);
         insertEvents(c, eventRows);
-        Map<String, Job> loaded = loadJobs(c, ids.stream().distinct().toList());
+        Map<String, Job> loaded = new HashMap<>(loadJobs(c, existing.stream().distinct().toList()));
+        // a job created earlier in this same batch (a repeated key) is answered as created there
+        createdJobs.stream().filter(Objects::nonNull).forEach(j -> loaded.put(j.id(), j));
         List<CreateResult> results = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            results.add(new CreateResult(loaded.get(ids.get(i)), created.get(i)));
+        int e = 0;
+        for (Job created : createdJobs) {
+            results.add(created != null ? new CreateResult(created, true)
+                    : new CreateResult(loaded.get(existing.get(e++)), false));
         }
         return results;
+    }
+
+    /** A task as {@link #insertJobs} writes it: queued, never attempted. */
+    private static Task newTask(NewJob job, int idx, OutputSpec out, Integer part, Instant at) {
+        return new Task(taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(), out.profile(),
+                out.destination(), JobState.QUEUED, 0, 0, job.maxAttempts(), List.of(), null, null, null, 0, at, null,
+                null, part, part == null ? out.parts() : 0);
     }
 
     @Override

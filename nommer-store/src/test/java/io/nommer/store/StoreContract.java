@@ -226,6 +226,7 @@ public abstract class StoreContract {
 
         Job job = b.create();
 
+        assertThat(job(job.id())).isEqualTo(job);
         assertThat(job(job.id()).tasks()).extracting(Task::profile).containsExactlyElementsOf(Presets.all().values());
         assertThat(job(job.id()).tasks().get(1).profile().codecOptions()).isNotEmpty();
     }
@@ -477,6 +478,7 @@ public abstract class StoreContract {
         assertThat(results.get(0).job().tasks()).hasSize(2);
         assertThat(results.get(1).job().id()).isEqualTo(earlier.id());
         assertThat(results.get(3).job().id()).isEqualTo(results.get(2).job().id());
+        assertThat(results).allSatisfy(r -> assertThat(r.job()).isEqualTo(job(r.job().id())));
         assertThat(store.listJobs(new JobFilter(Set.of(), null, null, null, 100)).items()).hasSize(3);
         assertThat(eventTypes(results.get(0).job().id())).containsExactly("job.created");
         assertThat(store.claim("w", 10, LEASE)).hasSize(4);
@@ -526,6 +528,7 @@ public abstract class StoreContract {
     @Test
     void ladderInParts_packagingWaitsForEveryRendition() {
         Job job = aJob().withLadderInParts("hls", 2).create();
+        assertThat(job(job.id())).isEqualTo(job);
         assertThat(job.tasks()).extracting(Task::part).containsExactly(null, 0, 1);
         assertThat(job.tasks()).extracting(Task::parts).containsExactly(2, 0, 0);
         assertThat(job.tasks()).extracting(Task::name).containsOnly("hls");

@@ -54,15 +54,7 @@ public final class JobService {
         this.outputs = outputs;
         this.signal = signal;
         this.ids = ids;
-        this.creates = new GroupCommit<>(jobs -> {
-            List<CreateResult> created = store.createJobs(jobs);
-            signal.signal();
-            return created;
-        }, job -> {
-            CreateResult created = store.createJob(job);
-            signal.signal();
-            return created;
-        }, MAX_BULK_JOBS);
+        this.creates = new GroupCommit<>(store::createJobs, store::createJob, MAX_BULK_JOBS);
     }
 
     public static final int MAX_BULK_JOBS = 1000;
@@ -78,7 +70,10 @@ public final class JobService {
      */
     public CreateResult submit(JobRequest request) {
         String token = ownerToken();
-        return creates.write(validate(request, "", new Lookups(), token)).withOwnerToken(token);
+        CreateResult result = creates.write(validate(request, "", new Lookups(), token));
+        // why: after the batch, not in it: the next batch need not wait for this round trip
+        signal.signal();
+        return result.withOwnerToken(token);
     }
 
     /**
