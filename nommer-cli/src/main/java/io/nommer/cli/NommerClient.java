@@ -49,6 +49,11 @@ public final class NommerClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /** The service's base URI, without a trailing slash. */
+    public URI baseUri() {
+        return base;
+    }
+
     /** Uploads a local file; returns the server's JSON ({@code id}, {@code uri}, {@code size}). */
     public JsonNode upload(Path file) throws IOException, InterruptedException {
         String name = URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
