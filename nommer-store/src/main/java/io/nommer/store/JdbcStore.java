@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,8 +158,8 @@ public final class JdbcStore implements Store {
         Map<String, String> byKey = new HashMap<>();
         List<String> keys = jobs.stream().map(NewJob::idempotencyKey).filter(Objects::nonNull).distinct().toList();
         if (!keys.isEmpty()) {
-            try (PreparedStatement ps = prepare(c, "SELECT idempotency_key, id FROM jobs WHERE idempotency_key IN ("
-                    + placeholders(keys.size()) + ")", keys.toArray()); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(c, "SELECT idempotency_key, id FROM jobs WHERE "
+                    + in("idempotency_key", keys.size()), keys.toArray()); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byKey.put(rs.getString(1), rs.getString(2));
                 }
@@ -212,11 +214,8 @@ public final class JdbcStore implements Store {
                 eventRows.add(event(job.id(), null, "job.planned", step, now));
             }
         }
-        batch(c, "INSERT INTO jobs (id, state, priority, input, metadata, notify_url, idempotency_key, max_attempts, "
-                + "cloud, created_at, updated_at, owner_token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobRows);
-        batch(c, "INSERT INTO tasks (id, job_id, idx, name, preset, profile, destination, state, priority, cloud, "
-                + "max_attempts, run_after, created_at, updated_at, part, parts, waiting_on) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", taskRows);
+        insert(c, INSERT_JOBS, jobRows);
+        insert(c, INSERT_TASKS, taskRows);
         insertEvents(c, eventRows);
         Map<String, Job> loaded = new HashMap<>(loadJobs(c, existing.stream().distinct().toList()));
         // a job created earlier in this same batch (a repeated key) is answered as created there
@@ -407,8 +406,8 @@ public final class JdbcStore implements Store {
             args.addAll(candidates);
             Map<String, Task> tasks = new HashMap<>();
             try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
-                    + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id IN ("
-                    + placeholders(candidates.size()) + ") RETURNING " + TASK_COLUMNS, args.toArray());
+                    + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
+                    + in("id", candidates.size()) + " RETURNING " + TASK_COLUMNS, args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Task t = task(rs);
@@ -421,8 +420,8 @@ public final class JdbcStore implements Store {
             if (!started.isEmpty()) {
                 List<Object> jobArgs = new ArrayList<>(List.of(RUNNING, now, now));
                 jobArgs.addAll(started);
-                update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id IN ("
-                        + placeholders(started.size()) + ")", jobArgs.toArray());
+                update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
+                        + in("id", started.size()), jobArgs.toArray());
             }
             List<ClaimedTask> claimed = new ArrayList<>();
             List<Object[]> events = new ArrayList<>();
@@ -492,15 +491,15 @@ public final class JdbcStore implements Store {
             for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
                 List<Object> args = new ArrayList<>(List.of(SUCCEEDED, group.getKey().get(0), group.getKey().get(1),
                         now, now, group.getKey().get(2)));
-                group.getValue().forEach(d -> args.add(d.taskId()));
+                args.addAll(group.getValue().stream().map(Completion::taskId).toList());
                 // why: the rows are found by id alone; a state condition would let the planner, with statistics
                 // from a quieter moment, walk the running-task index instead. A lease token is set only while its
                 // task runs (every way out of running clears it), so the token alone fences.
                 try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
                         + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
                         + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
-                        + "WHERE lease_token = ? AND id IN (" + placeholders(group.getValue().size())
-                        + ") RETURNING id, job_id, name, part", args.toArray()); ResultSet rs = ps.executeQuery()) {
+                        + "WHERE lease_token = ? AND " + in("id", group.getValue().size())
+                        + " RETURNING id, job_id, name, part", args.toArray()); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobOf.put(rs.getString(1), rs.getString(2));
                         if (rs.getObject(4) != null) {
@@ -857,7 +856,7 @@ public final class JdbcStore implements Store {
     // ---------------------------------------------------------------- job finalization
 
     /** A rendition that failed for good leaves its output's packaging task nothing to package: it fails too. */
-    private static void failPackagingOf(Connection c, String taskId, String why, long now) throws SQLException {
+    private void failPackagingOf(Connection c, String taskId, String why, long now) throws SQLException {
         String jobId;
         String name;
         int part;
@@ -903,8 +902,8 @@ public final class JdbcStore implements Store {
             return;
         }
         Map<String, Map<JobState, Integer>> counts = new HashMap<>();
-        try (PreparedStatement ps = prepare(c, "SELECT job_id, state, COUNT(*) FROM tasks WHERE job_id IN ("
-                + placeholders(jobIds.size()) + ") GROUP BY job_id, state", jobIds.toArray());
+        try (PreparedStatement ps = prepare(c, "SELECT job_id, state, COUNT(*) FROM tasks WHERE "
+                + in("job_id", jobIds.size()) + " GROUP BY job_id, state", jobIds.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class))
@@ -943,19 +942,18 @@ public final class JdbcStore implements Store {
      * Makes {@code jobIds}, which the caller locked ({@link #lockJobs}) and found unfinished, terminal in
      * {@code state}, each with its timeline event and (with a notify URL) its outbox row.
      */
-    private static void finishJobs(Connection c, List<String> jobIds, JobState state, Map<String, String> messages,
+    private void finishJobs(Connection c, List<String> jobIds, JobState state, Map<String, String> messages,
             long now) throws SQLException {
         List<Object> args = new ArrayList<>(List.of(state.wireName(), now, now));
         args.addAll(jobIds);
-        update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE id IN ("
-                + placeholders(jobIds.size()) + ")", args.toArray());
+        update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
+                args.toArray());
         String event = "job." + state.wireName();
         insertEvents(c, jobIds.stream().map(id -> event(id, null, event, messages.get(id), now)).toList());
         List<Object> outboxArgs = new ArrayList<>(List.of(event, now, now));
         outboxArgs.addAll(jobIds);
         update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
-                + "FROM jobs WHERE notify_url IS NOT NULL AND id IN (" + placeholders(jobIds.size()) + ")",
-                outboxArgs.toArray());
+                + "FROM jobs WHERE notify_url IS NOT NULL AND " + in("id", jobIds.size()), outboxArgs.toArray());
     }
 
     /**
@@ -970,8 +968,8 @@ public final class JdbcStore implements Store {
         if (ids.isEmpty()) {
             return locked;
         }
-        try (PreparedStatement ps = prepare(c, "SELECT id, state, input FROM jobs WHERE id IN (" + placeholders(ids.size())
-                + ") ORDER BY id" + dialect.lockForUpdate(), ids.toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, "SELECT id, state, input FROM jobs WHERE " + in("id", ids.size())
+                + " ORDER BY id" + dialect.lockForUpdate(), ids.toArray()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 locked.put(rs.getString(1), new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3)));
             }
@@ -1001,8 +999,8 @@ public final class JdbcStore implements Store {
         if (jobIds.isEmpty()) {
             return Map.of();
         }
-        try (PreparedStatement ps = prepare(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id IN ("
-                + placeholders(jobIds.size()) + ")", jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE " + in("id", jobIds.size()),
+                jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 JobRow row = JobRow.of(rs);
                 rows.put(row.id(), row);
@@ -1020,8 +1018,8 @@ public final class JdbcStore implements Store {
         if (jobIds.isEmpty()) {
             return byJob;
         }
-        try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE job_id IN ("
-                + placeholders(jobIds.size()) + ") ORDER BY job_id, idx", jobIds.toArray());
+        try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE "
+                + in("job_id", jobIds.size()) + " ORDER BY job_id, idx", jobIds.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Task t = task(rs);
@@ -1087,12 +1085,19 @@ public final class JdbcStore implements Store {
                 JsonColumns.profile(rs.getString("fields")), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
-    private static final String INSERT_EVENT =
-            "INSERT INTO job_events (job_id, task_id, created_at, type, message) VALUES (?, ?, ?, ?, ?)";
+    private static final RowInsert INSERT_JOBS = new RowInsert("jobs", "id text", "state text", "priority text",
+            "input text", "metadata text", "notify_url text", "idempotency_key text", "max_attempts int4", "cloud text",
+            "created_at int8", "updated_at int8", "owner_token_hash text");
+    private static final RowInsert INSERT_TASKS = new RowInsert("tasks", "id text", "job_id text", "idx int4",
+            "name text", "preset text", "profile text", "destination text", "state text", "priority int4", "cloud text",
+            "max_attempts int4", "run_after int8", "created_at int8", "updated_at int8", "part int4", "parts int4",
+            "waiting_on int4");
+    private static final RowInsert INSERT_EVENTS = new RowInsert("job_events", "job_id text", "task_id text",
+            "created_at int8", "type text", "message text");
 
-    private static void insertEvent(Connection c, String jobId, String taskId, String type, String message, long now)
+    private void insertEvent(Connection c, String jobId, String taskId, String type, String message, long now)
             throws SQLException {
-        update(c, INSERT_EVENT, event(jobId, taskId, type, message, now));
+        insertEvents(c, List.<Object[]>of(event(jobId, taskId, type, message, now)));
     }
 
     /** A row for {@link #insertEvents}. */
@@ -1100,8 +1105,61 @@ public final class JdbcStore implements Store {
         return new Object[] {jobId, taskId, now, type, message};
     }
 
-    private static void insertEvents(Connection c, List<Object[]> events) throws SQLException {
-        batch(c, INSERT_EVENT, events);
+    private void insertEvents(Connection c, List<Object[]> events) throws SQLException {
+        insert(c, INSERT_EVENTS, events);
+    }
+
+    /**
+     * Inserts rows into one table: where the engine has arrays ({@link Dialect#bindsArrays()}), in one statement
+     * that binds one array per column; else as a JDBC batch.
+     */
+    private void insert(Connection c, RowInsert insert, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (!dialect.bindsArrays()) {
+            batch(c, insert.valuesSql(), rows);
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(insert.unnestSql())) {
+            for (int col = 0; col < insert.types().size(); col++) {
+                String type = insert.types().get(col);
+                Object[] values = switch (type) {
+                    case "int4" -> new Integer[rows.size()];
+                    case "int8" -> new Long[rows.size()];
+                    default -> new String[rows.size()];
+                };
+                for (int r = 0; r < rows.size(); r++) {
+                    Object v = rows.get(r)[col];
+                    values[r] = v == null ? null : switch (type) {
+                        case "int4" -> ((Number) v).intValue();
+                        case "int8" -> ((Number) v).longValue();
+                        default -> (String) v;
+                    };
+                }
+                ps.setArray(col + 1, c.createArrayOf(type, values));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** An INSERT of whole rows: the table and its columns, each named with its SQL type ({@code text}, {@code int4}, {@code int8}). */
+    private record RowInsert(String table, List<String> columns, List<String> types) {
+        RowInsert(String table, String... typedColumns) {
+            this(table, Arrays.stream(typedColumns).map(t -> t.split(" ")[0]).toList(),
+                    Arrays.stream(typedColumns).map(t -> t.split(" ")[1]).toList());
+        }
+
+        String valuesSql() {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                    + placeholders(columns.size()) + ")";
+        }
+
+        /** One statement text for any number of rows, so the server plans it once per connection. */
+        String unnestSql() {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT * FROM unnest("
+                    + types.stream().map(t -> "?::" + t + "[]").collect(Collectors.joining(", ")) + ")";
+        }
     }
 
     // ---------------------------------------------------------------- JDBC plumbing
@@ -1190,6 +1248,14 @@ public final class JdbcStore implements Store {
             }
             return ps.executeBatch();
         }
+    }
+
+    /**
+     * {@code column IN (?, ...)} for {@code n} values. Not {@code = ANY (?)} with an array: PostgreSQL plans that once
+     * for any length, and with statistics from when the table was small the plan read the whole table for 64 ids.
+     */
+    private static String in(String column, int n) {
+        return column + " IN (" + placeholders(n) + ")";
     }
 
     private static String placeholders(int n) {

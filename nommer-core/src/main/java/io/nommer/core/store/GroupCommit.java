@@ -14,8 +14,8 @@ import java.util.function.Function;
  * out together in the next batch, written by one of their callers. Each caller returns only after its own item was
  * written (committed), so nothing is acknowledged before it is durable, and nobody waits for a timer.
  *
- * <p>A batch fails as a whole (a transaction); when it does, its items are written again one at a time, so one
- * item's failure reaches only its own caller.
+ * <p>A batch fails as a whole (a transaction); when it does, each of its callers writes its own item again, alone,
+ * so one item's failure reaches only its own caller.
  */
 public final class GroupCommit<I, O> {
     private final Function<List<I>, List<O>> writeAll;
@@ -46,12 +46,10 @@ public final class GroupCommit<I, O> {
         lock.lock();
         try {
             waiting.add(mine);
-            while (true) {
-                while (writing && !mine.done) {
+            while (!mine.done) {
+                if (writing) {
                     written.awaitUninterruptibly();
-                }
-                if (mine.done) {
-                    return mine.result();
+                    continue;
                 }
                 writing = true;
                 List<Pending<I, O>> batch = new ArrayList<>();
@@ -75,18 +73,27 @@ public final class GroupCommit<I, O> {
         } finally {
             lock.unlock();
         }
+        // why: each caller of a failed batch writes its own item again, all at once; one writer doing them in turn
+        // would make the last caller wait for every other's attempt (each up to a connection timeout when the
+        // database is down)
+        return mine.alone ? writeOne.apply(item) : mine.result();
     }
 
     private void writeBatch(List<Pending<I, O>> batch) {
         if (batch.size() == 1) {
-            writeAlone(batch.get(0));
+            Pending<I, O> p = batch.get(0);
+            try {
+                p.succeed(writeOne.apply(p.item));
+            } catch (RuntimeException e) {
+                p.fail(e);
+            }
             return;
         }
         List<O> results;
         try {
             results = writeAll.apply(batch.stream().map(p -> p.item).toList());
         } catch (RuntimeException e) {
-            batch.forEach(this::writeAlone);
+            batch.forEach(Pending::toWriteAlone);
             return;
         }
         if (results.size() != batch.size()) {
@@ -98,23 +105,22 @@ public final class GroupCommit<I, O> {
         }
     }
 
-    private void writeAlone(Pending<I, O> p) {
-        try {
-            p.succeed(writeOne.apply(p.item));
-        } catch (RuntimeException e) {
-            p.fail(e);
-        }
-    }
-
-    /** One caller's item; {@code done} is set last, so a caller that sees it also sees the result or the error. */
+    /** One caller's item; {@code done} is set last, so a caller that sees it also sees the outcome. */
     private static final class Pending<I, O> {
         final I item;
         volatile boolean done;
+        /** Its caller is to write it alone. */
+        boolean alone;
         O result;
         RuntimeException error;
 
         Pending(I item) {
             this.item = item;
+        }
+
+        void toWriteAlone() {
+            alone = true;
+            done = true;
         }
 
         void succeed(O value) {

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,32 @@ class GroupCommitTest {
                 .hasMessageContaining("bad item");
         assertThat(batches).hasSize(1);
         assertThat(alone).containsExactlyInAnyOrder("first", "good");
+    }
+
+    @Test
+    void afterAFailedBatchItsCallersWriteTheirItemsAtTheSameTimeNotInTurn() throws Exception {
+        CyclicBarrier bothWriting = new CyclicBarrier(2);
+        GroupCommit<String, String> commits = new GroupCommit<>(items -> {
+            throw new IllegalStateException("the database is down");
+        }, item -> {
+            if (!item.equals("first")) {
+                try {
+                    // both retries must be under way at once for either to pass
+                    bothWriting.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the retries ran one after the other", e);
+                }
+            }
+            return storeAloneAfterFirstReleased(item);
+        }, 10);
+        Future<String> first = callers.submit(() -> commits.write("first"));
+        List<Future<String>> later = waitingBehindTheFirstWrite(commits, List.of("x", "y"));
+
+        releaseFirst.countDown();
+
+        assertThat(first.get()).isEqualTo("stored first");
+        assertThat(later.get(0).get()).isEqualTo("stored x");
+        assertThat(later.get(1).get()).isEqualTo("stored y");
     }
 
     /** Writes alone; "first" waits for {@link #releaseFirst}, and "bad" fails. */

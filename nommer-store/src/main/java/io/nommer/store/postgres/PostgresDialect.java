@@ -16,6 +16,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean bindsArrays() {
+        return true;
+    }
+
+    @Override
     public String skipLocked() {
         return " FOR UPDATE SKIP LOCKED";
     }
