@@ -29,17 +29,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (HTTP submit, claim, complete; the null encoder), submit-to-claim latency for an idle worker, and claim latency
  * with a deep queue. Not a test: it prints numbers and asserts nothing. Method in BENCHMARKS.md.
  *
- * <p>Usage: {@code ./bench throughput [single-jobs] [bulk-jobs] [deep-queue]}, defaults 5000 50000 1000000; the
+ * <p>Usage: {@code ./bench throughput [single-jobs] [bulk-jobs] [deep-queue]}, defaults 20000 50000 1000000; the
  * system property {@code bench.slots} sets the in-process worker slots (default 2).
  */
 public final class ThroughputBenchmark {
     /** {@code -Dbench.statements=true}: after each timed run, the statements PostgreSQL spent the most time on. */
     private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
+    /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 3); medians are printed. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
 
     private ThroughputBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int singleJobs = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int singleJobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int bulkJobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int deep = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         Path dir = Files.createTempDirectory("nommer-throughput");
@@ -78,20 +80,26 @@ public final class ThroughputBenchmark {
                     runSingle(client, db, input, Math.min(singleJobs, 10_000), 16);
                     runBulk(client, db, input, Math.min(bulkJobs, 20_000), 2);
                 }
-                System.out.println("timed:");
-
-                resetStatements(pg);
-                long wal = walBytes(pg);
-                double single = runSingle(client, db, input, singleJobs, 16);
-                System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to end "
-                        + "(%.1f KiB of WAL per job)%n", singleJobs, single, (walBytes(pg) - wal) / 1024.0 / singleJobs);
-                printStatements(pg);
-                wal = walBytes(pg);
-                double bulk = runBulk(client, db, input, bulkJobs, 2);
-                System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
-                        + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulk,
-                        (walBytes(pg) - wal) / 1024.0 / bulkJobs);
-                printStatements(pg);
+                System.out.println("timed (" + ROUNDS + " rounds):");
+                List<Double> singles = new ArrayList<>();
+                List<Double> bulks = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    resetStatements(pg, "nommer_e2e");
+                    long wal = walBytes(pg);
+                    singles.add(runSingle(client, db, input, singleJobs, 16));
+                    System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
+                            + "end (%.1f KiB of WAL per job)%n", singleJobs, singles.getLast(),
+                            (walBytes(pg) - wal) / 1024.0 / singleJobs);
+                    printStatements(pg, "nommer_e2e");
+                    wal = walBytes(pg);
+                    bulks.add(runBulk(client, db, input, bulkJobs, 2));
+                    System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
+                            + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulks.getLast(),
+                            (walBytes(pg) - wal) / 1024.0 / bulkJobs);
+                    printStatements(pg, "nommer_e2e");
+                }
+                System.out.printf(Locale.ROOT, "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f "
+                        + "jobs/s%n", ROUNDS, BenchSupport.median(singles), BenchSupport.median(bulks));
                 submitToClaim(client, store, input, 500);
             }
         }
@@ -149,7 +157,7 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * Waits until no task is queued or running, checked every 5 ms in SQL on the queue's partial indexes (a job
+     * Waits until no task is queued or running, checked every 20 ms in SQL on the queue's partial indexes (a job
      * finishes in the transaction that finishes its last task).
      */
     private static void awaitDrained(Connection db) throws Exception {
@@ -162,7 +170,7 @@ public final class ThroughputBenchmark {
                         return;
                     }
                 }
-                Thread.sleep(5);
+                Thread.sleep(20);
             }
         }
     }
@@ -191,50 +199,69 @@ public final class ThroughputBenchmark {
 
     // ---------------------------------------------------------------- claim latency with a deep queue
 
+    /**
+     * Claim latency with 1k and with {@code deep} tasks queued: both queues are set up first, then the timed claims
+     * alternate between them in blocks of 100, so that a slow spell of the machine lands on both alike.
+     */
     private static void claimLatency(EmbeddedPostgres pg, int deep) throws Exception {
-        double shallow = claimLatencyWith(pg, "nommer_q1k", 1_000);
-        double deepMs = claimLatencyWith(pg, "nommer_q" + deep, deep);
-        System.out.printf(Locale.ROOT, "claim latency (mean of 1000 claim calls, queue depth held): "
-                + "1k queued %.3f ms, %d queued %.3f ms, ratio %.2f%n", shallow, deep, deepMs, deepMs / shallow);
+        try (Store shallow = queueOf(pg, "nommer_q1k", 1_000); Store deepQueue = queueOf(pg, "nommer_q" + deep, deep)) {
+            claimMillis(shallow, 100, "warm-up");
+            claimMillis(deepQueue, 100, "warm-up");
+            double shallowTotal = 0;
+            double deepTotal = 0;
+            int blocks = 10;
+            for (int b = 0; b < blocks; b++) {
+                shallowTotal += claimMillis(shallow, 100, "s" + b);
+                deepTotal += claimMillis(deepQueue, 100, "d" + b);
+            }
+            double shallowMs = shallowTotal / (blocks * 100);
+            double deepMs = deepTotal / (blocks * 100);
+            System.out.printf(Locale.ROOT, "claim latency (mean of 1000 claim calls each, queue depth held, "
+                    + "alternating blocks of 100): 1k queued %.3f ms, %d queued %.3f ms, ratio %.2f%n", shallowMs, deep,
+                    deepMs, deepMs / shallowMs);
+        }
     }
 
-    private static double claimLatencyWith(EmbeddedPostgres pg, String db, int queued) throws Exception {
-        String url = newDatabase(pg, db);
-        try (Store store = PostgresStores.open(url)) {
-            // One job through the API's own path, then copied in SQL: a million HTTP submits would take too long
-            // to set up, and the rows are the same.
-            store.createJob(template("job_template"));
-            long t0 = System.nanoTime();
-            try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement()) {
-                st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
-                        + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
-                        + "created_at, updated_at FROM jobs, generate_series(1, " + (queued - 1) + ") g "
-                        + "WHERE id = 'job_template'");
-                st.execute("INSERT INTO tasks (id, job_id, idx, name, preset, profile, state, priority, cloud, "
-                        + "max_attempts, run_after, created_at, updated_at) SELECT 'tsk_q' || g || '_0', 'job_q' || g, "
-                        + "0, name, preset, profile, state, priority, cloud, max_attempts, run_after, created_at, "
-                        + "updated_at FROM tasks, generate_series(1, " + (queued - 1) + ") g "
-                        + "WHERE job_id = 'job_template'");
-                st.execute("VACUUM ANALYZE jobs");
-                st.execute("VACUUM ANALYZE tasks");
-            }
-            System.out.printf(Locale.ROOT, "  (%d queued tasks set up in %.1f s)%n", queued, seconds(t0));
-            // Each claimed task is completed and replaced by a new job outside the timed call, so the queue stays
-            // at its depth throughout.
-            long total = 0;
-            int warmUp = 100;
-            int n = 1000;
-            for (int i = 0; i < warmUp + n; i++) {
-                long s = System.nanoTime();
-                ClaimedTask t = store.claim("bench", 1, Duration.ofSeconds(30)).get(0);
-                if (i >= warmUp) {
-                    total += System.nanoTime() - s;
-                }
-                store.completeAll(List.of(new Completion(t.taskId(), t.leaseToken(), List.of(), 0)));
-                store.createJob(template("job_refill_" + i));
-            }
-            return total / 1e6 / n;
+    /** A store whose queue holds {@code queued} tasks. */
+    private static Store queueOf(EmbeddedPostgres pg, String db, int queued) throws Exception {
+        Store store = PostgresStores.open(newDatabase(pg, db));
+        // One job through the API's own path, then copied in SQL: a million HTTP submits would take too long to set
+        // up, and the rows are the same.
+        store.createJob(template("job_template"));
+        long t0 = System.nanoTime();
+        try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
+                    + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
+                    + "created_at, updated_at FROM jobs, generate_series(1, " + (queued - 1) + ") g "
+                    + "WHERE id = 'job_template'");
+            st.execute("INSERT INTO tasks (id, job_id, idx, name, preset, profile, state, priority, cloud, "
+                    + "max_attempts, run_after, created_at, updated_at) SELECT 'tsk_q' || g || '_0', 'job_q' || g, "
+                    + "0, name, preset, profile, state, priority, cloud, max_attempts, run_after, created_at, "
+                    + "updated_at FROM tasks, generate_series(1, " + (queued - 1) + ") g "
+                    + "WHERE job_id = 'job_template'");
+            st.execute("VACUUM ANALYZE jobs");
+            st.execute("VACUUM ANALYZE tasks");
+            // why: loading a million rows sets off a checkpoint; it must not land in the timed calls
+            st.execute("CHECKPOINT");
         }
+        System.out.printf(Locale.ROOT, "  (%d queued tasks set up in %.1f s)%n", queued, seconds(t0));
+        return store;
+    }
+
+    /**
+     * The total milliseconds of {@code n} timed {@code claim(1)} calls. Each claimed task is completed and replaced by
+     * a new job outside the timed call, so the queue stays at its depth.
+     */
+    private static double claimMillis(Store store, int n, String block) {
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            ClaimedTask t = store.claim("bench", 1, Duration.ofSeconds(30)).get(0);
+            total += System.nanoTime() - s;
+            store.completeAll(List.of(new Completion(t.taskId(), t.leaseToken(), List.of(), 0)));
+            store.createJob(template("job_refill_" + block + "_" + i));
+        }
+        return total / 1e6;
     }
 
     private static io.nommer.core.job.NewJob template(String id) {
@@ -253,10 +280,9 @@ public final class ThroughputBenchmark {
         return "postgresql://postgres@localhost:" + pg.getPort() + "/" + name;
     }
 
-    private static void resetStatements(EmbeddedPostgres pg) throws Exception {
+    private static void resetStatements(EmbeddedPostgres pg, String db) throws Exception {
         if (STATEMENTS) {
-            try (Connection c = pg.getDatabase("postgres", "nommer_e2e").getConnection();
-                    Statement st = c.createStatement()) {
+            try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 st.execute("SELECT pg_stat_statements_reset()");
             }
@@ -264,11 +290,11 @@ public final class ThroughputBenchmark {
     }
 
     /** The 15 statements with the most execution time since the last reset, then resets. */
-    private static void printStatements(EmbeddedPostgres pg) throws Exception {
+    private static void printStatements(EmbeddedPostgres pg, String db) throws Exception {
         if (!STATEMENTS) {
             return;
         }
-        try (Connection c = pg.getDatabase("postgres", "nommer_e2e").getConnection(); Statement st = c.createStatement();
+        try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT total_exec_time, total_plan_time, calls, rows, "
                         + "left(regexp_replace(query, '\\s+', ' ', 'g'), 140), sum(total_exec_time) OVER (), "
                         + "sum(total_plan_time) OVER () FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
@@ -282,7 +308,7 @@ public final class ThroughputBenchmark {
                         rs.getLong(3), rs.getLong(4), rs.getString(5));
             }
         }
-        resetStatements(pg);
+        resetStatements(pg, db);
     }
 
     private static String show(EmbeddedPostgres pg, String setting) throws Exception {
