@@ -324,19 +324,23 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<Job> cancelJob(String jobId) {
         return inTransaction("cancelling job " + jobId, c -> {
-            LockedJob job = lockJobs(c, List.of(jobId)).get(jobId);
-            if (job == null) {
+            Optional<JobState> state = jobState(c, jobId);
+            if (state.isEmpty()) {
                 return Optional.empty();
             }
-            if (job.state().terminal()) {
-                throw new IllegalStateException("job " + jobId + " is already " + job.state().wireName());
+            if (state.get().terminal()) {
+                throw new IllegalStateException("job " + jobId + " is already " + state.get().wireName());
             }
             long now = now(c);
             // clearing the token makes the running tasks' heartbeats fail, so their workers stop
             int tasks = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
                     + "updated_at = ? WHERE job_id = ? AND state IN " + ACTIVE_STATES, CANCELLED, now, now, jobId);
-            finishJobs(c, List.of(jobId), JobState.CANCELLED,
-                    Map.of(jobId, "cancelled; " + tasks + " unfinished output(s) stopped"), now);
+            // why: tasks first, then the job, the order claims and completions take them in (no deadlock); a job
+            // whose last task finished meanwhile keeps the state that finish gave it
+            if (!lockJobs(c, List.of(jobId)).get(jobId).state().terminal()) {
+                finishJobs(c, List.of(jobId), JobState.CANCELLED,
+                        Map.of(jobId, "cancelled; " + tasks + " unfinished output(s) stopped"), now);
+            }
             return loadJob(c, jobId);
         });
     }
@@ -344,12 +348,12 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<Job> retryJob(String jobId) {
         return inTransaction("retrying job " + jobId, c -> {
-            LockedJob job = lockJobs(c, List.of(jobId)).get(jobId);
-            if (job == null) {
+            Optional<JobState> state = jobState(c, jobId);
+            if (state.isEmpty()) {
                 return Optional.empty();
             }
-            if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
-                throw new IllegalStateException("job " + jobId + " is " + job.state().wireName()
+            if (state.get() != JobState.FAILED && state.get() != JobState.CANCELLED) {
+                throw new IllegalStateException("job " + jobId + " is " + state.get().wireName()
                         + "; only failed or cancelled jobs can be retried");
             }
             long now = now(c);
@@ -1054,6 +1058,13 @@ public final class JdbcStore implements Store {
                 rs.getInt("parts"));
     }
 
+    private static Optional<JobState> jobState(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT state FROM jobs WHERE id = ?", jobId);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(JobState.parse(rs.getString(1))) : Optional.empty();
+        }
+    }
+
     private static Optional<String> jobIdByKey(Connection c, String key) throws SQLException {
         try (PreparedStatement ps = prepare(c, "SELECT id FROM jobs WHERE idempotency_key = ?", key);
                 ResultSet rs = ps.executeQuery()) {
@@ -1143,7 +1154,10 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** An INSERT of whole rows: the table and its columns, each named with its SQL type ({@code text}, {@code int4}, {@code int8}). */
+    /**
+     * An INSERT of whole rows: a table and its columns, each with its SQL type ({@code text}, {@code int4} or
+     * {@code int8}).
+     */
     private record RowInsert(String table, List<String> columns, List<String> types) {
         RowInsert(String table, String... typedColumns) {
             this(table, Arrays.stream(typedColumns).map(t -> t.split(" ")[0]).toList(),
