@@ -37,6 +37,8 @@ public final class ThroughputBenchmark {
     private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
     /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 3); medians are printed. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /** The database of the end-to-end runs. */
+    private static final String E2E_DB = "nommer_e2e";
 
     private ThroughputBenchmark() {}
 
@@ -64,14 +66,14 @@ public final class ThroughputBenchmark {
     // ---------------------------------------------------------------- end to end over HTTP
 
     private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs) throws Exception {
-        String url = newDatabase(pg, "nommer_e2e");
+        String url = newDatabase(pg, E2E_DB);
         Map<String, String> flags = Map.of("port", "0", "data", dir.resolve("data").toString(), "store", url,
                 "workers", System.getProperty("bench.slots", "2"), "encoder", "null");
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
             NommerClient client = new NommerClient(URI.create(server.baseUrl()));
             String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read")).path("uri").asText();
             try (Store store = PostgresStores.open(url);
-                    Connection db = pg.getDatabase("postgres", "nommer_e2e").getConnection()) {
+                    Connection db = pg.getDatabase("postgres", E2E_DB).getConnection()) {
                 // Warm-up: connection pools, query plans, and above all the JIT, which still spends half the
                 // process's CPU compiling 15 s into a run (async-profiler); the service runs for days, so the
                 // timed runs measure it compiled.
@@ -84,19 +86,19 @@ public final class ThroughputBenchmark {
                 List<Double> singles = new ArrayList<>();
                 List<Double> bulks = new ArrayList<>();
                 for (int round = 0; round < ROUNDS; round++) {
-                    resetStatements(pg, "nommer_e2e");
+                    resetStatements(pg, E2E_DB);
                     long wal = walBytes(pg);
                     singles.add(runSingle(client, db, input, singleJobs, 16));
                     System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
                             + "end (%.1f KiB of WAL per job)%n", singleJobs, singles.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
-                    printStatements(pg, "nommer_e2e");
+                    printStatements(pg, E2E_DB);
                     wal = walBytes(pg);
                     bulks.add(runBulk(client, db, input, bulkJobs, 2));
                     System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
                             + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulks.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / bulkJobs);
-                    printStatements(pg, "nommer_e2e");
+                    printStatements(pg, E2E_DB);
                 }
                 System.out.printf(Locale.ROOT, "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f "
                         + "jobs/s%n", ROUNDS, BenchSupport.median(singles), BenchSupport.median(bulks));
