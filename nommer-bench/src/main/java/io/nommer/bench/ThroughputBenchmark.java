@@ -86,19 +86,19 @@ public final class ThroughputBenchmark {
                 List<Double> singles = new ArrayList<>();
                 List<Double> bulks = new ArrayList<>();
                 for (int round = 0; round < ROUNDS; round++) {
-                    resetStatements(pg, E2E_DB);
+                    resetStatements(pg);
                     long wal = walBytes(pg);
                     singles.add(runSingle(client, db, input, singleJobs, 16));
                     System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
                             + "end (%.1f KiB of WAL per job)%n", singleJobs, singles.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
-                    printStatements(pg, E2E_DB);
+                    printStatements(pg);
                     wal = walBytes(pg);
                     bulks.add(runBulk(client, db, input, bulkJobs, 2));
                     System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
                             + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulks.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / bulkJobs);
-                    printStatements(pg, E2E_DB);
+                    printStatements(pg);
                 }
                 System.out.printf(Locale.ROOT, "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f "
                         + "jobs/s%n", ROUNDS, BenchSupport.median(singles), BenchSupport.median(bulks));
@@ -231,7 +231,7 @@ public final class ThroughputBenchmark {
         // up, and the rows are the same.
         store.createJob(template("job_template"));
         long t0 = System.nanoTime();
-        try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
                     + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
                     + "created_at, updated_at FROM jobs, generate_series(1, " + (queued - 1) + ") g "
@@ -282,9 +282,9 @@ public final class ThroughputBenchmark {
         return "postgresql://postgres@localhost:" + pg.getPort() + "/" + name;
     }
 
-    private static void resetStatements(EmbeddedPostgres pg, String db) throws Exception {
+    private static void resetStatements(EmbeddedPostgres pg) throws Exception {
         if (STATEMENTS) {
-            try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 st.execute("SELECT pg_stat_statements_reset()");
             }
@@ -292,11 +292,11 @@ public final class ThroughputBenchmark {
     }
 
     /** The 15 statements with the most execution time since the last reset, then resets. */
-    private static void printStatements(EmbeddedPostgres pg, String db) throws Exception {
+    private static void printStatements(EmbeddedPostgres pg) throws Exception {
         if (!STATEMENTS) {
             return;
         }
-        try (Connection c = pg.getDatabase("postgres", db).getConnection(); Statement st = c.createStatement();
+        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT total_exec_time, total_plan_time, calls, rows, "
                         + "left(regexp_replace(query, '\\s+', ' ', 'g'), 140), sum(total_exec_time) OVER (), "
                         + "sum(total_plan_time) OVER () FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
@@ -310,7 +310,7 @@ public final class ThroughputBenchmark {
                         rs.getLong(3), rs.getLong(4), rs.getString(5));
             }
         }
-        resetStatements(pg, db);
+        resetStatements(pg);
     }
 
     private static String show(EmbeddedPostgres pg, String setting) throws Exception {
