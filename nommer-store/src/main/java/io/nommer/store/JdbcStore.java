@@ -39,10 +39,12 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -57,9 +59,12 @@ import org.slf4j.LoggerFactory;
  * a worker's clock, and binds it to every statement of its transaction, so that all rows one call writes agree. A test
  * may pass an {@link InstantSource} instead, and step it to expire leases without sleeping.
  *
- * <p>Every write for a leased task names its fencing token ({@code WHERE id = ? AND lease_token = ? AND state =
- * 'running'}); a write that matches no row changes nothing and reports {@code false}. A task has a lease token only
- * while it runs: every way out of running clears it.
+ * <p>Every write for a leased task names its fencing token ({@code WHERE job_id = ? AND id = ? AND lease_token = ?
+ * AND state = 'running'}); a write that matches no row changes nothing and reports {@code false}. A task has a lease
+ * token only while it runs: every way out of running clears it.
+ *
+ * <p>A task's key is its job and index; its id is derived from them ({@link #taskId}) and names its job
+ * ({@link #jobIdOf}), so a task is found by id through that key.
  */
 public final class JdbcStore implements Store {
     /** How long a relay has to deliver the webhooks it claimed before another relay may take them. */
@@ -80,8 +85,8 @@ public final class JdbcStore implements Store {
     private static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
             + "finished_at, part, parts";
-    /** The fencing condition every write for a leased task carries. */
-    private static final String HELD = " WHERE id = ? AND lease_token = ? AND state = 'running'";
+    /** The fencing condition every write for a leased task carries: job id, task id, lease token ({@link #held}). */
+    private static final String HELD = " WHERE job_id = ? AND id = ? AND lease_token = ? AND state = 'running'";
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -113,10 +118,34 @@ public final class JdbcStore implements Store {
         return 1000 + output * 10 + rung;
     }
 
-    /** The task id of a job's output: derived from the job id, so stable and unique per job and output. */
+    /**
+     * The id of a job's task {@code index}: derived from the job id, so stable, unique, and reversible
+     * ({@link #jobIdOf}). Job ids the service makes start with {@code job_}, and their tasks are {@code tsk_<rest>_<n>};
+     * any other job id {@code j} gives {@code tsk.<j>_<n>}, so that no two job ids give the same task id.
+     */
     public static String taskId(String jobId, int index) {
-        String suffix = jobId.startsWith("job_") ? jobId.substring(4) : jobId;
-        return "tsk_" + suffix + "_" + index;
+        return jobId.startsWith("job_") ? "tsk_" + jobId.substring(4) + "_" + index : "tsk." + jobId + "_" + index;
+    }
+
+    /** The job id {@code taskId} was derived from ({@link #taskId}), or null when it is no task id. */
+    static String jobIdOf(String taskId) {
+        int end = taskId.lastIndexOf('_');
+        if (end <= 4) {
+            return null;
+        }
+        if (taskId.startsWith("tsk_")) {
+            return "job_" + taskId.substring(4, end);
+        }
+        return taskId.startsWith("tsk.") ? taskId.substring(4, end) : null;
+    }
+
+    /** The arguments of {@link #HELD}, after {@code leading} ones. */
+    private static Object[] held(String taskId, String leaseToken, Object... leading) {
+        Object[] args = Arrays.copyOf(leading, leading.length + 3);
+        args[leading.length] = jobIdOf(taskId);
+        args[leading.length + 1] = taskId;
+        args[leading.length + 2] = leaseToken;
+        return args;
     }
 
     // ---------------------------------------------------------------- jobs
@@ -382,21 +411,25 @@ public final class JdbcStore implements Store {
         }
         return inTransaction("claiming tasks for worker " + workerId, c -> {
             long now = now(c);
-            // why: one query per tier of equal cloud priority keeps every query on the (state, cloud, priority, seq)
-            // index, so a claim costs the same with a million tasks queued as with a thousand
+            // why: one query per tier of equal cloud priority keeps every query on the queue index (tasks_claim:
+            // cloud, priority, seq), so a claim costs the same with a million tasks queued as with a thousand
             List<String> candidates = new ArrayList<>();
-            for (List<String> tier : cloudTiers(c, clouds)) {
+            Set<String> candidateJobs = new LinkedHashSet<>();
+            // a single cloud is its own tier: a cloud that does not exist has no tasks, so it needs no lookup
+            List<List<String>> tiers = clouds.size() == 1 ? List.of(clouds) : cloudTiers(c, clouds);
+            for (List<String> tier : tiers) {
                 if (candidates.size() >= max) {
                     break;
                 }
                 List<Object> args = new ArrayList<>(tier);
                 args.add(now);
                 args.add(max - candidates.size());
-                try (PreparedStatement ps = prepare(c, "SELECT id FROM tasks WHERE state = 'queued' AND cloud IN ("
+                try (PreparedStatement ps = prepare(c, "SELECT id, job_id FROM tasks WHERE state = 'queued' AND cloud IN ("
                         + placeholders(tier.size()) + ") AND run_after <= ? AND waiting_on = 0 ORDER BY priority DESC, seq LIMIT ?"
                         + dialect.skipLocked(), args.toArray()); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(rs.getString(1));
+                        candidateJobs.add(rs.getString(2));
                     }
                 }
             }
@@ -407,11 +440,13 @@ public final class JdbcStore implements Store {
             // The candidates are locked by this transaction, so they are still queued.
             String token = newToken();
             List<Object> args = new ArrayList<>(List.of(RUNNING, token, now + lease.toMillis(), workerId, now, now));
+            args.addAll(candidateJobs);
             args.addAll(candidates);
             Map<String, Task> tasks = new HashMap<>();
             try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
                     + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
-                    + in("id", candidates.size()) + " RETURNING " + TASK_COLUMNS, args.toArray());
+                    + in("job_id", candidateJobs.size()) + " AND " + in("id", candidates.size()) + " RETURNING "
+                    + TASK_COLUMNS, args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Task t = task(rs);
@@ -462,11 +497,11 @@ public final class JdbcStore implements Store {
             long now = now(c);
             if (progress == null || progress.isNaN()) {
                 return update(c, "UPDATE tasks SET lease_until = ?, updated_at = ?" + HELD,
-                        now + lease.toMillis(), now, taskId, leaseToken) > 0;
+                        held(taskId, leaseToken, now + lease.toMillis(), now)) > 0;
             }
             double p = Math.max(0, Math.min(100, progress));
             return update(c, "UPDATE tasks SET lease_until = ?, progress = ?, updated_at = ?" + HELD,
-                    now + lease.toMillis(), p, now, taskId, leaseToken) > 0;
+                    held(taskId, leaseToken, now + lease.toMillis(), p, now)) > 0;
         });
     }
 
@@ -495,14 +530,17 @@ public final class JdbcStore implements Store {
             for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
                 List<Object> args = new ArrayList<>(List.of(SUCCEEDED, group.getKey().get(0), group.getKey().get(1),
                         now, now, group.getKey().get(2)));
+                List<String> jobIds = group.getValue().stream().map(d -> jobIdOf(d.taskId())).distinct().toList();
+                args.addAll(jobIds);
                 args.addAll(group.getValue().stream().map(Completion::taskId).toList());
-                // why: the rows are found by id alone; a state condition would let the planner, with statistics
+                // why: the rows are found by key alone; a state condition would let the planner, with statistics
                 // from a quieter moment, walk the running-task index instead. A lease token is set only while its
                 // task runs (every way out of running clears it), so the token alone fences.
                 try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
                         + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
                         + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
-                        + "WHERE lease_token = ? AND " + in("id", group.getValue().size())
+                        + "WHERE lease_token = ? AND " + in("job_id", jobIds.size()) + " AND "
+                        + in("id", group.getValue().size())
                         + " RETURNING id, job_id, name, part", args.toArray()); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobOf.put(rs.getString(1), rs.getString(2));
@@ -546,8 +584,8 @@ public final class JdbcStore implements Store {
                 int n = update(c, "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
                                 + "lease_until = NULL, worker_id = NULL, error_code = ?, error_message = ?, log_tail = ?, "
                                 + "cpu_seconds = cpu_seconds + ?, updated_at = ?" + HELD,
-                        QUEUED, now + delay, code.code(), failure.message(), failure.logTail(), failure.cpuSeconds(), now,
-                        taskId, leaseToken);
+                        held(taskId, leaseToken, QUEUED, now + delay, code.code(), failure.message(),
+                                failure.logTail(), failure.cpuSeconds(), now));
                 if (n == 0) {
                     return false;
                 }
@@ -558,8 +596,8 @@ public final class JdbcStore implements Store {
             int n = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, error_code = ?, "
                             + "error_message = ?, log_tail = ?, cpu_seconds = cpu_seconds + ?, finished_at = ?, "
                             + "updated_at = ?" + HELD,
-                    FAILED, code.code(), failure.message(), failure.logTail(), failure.cpuSeconds(), now, now, taskId,
-                    leaseToken);
+                    held(taskId, leaseToken, FAILED, code.code(), failure.message(), failure.logTail(),
+                            failure.cpuSeconds(), now, now));
             if (n == 0) {
                 return false;
             }
@@ -581,7 +619,7 @@ public final class JdbcStore implements Store {
             long now = now(c);
             int n = update(c, "UPDATE tasks SET state = ?, attempt = attempt - 1, run_after = ?, progress = 0, "
                     + "lease_token = NULL, lease_until = NULL, worker_id = NULL, updated_at = ?" + HELD,
-                    QUEUED, now, now, taskId, leaseToken);
+                    held(taskId, leaseToken, QUEUED, now, now));
             if (n == 0) {
                 return false;
             }
@@ -607,12 +645,12 @@ public final class JdbcStore implements Store {
             int reaped = 0;
             for (Attempt a : expired) {
                 String which = "attempt " + a.attempt() + " of " + a.maxAttempts() + " on worker " + a.workerId();
-                String stillExpired = " WHERE id = ? AND state = 'running' AND lease_until < ?";
+                String stillExpired = " WHERE job_id = ? AND id = ? AND state = 'running' AND lease_until < ?";
                 if (a.attempt() < a.maxAttempts()) {
                     long delay = backoffMillis * a.attempt();
                     int n = update(c, "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
                             + "lease_until = NULL, worker_id = NULL, updated_at = ?" + stillExpired,
-                            QUEUED, now + delay, now, a.taskId(), now);
+                            QUEUED, now + delay, now, a.jobId(), a.taskId(), now);
                     if (n > 0) {
                         reaped++;
                         insertEvent(c, a.jobId(), a.taskId(), "task.lease_expired",
@@ -622,7 +660,7 @@ public final class JdbcStore implements Store {
                     int n = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, "
                             + "error_code = ?, error_message = ?, finished_at = ?, updated_at = ?" + stillExpired,
                             FAILED, ErrorCode.LEASE_EXPIRED.code(), "lease of " + which + " expired; no attempts left",
-                            now, now, a.taskId(), now);
+                            now, now, a.jobId(), a.taskId(), now);
                     if (n > 0) {
                         reaped++;
                         insertEvent(c, a.jobId(), a.taskId(), "task.failed",
@@ -864,7 +902,8 @@ public final class JdbcStore implements Store {
         String jobId;
         String name;
         int part;
-        try (PreparedStatement ps = prepare(c, "SELECT job_id, name, part FROM tasks WHERE id = ?", taskId);
+        try (PreparedStatement ps = prepare(c, "SELECT job_id, name, part FROM tasks WHERE job_id = ? AND id = ?",
+                jobIdOf(taskId), taskId);
                 ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || rs.getObject(3) == null) {
                 return;
@@ -1075,7 +1114,7 @@ public final class JdbcStore implements Store {
     /** The attempt a token holds, or null when the token no longer holds a running lease. */
     private Attempt heldAttempt(Connection c, String taskId, String leaseToken) throws SQLException {
         try (PreparedStatement ps = prepare(c, "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks" + HELD,
-                taskId, leaseToken); ResultSet rs = ps.executeQuery()) {
+                held(taskId, leaseToken)); ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return null;
             }

@@ -4,7 +4,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
-/** Brings a database's schema up to date with the Flyway migrations in {@code db/migration}. */
+/** Brings a database's schema up to date with the Flyway migrations of its dialect. */
 public final class Migrations {
     private Migrations() {}
 
@@ -17,7 +17,7 @@ public final class Migrations {
         try {
             Flyway.configure(Migrations.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
+                    .locations(dialect.migrationLocations().toArray(String[]::new))
                     .placeholders(dialect.migrationPlaceholders())
                     .load()
                     .migrate();

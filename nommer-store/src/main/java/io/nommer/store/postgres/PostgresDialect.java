@@ -1,6 +1,7 @@
 package io.nommer.store.postgres;
 
 import io.nommer.store.Dialect;
+import java.util.List;
 
 /** PostgreSQL: concurrent writers, so the claim skips rows other transactions hold and terminal checks lock the job. */
 public final class PostgresDialect implements Dialect {
@@ -16,6 +17,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public List<String> migrationLocations() {
+        // why: some changes (collations, dropping constraints) have no portable SQL; SQLite keeps its tables as they are
+        return List.of("classpath:db/migration", "classpath:db/postgresql");
+    }
+
+    @Override
     public boolean bindsArrays() {
         return true;
     }
@@ -27,7 +34,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public String lockForUpdate() {
-        // why: NO KEY UPDATE does not block the key-share locks that inserting a job's events takes on it
+        // why: NO KEY UPDATE does not block the key-share locks that inserting a job's outbox rows takes on it
         return " FOR NO KEY UPDATE";
     }
 }

@@ -12,6 +12,9 @@ import io.nommer.core.profile.Priority;
 import io.nommer.core.store.ClaimedTask;
 import io.nommer.core.store.Store;
 import io.nommer.store.StoreException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,6 +70,41 @@ class PostgresStoresTest {
         }
         try (Store store = PostgresStores.open(url)) {
             assertThat(store.findJob("job_1")).get().extracting(Job::state).isEqualTo(JobState.QUEUED);
+        }
+    }
+
+    @Test
+    void open_aVersion5Store_migratesItsQueuedWorkSoItRunsOn() throws Exception {
+        String url = server.newDatabaseUrl();
+        PostgresUrl pg = PostgresUrl.parse(url);
+        Flyway.configure().dataSource(pg.jdbcUrl(), pg.user(), pg.password())
+                .locations(new PostgresDialect().migrationLocations().toArray(String[]::new))
+                .placeholders(new PostgresDialect().migrationPlaceholders()).target("5").load().migrate();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
+            // rows as the version 5 store wrote them, with its constraints still in place
+            st.execute("INSERT INTO jobs (id, state, priority, input, metadata, idempotency_key, max_attempts, "
+                    + "created_at, updated_at) VALUES ('job_old', 'queued', 'normal', 'file:///in/a.mov', '{}', 'k1', 3, "
+                    + "1, 1)");
+            st.execute("INSERT INTO tasks (id, job_id, idx, name, preset, profile, state, priority, max_attempts, "
+                    + "run_after, created_at, updated_at) VALUES ('tsk_old_0', 'job_old', 0, 'web', 'mp4-h264', '{}', "
+                    + "'queued', 0, 3, 0, 1, 1)");
+            st.execute("INSERT INTO job_events (job_id, created_at, type, message) VALUES ('job_old', 1, 'job.created', "
+                    + "'1 output(s)')");
+        }
+
+        try (Store store = PostgresStores.open(url)) {
+            ClaimedTask c = store.claim("w1", 1, Duration.ofMinutes(5)).get(0);
+            assertThat(c.taskId()).isEqualTo("tsk_old_0");
+            assertThat(store.heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 50.0)).isTrue();
+            assertThat(store.complete(c.taskId(), c.leaseToken(), List.of(), 1.0)).isTrue();
+
+            assertThat(store.findJob("job_old")).get().extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
+            assertThat(store.events("job_old")).extracting(e -> e.type())
+                    .containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
+            NewJob again = new NewJob("job_new", "file:///in/a.mov", aJob("job_new", 1).outputs(), Priority.NORMAL,
+                    Map.of(), null, "k1", 3, null);
+            assertThat(store.createJob(again).job().id()).as("the idempotency key still holds").isEqualTo("job_old");
         }
     }
 
