@@ -49,14 +49,19 @@ public final class ThroughputBenchmark {
         Path dir = Files.createTempDirectory("nommer-throughput");
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
                 .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "200");
+                .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "200")
+                // why: memory and checkpoint spacing as an operator would set them on a 24 GiB machine, instead of
+                // PostgreSQL's 128 MB defaults, which evict the queue's own pages and checkpoint every few seconds
+                // under this load (each checkpoint makes the next change of every page write a full page image)
+                .setServerConfig("shared_buffers", "2GB").setServerConfig("max_wal_size", "8GB");
         if (STATEMENTS) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("pg_stat_statements.track_planning", "on");
         }
         try (EmbeddedPostgres pg = builder.start()) {
-            System.out.printf(Locale.ROOT, "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s; %d cores%n",
-                    show(pg, "server_version"), show(pg, "fsync"), show(pg, "synchronous_commit"),
+            System.out.printf(Locale.ROOT, "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s, "
+                    + "shared_buffers=%s, max_wal_size=%s; %d cores%n", show(pg, "server_version"), show(pg, "fsync"),
+                    show(pg, "synchronous_commit"), show(pg, "shared_buffers"), show(pg, "max_wal_size"),
                     Runtime.getRuntime().availableProcessors());
             endToEnd(pg, dir, singleJobs, bulkJobs);
             claimLatency(pg, deep);
@@ -159,7 +164,7 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * Waits until no task is queued or running, checked every 20 ms in SQL on the queue's partial indexes (a job
+     * Waits until no task is queued or running, checked every 50 ms in SQL on the queue's partial indexes (a job
      * finishes in the transaction that finishes its last task).
      */
     private static void awaitDrained(Connection db) throws Exception {
@@ -172,7 +177,7 @@ public final class ThroughputBenchmark {
                         return;
                     }
                 }
-                Thread.sleep(20);
+                Thread.sleep(50);
             }
         }
     }
