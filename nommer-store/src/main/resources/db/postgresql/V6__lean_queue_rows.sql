@@ -16,7 +16,7 @@ CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key) WHERE idem
 -- A job's state changes twice (claimed, finished). With no index on state, and room left on each page, PostgreSQL
 -- writes those changes as heap-only (HOT) updates, which touch no index at all; in the throughput benchmark this was
 -- worth about a fifth of the bulk rate. Listing jobs by state now walks jobs_by_created newest first and filters, so
--- on a large store a rare state is found faster with created_from/created_to.
+-- on a large store a rare state is found faster within a time range (the API's created_after/created_before).
 DROP INDEX jobs_by_state;
 ALTER TABLE jobs SET (fillfactor = 70);
 

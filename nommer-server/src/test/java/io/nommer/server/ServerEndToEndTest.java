@@ -331,11 +331,22 @@ class ServerEndToEndTest {
         assertThat(created.status()).isEqualTo(201);
         JsonNode jobs = created.body().path("jobs");
         assertThat(jobs).hasSize(2);
-        assertThat(jobs.get(0).path("metadata").path("n").asInt()).isEqualTo(1);
-        assertThat(jobs.get(1).path("priority").asText()).isEqualTo("high");
+        JsonNode first = jobs.get(0);
+        assertThat(first.path("state").asText()).isEqualTo("queued");
+        assertThat(first.path("created").asBoolean()).isTrue();
+        assertThat(first.path("owner_token").asText()).startsWith("own_");
+        assertThat(first.has("outputs")).as("a receipt, not the whole job").isFalse();
+        assertThat(first.path("links").path("self").asText()).endsWith("/v1/jobs/" + first.path("id").asText());
+        assertThat(api.get("/v1/jobs/" + first.path("id").asText()).body().path("metadata").path("n").asInt())
+                .isEqualTo(1);
+        assertThat(api.get("/v1/jobs/" + jobs.get(1).path("id").asText()).body().path("priority").asText())
+                .isEqualTo("high");
         Reply again = api.send(req);
         assertThat(again.status()).isEqualTo(200);
-        assertThat(again.body().path("jobs").get(1).path("id").asText()).isEqualTo(jobs.get(1).path("id").asText());
+        JsonNode repeated = again.body().path("jobs").get(1);
+        assertThat(repeated.path("id").asText()).isEqualTo(jobs.get(1).path("id").asText());
+        assertThat(repeated.path("created").asBoolean()).isFalse();
+        assertThat(repeated.has("owner_token")).as("shown once, when the job was created").isFalse();
         for (JsonNode j : jobs) {
             assertThat(api.awaitTerminal(j.path("id").asText()).path("state").asText()).isEqualTo("succeeded");
         }

@@ -37,6 +37,7 @@ public final class JobService {
     public static final int MAX_OUTPUTS = 32;
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern NOT_IN_NAME = Pattern.compile("[^a-z0-9._-]");
     private static final int MAX_URI_LENGTH = 4096;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -347,7 +348,7 @@ public final class JobService {
     }
 
     private static String uniqueName(String preset, Set<String> taken) {
-        String base = preset.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        String base = NOT_IN_NAME.matcher(preset.toLowerCase(java.util.Locale.ROOT)).replaceAll("-");
         if (!taken.contains(base)) {
             return base;
         }

@@ -97,7 +97,23 @@ public final class JobsApi {
         List<CreateResult> results = jobs.submitAll(requests);
         boolean anyCreated = results.stream().anyMatch(CreateResult::created);
         return Response.json(anyCreated ? 201 : 200, Map.of("jobs",
-                results.stream().map(r -> created(r, req.baseUrl())).toList()));
+                results.stream().map(r -> receipt(r, req.baseUrl())).toList()));
+    }
+
+    /**
+     * A job in a bulk answer: what its submitter needs to follow it (id, state, owner token, links), not the whole job
+     * with every output's profile, which the submitter sent and which made a 1000-job answer over a megabyte.
+     */
+    private static Map<String, Object> receipt(CreateResult result, String baseUrl) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", result.job().id());
+        m.put("state", result.job().state().wireName());
+        m.put("created", result.created());
+        if (result.ownerToken() != null) {
+            m.put("owner_token", result.ownerToken());
+        }
+        m.put("links", Json.links(result.job().id(), baseUrl));
+        return m;
     }
 
     /** A submitted job as the submitter sees it: with the owner token, in the answer that created the job only. */

@@ -61,9 +61,14 @@ public final class Json {
             }
         }
         m.put("outputs", outputs);
-        String self = baseUrl + "/v1/jobs/" + job.id();
-        m.put("links", Map.of("self", self, "events", self + "/events", "cancel", self + "/cancel", "retry", self + "/retry"));
+        m.put("links", links(job.id(), baseUrl));
         return m;
+    }
+
+    /** A job's own links: itself, its timeline, and its cancel and retry actions. */
+    public static Map<String, String> links(String jobId, String baseUrl) {
+        String self = baseUrl + "/v1/jobs/" + jobId;
+        return Map.of("self", self, "events", self + "/events", "cancel", self + "/cancel", "retry", self + "/retry");
     }
 
     private static Map<String, Object> output(Job job, Task t, String baseUrl) {
