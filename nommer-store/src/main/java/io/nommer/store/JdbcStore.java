@@ -120,8 +120,9 @@ public final class JdbcStore implements Store {
 
     /**
      * The id of a job's task {@code index}: derived from the job id, so stable, unique, and reversible
-     * ({@link #jobIdOf}). Job ids the service makes start with {@code job_}, and their tasks are {@code tsk_<rest>_<n>};
-     * any other job id {@code j} gives {@code tsk.<j>_<n>}, so that no two job ids give the same task id.
+     * ({@link #jobIdOf}). Job ids the service makes start with {@code job_}, and their tasks are
+     * {@code tsk_<rest>_<n>}; any other job id {@code j} gives {@code tsk.<j>_<n>}, so that no two job ids give the
+     * same task id.
      */
     public static String taskId(String jobId, int index) {
         return jobId.startsWith("job_") ? "tsk_" + jobId.substring(4) + "_" + index : "tsk." + jobId + "_" + index;
@@ -424,9 +425,10 @@ public final class JdbcStore implements Store {
                 List<Object> args = new ArrayList<>(tier);
                 args.add(now);
                 args.add(max - candidates.size());
-                try (PreparedStatement ps = prepare(c, "SELECT id, job_id FROM tasks WHERE state = 'queued' AND cloud IN ("
-                        + placeholders(tier.size()) + ") AND run_after <= ? AND waiting_on = 0 ORDER BY priority DESC, seq LIMIT ?"
-                        + dialect.skipLocked(), args.toArray()); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = prepare(c, "SELECT id, job_id FROM tasks WHERE state = 'queued' "
+                        + "AND cloud IN (" + placeholders(tier.size()) + ") AND run_after <= ? AND waiting_on = 0 "
+                        + "ORDER BY priority DESC, seq LIMIT ?" + dialect.skipLocked(), args.toArray());
+                        ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(rs.getString(1));
                         candidateJobs.add(rs.getString(2));

@@ -18,7 +18,8 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public List<String> migrationLocations() {
-        // why: some changes (collations, dropping constraints) have no portable SQL; SQLite keeps its tables as they are
+        // why: some changes (collations, dropping constraints) have no portable SQL; SQLite keeps its tables as
+        // they are
         return List.of("classpath:db/migration", "classpath:db/postgresql");
     }
 

@@ -84,13 +84,13 @@ class PostgresStoresTest {
                 Statement st = c.createStatement()) {
             // rows as the version 5 store wrote them, with its constraints still in place
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, idempotency_key, max_attempts, "
-                    + "created_at, updated_at) VALUES ('job_old', 'queued', 'normal', 'file:///in/a.mov', '{}', 'k1', 3, "
-                    + "1, 1)");
+                    + "created_at, updated_at) VALUES ('job_old', 'queued', 'normal', 'file:///in/a.mov', '{}', 'k1', "
+                    + "3, 1, 1)");
             st.execute("INSERT INTO tasks (id, job_id, idx, name, preset, profile, state, priority, max_attempts, "
                     + "run_after, created_at, updated_at) VALUES ('tsk_old_0', 'job_old', 0, 'web', 'mp4-h264', '{}', "
                     + "'queued', 0, 3, 0, 1, 1)");
-            st.execute("INSERT INTO job_events (job_id, created_at, type, message) VALUES ('job_old', 1, 'job.created', "
-                    + "'1 output(s)')");
+            st.execute("INSERT INTO job_events (job_id, created_at, type, message) "
+                    + "VALUES ('job_old', 1, 'job.created', '1 output(s)')");
         }
 
         try (Store store = PostgresStores.open(url)) {
