@@ -24,6 +24,7 @@ import io.nommer.core.encode.NullEncoder;
 import io.nommer.core.media.MediaProber;
 import java.time.InstantSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,17 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
+     * How many tasks a null-encoder slot claims at once: a batch runs its tasks one after another without heartbeats, so
+     * with a pause per task it must end within half the lease, or its leases would expire before it completes them.
+     */
+    static int claimBatch(int batch, Duration lease, Duration pausePerTask) {
+        if (pausePerTask.isZero()) {
+            return batch;
+        }
+        return (int) Math.max(1, Math.min(batch, lease.toMillis() / 2 / Math.max(1, pausePerTask.toMillis())));
+    }
+
+    /**
      * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
      * (null with the null encoder, which needs no ffmpeg).
      */
@@ -97,7 +109,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         WorkerConfig d = WorkerConfig.defaults(workerId, config.workers(), data.resolve("work"));
         WorkerConfig wc = new WorkerConfig(workerId, d.slots(), d.workRoot(), config.lease(), d.heartbeat(),
                 d.idlePoll(), config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels(),
-                config.clouds(), d.claimBatch());
+                config.clouds(), claimBatch(d.claimBatch(), config.lease(), config.nullEncoderPause()));
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
         Encoder encoder = nullEncoder ? new NullEncoder(config.nullEncoderPause())
                 : new FfmpegEncoder(binaries);
