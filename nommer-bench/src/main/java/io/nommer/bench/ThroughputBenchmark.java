@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ThroughputBenchmark {
     /** {@code -Dbench.statements=true}: after each timed run, the statements PostgreSQL spent the most time on. */
     private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
-    /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 3); medians are printed. */
+    /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 5); medians are printed. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int MAX_WARM_UP_ROUNDS = 8;
     /** The database of the end-to-end runs. */

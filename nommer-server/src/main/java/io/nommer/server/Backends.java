@@ -91,8 +91,9 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * How many tasks a null-encoder slot claims at once: a batch runs its tasks one after another without heartbeats, so
-     * with a pause per task it must end within half the lease, or its leases would expire before it completes them.
+     * How many tasks a null-encoder slot claims at once: a batch runs its tasks one after another without
+     * heartbeats, so with a pause per task it must end within half the lease, or its leases would expire before it
+     * completes them.
      */
     static int claimBatch(int batch, Duration lease, Duration pausePerTask) {
         if (pausePerTask.isZero()) {
