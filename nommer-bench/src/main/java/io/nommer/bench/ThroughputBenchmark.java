@@ -60,6 +60,14 @@ public final class ThroughputBenchmark {
                 // leave at the head of the queue index pile up (claims took two and a half times as long by then)
                 .setServerConfig("shared_buffers", "2GB").setServerConfig("max_wal_size", "8GB")
                 .setServerConfig("autovacuum_naptime", "5s");
+        // -Dbench.pg=name=value,...: more server settings, for experiments (e.g. log_autovacuum_min_duration=0)
+        for (String setting : System.getProperty("bench.pg", "").split(",")) {
+            if (!setting.isBlank()) {
+                String[] kv = setting.split("=", 2);
+                builder.setServerConfig(kv[0].trim(), kv[1].trim());
+                System.out.println("PostgreSQL setting from bench.pg: " + setting.trim());
+            }
+        }
         if (STATEMENTS) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("pg_stat_statements.track_planning", "on");
@@ -156,8 +164,8 @@ public final class ThroughputBenchmark {
         int requests = jobs / 1000;
         double[] times = run(client.baseUri(), db, "/v1/jobs/bulk", client.mapper().writeValueAsBytes(bulk), requests,
                 clients);
-        System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
-                requests * 1000, times[0], times[1]);
+        System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s, at %s)%n",
+                requests * 1000, times[0], times[1], java.time.LocalTime.now().withNano(0));
         return requests * 1000 / times[1];
     }
 

@@ -14,6 +14,7 @@ import io.nommer.core.store.Store;
 import io.nommer.store.StoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +107,28 @@ class PostgresStoresTest {
                     Map.of(), null, "k1", 3, null);
             assertThat(store.createJob(again).job().id()).as("the idempotency key still holds").isEqualTo("job_old");
         }
+    }
+
+    @Test
+    void open_leavesNoQueueColumnAtTheDefaultStatisticsTarget() throws Exception {
+        // why: autovacuum re-analyzes these tables all the time (migration V7); a column added without a target of its
+        // own would bring back the 30,000-row samples
+        String url = server.newDatabaseUrl();
+        PostgresStores.open(url).close();
+        PostgresUrl pg = PostgresUrl.parse(url);
+        List<String> defaulted = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT attrelid::regclass || '.' || attname, attstattarget "
+                        + "FROM pg_attribute WHERE attrelid IN ('jobs'::regclass, 'tasks'::regclass, "
+                        + "'job_events'::regclass) AND attnum > 0 AND NOT attisdropped")) {
+            while (rs.next()) {
+                if (rs.getObject(2) == null || rs.getInt(2) < 0 || rs.getInt(2) > 10) {
+                    defaulted.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(defaulted).isEmpty();
     }
 
     @Test
