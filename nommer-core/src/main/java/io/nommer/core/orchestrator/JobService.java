@@ -121,6 +121,28 @@ public final class JobService {
                     .map(w -> w.host() == null ? w.id() : w.host()).distinct().count());
         }
 
+        final Map<URI, Optional<String>> inputProblems = new HashMap<>();
+        final Map<URI, Optional<String>> destinationProblems = new HashMap<>();
+
+        /** Each distinct input checked once (a bulk submit often names one input many times): why it is refused. */
+        Optional<String> inputProblem(URI input) {
+            return inputProblems.computeIfAbsent(input, u -> problem(() -> inputs.checkAcceptable(u)));
+        }
+
+        /** Each distinct destination folder checked once: why it is refused. */
+        Optional<String> destinationProblem(URI folder) {
+            return destinationProblems.computeIfAbsent(folder, u -> problem(() -> outputs.checkWritable(u)));
+        }
+
+        private static Optional<String> problem(Runnable check) {
+            try {
+                check.run();
+                return Optional.empty();
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+
         boolean cloudExists(String name) {
             // the default cloud always exists and cannot be deleted
             return Cloud.DEFAULT.equals(name) || clouds.computeIfAbsent(name, n -> store.findCloud(n).isPresent());
@@ -143,11 +165,9 @@ public final class JobService {
     private NewJob validate(JobRequest request, Lookups lookups, String ownerToken) {
         String input = requireText(request.input(), "input");
         URI inputUri = parseUri(input, "input");
-        try {
-            inputs.checkAcceptable(inputUri);
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException("invalid_input", "input", e.getMessage());
-        }
+        lookups.inputProblem(inputUri).ifPresent(why -> {
+            throw new ValidationException("invalid_input", "input", why);
+        });
         if (request.outputs() == null || request.outputs().isEmpty()) {
             throw new ValidationException("invalid_request", "outputs", "outputs must list at least one output");
         }
@@ -181,11 +201,9 @@ public final class JobService {
                     throw new ValidationException("invalid_destination", path + ".destination",
                             "destination must be a folder URI ending in '/', e.g. file:///srv/media/out/");
                 }
-                try {
-                    outputs.checkWritable(folder);
-                } catch (IllegalArgumentException e) {
-                    throw new ValidationException("invalid_destination", path + ".destination", e.getMessage());
-                }
+                lookups.destinationProblem(folder).ifPresent(why -> {
+                    throw new ValidationException("invalid_destination", path + ".destination", why);
+                });
             }
             specs.add(new OutputSpec(name, preset, profile, destination));
         }
