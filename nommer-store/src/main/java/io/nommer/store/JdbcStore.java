@@ -367,9 +367,10 @@ public final class JdbcStore implements Store {
                     + "updated_at = ? WHERE job_id = ? AND state IN " + ACTIVE_STATES, CANCELLED, now, now, jobId);
             // why: tasks first, then the job, the order claims and completions take them in (no deadlock); a job
             // whose last task finished meanwhile keeps the state that finish gave it
-            if (!lockJobs(c, List.of(jobId)).get(jobId).state().terminal()) {
+            Map<String, LockedJob> locked = lockJobs(c, List.of(jobId));
+            if (!locked.get(jobId).state().terminal()) {
                 finishJobs(c, List.of(jobId), JobState.CANCELLED,
-                        Map.of(jobId, "cancelled; " + tasks + " unfinished output(s) stopped"), now);
+                        Map.of(jobId, "cancelled; " + tasks + " unfinished output(s) stopped"), locked, now);
             }
             return loadJob(c, jobId);
         });
@@ -941,7 +942,8 @@ public final class JdbcStore implements Store {
         // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
         // see the other's task still running and leave the job unfinished; locking the job rows first makes the later
         // one count after the earlier one committed
-        List<String> jobIds = lockJobs(c, jobs).entrySet().stream().filter(e -> !e.getValue().state().terminal())
+        Map<String, LockedJob> locked = lockJobs(c, jobs);
+        List<String> jobIds = locked.entrySet().stream().filter(e -> !e.getValue().state().terminal())
                 .map(Map.Entry::getKey).toList();
         if (jobIds.isEmpty()) {
             return;
@@ -979,7 +981,7 @@ public final class JdbcStore implements Store {
             finishing.computeIfAbsent(state, k -> new ArrayList<>()).add(jobId);
         }
         for (Map.Entry<JobState, List<String>> e : finishing.entrySet()) {
-            finishJobs(c, e.getValue(), e.getKey(), messages, now);
+            finishJobs(c, e.getValue(), e.getKey(), messages, locked, now);
         }
     }
 
@@ -988,24 +990,28 @@ public final class JdbcStore implements Store {
      * {@code state}, each with its timeline event and (with a notify URL) its outbox row.
      */
     private void finishJobs(Connection c, List<String> jobIds, JobState state, Map<String, String> messages,
-            long now) throws SQLException {
+            Map<String, LockedJob> locked, long now) throws SQLException {
         List<Object> args = new ArrayList<>(List.of(state.wireName(), now, now));
         args.addAll(jobIds);
         update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
                 args.toArray());
         String event = "job." + state.wireName();
         insertEvents(c, jobIds.stream().map(id -> event(id, null, event, messages.get(id), now)).toList());
+        List<String> notifying = jobIds.stream().filter(id -> locked.get(id).notifies()).toList();
+        if (notifying.isEmpty()) {
+            return;
+        }
         List<Object> outboxArgs = new ArrayList<>(List.of(event, now, now));
-        outboxArgs.addAll(jobIds);
+        outboxArgs.addAll(notifying);
         update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
-                + "FROM jobs WHERE notify_url IS NOT NULL AND " + in("id", jobIds.size()), outboxArgs.toArray());
+                + "FROM jobs WHERE " + in("id", notifying.size()), outboxArgs.toArray());
     }
 
     /**
      * Locks the jobs that exist among {@code jobIds} for this transaction, in id order, the order every transaction
-     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state and input.
-     * The rows are found by id alone: a state condition here once let the planner, with statistics from when few
-     * jobs were queued, read every queued job to find a batch's 64.
+     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state, their input
+     * and whether they have a notify URL. The rows are found by id alone: a state condition here once let the
+     * planner, with statistics from when few jobs were queued, read every queued job to find a batch's 64.
      */
     private Map<String, LockedJob> lockJobs(Connection c, java.util.Collection<String> jobIds) throws SQLException {
         List<String> ids = jobIds.stream().distinct().sorted().toList();
@@ -1013,16 +1019,19 @@ public final class JdbcStore implements Store {
         if (ids.isEmpty()) {
             return locked;
         }
-        try (PreparedStatement ps = prepare(c, "SELECT id, state, input FROM jobs WHERE " + in("id", ids.size())
-                + " ORDER BY id" + dialect.lockForUpdate(), ids.toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, "SELECT id, state, input, notify_url IS NOT NULL FROM jobs WHERE "
+                + in("id", ids.size()) + " ORDER BY id" + dialect.lockForUpdate(), ids.toArray());
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                locked.put(rs.getString(1), new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3)));
+                locked.put(rs.getString(1),
+                        new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3), rs.getBoolean(4)));
             }
         }
         return locked;
     }
 
-    private record LockedJob(JobState state, String input) {}
+    /** A job as {@link #lockJobs} found it; {@code notifies}: it has a notify URL. */
+    private record LockedJob(JobState state, String input, boolean notifies) {}
 
     // ---------------------------------------------------------------- loading
 

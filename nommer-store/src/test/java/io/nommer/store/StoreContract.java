@@ -488,19 +488,23 @@ public abstract class StoreContract {
     void completeAll_recordsEachHeldTaskAndSkipsStaleTokens() {
         Job a = aJob().notifying("http://hooks.example/a").create();
         Job b = aJob().withOutputs(2).create();
-        List<ClaimedTask> claimed = store.claim("w", 3, LEASE);
-        assertThat(claimed).hasSize(3);
+        Job quiet = aJob().create();
+        List<ClaimedTask> claimed = store.claim("w", 4, LEASE);
+        assertThat(claimed).hasSize(4);
 
         List<Boolean> held = store.completeAll(List.of(
                 new Completion(claimed.get(0).taskId(), claimed.get(0).leaseToken(), files(), 1),
                 new Completion(claimed.get(1).taskId(), "stale-token", List.of(), 1),
-                new Completion(claimed.get(2).taskId(), claimed.get(2).leaseToken(), List.of(), 1)));
+                new Completion(claimed.get(2).taskId(), claimed.get(2).leaseToken(), List.of(), 1),
+                new Completion(claimed.get(3).taskId(), claimed.get(3).leaseToken(), List.of(), 1)));
 
-        assertThat(held).containsExactly(true, false, true);
+        assertThat(held).containsExactly(true, false, true, true);
         assertThat(job(a.id()).state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(job(a.id()).tasks().get(0).files()).isEqualTo(files());
         assertThat(job(b.id()).state()).isEqualTo(JobState.RUNNING);
-        assertThat(store.dueWebhooks(10)).extracting(WebhookDelivery::jobId).containsExactly(a.id());
+        assertThat(job(quiet.id()).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(store.dueWebhooks(10)).as("only the job with a notify URL")
+                .extracting(WebhookDelivery::jobId).containsExactly(a.id());
         assertThat(eventTypes(a.id())).containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
     }
 
