@@ -64,6 +64,9 @@ public final class ThroughputBenchmark {
         for (String setting : System.getProperty("bench.pg", "").split(",")) {
             if (!setting.isBlank()) {
                 String[] kv = setting.split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("bench.pg takes name=value,..., not '" + setting + "'");
+                }
                 builder.setServerConfig(kv[0].trim(), kv[1].trim());
                 System.out.println("PostgreSQL setting from bench.pg: " + setting.trim());
             }

@@ -156,8 +156,8 @@ public final class Worker implements AutoCloseable {
                     try {
                         done = runInstantly(claimed);
                     } catch (RuntimeException e) {
-                        log.warn("worker {}: recording a failure failed; the leases of {} task(s) will expire and "
-                                + "they will run again: {}", config.workerId(), claimed.size(), e.toString());
+                        log.warn("worker {}: running a batch of {} task(s) failed; the leases left will expire and "
+                                + "those tasks will run again: {}", config.workerId(), claimed.size(), e.toString());
                         continue;
                     }
                     recording = awaitRecorded(recording);
