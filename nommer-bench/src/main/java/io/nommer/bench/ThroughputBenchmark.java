@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -168,7 +169,7 @@ public final class ThroughputBenchmark {
         double[] times = run(client.baseUri(), db, "/v1/jobs/bulk", client.mapper().writeValueAsBytes(bulk), requests,
                 clients);
         System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s, at %s)%n",
-                requests * 1000, times[0], times[1], java.time.LocalTime.now().withNano(0));
+                requests * 1000, times[0], times[1], LocalTime.now().withNano(0));
         return requests * 1000 / times[1];
     }
 
