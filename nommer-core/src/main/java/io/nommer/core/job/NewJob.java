@@ -29,7 +29,8 @@ public record NewJob(
         plan = plan == null ? List.of() : List.copyOf(plan);
         cloud = cloud == null ? io.nommer.core.store.Cloud.DEFAULT : cloud;
         outputs = List.copyOf(outputs);
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // why: in the order the client sent it; Map.copyOf's order changes from one JVM to the next
+        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
     }
 
     public NewJob(String id, String input, List<OutputSpec> outputs, Priority priority, Map<String, Object> metadata,

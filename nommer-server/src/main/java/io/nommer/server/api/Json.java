@@ -68,7 +68,13 @@ public final class Json {
     /** A job's own links: itself, its timeline, and its cancel and retry actions. */
     public static Map<String, String> links(String jobId, String baseUrl) {
         String self = baseUrl + "/v1/jobs/" + jobId;
-        return Map.of("self", self, "events", self + "/events", "cancel", self + "/cancel", "retry", self + "/retry");
+        // why: in a fixed order; Map.of iterates in an order that changes from one JVM to the next
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("self", self);
+        links.put("events", self + "/events");
+        links.put("cancel", self + "/cancel");
+        links.put("retry", self + "/retry");
+        return links;
     }
 
     private static Map<String, Object> output(Job job, Task t, String baseUrl) {
@@ -111,7 +117,10 @@ public final class Json {
                     pm.put("attempt", p.attempt());
                     pm.put("cpu_seconds", round3(p.cpuSeconds()));
                     if (p.errorCode() != null) {
-                        pm.put("error", Map.of("code", p.errorCode(), "message", String.valueOf(p.errorMessage())));
+                        Map<String, Object> error = new LinkedHashMap<>();
+                        error.put("code", p.errorCode());
+                        error.put("message", String.valueOf(p.errorMessage()));
+                        pm.put("error", error);
                     }
                     parts.add(pm);
                 }
