@@ -244,8 +244,8 @@ class ApiGoldenTest {
             t.append("> ").append(e.getKey()).append(": ").append(abbreviate(e.getValue())).append('\n');
         }
         if (body != null) {
-            t.append("> ").append(body.length > 200 ? body.length + " bytes" : normalize(new String(body,
-                    StandardCharsets.UTF_8))).append('\n');
+            String shown = normalize(new String(body, StandardCharsets.UTF_8));
+            t.append("> ").append(shown.length() > 200 ? shown.length() + " characters" : shown).append('\n');
         }
         t.append("< ").append(r.statusCode()).append('\n');
         for (String name : List.of("Content-Type", "Location", "Content-Length", "Cache-Control")) {
