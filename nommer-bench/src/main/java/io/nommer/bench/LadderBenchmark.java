@@ -3,7 +3,7 @@ package io.nommer.bench;
 import io.nommer.core.encode.Cancellation;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
-import io.nommer.core.encode.ProfileCompiler.LadderMode;
+import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;

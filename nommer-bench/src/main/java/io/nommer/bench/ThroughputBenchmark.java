@@ -2,8 +2,8 @@ package io.nommer.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nommer.cli.NommerClient;
-import io.nommer.core.store.ClaimedTask;
-import io.nommer.core.store.Completion;
+import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.queue.Completion;
 import io.nommer.core.store.Store;
 import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
@@ -225,7 +225,7 @@ public final class ThroughputBenchmark {
             Instant started;
             do {
                 Thread.sleep(1);
-                started = store.findJob(id).orElseThrow().tasks().get(0).startedAt();
+                started = store.jobs().find(id).orElseThrow().tasks().get(0).startedAt();
             } while (started == null);
             ms[i] = started.toEpochMilli() - before;
         }
@@ -264,7 +264,7 @@ public final class ThroughputBenchmark {
         Store store = PostgresStores.open(newDatabase(pg, db));
         // One job through the API's own path, then copied in SQL: a million HTTP submits would take too long to set
         // up, and the rows are the same.
-        store.createJob(template("job_template"));
+        store.jobs().create(template("job_template"));
         long t0 = System.nanoTime();
         try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
@@ -293,10 +293,10 @@ public final class ThroughputBenchmark {
         long total = 0;
         for (int i = 0; i < n; i++) {
             long s = System.nanoTime();
-            ClaimedTask t = store.claim("bench", 1, Duration.ofSeconds(30)).get(0);
+            ClaimedTask t = store.queue().claim("bench", 1, Duration.ofSeconds(30)).get(0);
             total += System.nanoTime() - s;
-            store.completeAll(List.of(new Completion(t.taskId(), t.leaseToken(), List.of(), 0)));
-            store.createJob(template("job_refill_" + block + "_" + i));
+            store.queue().completeAll(List.of(new Completion(t.taskId(), t.leaseToken(), List.of(), 0)));
+            store.jobs().create(template("job_refill_" + block + "_" + i));
         }
         return total / 1e6;
     }

@@ -1,17 +1,17 @@
 package io.nommer.ffmpeg;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.EncodePlan;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.compile.EncodePlan;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.ErrorCode;
-import io.nommer.core.encode.FfmpegCommand;
-import io.nommer.core.encode.PlanStep;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.compile.FfmpegCommand;
+import io.nommer.core.compile.PlanStep;
 import io.nommer.core.encode.PlannedFile;
-import io.nommer.core.encode.ProfileCompiler;
-import io.nommer.core.encode.ProfileCompiler.LadderMode;
+import io.nommer.core.compile.ProfileCompiler;
+import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.ProgressListener;
 import io.nommer.core.profile.InvalidProfileException;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class FfmpegEncoder implements Encoder {
                         request.baseName(), ladderMode);
             }
         } catch (InvalidProfileException e) {
-            throw new EncodeException(ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(),
+            throw new TaskFailedException(ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(),
                     null, e);
         }
         List<FfmpegCommand> commands = plan.commands();
@@ -124,7 +124,7 @@ public final class FfmpegEncoder implements Encoder {
                 PlanSteps.perform(step);
             } catch (IOException | RuntimeException e) {
                 // the step's toString never shows secret content
-                throw new EncodeException(ErrorCode.INTERNAL, "task " + request.taskId() + ": " + step + " failed: "
+                throw new TaskFailedException(ErrorCode.INTERNAL, "task " + request.taskId() + ": " + step + " failed: "
                         + e.getMessage(), null, e);
             }
         }
@@ -149,7 +149,7 @@ public final class FfmpegEncoder implements Encoder {
         try {
             r = runner.run(pr);
         } catch (UncheckedIOException e) {
-            throw new EncodeException(ErrorCode.INTERNAL, "task " + request.taskId() + ": cannot run ffmpeg ("
+            throw new TaskFailedException(ErrorCode.INTERNAL, "task " + request.taskId() + ": cannot run ffmpeg ("
                     + ffmpeg + "): " + e.getMessage(), null, e);
         }
         if (r.cancelled() || cancel.cancelled()) {
@@ -159,7 +159,7 @@ public final class FfmpegEncoder implements Encoder {
             throw timedOut(request, r.stderrTail());
         }
         if (r.exitCode() != 0) {
-            throw new EncodeException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg ("
+            throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg ("
                     + command.label() + ") exited with code " + r.exitCode() + lastError(r.stderrTail()),
                     r.stderrText(), null);
         }
@@ -191,7 +191,7 @@ public final class FfmpegEncoder implements Encoder {
         try {
             produced = PlanSteps.produced(plan);
         } catch (IOException e) {
-            throw new EncodeException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
+            throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
                     + e.getMessage(), null, e);
         }
         for (PlannedFile f : produced) {
@@ -202,7 +202,7 @@ public final class FfmpegEncoder implements Encoder {
                 size = -1;
             }
             if (size <= 0) {
-                throw new EncodeException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
+                throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
                         + "the output " + f.path().getFileName() + (size < 0 ? " is missing" : " is empty"));
             }
         }
@@ -214,8 +214,8 @@ public final class FfmpegEncoder implements Encoder {
                 + (c.reason() == null ? "" : " (" + c.reason() + ")"));
     }
 
-    private static EncodeException timedOut(EncodeRequest request, List<String> tail) {
-        return new EncodeException(ErrorCode.ENCODE_TIMEOUT, "task " + request.taskId() + ": encode did not finish "
+    private static TaskFailedException timedOut(EncodeRequest request, List<String> tail) {
+        return new TaskFailedException(ErrorCode.ENCODE_TIMEOUT, "task " + request.taskId() + ": encode did not finish "
                 + "within " + request.timeout() + " and was stopped", tail.isEmpty() ? null : String.join("\n", tail),
                 null);
     }

@@ -3,8 +3,8 @@ package io.nommer.ffmpeg;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.media.MediaFormats;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.MediaProber;
@@ -61,13 +61,13 @@ public final class FfprobeProber implements MediaProber {
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " does not exist");
+            throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " does not exist");
         } catch (IOException e) {
-            throw new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " cannot be read: " + e,
+            throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " cannot be read: " + e,
                     null, e);
         }
         if (size == 0) {
-            throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input is empty (0 bytes)");
+            throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input is empty (0 bytes)");
         }
         StringBuilder out = new StringBuilder();
         ProcessResult r;
@@ -76,7 +76,7 @@ public final class FfprobeProber implements MediaProber {
             r = runner.run(new ProcessRequest(command(neutral == null ? file : neutral), null, timeout,
                     line -> out.append(line).append('\n'), null, null));
         } catch (UncheckedIOException e) {
-            throw new EncodeException(ErrorCode.INTERNAL, "cannot run ffprobe (" + ffprobe + "): " + e.getMessage(),
+            throw new TaskFailedException(ErrorCode.INTERNAL, "cannot run ffprobe (" + ffprobe + "): " + e.getMessage(),
                     null, e);
         } finally {
             if (neutral != null) {
@@ -89,11 +89,11 @@ public final class FfprobeProber implements MediaProber {
             throw new java.util.concurrent.CancellationException("ffprobe of " + file + " was stopped (shutting down)");
         }
         if (r.timedOut()) {
-            throw new EncodeException(ErrorCode.NOT_MEDIA,
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA,
                     "ffprobe did not finish reading the input within " + timeout.toSeconds() + " s", tail, null);
         }
         if (r.exitCode() != 0) {
-            throw new EncodeException(ErrorCode.NOT_MEDIA, "the input is not a media file nommer accepts (ffprobe exit "
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "the input is not a media file nommer accepts (ffprobe exit "
                     + r.exitCode() + (tail.isBlank() ? "" : ": " + lastLine(tail)) + ")", tail, null);
         }
         return parse(out.toString(), size, tail);
@@ -137,20 +137,20 @@ public final class FfprobeProber implements MediaProber {
      *
      * @param size the file's size in bytes, used when ffprobe does not report it
      * @param stderrTail ffprobe's stderr, for error messages; may be empty
-     * @throws EncodeException {@code not_media} when the JSON has no usable format or no audio or video stream
+     * @throws TaskFailedException {@code not_media} when the JSON has no usable format or no audio or video stream
      */
     public static MediaInfo parse(String json, long size, String stderrTail) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new EncodeException(ErrorCode.NOT_MEDIA, "ffprobe's report could not be read: " + e.getOriginalMessage(),
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "ffprobe's report could not be read: " + e.getOriginalMessage(),
                     stderrTail, e);
         }
         JsonNode format = root == null ? null : root.get("format");
         String formatName = format == null ? null : text(format, "format_name");
         if (formatName == null || formatName.isBlank()) {
-            throw new EncodeException(ErrorCode.NOT_MEDIA, "ffprobe recognised no media format in the input",
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "ffprobe recognised no media format in the input",
                     stderrTail, null);
         }
         List<StreamInfo> streams = new ArrayList<>();
@@ -161,11 +161,11 @@ public final class FfprobeProber implements MediaProber {
                 size, streams);
         if (!MediaFormats.SAFE_DEMUXERS.contains(info.demuxer())) {
             // why: defence in depth; -format_whitelist already refuses these
-            throw new EncodeException(ErrorCode.NOT_MEDIA, "the input's format '" + formatName + "' is not allowed",
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "the input's format '" + formatName + "' is not allowed",
                     stderrTail, null);
         }
         if (info.video().isEmpty() && info.audio().isEmpty()) {
-            throw new EncodeException(ErrorCode.NOT_MEDIA, "the input (format " + formatName
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "the input (format " + formatName
                     + ") has no audio or video stream", stderrTail, null);
         }
         return info;

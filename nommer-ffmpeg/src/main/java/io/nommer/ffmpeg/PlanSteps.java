@@ -1,8 +1,8 @@
 package io.nommer.ffmpeg;
 
-import io.nommer.core.encode.EncodePlan;
-import io.nommer.core.encode.FileSet;
-import io.nommer.core.encode.PlanStep;
+import io.nommer.core.compile.EncodePlan;
+import io.nommer.core.compile.FileSet;
+import io.nommer.core.compile.PlanStep;
 import io.nommer.core.encode.PlannedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.encode.EncodeException;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
@@ -120,7 +120,7 @@ class FfmpegEncoderIntegrationTest {
                 TestMedia.newDirectory("out"), "out", Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class,
+                .isInstanceOfSatisfying(TaskFailedException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
     }
 
@@ -169,7 +169,7 @@ class FfmpegEncoderIntegrationTest {
         long t0 = System.nanoTime();
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_TIMEOUT);
                     assertThat(e.getMessage()).contains("task-timeout");
                 });
@@ -188,7 +188,7 @@ class FfmpegEncoderIntegrationTest {
                 TestMedia.newDirectory("out"), "out", Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED);
                     assertThat(e.getMessage()).contains("task-fail").contains("exited with code");
                     assertThat(e.logTail()).isNotBlank();

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.encode.EncodeException;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
@@ -122,7 +122,7 @@ class FfmpegEncoderTest {
         Profile encrypted = Presets.find("hls").orElseThrow().overlay(Profile.fromFields(java.util.Map.of(
                 "encryption", true, "encryption_key", "00112233445566778899aabbccddeeff",
                 "encryption_iv", "00112233445566778899aabbccddeeff", "encryption_key_url", "https://k.example/1")));
-        Path scratch = io.nommer.core.encode.ProfileCompiler.scratchDir(out);
+        Path scratch = io.nommer.core.compile.ProfileCompiler.scratchDir(out);
         List<String> seen = new ArrayList<>();
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, r -> {
             Path key = scratch.resolve("out.key");
@@ -136,7 +136,7 @@ class FfmpegEncoderTest {
         });
 
         assertThatThrownBy(() -> encoder.encode(request(encrypted), null, new Cancellation()))
-                .isInstanceOf(EncodeException.class);
+                .isInstanceOf(TaskFailedException.class);
 
         assertThat(seen).containsExactly("rw-------", "16");
         assertThat(scratch).doesNotExist();
@@ -149,7 +149,7 @@ class FfmpegEncoderTest {
                 Recorded.lines("stderr-truncated-input.txt"), Duration.ZERO));
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED);
                     assertThat(e.getMessage()).contains("task-7").contains("exited with code 1")
                             .contains("Invalid data found when processing input");
@@ -175,7 +175,7 @@ class FfmpegEncoderTest {
                 r -> new ProcessResult(137, true, false, List.of("frame=  10"), Duration.ofMinutes(5)));
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_TIMEOUT);
                     assertThat(e.getMessage()).contains("task-7").contains("PT5M");
                 });
@@ -212,7 +212,7 @@ class FfmpegEncoderTest {
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("thumbnails").orElseThrow()), null,
                 new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED))
                 .hasMessageContaining("out_01.jpg is missing");
     }
 
@@ -240,7 +240,7 @@ class FfmpegEncoderTest {
                 Path.of("/in"), out, "out", Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class,
+                .isInstanceOfSatisfying(TaskFailedException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
         assertThat(runs).isEmpty();
     }
@@ -250,7 +250,7 @@ class FfmpegEncoderTest {
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
 
         assertThatThrownBy(() -> encoder.encode(request(Profile.EMPTY), null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class,
+                .isInstanceOfSatisfying(TaskFailedException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PROFILE))
                 .hasMessageContaining("task-7");
     }
@@ -262,7 +262,7 @@ class FfmpegEncoderTest {
         });
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
                 .hasMessageContaining(FFMPEG.toString());
     }
 }

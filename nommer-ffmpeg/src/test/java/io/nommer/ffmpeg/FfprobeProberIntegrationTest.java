@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.ffmpeg.testing.TestMedia;
@@ -87,7 +87,7 @@ class FfprobeProberIntegrationTest {
     void textFile_isNotMediaWithFfprobesReason() throws IOException {
         Path text = Files.writeString(tmp.resolve("notes.mp4"), "just some text, not a movie\n".repeat(50));
 
-        assertThatThrownBy(() -> prober.probe(text)).isInstanceOfSatisfying(EncodeException.class, e -> {
+        assertThatThrownBy(() -> prober.probe(text)).isInstanceOfSatisfying(TaskFailedException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA);
             assertThat(e.getMessage()).contains("not a media file");
             assertThat(e.logTail()).isNotBlank();
@@ -99,7 +99,7 @@ class FfprobeProberIntegrationTest {
         byte[] whole = Files.readAllBytes(TestMedia.videoWithAudio(2, 320, 240, 25));
         Path half = Files.write(tmp.resolve("half.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
 
-        assertThatThrownBy(() -> prober.probe(half)).isInstanceOfSatisfying(EncodeException.class, e -> {
+        assertThatThrownBy(() -> prober.probe(half)).isInstanceOfSatisfying(TaskFailedException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA);
             assertThat(e.logTail()).contains("moov atom not found");
         });
@@ -158,7 +158,7 @@ class FfprobeProberIntegrationTest {
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(EncodeException.class,
+        assertThatThrownBy(call).isInstanceOfSatisfying(TaskFailedException.class,
                 e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 }

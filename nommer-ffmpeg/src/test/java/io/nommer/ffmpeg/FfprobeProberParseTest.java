@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import java.io.IOException;
@@ -120,11 +120,11 @@ class FfprobeProberParseTest {
         String noStreams = """
                 {"streams":[],"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2"}}""";
 
-        assertThatThrownBy(() -> FfprobeProber.parse(j, 1, "")).isInstanceOf(EncodeException.class)
-                .extracting(e -> ((EncodeException) e).code()).isEqualTo(ErrorCode.NOT_MEDIA);
-        assertThatThrownBy(() -> FfprobeProber.parse(noStreams, 1, "")).isInstanceOf(EncodeException.class)
+        assertThatThrownBy(() -> FfprobeProber.parse(j, 1, "")).isInstanceOf(TaskFailedException.class)
+                .extracting(e -> ((TaskFailedException) e).code()).isEqualTo(ErrorCode.NOT_MEDIA);
+        assertThatThrownBy(() -> FfprobeProber.parse(noStreams, 1, "")).isInstanceOf(TaskFailedException.class)
                 .hasMessageContaining("no audio or video stream")
-                .extracting(e -> ((EncodeException) e).code()).isEqualTo(ErrorCode.NOT_MEDIA);
+                .extracting(e -> ((TaskFailedException) e).code()).isEqualTo(ErrorCode.NOT_MEDIA);
     }
 
     @Test
@@ -134,14 +134,14 @@ class FfprobeProberParseTest {
                  "format":{"format_name":"hls"}}""";
 
         assertThatThrownBy(() -> FfprobeProber.parse(j, 1, ""))
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA))
                 .hasMessageContaining("hls");
     }
 
     @Test
     void emptyJson_isNotMedia() {
         assertThatThrownBy(() -> FfprobeProber.parse("{\n\n}\n", 1, "moov atom not found"))
-                .isInstanceOfSatisfying(EncodeException.class, e -> {
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA);
                     assertThat(e.logTail()).isEqualTo("moov atom not found");
                 });
@@ -157,7 +157,7 @@ class FfprobeProberParseTest {
         }, Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> prober.probe(empty))
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_EMPTY));
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_EMPTY));
         assertThat(runs).isEmpty();
     }
 
@@ -169,7 +169,7 @@ class FfprobeProberParseTest {
                         "file:x.mp4: Invalid data found when processing input"), Duration.ZERO),
                 Duration.ofSeconds(5));
 
-        assertThatThrownBy(() -> prober.probe(f)).isInstanceOfSatisfying(EncodeException.class, e -> {
+        assertThatThrownBy(() -> prober.probe(f)).isInstanceOfSatisfying(TaskFailedException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA);
             assertThat(e.getMessage()).contains("not a media file").contains("Invalid data found");
             assertThat(e.logTail()).contains("moov atom not found");
@@ -182,7 +182,7 @@ class FfprobeProberParseTest {
         FfprobeProber prober = new FfprobeProber(Path.of("/bin/ffprobe"),
                 r -> new ProcessResult(137, true, false, List.of(), Duration.ofSeconds(7)), Duration.ofSeconds(7));
 
-        assertThatThrownBy(() -> prober.probe(f)).isInstanceOfSatisfying(EncodeException.class, e -> {
+        assertThatThrownBy(() -> prober.probe(f)).isInstanceOfSatisfying(TaskFailedException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA);
             assertThat(e.getMessage()).contains("within 7 s");
         });

@@ -1,7 +1,7 @@
 package io.nommer.server;
 
-import io.nommer.core.store.LocalQueueSignal;
-import io.nommer.core.store.QueueSignal;
+import io.nommer.store.InProcessQueueSignal;
+import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.storage.Storages;
@@ -20,7 +20,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.NullEncoder;
+import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.media.MediaProber;
 import java.time.InstantSource;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
             Path db = url == null ? data.resolve("nommer.db") : Path.of(url.substring("sqlite:".length()));
             log.info("store: SQLite at {}", db.toAbsolutePath());
             // why: SQLite has no cross-process notifications; other processes on the same file find work by polling.
-            return new Backends(config, data, SqliteStores.open(db), new LocalQueueSignal(), storage);
+            return new Backends(config, data, SqliteStores.open(db), new InProcessQueueSignal(), storage);
         }
         log.info("store: PostgreSQL at {}", ServerConfig.maskUrl(url));
         Store store = PostgresStores.open(url);
@@ -117,7 +117,8 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         MediaProber prober = nullEncoder ? file -> {
             throw new IllegalStateException("the null encoder probes nothing");
         } : new FfprobeProber(binaries);
-        return new Worker(wc, store, signal, storage, prober, encoder, storage, InstantSource.system()).start();
+        return new Worker(wc, store.queue(), store.jobs(), store.fleet(), signal, storage, prober, encoder, storage,
+                InstantSource.system()).start();
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.nommer.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.nommer.core.orchestrator.JobService;
-import io.nommer.core.store.QueueSignal;
+import io.nommer.core.service.FleetService;
+import io.nommer.core.service.JobService;
+import io.nommer.core.service.ProfileService;
+import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
@@ -86,19 +88,20 @@ public final class NommerServer implements AutoCloseable {
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
-        JobService jobs = new JobService(store, storage, storage, signal, new Ids(clock));
+        JobService jobs = new JobService(store.jobs(), store.fleet(), store.profiles(), storage, storage, signal,
+                new Ids(clock));
 
         Worker worker = config.workers() > 0
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries) : null;
 
         Router router = new Router(mapper);
-        new JobsApi(store, jobs, mapper, uri -> {
+        new JobsApi(jobs, mapper, uri -> {
             StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
             return new Response.StreamBody(f.body(), f.size());
         }).register(router);
         new UploadsApi(storage, config.maxUploadBytes()).register(router);
-        new ProfilesApi(store, jobs, mapper).register(router);
-        new CloudsApi(store).register(router);
+        new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
+        new CloudsApi(new FleetService(store.fleet())).register(router);
         new ToolchainApi(capabilities::report, capabilities::missingFor, storage.s3().isPresent()).register(router);
         new MetaApi().register(router);
 
@@ -122,11 +125,11 @@ public final class NommerServer implements AutoCloseable {
         }
         String baseUrl = "http://" + host + ":" + http.getAddress().getPort();
 
-        WebhookRelay relay = new WebhookRelay(store, mapper, webhookSecret(config, data), clock, baseUrl);
+        WebhookRelay relay = new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, baseUrl);
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
         housekeeping.scheduleWithFixedDelay(() -> guard("lease reaper", () -> {
-            int n = store.reapExpiredLeases(REAPER_BACKOFF);
+            int n = store.queue().reapExpiredLeases(REAPER_BACKOFF);
             if (n > 0) {
                 log.info("lease reaper re-queued or failed {} task(s) with expired leases", n);
                 signal.signal();

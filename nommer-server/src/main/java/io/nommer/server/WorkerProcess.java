@@ -1,6 +1,6 @@
 package io.nommer.server;
 
-import io.nommer.core.encode.NullEncoder;
+import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.server.config.ServerConfig;

@@ -1,7 +1,7 @@
 package io.nommer.storage;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
@@ -146,9 +146,9 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
         return switch (scheme(input)) {
             case "upload", "file" -> local.fetch(input, workDir);
             case "http", "https" -> http.fetch(input, workDir);
-            case "s3" -> s3.orElseThrow(() -> new EncodeException(ErrorCode.INPUT_FORBIDDEN, S3_NOT_AVAILABLE))
+            case "s3" -> s3.orElseThrow(() -> new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, S3_NOT_AVAILABLE))
                     .fetch(input, workDir);
-            default -> throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, unsupportedInput(input));
+            default -> throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, unsupportedInput(input));
         };
     }
 

@@ -3,8 +3,8 @@ package io.nommer.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.storage.http.HttpFetchConfig;
 import io.nommer.storage.local.LocalStorageConfig;
 import io.nommer.storage.local.Upload;
@@ -73,7 +73,7 @@ class StoragesTest {
         assertThatThrownBy(() -> storages.checkWritable(URI.create("s3://bucket/out/")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("S3 storage is not available yet");
         assertThatThrownBy(() -> storages.fetch(s3, work))
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
                 .hasMessageContaining("S3 storage is not available yet");
     }
 
@@ -100,6 +100,6 @@ class StoragesTest {
 
     private static void assertCode(Runnable r, ErrorCode code) {
         assertThatThrownBy(r::run)
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

@@ -1,5 +1,9 @@
 package io.nommer.core.encode;
 
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.encode.noop.NullEncoder;
+
 /**
  * Produces one output (media-nommer's "Nommer"). ffmpeg is the first implementation; others plug in here.
  *
@@ -8,7 +12,7 @@ package io.nommer.core.encode;
  */
 public interface Encoder {
     /**
-     * @throws EncodeException with a stable code: {@link ErrorCode#ENCODE_FAILED} (with the log tail),
+     * @throws TaskFailedException with a stable code: {@link ErrorCode#ENCODE_FAILED} (with the log tail),
      *     {@link ErrorCode#ENCODE_TIMEOUT}, or a stream error found while planning
      * @throws java.util.concurrent.CancellationException when {@code cancel} fired
      */

@@ -27,7 +27,7 @@ public record NewJob(
         String ownerTokenHash) {
     public NewJob {
         plan = plan == null ? List.of() : List.copyOf(plan);
-        cloud = cloud == null ? io.nommer.core.store.Cloud.DEFAULT : cloud;
+        cloud = cloud == null ? io.nommer.core.fleet.Cloud.DEFAULT : cloud;
         outputs = List.copyOf(outputs);
         // why: in the order the client sent it; Map.copyOf's order changes from one JVM to the next
         metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));

@@ -7,7 +7,7 @@ public interface MediaProber {
     /**
      * Probes {@code file} using only the demuxers of {@link MediaFormats#SAFE_DEMUXERS}.
      *
-     * @throws io.nommer.core.encode.EncodeException {@code input_empty} for a zero-byte file, {@code not_media} when
+     * @throws io.nommer.core.failure.TaskFailedException {@code input_empty} for a zero-byte file, {@code not_media} when
      *     no safe demuxer recognises it or it has no audio or video stream
      */
     MediaInfo probe(Path file);

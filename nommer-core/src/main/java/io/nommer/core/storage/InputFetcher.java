@@ -9,7 +9,7 @@ import java.nio.file.Path;
  */
 public interface InputFetcher {
     /**
-     * @throws io.nommer.core.encode.EncodeException {@code input_not_found}, {@code input_forbidden} (outside the
+     * @throws io.nommer.core.failure.TaskFailedException {@code input_not_found}, {@code input_forbidden} (outside the
      *     allowed roots or a refused network address), {@code input_too_large}, {@code input_empty}, or the retryable
      *     {@code input_fetch_failed}
      */

@@ -1,12 +1,12 @@
 package io.nommer.core.worker;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.encode.EncodeException;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.ErrorCode;
-import io.nommer.core.encode.NullEncoder;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Task;
@@ -16,12 +16,15 @@ import io.nommer.core.media.StreamInfo;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
-import io.nommer.core.store.ClaimedTask;
-import io.nommer.core.store.Completion;
-import io.nommer.core.store.QueueSignal;
-import io.nommer.core.store.Store;
-import io.nommer.core.store.TaskFailure;
-import io.nommer.core.store.WorkerStatus;
+import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.queue.Completion;
+import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobStore;
+import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.fleet.WorkerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -43,7 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims tasks from the {@link Store}, fetches inputs, probes them, encodes, publishes outputs and records the result.
+ * Claims tasks from the {@link TaskQueue}, fetches inputs, probes them, encodes, publishes outputs and records the result.
  * It talks only to the Store and Storage, never to an orchestrator (DESIGN.md), so the same class runs in-process under
  * {@code nommer serve} and standalone as {@code nommer worker}.
  *
@@ -62,7 +65,9 @@ public final class Worker implements AutoCloseable {
     private static final java.util.Set<String> PROBED_ROLES = java.util.Set.of("video", "audio", "thumbnail");
 
     private final WorkerConfig config;
-    private final Store store;
+    private final TaskQueue queue;
+    private final JobStore jobs;
+    private final FleetRegistry fleet;
     private final QueueSignal signal;
     private final InputFetcher inputs;
     private final MediaProber prober;
@@ -89,10 +94,12 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    public Worker(WorkerConfig config, Store store, QueueSignal signal, InputFetcher inputs, MediaProber prober,
+    public Worker(WorkerConfig config, TaskQueue queue, JobStore jobs, FleetRegistry fleet, QueueSignal signal, InputFetcher inputs, MediaProber prober,
             Encoder encoder, OutputPublisher outputs, InstantSource clock) {
         this.config = config;
-        this.store = store;
+        this.queue = queue;
+        this.jobs = jobs;
+        this.fleet = fleet;
         this.signal = signal;
         this.inputs = inputs;
         this.prober = prober;
@@ -139,7 +146,7 @@ public final class Worker implements AutoCloseable {
             while (!stopping) {
                 List<ClaimedTask> claimed;
                 try {
-                    claimed = store.claim(config.workerId(), config.clouds(), instant ? config.claimBatch() : 1,
+                    claimed = queue.claim(config.workerId(), config.clouds(), instant ? config.claimBatch() : 1,
                             config.lease());
                 } catch (RuntimeException e) {
                     log.warn("worker {}: claiming failed, retrying: {}", config.workerId(), e.toString());
@@ -197,7 +204,7 @@ public final class Worker implements AutoCloseable {
     private Duration untilNextRunnable() {
         // Queued tasks waiting out a retry backoff become runnable without anyone signalling; wake up for them.
         try {
-            return store.nextRunnableAt()
+            return queue.nextRunnableAt()
                     .map(at -> Duration.ofMillis(Math.max(50, at.toEpochMilli() - clock.millis())))
                     .filter(d -> d.compareTo(config.idlePoll()) < 0)
                     .orElse(config.idlePoll());
@@ -223,7 +230,7 @@ public final class Worker implements AutoCloseable {
         try {
             log.info("task {} (job {}, output {}) attempt {} started", task.id(), task.jobId(), task.name(), task.attempt());
             List<OutputFile> files = produce(r, workDir);
-            if (!store.complete(task.id(), claim.leaseToken(), files, r.cpuSeconds)) {
+            if (!queue.complete(task.id(), claim.leaseToken(), files, r.cpuSeconds)) {
                 log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
             } else {
                 log.info("task {} succeeded with {} file(s)", task.id(), files.size());
@@ -231,18 +238,18 @@ public final class Worker implements AutoCloseable {
             }
         } catch (CancellationException e) {
             stopped(r);
-        } catch (EncodeException e) {
+        } catch (TaskFailedException e) {
             if (r.cancellation.cancelled() || stopping) {
                 // ffmpeg died because we killed it; the cancellation, not the exit code, is the story.
                 stopped(r);
                 return;
             }
             log.info("task {} attempt {} failed: {} {}", task.id(), task.attempt(), e.code().code(), e.getMessage());
-            store.fail(task.id(), claim.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), r.cpuSeconds,
+            queue.fail(task.id(), claim.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), r.cpuSeconds,
                     config.retryBackoff().multipliedBy(task.attempt())));
         } catch (RuntimeException e) {
             log.error("task {} attempt {} failed unexpectedly", task.id(), task.attempt(), e);
-            store.fail(task.id(), claim.leaseToken(), new TaskFailure(ErrorCode.INTERNAL,
+            queue.fail(task.id(), claim.leaseToken(), new TaskFailure(ErrorCode.INTERNAL,
                     "internal error: " + e, null, r.cpuSeconds, config.retryBackoff().multipliedBy(task.attempt())));
         } finally {
             running.remove(task.id());
@@ -264,8 +271,8 @@ public final class Worker implements AutoCloseable {
                 EncodeResult result = encoder.encode(new EncodeRequest(task.id(), task.profile(), null, null, null,
                         task.name(), config.encodeTimeout()), p -> {}, new Cancellation());
                 done.add(new Completion(task.id(), c.leaseToken(), List.of(), result.cpuSeconds()));
-            } catch (EncodeException e) {
-                store.fail(task.id(), c.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), 0,
+            } catch (TaskFailedException e) {
+                queue.fail(task.id(), c.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), 0,
                         config.retryBackoff().multipliedBy(task.attempt())));
             }
         }
@@ -275,7 +282,7 @@ public final class Worker implements AutoCloseable {
     /** Records an instant batch's completions in one transaction. */
     private void record(List<Completion> done) {
         try {
-            List<Boolean> held = store.completeAll(done);
+            List<Boolean> held = queue.completeAll(done);
             long lost = held.stream().filter(h -> !h).count();
             if (lost > 0) {
                 log.warn("worker {}: {} lease(s) lost before completion; those results are discarded",
@@ -294,7 +301,7 @@ public final class Worker implements AutoCloseable {
      */
     private void stopped(Running r) {
         String why = r.cancellation.cancelled() ? r.cancellation.reason() : "shutting down";
-        if (store.release(r.claim.taskId(), r.claim.leaseToken())) {
+        if (queue.release(r.claim.taskId(), r.claim.leaseToken())) {
             log.info("task {}: stopped ({}); lease released", r.claim.taskId(), why);
         } else {
             log.info("task {}: stopped ({})", r.claim.taskId(), why);
@@ -312,8 +319,8 @@ public final class Worker implements AutoCloseable {
         LocalInput input = inputs.fetch(URI.create(r.claim.input()), workDir);
         checkCancelled(r);
         MediaInfo info = prober.probe(input.file());
-        store.recordInputInfo(task.jobId(), info);
-        store.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
+        jobs.recordInputInfo(task.jobId(), info);
+        jobs.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
         checkLimits(info);
         Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(r, workDir) : Map.of();
         checkCancelled(r);
@@ -323,7 +330,7 @@ public final class Worker implements AutoCloseable {
                 r.cancellation);
         r.cpuSeconds = result.cpuSeconds();
         if (!result.runs().isEmpty()) {
-            store.addEvent(task.jobId(), task.id(), "task.encoded", String.format(Locale.ROOT, "%s; %.1f CPU seconds",
+            jobs.addEvent(task.jobId(), task.id(), "task.encoded", String.format(Locale.ROOT, "%s; %.1f CPU seconds",
                     String.join("; ", result.runs()), result.cpuSeconds()));
         }
         // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
@@ -337,7 +344,7 @@ public final class Worker implements AutoCloseable {
         checkCancelled(r);
         // Publish only while the lease holds, so a worker that stalled past its lease does not overwrite the
         // newer attempt's files (the window left is this call's round trip; see DESIGN.md on fencing).
-        if (!store.heartbeat(task.id(), r.claim.leaseToken(), config.lease(), null)) {
+        if (!queue.heartbeat(task.id(), r.claim.leaseToken(), config.lease(), null)) {
             r.cancellation.cancel("lease lost before publishing");
             throw new CancellationException(r.cancellation.reason());
         }
@@ -351,7 +358,7 @@ public final class Worker implements AutoCloseable {
             try {
                 uri = outputs.publish(d.file.path(), folder, name);
             } catch (UncheckedIOException e) {
-                throw new EncodeException(ErrorCode.OUTPUT_FAILED, "publishing " + name + " to " + folder + " failed: "
+                throw new TaskFailedException(ErrorCode.OUTPUT_FAILED, "publishing " + name + " to " + folder + " failed: "
                         + e.getCause().getMessage(), null, e);
             }
             files.add(toOutputFile(name, uri, d));
@@ -382,12 +389,12 @@ public final class Worker implements AutoCloseable {
         Map<Integer, Path> renditions = new java.util.HashMap<>();
         try {
             Files.createDirectories(dir);
-            for (Task part : store.findJob(task.jobId()).map(io.nommer.core.job.Job::tasks).orElse(List.of())) {
+            for (Task part : jobs.find(task.jobId()).map(Job::tasks).orElse(List.of())) {
                 if (!part.isPart() || !part.name().equals(task.name())) {
                     continue;
                 }
                 OutputFile f = part.files().stream().filter(x -> PlannedFile.INTERMEDIATE.equals(x.role())).findFirst()
-                        .orElseThrow(() -> new EncodeException(ErrorCode.INTERNAL, "rendition " + (part.part() + 1)
+                        .orElseThrow(() -> new TaskFailedException(ErrorCode.INTERNAL, "rendition " + (part.part() + 1)
                                 + " of output " + task.name() + " has no encoded file"));
                 Path local = dir.resolve(f.name());
                 outputs.copyToLocal(URI.create(f.uri()), local);
@@ -395,7 +402,7 @@ public final class Worker implements AutoCloseable {
                 running.renditions.add(URI.create(f.uri()));
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "fetching the renditions of output " + task.name()
+            throw new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "fetching the renditions of output " + task.name()
                     + " failed: " + e.getMessage(), null, e);
         }
         return renditions;
@@ -413,12 +420,12 @@ public final class Worker implements AutoCloseable {
 
     private void checkLimits(MediaInfo info) {
         if (info.duration() != null && info.duration() > config.maxInputSeconds()) {
-            throw new EncodeException(ErrorCode.INPUT_LIMITS_EXCEEDED, String.format(Locale.ROOT,
+            throw new TaskFailedException(ErrorCode.INPUT_LIMITS_EXCEEDED, String.format(Locale.ROOT,
                     "the input lasts %.0f s, more than the limit of %.0f s", info.duration(), config.maxInputSeconds()));
         }
         for (StreamInfo s : info.streams()) {
             if (s.width() != null && s.height() != null && (long) s.width() * s.height() > config.maxInputPixels()) {
-                throw new EncodeException(ErrorCode.INPUT_LIMITS_EXCEEDED, "the input's " + s.width() + "x" + s.height()
+                throw new TaskFailedException(ErrorCode.INPUT_LIMITS_EXCEEDED, "the input's " + s.width() + "x" + s.height()
                         + " picture exceeds the limit of " + config.maxInputPixels() + " pixels");
             }
         }
@@ -450,7 +457,7 @@ public final class Worker implements AutoCloseable {
     /** Tells the store this worker is alive and what it is doing, for operators (GET /v1/workers). */
     private void report() {
         try {
-            store.recordWorker(new WorkerStatus(config.workerId(), config.clouds(), config.slots(), running.size(), host,
+            fleet.recordWorker(new WorkerStatus(config.workerId(), config.clouds(), config.slots(), running.size(), host,
                     encoder.needsInput() ? "ffmpeg" : NullEncoder.NAME, null, null));
         } catch (RuntimeException e) {
             log.warn("worker {}: reporting to the store failed: {}", config.workerId(), e.toString());
@@ -470,7 +477,7 @@ public final class Worker implements AutoCloseable {
             for (Running r : running.values()) {
                 try {
                     double p = r.progress;
-                    boolean held = store.heartbeat(r.claim.taskId(), r.claim.leaseToken(), config.lease(), p);
+                    boolean held = queue.heartbeat(r.claim.taskId(), r.claim.leaseToken(), config.lease(), p);
                     if (!held) {
                         r.cancellation.cancel("lease no longer held (job cancelled or lease taken over)");
                     }
@@ -500,7 +507,7 @@ public final class Worker implements AutoCloseable {
         }
         threads.forEach(Thread::interrupt);
         try {
-            store.removeWorker(config.workerId());
+            fleet.removeWorker(config.workerId());
         } catch (RuntimeException e) {
             log.warn("worker {}: could not remove its status row: {}", config.workerId(), e.toString());
         }

@@ -1,6 +1,6 @@
 package io.nommer.core.worker;
 
-import io.nommer.core.store.Cloud;
+import io.nommer.core.fleet.Cloud;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

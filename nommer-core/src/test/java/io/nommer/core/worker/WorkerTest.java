@@ -2,10 +2,10 @@ package io.nommer.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nommer.core.encode.EncodeException;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
@@ -14,7 +14,7 @@ import io.nommer.core.job.JobState;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Page;
-import io.nommer.core.job.StoredProfile;
+import io.nommer.core.profile.StoredProfile;
 import io.nommer.core.job.Task;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
@@ -23,15 +23,17 @@ import io.nommer.core.profile.Profile;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
-import io.nommer.core.store.ClaimedTask;
-import io.nommer.core.store.Cloud;
-import io.nommer.core.store.Completion;
-import io.nommer.core.store.CreateResult;
-import io.nommer.core.store.LocalQueueSignal;
-import io.nommer.core.store.Store;
-import io.nommer.core.store.TaskFailure;
-import io.nommer.core.store.WebhookDelivery;
-import io.nommer.core.store.WorkerStatus;
+import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.queue.Completion;
+import io.nommer.core.job.CreateResult;
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.job.JobStore;
+import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.webhook.WebhookDelivery;
+import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.core.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
@@ -59,8 +61,8 @@ class WorkerTest {
     @TempDir
     Path tmp;
 
-    /** A store holding one claimable task that records what the worker tells it. */
-    static final class RecordingStore implements Store {
+    /** A queue, job store and fleet registry holding one claimable task, recording what the worker tells them. */
+    static final class RecordingStore implements TaskQueue, JobStore, FleetRegistry {
         final BlockingQueue<ClaimedTask> claimable = new LinkedBlockingQueue<>();
         final BlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
         final List<OutputFile> completedFiles = new ArrayList<>();
@@ -135,12 +137,7 @@ class WorkerTest {
 
         // Not used by workers.
         @Override
-        public CreateResult createJob(NewJob job) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<CreateResult> createJobs(List<NewJob> jobs) {
+        public List<CreateResult> createAll(List<NewJob> jobs) {
             throw new UnsupportedOperationException();
         }
 
@@ -170,12 +167,12 @@ class WorkerTest {
         }
 
         @Override
-        public Optional<Job> findJob(String jobId) {
+        public Optional<Job> find(String jobId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Page<Job> listJobs(JobFilter filter) {
+        public Page<Job> list(JobFilter filter) {
             throw new UnsupportedOperationException();
         }
 
@@ -185,12 +182,12 @@ class WorkerTest {
         }
 
         @Override
-        public Optional<Job> cancelJob(String jobId) {
+        public Optional<Job> cancel(String jobId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Optional<Job> retryJob(String jobId) {
+        public Optional<Job> retry(String jobId) {
             throw new UnsupportedOperationException();
         }
 
@@ -199,39 +196,6 @@ class WorkerTest {
             throw new UnsupportedOperationException();
         }
 
-        @Override
-        public StoredProfile putProfile(String name, String preset, Profile fields) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<StoredProfile> findProfile(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<StoredProfile> listProfiles() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean deleteProfile(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<WebhookDelivery> dueWebhooks(int max) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void markWebhookDelivered(long id, int httpStatus) {}
-
-        @Override
-        public void markWebhookFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts) {}
-
-        @Override
-        public void close() {}
     }
 
     /** Publishes by copying into a folder under the temp dir, remembering what it published. */
@@ -302,7 +266,7 @@ class WorkerTest {
         };
         WorkerConfig config = WorkerConfig.defaults("w1", 1, tmp.resolve("work"))
                 .withLease(Duration.ofSeconds(2), Duration.ofMillis(50));
-        return new Worker(config, store, new LocalQueueSignal(), inputs, file -> CLIP, encoder, publisher,
+        return new Worker(config, store, store, store, new SleepingSignal(), inputs, file -> CLIP, encoder, publisher,
                 InstantSource.system());
     }
 
@@ -340,7 +304,7 @@ class WorkerTest {
     void encodeFailure_isRecordedWithItsCodeAndLog() throws Exception {
         store.claimable.add(aTask());
         Encoder failing = (request, progress, cancel) -> {
-            throw new EncodeException(ErrorCode.ENCODE_FAILED, "ffmpeg exited with 1", "last line", null);
+            throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "ffmpeg exited with 1", "last line", null);
         };
         try (Worker w = worker(failing).start()) {
             assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("fail");
@@ -414,9 +378,9 @@ class WorkerTest {
             @Override
             public void checkAcceptable(URI input) {}
         };
-        try (Worker w = new Worker(config, store, new LocalQueueSignal(), refusing, file -> {
+        try (Worker w = new Worker(config, store, store, store, new SleepingSignal(), refusing, file -> {
             throw new AssertionError("the null encoder needs no probe");
-        }, new io.nommer.core.encode.NullEncoder(), publisher, InstantSource.system()).start()) {
+        }, new io.nommer.core.encode.noop.NullEncoder(), publisher, InstantSource.system()).start()) {
             assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
             assertThat(w.activeTasks()).isZero();
         }
@@ -428,5 +392,17 @@ class WorkerTest {
             assertThat(r.encoder()).isEqualTo("null");
         });
         assertThat(store.reports.get(store.reports.size() - 1)).as("removed on stop").isNull();
+    }
+
+    /** A signal nobody sends: idle slots just sleep out their poll interval. */
+    static final class SleepingSignal implements QueueSignal {
+        @Override
+        public void signal() {}
+
+        @Override
+        public boolean await(Duration timeout) throws InterruptedException {
+            Thread.sleep(Math.min(timeout.toMillis(), 20));
+            return false;
+        }
     }
 }

@@ -1,72 +1,53 @@
 package io.nommer.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nommer.core.store.Cloud;
-import io.nommer.core.store.Store;
-import io.nommer.core.store.WorkerStatus;
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.service.FleetService;
+import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /** {@code /v1/clouds} (pools of workers with a priority) and {@code /v1/workers} (who is working, as last reported). */
 public final class CloudsApi {
-    /** A worker that has not reported for this long is gone (it reports every second). */
-    static final Duration WORKER_SEEN_WITHIN = Duration.ofMinutes(1);
+    private final FleetService fleet;
 
-    private final Store store;
-
-    public CloudsApi(Store store) {
-        this.store = store;
+    public CloudsApi(FleetService fleet) {
+        this.fleet = fleet;
     }
 
     public void register(Router r) {
         r.add("GET", "/v1/clouds", req -> Response.ok(Map.of("clouds",
-                store.listClouds().stream().map(CloudsApi::cloud).toList())));
-        r.add("GET", "/v1/clouds/{name}", req -> Response.ok(cloud(store.findCloud(req.path("name"))
-                .orElseThrow(() -> ApiException.notFound("cloud " + req.path("name"))))));
+                fleet.clouds().stream().map(CloudsApi::cloud).toList())));
+        r.add("GET", "/v1/clouds/{name}", req -> Response.ok(cloud(fleet.cloud(req.path("name")))));
         r.add("PUT", "/v1/clouds/{name}", this::put);
-        r.add("DELETE", "/v1/clouds/{name}", this::delete);
+        r.add("DELETE", "/v1/clouds/{name}", req -> {
+            fleet.deleteCloud(req.path("name"));
+            return Response.noContent();
+        });
         r.add("GET", "/v1/workers", req -> Response.ok(Map.of("workers",
-                store.listWorkers(WORKER_SEEN_WITHIN).stream().map(CloudsApi::worker).toList())));
+                fleet.workers().stream().map(CloudsApi::worker).toList())));
     }
 
     private Response put(Request req) {
         String name = req.path("name");
-        if (!Cloud.validName(name)) {
-            throw ApiException.invalid("name", "cloud names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a "
-                    + "letter or digit");
-        }
+        FleetService.requireCloudName(name);
         JsonNode body = req.jsonObject(4096);
         Fields.onlyKnown(body, Set.of("priority"), "");
         JsonNode p = body.get("priority");
-        int priority = 0;
+        long priority = 0;
         if (p != null && !p.isNull()) {
-            if (!p.isIntegralNumber() || p.asInt() < Cloud.MIN_PRIORITY || p.asInt() > Cloud.MAX_PRIORITY) {
-                throw ApiException.invalid("priority", "priority must be a whole number from " + Cloud.MIN_PRIORITY
-                        + " to " + Cloud.MAX_PRIORITY + " (higher is claimed first)");
+            if (!p.isIntegralNumber() || !p.canConvertToLong()) {
+                throw ApiException.invalid("priority", FleetService.PRIORITY_RULE);
             }
-            priority = p.asInt();
+            priority = p.asLong();
         }
-        boolean existed = store.findCloud(name).isPresent();
-        Cloud c = store.putCloud(name, priority);
-        return Response.json(existed ? 200 : 201, cloud(c)).header("Location", "/v1/clouds/" + name);
-    }
-
-    private Response delete(Request req) {
-        String name = req.path("name");
-        try {
-            if (!store.deleteCloud(name)) {
-                throw ApiException.notFound("cloud " + name);
-            }
-        } catch (IllegalStateException e) {
-            throw new ApiException(409, "cloud_in_use", "cloud " + name + " cannot be deleted: " + e.getMessage());
-        }
-        return Response.noContent();
+        FleetService.PutCloud put = fleet.putCloud(name, priority);
+        return Response.json(put.created() ? 201 : 200, cloud(put.cloud())).header("Location", "/v1/clouds/" + name);
     }
 
     private static Map<String, Object> cloud(Cloud c) {

@@ -8,10 +8,9 @@ import io.nommer.core.job.JobState;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Page;
 import io.nommer.core.job.Task;
-import io.nommer.core.orchestrator.JobRequest;
-import io.nommer.core.orchestrator.JobService;
-import io.nommer.core.store.CreateResult;
-import io.nommer.core.store.Store;
+import io.nommer.core.service.JobRequest;
+import io.nommer.core.service.JobService;
+import io.nommer.core.job.CreateResult;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -42,13 +41,11 @@ public final class JobsApi {
         Response.StreamBody open(URI uri) throws java.io.IOException;
     }
 
-    private final Store store;
     private final JobService jobs;
     private final ObjectMapper mapper;
     private final FileOpener files;
 
-    public JobsApi(Store store, JobService jobs, ObjectMapper mapper, FileOpener files) {
-        this.store = store;
+    public JobsApi(JobService jobs, ObjectMapper mapper, FileOpener files) {
         this.jobs = jobs;
         this.mapper = mapper;
         this.files = files;
@@ -58,7 +55,7 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs", this::submit);
         r.add("POST", "/v1/jobs/bulk", this::submitBulk);
         r.add("GET", "/v1/jobs", this::list);
-        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(Json.job(find(req.path("id")), req.baseUrl())));
+        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(Json.job(jobs.find(req.path("id")), req.baseUrl())));
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
@@ -198,12 +195,7 @@ public final class JobsApi {
         }
         JobFilter filter = new JobFilter(states, instant(req, "created_after"), instant(req, "created_before"),
                 req.query("cursor"), limit);
-        Page<Job> page;
-        try {
-            page = store.listJobs(filter);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("cursor", e.getMessage());
-        }
+        Page<Job> page = jobs.list(filter);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("jobs", page.items().stream().map(j -> Json.job(j, req.baseUrl())).toList());
         m.put("next_cursor", page.nextCursor());
@@ -223,38 +215,21 @@ public final class JobsApi {
     }
 
     private Response cancel(Request req) {
-        String id = req.path("id");
-        try {
-            Job job = store.cancelJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
-            return Response.ok(Json.job(job, req.baseUrl()));
-        } catch (IllegalStateException e) {
-            throw new ApiException(409, "job_finished", "job " + id + " cannot be cancelled: " + e.getMessage());
-        }
+        return Response.ok(Json.job(jobs.cancel(req.path("id")), req.baseUrl()));
     }
 
     private Response retry(Request req) {
-        String id = req.path("id");
-        try {
-            Job job = store.retryJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
-            jobs.wakeWorkers();
-            return Response.ok(Json.job(job, req.baseUrl()));
-        } catch (IllegalStateException e) {
-            throw new ApiException(409, "job_not_retryable", "job " + id + " cannot be retried: " + e.getMessage());
-        }
+        return Response.ok(Json.job(jobs.retry(req.path("id")), req.baseUrl()));
     }
 
     private Response events(Request req) {
-        Job job = find(req.path("id"));
-        return Response.ok(Map.of("events", store.events(job.id()).stream().map(e -> Json.event(e, job)).toList()));
+        Job job = jobs.find(req.path("id"));
+        return Response.ok(Map.of("events", jobs.events(job).stream().map(e -> Json.event(e, job)).toList()));
     }
 
     private Response download(Request req) throws java.io.IOException {
-        Job job = find(req.path("id"));
-        String outputName = req.path("output");
         String fileName = req.path("file");
-        Task task = output(job, outputName);
-        OutputFile file = task.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("file " + fileName + " of output " + outputName));
+        OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
         Response.StreamBody body;
         try {
             body = files.open(URI.create(file.uri()));
@@ -270,37 +245,10 @@ public final class JobsApi {
      * their players behind their own authentication (the playlists name the app's {@code encryption_key_url}).
      */
     private Response key(Request req) {
-        Job job = find(req.path("id"));
-        String outputName = req.path("output");
-        Task task = output(job, outputName);
-        Object hex = task.profile().toFields().get(Json.ENCRYPTION_KEY);
-        if (hex == null) {
-            throw ApiException.notFound("an encryption key: output " + outputName + " is not encrypted");
-        }
         String auth = req.header("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ")) {
-            throw new ApiException(401, "owner_token_required", "the key is for the job's owner only: send "
-                    + "'Authorization: Bearer <owner_token>' with the owner_token from the response that created the "
-                    + "job");
-        }
-        byte[] given = JobService.hashOwnerToken(auth.substring("Bearer ".length()).trim())
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        if (job.ownerTokenHash() == null || !java.security.MessageDigest.isEqual(given,
-                job.ownerTokenHash().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-            throw new ApiException(403, "not_owner", "this owner token is not the one job " + job.id() + " was created with");
-        }
-        return Response.bytes(200, "application/octet-stream", java.util.HexFormat.of().parseHex(hex.toString()))
-                .header("Cache-Control", "no-store");
-    }
-
-    /** The output's own task (never one of a spread ladder's rendition tasks). */
-    private static Task output(Job job, String outputName) {
-        return job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(outputName)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("output " + outputName + " of job " + job.id()));
-    }
-
-    private Job find(String id) {
-        return store.findJob(id).orElseThrow(() -> ApiException.notFound("job " + id));
+        String token = auth == null || !auth.startsWith("Bearer ") ? null : auth.substring("Bearer ".length()).trim();
+        return Response.bytes(200, "application/octet-stream", jobs.encryptionKey(req.path("id"), req.path("output"),
+                token)).header("Cache-Control", "no-store");
     }
 
     /** Content types by file extension; anything else is served as {@code application/octet-stream}. */

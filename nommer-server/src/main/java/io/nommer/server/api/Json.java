@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.OutputFile;
-import io.nommer.core.job.StoredProfile;
+import io.nommer.core.profile.StoredProfile;
 import io.nommer.core.job.Task;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;

@@ -1,7 +1,7 @@
 package io.nommer.server.config;
 
-import io.nommer.core.encode.NullEncoder;
-import io.nommer.core.store.Cloud;
+import io.nommer.core.encode.noop.NullEncoder;
+import io.nommer.core.fleet.Cloud;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

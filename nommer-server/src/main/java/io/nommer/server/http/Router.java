@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.nommer.core.orchestrator.ValidationException;
+import io.nommer.core.service.ConflictException;
+import io.nommer.core.service.ForbiddenException;
+import io.nommer.core.service.NotFoundException;
+import io.nommer.core.service.ServiceException;
+import io.nommer.core.service.UnauthorizedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,8 +69,8 @@ public final class Router implements HttpHandler {
             response = dispatch(exchange);
         } catch (ApiException e) {
             response = problem(e.status(), e.code(), e.getMessage(), e.field());
-        } catch (ValidationException e) {
-            response = problem(422, e.code(), e.getMessage(), e.field());
+        } catch (ServiceException e) {
+            response = problem(status(e), e.code(), e.getMessage(), e.field());
         } catch (Exception e) {
             log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
             response = problem(500, "internal_error", "the server failed to handle this request; see its log", null);
@@ -110,6 +114,23 @@ public final class Router implements HttpHandler {
             p.put("field", field);
         }
         return Response.json(status, p).header("Content-Type", "application/problem+json");
+    }
+
+    /** The HTTP status of each kind of refusal. */
+    private static int status(ServiceException e) {
+        if (e instanceof NotFoundException) {
+            return 404;
+        }
+        if (e instanceof ConflictException) {
+            return 409;
+        }
+        if (e instanceof UnauthorizedException) {
+            return 401;
+        }
+        if (e instanceof ForbiddenException) {
+            return 403;
+        }
+        return 422;
     }
 
     private static String titleFor(int status) {

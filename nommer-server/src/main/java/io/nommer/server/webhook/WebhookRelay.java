@@ -2,8 +2,9 @@ package io.nommer.server.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.job.Job;
-import io.nommer.core.store.Store;
-import io.nommer.core.store.WebhookDelivery;
+import io.nommer.core.job.JobStore;
+import io.nommer.core.webhook.WebhookOutbox;
+import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.server.api.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,8 @@ public final class WebhookRelay {
     /** 10 s doubling to an hour: about 31 tries cover the first 24 hours. */
     static final int GIVE_UP_AFTER_ATTEMPTS = 36;
 
-    private final Store store;
+    private final WebhookOutbox outbox;
+    private final JobStore jobs;
     private final ObjectMapper mapper;
     private final byte[] secret;
     private final InstantSource clock;
@@ -41,8 +43,10 @@ public final class WebhookRelay {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    public WebhookRelay(Store store, ObjectMapper mapper, String secret, InstantSource clock, String baseUrl) {
-        this.store = store;
+    public WebhookRelay(WebhookOutbox outbox, JobStore jobs, ObjectMapper mapper, String secret, InstantSource clock,
+            String baseUrl) {
+        this.outbox = outbox;
+        this.jobs = jobs;
         this.mapper = mapper;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
@@ -56,7 +60,7 @@ public final class WebhookRelay {
     public int deliverDue() {
         int total = 0;
         while (true) {
-            List<WebhookDelivery> due = store.dueWebhooks(BATCH);
+            List<WebhookDelivery> due = outbox.due(BATCH);
             try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
                 due.forEach(d -> senders.execute(() -> deliver(d)));
             }
@@ -69,9 +73,9 @@ public final class WebhookRelay {
 
     private void deliver(WebhookDelivery d) {
         try {
-            Job job = store.findJob(d.jobId()).orElse(null);
+            Job job = jobs.find(d.jobId()).orElse(null);
             if (job == null) {
-                store.markWebhookFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
+                outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
                 return;
             }
             Map<String, Object> payload = new LinkedHashMap<>();
@@ -91,7 +95,7 @@ public final class WebhookRelay {
                     .build();
             HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
             if (res.statusCode() / 100 == 2) {
-                store.markWebhookDelivered(d.id(), res.statusCode());
+                outbox.markDelivered(d.id(), res.statusCode());
                 log.info("webhook {} for job {} delivered ({})", d.event(), d.jobId(), res.statusCode());
             } else {
                 failed(d, "HTTP " + res.statusCode());
@@ -107,7 +111,7 @@ public final class WebhookRelay {
         Duration backoff = backoff(d.attempts() + 1);
         log.info("webhook {} for job {} failed (attempt {}): {}; next try in {}", d.event(), d.jobId(),
                 d.attempts() + 1, why, backoff);
-        store.markWebhookFailed(d.id(), why, backoff, GIVE_UP_AFTER_ATTEMPTS);
+        outbox.markFailed(d.id(), why, backoff, GIVE_UP_AFTER_ATTEMPTS);
     }
 
     static Duration backoff(int attempt) {

@@ -1,7 +1,7 @@
 package io.nommer.storage.http;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
@@ -99,7 +99,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         if (host.startsWith("[") || IPV4_LITERAL.matcher(host).matches() || "localhost".equalsIgnoreCase(host)) {
             try {
                 checkAddresses(input);
-            } catch (EncodeException e) {
+            } catch (TaskFailedException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
         }
@@ -107,7 +107,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
 
     /**
      * @return the downloaded file in {@code workDir} ({@link LocalInput#temporary()} is true)
-     * @throws EncodeException {@code input_forbidden} (scheme, credentials, refused address on any hop, HTTP 401/403),
+     * @throws TaskFailedException {@code input_forbidden} (scheme, credentials, refused address on any hop, HTTP 401/403),
      *     {@code input_not_found} (HTTP 404/410), {@code input_too_large}, {@code input_empty}, or the retryable
      *     {@code input_fetch_failed} (5xx, 408, 429, timeouts, network errors, too many redirects)
      */
@@ -119,7 +119,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
-            throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "cannot create " + workDir + ": " + e, null, e);
+            throw new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "cannot create " + workDir + ": " + e, null, e);
         }
         URI current = input;
         log.info("downloading {}", redact(input));
@@ -129,7 +129,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                 try {
                     checkForm(current);
                 } catch (IllegalArgumentException e) {
-                    throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
+                    throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
                 }
                 checkAddresses(current);
                 HttpResponse<Long> response = exchange(current, target, deadline);
@@ -169,16 +169,16 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             }
             long size = response.body();
             if (size == 0) {
-                throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input " + where + " is empty (0 bytes)");
+                throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + where + " is empty (0 bytes)");
             }
             return new LocalInput(target, size, true);
         }
         if (status == 404 || status == 410) {
-            throw new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input " + where + " was not found (HTTP "
+            throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input " + where + " was not found (HTTP "
                     + status + ")");
         }
         if (status == 401 || status == 403) {
-            throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, "the server refused access to " + where + " (HTTP "
+            throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, "the server refused access to " + where + " (HTTP "
                     + status + ")");
         }
         throw failed(input, "the server answered HTTP " + status);
@@ -297,24 +297,24 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             Optional<String> reason = policy.apply(a);
             if (reason.isPresent()) {
                 log.warn("refused to download {}: {} is {}", redact(uri), a.getHostAddress(), reason.get());
-                throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, "the input host " + host + " resolves to "
+                throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, "the input host " + host + " resolves to "
                         + reason.get() + ", and this service does not download from private networks"
                         + " (allowPrivateNetworks)");
             }
         }
     }
 
-    private EncodeException tooLarge(URI uri, String detail) {
-        return new EncodeException(ErrorCode.INPUT_TOO_LARGE, "the input " + redact(uri) + " " + detail
+    private TaskFailedException tooLarge(URI uri, String detail) {
+        return new TaskFailedException(ErrorCode.INPUT_TOO_LARGE, "the input " + redact(uri) + " " + detail
                 + ", more than the limit of " + config.maxBytes() + " bytes (maxBytes)");
     }
 
-    private static EncodeException failed(URI uri, String detail) {
+    private static TaskFailedException failed(URI uri, String detail) {
         return failed(uri, detail, null);
     }
 
-    private static EncodeException failed(URI uri, String detail, Throwable cause) {
-        return new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + redact(uri) + " failed: " + detail,
+    private static TaskFailedException failed(URI uri, String detail, Throwable cause) {
+        return new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + redact(uri) + " failed: " + detail,
                 null, cause);
     }
 

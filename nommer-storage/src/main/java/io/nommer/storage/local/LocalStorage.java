@@ -1,7 +1,7 @@
 package io.nommer.storage.local;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
@@ -170,7 +170,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     /**
      * Uploads and {@code file:} inputs are used where they lie ({@link LocalInput#temporary()} is false).
      *
-     * @throws EncodeException {@code input_forbidden} for another scheme, a malformed upload id or a path outside
+     * @throws TaskFailedException {@code input_forbidden} for another scheme, a malformed upload id or a path outside
      *     {@code inputRoots}; {@code input_not_found}; {@code input_empty}; {@code input_too_large} past
      *     {@code maxInputBytes}; {@code input_fetch_failed} when the file cannot be read
      */
@@ -185,7 +185,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
                         + ":' inputs");
             };
         } catch (IllegalArgumentException e) {
-            throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
+            throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
         }
         long size;
         try {
@@ -194,16 +194,16 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
             }
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input " + input + " does not exist");
+            throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input " + input + " does not exist");
         } catch (IOException e) {
-            throw new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "cannot read the input " + input + ": " + e,
+            throw new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "cannot read the input " + input + ": " + e,
                     null, e);
         }
         if (size == 0) {
-            throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
+            throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
         }
         if (size > config.maxInputBytes()) {
-            throw new EncodeException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " has " + size
+            throw new TaskFailedException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " has " + size
                     + " bytes, more than the limit of " + config.maxInputBytes() + " (setting max_input_bytes)");
         }
         return new LocalInput(file, size, false);

@@ -1,7 +1,7 @@
 package io.nommer.storage.s3;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
@@ -138,7 +138,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     /**
      * @return the downloaded file in {@code workDir} ({@link LocalInput#temporary()} is true)
-     * @throws EncodeException {@code input_forbidden} (malformed URI, bucket not allowed, access denied),
+     * @throws TaskFailedException {@code input_forbidden} (malformed URI, bucket not allowed, access denied),
      *     {@code input_not_found}, {@code input_too_large}, {@code input_empty}, or the retryable
      *     {@code input_fetch_failed} for other storage and network errors
      */
@@ -149,7 +149,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
             checkAcceptable(input);
             at = location(input);
         } catch (IllegalArgumentException e) {
-            throw new EncodeException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
+            throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
         }
         long max = config.maxInputBytes();
         Path target = workDir.resolve(fileName(at.key()));
@@ -158,7 +158,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
             HeadObjectResponse head = client.headObject(r -> r.bucket(at.bucket()).key(at.key()));
             long declared = head.contentLength() == null ? -1 : head.contentLength();
             if (declared == 0) {
-                throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
+                throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
             }
             if (declared > max) {
                 throw tooLarge(input, "has " + declared + " bytes");
@@ -182,7 +182,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
                 }
             }
             if (size == 0) {
-                throw new EncodeException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
+                throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
             }
             done = true;
             log.info("downloaded {} bytes from {}", size, input);
@@ -192,7 +192,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         } catch (S3Exception e) {
             throw switch (e.statusCode()) {
                 case 404 -> notFound(input);
-                case 403 -> new EncodeException(ErrorCode.INPUT_FORBIDDEN, "access to the input " + input
+                case 403 -> new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, "access to the input " + input
                         + " is denied (" + errorCode(e) + ")");
                 default -> fetchFailed(input, errorCode(e) + ", HTTP " + e.statusCode(), e);
             };
@@ -515,17 +515,17 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    private EncodeException tooLarge(URI input, String detail) {
-        return new EncodeException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " " + detail
+    private TaskFailedException tooLarge(URI input, String detail) {
+        return new TaskFailedException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " " + detail
                 + ", more than the limit of " + config.maxInputBytes() + " bytes (setting max_input_bytes)");
     }
 
-    private static EncodeException notFound(URI input) {
-        return new EncodeException(ErrorCode.INPUT_NOT_FOUND, "the input " + input + " does not exist");
+    private static TaskFailedException notFound(URI input) {
+        return new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input " + input + " does not exist");
     }
 
-    private static EncodeException fetchFailed(URI input, String detail, Throwable cause) {
-        return new EncodeException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + input + " failed: " + detail, null,
+    private static TaskFailedException fetchFailed(URI input, String detail, Throwable cause) {
+        return new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + input + " failed: " + detail, null,
                 cause);
     }
 

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -312,7 +312,7 @@ class HttpInputFetcherTest {
 
     private static void assertCode(Runnable r, ErrorCode code, String messagePart) {
         assertThatThrownBy(r::run)
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .hasMessageContaining(messagePart);
     }
 

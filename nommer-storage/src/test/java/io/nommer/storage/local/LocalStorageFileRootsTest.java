@@ -3,8 +3,8 @@ package io.nommer.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -195,6 +195,6 @@ class LocalStorageFileRootsTest {
 
     private void assertCode(URI uri, ErrorCode code) {
         assertThatThrownBy(() -> storage.fetch(uri, work)).as(uri.toString())
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

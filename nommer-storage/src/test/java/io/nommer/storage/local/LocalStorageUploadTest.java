@@ -3,8 +3,8 @@ package io.nommer.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.LocalInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -98,7 +98,7 @@ class LocalStorageUploadTest {
         URI unknown = URI.create("upload:upl_0000000000aaaaaaaaaaaaaaaa");
 
         assertThatThrownBy(() -> storage.fetch(unknown, work))
-                .isInstanceOfSatisfying(EncodeException.class,
+                .isInstanceOfSatisfying(TaskFailedException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_NOT_FOUND));
         assertThatThrownBy(() -> storage.checkAcceptable(unknown)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -110,7 +110,7 @@ class LocalStorageUploadTest {
                 "upload:UPL_0000000000AAAAAAAAAAAAAAAA", "upload:/etc/passwd", "upload:.tmp", "upload:%00")) {
             URI uri = URI.create(bad);
             assertThatThrownBy(() -> storage.fetch(uri, work)).as(bad)
-                    .isInstanceOfSatisfying(EncodeException.class,
+                    .isInstanceOfSatisfying(TaskFailedException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN));
             assertThatThrownBy(() -> storage.checkAcceptable(uri)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.open(uri)).as(bad).isInstanceOf(IllegalArgumentException.class);

@@ -3,8 +3,8 @@ package io.nommer.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.encode.EncodeException;
-import io.nommer.core.encode.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.storage.local.StoredFile;
 import java.io.IOException;
@@ -241,7 +241,7 @@ class S3StorageTest {
         Path file = Files.write(work.resolve("v.mp4"), new byte[] {1});
         try {
             assertThatThrownBy(() -> wrong.fetch(object(prefix + "/a.mp4"), work))
-                    .isInstanceOfSatisfying(EncodeException.class,
+                    .isInstanceOfSatisfying(TaskFailedException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
             assertThatThrownBy(() -> wrong.publish(file, wrong.defaultFolder("job_c", "mp4"), "v.mp4"))
@@ -285,7 +285,7 @@ class S3StorageTest {
 
     private static void assertCode(Runnable r, ErrorCode code) {
         assertThatThrownBy(r::run)
-                .isInstanceOfSatisfying(EncodeException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     /** Delegates what S3Storage uses when publishing, so a test can intercept one call. */

@@ -1,7 +1,7 @@
 package io.nommer.store.postgres;
 
-import io.nommer.core.store.LocalQueueSignal;
-import io.nommer.core.store.QueueSignal;
+import io.nommer.store.InProcessQueueSignal;
+import io.nommer.core.queue.QueueSignal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -35,7 +35,7 @@ public final class PostgresQueueSignal implements QueueSignal, AutoCloseable {
     public static final Duration RECONNECT_DELAY = Duration.ofSeconds(2);
 
     private final PostgresUrl url;
-    private final LocalQueueSignal local = new LocalQueueSignal();
+    private final InProcessQueueSignal local = new InProcessQueueSignal();
     private final Thread listener;
     private final Object notifyLock = new Object();
     private final AtomicBoolean pending = new AtomicBoolean();

@@ -1,11 +1,17 @@
 package io.nommer.store.postgres;
 
 import io.nommer.core.store.Store;
-import io.nommer.store.StoreContract;
+import io.nommer.store.FleetRegistryContract;
+import io.nommer.store.JobStoreContract;
+import io.nommer.store.ProfileStoreContract;
+import io.nommer.store.TaskQueueContract;
+import io.nommer.store.WebhookOutboxContract;
 import java.time.InstantSource;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
-class PostgresStoreTest extends StoreContract {
+/** The store contracts on PostgreSQL: every test on a fresh database of one embedded server. */
+class PostgresStoreTest {
     static EmbeddedPostgresServer server;
 
     @BeforeAll
@@ -13,8 +19,47 @@ class PostgresStoreTest extends StoreContract {
         server = EmbeddedPostgresServer.shared();
     }
 
-    @Override
-    protected Store newStore(InstantSource clock) {
+    static Store open(InstantSource clock) {
         return PostgresStores.open(server.newDatabaseUrl(), clock);
+    }
+
+    @Nested
+    class Jobs extends JobStoreContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Queue extends TaskQueueContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Fleet extends FleetRegistryContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Profiles extends ProfileStoreContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Outbox extends WebhookOutboxContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
     }
 }

@@ -9,7 +9,7 @@ import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputSpec;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Priority;
-import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.store.Store;
 import io.nommer.store.StoreException;
 import java.sql.Connection;
@@ -52,14 +52,14 @@ class PostgresStoresTest {
     void open_withoutClock_usesDatabaseTimeForTimestampsAndLeases() {
         try (Store store = PostgresStores.open(server.newDatabaseUrl())) {
             Instant before = Instant.now().minusSeconds(1);
-            Job job = store.createJob(aJob("job_1", 1)).job();
-            ClaimedTask c = store.claim("w1", 1, Duration.ofMinutes(5)).get(0);
+            Job job = store.jobs().create(aJob("job_1", 1)).job();
+            ClaimedTask c = store.queue().claim("w1", 1, Duration.ofMinutes(5)).get(0);
             Instant after = Instant.now().plusSeconds(1);
 
             assertThat(job.createdAt()).isBetween(before, after);
             assertThat(c.task().startedAt()).isBetween(before, after);
-            assertThat(store.reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
-            assertThat(store.heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
+            assertThat(store.queue().reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
+            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
         }
     }
 
@@ -67,10 +67,10 @@ class PostgresStoresTest {
     void open_anExistingDatabase_keepsItsDataAndMigratesNothingTwice() {
         String url = server.newDatabaseUrl();
         try (Store store = PostgresStores.open(url)) {
-            store.createJob(aJob("job_1", 1));
+            store.jobs().create(aJob("job_1", 1));
         }
         try (Store store = PostgresStores.open(url)) {
-            assertThat(store.findJob("job_1")).get().extracting(Job::state).isEqualTo(JobState.QUEUED);
+            assertThat(store.jobs().find("job_1")).get().extracting(Job::state).isEqualTo(JobState.QUEUED);
         }
     }
 
@@ -95,17 +95,17 @@ class PostgresStoresTest {
         }
 
         try (Store store = PostgresStores.open(url)) {
-            ClaimedTask c = store.claim("w1", 1, Duration.ofMinutes(5)).get(0);
+            ClaimedTask c = store.queue().claim("w1", 1, Duration.ofMinutes(5)).get(0);
             assertThat(c.taskId()).isEqualTo("tsk_old_0");
-            assertThat(store.heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 50.0)).isTrue();
-            assertThat(store.complete(c.taskId(), c.leaseToken(), List.of(), 1.0)).isTrue();
+            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 50.0)).isTrue();
+            assertThat(store.queue().complete(c.taskId(), c.leaseToken(), List.of(), 1.0)).isTrue();
 
-            assertThat(store.findJob("job_old")).get().extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
-            assertThat(store.events("job_old")).extracting(e -> e.type())
+            assertThat(store.jobs().find("job_old")).get().extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
+            assertThat(store.jobs().events("job_old")).extracting(e -> e.type())
                     .containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
             NewJob again = new NewJob("job_new", "file:///in/a.mov", aJob("job_new", 1).outputs(), Priority.NORMAL,
                     Map.of(), null, "k1", 3, null);
-            assertThat(store.createJob(again).job().id()).as("the idempotency key still holds").isEqualTo("job_old");
+            assertThat(store.jobs().create(again).job().id()).as("the idempotency key still holds").isEqualTo("job_old");
         }
     }
 
@@ -153,7 +153,7 @@ class PostgresStoresTest {
                 stores.add(PostgresStores.open(PostgresUrl.parse(url), 3, null));
             }
             for (int j = 0; j < jobs; j++) {
-                stores.get(0).createJob(aJob(String.format("job_%03d", j), outputsPerJob));
+                stores.get(0).jobs().create(aJob(String.format("job_%03d", j), outputsPerJob));
             }
             CountDownLatch go = new CountDownLatch(1);
             List<Future<List<String>>> workers = new ArrayList<>();
@@ -164,13 +164,13 @@ class PostgresStoresTest {
                     go.await();
                     List<String> mine = new ArrayList<>();
                     while (true) {
-                        List<ClaimedTask> batch = store.claim(worker, 4, Duration.ofMinutes(5));
+                        List<ClaimedTask> batch = store.queue().claim(worker, 4, Duration.ofMinutes(5));
                         if (batch.isEmpty()) {
                             return mine;
                         }
                         for (ClaimedTask t : batch) {
                             mine.add(t.taskId());
-                            assertThat(store.complete(t.taskId(), t.leaseToken(), List.of(), 0.1)).isTrue();
+                            assertThat(store.queue().complete(t.taskId(), t.leaseToken(), List.of(), 0.1)).isTrue();
                         }
                     }
                 }));
@@ -185,7 +185,7 @@ class PostgresStoresTest {
             assertThat(workers.stream().filter(f -> !f.resultNow().isEmpty()).count())
                     .as("claims really ran concurrently").isGreaterThan(1);
             for (int j = 0; j < jobs; j++) {
-                assertThat(stores.get(1).findJob(String.format("job_%03d", j))).get()
+                assertThat(stores.get(1).jobs().find(String.format("job_%03d", j))).get()
                         .extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
             }
         } finally {

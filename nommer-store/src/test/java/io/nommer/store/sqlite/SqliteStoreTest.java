@@ -1,17 +1,65 @@
 package io.nommer.store.sqlite;
 
 import io.nommer.core.store.Store;
-import io.nommer.store.StoreContract;
+import io.nommer.store.FleetRegistryContract;
+import io.nommer.store.JobStoreContract;
+import io.nommer.store.ProfileStoreContract;
+import io.nommer.store.TaskQueueContract;
+import io.nommer.store.WebhookOutboxContract;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest extends StoreContract {
+/** The store contracts on SQLite: every test on a fresh database file. */
+class SqliteStoreTest {
     @TempDir
-    Path dir;
+    static Path dir;
 
-    @Override
-    protected Store newStore(InstantSource clock) {
-        return SqliteStores.open(dir.resolve("data/nommer.db"), clock);
+    private static final AtomicInteger databases = new AtomicInteger();
+
+    static Store open(InstantSource clock) {
+        return SqliteStores.open(dir.resolve("db-" + databases.incrementAndGet() + "/nommer.db"), clock);
+    }
+
+    @Nested
+    class Jobs extends JobStoreContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Queue extends TaskQueueContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Fleet extends FleetRegistryContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Profiles extends ProfileStoreContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Outbox extends WebhookOutboxContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
     }
 }

@@ -8,7 +8,7 @@ import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputSpec;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Priority;
-import io.nommer.core.store.ClaimedTask;
+import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,14 +33,14 @@ class SqliteStoresTest {
     void open_withoutClock_usesDatabaseTimeForTimestampsAndLeases() {
         try (Store store = SqliteStores.open(dir.resolve("a/b/nommer.db"))) {
             Instant before = Instant.now().minusSeconds(1);
-            Job job = store.createJob(aJob("job_1")).job();
-            ClaimedTask c = store.claim("w1", 1, Duration.ofMinutes(5)).get(0);
+            Job job = store.jobs().create(aJob("job_1")).job();
+            ClaimedTask c = store.queue().claim("w1", 1, Duration.ofMinutes(5)).get(0);
             Instant after = Instant.now().plusSeconds(1);
 
             assertThat(job.createdAt()).isBetween(before, after);
             assertThat(c.task().startedAt()).isBetween(before, after);
-            assertThat(store.reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
-            assertThat(store.heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
+            assertThat(store.queue().reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
+            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
         }
     }
 
@@ -48,10 +48,10 @@ class SqliteStoresTest {
     void open_anExistingFile_keepsItsDataAndMigratesNothingTwice() {
         Path file = dir.resolve("nommer.db");
         try (Store store = SqliteStores.open(file)) {
-            store.createJob(aJob("job_1"));
+            store.jobs().create(aJob("job_1"));
         }
         try (Store store = SqliteStores.open(file)) {
-            assertThat(store.findJob("job_1")).get().extracting(Job::state).isEqualTo(JobState.QUEUED);
+            assertThat(store.jobs().find("job_1")).get().extracting(Job::state).isEqualTo(JobState.QUEUED);
         }
     }
 }

@@ -1,0 +1,325 @@
+package io.nommer.core.compile;
+
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.OutputKind;
+import io.nommer.core.profile.Profile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.encode.PlannedFile;
+
+/**
+ * Compiles a resolved profile and a probed input into ffmpeg runs. Pure: no I/O, no clock, so golden tests pin the
+ * exact arguments of every preset.
+ *
+ * <p>Every run reads only {@code input} with the probed demuxer forced ({@code -f}) and only the {@code file}
+ * protocol allowed, writes progress to stdout ({@code -progress pipe:1}) and its CPU time to stderr
+ * ({@code -benchmark}).
+ */
+public final class ProfileCompiler {
+
+    /**
+     * How an adaptive-streaming ladder is compiled. Both produce the same files with the same settings.
+     */
+    public enum LadderMode {
+        /**
+         * One ffmpeg run: the input is decoded once, the picture {@code split} into one scaled branch per rendition,
+         * each encoded with libx264, the audio encoded once, and the muxer packages everything. The default.
+         */
+        SINGLE_DECODE,
+        /**
+         * One ffmpeg run per rendition (each decodes the input and encodes one video-only intermediate in the scratch
+         * directory, {@code <base>-v<i>.mp4}), one for the audio ({@code <base>-audio.m4a}) when there is audio, then
+         * one cheap {@code -c copy} run that packages the intermediates exactly as {@link #SINGLE_DECODE} does.
+         * The rendition and audio runs are independent of each other, so they can run anywhere in parallel; the
+         * packaging run needs all of them. Smooth Streaming adds its client-manifest run after packaging in both
+         * modes.
+         */
+        PER_RENDITION
+    }
+
+    /**
+     * Compiles with ladders in {@link LadderMode#SINGLE_DECODE}.
+     *
+     * @param input the local input file
+     * @param outDir where outputs are written (exists, empty)
+     * @param baseName output file name without extension; for adaptive streaming, every file's name starts with it
+     * @throws TaskFailedException with {@link ErrorCode#NO_VIDEO_STREAM} or {@link ErrorCode#NO_AUDIO_STREAM} when the
+     *     input lacks what the profile needs
+     */
+    public EncodePlan compile(Profile profile, MediaInfo info, Path input, Path outDir, String baseName) {
+        return compile(profile, info, input, outDir, baseName, LadderMode.SINGLE_DECODE);
+    }
+
+    /**
+     * Like {@link #compile(Profile, MediaInfo, Path, Path, String)}, choosing how an adaptive-streaming ladder
+     * ({@link Profile#isStreaming()}) runs; other profiles ignore {@code mode}.
+     */
+    public EncodePlan compile(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
+            LadderMode mode) {
+        profile.requireComplete();
+        if (profile.isStreaming()) {
+            return new StreamingCompiler(profile, info, input, outDir, baseName).compile(mode);
+        }
+        return switch (profile.kind()) {
+            case VIDEO -> video(profile, info, input, outDir, baseName);
+            case AUDIO -> audio(profile, info, input, outDir, baseName);
+            case THUMBNAILS -> thumbnails(profile, info, input, outDir, baseName);
+        };
+    }
+
+    /**
+     * One rendition of a streaming ladder spread over workers: rung {@code rung} encoded alone to
+     * {@code <baseName>-v<rung>.mp4} in {@code outDir} (role {@link PlannedFile#INTERMEDIATE}).
+     */
+    public EncodePlan compileRendition(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
+            int rung) {
+        return streaming(profile, info, input, outDir, baseName).rendition(rung);
+    }
+
+    /**
+     * The packaging of a streaming ladder whose renditions were encoded by {@link #compileRendition}: the audio from
+     * {@code input}, then the same files as {@link #compile}, from {@code renditions} (rung index to local file).
+     */
+    public EncodePlan compilePackaging(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
+            Map<Integer, Path> renditions) {
+        return streaming(profile, info, input, outDir, baseName).packaging(renditions);
+    }
+
+    /** How many renditions a streaming profile's ladder has on this input. */
+    public int renditions(Profile profile, MediaInfo info) {
+        return streaming(profile, info, Path.of("input"), Path.of("out"), "out").rungs().size();
+    }
+
+    private static StreamingCompiler streaming(Profile profile, MediaInfo info, Path input, Path outDir,
+            String baseName) {
+        profile.requireComplete();
+        if (!profile.isStreaming()) {
+            throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.format());
+        }
+        return new StreamingCompiler(profile, info, input, outDir, baseName);
+    }
+
+    private EncodePlan video(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+        StreamInfo v = requireVideo(info);
+        boolean withAudio = info.audio().isPresent() && p.audioCodec() != null;
+        Path out = outDir.resolve(baseName + p.extname());
+        String filter = geometry(p, v).filter();
+        boolean twoPass = Boolean.TRUE.equals(p.twoPass()) && p.videoBitrate() != null;
+        List<FfmpegCommand> commands = new ArrayList<>();
+        if (twoPass) {
+            Path passLog = outDir.resolve(baseName + "-pass");
+            List<String> first = head(p, info, input);
+            first.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            videoCodec(p, first);
+            first.addAll(List.of("-pass", "1", "-passlogfile", passLog.toString(), "-an", "-f", "null", "-"));
+            commands.add(new FfmpegCommand("pass 1 of 2", first));
+            List<String> second = videoArgs(p, info, input, filter, withAudio);
+            second.addAll(List.of("-pass", "2", "-passlogfile", passLog.toString()));
+            tail(p, second, out);
+            commands.add(new FfmpegCommand("pass 2 of 2", second));
+        } else {
+            List<String> args = videoArgs(p, info, input, filter, withAudio);
+            tail(p, args, out);
+            commands.add(new FfmpegCommand("encode", args));
+        }
+        return new EncodePlan(commands, List.of(new PlannedFile(out, "video")), mediaSeconds(p, info));
+    }
+
+    private List<String> videoArgs(Profile p, MediaInfo info, Path input, String filter, boolean withAudio) {
+        List<String> a = head(p, info, input);
+        a.addAll(List.of("-map", "0:v:0"));
+        if (withAudio) {
+            a.addAll(List.of("-map", "0:a:0"));
+        }
+        a.addAll(List.of("-vf", filter));
+        videoCodec(p, a);
+        if (withAudio) {
+            audioCodec(p, a);
+        } else {
+            a.add("-an");
+        }
+        a.add("-sn");
+        a.add("-dn");
+        return a;
+    }
+
+    private EncodePlan audio(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+        if (info.audio().isEmpty()) {
+            throw new TaskFailedException(ErrorCode.NO_AUDIO_STREAM, "the input has no audio stream; this output is audio-only");
+        }
+        Path out = outDir.resolve(baseName + p.extname());
+        List<String> a = head(p, info, input);
+        a.addAll(List.of("-map", "0:a:0", "-vn", "-sn", "-dn"));
+        audioCodec(p, a);
+        tail(p, a, out);
+        return new EncodePlan(List.of(new FfmpegCommand("encode", a)), List.of(new PlannedFile(out, "audio")),
+                mediaSeconds(p, info));
+    }
+
+    private EncodePlan thumbnails(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+        StreamInfo v = requireVideo(info);
+        int count = p.frameCount() == null ? 7 : p.frameCount();
+        double start = p.clipOffset() == null ? 0 : p.clipOffset();
+        Double length = mediaSeconds(p, info);
+        if (length == null) {
+            throw new TaskFailedException(ErrorCode.UNKNOWN_DURATION,
+                    "the input's duration is unknown, so thumbnails cannot be spaced evenly");
+        }
+        String filter = geometry(p, v).filter();
+        List<String> a = common();
+        // One fast input seek per thumbnail: evenly spaced, never the very first or last frame.
+        for (int i = 0; i < count; i++) {
+            double t = start + length * (i + 1) / (count + 1);
+            a.addAll(List.of("-ss", seconds(t)));
+            input(info, input, a);
+        }
+        List<PlannedFile> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.extname()));
+            a.addAll(List.of("-map", i + ":v:0", "-frames:v", "1", "-vf", filter, "-c:v", p.videoCodec(),
+                    "-q:v", "2", "-f", p.format(), "-update", "1", "file:" + out));
+            files.add(new PlannedFile(out, "thumbnail"));
+        }
+        return new EncodePlan(List.of(new FfmpegCommand("thumbnails", a)), files, null);
+    }
+
+    // ------------------------------------------------------------------ pieces
+
+    /**
+     * The private directory a plan for {@code outDir} keeps intermediates and key material in: a sibling of
+     * {@code outDir} (so never published with it) named after it.
+     */
+    public static Path scratchDir(Path outDir) {
+        return outDir.resolveSibling(outDir.getFileName() + ".scratch");
+    }
+
+    static List<String> common() {
+        return new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-benchmark", "-progress", "pipe:1", "-nostats"));
+    }
+
+    static List<String> head(Profile p, MediaInfo info, Path input) {
+        List<String> a = common();
+        if (p.clipOffset() != null && p.clipOffset() > 0) {
+            a.addAll(List.of("-ss", seconds(p.clipOffset())));
+        }
+        input(info, input, a);
+        if (p.clipLength() != null) {
+            a.addAll(List.of("-t", seconds(p.clipLength())));
+        }
+        return a;
+    }
+
+    static void input(MediaInfo info, Path input, List<String> a) {
+        a.addAll(List.of("-protocol_whitelist", "file", "-f", info.demuxer(), "-i", "file:" + input));
+    }
+
+    private static void videoCodec(Profile p, List<String> a) {
+        a.addAll(List.of("-c:v", p.videoCodec()));
+        switch (p.videoCodec()) {
+            case "libx264" -> {
+                a.addAll(List.of("-preset", orDefault(p.h264Preset(), "medium")));
+                if (p.videoBitrate() != null) {
+                    a.addAll(List.of("-b:v", p.videoBitrate() + "k"));
+                } else {
+                    a.addAll(List.of("-crf", Integer.toString(p.h264Crf() == null ? 23 : p.h264Crf())));
+                }
+                if (p.h264Profile() != null) {
+                    a.addAll(List.of("-profile:v", p.h264Profile()));
+                }
+                if (p.h264Level() != null) {
+                    a.addAll(List.of("-level:v", p.h264Level()));
+                }
+            }
+            case "libvpx-vp9" -> {
+                if (p.videoBitrate() != null) {
+                    a.addAll(List.of("-b:v", p.videoBitrate() + "k"));
+                } else {
+                    a.addAll(List.of("-crf", Integer.toString(p.vp9Crf() == null ? 33 : p.vp9Crf()), "-b:v", "0"));
+                }
+                a.addAll(List.of("-deadline", "good", "-cpu-used", Integer.toString(p.vp9Speed() == null ? 5 : p.vp9Speed()),
+                        "-row-mt", "1"));
+            }
+            default -> a.addAll(List.of("-b:v", (p.videoBitrate() == null ? 1000 : p.videoBitrate()) + "k"));
+        }
+        if (p.codecOptions() != null) {
+            a.addAll(p.codecOptions());
+        }
+        if (p.fps() != null) {
+            a.addAll(List.of("-r", number(p.fps())));
+        }
+        if (p.keyframeInterval() != null) {
+            a.addAll(List.of("-g", Integer.toString(p.keyframeInterval())));
+        }
+        a.addAll(List.of("-pix_fmt", "yuv420p"));
+    }
+
+    static void audioCodec(Profile p, List<String> a) {
+        a.addAll(List.of("-c:a", p.audioCodec()));
+        if (p.audioBitrate() != null) {
+            a.addAll(List.of("-b:a", p.audioBitrate() + "k"));
+        }
+        if (p.audioSampleRate() != null) {
+            a.addAll(List.of("-ar", Integer.toString(p.audioSampleRate())));
+        }
+        if (p.audioChannels() != null) {
+            a.addAll(List.of("-ac", Integer.toString(p.audioChannels())));
+        }
+    }
+
+    private static void tail(Profile p, List<String> a, Path out) {
+        if (Boolean.TRUE.equals(p.faststart())) {
+            a.addAll(List.of("-movflags", "+faststart"));
+        }
+        a.addAll(List.of("-f", p.format(), "file:" + out));
+    }
+
+    static StreamInfo requireVideo(MediaInfo info) {
+        return info.video().filter(s -> s.width() != null && s.height() != null && s.width() > 0 && s.height() > 0)
+                .orElseThrow(() -> new TaskFailedException(ErrorCode.NO_VIDEO_STREAM,
+                        "the input has no video stream; this output needs video"));
+    }
+
+    static Geometry geometry(Profile p, StreamInfo v) {
+        double[] d = displaySize(v);
+        return Geometry.fit(d[0], d[1], p.width(), p.height(), p.aspectMode(), p.upscaleOrDefault());
+    }
+
+    /** Width (square pixels) and height of the picture ffmpeg scales. */
+    static double[] displaySize(StreamInfo v) {
+        double w = v.width() * v.sampleAspect();
+        double h = v.height();
+        if (Math.abs(v.rotation()) % 180 == 90) {
+            // ffmpeg auto-rotates; the picture it scales is the rotated one.
+            return new double[] {h, w};
+        }
+        return new double[] {w, h};
+    }
+
+    /** Seconds of media a run covers, after clipping; null when the input's duration is unknown. */
+    static Double mediaSeconds(Profile p, MediaInfo info) {
+        Double d = info.duration();
+        if (d == null) {
+            return p.clipLength();
+        }
+        double remaining = Math.max(0, d - (p.clipOffset() == null ? 0 : p.clipOffset()));
+        return p.clipLength() == null ? remaining : Math.min(remaining, p.clipLength());
+    }
+
+    static String orDefault(String v, String d) {
+        return v == null ? d : v;
+    }
+
+    static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.3f", s);
+    }
+
+    static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.3f", d);
+    }
+}

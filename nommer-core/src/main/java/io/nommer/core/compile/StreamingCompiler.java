@@ -1,0 +1,392 @@
+package io.nommer.core.compile;
+
+import io.nommer.core.compile.Ladder.Rung;
+import io.nommer.core.compile.PlanStep.CopyFile;
+import io.nommer.core.compile.PlanStep.MakeDirectory;
+import io.nommer.core.compile.PlanStep.SmoothServerManifest;
+import io.nommer.core.compile.PlanStep.TarArchive;
+import io.nommer.core.compile.PlanStep.WriteFile;
+import io.nommer.core.compile.ProfileCompiler.LadderMode;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.Profile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import io.nommer.core.compile.ProfileCompiler;
+import io.nommer.core.encode.PlannedFile;
+
+/**
+ * Compiles an adaptive-streaming profile (HLS, DASH, Smooth Streaming) into ffmpeg runs plus file steps. Pure.
+ *
+ * <p>Files, all flat and named after {@code base} (the output's base name); with {@code .tar} they are staged in the
+ * scratch directory and only {@code base.tar} is an output:
+ *
+ * <pre>
+ *   HLS    base.m3u8 (master), base-v0.m3u8 .. base-v3.m3u8 and base-audio.m3u8 (variants),
+ *          base-v0-00000.ts .. and base-audio-00000.ts .. (segments, AES-128 when encrypted)
+ *   DASH   base.mpd, base-init-&lt;representation&gt;.m4s (media), base-chunk-&lt;representation&gt;-00001.m4s .. (segments)
+ *   Smooth base.ismv (media: every rendition and the audio as tracks 1..n), base.ism (server manifest, SMIL),
+ *          base.ismc (client manifest)
+ * </pre>
+ *
+ * <p>Keyframes: every rendition gets a keyframe exactly every {@code segment_time} seconds (a fixed GOP of
+ * {@code fps * segment_time} frames, forced keyframes at the boundaries, scene-cut keyframes off), so segments of all
+ * renditions start at the same instants.
+ */
+final class StreamingCompiler {
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** The x264 profile ladders use unless the profile says otherwise. */
+    static final String DEFAULT_H264_PROFILE = "high";
+    private static final int DEFAULT_AUDIO_KBPS = 128;
+    private static final double DEFAULT_SEGMENT_SECONDS = 6;
+
+    private final Profile p;
+    private final MediaInfo info;
+    private final Path input;
+    private final Path outDir;
+    private final String base;
+    private final boolean audio;
+    private final boolean tar;
+    private final Path scratch;
+    /** Where ffmpeg and the manifest steps write the deliverables: outDir, or a staging directory for the archive. */
+    private final Path pkg;
+    private final double fps;
+    private final double segment;
+    private final String h264Profile;
+    private final List<Rung> rungs;
+
+    StreamingCompiler(Profile p, MediaInfo info, Path input, Path outDir, String base) {
+        if (!SAFE_NAME.matcher(base).matches()) {
+            // why: the name ends up inside ffmpeg's segment templates, where % and $ are directives.
+            throw new IllegalArgumentException("output base name '" + base + "' must be letters, digits, '.', '_' "
+                    + "or '-' for adaptive streaming");
+        }
+        this.p = p;
+        this.info = info;
+        this.input = input;
+        this.outDir = outDir;
+        this.base = base;
+        StreamInfo v = ProfileCompiler.requireVideo(info);
+        this.audio = info.audio().isPresent() && p.audioCodec() != null;
+        this.tar = ".tar".equals(p.extname());
+        this.scratch = ProfileCompiler.scratchDir(outDir);
+        this.pkg = tar ? scratch.resolve("package") : outDir;
+        this.fps = p.fps() != null ? p.fps() : v.fps() != null && v.fps() > 0 ? v.fps() : 25;
+        this.segment = p.segmentTime() == null ? DEFAULT_SEGMENT_SECONDS : p.segmentTime();
+        this.h264Profile = p.h264Profile() == null ? DEFAULT_H264_PROFILE : p.h264Profile();
+        double[] d = ProfileCompiler.displaySize(v);
+        this.rungs = Ladder.of(d[0], d[1], p.videoBitrate(), p.renditions() == null ? 1 : p.renditions(), p.width(),
+                p.height(), p.upscaleOrDefault(), fps, h264Profile, p.h264Level());
+    }
+
+    EncodePlan compile(LadderMode mode) {
+        List<PlanStep> before = new ArrayList<>();
+        List<PlanStep> after = new ArrayList<>();
+        before.add(new MakeDirectory(scratch));
+        if (tar) {
+            before.add(new MakeDirectory(pkg));
+        }
+        List<String> muxer;
+        List<String> manifests;
+        List<PlannedFile> files = new ArrayList<>();
+        List<FileSet> sets = new ArrayList<>();
+        switch (p.format()) {
+            case "hls" -> {
+                muxer = hlsMuxer(before);
+                after.add(new WriteFile(pkg.resolve(base + ".m3u8"), masterPlaylist().getBytes(StandardCharsets.UTF_8),
+                        false));
+                sets.add(new FileSet(outDir, base + "-", ".ts", PlannedFile.SEGMENT));
+                for (String variant : variantNames()) {
+                    files.add(new PlannedFile(outDir.resolve(base + "-" + variant + ".m3u8"),
+                            PlannedFile.VARIANT_PLAYLIST));
+                }
+                files.add(new PlannedFile(outDir.resolve(base + ".m3u8"), PlannedFile.MASTER_PLAYLIST));
+                manifests = List.of(base + ".m3u8");
+            }
+            case "dash" -> {
+                muxer = dashMuxer();
+                sets.add(new FileSet(outDir, base + "-init-", ".m4s", PlannedFile.MEDIA));
+                sets.add(new FileSet(outDir, base + "-chunk-", ".m4s", PlannedFile.SEGMENT));
+                files.add(new PlannedFile(outDir.resolve(base + ".mpd"), PlannedFile.MANIFEST));
+                manifests = List.of(base + ".mpd");
+            }
+            case "ismv" -> {
+                muxer = List.of("-movflags", "+frag_keyframe+delay_moov", "-f", "ismv",
+                        "file:" + pkg.resolve(base + ".ismv"));
+                Path clientManifest = scratch.resolve("smooth").resolve("Manifest");
+                after.add(new CopyFile(clientManifest, pkg.resolve(base + ".ismc")));
+                after.add(new SmoothServerManifest(clientManifest, pkg.resolve(base + ".ism"), base + ".ismv",
+                        base + ".ismc"));
+                files.add(new PlannedFile(outDir.resolve(base + ".ismv"), PlannedFile.MEDIA));
+                files.add(new PlannedFile(outDir.resolve(base + ".ismc"), PlannedFile.MANIFEST));
+                files.add(new PlannedFile(outDir.resolve(base + ".ism"), PlannedFile.MANIFEST));
+                manifests = List.of(base + ".ism", base + ".ismc");
+            }
+            default -> throw new IllegalStateException("not a streaming format: " + p.format());
+        }
+        List<FfmpegCommand> commands = mode == LadderMode.PER_RENDITION ? perRendition(muxer) : singleDecode(muxer);
+        if (p.format().equals("ismv")) {
+            commands.add(smoothClientManifest());
+        }
+        if (tar) {
+            Path archive = outDir.resolve(base + ".tar");
+            after.add(new TarArchive(archive, pkg, manifests));
+            files = List.of(new PlannedFile(archive, PlannedFile.ARCHIVE));
+            sets = List.of();
+        }
+        return new EncodePlan(commands, files, ProfileCompiler.mediaSeconds(p, info), scratch, before, after, sets);
+    }
+
+    /**
+     * Rung {@code index} alone, as in {@link LadderMode#PER_RENDITION}, leaving {@code <base>-v<index>.mp4} in the
+     * output directory: one part of a ladder spread over workers.
+     */
+    EncodePlan rendition(int index) {
+        if (index < 0 || index >= rungs.size()) {
+            throw new IllegalArgumentException("rendition " + index + " of a ladder of " + rungs.size());
+        }
+        EncodePlan all = compile(LadderMode.PER_RENDITION);
+        Path out = outDir.resolve(base + "-v" + index + ".mp4");
+        return new EncodePlan(List.of(all.commands().get(index)), List.of(new PlannedFile(out, PlannedFile.INTERMEDIATE)),
+                all.mediaSeconds(), scratch, List.of(new MakeDirectory(scratch)),
+                List.of(new CopyFile(intermediate(rungs.get(index)), out)), List.of());
+    }
+
+    /**
+     * The rest of {@link LadderMode#PER_RENDITION} once every rendition was encoded elsewhere: the audio and the
+     * packaging, with {@code renditions} (rung index to local file) copied in as the intermediates.
+     */
+    EncodePlan packaging(Map<Integer, Path> renditions) {
+        EncodePlan all = compile(LadderMode.PER_RENDITION);
+        List<PlanStep> before = new ArrayList<>(all.before());
+        for (Rung r : rungs) {
+            Path file = renditions.get(r.index());
+            if (file == null) {
+                throw new IllegalArgumentException("rendition " + r.index() + " of " + rungs.size() + " is missing");
+            }
+            before.add(new CopyFile(file, intermediate(r)));
+        }
+        return new EncodePlan(all.commands().subList(rungs.size(), all.commands().size()), all.files(),
+                all.mediaSeconds(), scratch, before, all.after(), all.fileSets());
+    }
+
+    /** The rungs this profile compiles to, top first. */
+    List<Rung> rungs() {
+        return rungs;
+    }
+
+    // ------------------------------------------------------------------ runs
+
+    private List<FfmpegCommand> singleDecode(List<String> muxer) {
+        List<String> a = ProfileCompiler.head(p, info, input);
+        StringBuilder graph = new StringBuilder("[0:v:0]");
+        if (p.fps() != null) {
+            graph.append("fps=").append(ProfileCompiler.number(fps)).append(',');
+        }
+        int n = rungs.size();
+        if (n > 1) {
+            graph.append("split=").append(n);
+            for (int i = 0; i < n; i++) {
+                graph.append("[s").append(i).append(']');
+            }
+            for (Rung r : rungs) {
+                graph.append(";[s").append(r.index()).append(']').append(scale(r)).append("[v").append(r.index())
+                        .append(']');
+            }
+        } else {
+            graph.append(scale(rungs.getFirst())).append("[v0]");
+        }
+        a.addAll(List.of("-filter_complex", graph.toString()));
+        for (Rung r : rungs) {
+            a.addAll(List.of("-map", "[v" + r.index() + "]"));
+        }
+        if (audio) {
+            a.addAll(List.of("-map", "0:a:0"));
+        }
+        video(a);
+        for (Rung r : rungs) {
+            rung(a, r, ":v:" + r.index());
+        }
+        if (audio) {
+            ProfileCompiler.audioCodec(p, a);
+        }
+        a.addAll(List.of("-sn", "-dn"));
+        a.addAll(muxer);
+        List<FfmpegCommand> commands = new ArrayList<>();
+        commands.add(new FfmpegCommand("encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one "
+                + "decode ") + describe(rungs) + " and package (" + p.format() + ")", a));
+        return commands;
+    }
+
+    private static String describe(List<Rung> rungs) {
+        List<String> each = new ArrayList<>();
+        for (Rung r : rungs) {
+            each.add(String.format(Locale.ROOT, "%dk %dx%d", r.videoBitrate(), r.width(), r.height()));
+        }
+        return "(" + String.join(", ", each) + ")";
+    }
+
+    private List<FfmpegCommand> perRendition(List<String> muxer) {
+        List<FfmpegCommand> commands = new ArrayList<>();
+        Rung top = rungs.getFirst();
+        for (Rung r : rungs) {
+            List<String> a = ProfileCompiler.head(p, info, input);
+            String filter = (p.fps() != null ? "fps=" + ProfileCompiler.number(fps) + "," : "") + scale(r);
+            a.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            video(a);
+            rung(a, r, ":v:0");
+            a.addAll(List.of("-an", "-sn", "-dn", "-f", "mp4", "file:" + intermediate(r)));
+            // why: every run decodes the whole input, and encoding cost grows with the picture.
+            double weight = 0.5 + (double) r.width() * r.height() / ((double) top.width() * top.height());
+            commands.add(new FfmpegCommand(String.format(Locale.ROOT, "rendition %d of %d (%dk %dx%d)",
+                    r.index() + 1, rungs.size(), r.videoBitrate(), r.width(), r.height()), a, weight));
+        }
+        if (audio) {
+            List<String> a = ProfileCompiler.head(p, info, input);
+            a.addAll(List.of("-map", "0:a:0", "-vn", "-sn", "-dn"));
+            ProfileCompiler.audioCodec(p, a);
+            a.addAll(List.of("-f", "ipod", "file:" + audioIntermediate()));
+            commands.add(new FfmpegCommand("audio", a, 0.1));
+        }
+        List<String> a = ProfileCompiler.common();
+        for (Rung r : rungs) {
+            a.addAll(List.of("-protocol_whitelist", "file", "-f", "mov", "-i", "file:" + intermediate(r)));
+        }
+        if (audio) {
+            a.addAll(List.of("-protocol_whitelist", "file", "-f", "mov", "-i", "file:" + audioIntermediate()));
+        }
+        for (Rung r : rungs) {
+            a.addAll(List.of("-map", r.index() + ":v:0"));
+        }
+        if (audio) {
+            a.addAll(List.of("-map", rungs.size() + ":a:0"));
+        }
+        a.addAll(List.of("-c", "copy", "-sn", "-dn"));
+        a.addAll(muxer);
+        commands.add(new FfmpegCommand("package (" + p.format() + ")", a, 0.05));
+        return commands;
+    }
+
+    /** Smooth Streaming's client manifest, written by ffmpeg's smoothstreaming muxer from the finished .ismv. */
+    private FfmpegCommand smoothClientManifest() {
+        List<String> a = ProfileCompiler.common();
+        a.addAll(List.of("-protocol_whitelist", "file", "-f", "mov", "-i", "file:" + pkg.resolve(base + ".ismv"),
+                "-map", "0", "-c", "copy",
+                // why: chunks start at the video keyframes every segment_time; a bound a little below it makes
+                // every keyframe a chunk start whatever the timestamp rounding.
+                "-min_frag_duration", Long.toString(Math.round(segment * 900_000)),
+                // why: no "file:" here; this muxer creates a directory named by its output argument.
+                "-f", "smoothstreaming", scratch.resolve("smooth").toString()));
+        return new FfmpegCommand("smooth streaming client manifest", a, 0.02);
+    }
+
+    private Path intermediate(Rung r) {
+        return scratch.resolve(base + "-v" + r.index() + ".mp4");
+    }
+
+    private Path audioIntermediate() {
+        return scratch.resolve(base + "-audio.m4a");
+    }
+
+    private static String scale(Rung r) {
+        return "scale=" + r.width() + ':' + r.height() + ":flags=bicubic,setsar=1";
+    }
+
+    /** Options shared by every rung: codec, speed, and keyframes at segment boundaries only. */
+    private void video(List<String> a) {
+        int gop = Math.max(1, (int) Math.round(fps * segment));
+        a.addAll(List.of("-c:v", "libx264", "-preset", ProfileCompiler.orDefault(p.h264Preset(), "medium"),
+                "-profile:v", h264Profile, "-pix_fmt", "yuv420p",
+                "-g", Integer.toString(gop), "-sc_threshold", "0",
+                "-force_key_frames", "expr:gte(t,n_forced*" + ProfileCompiler.number(segment) + ")"));
+    }
+
+    /** Rate control and level of one rung's stream ({@code spec} selects it, e.g. {@code :v:2}). */
+    private static void rung(List<String> a, Rung r, String spec) {
+        a.addAll(List.of("-b" + spec, r.videoBitrate() + "k", "-maxrate" + spec, r.videoBitrate() + "k",
+                "-bufsize" + spec, 2 * r.videoBitrate() + "k", "-level" + spec, r.level()));
+    }
+
+    // ------------------------------------------------------------------ HLS
+
+    private List<String> variantNames() {
+        List<String> names = new ArrayList<>();
+        rungs.forEach(r -> names.add("v" + r.index()));
+        if (audio) {
+            names.add("audio");
+        }
+        return names;
+    }
+
+    private List<String> hlsMuxer(List<PlanStep> before) {
+        List<String> a = new ArrayList<>(List.of("-f", "hls", "-hls_time", ProfileCompiler.number(segment),
+                "-hls_playlist_type", "vod", "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
+                "-hls_segment_filename", "file:" + pkg.resolve(base + "-%v-%05d.ts")));
+        StringBuilder map = new StringBuilder();
+        for (Rung r : rungs) {
+            map.append(map.isEmpty() ? "" : " ").append("v:").append(r.index()).append(",name:v").append(r.index());
+        }
+        if (audio) {
+            map.append(" a:0,name:audio");
+        }
+        a.addAll(List.of("-var_stream_map", map.toString()));
+        if (p.encryptionOrDefault()) {
+            // why: the key lives only in the scratch directory, never beside the outputs, and only the key info
+            // file's path (not the key) appears in the arguments that logs print.
+            Path key = scratch.resolve(base + ".key");
+            Path keyInfo = scratch.resolve(base + ".keyinfo");
+            before.add(new WriteFile(key, HexFormat.of().parseHex(p.encryptionKey()), true));
+            String keyInfoText = p.encryptionKeyUrl() + "\n" + key + "\n" + p.encryptionIv() + "\n";
+            before.add(new WriteFile(keyInfo, keyInfoText.getBytes(StandardCharsets.UTF_8), true));
+            a.addAll(List.of("-hls_key_info_file", keyInfo.toString()));
+        }
+        a.add("file:" + pkg.resolve(base + "-%v.m3u8"));
+        return a;
+    }
+
+    /**
+     * The master playlist, written by us rather than by ffmpeg's hls muxer because that one always lists the audio
+     * rendition as a variant of its own; here the audio-only variant is optional. BANDWIDTH is the peak the player
+     * budgets for: the nominal video and audio rates plus 10% for rate-control overshoot and MPEG-TS overhead
+     * (ffmpeg's own rule); AVERAGE-BANDWIDTH is the nominal sum.
+     */
+    String masterPlaylist() {
+        int audioKbps = p.audioBitrate() == null ? DEFAULT_AUDIO_KBPS : p.audioBitrate();
+        StringBuilder m = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        if (audio) {
+            m.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,URI=\"")
+                    .append(base).append("-audio.m3u8\"\n");
+        }
+        for (Rung r : rungs) {
+            int kbps = r.videoBitrate() + (audio ? audioKbps : 0);
+            m.append(String.format(Locale.ROOT, "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,"
+                    + "CODECS=\"%s\"", kbps * 1100L, kbps * 1000L, r.width(), r.height(),
+                    r.codecs(h264Profile) + (audio ? ",mp4a.40.2" : "")));
+            m.append(audio ? ",AUDIO=\"audio\"\n" : "\n").append(base).append("-v").append(r.index())
+                    .append(".m3u8\n");
+        }
+        if (audio && Boolean.TRUE.equals(p.audioOnlyVariant())) {
+            m.append(String.format(Locale.ROOT, "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,"
+                    + "CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n", audioKbps * 1100L, audioKbps * 1000L));
+            m.append(base).append("-audio.m3u8\n");
+        }
+        return m.toString();
+    }
+
+    // ------------------------------------------------------------------ DASH
+
+    private List<String> dashMuxer() {
+        return List.of("-f", "dash", "-seg_duration", ProfileCompiler.number(segment), "-use_template", "1",
+                "-use_timeline", "1", "-dash_segment_type", "mp4",
+                "-adaptation_sets", audio ? "id=0,streams=v id=1,streams=a" : "id=0,streams=v",
+                "-init_seg_name", base + "-init-$RepresentationID$.m4s",
+                "-media_seg_name", base + "-chunk-$RepresentationID$-$Number%05d$.m4s",
+                "file:" + pkg.resolve(base + ".mpd"));
+    }
+}

@@ -1,0 +1,42 @@
+package io.nommer.core.failure;
+
+
+/**
+ * Stable machine-readable reasons a task fails. The wire form ({@link #code()}) never changes once released.
+ */
+public enum ErrorCode {
+    INPUT_NOT_FOUND(false),
+    INPUT_FORBIDDEN(false),
+    INPUT_TOO_LARGE(false),
+    INPUT_EMPTY(false),
+    /** A network or storage error while fetching; worth another attempt. */
+    INPUT_FETCH_FAILED(true),
+    NOT_MEDIA(false),
+    INPUT_LIMITS_EXCEEDED(false),
+    NO_VIDEO_STREAM(false),
+    NO_AUDIO_STREAM(false),
+    UNKNOWN_DURATION(false),
+    INVALID_PROFILE(false),
+    ENCODE_FAILED(false),
+    ENCODE_TIMEOUT(false),
+    OUTPUT_FAILED(true),
+    LEASE_EXPIRED(false),
+    /** A rendition of a ladder spread over workers failed, so its output cannot be packaged. */
+    PART_FAILED(false),
+    INTERNAL(true);
+
+    private final boolean retryable;
+
+    ErrorCode(boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether another attempt may succeed where this one failed (transient faults), up to the task's limit. */
+    public boolean retryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,36 @@
+package io.nommer.core.fleet;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The farm: clouds (pools of workers with a priority) and the workers that reported in. {@code FleetRegistryContract}
+ * in the store module's tests states the behaviour every engine must have.
+ */
+public interface FleetRegistry {
+
+    /** Creates a cloud or changes its priority. */
+    Cloud putCloud(String name, int priority);
+
+    Optional<Cloud> findCloud(String name);
+
+    /** Every cloud, highest priority first, then by name. */
+    List<Cloud> listClouds();
+
+    /**
+     * Deletes a cloud. Returns false when there was no such cloud.
+     *
+     * @throws IllegalStateException for the default cloud, or while the cloud has queued or running tasks
+     */
+    boolean deleteCloud(String name);
+
+    /** Records what a worker reports about itself ({@code startedAt} and {@code lastSeen} are set by the store). */
+    void recordWorker(WorkerStatus status);
+
+    /** Forgets a worker that stopped. */
+    void removeWorker(String workerId);
+
+    /** Workers seen within {@code seenWithin}, by id; older rows are deleted. */
+    List<WorkerStatus> listWorkers(Duration seenWithin);
+}

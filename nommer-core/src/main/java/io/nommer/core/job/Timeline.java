@@ -1,0 +1,70 @@
+package io.nommer.core.job;
+
+import java.time.Duration;
+
+/**
+ * What a job's timeline says (its {@link JobEvent}s' types and messages), written in one place so that every engine
+ * tells the same story.
+ */
+public final class Timeline {
+    /** One event to append: its type and message. */
+    public record Entry(String type, String message) {}
+
+    private Timeline() {}
+
+    public static Entry created(int outputs) {
+        return new Entry("job.created", outputs + " output(s)");
+    }
+
+    /** How the job will run where that was a choice (see {@link NewJob#plan()}). */
+    public static Entry planned(String step) {
+        return new Entry("job.planned", step);
+    }
+
+    public static Entry started(String attempt) {
+        return new Entry("task.started", attempt);
+    }
+
+    public static Entry succeeded(int files) {
+        return new Entry("task.succeeded", files + " file(s) published");
+    }
+
+    /** An attempt failed and the task runs again after {@code delay}. */
+    public static Entry retrying(String reason, int attempt, int maxAttempts, Duration delay) {
+        return new Entry("task.retrying", reason + " (attempt " + attempt + " of " + maxAttempts + "; next try in "
+                + seconds(delay) + ")");
+    }
+
+    /** The task failed for good. */
+    public static Entry failed(String reason, int attempt, int maxAttempts) {
+        return new Entry("task.failed", reason + " (attempt " + attempt + " of " + maxAttempts + ")");
+    }
+
+    /** The task failed for good, {@code reason} saying why. */
+    public static Entry failed(String reason) {
+        return new Entry("task.failed", reason);
+    }
+
+    public static Entry released() {
+        return new Entry("task.released", "given back by its worker; the attempt does not count");
+    }
+
+    /** A lease of {@code attempt} (see {@link #started}) expired; the task runs again after {@code delay}. */
+    public static Entry leaseExpired(String attempt, Duration delay) {
+        return new Entry("task.lease_expired", "lease of " + attempt + " expired; next try in " + seconds(delay));
+    }
+
+    public static Entry finished(JobOutcome outcome) {
+        return new Entry(outcome.eventType(), outcome.message());
+    }
+
+    public static Entry retried(int tasks) {
+        return new Entry("job.retried", tasks + " task(s) queued again");
+    }
+
+    /** {@code 10s}, {@code 1.5s}. */
+    static String seconds(Duration d) {
+        long millis = d.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis / 1000.0 + "s";
+    }
+}

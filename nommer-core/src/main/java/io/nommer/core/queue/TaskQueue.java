@@ -1,0 +1,71 @@
+package io.nommer.core.queue;
+
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.job.OutputFile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The queue of tasks workers claim. {@code TaskQueueContract} in the store module's tests states the behaviour every
+ * engine must have.
+ *
+ * <p>Rules (DESIGN.md): a claim is one short transaction that leases tasks with a fresh token and a
+ * {@code lease_until} in database time; every later write for a task names that token and does nothing when it no
+ * longer matches a running lease. No method holds a transaction open beyond its own call. The last task's terminal
+ * write, the job's terminal state, its {@code job.<state>} timeline event and (with a notify URL) its webhook outbox
+ * row commit together.
+ */
+public interface TaskQueue {
+
+    /**
+     * Leases up to {@code max} runnable queued tasks of the given clouds to {@code workerId} for {@code lease}, each
+     * with {@code attempt + 1} and a fresh token: clouds with a higher priority first, then higher task priority, then
+     * oldest. Clouds that do not exist contribute nothing.
+     */
+    List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease);
+
+    /** {@link #claim(String, List, int, Duration)} from the default cloud. */
+    default List<ClaimedTask> claim(String workerId, int max, Duration lease) {
+        return claim(workerId, List.of(Cloud.DEFAULT), max, lease);
+    }
+
+    /**
+     * Extends a lease and records progress (0-100, null to leave unchanged).
+     *
+     * @return false when the lease is no longer this token's: the caller must stop work on the task
+     */
+    boolean heartbeat(String taskId, String leaseToken, Duration lease, Double progress);
+
+    /** Marks the task succeeded with its files. Returns false (changing nothing) when the token no longer holds. */
+    default boolean complete(String taskId, String leaseToken, List<OutputFile> files, double cpuSeconds) {
+        return completeAll(List.of(new Completion(taskId, leaseToken, files, cpuSeconds))).get(0);
+    }
+
+    /**
+     * Marks several tasks succeeded in one transaction, each fenced by its own token, and answers in the same order
+     * whether each was still held.
+     */
+    List<Boolean> completeAll(List<Completion> completions);
+
+    /** Records a failed attempt (see {@link TaskFailure}). Returns false when the token no longer holds. */
+    boolean fail(String taskId, String leaseToken, TaskFailure failure);
+
+    /**
+     * Gives a lease back without counting the attempt (a worker shutting down). Returns false when the token no
+     * longer holds.
+     */
+    boolean release(String taskId, String leaseToken);
+
+    /**
+     * Re-queues running tasks whose lease expired (after {@code backoff} times the attempt count), or fails them with
+     * {@code lease_expired} when they have no attempts left.
+     *
+     * @return how many tasks were re-queued or failed
+     */
+    int reapExpiredLeases(Duration backoff);
+
+    /** The earliest time a queued task becomes runnable, to let idle workers sleep precisely; empty when none. */
+    Optional<Instant> nextRunnableAt();
+}

@@ -1,0 +1,25 @@
+package io.nommer.core.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as a client asked for it, before validation. Field names follow the JSON API.
+ *
+ * @param priority {@code high|normal|low} or null
+ * @param cloud the cloud whose workers run the job, or null for the default cloud
+ */
+public record JobRequest(
+        String input,
+        List<OutputRequest> outputs,
+        String priority,
+        Map<String, Object> metadata,
+        String notifyUrl,
+        String idempotencyKey,
+        String cloud) {
+
+    /**
+     * @param overrides profile fields laid over the preset, untyped as decoded from JSON
+     */
+    public record OutputRequest(String name, String preset, String destination, Map<String, Object> overrides) {}
+}

@@ -1,0 +1,174 @@
+package io.nommer.core.service;
+
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.job.CreateResult;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobStore;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.Page;
+import io.nommer.core.job.Task;
+import io.nommer.core.profile.ProfileStore;
+import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.util.GroupCommit;
+import io.nommer.core.util.Ids;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Jobs as the API offers them: submit (validated completely before anything is stored, then stored with their tasks,
+ * and workers woken), read, list, cancel, retry, their files and encryption keys. Refusals are
+ * {@link ServiceException}s with stable codes.
+ */
+public final class JobService {
+    public static final int MAX_BULK_JOBS = 1000;
+
+    private final JobStore jobs;
+    private final FleetRegistry fleet;
+    private final ProfileResolver profiles;
+    private final InputFetcher inputs;
+    private final OutputPublisher outputs;
+    private final QueueSignal signal;
+    private final Ids ids;
+    /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
+    private final GroupCommit<NewJob, CreateResult> creates;
+
+    public JobService(JobStore jobs, FleetRegistry fleet, ProfileStore profiles, InputFetcher inputs,
+            OutputPublisher outputs, QueueSignal signal, Ids ids) {
+        this.jobs = jobs;
+        this.fleet = fleet;
+        this.profiles = new ProfileResolver(profiles);
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.signal = signal;
+        this.ids = ids;
+        this.creates = new GroupCommit<>(jobs::createAll, jobs::create, MAX_BULK_JOBS);
+    }
+
+    private JobValidator validator() {
+        return new JobValidator(fleet, profiles, inputs, outputs, ids);
+    }
+
+    /**
+     * Stores a job, or answers the one an earlier request with the same idempotency key created; the answer that
+     * creates the job carries its owner token.
+     *
+     * @throws ValidationException naming the first unacceptable field
+     */
+    public CreateResult submit(JobRequest request) {
+        String token = OwnerTokens.newToken();
+        CreateResult result = creates.write(validator().validate(request, "", token));
+        // why: after the batch, not in it: the next batch need not wait for this round trip
+        signal.signal();
+        return result.withOwnerToken(token);
+    }
+
+    /**
+     * Validates every request, then stores all the jobs in one transaction: either all are accepted or none is.
+     *
+     * @throws ValidationException naming the first unacceptable field, prefixed with {@code jobs[i].}
+     */
+    public List<CreateResult> submitAll(List<JobRequest> requests) {
+        if (requests.isEmpty() || requests.size() > MAX_BULK_JOBS) {
+            throw new ValidationException("invalid_request", "jobs",
+                    "jobs must list 1 to " + MAX_BULK_JOBS + " jobs, not " + requests.size());
+        }
+        JobValidator validator = validator();
+        List<NewJob> batch = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            tokens.add(OwnerTokens.newToken());
+            batch.add(validator.validate(requests.get(i), "jobs[" + i + "].", tokens.get(i)));
+        }
+        List<CreateResult> stored = jobs.createAll(batch);
+        signal.signal();
+        List<CreateResult> results = new ArrayList<>();
+        for (int i = 0; i < stored.size(); i++) {
+            results.add(stored.get(i).withOwnerToken(tokens.get(i)));
+        }
+        return results;
+    }
+
+    /** @throws NotFoundException when there is no such job */
+    public Job find(String jobId) {
+        return jobs.find(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
+    }
+
+    /** @throws ValidationException for a cursor the service did not hand out */
+    public Page<Job> list(JobFilter filter) {
+        try {
+            return jobs.list(filter);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("invalid_request", "cursor", e.getMessage());
+        }
+    }
+
+    /** The timeline of a job {@link #find} found, oldest first. */
+    public List<JobEvent> events(Job job) {
+        return jobs.events(job.id());
+    }
+
+    /** @throws ConflictException {@code job_finished} when the job is already terminal */
+    public Job cancel(String jobId) {
+        try {
+            return jobs.cancel(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
+        } catch (IllegalStateException e) {
+            throw new ConflictException("job_finished", "job " + jobId + " cannot be cancelled: " + e.getMessage());
+        }
+    }
+
+    /** Queues a failed or cancelled job's unfinished outputs again. @throws ConflictException otherwise */
+    public Job retry(String jobId) {
+        Job job;
+        try {
+            job = jobs.retry(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
+        } catch (IllegalStateException e) {
+            throw new ConflictException("job_not_retryable", "job " + jobId + " cannot be retried: " + e.getMessage());
+        }
+        signal.signal();
+        return job;
+    }
+
+    /** A published file of an output. @throws NotFoundException for an unknown job, output or file */
+    public OutputFile outputFile(String jobId, String output, String file) {
+        Task task = output(find(jobId), output);
+        return task.files().stream().filter(f -> f.name().equals(file)).findFirst()
+                .orElseThrow(() -> new NotFoundException("file " + file + " of output " + output));
+    }
+
+    /**
+     * The 16-byte AES-128 key of an encrypted HLS output, for the job's owner only.
+     *
+     * @param ownerToken the bearer token the caller presented, or null
+     * @throws UnauthorizedException {@code owner_token_required} without a token
+     * @throws ForbiddenException {@code not_owner} with another job's token
+     */
+    public byte[] encryptionKey(String jobId, String output, String ownerToken) {
+        Job job = find(jobId);
+        String hex = output(job, output).profile().encryptionKey();
+        if (hex == null) {
+            throw new NotFoundException("an encryption key: output " + output + " is not encrypted");
+        }
+        if (ownerToken == null) {
+            throw new UnauthorizedException("owner_token_required", "the key is for the job's owner only: send "
+                    + "'Authorization: Bearer <owner_token>' with the owner_token from the response that created the "
+                    + "job");
+        }
+        if (!OwnerTokens.matches(ownerToken, job.ownerTokenHash())) {
+            throw new ForbiddenException("not_owner", "this owner token is not the one job " + job.id()
+                    + " was created with");
+        }
+        return HexFormat.of().parseHex(hex);
+    }
+
+    /** The output's own task (never one of a spread ladder's rendition tasks). */
+    private static Task output(Job job, String output) {
+        return job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(output)).findFirst()
+                .orElseThrow(() -> new NotFoundException("output " + output + " of job " + job.id()));
+    }
+}

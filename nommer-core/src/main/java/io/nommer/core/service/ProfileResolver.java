@@ -1,0 +1,94 @@
+package io.nommer.core.service;
+
+import io.nommer.core.profile.InvalidProfileException;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Profile;
+import io.nommer.core.profile.ProfileStore;
+import io.nommer.core.profile.ProfileViolation;
+import io.nommer.core.profile.StoredProfile;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The profile an output gets: a built-in preset or a stored profile (over its own preset), with the output's
+ * overrides on top, and per-job key material for encrypted outputs.
+ */
+final class ProfileResolver {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final ProfileStore profiles;
+
+    ProfileResolver(ProfileStore profiles) {
+        this.profiles = profiles;
+    }
+
+    /** The preset or stored profile named {@code name}, merged over its preset. */
+    Optional<Profile> base(String name) {
+        // why: stored profiles may not take a preset's name (ProfileService), so a preset needs no store lookup
+        Optional<Profile> preset = Presets.find(name);
+        if (preset.isPresent()) {
+            return preset;
+        }
+        Optional<StoredProfile> stored = profiles.find(name);
+        if (stored.isPresent()) {
+            StoredProfile sp = stored.get();
+            Profile below = sp.preset() == null ? Profile.EMPTY : Presets.find(sp.preset()).orElse(Profile.EMPTY);
+            return Optional.of(below.overlay(sp.fields()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code overrides} over the base found for {@code name}, with key material, checked for completeness.
+     *
+     * @param path the output's JSON path, e.g. {@code outputs[0]}, for the field errors name
+     * @throws ValidationException {@code unknown_preset} or {@code invalid_profile}
+     */
+    static Profile resolve(Optional<Profile> found, String name, Map<String, Object> overrides, String path) {
+        Profile base = found.orElseThrow(() -> new ValidationException("unknown_preset", path + ".preset",
+                "no preset or profile named '" + name + "'; see GET /v1/presets and /v1/profiles"));
+        Profile top;
+        try {
+            top = Profile.fromFields(overrides == null ? Map.of() : overrides);
+        } catch (InvalidProfileException e) {
+            throw invalid(e, path + ".");
+        }
+        try {
+            return withKeyMaterial(base.overlay(top)).requireComplete();
+        } catch (InvalidProfileException e) {
+            throw invalid(e, path + ".");
+        }
+    }
+
+    /** An {@code invalid_profile} refusal naming the first bad field (after {@code prefix}) and every problem. */
+    static ValidationException invalid(InvalidProfileException e, String prefix) {
+        ProfileViolation first = e.violations().get(0);
+        return new ValidationException("invalid_profile", prefix + first.field(), e.getMessage());
+    }
+
+    /**
+     * An encrypted output's AES-128 key and IV: the profile's own when it gives them, else 16 random bytes each,
+     * generated here so that every job (and every retry of it) uses the same key its playlists were made with.
+     */
+    static Profile withKeyMaterial(Profile p) {
+        if (!p.encryptionOrDefault() || p.encryptionKey() != null && p.encryptionIv() != null) {
+            return p;
+        }
+        Map<String, Object> generated = new HashMap<>();
+        if (p.encryptionKey() == null) {
+            generated.put("encryption_key", randomHex(16));
+        }
+        if (p.encryptionIv() == null) {
+            generated.put("encryption_iv", randomHex(16));
+        }
+        return p.overlay(Profile.fromFields(generated));
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

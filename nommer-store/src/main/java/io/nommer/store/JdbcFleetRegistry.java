@@ -1,0 +1,124 @@
+package io.nommer.store;
+
+import static io.nommer.store.Sql.instant;
+import static io.nommer.store.Sql.prepare;
+import static io.nommer.store.Sql.update;
+
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.fleet.WorkerStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@link FleetRegistry} on JDBC: the clouds and workers tables. */
+final class JdbcFleetRegistry implements FleetRegistry {
+    private static final String CLOUD_COLUMNS = "name, priority, created_at, updated_at";
+
+    private final Sql sql;
+
+    JdbcFleetRegistry(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public Cloud putCloud(String name, int priority) {
+        if (!Cloud.validName(name)) {
+            throw new IllegalArgumentException("invalid cloud name: " + name);
+        }
+        return sql.inTransaction("storing cloud " + name, c -> {
+            long now = sql.now(c);
+            update(c, "INSERT INTO clouds (name, priority, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (name) DO UPDATE SET priority = excluded.priority, updated_at = excluded.updated_at",
+                    name, priority, now, now);
+            return loadCloud(c, name).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Cloud> findCloud(String name) {
+        return sql.read("loading cloud " + name, c -> loadCloud(c, name));
+    }
+
+    @Override
+    public List<Cloud> listClouds() {
+        return sql.read("listing clouds", c -> {
+            List<Cloud> clouds = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT " + CLOUD_COLUMNS + " FROM clouds ORDER BY priority DESC, "
+                    + "name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    clouds.add(cloud(rs));
+                }
+            }
+            return clouds;
+        });
+    }
+
+    @Override
+    public boolean deleteCloud(String name) {
+        if (Cloud.DEFAULT.equals(name)) {
+            throw new IllegalStateException("the default cloud cannot be deleted");
+        }
+        return sql.inTransaction("deleting cloud " + name, c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM tasks WHERE cloud = ? AND state IN "
+                    + "('queued', 'running')", name); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    throw new IllegalStateException("cloud " + name + " has " + rs.getInt(1) + " queued or running task(s)");
+                }
+            }
+            return update(c, "DELETE FROM clouds WHERE name = ?", name) > 0;
+        });
+    }
+
+    private static Optional<Cloud> loadCloud(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT " + CLOUD_COLUMNS + " FROM clouds WHERE name = ?", name);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(cloud(rs)) : Optional.empty();
+        }
+    }
+
+    private static Cloud cloud(ResultSet rs) throws SQLException {
+        return new Cloud(rs.getString("name"), rs.getInt("priority"), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    @Override
+    public void recordWorker(WorkerStatus w) {
+        sql.inTransaction("recording worker " + w.id(), c -> {
+            long now = sql.now(c);
+            return update(c, "INSERT INTO workers (id, clouds, slots, active, host, encoder, started_at, last_seen) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET clouds = excluded.clouds, "
+                    + "slots = excluded.slots, active = excluded.active, host = excluded.host, "
+                    + "encoder = excluded.encoder, last_seen = excluded.last_seen",
+                    w.id(), String.join(",", w.clouds()), w.slots(), w.active(), w.host(), w.encoder(), now, now);
+        });
+    }
+
+    @Override
+    public void removeWorker(String workerId) {
+        sql.inTransaction("removing worker " + workerId, c -> update(c, "DELETE FROM workers WHERE id = ?", workerId));
+    }
+
+    @Override
+    public List<WorkerStatus> listWorkers(Duration seenWithin) {
+        return sql.inTransaction("listing workers", c -> {
+            update(c, "DELETE FROM workers WHERE last_seen < ?", sql.now(c) - seenWithin.toMillis());
+            List<WorkerStatus> workers = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, clouds, slots, active, host, encoder, started_at, "
+                    + "last_seen FROM workers ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    workers.add(new WorkerStatus(rs.getString("id"), List.of(rs.getString("clouds").split(",")),
+                            rs.getInt("slots"), rs.getInt("active"), rs.getString("host"), rs.getString("encoder"),
+                            instant(rs, "started_at"), instant(rs, "last_seen")));
+                }
+            }
+            return workers;
+        });
+    }
+}

@@ -1,0 +1,343 @@
+package io.nommer.store;
+
+import static io.nommer.store.JobFinisher.event;
+import static io.nommer.store.Sql.in;
+import static io.nommer.store.Sql.placeholders;
+import static io.nommer.store.Sql.prepare;
+import static io.nommer.store.Sql.update;
+
+import io.nommer.core.job.CreateResult;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobOutcome;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.JobStore;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputSpec;
+import io.nommer.core.job.Page;
+import io.nommer.core.job.Task;
+import io.nommer.core.job.TaskIds;
+import io.nommer.core.job.Timeline;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.profile.Profile;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The {@link JobStore} on JDBC. */
+final class JdbcJobStore implements JobStore {
+    private static final int DEFAULT_PAGE = 50;
+    private static final int MAX_PAGE = 1000;
+    private static final String QUEUED = JobState.QUEUED.wireName();
+    private static final Sql.RowInsert INSERT_JOBS = new Sql.RowInsert("jobs", "id text", "state text",
+            "priority text", "input text", "metadata text", "notify_url text", "idempotency_key text",
+            "max_attempts int4", "cloud text", "created_at int8", "updated_at int8", "owner_token_hash text");
+    private static final Sql.RowInsert INSERT_TASKS = new Sql.RowInsert("tasks", "id text", "job_id text",
+            "idx int4", "name text", "preset text", "profile text", "destination text", "state text", "priority int4",
+            "cloud text", "max_attempts int4", "run_after int8", "created_at int8", "updated_at int8", "part int4",
+            "parts int4", "waiting_on int4");
+
+    private final Sql sql;
+    private final JobFinisher finisher;
+
+    JdbcJobStore(Sql sql, JobFinisher finisher) {
+        this.sql = sql;
+        this.finisher = finisher;
+    }
+
+    @Override
+    public List<CreateResult> createAll(List<NewJob> jobs) {
+        for (NewJob job : jobs) {
+            if (job.outputs().isEmpty()) {
+                throw new IllegalArgumentException("job " + job.id() + " has no outputs");
+            }
+            if (job.maxAttempts() < 1) {
+                throw new IllegalArgumentException("job " + job.id() + ": maxAttempts must be at least 1, not "
+                        + job.maxAttempts());
+            }
+        }
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        String what = jobs.size() == 1 ? "creating job " + jobs.get(0).id() : "creating " + jobs.size() + " jobs";
+        try {
+            return sql.inTransaction(what, c -> insertJobs(c, jobs));
+        } catch (StoreException e) {
+            // why: where writers are not serialized (PostgreSQL) two requests with one key can both pass the lookup;
+            // the unique index lets one win, and running again answers with the winner's job
+            if (jobs.stream().anyMatch(j -> j.idempotencyKey() != null)) {
+                return sql.inTransaction(what, c -> insertJobs(c, jobs));
+            }
+            throw e;
+        }
+    }
+
+    /** Inserts the jobs whose idempotency key is new, with their tasks and events, in a few batched statements. */
+    private List<CreateResult> insertJobs(Connection c, List<NewJob> jobs) throws SQLException {
+        Map<String, String> byKey = jobsByKey(c, jobs);
+        long now = sql.now(c);
+        Instant at = Instant.ofEpochMilli(now);
+        // the created jobs are answered as written, without reading them back; equal profiles are serialized once
+        Map<Profile, String> profileJson = new HashMap<>();
+        List<Job> createdJobs = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
+        List<Object[]> jobRows = new ArrayList<>();
+        List<Object[]> taskRows = new ArrayList<>();
+        List<Object[]> eventRows = new ArrayList<>();
+        for (NewJob job : jobs) {
+            String key = job.idempotencyKey();
+            String earlier = key == null ? null : byKey.get(key);
+            if (earlier != null) {
+                createdJobs.add(null);
+                existing.add(earlier);
+                continue;
+            }
+            if (key != null) {
+                byKey.put(key, job.id());
+            }
+            String metadata = JsonColumns.metadata(job.metadata());
+            jobRows.add(new Object[] {job.id(), QUEUED, job.priority().wireName(), job.input(), metadata,
+                    job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now, job.ownerTokenHash()});
+            List<Task> tasks = new ArrayList<>();
+            for (int i = 0; i < job.outputs().size(); i++) {
+                OutputSpec out = job.outputs().get(i);
+                int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
+                String profile = profileJson.computeIfAbsent(out.profile(), JsonColumns::profile);
+                taskRows.add(new Object[] {TaskIds.taskId(job.id(), i), job.id(), i, out.name(), out.preset(),
+                        profile, out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now, now,
+                        null, out.parts(), out.parts()});
+                tasks.add(newTask(job, i, out, null, at));
+                for (int r = 0; r < out.parts(); r++) {
+                    int idx = TaskIds.partIndex(i, r);
+                    taskRows.add(new Object[] {TaskIds.taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(),
+                            profile, out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now,
+                            now, r, 0, 0});
+                    tasks.add(newTask(job, idx, out, r, at));
+                }
+            }
+            tasks.sort(Comparator.comparingInt(Task::index));
+            createdJobs.add(new Job(job.id(), JobState.QUEUED, job.priority(), job.input(), null,
+                    Collections.unmodifiableMap(JsonColumns.metadata(metadata)), job.notifyUrl(), job.cloud(), tasks,
+                    at, null, null, at, job.ownerTokenHash()));
+            eventRows.add(event(job.id(), null, Timeline.created(job.outputs().size()), now));
+            for (String step : job.plan()) {
+                eventRows.add(event(job.id(), null, Timeline.planned(step), now));
+            }
+        }
+        sql.insert(c, INSERT_JOBS, jobRows);
+        sql.insert(c, INSERT_TASKS, taskRows);
+        finisher.addEvents(c, eventRows);
+        Map<String, Job> loaded = new HashMap<>(JobRows.loadJobs(c, existing.stream().distinct().toList()));
+        // a job created earlier in this same batch (a repeated key) is answered as created there
+        createdJobs.stream().filter(Objects::nonNull).forEach(j -> loaded.put(j.id(), j));
+        List<CreateResult> results = new ArrayList<>();
+        int e = 0;
+        for (Job created : createdJobs) {
+            results.add(created != null ? new CreateResult(created, true)
+                    : new CreateResult(loaded.get(existing.get(e++)), false));
+        }
+        return results;
+    }
+
+    /** The jobs that already hold the idempotency keys these jobs name, by key. */
+    private static Map<String, String> jobsByKey(Connection c, List<NewJob> jobs) throws SQLException {
+        Map<String, String> byKey = new HashMap<>();
+        List<String> keys = jobs.stream().map(NewJob::idempotencyKey).filter(Objects::nonNull).distinct().toList();
+        if (!keys.isEmpty()) {
+            try (PreparedStatement ps = prepare(c, "SELECT idempotency_key, id FROM jobs WHERE "
+                    + in("idempotency_key", keys.size()), keys.toArray()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byKey.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return byKey;
+    }
+
+    /** A task as {@link #insertJobs} writes it: queued, never attempted. */
+    private static Task newTask(NewJob job, int idx, OutputSpec out, Integer part, Instant at) {
+        return new Task(TaskIds.taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(), out.profile(),
+                out.destination(), JobState.QUEUED, 0, 0, job.maxAttempts(), List.of(), null, null, null, 0, at, null,
+                null, part, part == null ? out.parts() : 0);
+    }
+
+    @Override
+    public Optional<Job> find(String jobId) {
+        return sql.read("finding job " + jobId, c -> JobRows.loadJob(c, jobId));
+    }
+
+    @Override
+    public Page<Job> list(JobFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        int limit = filter.limit() <= 0 ? DEFAULT_PAGE : Math.min(filter.limit(), MAX_PAGE);
+        Cursor after = filter.cursor() == null ? null : Cursor.decode(filter.cursor());
+        StringBuilder query = new StringBuilder("SELECT " + JobRows.JOB_COLUMNS + " FROM jobs WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!filter.states().isEmpty()) {
+            query.append(" AND state IN (").append(placeholders(filter.states().size())).append(')');
+            filter.states().stream().map(JobState::wireName).sorted().forEach(args::add);
+        }
+        if (filter.createdFrom() != null) {
+            query.append(" AND created_at >= ?");
+            args.add(filter.createdFrom().toEpochMilli());
+        }
+        if (filter.createdTo() != null) {
+            query.append(" AND created_at < ?");
+            args.add(filter.createdTo().toEpochMilli());
+        }
+        if (after != null) {
+            query.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            args.add(after.createdMillis());
+            args.add(after.createdMillis());
+            args.add(after.id());
+        }
+        query.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(limit + 1);
+        return sql.read("listing jobs", c -> {
+            List<JobRows.JobRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, query.toString(), args.toArray());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(JobRows.JobRow.of(rs));
+                }
+            }
+            boolean more = rows.size() > limit;
+            if (more) {
+                rows = rows.subList(0, limit);
+            }
+            Map<String, List<Task>> tasks = JobRows.loadTasks(c, rows.stream().map(JobRows.JobRow::id).toList());
+            List<Job> jobs = rows.stream().map(r -> r.toJob(tasks.getOrDefault(r.id(), List.of()))).toList();
+            String next = null;
+            if (more) {
+                Job last = jobs.get(jobs.size() - 1);
+                next = new Cursor(last.createdAt().toEpochMilli(), last.id()).encode();
+            }
+            return new Page<>(jobs, next);
+        });
+    }
+
+    @Override
+    public List<JobEvent> events(String jobId) {
+        return sql.read("reading events of job " + jobId, c -> {
+            List<JobEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, created_at, type, task_id, message "
+                    + "FROM job_events WHERE job_id = ? ORDER BY id", jobId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new JobEvent(rs.getLong("id"), rs.getString("job_id"), Sql.instant(rs, "created_at"),
+                            rs.getString("type"), rs.getString("task_id"), rs.getString("message")));
+                }
+            }
+            return events;
+        });
+    }
+
+    @Override
+    public void addEvent(String jobId, String taskId, String type, String message) {
+        sql.inTransaction("adding event " + type + " to job " + jobId, c -> {
+            finisher.addEvent(c, jobId, taskId, new Timeline.Entry(type, message), sql.now(c));
+            return null;
+        });
+    }
+
+    @Override
+    public void recordInputInfo(String jobId, MediaInfo info) {
+        Objects.requireNonNull(info, "info");
+        sql.inTransaction("recording input info of job " + jobId, c -> update(c,
+                "UPDATE jobs SET input_info = ?, updated_at = ? WHERE id = ? AND input_info IS NULL",
+                JsonColumns.mediaInfo(info), sql.now(c), jobId));
+    }
+
+    @Override
+    public Optional<Job> cancel(String jobId) {
+        return sql.inTransaction("cancelling job " + jobId, c -> {
+            Optional<JobState> state = jobState(c, jobId);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            if (state.get().terminal()) {
+                throw new IllegalStateException("job " + jobId + " is already " + state.get().wireName());
+            }
+            long now = sql.now(c);
+            // clearing the token makes the running tasks' heartbeats fail, so their workers stop
+            int tasks = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
+                    + "updated_at = ? WHERE job_id = ? AND state IN ('queued', 'running')",
+                    JobState.CANCELLED.wireName(), now, now, jobId);
+            // why: tasks first, then the job, the order claims and completions take them in (no deadlock); a job
+            // whose last task finished meanwhile keeps the state that finish gave it
+            Map<String, JobFinisher.LockedJob> locked = finisher.lockJobs(c, List.of(jobId));
+            if (!locked.get(jobId).state().terminal()) {
+                finisher.finish(c, Map.of(jobId, JobOutcome.cancelled(tasks)), locked, now);
+            }
+            return JobRows.loadJob(c, jobId);
+        });
+    }
+
+    @Override
+    public Optional<Job> retry(String jobId) {
+        return sql.inTransaction("retrying job " + jobId, c -> {
+            Optional<JobState> state = jobState(c, jobId);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            if (state.get() != JobState.FAILED && state.get() != JobState.CANCELLED) {
+                throw new IllegalStateException("job " + jobId + " is " + state.get().wireName()
+                        + "; only failed or cancelled jobs can be retried");
+            }
+            long now = sql.now(c);
+            int tasks = update(c, "UPDATE tasks SET state = ?, "
+                    + "max_attempts = attempt + (SELECT j.max_attempts FROM jobs j WHERE j.id = tasks.job_id), "
+                    + "run_after = ?, progress = 0, error_code = NULL, error_message = NULL, log_tail = NULL, "
+                    + "lease_token = NULL, lease_until = NULL, worker_id = NULL, finished_at = NULL, updated_at = ? "
+                    + "WHERE job_id = ? AND state IN ('failed', 'cancelled')", QUEUED, now, now, jobId);
+            update(c, "UPDATE tasks SET waiting_on = (SELECT COUNT(*) FROM tasks p WHERE p.job_id = tasks.job_id "
+                    + "AND p.name = tasks.name AND p.part IS NOT NULL AND p.state <> 'succeeded') "
+                    + "WHERE job_id = ? AND parts > 0", jobId);
+            update(c, "UPDATE jobs SET state = ?, finished_at = NULL, updated_at = ? WHERE id = ?", QUEUED, now, jobId);
+            finisher.addEvent(c, jobId, null, Timeline.retried(tasks), now);
+            return JobRows.loadJob(c, jobId);
+        });
+    }
+
+    private static Optional<JobState> jobState(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT state FROM jobs WHERE id = ?", jobId);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(JobState.parse(rs.getString(1))) : Optional.empty();
+        }
+    }
+
+    /** Where a listing page ended: opaque to clients (base64url of {@code createdMillis:id}). */
+    private record Cursor(long createdMillis, String id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((createdMillis + ":" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int colon = s.indexOf(':');
+                if (colon <= 0 || colon == s.length() - 1) {
+                    throw new IllegalArgumentException("invalid cursor");
+                }
+                return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                // NumberFormatException and bad base64 are IllegalArgumentExceptions too
+                throw new IllegalArgumentException("invalid cursor", e);
+            }
+        }
+    }
+}

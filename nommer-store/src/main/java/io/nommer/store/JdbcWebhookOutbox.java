@@ -1,0 +1,81 @@
+package io.nommer.store;
+
+import static io.nommer.store.Sql.prepare;
+import static io.nommer.store.Sql.update;
+
+import io.nommer.core.webhook.WebhookDelivery;
+import io.nommer.core.webhook.WebhookOutbox;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link WebhookOutbox} on JDBC: the outbox table, whose rows the queue writes when jobs finish. */
+final class JdbcWebhookOutbox implements WebhookOutbox {
+    /** How long a relay has to deliver the webhooks it claimed before another relay may take them. */
+    static final Duration CLAIM = Duration.ofMinutes(1);
+    private static final Logger log = LoggerFactory.getLogger(JdbcWebhookOutbox.class);
+
+    private final Sql sql;
+
+    JdbcWebhookOutbox(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public List<WebhookDelivery> due(int max) {
+        if (max < 1) {
+            return List.of();
+        }
+        return sql.inTransaction("claiming due webhooks", c -> {
+            long now = sql.now(c);
+            List<WebhookDelivery> due = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, url, event, attempts FROM outbox "
+                    + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
+                    + "ORDER BY id LIMIT ?" + sql.dialect().skipLocked(), now, max); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new WebhookDelivery(rs.getLong("id"), rs.getString("job_id"), rs.getString("url"),
+                            rs.getString("event"), rs.getInt("attempts")));
+                }
+            }
+            // why: several orchestrators may relay at once; pushing the rows out of "due" while one delivers them
+            // keeps the others away. A relay that dies mid-delivery leaves them due again after the claim lapses.
+            for (WebhookDelivery d : due) {
+                update(c, "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", now + CLAIM.toMillis(), d.id());
+            }
+            return due;
+        });
+    }
+
+    @Override
+    public void markDelivered(long id, int httpStatus) {
+        sql.inTransaction("marking webhook " + id + " delivered", c -> update(c, "UPDATE outbox SET delivered_at = ?, "
+                + "http_status = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
+                sql.now(c), httpStatus, id));
+    }
+
+    @Override
+    public void markFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts) {
+        long delay = retryAfter == null ? 0 : Math.max(0, retryAfter.toMillis());
+        sql.inTransaction("marking webhook " + id + " failed", c -> {
+            long now = sql.now(c);
+            int n = update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+                            + "given_up_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE NULL END "
+                            + "WHERE id = ? AND delivered_at IS NULL AND given_up_at IS NULL",
+                    error, now + delay, giveUpAfterAttempts, now, id);
+            if (n > 0) {
+                try (PreparedStatement ps = prepare(c, "SELECT job_id, attempts FROM outbox WHERE id = ? "
+                        + "AND given_up_at IS NOT NULL", id); ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        log.warn("giving up on webhook {} of job {} after {} attempts: {}", id, rs.getString(1),
+                                rs.getInt(2), error);
+                    }
+                }
+            }
+            return n;
+        });
+    }
+}

@@ -1,0 +1,160 @@
+package io.nommer.store;
+
+import static io.nommer.store.Sql.in;
+import static io.nommer.store.Sql.prepare;
+import static io.nommer.store.Sql.update;
+
+import io.nommer.core.job.JobOutcome;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.TaskIds;
+import io.nommer.core.job.Timeline;
+import io.nommer.core.queue.TaskFailure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes what happens when tasks end, inside the caller's transaction: timeline events, a failed rendition failing
+ * its packaging task, and a job becoming terminal with its event and webhook outbox row. What the outcome is, core
+ * decides ({@link JobOutcome}, {@link TaskFailure#renditionFailed}); this class only stores it.
+ */
+final class JobFinisher {
+    private static final Sql.RowInsert INSERT_EVENTS = new Sql.RowInsert("job_events", "job_id text", "task_id text",
+            "created_at int8", "type text", "message text");
+
+    private final Sql sql;
+
+    JobFinisher(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** A row for {@link #addEvents}. */
+    static Object[] event(String jobId, String taskId, Timeline.Entry entry, long now) {
+        return new Object[] {jobId, taskId, now, entry.type(), entry.message()};
+    }
+
+    void addEvent(Connection c, String jobId, String taskId, Timeline.Entry entry, long now) throws SQLException {
+        addEvents(c, List.<Object[]>of(event(jobId, taskId, entry, now)));
+    }
+
+    void addEvents(Connection c, List<Object[]> events) throws SQLException {
+        sql.insert(c, INSERT_EVENTS, events);
+    }
+
+    /** A job as {@link #lockJobs} found it; {@code notifies}: it has a notify URL. */
+    record LockedJob(JobState state, String input, boolean notifies) {}
+
+    /**
+     * Locks the jobs that exist among {@code jobIds} for this transaction, in id order, the order every transaction
+     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state, their input
+     * and whether they have a notify URL. The rows are found by id alone: a state condition here once let the
+     * planner, with statistics from when few jobs were queued, read every queued job to find a batch's 64.
+     */
+    Map<String, LockedJob> lockJobs(Connection c, Collection<String> jobIds) throws SQLException {
+        List<String> ids = jobIds.stream().distinct().sorted().toList();
+        Map<String, LockedJob> locked = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return locked;
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT id, state, input, notify_url IS NOT NULL FROM jobs WHERE "
+                + in("id", ids.size()) + " ORDER BY id" + sql.dialect().lockForUpdate(), ids.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                locked.put(rs.getString(1),
+                        new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3), rs.getBoolean(4)));
+            }
+        }
+        return locked;
+    }
+
+    /**
+     * Makes each job terminal once none of its tasks is queued or running: its state, its {@code job.<state>} event
+     * and (with a notify URL) its outbox row, in the caller's transaction.
+     */
+    void finishIfDone(Connection c, Collection<String> jobs, long now) throws SQLException {
+        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
+        // see the other's task still running and leave the job unfinished; locking the job rows first makes the later
+        // one count after the earlier one committed
+        Map<String, LockedJob> locked = lockJobs(c, jobs);
+        List<String> jobIds = locked.entrySet().stream().filter(e -> !e.getValue().state().terminal())
+                .map(Map.Entry::getKey).toList();
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        Map<String, Map<JobState, Integer>> counts = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT job_id, state, COUNT(*) FROM tasks WHERE "
+                + in("job_id", jobIds.size()) + " GROUP BY job_id, state", jobIds.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class))
+                        .put(JobState.parse(rs.getString(2)), rs.getInt(3));
+            }
+        }
+        Map<JobState, Map<String, JobOutcome>> finishing = new EnumMap<>(JobState.class);
+        for (String jobId : jobIds) {
+            JobOutcome.of(counts.getOrDefault(jobId, Map.of())).ifPresent(outcome -> finishing
+                    .computeIfAbsent(outcome.state(), k -> new LinkedHashMap<>()).put(jobId, outcome));
+        }
+        for (Map<String, JobOutcome> same : finishing.values()) {
+            finish(c, same, locked, now);
+        }
+    }
+
+    /**
+     * Makes the jobs, which the caller locked ({@link #lockJobs}) and found unfinished, terminal with their outcomes
+     * (all of one state), each with its timeline event and (with a notify URL) its outbox row.
+     */
+    void finish(Connection c, Map<String, JobOutcome> outcomes, Map<String, LockedJob> locked, long now)
+            throws SQLException {
+        List<String> jobIds = List.copyOf(outcomes.keySet());
+        JobOutcome any = outcomes.values().iterator().next();
+        List<Object> args = new ArrayList<>(List.of(any.state().wireName(), now, now));
+        args.addAll(jobIds);
+        update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
+                args.toArray());
+        addEvents(c, jobIds.stream().map(id -> event(id, null, Timeline.finished(outcomes.get(id)), now)).toList());
+        List<String> notifying = jobIds.stream().filter(id -> locked.get(id).notifies()).toList();
+        if (notifying.isEmpty()) {
+            return;
+        }
+        List<Object> outboxArgs = new ArrayList<>(List.of(any.eventType(), now, now));
+        outboxArgs.addAll(notifying);
+        update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
+                + "FROM jobs WHERE " + in("id", notifying.size()), outboxArgs.toArray());
+    }
+
+    /** A rendition that failed for good ({@code why}) leaves its output's packaging task nothing to package. */
+    void failPackagingOf(Connection c, String taskId, String why, long now) throws SQLException {
+        String jobId;
+        String name;
+        int part;
+        try (PreparedStatement ps = prepare(c, "SELECT job_id, name, part FROM tasks WHERE job_id = ? AND id = ?",
+                TaskIds.jobIdOf(taskId), taskId); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || rs.getObject(3) == null) {
+                return;
+            }
+            jobId = rs.getString(1);
+            name = rs.getString(2);
+            part = rs.getInt(3);
+        }
+        TaskFailure failure = TaskFailure.renditionFailed(part, why);
+        List<Object[]> failed = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, error_code = ?, error_message = ?, "
+                + "finished_at = ?, updated_at = ? WHERE job_id = ? AND name = ? AND part IS NULL AND state = 'queued' "
+                + "RETURNING id", JobState.FAILED.wireName(), failure.code().code(), failure.message(), now, now, jobId,
+                name); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                failed.add(event(jobId, rs.getString(1), Timeline.failed(failure.reason()), now));
+            }
+        }
+        addEvents(c, failed);
+    }
+}

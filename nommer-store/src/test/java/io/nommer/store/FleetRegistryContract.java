@@ -1,0 +1,95 @@
+package io.nommer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.OutputSpec;
+import io.nommer.core.job.Page;
+import io.nommer.core.profile.StoredProfile;
+import io.nommer.core.job.Task;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.profile.Profile;
+import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.queue.Completion;
+import io.nommer.core.job.CreateResult;
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.webhook.WebhookDelivery;
+import io.nommer.core.fleet.WorkerStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What every engine's {@link FleetRegistry} must do: clouds and workers. */
+public abstract class FleetRegistryContract extends StoreFixture {
+    @Test
+    void clouds_canBeCreatedReprioritizedListedAndDeletedButNotWhileBusy() {
+        assertThat(fleet.listClouds()).extracting(Cloud::name).containsExactly(Cloud.DEFAULT);
+        fleet.putCloud("low", -1);
+        Cloud hi = fleet.putCloud("hi", 5);
+        assertThat(hi.priority()).isEqualTo(5);
+        assertThat(hi.createdAt()).isEqualTo(clock.instant());
+        assertThat(fleet.putCloud("low", 50).priority()).isEqualTo(50);
+        assertThat(fleet.listClouds()).extracting(Cloud::name).containsExactly("low", "hi", Cloud.DEFAULT);
+
+        Job busy = aJob().inCloud("hi").create();
+        assertThatThrownBy(() -> fleet.deleteCloud("hi")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1 queued or running");
+        assertThatThrownBy(() -> fleet.deleteCloud(Cloud.DEFAULT)).isInstanceOf(IllegalStateException.class);
+        jobs.cancel(busy.id());
+        assertThat(fleet.deleteCloud("hi")).isTrue();
+        assertThat(fleet.deleteCloud("hi")).isFalse();
+        assertThat(fleet.findCloud("hi")).isEmpty();
+    }
+
+    @Test
+    void workers_areListedWhileSeenAndForgottenWhenStaleOrRemoved() {
+        fleet.recordWorker(new WorkerStatus("w1", List.of("default", "gpu"), 4, 1, "host-a", "ffmpeg", null, null));
+        clock.tick(Duration.ofSeconds(30));
+        fleet.recordWorker(new WorkerStatus("w2", List.of("default"), 1, 0, "host-b", "null", null, null));
+        fleet.recordWorker(new WorkerStatus("w2", List.of("default"), 2, 2, "host-b", "null", null, null));
+
+        List<WorkerStatus> seen = fleet.listWorkers(Duration.ofMinutes(1));
+        assertThat(seen).extracting(WorkerStatus::id).containsExactly("w1", "w2");
+        WorkerStatus w1 = seen.get(0);
+        assertThat(w1.clouds()).containsExactly("default", "gpu");
+        assertThat(w1.lastSeen()).isEqualTo(clock.instant().minusSeconds(30));
+        assertThat(seen.get(1).active()).isEqualTo(2);
+        assertThat(seen.get(1).startedAt()).isEqualTo(clock.instant());
+
+        clock.tick(Duration.ofSeconds(45));
+        assertThat(fleet.listWorkers(Duration.ofMinutes(1))).extracting(WorkerStatus::id).containsExactly("w2");
+        fleet.removeWorker("w2");
+        assertThat(fleet.listWorkers(Duration.ofMinutes(1))).isEmpty();
+    }
+}

@@ -1,0 +1,492 @@
+package io.nommer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobEvent;
+import io.nommer.core.job.JobFilter;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.NewJob;
+import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.OutputSpec;
+import io.nommer.core.job.Page;
+import io.nommer.core.profile.StoredProfile;
+import io.nommer.core.job.Task;
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.Presets;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.profile.Profile;
+import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.queue.Completion;
+import io.nommer.core.job.CreateResult;
+import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.webhook.WebhookDelivery;
+import io.nommer.core.fleet.WorkerStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What every engine's {@link TaskQueue} must do: the queue: claim order, leases and fencing tokens, completion, failure and retries, the reaper, ladders in parts. */
+public abstract class TaskQueueContract extends StoreFixture {
+    @Test
+    void claim_leasesTaskWithFreshTokenAndStartsItsJob() {
+        Job job = aJob().create();
+        clock.tick(Duration.ofSeconds(5));
+
+        ClaimedTask c = claimOne("w1");
+
+        assertThat(c.jobId()).isEqualTo(job.id());
+        assertThat(c.input()).isEqualTo(job.input());
+        assertThat(c.leaseToken()).isNotBlank();
+        assertThat(c.task().state()).isEqualTo(JobState.RUNNING);
+        assertThat(c.task().attempt()).isEqualTo(1);
+        assertThat(c.task().startedAt()).isEqualTo(clock.instant());
+        Job running = job(job.id());
+        assertThat(running.state()).isEqualTo(JobState.RUNNING);
+        assertThat(running.startedAt()).isEqualTo(clock.instant());
+        assertThat(eventTypes(job.id())).containsExactly("job.created", "task.started");
+    }
+
+    @Test
+    void claim_takesJobPriorityFirstThenProfilePriorityThenAge() {
+        Job normalOld = aJob().create();
+        clock.tick(Duration.ofSeconds(1));
+        Job lowJobHighProfile = aJob().withPriority(Priority.LOW).withOutput("o", withPriority(H264, Priority.HIGH))
+                .create();
+        clock.tick(Duration.ofSeconds(1));
+        Job highJobLowProfile = aJob().withPriority(Priority.HIGH).withOutput("o", withPriority(H264, Priority.LOW))
+                .create();
+        clock.tick(Duration.ofSeconds(1));
+        Job normalHighProfile = aJob().withOutput("o", withPriority(H264, Priority.HIGH)).create();
+        Job normalNew = aJob().create(); // same millisecond as the one before: age is still creation order
+
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            order.add(claimOne("w1").jobId());
+        }
+
+        assertThat(order).containsExactly(highJobLowProfile.id(), normalHighProfile.id(), normalOld.id(),
+                normalNew.id(), lowJobHighProfile.id());
+        assertThat(queue.claim("w1", 1, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claim_takesOnlyTheWorkersCloudsHigherCloudPriorityFirst() {
+        fleet.putCloud("gpu", 10);
+        fleet.putCloud("batch", -5);
+        Job inDefault = aJob().withPriority(Priority.HIGH).create();
+        Job inBatch = aJob().withPriority(Priority.HIGH).inCloud("batch").create();
+        Job inGpu = aJob().withPriority(Priority.LOW).inCloud("gpu").create();
+        Job inGpuNormal = aJob().inCloud("gpu").create();
+
+        assertThat(queue.claim("w-batch", List.of("batch"), 5, LEASE)).extracting(ClaimedTask::jobId)
+                .containsExactly(inBatch.id());
+        List<String> order = new ArrayList<>();
+        for (ClaimedTask c : queue.claim("w-all", List.of("default", "gpu", "nowhere"), 5, LEASE)) {
+            order.add(c.jobId());
+        }
+        // cloud priority beats job priority; within a cloud, task priority then age
+        assertThat(order).containsExactly(inGpuNormal.id(), inGpu.id(), inDefault.id());
+        assertThat(job(inGpu.id()).cloud()).isEqualTo("gpu");
+        assertThat(job(inDefault.id()).cloud()).isEqualTo(Cloud.DEFAULT);
+    }
+
+    @Test
+    void claim_fromCloudsOfEqualPriority_takesTaskPriorityThenAgeAcrossThem() {
+        fleet.putCloud("a", 0);
+        Job older = aJob().inCloud("a").create();
+        Job newerHigh = aJob().withPriority(Priority.HIGH).create();
+        Job newest = aJob().inCloud("a").create();
+
+        assertThat(queue.claim("w", List.of("a", "default"), 3, LEASE)).extracting(ClaimedTask::jobId)
+                .containsExactly(newerHigh.id(), older.id(), newest.id());
+    }
+
+    @Test
+    void completeAll_recordsEachHeldTaskAndSkipsStaleTokens() {
+        Job a = aJob().notifying("http://hooks.example/a").create();
+        Job b = aJob().withOutputs(2).create();
+        Job quiet = aJob().create();
+        List<ClaimedTask> claimed = queue.claim("w", 4, LEASE);
+        assertThat(claimed).hasSize(4);
+
+        List<Boolean> held = queue.completeAll(List.of(
+                new Completion(claimed.get(0).taskId(), claimed.get(0).leaseToken(), files(), 1),
+                new Completion(claimed.get(1).taskId(), "stale-token", List.of(), 1),
+                new Completion(claimed.get(2).taskId(), claimed.get(2).leaseToken(), List.of(), 1),
+                new Completion(claimed.get(3).taskId(), claimed.get(3).leaseToken(), List.of(), 1)));
+
+        assertThat(held).containsExactly(true, false, true, true);
+        assertThat(job(a.id()).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job(a.id()).tasks().get(0).files()).isEqualTo(files());
+        assertThat(job(b.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(job(quiet.id()).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(outbox.due(10)).as("only the job with a notify URL")
+                .extracting(WebhookDelivery::jobId).containsExactly(a.id());
+        assertThat(eventTypes(a.id())).containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
+    }
+
+    @Test
+    void ladderInParts_packagingWaitsForEveryRendition() {
+        Job job = aJob().withLadderInParts("hls", 2).create();
+        assertThat(job(job.id())).isEqualTo(job);
+        assertThat(job.tasks()).extracting(Task::part).containsExactly(null, 0, 1);
+        assertThat(job.tasks()).extracting(Task::parts).containsExactly(2, 0, 0);
+        assertThat(job.tasks()).extracting(Task::name).containsOnly("hls");
+
+        List<ClaimedTask> renditions = queue.claim("w", 5, LEASE);
+        assertThat(renditions).extracting(c -> c.task().part()).containsExactly(0, 1);
+        queue.complete(renditions.get(0).taskId(), renditions.get(0).leaseToken(), files(), 1);
+        assertThat(queue.claim("w", 5, LEASE)).as("one rendition still running").isEmpty();
+        queue.complete(renditions.get(1).taskId(), renditions.get(1).leaseToken(), files(), 1);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.RUNNING);
+
+        ClaimedTask packaging = claimOne("w");
+        assertThat(packaging.task().part()).isNull();
+        queue.complete(packaging.taskId(), packaging.leaseToken(), files(), 1);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void ladderInParts_aFailedRenditionFailsThePackagingAndRetryWaitsAgain() {
+        Job job = aJob().withLadderInParts("hls", 2).create();
+        List<ClaimedTask> renditions = queue.claim("w", 5, LEASE);
+        queue.complete(renditions.get(1).taskId(), renditions.get(1).leaseToken(), files(), 1);
+        queue.fail(renditions.get(0).taskId(), renditions.get(0).leaseToken(),
+                new TaskFailure(ErrorCode.ENCODE_FAILED, "boom", null, 0, Duration.ZERO));
+
+        Job failed = job(job.id());
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.tasks().get(0).errorCode()).isEqualTo("part_failed");
+        assertThat(failed.tasks().get(0).errorMessage()).startsWith("rendition 1 failed: encode_failed");
+
+        jobs.retry(job.id());
+        ClaimedTask again = claimOne("w");
+        assertThat(again.task().part()).as("only the failed rendition runs again").isEqualTo(0);
+        assertThat(queue.claim("w", 5, LEASE)).as("packaging waits for it").isEmpty();
+        queue.complete(again.taskId(), again.leaseToken(), files(), 1);
+        ClaimedTask packaging = claimOne("w");
+        queue.complete(packaging.taskId(), packaging.leaseToken(), files(), 1);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void claim_takesAtMostMaxTasks() {
+        aJob().withOutputs(5).create();
+
+        assertThat(queue.claim("w1", 3, LEASE)).hasSize(3).extracting(c -> c.task().index()).containsExactly(0, 1, 2);
+        assertThat(queue.claim("w1", 3, LEASE)).hasSize(2);
+        assertThat(queue.claim("w1", 0, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claim_skipsTaskLeasedByAnotherWorker() {
+        aJob().create();
+        claimOne("w1");
+
+        assertThat(queue.claim("w2", 5, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claim_skipsTaskWhoseRetryIsNotDueYet() {
+        Job job = aJob().create();
+        ClaimedTask c = claimOne("w1");
+        queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.OUTPUT_FAILED, Duration.ofMinutes(2)));
+
+        assertThat(queue.claim("w1", 1, LEASE)).isEmpty();
+        assertThat(queue.nextRunnableAt()).contains(clock.instant().plus(Duration.ofMinutes(2)));
+
+        clock.tick(Duration.ofMinutes(2));
+        ClaimedTask again = claimOne("w2");
+        assertThat(again.jobId()).isEqualTo(job.id());
+        assertThat(again.task().attempt()).isEqualTo(2);
+        assertThat(again.leaseToken()).isNotEqualTo(c.leaseToken());
+    }
+
+    @Test
+    void nextRunnableAt_isEmptyWhenNothingIsQueued() {
+        assertThat(queue.nextRunnableAt()).isEmpty();
+        aJob().create();
+        assertThat(queue.nextRunnableAt()).contains(clock.instant());
+        claimOne("w1");
+        assertThat(queue.nextRunnableAt()).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void claim_fromManyThreadsAtOnce_neverHandsOutATaskTwice() throws Exception {
+        int tasks = 200;
+        for (int i = 0; i < tasks / 10; i++) {
+            aJob().withOutputs(10).create();
+        }
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String worker = "w" + t;
+                int batch = 1 + t % 3;
+                Callable<List<String>> claimer = () -> {
+                    List<String> mine = new ArrayList<>();
+                    start.await();
+                    while (true) {
+                        List<ClaimedTask> got = queue.claim(worker, batch, LEASE);
+                        if (got.isEmpty()) {
+                            return mine;
+                        }
+                        got.forEach(c -> mine.add(c.taskId()));
+                    }
+                };
+                results.add(pool.submit(claimer));
+            }
+            start.countDown();
+            List<String> all = new ArrayList<>();
+            for (Future<List<String>> f : results) {
+                all.addAll(f.get(100, TimeUnit.SECONDS));
+            }
+            assertThat(all).hasSize(tasks).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void heartbeat_extendsTheLeaseAndRecordsProgress() {
+        Job job = aJob().create();
+        ClaimedTask c = claimOne("w1");
+
+        clock.tick(Duration.ofSeconds(20));
+        assertThat(queue.heartbeat(c.taskId(), c.leaseToken(), LEASE, 42.5)).isTrue();
+        clock.tick(Duration.ofSeconds(20));
+        assertThat(queue.heartbeat(c.taskId(), c.leaseToken(), LEASE, null)).isTrue();
+        clock.tick(Duration.ofSeconds(20));
+
+        assertThat(queue.reapExpiredLeases(Duration.ZERO)).isZero();
+        assertThat(task(job.id(), 0).state()).isEqualTo(JobState.RUNNING);
+        assertThat(task(job.id(), 0).progress()).isEqualTo(42.5);
+    }
+
+    @Test
+    void writesWithAStaleToken_changeNothing() {
+        Job job = aJob().create();
+        ClaimedTask c = claimOne("w1");
+        Task before = task(job.id(), 0);
+        List<String> eventsBefore = eventTypes(job.id());
+
+        assertThat(queue.heartbeat(c.taskId(), "stale", LEASE, 50.0)).isFalse();
+        assertThat(queue.complete(c.taskId(), "stale", files(), 1)).isFalse();
+        assertThat(queue.fail(c.taskId(), "stale", failure(ErrorCode.ENCODE_FAILED, null))).isFalse();
+        assertThat(queue.release(c.taskId(), "stale")).isFalse();
+        assertThat(queue.heartbeat("tsk_unknown", c.leaseToken(), LEASE, 50.0)).isFalse();
+
+        assertThat(task(job.id(), 0)).isEqualTo(before);
+        assertThat(eventTypes(job.id())).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void workerPausedPastItsLease_cannotOverwriteTheNewerAttemptsResult() {
+        Job job = aJob().create();
+        ClaimedTask paused = claimOne("w1");
+        clock.tick(LEASE.plusSeconds(1));
+        assertThat(queue.reapExpiredLeases(Duration.ZERO)).isEqualTo(1);
+        ClaimedTask newer = claimOne("w2");
+        assertThat(queue.complete(newer.taskId(), newer.leaseToken(), files(), 3)).isTrue();
+
+        // w1 wakes up and reports as if nothing happened
+        assertThat(queue.heartbeat(paused.taskId(), paused.leaseToken(), LEASE, 99.0)).isFalse();
+        assertThat(queue.fail(paused.taskId(), paused.leaseToken(), failure(ErrorCode.ENCODE_FAILED, null))).isFalse();
+        assertThat(queue.complete(paused.taskId(), paused.leaseToken(), List.of(), 1)).isFalse();
+        assertThat(queue.release(paused.taskId(), paused.leaseToken())).isFalse();
+
+        Task t = task(job.id(), 0);
+        assertThat(t.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(t.attempt()).isEqualTo(2);
+        assertThat(t.files()).isEqualTo(files());
+        assertThat(t.cpuSeconds()).isEqualTo(3);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void workerPausedPastItsLease_losesToAnotherWorkerWhileTheNewerAttemptRuns() {
+        aJob().create();
+        ClaimedTask paused = claimOne("w1");
+        clock.tick(LEASE.plusSeconds(1));
+        queue.reapExpiredLeases(Duration.ZERO);
+        ClaimedTask newer = claimOne("w2");
+
+        assertThat(queue.complete(paused.taskId(), paused.leaseToken(), files(), 1)).isFalse();
+        assertThat(queue.heartbeat(newer.taskId(), newer.leaseToken(), LEASE, 10.0)).isTrue();
+    }
+
+    @Test
+    void release_givesTheTaskBackWithoutCountingTheAttempt() {
+        Job job = aJob().withMaxAttempts(1).create();
+        ClaimedTask c = claimOne("w1");
+
+        assertThat(queue.release(c.taskId(), c.leaseToken())).isTrue();
+
+        Task t = task(job.id(), 0);
+        assertThat(t.state()).isEqualTo(JobState.QUEUED);
+        assertThat(t.attempt()).isZero();
+        assertThat(eventTypes(job.id())).endsWith("task.released");
+        assertThat(queue.heartbeat(c.taskId(), c.leaseToken(), LEASE, null)).isFalse();
+        ClaimedTask again = claimOne("w2");
+        assertThat(again.task().attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void complete_recordsFilesAndCpuAndSucceedsTheJobWithItsLastTask() {
+        Job job = aJob().withOutputs(2).create();
+        ClaimedTask first = claimOne("w1");
+        ClaimedTask second = claimOne("w2");
+        clock.tick(Duration.ofSeconds(10));
+
+        assertThat(queue.complete(first.taskId(), first.leaseToken(), files(), 4.25)).isTrue();
+        assertThat(job(job.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(queue.complete(second.taskId(), second.leaseToken(), List.of(), 1)).isTrue();
+
+        Job done = job(job.id());
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.finishedAt()).isEqualTo(clock.instant());
+        assertThat(done.progress()).isEqualTo(100);
+        Task t = done.tasks().get(0);
+        assertThat(t.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(t.progress()).isEqualTo(100);
+        assertThat(t.files()).isEqualTo(files());
+        assertThat(t.cpuSeconds()).isEqualTo(4.25);
+        assertThat(t.finishedAt()).isEqualTo(clock.instant());
+        assertThat(eventTypes(job.id())).containsExactly("job.created", "task.started", "task.started",
+                "task.succeeded", "task.succeeded", "job.succeeded");
+        assertThat(outbox.due(10)).as("no notify_url, no webhook").isEmpty();
+    }
+
+    @Test
+    void fail_withRetryableCode_requeuesUntilMaxAttemptsThenFails() {
+        Job job = aJob().withMaxAttempts(3).create();
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            ClaimedTask c = claimOne("w1");
+            assertThat(c.task().attempt()).isEqualTo(attempt);
+            assertThat(queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.OUTPUT_FAILED, null))).isTrue();
+            Task t = task(job.id(), 0);
+            if (attempt < 3) {
+                assertThat(t.state()).isEqualTo(JobState.QUEUED);
+                assertThat(job(job.id()).state()).isEqualTo(JobState.RUNNING);
+            } else {
+                assertThat(t.state()).isEqualTo(JobState.FAILED);
+            }
+        }
+
+        Task t = task(job.id(), 0);
+        assertThat(t.errorCode()).isEqualTo("output_failed");
+        assertThat(t.errorMessage()).isEqualTo("it broke");
+        assertThat(t.logTail()).isEqualTo("last line of ffmpeg");
+        assertThat(t.cpuSeconds()).isEqualTo(4.5);
+        assertThat(job(job.id()).state()).isEqualTo(JobState.FAILED);
+        assertThat(eventTypes(job.id())).containsExactly("job.created", "task.started", "task.retrying",
+                "task.started", "task.retrying", "task.started", "task.failed", "job.failed");
+        assertThat(queue.claim("w1", 1, LEASE)).isEmpty();
+    }
+
+    @Test
+    void fail_withNonRetryableCode_failsAtOnce() {
+        Job job = aJob().withMaxAttempts(5).create();
+        ClaimedTask c = claimOne("w1");
+
+        assertThat(queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.NOT_MEDIA, Duration.ofSeconds(1)))).isTrue();
+
+        Task t = task(job.id(), 0);
+        assertThat(t.state()).isEqualTo(JobState.FAILED);
+        assertThat(t.errorCode()).isEqualTo("not_media");
+        assertThat(t.attempt()).isEqualTo(1);
+        assertThat(t.finishedAt()).isEqualTo(clock.instant());
+        assertThat(job(job.id()).state()).isEqualTo(JobState.FAILED);
+        assertThat(queue.heartbeat(c.taskId(), c.leaseToken(), LEASE, null)).isFalse();
+    }
+
+    @Test
+    void job_failsWhenAnyTaskFailedEvenIfOthersSucceeded() {
+        Job job = aJob().withOutputs(2).notifying("https://example.com/hook").create();
+        ClaimedTask a = claimOne("w1");
+        ClaimedTask b = claimOne("w1");
+        queue.fail(a.taskId(), a.leaseToken(), failure(ErrorCode.ENCODE_FAILED, null));
+        assertThat(job(job.id()).state()).as("one task still running").isEqualTo(JobState.RUNNING);
+        assertThat(outbox.due(10)).isEmpty();
+
+        queue.complete(b.taskId(), b.leaseToken(), files(), 1);
+
+        assertThat(job(job.id()).state()).isEqualTo(JobState.FAILED);
+        assertThat(eventTypes(job.id())).endsWith("task.succeeded", "job.failed");
+        assertThat(outbox.due(10)).singleElement().satisfies(w -> {
+            assertThat(w.jobId()).isEqualTo(job.id());
+            assertThat(w.url()).isEqualTo("https://example.com/hook");
+            assertThat(w.event()).isEqualTo("job.failed");
+            assertThat(w.attempts()).isZero();
+        });
+    }
+
+    @Test
+    void reaper_requeuesExpiredLeaseAfterBackoffTimesAttempt() {
+        Job job = aJob().withMaxAttempts(3).create();
+        claimOne("w1");
+        clock.tick(LEASE);
+        assertThat(queue.reapExpiredLeases(Duration.ofSeconds(10))).as("not yet expired").isZero();
+        clock.tick(Duration.ofMillis(1));
+
+        assertThat(queue.reapExpiredLeases(Duration.ofSeconds(10))).isEqualTo(1);
+
+        assertThat(task(job.id(), 0).state()).isEqualTo(JobState.QUEUED);
+        assertThat(eventTypes(job.id())).endsWith("task.lease_expired");
+        assertThat(queue.nextRunnableAt()).contains(clock.instant().plusSeconds(10));
+        assertThat(queue.claim("w2", 1, LEASE)).isEmpty();
+        clock.tick(Duration.ofSeconds(10));
+        assertThat(claimOne("w2").task().attempt()).isEqualTo(2);
+
+        clock.tick(LEASE.plusSeconds(1));
+        queue.reapExpiredLeases(Duration.ofSeconds(10));
+        assertThat(queue.nextRunnableAt()).as("backoff grows with the attempt")
+                .contains(clock.instant().plusSeconds(20));
+    }
+
+    @Test
+    void reaper_failsTaskWithLeaseExpiredWhenNoAttemptsAreLeft() {
+        Job job = aJob().withMaxAttempts(1).notifying("https://example.com/hook").create();
+        ClaimedTask c = claimOne("w1");
+        clock.tick(LEASE.plusSeconds(1));
+
+        assertThat(queue.reapExpiredLeases(Duration.ofSeconds(10))).isEqualTo(1);
+
+        Task t = task(job.id(), 0);
+        assertThat(t.state()).isEqualTo(JobState.FAILED);
+        assertThat(t.errorCode()).isEqualTo("lease_expired");
+        assertThat(job(job.id()).state()).isEqualTo(JobState.FAILED);
+        assertThat(outbox.due(10)).extracting(WebhookDelivery::event).containsExactly("job.failed");
+        assertThat(queue.heartbeat(c.taskId(), c.leaseToken(), LEASE, null)).isFalse();
+        assertThat(queue.reapExpiredLeases(Duration.ZERO)).isZero();
+    }
+}
