@@ -1,5 +1,13 @@
 package io.nommer.ffmpeg;
 
+import static io.nommer.core.profile.Profile.ASPECT_MODE;
+import static io.nommer.core.profile.Profile.AUDIO_CODEC;
+import static io.nommer.core.profile.Profile.FORMAT;
+import static io.nommer.core.profile.Profile.KIND;
+import static io.nommer.core.profile.Profile.RENDITIONS;
+import static io.nommer.core.profile.Profile.VIDEO_CODEC;
+
+import io.nommer.core.encode.Toolchain;
 import io.nommer.core.profile.AspectMode;
 import io.nommer.core.profile.OutputKind;
 import io.nommer.core.profile.Profile;
@@ -27,7 +35,7 @@ import java.util.TreeSet;
  * @param filters which of {@link #FILTERS} are present
  */
 public record FfmpegCapabilities(Path path, String version, Set<String> encoders, Set<String> muxers,
-        Set<String> filters) {
+        Set<String> filters) implements Toolchain {
     public static final List<String> ENCODERS =
             List.of("libx264", "libvpx-vp9", "flv", "mpeg4", "aac", "libmp3lame", "libopus", "mjpeg");
     public static final List<String> MUXERS =
@@ -135,32 +143,33 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
      * A profile needs its video and audio codec's encoders, its format's muxer and the filters of the scaling chain
      * it compiles to.
      */
+    @Override
     public List<String> missingFor(Profile profile) {
         List<String> missing = new ArrayList<>();
-        boolean video = profile.kind() != OutputKind.AUDIO;
-        if (video && profile.videoCodec() != null && !encoders.contains(profile.videoCodec())) {
-            missing.add("encoder " + profile.videoCodec());
+        boolean video = profile.get(KIND) != OutputKind.AUDIO;
+        if (video && profile.get(VIDEO_CODEC) != null && !encoders.contains(profile.get(VIDEO_CODEC))) {
+            missing.add("encoder " + profile.get(VIDEO_CODEC));
         }
-        if (profile.kind() != OutputKind.THUMBNAILS && profile.audioCodec() != null
-                && !encoders.contains(profile.audioCodec())) {
-            missing.add("encoder " + profile.audioCodec());
+        if (profile.get(KIND) != OutputKind.THUMBNAILS && profile.get(AUDIO_CODEC) != null
+                && !encoders.contains(profile.get(AUDIO_CODEC))) {
+            missing.add("encoder " + profile.get(AUDIO_CODEC));
         }
-        if (profile.format() != null && !muxers.contains(profile.format())) {
-            missing.add("muxer " + profile.format());
+        if (profile.get(FORMAT) != null && !muxers.contains(profile.get(FORMAT))) {
+            missing.add("muxer " + profile.get(FORMAT));
         }
-        if ("ismv".equals(profile.format()) && !muxers.contains("smoothstreaming")) {
+        if ("ismv".equals(profile.get(FORMAT)) && !muxers.contains("smoothstreaming")) {
             // the Smooth Streaming client manifest (.ismc) comes from this muxer
             missing.add("muxer smoothstreaming");
         }
-        if (profile.isStreaming() && profile.renditions() != null && profile.renditions() > 1
+        if (profile.isStreaming() && profile.get(RENDITIONS) != null && profile.get(RENDITIONS) > 1
                 && !filters.contains("split")) {
             missing.add("filter split");
         }
         if (video) {
             List<String> needed = new ArrayList<>(List.of("scale", "setsar"));
-            if (profile.aspectMode() == AspectMode.CROP) {
+            if (profile.get(ASPECT_MODE) == AspectMode.CROP) {
                 needed.add("crop");
-            } else if (profile.aspectMode() == AspectMode.LETTERBOX || profile.aspectMode() == AspectMode.PAD) {
+            } else if (profile.get(ASPECT_MODE) == AspectMode.LETTERBOX || profile.get(ASPECT_MODE) == AspectMode.PAD) {
                 needed.add("pad");
             }
             for (String f : needed) {
@@ -187,14 +196,10 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
     }
 
     /** The report the API serves: path, version, and for each encoder, muxer and filter nommer uses, present or not. */
-    public Map<String, Object> report() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", path.toString());
-        m.put("version", version);
-        m.put("encoders", presence(ENCODERS, encoders));
-        m.put("muxers", presence(MUXERS, muxers));
-        m.put("filters", presence(FILTERS, filters));
-        return m;
+    @Override
+    public Report report() {
+        return new Report(path.toString(), version, presence(ENCODERS, encoders), presence(MUXERS, muxers),
+                presence(FILTERS, filters));
     }
 
     private static Map<String, Boolean> presence(List<String> wanted, Set<String> present) {

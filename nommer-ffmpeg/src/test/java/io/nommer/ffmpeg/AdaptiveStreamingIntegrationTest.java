@@ -1,5 +1,6 @@
 package io.nommer.ffmpeg;
 
+import io.nommer.core.testing.Profiles;
 import static io.nommer.ffmpeg.testing.StreamingFiles.dashNames;
 import static io.nommer.ffmpeg.testing.StreamingFiles.hlsNames;
 import static io.nommer.ffmpeg.testing.StreamingFiles.run;
@@ -62,7 +63,7 @@ class AdaptiveStreamingIntegrationTest {
     private static Profile profile(String preset, Map<String, Object> overrides) {
         Map<String, Object> o = new LinkedHashMap<>(Map.of("segment_time", SEGMENT, "video_bitrate", BITRATES.get(0)));
         o.putAll(overrides);
-        return Presets.find(preset).orElseThrow().overlay(Profile.fromFields(o));
+        return Profiles.preset(preset, o);
     }
 
     /** Records every command line the encoder runs, as logs would print it. */

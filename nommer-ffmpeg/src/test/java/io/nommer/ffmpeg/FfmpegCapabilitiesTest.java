@@ -61,9 +61,7 @@ class FfmpegCapabilitiesTest {
                 .containsExactly("encoder libvpx-vp9", "muxer webm");
         assertThat(c.canRun(Presets.find("flv-320x240").orElseThrow())).isTrue();
         assertThat(c.summary()).contains("missing encoder libx264, encoder libvpx-vp9, muxer webm");
-        @SuppressWarnings("unchecked")
-        Map<String, Boolean> reported = (Map<String, Boolean>) c.report().get("encoders");
-        assertThat(reported).containsEntry("libx264", false).containsEntry("aac", true);
+        assertThat(c.report().encoders()).containsEntry("libx264", false).containsEntry("aac", true);
     }
 
     @Test

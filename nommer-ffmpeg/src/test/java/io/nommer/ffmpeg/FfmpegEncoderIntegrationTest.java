@@ -80,13 +80,13 @@ class FfmpegEncoderIntegrationTest {
         assertThat(result.cpuSeconds()).isPositive();
         assertThat(progress).isNotEmpty().isSorted();
         assertThat(progress).last().isEqualTo(100.0);
-        if (profile.kind() == OutputKind.THUMBNAILS) {
-            assertThat(result.files()).hasSize(profile.frameCount());
+        if (profile.get(Profile.KIND) == OutputKind.THUMBNAILS) {
+            assertThat(result.files()).hasSize(profile.get(Profile.FRAME_COUNT));
         } else {
             assertThat(result.files()).hasSize(1);
         }
         for (PlannedFile f : result.files()) {
-            assertThat(f.path().getFileName().toString()).endsWith(profile.extname());
+            assertThat(f.path().getFileName().toString()).endsWith(profile.get(Profile.EXTNAME));
             MediaInfo out = prober.probe(f.path());
             if (want.videoCodec() != null) {
                 StreamInfo v = out.video().orElseThrow(() -> new AssertionError(f + " has no video"));
@@ -106,7 +106,7 @@ class FfmpegEncoderIntegrationTest {
             } else {
                 assertThat(out.audio()).as("audio stream").isEmpty();
             }
-            if (profile.kind() != OutputKind.THUMBNAILS) {
+            if (profile.get(Profile.KIND) != OutputKind.THUMBNAILS) {
                 assertThat(out.duration()).as("duration").isCloseTo(2.0, within(0.25));
             }
         }
@@ -198,7 +198,7 @@ class FfmpegEncoderIntegrationTest {
     /** Upscaling a 20 s clip to 1080p with x264 "veryslow" takes far longer than any of these tests wait. */
     private static Profile slowProfile() {
         return Presets.find("mp4-h264-hi").orElseThrow()
-                .overlay(new Profile.Builder().set("upscale", true).set("h264_preset", "veryslow").build());
+                .overlay(Profile.builder().set(Profile.UPSCALE, true).set(Profile.H264_PRESET, "veryslow").build());
     }
 
     private static EncodeRequest request(String taskId, Profile profile, Path input, Duration timeout) {

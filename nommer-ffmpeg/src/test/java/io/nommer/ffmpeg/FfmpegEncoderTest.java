@@ -88,7 +88,7 @@ class FfmpegEncoderTest {
     @Test
     void twoPass_splitsProgressEvenlyAndSumsCpuOfBothRuns() {
         Profile twoPass = Presets.find("mp4-h264").orElseThrow()
-                .overlay(new Profile.Builder().set("two_pass", true).set("video_bitrate", 800).build());
+                .overlay(Profile.builder().set(Profile.TWO_PASS, true).set(Profile.VIDEO_BITRATE, 800).build());
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
 
         EncodeResult result = encoder.encode(request(twoPass), progress::add, new Cancellation());
@@ -119,7 +119,7 @@ class FfmpegEncoderTest {
 
     @Test
     void encryptedHls_keyIsOwnerOnlyOutsideTheOutputs_andDeletedEvenWhenFfmpegFails() {
-        Profile encrypted = Presets.find("hls").orElseThrow().overlay(Profile.fromFields(java.util.Map.of(
+        Profile encrypted = Presets.find("hls").orElseThrow().overlay(io.nommer.core.testing.Profiles.of(java.util.Map.of(
                 "encryption", true, "encryption_key", "00112233445566778899aabbccddeeff",
                 "encryption_iv", "00112233445566778899aabbccddeeff", "encryption_key_url", "https://k.example/1")));
         Path scratch = io.nommer.core.compile.ProfileCompiler.scratchDir(out);

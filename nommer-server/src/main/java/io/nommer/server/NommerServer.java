@@ -102,7 +102,7 @@ public final class NommerServer implements AutoCloseable {
         new UploadsApi(storage, config.maxUploadBytes()).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
-        new ToolchainApi(capabilities::report, capabilities::missingFor, storage.s3().isPresent()).register(router);
+        new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);
         new MetaApi().register(router);
 
         HttpServer http;

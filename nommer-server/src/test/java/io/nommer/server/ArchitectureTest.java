@@ -19,7 +19,8 @@ class ArchitectureTest {
     void core_dependsOnNoAdapterNorHeavyLibrary() {
         noClasses().that().resideInAPackage("io.nommer.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.nommer.store..", "io.nommer.storage..",
-                        "io.nommer.ffmpeg..", "io.nommer.server..", "io.nommer.cli..", "com.fasterxml..", "java.sql..",
+                        "io.nommer.ffmpeg..", "io.nommer.server..", "io.nommer.cli..", "com.fasterxml.jackson.databind..",
+                        "com.fasterxml.jackson.annotation..", "java.sql..",
                         "org.flywaydb..", "com.sun.net.httpserver..")
                 .check(CLASSES);
     }

@@ -10,13 +10,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.profile.ProfileJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON documents kept in TEXT columns: profiles (in their wire form), output files, job metadata and probe
- * results. Written snake_case; unknown properties are ignored on read so that older rows survive newer code.
+ * The JSON documents kept in TEXT columns: profiles (in their one wire form, {@link ProfileJson}), output files,
+ * job metadata and probe results. Written snake_case; unknown properties are ignored on read so that older rows survive newer code.
  */
 final class JsonColumns {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -26,32 +27,19 @@ final class JsonColumns {
             .build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final TypeReference<List<OutputFile>> FILES = new TypeReference<>() {};
-    private static final String CODEC_OPTIONS = "codec_options";
 
     private JsonColumns() {}
 
     static String profile(Profile profile) {
-        return write(profile.toFields());
+        return ProfileJson.write(profile);
     }
 
-    /**
-     * Reads a profile back. {@code codec_options} is preset-only and refused by {@link Profile#fromFields}, so it is
-     * restored through the builder.
-     */
     static Profile profile(String json) {
-        Map<String, Object> fields = read(json, MAP);
-        Profile.Builder builder = new Profile.Builder();
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
-            if (e.getValue() == null) {
-                continue;
-            }
-            if (CODEC_OPTIONS.equals(e.getKey())) {
-                builder.codecOptions(((List<?>) e.getValue()).stream().map(String::valueOf).toArray(String[]::new));
-            } else {
-                builder.set(e.getKey(), e.getValue());
-            }
+        try {
+            return ProfileJson.readStored(json);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("cannot read a stored profile: " + e.getMessage(), e);
         }
-        return builder.build();
     }
 
     static String files(List<OutputFile> files) {

@@ -91,7 +91,7 @@ public abstract class JobStoreContract extends StoreFixture {
 
         assertThat(job(job.id())).isEqualTo(job);
         assertThat(job(job.id()).tasks()).extracting(Task::profile).containsExactlyElementsOf(Presets.all().values());
-        assertThat(job(job.id()).tasks().get(1).profile().codecOptions()).isNotEmpty();
+        assertThat(job(job.id()).tasks().get(1).profile().get(Profile.CODEC_OPTIONS)).isNotEmpty();
     }
 
     @Test

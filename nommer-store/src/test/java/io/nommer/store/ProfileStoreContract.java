@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
 public abstract class ProfileStoreContract extends StoreFixture {
     @Test
     void profiles_canBeCreatedReadListedReplacedAndDeleted() {
-        Profile small = new Profile.Builder().set("width", 640).set("height", 360).set("fps", 29.97).build();
+        Profile small = Profile.builder().set(Profile.WIDTH, 640).set(Profile.HEIGHT, 360).set(Profile.FPS, 29.97).build();
         Instant created = clock.instant();
 
         StoredProfile put = profiles.put("small", "mp4-h264", small);

@@ -100,7 +100,7 @@ public abstract class StoreFixture {
     }
 
     protected static Profile withPriority(Profile p, Priority priority) {
-        return p.overlay(new Profile.Builder().set("priority", priority.wireName()).build());
+        return p.with(Profile.PRIORITY, priority);
     }
 
     protected final class JobBuilder {

@@ -1,5 +1,32 @@
 package io.nommer.core.compile;
 
+import static io.nommer.core.profile.Profile.ASPECT_MODE;
+import static io.nommer.core.profile.Profile.AUDIO_BITRATE;
+import static io.nommer.core.profile.Profile.AUDIO_CHANNELS;
+import static io.nommer.core.profile.Profile.AUDIO_CODEC;
+import static io.nommer.core.profile.Profile.AUDIO_SAMPLE_RATE;
+import static io.nommer.core.profile.Profile.CLIP_LENGTH;
+import static io.nommer.core.profile.Profile.CLIP_OFFSET;
+import static io.nommer.core.profile.Profile.CODEC_OPTIONS;
+import static io.nommer.core.profile.Profile.EXTNAME;
+import static io.nommer.core.profile.Profile.FASTSTART;
+import static io.nommer.core.profile.Profile.FORMAT;
+import static io.nommer.core.profile.Profile.FPS;
+import static io.nommer.core.profile.Profile.FRAME_COUNT;
+import static io.nommer.core.profile.Profile.H264_CRF;
+import static io.nommer.core.profile.Profile.H264_LEVEL;
+import static io.nommer.core.profile.Profile.H264_PRESET;
+import static io.nommer.core.profile.Profile.H264_PROFILE;
+import static io.nommer.core.profile.Profile.HEIGHT;
+import static io.nommer.core.profile.Profile.KEYFRAME_INTERVAL;
+import static io.nommer.core.profile.Profile.KIND;
+import static io.nommer.core.profile.Profile.TWO_PASS;
+import static io.nommer.core.profile.Profile.VIDEO_BITRATE;
+import static io.nommer.core.profile.Profile.VIDEO_CODEC;
+import static io.nommer.core.profile.Profile.VP9_CRF;
+import static io.nommer.core.profile.Profile.VP9_SPEED;
+import static io.nommer.core.profile.Profile.WIDTH;
+
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.OutputKind;
@@ -66,7 +93,7 @@ public final class ProfileCompiler {
         if (profile.isStreaming()) {
             return new StreamingCompiler(profile, info, input, outDir, baseName).compile(mode);
         }
-        return switch (profile.kind()) {
+        return switch (profile.get(KIND)) {
             case VIDEO -> video(profile, info, input, outDir, baseName);
             case AUDIO -> audio(profile, info, input, outDir, baseName);
             case THUMBNAILS -> thumbnails(profile, info, input, outDir, baseName);
@@ -100,17 +127,17 @@ public final class ProfileCompiler {
             String baseName) {
         profile.requireComplete();
         if (!profile.isStreaming()) {
-            throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.format());
+            throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.get(FORMAT));
         }
         return new StreamingCompiler(profile, info, input, outDir, baseName);
     }
 
     private EncodePlan video(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
         StreamInfo v = requireVideo(info);
-        boolean withAudio = info.audio().isPresent() && p.audioCodec() != null;
-        Path out = outDir.resolve(baseName + p.extname());
+        boolean withAudio = info.audio().isPresent() && p.get(AUDIO_CODEC) != null;
+        Path out = outDir.resolve(baseName + p.get(EXTNAME));
         String filter = geometry(p, v).filter();
-        boolean twoPass = Boolean.TRUE.equals(p.twoPass()) && p.videoBitrate() != null;
+        boolean twoPass = Boolean.TRUE.equals(p.get(TWO_PASS)) && p.get(VIDEO_BITRATE) != null;
         List<FfmpegCommand> commands = new ArrayList<>();
         if (twoPass) {
             Path passLog = outDir.resolve(baseName + "-pass");
@@ -153,7 +180,7 @@ public final class ProfileCompiler {
         if (info.audio().isEmpty()) {
             throw new TaskFailedException(ErrorCode.NO_AUDIO_STREAM, "the input has no audio stream; this output is audio-only");
         }
-        Path out = outDir.resolve(baseName + p.extname());
+        Path out = outDir.resolve(baseName + p.get(EXTNAME));
         List<String> a = head(p, info, input);
         a.addAll(List.of("-map", "0:a:0", "-vn", "-sn", "-dn"));
         audioCodec(p, a);
@@ -164,8 +191,8 @@ public final class ProfileCompiler {
 
     private EncodePlan thumbnails(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
         StreamInfo v = requireVideo(info);
-        int count = p.frameCount() == null ? 7 : p.frameCount();
-        double start = p.clipOffset() == null ? 0 : p.clipOffset();
+        int count = p.get(FRAME_COUNT) == null ? 7 : p.get(FRAME_COUNT);
+        double start = p.get(CLIP_OFFSET) == null ? 0 : p.get(CLIP_OFFSET);
         Double length = mediaSeconds(p, info);
         if (length == null) {
             throw new TaskFailedException(ErrorCode.UNKNOWN_DURATION,
@@ -181,9 +208,9 @@ public final class ProfileCompiler {
         }
         List<PlannedFile> files = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.extname()));
-            a.addAll(List.of("-map", i + ":v:0", "-frames:v", "1", "-vf", filter, "-c:v", p.videoCodec(),
-                    "-q:v", "2", "-f", p.format(), "-update", "1", "file:" + out));
+            Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.get(EXTNAME)));
+            a.addAll(List.of("-map", i + ":v:0", "-frames:v", "1", "-vf", filter, "-c:v", p.get(VIDEO_CODEC),
+                    "-q:v", "2", "-f", p.get(FORMAT), "-update", "1", "file:" + out));
             files.add(new PlannedFile(out, "thumbnail"));
         }
         return new EncodePlan(List.of(new FfmpegCommand("thumbnails", a)), files, null);
@@ -205,12 +232,12 @@ public final class ProfileCompiler {
 
     static List<String> head(Profile p, MediaInfo info, Path input) {
         List<String> a = common();
-        if (p.clipOffset() != null && p.clipOffset() > 0) {
-            a.addAll(List.of("-ss", seconds(p.clipOffset())));
+        if (p.get(CLIP_OFFSET) != null && p.get(CLIP_OFFSET) > 0) {
+            a.addAll(List.of("-ss", seconds(p.get(CLIP_OFFSET))));
         }
         input(info, input, a);
-        if (p.clipLength() != null) {
-            a.addAll(List.of("-t", seconds(p.clipLength())));
+        if (p.get(CLIP_LENGTH) != null) {
+            a.addAll(List.of("-t", seconds(p.get(CLIP_LENGTH))));
         }
         return a;
     }
@@ -220,63 +247,63 @@ public final class ProfileCompiler {
     }
 
     private static void videoCodec(Profile p, List<String> a) {
-        a.addAll(List.of("-c:v", p.videoCodec()));
-        switch (p.videoCodec()) {
+        a.addAll(List.of("-c:v", p.get(VIDEO_CODEC)));
+        switch (p.get(VIDEO_CODEC)) {
             case "libx264" -> {
-                a.addAll(List.of("-preset", orDefault(p.h264Preset(), "medium")));
-                if (p.videoBitrate() != null) {
-                    a.addAll(List.of("-b:v", p.videoBitrate() + "k"));
+                a.addAll(List.of("-preset", orDefault(p.get(H264_PRESET), "medium")));
+                if (p.get(VIDEO_BITRATE) != null) {
+                    a.addAll(List.of("-b:v", p.get(VIDEO_BITRATE) + "k"));
                 } else {
-                    a.addAll(List.of("-crf", Integer.toString(p.h264Crf() == null ? 23 : p.h264Crf())));
+                    a.addAll(List.of("-crf", Integer.toString(p.get(H264_CRF) == null ? 23 : p.get(H264_CRF))));
                 }
-                if (p.h264Profile() != null) {
-                    a.addAll(List.of("-profile:v", p.h264Profile()));
+                if (p.get(H264_PROFILE) != null) {
+                    a.addAll(List.of("-profile:v", p.get(H264_PROFILE)));
                 }
-                if (p.h264Level() != null) {
-                    a.addAll(List.of("-level:v", p.h264Level()));
+                if (p.get(H264_LEVEL) != null) {
+                    a.addAll(List.of("-level:v", p.get(H264_LEVEL)));
                 }
             }
             case "libvpx-vp9" -> {
-                if (p.videoBitrate() != null) {
-                    a.addAll(List.of("-b:v", p.videoBitrate() + "k"));
+                if (p.get(VIDEO_BITRATE) != null) {
+                    a.addAll(List.of("-b:v", p.get(VIDEO_BITRATE) + "k"));
                 } else {
-                    a.addAll(List.of("-crf", Integer.toString(p.vp9Crf() == null ? 33 : p.vp9Crf()), "-b:v", "0"));
+                    a.addAll(List.of("-crf", Integer.toString(p.get(VP9_CRF) == null ? 33 : p.get(VP9_CRF)), "-b:v", "0"));
                 }
-                a.addAll(List.of("-deadline", "good", "-cpu-used", Integer.toString(p.vp9Speed() == null ? 5 : p.vp9Speed()),
+                a.addAll(List.of("-deadline", "good", "-cpu-used", Integer.toString(p.get(VP9_SPEED) == null ? 5 : p.get(VP9_SPEED)),
                         "-row-mt", "1"));
             }
-            default -> a.addAll(List.of("-b:v", (p.videoBitrate() == null ? 1000 : p.videoBitrate()) + "k"));
+            default -> a.addAll(List.of("-b:v", (p.get(VIDEO_BITRATE) == null ? 1000 : p.get(VIDEO_BITRATE)) + "k"));
         }
-        if (p.codecOptions() != null) {
-            a.addAll(p.codecOptions());
+        if (p.get(CODEC_OPTIONS) != null) {
+            a.addAll(p.get(CODEC_OPTIONS));
         }
-        if (p.fps() != null) {
-            a.addAll(List.of("-r", number(p.fps())));
+        if (p.get(FPS) != null) {
+            a.addAll(List.of("-r", number(p.get(FPS))));
         }
-        if (p.keyframeInterval() != null) {
-            a.addAll(List.of("-g", Integer.toString(p.keyframeInterval())));
+        if (p.get(KEYFRAME_INTERVAL) != null) {
+            a.addAll(List.of("-g", Integer.toString(p.get(KEYFRAME_INTERVAL))));
         }
         a.addAll(List.of("-pix_fmt", "yuv420p"));
     }
 
     static void audioCodec(Profile p, List<String> a) {
-        a.addAll(List.of("-c:a", p.audioCodec()));
-        if (p.audioBitrate() != null) {
-            a.addAll(List.of("-b:a", p.audioBitrate() + "k"));
+        a.addAll(List.of("-c:a", p.get(AUDIO_CODEC)));
+        if (p.get(AUDIO_BITRATE) != null) {
+            a.addAll(List.of("-b:a", p.get(AUDIO_BITRATE) + "k"));
         }
-        if (p.audioSampleRate() != null) {
-            a.addAll(List.of("-ar", Integer.toString(p.audioSampleRate())));
+        if (p.get(AUDIO_SAMPLE_RATE) != null) {
+            a.addAll(List.of("-ar", Integer.toString(p.get(AUDIO_SAMPLE_RATE))));
         }
-        if (p.audioChannels() != null) {
-            a.addAll(List.of("-ac", Integer.toString(p.audioChannels())));
+        if (p.get(AUDIO_CHANNELS) != null) {
+            a.addAll(List.of("-ac", Integer.toString(p.get(AUDIO_CHANNELS))));
         }
     }
 
     private static void tail(Profile p, List<String> a, Path out) {
-        if (Boolean.TRUE.equals(p.faststart())) {
+        if (Boolean.TRUE.equals(p.get(FASTSTART))) {
             a.addAll(List.of("-movflags", "+faststart"));
         }
-        a.addAll(List.of("-f", p.format(), "file:" + out));
+        a.addAll(List.of("-f", p.get(FORMAT), "file:" + out));
     }
 
     static StreamInfo requireVideo(MediaInfo info) {
@@ -287,7 +314,7 @@ public final class ProfileCompiler {
 
     static Geometry geometry(Profile p, StreamInfo v) {
         double[] d = displaySize(v);
-        return Geometry.fit(d[0], d[1], p.width(), p.height(), p.aspectMode(), p.upscaleOrDefault());
+        return Geometry.fit(d[0], d[1], p.get(WIDTH), p.get(HEIGHT), p.get(ASPECT_MODE), p.upscaleOrDefault());
     }
 
     /** Width (square pixels) and height of the picture ffmpeg scales. */
@@ -305,10 +332,10 @@ public final class ProfileCompiler {
     static Double mediaSeconds(Profile p, MediaInfo info) {
         Double d = info.duration();
         if (d == null) {
-            return p.clipLength();
+            return p.get(CLIP_LENGTH);
         }
-        double remaining = Math.max(0, d - (p.clipOffset() == null ? 0 : p.clipOffset()));
-        return p.clipLength() == null ? remaining : Math.min(remaining, p.clipLength());
+        double remaining = Math.max(0, d - (p.get(CLIP_OFFSET) == null ? 0 : p.get(CLIP_OFFSET)));
+        return p.get(CLIP_LENGTH) == null ? remaining : Math.min(remaining, p.get(CLIP_LENGTH));
     }
 
     static String orDefault(String v, String d) {

@@ -1,5 +1,23 @@
 package io.nommer.core.compile;
 
+import static io.nommer.core.profile.Profile.AUDIO_BITRATE;
+import static io.nommer.core.profile.Profile.AUDIO_CODEC;
+import static io.nommer.core.profile.Profile.AUDIO_ONLY_VARIANT;
+import static io.nommer.core.profile.Profile.ENCRYPTION_IV;
+import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
+import static io.nommer.core.profile.Profile.ENCRYPTION_KEY_URL;
+import static io.nommer.core.profile.Profile.EXTNAME;
+import static io.nommer.core.profile.Profile.FORMAT;
+import static io.nommer.core.profile.Profile.FPS;
+import static io.nommer.core.profile.Profile.H264_LEVEL;
+import static io.nommer.core.profile.Profile.H264_PRESET;
+import static io.nommer.core.profile.Profile.H264_PROFILE;
+import static io.nommer.core.profile.Profile.HEIGHT;
+import static io.nommer.core.profile.Profile.RENDITIONS;
+import static io.nommer.core.profile.Profile.SEGMENT_TIME;
+import static io.nommer.core.profile.Profile.VIDEO_BITRATE;
+import static io.nommer.core.profile.Profile.WIDTH;
+
 import io.nommer.core.compile.Ladder.Rung;
 import io.nommer.core.compile.PlanStep.CopyFile;
 import io.nommer.core.compile.PlanStep.MakeDirectory;
@@ -73,16 +91,16 @@ final class StreamingCompiler {
         this.outDir = outDir;
         this.base = base;
         StreamInfo v = ProfileCompiler.requireVideo(info);
-        this.audio = info.audio().isPresent() && p.audioCodec() != null;
-        this.tar = ".tar".equals(p.extname());
+        this.audio = info.audio().isPresent() && p.get(AUDIO_CODEC) != null;
+        this.tar = ".tar".equals(p.get(EXTNAME));
         this.scratch = ProfileCompiler.scratchDir(outDir);
         this.pkg = tar ? scratch.resolve("package") : outDir;
-        this.fps = p.fps() != null ? p.fps() : v.fps() != null && v.fps() > 0 ? v.fps() : 25;
-        this.segment = p.segmentTime() == null ? DEFAULT_SEGMENT_SECONDS : p.segmentTime();
-        this.h264Profile = p.h264Profile() == null ? DEFAULT_H264_PROFILE : p.h264Profile();
+        this.fps = p.get(FPS) != null ? p.get(FPS) : v.fps() != null && v.fps() > 0 ? v.fps() : 25;
+        this.segment = p.get(SEGMENT_TIME) == null ? DEFAULT_SEGMENT_SECONDS : p.get(SEGMENT_TIME);
+        this.h264Profile = p.get(H264_PROFILE) == null ? DEFAULT_H264_PROFILE : p.get(H264_PROFILE);
         double[] d = ProfileCompiler.displaySize(v);
-        this.rungs = Ladder.of(d[0], d[1], p.videoBitrate(), p.renditions() == null ? 1 : p.renditions(), p.width(),
-                p.height(), p.upscaleOrDefault(), fps, h264Profile, p.h264Level());
+        this.rungs = Ladder.of(d[0], d[1], p.get(VIDEO_BITRATE), p.get(RENDITIONS) == null ? 1 : p.get(RENDITIONS), p.get(WIDTH),
+                p.get(HEIGHT), p.upscaleOrDefault(), fps, h264Profile, p.get(H264_LEVEL));
     }
 
     EncodePlan compile(LadderMode mode) {
@@ -96,7 +114,7 @@ final class StreamingCompiler {
         List<String> manifests;
         List<PlannedFile> files = new ArrayList<>();
         List<FileSet> sets = new ArrayList<>();
-        switch (p.format()) {
+        switch (p.get(FORMAT)) {
             case "hls" -> {
                 muxer = hlsMuxer(before);
                 after.add(new WriteFile(pkg.resolve(base + ".m3u8"), masterPlaylist().getBytes(StandardCharsets.UTF_8),
@@ -128,10 +146,10 @@ final class StreamingCompiler {
                 files.add(new PlannedFile(outDir.resolve(base + ".ism"), PlannedFile.MANIFEST));
                 manifests = List.of(base + ".ism", base + ".ismc");
             }
-            default -> throw new IllegalStateException("not a streaming format: " + p.format());
+            default -> throw new IllegalStateException("not a streaming format: " + p.get(FORMAT));
         }
         List<FfmpegCommand> commands = mode == LadderMode.PER_RENDITION ? perRendition(muxer) : singleDecode(muxer);
-        if (p.format().equals("ismv")) {
+        if (p.get(FORMAT).equals("ismv")) {
             commands.add(smoothClientManifest());
         }
         if (tar) {
@@ -186,7 +204,7 @@ final class StreamingCompiler {
     private List<FfmpegCommand> singleDecode(List<String> muxer) {
         List<String> a = ProfileCompiler.head(p, info, input);
         StringBuilder graph = new StringBuilder("[0:v:0]");
-        if (p.fps() != null) {
+        if (p.get(FPS) != null) {
             graph.append("fps=").append(ProfileCompiler.number(fps)).append(',');
         }
         int n = rungs.size();
@@ -220,7 +238,7 @@ final class StreamingCompiler {
         a.addAll(muxer);
         List<FfmpegCommand> commands = new ArrayList<>();
         commands.add(new FfmpegCommand("encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one "
-                + "decode ") + describe(rungs) + " and package (" + p.format() + ")", a));
+                + "decode ") + describe(rungs) + " and package (" + p.get(FORMAT) + ")", a));
         return commands;
     }
 
@@ -237,7 +255,7 @@ final class StreamingCompiler {
         Rung top = rungs.getFirst();
         for (Rung r : rungs) {
             List<String> a = ProfileCompiler.head(p, info, input);
-            String filter = (p.fps() != null ? "fps=" + ProfileCompiler.number(fps) + "," : "") + scale(r);
+            String filter = (p.get(FPS) != null ? "fps=" + ProfileCompiler.number(fps) + "," : "") + scale(r);
             a.addAll(List.of("-map", "0:v:0", "-vf", filter));
             video(a);
             rung(a, r, ":v:0");
@@ -269,7 +287,7 @@ final class StreamingCompiler {
         }
         a.addAll(List.of("-c", "copy", "-sn", "-dn"));
         a.addAll(muxer);
-        commands.add(new FfmpegCommand("package (" + p.format() + ")", a, 0.05));
+        commands.add(new FfmpegCommand("package (" + p.get(FORMAT) + ")", a, 0.05));
         return commands;
     }
 
@@ -301,7 +319,7 @@ final class StreamingCompiler {
     /** Options shared by every rung: codec, speed, and keyframes at segment boundaries only. */
     private void video(List<String> a) {
         int gop = Math.max(1, (int) Math.round(fps * segment));
-        a.addAll(List.of("-c:v", "libx264", "-preset", ProfileCompiler.orDefault(p.h264Preset(), "medium"),
+        a.addAll(List.of("-c:v", "libx264", "-preset", ProfileCompiler.orDefault(p.get(H264_PRESET), "medium"),
                 "-profile:v", h264Profile, "-pix_fmt", "yuv420p",
                 "-g", Integer.toString(gop), "-sc_threshold", "0",
                 "-force_key_frames", "expr:gte(t,n_forced*" + ProfileCompiler.number(segment) + ")"));
@@ -341,8 +359,8 @@ final class StreamingCompiler {
             // file's path (not the key) appears in the arguments that logs print.
             Path key = scratch.resolve(base + ".key");
             Path keyInfo = scratch.resolve(base + ".keyinfo");
-            before.add(new WriteFile(key, HexFormat.of().parseHex(p.encryptionKey()), true));
-            String keyInfoText = p.encryptionKeyUrl() + "\n" + key + "\n" + p.encryptionIv() + "\n";
+            before.add(new WriteFile(key, HexFormat.of().parseHex(p.get(ENCRYPTION_KEY)), true));
+            String keyInfoText = p.get(ENCRYPTION_KEY_URL) + "\n" + key + "\n" + p.get(ENCRYPTION_IV) + "\n";
             before.add(new WriteFile(keyInfo, keyInfoText.getBytes(StandardCharsets.UTF_8), true));
             a.addAll(List.of("-hls_key_info_file", keyInfo.toString()));
         }
@@ -357,7 +375,7 @@ final class StreamingCompiler {
      * (ffmpeg's own rule); AVERAGE-BANDWIDTH is the nominal sum.
      */
     String masterPlaylist() {
-        int audioKbps = p.audioBitrate() == null ? DEFAULT_AUDIO_KBPS : p.audioBitrate();
+        int audioKbps = p.get(AUDIO_BITRATE) == null ? DEFAULT_AUDIO_KBPS : p.get(AUDIO_BITRATE);
         StringBuilder m = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         if (audio) {
             m.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,URI=\"")
@@ -371,7 +389,7 @@ final class StreamingCompiler {
             m.append(audio ? ",AUDIO=\"audio\"\n" : "\n").append(base).append("-v").append(r.index())
                     .append(".m3u8\n");
         }
-        if (audio && Boolean.TRUE.equals(p.audioOnlyVariant())) {
+        if (audio && Boolean.TRUE.equals(p.get(AUDIO_ONLY_VARIANT))) {
             m.append(String.format(Locale.ROOT, "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,"
                     + "CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n", audioKbps * 1100L, audioKbps * 1000L));
             m.append(base).append("-audio.m3u8\n");

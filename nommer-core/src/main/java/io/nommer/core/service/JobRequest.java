@@ -1,5 +1,6 @@
 package io.nommer.core.service;
 
+import io.nommer.core.profile.ParsedProfile;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public record JobRequest(
         String cloud) {
 
     /**
-     * @param overrides profile fields laid over the preset, untyped as decoded from JSON
+     * @param overrides profile fields laid over the preset, as the client wrote them (refused, if bad, only once the
+     *     request's earlier fields passed)
      */
-    public record OutputRequest(String name, String preset, String destination, Map<String, Object> overrides) {}
+    public record OutputRequest(String name, String preset, String destination, ParsedProfile overrides) {}
 }

@@ -1,5 +1,7 @@
 package io.nommer.core.service;
 
+import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
+
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.Job;
@@ -150,7 +152,7 @@ public final class JobService {
      */
     public byte[] encryptionKey(String jobId, String output, String ownerToken) {
         Job job = find(jobId);
-        String hex = output(job, output).profile().encryptionKey();
+        String hex = output(job, output).profile().get(ENCRYPTION_KEY);
         if (hex == null) {
             throw new NotFoundException("an encryption key: output " + output + " is not encrypted");
         }

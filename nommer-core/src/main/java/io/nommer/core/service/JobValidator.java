@@ -1,5 +1,7 @@
 package io.nommer.core.service;
 
+import static io.nommer.core.profile.Profile.RENDITIONS;
+
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.NewJob;
@@ -154,7 +156,7 @@ final class JobValidator {
         List<String> plan = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             OutputSpec o = specs.get(i);
-            int renditions = o.profile().isStreaming() && o.profile().renditions() != null ? o.profile().renditions() : 1;
+            int renditions = o.profile().isStreaming() && o.profile().get(RENDITIONS) != null ? o.profile().get(RENDITIONS) : 1;
             if (renditions < 2) {
                 continue;
             }

@@ -1,15 +1,17 @@
 package io.nommer.core.service;
 
+import static io.nommer.core.profile.Profile.ENCRYPTION_IV;
+import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
+
 import io.nommer.core.profile.InvalidProfileException;
+import io.nommer.core.profile.ParsedProfile;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.profile.ProfileViolation;
 import io.nommer.core.profile.StoredProfile;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,12 +48,12 @@ final class ProfileResolver {
      * @param path the output's JSON path, e.g. {@code outputs[0]}, for the field errors name
      * @throws ValidationException {@code unknown_preset} or {@code invalid_profile}
      */
-    static Profile resolve(Optional<Profile> found, String name, Map<String, Object> overrides, String path) {
+    static Profile resolve(Optional<Profile> found, String name, ParsedProfile overrides, String path) {
         Profile base = found.orElseThrow(() -> new ValidationException("unknown_preset", path + ".preset",
                 "no preset or profile named '" + name + "'; see GET /v1/presets and /v1/profiles"));
         Profile top;
         try {
-            top = Profile.fromFields(overrides == null ? Map.of() : overrides);
+            top = overrides == null ? Profile.EMPTY : overrides.orThrow();
         } catch (InvalidProfileException e) {
             throw invalid(e, path + ".");
         }
@@ -73,17 +75,16 @@ final class ProfileResolver {
      * generated here so that every job (and every retry of it) uses the same key its playlists were made with.
      */
     static Profile withKeyMaterial(Profile p) {
-        if (!p.encryptionOrDefault() || p.encryptionKey() != null && p.encryptionIv() != null) {
+        if (!p.encryptionOrDefault()) {
             return p;
         }
-        Map<String, Object> generated = new HashMap<>();
-        if (p.encryptionKey() == null) {
-            generated.put("encryption_key", randomHex(16));
+        if (!p.has(ENCRYPTION_KEY)) {
+            p = p.with(ENCRYPTION_KEY, randomHex(16));
         }
-        if (p.encryptionIv() == null) {
-            generated.put("encryption_iv", randomHex(16));
+        if (!p.has(ENCRYPTION_IV)) {
+            p = p.with(ENCRYPTION_IV, randomHex(16));
         }
-        return p.overlay(Profile.fromFields(generated));
+        return p;
     }
 
     private static String randomHex(int bytes) {

@@ -1,12 +1,12 @@
 package io.nommer.core.service;
 
 import io.nommer.core.profile.InvalidProfileException;
+import io.nommer.core.profile.ParsedProfile;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.profile.StoredProfile;
 import java.util.List;
-import java.util.Map;
 
 /** Users' named profiles as the API offers them: each a preset (optional) plus fields, complete once merged. */
 public final class ProfileService {
@@ -31,7 +31,7 @@ public final class ProfileService {
      * @throws ValidationException {@code invalid_request} without a name
      * @throws ConflictException {@code profile_exists} when the name is taken
      */
-    public StoredProfile create(String name, String preset, Map<String, Object> fields) {
+    public StoredProfile create(String name, String preset, ParsedProfile fields) {
         if (name == null) {
             throw new ValidationException("invalid_request", "name", "name is required");
         }
@@ -47,7 +47,7 @@ public final class ProfileService {
      *
      * @param bodyName the name the request's body gives, if any: it must be {@code name}
      */
-    public StoredProfile replace(String name, String bodyName, String preset, Map<String, Object> fields) {
+    public StoredProfile replace(String name, String bodyName, String preset, ParsedProfile fields) {
         if (bodyName != null && !bodyName.equals(name)) {
             throw new ValidationException("invalid_request", "name", "the body's name '" + bodyName
                     + "' differs from the URL's '" + name + "'");
@@ -67,7 +67,7 @@ public final class ProfileService {
      *
      * @throws ValidationException when the name clashes with a preset, the preset is unknown or the fields are bad
      */
-    private StoredProfile put(String name, String preset, Map<String, Object> fields) {
+    private StoredProfile put(String name, String preset, ParsedProfile fields) {
         if (!JobValidator.NAME.matcher(name).matches()) {
             throw new ValidationException("invalid_request", "name",
                     "profile names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
@@ -82,7 +82,7 @@ public final class ProfileService {
         }
         Profile own;
         try {
-            own = Profile.fromFields(fields == null ? Map.of() : fields);
+            own = fields == null ? Profile.EMPTY : fields.orThrow();
             // a stored profile may ask for encryption without a key: each job gets its own
             ProfileResolver.withKeyMaterial(below.overlay(own)).requireComplete();
         } catch (InvalidProfileException e) {

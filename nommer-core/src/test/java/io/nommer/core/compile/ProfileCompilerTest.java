@@ -7,6 +7,7 @@ import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.testing.Profiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ class ProfileCompilerTest {
     private final ProfileCompiler compiler = new ProfileCompiler();
 
     private static Profile preset(String name, Map<String, Object> overrides) {
-        return Presets.find(name).orElseThrow().overlay(Profile.fromFields(overrides));
+        return Profiles.preset(name, overrides);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.InvalidProfileException;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.testing.Profiles;
 import io.nommer.core.profile.ProfileViolation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class StreamingCompilerTest {
     private final ProfileCompiler compiler = new ProfileCompiler();
 
     private static Profile preset(String name, Map<String, Object> overrides) {
-        return Presets.find(name).orElseThrow().overlay(Profile.fromFields(overrides));
+        return Profiles.preset(name, overrides);
     }
 
     private EncodePlan compile(Profile p, LadderMode mode) {

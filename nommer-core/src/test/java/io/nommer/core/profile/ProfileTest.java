@@ -3,6 +3,7 @@ package io.nommer.core.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nommer.core.testing.Profiles;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ProfileTest {
         bad.put("height", "tall");
         bad.put("aspect_mode", "squish");
         bad.put("colour", "red");
-        assertThatThrownBy(() -> Profile.fromFields(bad))
+        assertThatThrownBy(() -> Profiles.of(bad))
                 .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.violations())
                         .extracting(ProfileViolation::field)
                         .containsExactly("width", "height", "aspect_mode", "colour"));
@@ -23,36 +24,67 @@ class ProfileTest {
 
     @Test
     void fromFields_refusesAbsurdSizesAndOddDimensions() {
-        assertThatThrownBy(() -> Profile.fromFields(Map.of("width", 100_000))).hasMessageContaining("between 16 and 7680");
-        assertThatThrownBy(() -> Profile.fromFields(Map.of("height", 241))).hasMessageContaining("even");
-        assertThatThrownBy(() -> Profile.fromFields(Map.of("video_bitrate", 1.5))).hasMessageContaining("integer");
-        assertThatThrownBy(() -> Profile.fromFields(Map.of("clip_length", 0))).hasMessageContaining("greater than 0");
+        assertThatThrownBy(() -> Profiles.of(Map.of("width", 100_000))).hasMessageContaining("between 16 and 7680");
+        assertThatThrownBy(() -> Profiles.of(Map.of("height", 241))).hasMessageContaining("even");
+        assertThatThrownBy(() -> Profiles.of(Map.of("video_bitrate", 1.5))).hasMessageContaining("integer");
+        assertThatThrownBy(() -> Profiles.of(Map.of("clip_length", 0))).hasMessageContaining("greater than 0");
     }
 
     @Test
     void codecOptions_cannotBeSetByUsers() {
-        assertThatThrownBy(() -> Profile.fromFields(Map.of("codec_options", "-filter_complex x")))
+        assertThatThrownBy(() -> Profiles.of(Map.of("codec_options", "-filter_complex x")))
                 .hasMessageContaining("cannot be set");
     }
 
     @Test
     void overlay_replacesOnlyTheFieldsGiven() {
         Profile flv = Presets.find("flv-320x240").orElseThrow();
-        Profile p = flv.overlay(Profile.fromFields(Map.of("video_bitrate", 400)));
-        assertThat(p.videoBitrate()).isEqualTo(400);
-        assertThat(p.width()).isEqualTo(320);
-        assertThat(p.fps()).isEqualTo(25.0);
+        Profile p = flv.overlay(Profiles.of(Map.of("video_bitrate", 400)));
+        assertThat(p.get(Profile.VIDEO_BITRATE)).isEqualTo(400);
+        assertThat(p.get(Profile.WIDTH)).isEqualTo(320);
+        assertThat(p.get(Profile.FPS)).isEqualTo(25.0);
     }
 
     @Test
-    void wireForm_roundTrips() {
+    void storedForm_roundTripsEveryPresetWithItsPresetOnlyFields() {
         for (Profile p : Presets.all().values()) {
-            Map<String, Object> fields = new LinkedHashMap<>(p.toFields());
-            Object codecOptions = fields.remove("codec_options");
-            Profile back = Profile.fromFields(fields);
-            assertThat(back.overlay(Profile.EMPTY).toFields()).isEqualTo(fields);
-            assertThat(codecOptions == null).isEqualTo(p.codecOptions() == null);
+            assertThat(ProfileJson.readStored(ProfileJson.write(p))).isEqualTo(p);
         }
+    }
+
+    @Test
+    void userForm_readsWhatTheApiWrites_exceptPresetOnlyFields() {
+        Profile h264 = Presets.find("mp4-h264").orElseThrow();
+        assertThat(ProfileJson.parse(ProfileJson.write(h264))).isEqualTo(h264);
+        assertThatThrownBy(() -> ProfileJson.parse(ProfileJson.write(Presets.find("mp4-mpeg4-320x180").orElseThrow())))
+                .hasMessage("codec_options: is fixed by the preset and cannot be set");
+    }
+
+    @Test
+    void userForm_takesNullAsAbsent_andRefusesObjectsWhereScalarsBelong() {
+        assertThat(ProfileJson.parse("{\"width\": null, \"height\": 360}").has(Profile.WIDTH)).isFalse();
+        assertThatThrownBy(() -> ProfileJson.parse("{\"width\": {\"px\": 640}, \"fps\": [25]}"))
+                .hasMessage("width: must be an integer; fps: must be a number");
+    }
+
+    @Test
+    void storedForm_skipsFieldsThisVersionDoesNotKnow() {
+        assertThat(ProfileJson.readStored("{\"width\": 640, \"from_the_future\": 1}"))
+                .isEqualTo(Profile.builder().set(Profile.WIDTH, 640).build());
+    }
+
+    @Test
+    void typedValues_areCheckedAsJsonOnesAre() {
+        assertThatThrownBy(() -> Profile.builder().set(Profile.WIDTH, 641))
+                .hasMessage("must be even (4:2:0 video needs even dimensions)");
+        assertThat(Profile.EMPTY.with(Profile.ENCRYPTION_KEY, "00112233445566778899AABBCCDDEEFF")
+                .get(Profile.ENCRYPTION_KEY)).isEqualTo("00112233445566778899aabbccddeeff");
+    }
+
+    @Test
+    void toString_masksTheEncryptionKey() {
+        Profile keyed = Profile.EMPTY.with(Profile.ENCRYPTION_KEY, "00112233445566778899aabbccddeeff");
+        assertThat(keyed.toString()).contains("encryption_key=<masked>").doesNotContain("0011");
     }
 
     @Test
@@ -64,8 +96,9 @@ class ProfileTest {
     @Test
     void seedFlvPreset_keepsTheSeedSettings() {
         Profile flv = Presets.find("flv-320x240").orElseThrow();
-        assertThat(flv).extracting(Profile::format, Profile::width, Profile::height, Profile::fps, Profile::videoBitrate,
-                Profile::audioBitrate, Profile::audioSampleRate).containsExactly("flv", 320, 240, 25.0, 200, 56, 44100);
+        assertThat(flv).extracting(p -> p.get(Profile.FORMAT), p -> p.get(Profile.WIDTH), p -> p.get(Profile.HEIGHT),
+                p -> p.get(Profile.FPS), p -> p.get(Profile.VIDEO_BITRATE), p -> p.get(Profile.AUDIO_BITRATE),
+                p -> p.get(Profile.AUDIO_SAMPLE_RATE)).containsExactly("flv", 320, 240, 25.0, 200, 56, 44100);
     }
 
     @Test
@@ -77,7 +110,7 @@ class ProfileTest {
         bad.put("encryption_iv", "0011");
         bad.put("encryption_key_url", "https://k.example/a b");
         bad.put("audio_only_variant", "yes");
-        assertThatThrownBy(() -> Profile.fromFields(bad))
+        assertThatThrownBy(() -> Profiles.of(bad))
                 .isInstanceOfSatisfying(InvalidProfileException.class, e -> {
                     assertThat(e.violations()).extracting(ProfileViolation::field).containsExactly("segment_time",
                             "renditions", "encryption_key", "encryption_iv", "encryption_key_url",
@@ -86,39 +119,39 @@ class ProfileTest {
                             .contains("encryption_key: must be 32 hexadecimal characters")
                             .doesNotContain("aabbccddeefg");
                 });
-        assertThatThrownBy(() -> Profile.fromFields(Map.of("encryption_key_url", "https://k/\nx\"")))
+        assertThatThrownBy(() -> Profiles.of(Map.of("encryption_key_url", "https://k/\nx\"")))
                 .hasMessageContaining("encryption_key_url");
     }
 
     @Test
     void streamingFormat_acceptsOnlyItsOwnExtnames() {
         Profile dash = Presets.find("dash-ladder").orElseThrow();
-        assertThat(dash.overlay(Profile.fromFields(Map.of("extname", ".mpd"))).requireComplete()).isNotNull();
-        assertThatThrownBy(() -> dash.overlay(Profile.fromFields(Map.of("extname", ".m3u8"))).requireComplete())
+        assertThat(dash.overlay(Profiles.of(Map.of("extname", ".mpd"))).requireComplete()).isNotNull();
+        assertThatThrownBy(() -> dash.overlay(Profiles.of(Map.of("extname", ".m3u8"))).requireComplete())
                 .isInstanceOf(InvalidProfileException.class)
                 .hasMessageContaining("extname: must be .mpd or .tar with format dash");
         assertThatThrownBy(() -> Presets.find("hss-ladder").orElseThrow()
-                .overlay(Profile.fromFields(Map.of("extname", ".zip"))).requireComplete())
+                .overlay(Profiles.of(Map.of("extname", ".zip"))).requireComplete())
                 .hasMessageContaining("must be .ism or .tar");
     }
 
     @Test
     void encryption_needsKeyIvAndKeyUrl_andOnlyExistsForHls() {
         Profile hls = Presets.find("hls-ladder").orElseThrow();
-        assertThatThrownBy(() -> hls.overlay(Profile.fromFields(Map.of("encryption", true,
+        assertThatThrownBy(() -> hls.overlay(Profiles.of(Map.of("encryption", true,
                 "encryption_key", "00112233445566778899aabbccddeeff",
                 "encryption_iv", "00112233445566778899aabbccddeeff"))).requireComplete())
                 .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.violations())
                         .extracting(ProfileViolation::field).containsExactly("encryption_key_url"));
         assertThatThrownBy(() -> Presets.find("mp4-h264").orElseThrow()
-                .overlay(Profile.fromFields(Map.of("encryption", true))).requireComplete())
+                .overlay(Profiles.of(Map.of("encryption", true))).requireComplete())
                 .hasMessageContaining("encryption: is only available with format hls");
     }
 
     @Test
     void ladderBitrate_mustLeaveTheLowestRungAtLeast16k() {
         assertThatThrownBy(() -> Presets.find("hls-ladder").orElseThrow()
-                .overlay(Profile.fromFields(Map.of("video_bitrate", 100))).requireComplete())
+                .overlay(Profiles.of(Map.of("video_bitrate", 100))).requireComplete())
                 .hasMessageContaining("video_bitrate: must be at least 128 for 4 renditions");
     }
 }

@@ -8,8 +8,7 @@ import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /** {@code /v1/clouds} (pools of workers with a priority) and {@code /v1/workers} (who is working, as last reported). */
@@ -21,16 +20,16 @@ public final class CloudsApi {
     }
 
     public void register(Router r) {
-        r.add("GET", "/v1/clouds", req -> Response.ok(Map.of("clouds",
-                fleet.clouds().stream().map(CloudsApi::cloud).toList())));
+        r.add("GET", "/v1/clouds", req -> Response.ok(new Clouds(fleet.clouds().stream().map(CloudsApi::cloud)
+                .toList())));
         r.add("GET", "/v1/clouds/{name}", req -> Response.ok(cloud(fleet.cloud(req.path("name")))));
         r.add("PUT", "/v1/clouds/{name}", this::put);
         r.add("DELETE", "/v1/clouds/{name}", req -> {
             fleet.deleteCloud(req.path("name"));
             return Response.noContent();
         });
-        r.add("GET", "/v1/workers", req -> Response.ok(Map.of("workers",
-                fleet.workers().stream().map(CloudsApi::worker).toList())));
+        r.add("GET", "/v1/workers", req -> Response.ok(new Workers(fleet.workers().stream().map(CloudsApi::worker)
+                .toList())));
     }
 
     private Response put(Request req) {
@@ -50,25 +49,22 @@ public final class CloudsApi {
         return Response.json(put.created() ? 201 : 200, cloud(put.cloud())).header("Location", "/v1/clouds/" + name);
     }
 
-    private static Map<String, Object> cloud(Cloud c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("priority", c.priority());
-        m.put("created_at", Json.time(c.createdAt()));
-        m.put("updated_at", Json.time(c.updatedAt()));
-        return m;
+    record CloudView(String name, int priority, String createdAt, String updatedAt) {}
+
+    record Clouds(List<CloudView> clouds) {}
+
+    /** What a worker last reported, for operators. */
+    record WorkerView(String id, String host, List<String> clouds, int slots, int active, String encoder,
+            String startedAt, String lastSeen) {}
+
+    record Workers(List<WorkerView> workers) {}
+
+    private static CloudView cloud(Cloud c) {
+        return new CloudView(c.name(), c.priority(), Json.time(c.createdAt()), Json.time(c.updatedAt()));
     }
 
-    private static Map<String, Object> worker(WorkerStatus w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id());
-        m.put("host", w.host());
-        m.put("clouds", w.clouds());
-        m.put("slots", w.slots());
-        m.put("active", w.active());
-        m.put("encoder", w.encoder());
-        m.put("started_at", Json.time(w.startedAt()));
-        m.put("last_seen", Json.time(w.lastSeen()));
-        return m;
+    private static WorkerView worker(WorkerStatus w) {
+        return new WorkerView(w.id(), w.host(), w.clouds(), w.slots(), w.active(), w.encoder(),
+                Json.time(w.startedAt()), Json.time(w.lastSeen()));
     }
 }

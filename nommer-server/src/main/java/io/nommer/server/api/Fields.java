@@ -1,10 +1,13 @@
 package io.nommer.server.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.profile.ParsedProfile;
+import io.nommer.core.profile.ProfileJson;
 import io.nommer.server.http.ApiException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Set;
 
 /** Typed reads of request JSON, each failing with a 422 that names the field. */
@@ -31,14 +34,15 @@ final class Fields {
         });
     }
 
-    /** Every field of {@code node} except {@code skip}, as plain Java values, for profile parsing. */
-    static Map<String, Object> rest(ObjectMapper mapper, JsonNode node, Set<String> skip) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> {
-            if (!skip.contains(e.getKey())) {
-                m.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
-            }
-        });
-        return m;
+    /**
+     * Every field of the object {@code node} except {@code skip}, read as profile fields (bad ones are kept as
+     * violations for the service to report in its order).
+     */
+    static ParsedProfile profile(ObjectMapper mapper, JsonNode node, Set<String> skip) {
+        try (JsonParser p = node.traverse(mapper)) {
+            return ProfileJson.read(p, skip);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

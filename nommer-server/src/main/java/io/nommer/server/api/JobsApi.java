@@ -55,7 +55,7 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs", this::submit);
         r.add("POST", "/v1/jobs/bulk", this::submitBulk);
         r.add("GET", "/v1/jobs", this::list);
-        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(Json.job(jobs.find(req.path("id")), req.baseUrl())));
+        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(JobViews.job(jobs.find(req.path("id")), req.baseUrl())));
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
@@ -66,10 +66,12 @@ public final class JobsApi {
     private Response submit(Request req) {
         JobRequest request = parseJob(req.jsonObject(MAX_JOB_BODY), "", req.header("Idempotency-Key"));
         CreateResult result = jobs.submit(request);
-        Job job = result.job();
-        return Response.json(result.created() ? 201 : 200, created(result, req.baseUrl()))
-                .header("Location", "/v1/jobs/" + job.id());
+        return Response.json(result.created() ? 201 : 200, JobViews.created(result, req.baseUrl()))
+                .header("Location", "/v1/jobs/" + result.job().id());
     }
+
+    /** The answer to a bulk submit: a receipt per job, in the order submitted. */
+    record Receipts(List<JobViews.Receipt> jobs) {}
 
     /**
      * Up to {@link JobService#MAX_BULK_JOBS} jobs in one request and one transaction: all are accepted or none. With
@@ -93,33 +95,8 @@ public final class JobsApi {
         }
         List<CreateResult> results = jobs.submitAll(requests);
         boolean anyCreated = results.stream().anyMatch(CreateResult::created);
-        return Response.json(anyCreated ? 201 : 200, Map.of("jobs",
-                results.stream().map(r -> receipt(r, req.baseUrl())).toList()));
-    }
-
-    /**
-     * A job in a bulk answer: what its submitter needs to follow it (id, state, owner token, links), not the whole job
-     * with every output's profile, which the submitter sent and which made a 1000-job answer over a megabyte.
-     */
-    private static Map<String, Object> receipt(CreateResult result, String baseUrl) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", result.job().id());
-        m.put("state", result.job().state().wireName());
-        m.put("created", result.created());
-        if (result.ownerToken() != null) {
-            m.put("owner_token", result.ownerToken());
-        }
-        m.put("links", Json.links(result.job().id(), baseUrl));
-        return m;
-    }
-
-    /** A submitted job as the submitter sees it: with the owner token, in the answer that created the job only. */
-    private static Map<String, Object> created(CreateResult result, String baseUrl) {
-        Map<String, Object> m = Json.job(result.job(), baseUrl);
-        if (result.ownerToken() != null) {
-            m.put("owner_token", result.ownerToken());
-        }
-        return m;
+        return Response.json(anyCreated ? 201 : 200,
+                new Receipts(results.stream().map(r -> JobViews.Receipt.of(r, req.baseUrl())).toList()));
     }
 
     /** A job object from the request body; field paths in errors start with {@code prefix}. */
@@ -142,7 +119,7 @@ public final class JobsApi {
                         Fields.text(o, "name", path + ".name"),
                         Fields.text(o, "preset", path + ".preset"),
                         Fields.text(o, "destination", path + ".destination"),
-                        Fields.rest(mapper, o, OUTPUT_NON_PROFILE)));
+                        Fields.profile(mapper, o, OUTPUT_NON_PROFILE)));
             }
         }
         Map<String, Object> metadata = null;
@@ -196,11 +173,15 @@ public final class JobsApi {
         JobFilter filter = new JobFilter(states, instant(req, "created_after"), instant(req, "created_before"),
                 req.query("cursor"), limit);
         Page<Job> page = jobs.list(filter);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jobs", page.items().stream().map(j -> Json.job(j, req.baseUrl())).toList());
-        m.put("next_cursor", page.nextCursor());
-        return Response.ok(m);
+        return Response.ok(new JobList(page.items().stream().map(j -> JobViews.job(j, req.baseUrl())).toList(),
+                page.nextCursor()));
     }
+
+    /** A page of jobs; {@code nextCursor} is absent on the last page. */
+    record JobList(List<JobViews.JobView> jobs, String nextCursor) {}
+
+    /** A job's timeline, oldest first. */
+    record Events(List<JobViews.EventView> events) {}
 
     private static Instant instant(Request req, String name) {
         String v = req.query(name);
@@ -215,16 +196,16 @@ public final class JobsApi {
     }
 
     private Response cancel(Request req) {
-        return Response.ok(Json.job(jobs.cancel(req.path("id")), req.baseUrl()));
+        return Response.ok(JobViews.job(jobs.cancel(req.path("id")), req.baseUrl()));
     }
 
     private Response retry(Request req) {
-        return Response.ok(Json.job(jobs.retry(req.path("id")), req.baseUrl()));
+        return Response.ok(JobViews.job(jobs.retry(req.path("id")), req.baseUrl()));
     }
 
     private Response events(Request req) {
         Job job = jobs.find(req.path("id"));
-        return Response.ok(Map.of("events", jobs.events(job).stream().map(e -> Json.event(e, job)).toList()));
+        return Response.ok(new Events(jobs.events(job).stream().map(e -> JobViews.event(e, job)).toList()));
     }
 
     private Response download(Request req) throws java.io.IOException {

@@ -5,8 +5,6 @@ import io.nommer.server.http.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code /v1/} index, the OpenAPI document and {@code /healthz}. */
 public final class MetaApi {
@@ -28,19 +26,18 @@ public final class MetaApi {
         }
     }
 
+    /** Where the API's collections are. */
+    record Index(String openapi, String jobs, String uploads, String profiles, String presets, String capabilities) {}
+
+    record Health(String status) {}
+
     public void register(Router r) {
         r.add("GET", "/v1/openapi.yaml", req -> Response.bytes(200, "application/yaml", openapi));
         r.add("GET", "/v1/", req -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            String b = req.baseUrl();
-            m.put("openapi", b + "/v1/openapi.yaml");
-            m.put("jobs", b + "/v1/jobs");
-            m.put("uploads", b + "/v1/uploads");
-            m.put("profiles", b + "/v1/profiles");
-            m.put("presets", b + "/v1/presets");
-            m.put("capabilities", b + "/v1/capabilities");
-            return Response.ok(m);
+            String b = req.baseUrl() + "/v1/";
+            return Response.ok(new Index(b + "openapi.yaml", b + "jobs", b + "uploads", b + "profiles", b + "presets",
+                    b + "capabilities"));
         });
-        r.add("GET", "/healthz", req -> Response.ok(Map.of("status", "ok")));
+        r.add("GET", "/healthz", req -> Response.ok(new Health("ok")));
     }
 }

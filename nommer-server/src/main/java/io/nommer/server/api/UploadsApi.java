@@ -4,10 +4,6 @@ import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.storage.Storages;
-import io.nommer.storage.local.EmptyUploadException;
-import io.nommer.storage.local.UploadTooLargeException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code POST /v1/uploads}: the raw body becomes a stored source, usable as a job input by its {@code uri}. */
 public final class UploadsApi {
@@ -19,6 +15,9 @@ public final class UploadsApi {
         this.maxBytes = maxBytes;
     }
 
+    /** A stored upload: {@code uri} is usable as a job's input. */
+    record UploadView(String id, String uri, long size) {}
+
     public void register(Router r) {
         r.add("POST", "/v1/uploads", req -> {
             long declared = req.contentLength();
@@ -29,19 +28,8 @@ public final class UploadsApi {
             if (declared == 0) {
                 throw new ApiException(400, "empty_upload", "the upload is empty; send the file's bytes as the body");
             }
-            try {
-                var u = storage.storeUpload(req.body(), maxBytes, req.query("filename"));
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", u.id());
-                m.put("uri", u.uri().toString());
-                m.put("size", u.size());
-                return Response.json(201, m);
-            } catch (UploadTooLargeException e) {
-                throw new ApiException(413, "upload_too_large", "the upload exceeds the limit of " + maxBytes
-                        + " bytes (setting max_upload_bytes)");
-            } catch (EmptyUploadException e) {
-                throw new ApiException(400, "empty_upload", "the upload is empty; send the file's bytes as the body");
-            }
+            var u = storage.storeUpload(req.body(), maxBytes, req.query("filename"));
+            return Response.json(201, new UploadView(u.id(), u.uri().toString(), u.size()));
         });
     }
 }

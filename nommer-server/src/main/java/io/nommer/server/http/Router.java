@@ -1,7 +1,6 @@
 package io.nommer.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.nommer.core.service.ConflictException;
@@ -9,6 +8,8 @@ import io.nommer.core.service.ForbiddenException;
 import io.nommer.core.service.NotFoundException;
 import io.nommer.core.service.ServiceException;
 import io.nommer.core.service.UnauthorizedException;
+import io.nommer.storage.local.EmptyUploadException;
+import io.nommer.storage.local.UploadTooLargeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +72,11 @@ public final class Router implements HttpHandler {
             response = problem(e.status(), e.code(), e.getMessage(), e.field());
         } catch (ServiceException e) {
             response = problem(status(e), e.code(), e.getMessage(), e.field());
+        } catch (UploadTooLargeException e) {
+            response = problem(413, "upload_too_large", "the upload exceeds the limit of " + e.maxBytes()
+                    + " bytes (setting max_upload_bytes)", null);
+        } catch (EmptyUploadException e) {
+            response = problem(400, "empty_upload", "the upload is empty; send the file's bytes as the body", null);
         } catch (Exception e) {
             log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
             response = problem(500, "internal_error", "the server failed to handle this request; see its log", null);
@@ -103,17 +109,12 @@ public final class Router implements HttpHandler {
         throw new ApiException(404, "not_found", "no such endpoint: " + path);
     }
 
-    private Response problem(int status, String code, String detail, String field) {
-        ObjectNode p = mapper.createObjectNode();
-        p.put("type", "https://nommer.io/problems/" + code);
-        p.put("title", titleFor(status));
-        p.put("status", status);
-        p.put("code", code);
-        p.put("detail", detail);
-        if (field != null) {
-            p.put("field", field);
-        }
-        return Response.json(status, p).header("Content-Type", "application/problem+json");
+    /** An RFC 9457 problem document with nommer's stable {@code code} and, when one is at fault, the field. */
+    record Problem(String type, String title, int status, String code, String detail, String field) {}
+
+    private static Response problem(int status, String code, String detail, String field) {
+        return Response.json(status, new Problem("https://nommer.io/problems/" + code, titleFor(status), status, code,
+                detail, field)).header("Content-Type", "application/problem+json");
     }
 
     /** The HTTP status of each kind of refusal. */

@@ -5,7 +5,7 @@ import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.webhook.WebhookOutbox;
 import io.nommer.core.webhook.WebhookDelivery;
-import io.nommer.server.api.Json;
+import io.nommer.server.api.JobViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.crypto.Mac;
@@ -53,6 +51,9 @@ public final class WebhookRelay {
         this.baseUrl = baseUrl;
     }
 
+    /** What a webhook POSTs: the delivery's id, the event, and the job as {@code GET /v1/jobs/{id}} shows it. */
+    record Payload(String id, String event, JobViews.JobView job) {}
+
     /** Deliveries claimed at once; they are sent concurrently, so one slow receiver does not hold up the rest. */
     static final int BATCH = 100;
 
@@ -78,11 +79,7 @@ public final class WebhookRelay {
                 outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
                 return;
             }
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("id", "whd_" + d.id());
-            payload.put("event", d.event());
-            payload.put("job", Json.job(job, baseUrl));
-            byte[] body = mapper.writeValueAsBytes(payload);
+            byte[] body = mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), JobViews.job(job, baseUrl)));
             long ts = clock.instant().getEpochSecond();
             HttpRequest req = HttpRequest.newBuilder(URI.create(d.url()))
                     .timeout(Duration.ofSeconds(10))
