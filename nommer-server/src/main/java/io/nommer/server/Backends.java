@@ -107,10 +107,10 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
      * (null with the null encoder, which needs no ffmpeg).
      */
     Worker startWorker(String workerId, FfmpegBinaries binaries) {
-        WorkerConfig d = WorkerConfig.defaults(workerId, config.workers(), data.resolve("work"));
-        WorkerConfig wc = new WorkerConfig(workerId, d.slots(), d.workRoot(), config.lease(), d.heartbeat(),
-                d.idlePoll(), config.encodeTimeout(), d.retryBackoff(), d.maxInputSeconds(), d.maxInputPixels(),
-                config.clouds(), claimBatch(d.claimBatch(), config.lease(), config.nullEncoderPause()));
+        WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work")).slots(config.workers())
+                .lease(config.lease()).encodeTimeout(config.encodeTimeout()).clouds(config.clouds())
+                .claimBatch(claimBatch(WorkerConfig.DEFAULT_CLAIM_BATCH, config.lease(), config.nullEncoderPause()))
+                .build();
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
         Encoder encoder = nullEncoder ? new NullEncoder(config.nullEncoderPause())
                 : new FfmpegEncoder(binaries);

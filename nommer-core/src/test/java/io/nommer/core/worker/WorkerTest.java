@@ -264,8 +264,8 @@ class WorkerTest {
             @Override
             public void checkAcceptable(URI input) {}
         };
-        WorkerConfig config = WorkerConfig.defaults("w1", 1, tmp.resolve("work"))
-                .withLease(Duration.ofSeconds(2), Duration.ofMillis(50));
+        WorkerConfig config = WorkerConfig.builder("w1", tmp.resolve("work"))
+                .lease(Duration.ofSeconds(2), Duration.ofMillis(50)).build();
         return new Worker(config, store, store, store, new SleepingSignal(), inputs, file -> CLIP, encoder, publisher,
                 InstantSource.system());
     }
@@ -367,8 +367,8 @@ class WorkerTest {
     @Test
     void nullEncoder_completesWithoutFetchingOrProbingAndTheWorkerReportsItself() throws Exception {
         store.claimable.add(new ClaimedTask(aTask().task(), "token-1", "file:///nowhere/at/all.mp4"));
-        WorkerConfig config = WorkerConfig.defaults("w-null", 2, tmp.resolve("work"))
-                .withLease(Duration.ofSeconds(2), Duration.ofMillis(50)).withClouds(List.of("bench"));
+        WorkerConfig config = WorkerConfig.builder("w-null", tmp.resolve("work")).slots(2)
+                .lease(Duration.ofSeconds(2), Duration.ofMillis(50)).clouds(List.of("bench")).build();
         InputFetcher refusing = new InputFetcher() {
             @Override
             public LocalInput fetch(URI input, Path workDir) {
