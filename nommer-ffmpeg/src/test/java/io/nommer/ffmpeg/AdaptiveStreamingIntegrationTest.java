@@ -336,7 +336,7 @@ class AdaptiveStreamingIntegrationTest {
             Map<String, Map<String, String>> byIndex = new LinkedHashMap<>();
             for (com.fasterxml.jackson.databind.JsonNode st : root.path("streams")) {
                 Map<String, String> m = new LinkedHashMap<>();
-                st.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+                st.properties().forEach(f -> m.put(f.getKey(), f.getValue().asText()));
                 byIndex.putIfAbsent(m.get("index"), m);
             }
             return new ArrayList<>(byIndex.values());

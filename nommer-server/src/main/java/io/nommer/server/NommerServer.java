@@ -1,7 +1,6 @@
 package io.nommer.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
@@ -20,13 +19,13 @@ import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.Response;
+import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Router;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
 import io.nommer.storage.local.StoredFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +35,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +95,14 @@ public final class NommerServer implements AutoCloseable {
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries) : null;
 
         Router router = new Router(mapper);
-        new JobsApi(jobs, mapper, uri -> {
+        new JobsApi(jobs, mapper, (uri, contentType) -> {
+            // a local file is served with byte ranges and ETags; one in S3 is streamed whole
+            Optional<Path> local = storage.localFile(uri);
+            if (local.isPresent()) {
+                return Response.file(local.get().toUri(), contentType);
+            }
             StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
-            return new Response.StreamBody(f.body(), f.size());
+            return Response.stream(contentType, f.body(), f.size());
         }).register(router);
         new UploadsApi(storage, config.maxUploadBytes()).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
@@ -107,23 +112,17 @@ public final class NommerServer implements AutoCloseable {
 
         HttpServer http;
         try {
-            http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 128);
-        } catch (IOException e) {
+            http = HttpServer.start(new HttpServer.Settings(config.bind(), config.port(), config.http().idleTimeout(),
+                    config.http().corsOrigins(), config.http().tlsKeystore(), config.http().tlsKeystorePassword()),
+                    router, mapper);
+        } catch (IllegalArgumentException e) {
             backends.close();
             if (worker != null) {
                 worker.stop(Duration.ZERO);
             }
-            throw new IllegalArgumentException("cannot listen on " + config.bind() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+            throw e;
         }
-        http.createContext("/", router);
-        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        http.start();
-        String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
-        if ("0.0.0.0".equals(config.bind())) {
-            host = "127.0.0.1";
-        }
-        String baseUrl = "http://" + host + ":" + http.getAddress().getPort();
+        String baseUrl = http.baseUrl(config.bind());
 
         WebhookRelay relay = new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, baseUrl);
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(1,
@@ -180,7 +179,7 @@ public final class NommerServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return http.port();
     }
 
     public Store store() {
@@ -200,7 +199,7 @@ public final class NommerServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("nommer shutting down");
-        http.stop(1);
+        http.close();
         housekeeping.shutdownNow();
         if (worker != null) {
             worker.stop(Duration.ofSeconds(10));

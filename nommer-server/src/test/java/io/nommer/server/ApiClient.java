@@ -19,6 +19,8 @@ final class ApiClient {
     private final String base;
     private final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper mapper = new ObjectMapper();
+    /** Every exchange this client makes is checked against the OpenAPI document. */
+    final OpenApiCheck openapi = new OpenApiCheck();
 
     ApiClient(String base) {
         this.base = base;
@@ -29,8 +31,9 @@ final class ApiClient {
     }
 
     Reply post(String path, String json) {
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), body);
     }
 
     Reply postJson(String path, Object body) {
@@ -42,8 +45,9 @@ final class ApiClient {
     }
 
     Reply put(String path, String json) {
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), body);
     }
 
     Reply delete(String path) {
@@ -52,28 +56,35 @@ final class ApiClient {
 
     Reply upload(byte[] bytes) {
         return send(HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
     }
 
     Reply upload(Path file) {
         try {
-            return send(HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)));
-        } catch (java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException(e);
+            return upload(java.nio.file.Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     Reply send(HttpRequest.Builder b) {
+        return send(b, null);
+    }
+
+    /** Sends the request; {@code body} is what it carries, for the OpenAPI check (null for none or raw bytes). */
+    Reply send(HttpRequest.Builder b, byte[] body) {
         try {
-            HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest request = b.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+            request.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
+            openapi.record(request.method(), request.uri(), headers, body, r.statusCode(), r.headers(), r.body());
             String type = r.headers().firstValue("Content-Type").orElse("");
-            JsonNode body = null;
+            JsonNode json = null;
             if (type.contains("json") && r.body().length > 0) {
-                body = mapper.readTree(r.body());
+                json = mapper.readTree(r.body());
             }
-            return new Reply(r.statusCode(), body, type, r.body());
+            return new Reply(r.statusCode(), json, type, r.body());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

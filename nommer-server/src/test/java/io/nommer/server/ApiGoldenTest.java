@@ -61,6 +61,7 @@ class ApiGoldenTest {
     private record Exchange(String method, String path, Map<String, String> headers, byte[] body) {}
 
     private final List<String> transcript = new ArrayList<>();
+    private final OpenApiCheck openapi = new OpenApiCheck();
     private final Map<String, String> vars = new LinkedHashMap<>();
 
     @Test
@@ -211,6 +212,7 @@ class ApiGoldenTest {
             Files.writeString(GOLDEN, actual);
         }
         assertThat(actual).isEqualTo(Files.readString(GOLDEN));
+        assertThat(openapi.violations()).as("requests and responses that break the OpenAPI document").isEmpty();
     }
 
     private void send(String method, String path, String json) throws Exception {
@@ -232,7 +234,9 @@ class ApiGoldenTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
-        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest request = b.build();
+        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        openapi.record(method, request.uri(), headers, body, r.statusCode(), r.headers(), r.body());
         String text = new String(r.body(), StandardCharsets.UTF_8);
         Matcher created = Pattern.compile("^\\{\"id\":\"(job_[0-9a-z]{26})\"").matcher(text);
         if (created.find()) {

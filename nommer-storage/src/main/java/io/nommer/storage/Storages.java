@@ -137,6 +137,14 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
         };
     }
 
+    /**
+     * Where a file the service stores locally is on this machine (to serve it with byte ranges); empty for a file in
+     * S3 or one that does not exist.
+     */
+    public Optional<Path> localFile(URI uri) {
+        return "s3".equals(scheme(uri)) ? Optional.empty() : local.localFile(uri);
+    }
+
     private S3Storage requireS3() {
         return s3.orElseThrow(() -> new IllegalArgumentException(S3_NOT_AVAILABLE));
     }

@@ -37,8 +37,12 @@ public final class JobsApi {
     /** Opens published files for download. */
     @FunctionalInterface
     public interface FileOpener {
-        /** @return the file's bytes and length; throws {@link java.io.IOException} when it cannot be read */
-        Response.StreamBody open(URI uri) throws java.io.IOException;
+        /**
+         * The file as a response of {@code contentType}.
+         *
+         * @throws java.nio.file.NoSuchFileException when it is no longer in storage
+         */
+        Response open(URI uri, String contentType) throws java.io.IOException;
     }
 
     private final JobService jobs;
@@ -211,20 +215,14 @@ public final class JobsApi {
     private Response download(Request req) throws java.io.IOException {
         String fileName = req.path("file");
         OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
-        Response.StreamBody body;
         try {
-            body = files.open(URI.create(file.uri()));
+            return files.open(URI.create(file.uri()), contentType(fileName))
+                    .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ApiException(410, "file_gone", "file " + fileName + " is no longer in storage");
         }
-        return Response.stream(contentType(fileName), body.in(), body.length())
-                .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
     }
 
-    /**
-     * The AES-128 key of an encrypted HLS output, as the 16 raw bytes players fetch from a key URL. Apps serve it to
-     * their players behind their own authentication (the playlists name the app's {@code encryption_key_url}).
-     */
     private Response key(Request req) {
         String auth = req.header("Authorization");
         String token = auth == null || !auth.startsWith("Bearer ") ? null : auth.substring("Bearer ".length()).trim();

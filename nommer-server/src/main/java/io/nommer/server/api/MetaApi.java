@@ -2,27 +2,29 @@ package io.nommer.server.api;
 
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 
 /** {@code /v1/} index, the OpenAPI document and {@code /healthz}. */
 public final class MetaApi {
-    private final byte[] openapi;
+    private static final String OPENAPI = "/io/nommer/server/openapi.yaml";
+    private final URI openapi;
 
     public MetaApi() {
         this.openapi = openapiDocument();
     }
 
-    /** The OpenAPI document shipped with the server. */
-    public static byte[] openapiDocument() {
-        try (InputStream in = MetaApi.class.getResourceAsStream("/io/nommer/server/openapi.yaml")) {
-            if (in == null) {
+    /** Where the OpenAPI document shipped with the server is (a class-path resource). */
+    public static URI openapiDocument() {
+        try {
+            URL url = MetaApi.class.getResource(OPENAPI);
+            if (url == null) {
                 throw new IllegalStateException("openapi.yaml is missing from the server's resources");
             }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return url.toURI();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -32,7 +34,7 @@ public final class MetaApi {
     record Health(String status) {}
 
     public void register(Router r) {
-        r.add("GET", "/v1/openapi.yaml", req -> Response.bytes(200, "application/yaml", openapi));
+        r.add("GET", "/v1/openapi.yaml", req -> Response.file(openapi, "application/yaml"));
         r.add("GET", "/v1/", req -> {
             String b = req.baseUrl() + "/v1/";
             return Response.ok(new Index(b + "openapi.yaml", b + "jobs", b + "uploads", b + "profiles", b + "presets",

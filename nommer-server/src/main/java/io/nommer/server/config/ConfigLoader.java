@@ -23,7 +23,8 @@ public final class ConfigLoader {
             "input_roots", "output_roots", "allow_private_networks", "max_upload_bytes", "max_input_bytes",
             "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config", "store", "storage", "s3_endpoint",
             "s3_region", "s3_path_style", "s3_access_key", "s3_secret_key", "exit_when_idle",
-            "clouds", "encoder", "null_encoder_pause_ms");
+            "clouds", "encoder", "null_encoder_pause_ms", "http_idle_timeout_seconds", "cors_origins", "tls_keystore",
+            "tls_keystore_password");
 
     private ConfigLoader() {}
 
@@ -79,7 +80,13 @@ public final class ConfigLoader {
                     duration(merged, origin, "exit_when_idle"),
                     list(merged.get("clouds")),
                     merged.get("encoder"),
-                    Duration.ofMillis(longValue(merged, origin, "null_encoder_pause_ms", 0)));
+                    Duration.ofMillis(longValue(merged, origin, "null_encoder_pause_ms", 0)),
+                    new ServerConfig.Http(
+                            Duration.ofSeconds(longValue(merged, origin, "http_idle_timeout_seconds",
+                                    ServerConfig.Http.DEFAULT_IDLE_TIMEOUT.toSeconds())),
+                            list(merged.get("cors_origins")),
+                            merged.get("tls_keystore") == null ? null : Path.of(merged.get("tls_keystore")),
+                            merged.get("tls_keystore_password")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }

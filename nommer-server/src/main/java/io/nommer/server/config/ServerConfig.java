@@ -41,7 +41,45 @@ public record ServerConfig(
         Duration exitWhenIdle,
         List<String> clouds,
         String encoder,
-        Duration nullEncoderPause) {
+        Duration nullEncoderPause,
+        Http http) {
+
+    /**
+     * How the API is served beyond its address.
+     *
+     * @param idleTimeout a connection that sends nothing for this long (also while sending a request) is closed
+     * @param corsOrigins origins browsers may call the API from ({@code *}: any); empty: none
+     * @param tlsKeystore a PKCS12 key store with the server's certificate and key; null serves plain HTTP
+     */
+    public record Http(Duration idleTimeout, List<String> corsOrigins, Path tlsKeystore, String tlsKeystorePassword) {
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+        public Http {
+            if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("http_idle_timeout_seconds cannot be less than 1");
+            }
+            corsOrigins = List.copyOf(corsOrigins);
+            for (String origin : corsOrigins) {
+                if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                    throw new IllegalArgumentException("cors_origins: '" + origin + "' is not an origin such as "
+                            + "https://app.example.com (scheme, host and port only) or *");
+                }
+            }
+            if ((tlsKeystore == null) != (tlsKeystorePassword == null)) {
+                throw new IllegalArgumentException("tls_keystore and tls_keystore_password must be set together");
+            }
+            if (tlsKeystore != null && !java.nio.file.Files.isReadable(tlsKeystore)) {
+                throw new IllegalArgumentException("tls_keystore " + tlsKeystore + " cannot be read");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "http_idle_timeout_seconds=" + idleTimeout.toSeconds() + ", cors_origins=" + corsOrigins
+                    + ", tls_keystore=" + (tlsKeystore == null ? "none (plain HTTP)" : tlsKeystore)
+                    + ", tls_keystore_password=" + (tlsKeystorePassword == null ? "none" : "<masked>");
+        }
+    }
 
     /**
      * How to reach S3-compatible storage; used when {@code storage} or an input/destination is {@code s3://}.
@@ -149,6 +187,6 @@ public record ServerConfig(
                 + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="
                 + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", clouds=" + String.join(",", clouds)
                 + ", encoder=" + encoder + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms="
-                + nullEncoderPause.toMillis() : "") + "]";
+                + nullEncoderPause.toMillis() : "") + ", " + http + "]";
     }
 }

@@ -3,25 +3,25 @@ package io.nommer.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Fields;
 
 /** One HTTP request as handlers see it: path parameters, query parameters, headers and a bounded body. */
 public final class Request {
-    private final HttpExchange exchange;
+    private final org.eclipse.jetty.server.Request jetty;
     private final Map<String, String> pathParams;
-    private final Map<String, String> query;
+    private final Fields query;
     private final ObjectMapper mapper;
 
-    Request(HttpExchange exchange, Map<String, String> pathParams, ObjectMapper mapper) {
-        this.exchange = exchange;
+    Request(org.eclipse.jetty.server.Request jetty, Map<String, String> pathParams, ObjectMapper mapper) {
+        this.jetty = jetty;
         this.pathParams = pathParams;
-        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.query = org.eclipse.jetty.server.Request.extractQueryParameters(jetty);
         this.mapper = mapper;
     }
 
@@ -29,36 +29,29 @@ public final class Request {
         return pathParams.get(name);
     }
 
-    /** A query parameter, or null. */
+    /** A query parameter (its first value), or null. */
     public String query(String name) {
-        return query.get(name);
+        return query.getValue(name);
     }
 
     public String header(String name) {
-        return exchange.getRequestHeaders().getFirst(name);
+        return jetty.getHeaders().get(name);
     }
 
-    /** The request's base URL ({@code http://host:port}) as the client addressed us. */
+    /** The request's base URL ({@code http://host:port}, or https) as the client addressed us. */
     public String baseUrl() {
-        String host = header("Host");
-        if (host == null) {
-            host = exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort();
-        }
-        return "http://" + host;
+        HttpURI uri = jetty.getHttpURI();
+        return uri.getScheme() + "://" + uri.getAuthority();
     }
 
+    /** The body; read it to its end before the response is sent (closing it early fails the request). */
     public InputStream body() {
-        return exchange.getRequestBody();
+        return Content.Source.asInputStream(jetty);
     }
 
     /** The declared body length, or -1 when the client streams without one. */
     public long contentLength() {
-        String v = header("Content-Length");
-        try {
-            return v == null ? -1 : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new ApiException(400, "bad_request", "Content-Length is not a number");
-        }
+        return jetty.getLength();
     }
 
     /**
@@ -68,8 +61,8 @@ public final class Request {
      */
     public JsonNode jsonObject(int maxBytes) {
         String type = header("Content-Type");
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")
-                && !type.toLowerCase(java.util.Locale.ROOT).contains("+json")) {
+        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")
+                && !type.toLowerCase(Locale.ROOT).contains("+json")) {
             throw new ApiException(415, "unsupported_media_type", "send JSON with Content-Type: application/json");
         }
         byte[] raw;
@@ -96,19 +89,5 @@ public final class Request {
             throw new ApiException(400, "malformed_json", "the body must be a JSON object");
         }
         return node;
-    }
-
-    private static Map<String, String> parseQuery(String raw) {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            m.putIfAbsent(k, v);
-        }
-        return m;
     }
 }

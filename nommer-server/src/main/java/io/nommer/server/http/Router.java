@@ -1,8 +1,6 @@
 package io.nommer.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.nommer.core.service.ConflictException;
 import io.nommer.core.service.ForbiddenException;
 import io.nommer.core.service.NotFoundException;
@@ -10,23 +8,36 @@ import io.nommer.core.service.ServiceException;
 import io.nommer.core.service.UnauthorizedException;
 import io.nommer.storage.local.EmptyUploadException;
 import io.nommer.storage.local.UploadTooLargeException;
-import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.content.ResourceHttpContent;
+import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.ResourceService;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes requests by method and path template ({@code /v1/jobs/{id}}) and is the one place where failures become HTTP
- * problems ({@code application/problem+json} with a stable {@code code}).
+ * Routes requests by method and path template ({@code /v1/jobs/{id}}, matched by Jetty's {@link UriTemplatePathSpec})
+ * and is the one place where failures become HTTP problems ({@code application/problem+json} with a stable
+ * {@code code}). Runs every request on its own virtual thread (a blocking handler; see {@link HttpServer}).
  */
-public final class Router implements HttpHandler {
+public final class Router extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
-    private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
 
     /** A request handler. */
     @FunctionalInterface
@@ -34,27 +45,24 @@ public final class Router implements HttpHandler {
         Response handle(Request request) throws Exception;
     }
 
-    private record Route(String method, String template, Pattern pattern, List<String> params, Handler handler) {}
+    private record Route(String method, String template, UriTemplatePathSpec spec, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper mapper;
+    private final ResourceService files = new ResourceService();
+    /** Class-path resources, each mounted once (a jar is opened when its first resource is). */
+    private final Map<URI, Resource> mounted = new ConcurrentHashMap<>();
 
     public Router(ObjectMapper mapper) {
         this.mapper = mapper;
+        files.setEtags(true);
+        files.setAcceptRanges(true);
+        files.setDirAllowed(false);
+        addBean(files);
     }
 
     public Router add(String method, String template, Handler handler) {
-        List<String> params = new ArrayList<>();
-        Matcher m = PARAM.matcher(template);
-        StringBuilder regex = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
-            params.add(m.group(1));
-            last = m.end();
-        }
-        regex.append(Pattern.quote(template.substring(last)));
-        routes.add(new Route(method, template, Pattern.compile(regex.toString()), params, handler));
+        routes.add(new Route(method, template, new UriTemplatePathSpec(template), handler));
         return this;
     }
 
@@ -64,33 +72,41 @@ public final class Router implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        Response response;
+    public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) {
+        Response answer;
         try {
-            response = dispatch(exchange);
+            answer = dispatch(request);
         } catch (ApiException e) {
-            response = problem(e.status(), e.code(), e.getMessage(), e.field());
+            answer = problem(e.status(), e.code(), e.getMessage(), e.field());
         } catch (ServiceException e) {
-            response = problem(status(e), e.code(), e.getMessage(), e.field());
+            answer = problem(status(e), e.code(), e.getMessage(), e.field());
         } catch (UploadTooLargeException e) {
-            response = problem(413, "upload_too_large", "the upload exceeds the limit of " + e.maxBytes()
+            answer = problem(413, "upload_too_large", "the upload exceeds the limit of " + e.maxBytes()
                     + " bytes (setting max_upload_bytes)", null);
         } catch (EmptyUploadException e) {
-            response = problem(400, "empty_upload", "the upload is empty; send the file's bytes as the body", null);
+            answer = problem(400, "empty_upload", "the upload is empty; send the file's bytes as the body", null);
         } catch (Exception e) {
-            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-            response = problem(500, "internal_error", "the server failed to handle this request; see its log", null);
+            log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            answer = problem(500, "internal_error", "the server failed to handle this request; see its log", null);
         }
-        send(exchange, response);
+        try {
+            send(request, response, callback, answer);
+        } catch (Throwable t) {
+            callback.failed(t);
+        } finally {
+            answer.closeQuietly();
+        }
+        return true;
     }
 
-    private Response dispatch(HttpExchange exchange) throws Exception {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
+    private Response dispatch(org.eclipse.jetty.server.Request request) throws Exception {
+        String path = request.getHttpURI().getCanonicalPath();
+        String method = request.getMethod();
         boolean pathMatched = false;
         for (Route r : routes) {
-            Matcher m = r.pattern.matcher(path);
-            if (!m.matches()) {
+            Map<String, String> raw = r.spec.getPathParams(path);
+            if (raw == null) {
                 continue;
             }
             pathMatched = true;
@@ -98,21 +114,20 @@ public final class Router implements HttpHandler {
                 continue;
             }
             Map<String, String> params = new LinkedHashMap<>();
-            for (int i = 0; i < r.params.size(); i++) {
-                params.put(r.params.get(i), m.group(i + 1));
-            }
-            return r.handler.handle(new Request(exchange, params, mapper));
+            raw.forEach((name, value) -> params.put(name, URIUtil.decodePath(value)));
+            return r.handler.handle(new Request(request, params, mapper));
         }
+        String shown = URIUtil.decodePath(path);
         if (pathMatched) {
-            throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path);
+            throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + shown);
         }
-        throw new ApiException(404, "not_found", "no such endpoint: " + path);
+        throw new ApiException(404, "not_found", "no such endpoint: " + shown);
     }
 
     /** An RFC 9457 problem document with nommer's stable {@code code} and, when one is at fault, the field. */
     record Problem(String type, String title, int status, String code, String detail, String field) {}
 
-    private static Response problem(int status, String code, String detail, String field) {
+    static Response problem(int status, String code, String detail, String field) {
         return Response.json(status, new Problem("https://nommer.io/problems/" + code, titleFor(status), status, code,
                 detail, field)).header("Content-Type", "application/problem+json");
     }
@@ -134,7 +149,7 @@ public final class Router implements HttpHandler {
         return 422;
     }
 
-    private static String titleFor(int status) {
+    static String titleFor(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
@@ -148,48 +163,54 @@ public final class Router implements HttpHandler {
         };
     }
 
-    private void send(HttpExchange exchange, Response r) throws IOException {
-        try (exchange) {
-            // why: no explicit drain of an unread body; the JDK server drains a little and closes the connection
-            // otherwise, so a refused oversized upload is not read to its end.
-            r.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            if (r.status == 204) {
-                exchange.sendResponseHeaders(204, -1);
-                return;
+    private Resource resource(URI uri) {
+        ResourceFactory factory = ResourceFactory.of(this);
+        return "jar".equals(uri.getScheme()) ? mounted.computeIfAbsent(uri, factory::newResource)
+                : factory.newResource(uri);
+    }
+
+    private void send(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback, Response r) throws Exception {
+        boolean head = "HEAD".equals(request.getMethod());
+        response.setStatus(r.status);
+        r.headers.forEach((k, v) -> response.getHeaders().put(k, v));
+        if (r.file != null) {
+            // why: Jetty's resource service answers ranges, ETags and conditional requests exactly as the RFCs say
+            files.doGet(request, response, callback, new ResourceHttpContent(resource(r.file),
+                    r.headers.get("Content-Type")));
+            return;
+        }
+        if (r.status == 204) {
+            callback.succeeded();
+            return;
+        }
+        if (r.stream != null) {
+            long length = r.stream.length();
+            if (length >= 0) {
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
             }
-            byte[] body;
-            if (r.json != null) {
-                exchange.getResponseHeaders().putIfAbsent("Content-Type", List.of("application/json"));
-                body = mapper.writeValueAsBytes(r.json);
-            } else if (r.bytes != null) {
-                body = r.bytes;
-            } else if (r.stream != null) {
-                try (var in = r.stream.in()) {
-                    long length = r.stream.length();
-                    if (head) {
-                        if (length >= 0) {
-                            exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-                        }
-                        exchange.sendResponseHeaders(r.status, -1);
-                        return;
-                    }
-                    exchange.sendResponseHeaders(r.status, length < 0 ? 0 : length);
-                    in.transferTo(exchange.getResponseBody());
+            if (!head) {
+                try (InputStream in = r.stream.in(); OutputStream out = Content.Sink.asOutputStream(response)) {
+                    in.transferTo(out);
                 }
-                return;
-            } else {
-                body = new byte[0];
             }
-            if (head) {
-                exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-                exchange.sendResponseHeaders(r.status, -1);
-            } else {
-                exchange.sendResponseHeaders(r.status, body.length == 0 ? -1 : body.length);
-                exchange.getResponseBody().write(body);
+            callback.succeeded();
+            return;
+        }
+        byte[] body;
+        if (r.json != null) {
+            if (!response.getHeaders().contains(HttpHeader.CONTENT_TYPE)) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             }
-        } finally {
-            r.closeQuietly();
+            body = mapper.writeValueAsBytes(r.json);
+        } else {
+            body = r.bytes == null ? new byte[0] : r.bytes;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (head || body.length == 0 || HttpStatus.hasNoBody(r.status)) {
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 }

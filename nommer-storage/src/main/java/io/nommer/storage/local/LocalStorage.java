@@ -346,6 +346,21 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     }
 
     /**
+     * Where an upload or a published file ({@code upload:} or {@code file:}) is on this machine, so that it can be
+     * served with byte ranges; empty when there is no such file.
+     *
+     * @throws IllegalArgumentException for a URI local storage does not serve
+     */
+    public Optional<Path> localFile(URI uri) {
+        Path file = switch (scheme(uri)) {
+            case "upload" -> uploadPath(uri);
+            case "file" -> publishedFile(uri);
+            default -> throw new IllegalArgumentException("local storage cannot open '" + uri.getScheme() + ":' URIs");
+        };
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /**
      * Opens an upload or a published file to serve it back, e.g. through the API.
      *
      * @return empty when no such file exists
