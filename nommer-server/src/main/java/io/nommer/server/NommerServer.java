@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
+import io.nommer.core.service.UploadService;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
@@ -104,7 +105,7 @@ public final class NommerServer implements AutoCloseable {
             StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
             return Response.stream(contentType, f.body(), f.size());
         }).register(router);
-        new UploadsApi(storage, config.maxUploadBytes()).register(router);
+        new UploadsApi(new UploadService(storage, config.maxUploadBytes())).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
         new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);

@@ -5,6 +5,7 @@ import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.storage.UploadStore;
 import io.nommer.storage.http.HttpFetchConfig;
 import io.nommer.storage.http.HttpInputFetcher;
 import io.nommer.storage.local.LocalStorage;
@@ -12,7 +13,7 @@ import io.nommer.storage.local.LocalStorageConfig;
 import io.nommer.storage.local.StoredFile;
 import io.nommer.storage.s3.S3Storage;
 import io.nommer.storage.s3.S3StorageConfig;
-import io.nommer.storage.local.Upload;
+import io.nommer.core.storage.Upload;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * {@code s3:} to {@link S3Storage} when S3 is configured, else refused with a message that says so; other schemes
  * are refused. Outputs with no destination go to the {@link DefaultStorage} chosen at construction.
  */
-public final class Storages implements InputFetcher, OutputPublisher, AutoCloseable {
+public final class Storages implements InputFetcher, OutputPublisher, UploadStore, AutoCloseable {
     static final String S3_NOT_AVAILABLE = "S3 storage is not available yet in this version of nommer";
 
     /** Where outputs with no destination go ({@link #defaultFolder}). */
@@ -106,9 +107,10 @@ public final class Storages implements InputFetcher, OutputPublisher, AutoClosea
      * machines cannot read this one's disk), else in local storage. The upload is complete on disk before it is
      * copied to S3, and the local copy is removed once S3 has it.
      *
-     * @throws io.nommer.storage.local.UploadRejectedException when empty or larger than {@code maxBytes}
+     * @throws io.nommer.core.storage.UploadRejectedException when empty or larger than {@code maxBytes}
      * @throws java.io.UncheckedIOException when storing fails
      */
+    @Override
     public Upload storeUpload(InputStream body, long maxBytes, String filenameHint) {
         Upload upload = local.storeUpload(body, maxBytes, filenameHint);
         if (defaultStorage != DefaultStorage.S3) {

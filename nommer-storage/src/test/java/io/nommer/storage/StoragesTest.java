@@ -7,7 +7,7 @@ import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.storage.http.HttpFetchConfig;
 import io.nommer.storage.local.LocalStorageConfig;
-import io.nommer.storage.local.Upload;
+import io.nommer.core.storage.Upload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;

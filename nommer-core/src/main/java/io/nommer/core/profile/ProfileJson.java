@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <p>Why jackson-core in core: a profile is a JSON document by definition, and the API and the store must read and
  * write it the same way; the streaming parser (no databind, no dependencies) lets both share this class without a
- * {@code Map<String, Object>} in between.
+ * untyped map in between.
  */
 public final class ProfileJson {
     private static final JsonFactory JSON = JsonFactory.builder().build();

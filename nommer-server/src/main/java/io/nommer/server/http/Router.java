@@ -1,13 +1,15 @@
 package io.nommer.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.service.BadRequestException;
 import io.nommer.core.service.ConflictException;
 import io.nommer.core.service.ForbiddenException;
 import io.nommer.core.service.NotFoundException;
 import io.nommer.core.service.ServiceException;
+import io.nommer.core.service.TooLargeException;
 import io.nommer.core.service.UnauthorizedException;
-import io.nommer.storage.local.EmptyUploadException;
-import io.nommer.storage.local.UploadTooLargeException;
+import io.nommer.core.storage.EmptyUploadException;
+import io.nommer.core.storage.UploadTooLargeException;
 import java.io.InputStream;
 import java.net.URI;
 import java.io.OutputStream;
@@ -81,11 +83,6 @@ public final class Router extends Handler.Abstract {
             answer = problem(e.status(), e.code(), e.getMessage(), e.field());
         } catch (ServiceException e) {
             answer = problem(status(e), e.code(), e.getMessage(), e.field());
-        } catch (UploadTooLargeException e) {
-            answer = problem(413, "upload_too_large", "the upload exceeds the limit of " + e.maxBytes()
-                    + " bytes (setting max_upload_bytes)", null);
-        } catch (EmptyUploadException e) {
-            answer = problem(400, "empty_upload", "the upload is empty; send the file's bytes as the body", null);
         } catch (Exception e) {
             log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             answer = problem(500, "internal_error", "the server failed to handle this request; see its log", null);
@@ -145,6 +142,12 @@ public final class Router extends Handler.Abstract {
         }
         if (e instanceof ForbiddenException) {
             return 403;
+        }
+        if (e instanceof TooLargeException) {
+            return 413;
+        }
+        if (e instanceof BadRequestException) {
+            return 400;
         }
         return 422;
     }

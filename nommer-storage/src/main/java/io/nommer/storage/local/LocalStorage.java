@@ -28,6 +28,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.nommer.core.storage.Upload;
+import io.nommer.core.storage.UploadTooLargeException;
+import io.nommer.core.storage.EmptyUploadException;
 
 /**
  * The service's own folder ({@code uploads/}, {@code outputs/}) and {@code file:} inputs and destinations under

@@ -17,6 +17,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.nommer.core.storage.Upload;
+import io.nommer.core.storage.UploadTooLargeException;
+import io.nommer.core.storage.EmptyUploadException;
 
 class LocalStorageUploadTest {
     @TempDir

@@ -1,4 +1,5 @@
-package io.nommer.storage.local;
+package io.nommer.core.storage;
+
 
 /** An upload the service will not store; the message is for the user. */
 public class UploadRejectedException extends RuntimeException {

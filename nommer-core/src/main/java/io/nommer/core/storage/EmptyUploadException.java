@@ -1,4 +1,6 @@
-package io.nommer.storage.local;
+package io.nommer.core.storage;
+
+import io.nommer.core.storage.UploadRejectedException;
 
 /** The upload's body was empty; nothing was stored. */
 public class EmptyUploadException extends UploadRejectedException {

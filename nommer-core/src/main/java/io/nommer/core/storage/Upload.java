@@ -1,4 +1,4 @@
-package io.nommer.storage.local;
+package io.nommer.core.storage;
 
 import java.net.URI;
 

@@ -1,4 +1,6 @@
-package io.nommer.storage.local;
+package io.nommer.core.storage;
+
+import io.nommer.core.storage.UploadRejectedException;
 
 /** The upload's body went past the limit; nothing was stored. */
 public class UploadTooLargeException extends UploadRejectedException {
