@@ -1,8 +1,8 @@
 package io.nommer.architecture;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -28,17 +28,38 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         // why: the rules below pass vacuously for a module whose classes were not found
-        assertThat(List.of("io.nommer.core", "io.nommer.store", "io.nommer.storage", "io.nommer.ffmpeg",
-                "io.nommer.server", "io.nommer.cli", "io.nommer.bench")).allMatch(CLASSES::containPackage);
+        assertThat(List.of(
+                        "io.nommer.core",
+                        "io.nommer.store",
+                        "io.nommer.storage",
+                        "io.nommer.ffmpeg",
+                        "io.nommer.server",
+                        "io.nommer.cli",
+                        "io.nommer.bench"))
+                .allMatch(CLASSES::containPackage);
     }
 
     @Test
     void core_dependsOnNoAdapterNoFrameworkAndNoDatabase() {
-        noClasses().that().resideInAPackage("io.nommer.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.nommer.store..", "io.nommer.storage..",
-                        "io.nommer.ffmpeg..", "io.nommer.server..", "io.nommer.cli..", "io.nommer.bench..",
-                        "com.fasterxml.jackson.databind..", "com.fasterxml.jackson.annotation..", "java.sql..",
-                        "javax.sql..", "org.flywaydb..", "org.eclipse.jetty..", "software.amazon..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.nommer.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.nommer.store..",
+                        "io.nommer.storage..",
+                        "io.nommer.ffmpeg..",
+                        "io.nommer.server..",
+                        "io.nommer.cli..",
+                        "io.nommer.bench..",
+                        "com.fasterxml.jackson.databind..",
+                        "com.fasterxml.jackson.annotation..",
+                        "java.sql..",
+                        "javax.sql..",
+                        "org.flywaydb..",
+                        "org.eclipse.jetty..",
+                        "software.amazon..",
                         "com.sun.net.httpserver..")
                 .because("core is the domain and its ports; the profile codec alone may use jackson-core's parser")
                 .check(CLASSES);
@@ -51,26 +72,39 @@ class ArchitectureTest {
 
     @Test
     void storage_doesNotImportEncoding() {
-        noClasses().that().resideInAPackage("io.nommer.storage..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.nommer.core.encode..",
-                        "io.nommer.core.compile..", "io.nommer.core.profile..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.nommer.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.nommer.core.encode..", "io.nommer.core.compile..", "io.nommer.core.profile..")
                 .because("storage moves bytes; why an input is refused is a failure code, not an encoding matter")
                 .check(CLASSES);
     }
 
     @Test
     void adaptersDoNotDependOnEachOtherNorOnTheServer() {
-        noClasses().that().resideInAPackage("io.nommer.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.nommer.storage..", "io.nommer.ffmpeg..",
-                        "io.nommer.server..", "io.nommer.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.nommer.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.nommer.storage..", "io.nommer.ffmpeg..", "io.nommer.server..", "io.nommer.cli..")
                 .check(CLASSES);
-        noClasses().that().resideInAPackage("io.nommer.ffmpeg..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.nommer.store..", "io.nommer.storage..",
-                        "io.nommer.server..", "io.nommer.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.nommer.ffmpeg..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.nommer.store..", "io.nommer.storage..", "io.nommer.server..", "io.nommer.cli..")
                 .check(CLASSES);
-        noClasses().that().resideInAPackage("io.nommer.storage..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.nommer.store..", "io.nommer.ffmpeg..",
-                        "io.nommer.server..", "io.nommer.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.nommer.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.nommer.store..", "io.nommer.ffmpeg..", "io.nommer.server..", "io.nommer.cli..")
                 .check(CLASSES);
     }
 
@@ -78,18 +112,29 @@ class ArchitectureTest {
     void onlyTheCompositionRootConstructsAdapters() {
         // The composition root is the server module's top-level package (NommerServer, WorkerProcess, Backends);
         // benchmarks build their own fixtures.
-        noClasses().that().resideOutsideOfPackages(concat(ADAPTERS, "io.nommer.server", "io.nommer.bench.."))
-                .should().callConstructorWhere(DescribedPredicate.describe("an adapter's constructor",
-                        (JavaConstructorCall call) -> isAdapterService(call.getTarget().getOwner())))
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(concat(ADAPTERS, "io.nommer.server", "io.nommer.bench.."))
+                .should()
+                .callConstructorWhere(DescribedPredicate.describe(
+                        "an adapter's constructor",
+                        (JavaConstructorCall call) ->
+                                isAdapterService(call.getTarget().getOwner())))
                 .check(CLASSES);
     }
 
     @Test
     void handlersCallApplicationServices_notTheStore() {
-        noClasses().that().resideInAnyPackage("io.nommer.server.api..", "io.nommer.server.http..")
-                .should().dependOnClassesThat().resideInAnyPackage(concat(ADAPTERS, "io.nommer.core.store.."))
-                .orShould().dependOnClassesThat(DescribedPredicate.describe("a store port", (JavaClass c) ->
-                        c.getName().equals("io.nommer.core.job.JobStore")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.nommer.server.api..", "io.nommer.server.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(concat(ADAPTERS, "io.nommer.core.store.."))
+                .orShould()
+                .dependOnClassesThat(DescribedPredicate.describe(
+                        "a store port",
+                        (JavaClass c) -> c.getName().equals("io.nommer.core.job.JobStore")
                                 || c.getName().equals("io.nommer.core.queue.TaskQueue")
                                 || c.getName().equals("io.nommer.core.fleet.FleetRegistry")
                                 || c.getName().equals("io.nommer.core.profile.ProfileStore")
@@ -102,7 +147,8 @@ class ArchitectureTest {
     /** An adapter's working class (not one of its exceptions, configuration records or value types). */
     private static boolean isAdapterService(JavaClass c) {
         String pkg = c.getPackageName();
-        boolean adapter = pkg.startsWith("io.nommer.store") || pkg.startsWith("io.nommer.storage")
+        boolean adapter = pkg.startsWith("io.nommer.store")
+                || pkg.startsWith("io.nommer.storage")
                 || pkg.startsWith("io.nommer.ffmpeg");
         String name = c.getSimpleName();
         return adapter && !c.isRecord() && !name.endsWith("Exception") && !name.endsWith("Config");

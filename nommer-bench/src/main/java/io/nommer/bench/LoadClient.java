@@ -29,8 +29,14 @@ final class LoadClient implements AutoCloseable {
         socket.connect(new InetSocketAddress(base.getHost(), base.getPort()));
         out = socket.getOutputStream();
         in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        byte[] head = String.format(Locale.ROOT, "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
-                + "Content-Length: %d\r\n\r\n", path, base.getHost(), base.getPort(), json.length)
+        byte[] head = String.format(
+                        Locale.ROOT,
+                        "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: %d\r\n\r\n",
+                        path,
+                        base.getHost(),
+                        base.getPort(),
+                        json.length)
                 .getBytes(StandardCharsets.US_ASCII);
         request = new byte[head.length + json.length];
         System.arraycopy(head, 0, request, 0, head.length);

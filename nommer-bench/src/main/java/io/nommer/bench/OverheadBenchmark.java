@@ -43,8 +43,8 @@ public final class OverheadBenchmark {
         Path shortClip = generate(bin, dir.resolve("short.mp4"), "640x360", 2);
         Path longClip = skipLong ? null : generate(bin, dir.resolve("long-1080p.mp4"), "1920x1080", 60);
 
-        Map<String, String> flags = Map.of("port", "0", "data", dir.resolve("data").toString(), "workers", "1",
-                "input_roots", dir.toString());
+        Map<String, String> flags = Map.of(
+                "port", "0", "data", dir.resolve("data").toString(), "workers", "1", "input_roots", dir.toString());
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
             NommerClient client = new NommerClient(URI.create(server.baseUrl()));
             System.out.printf(Locale.ROOT, "preset %s, %d run(s) each, ffmpeg %s%n", preset, runs, bin.ffmpeg());
@@ -55,8 +55,9 @@ public final class OverheadBenchmark {
         }
     }
 
-    private static void report(String label, FfmpegBinaries bin, NommerClient client, Path input, String preset,
-            int runs, Path dir) throws Exception {
+    private static void report(
+            String label, FfmpegBinaries bin, NommerClient client, Path input, String preset, int runs, Path dir)
+            throws Exception {
         // Warm-up of both paths (JIT, page cache) before measuring.
         plain(bin, input, preset, dir);
         viaNommer(client, input, preset);
@@ -68,8 +69,14 @@ public final class OverheadBenchmark {
         }
         double p = BenchSupport.median(plain);
         double n = BenchSupport.median(nommer);
-        System.out.printf(Locale.ROOT, "%-26s plain ffmpeg %8.3f s   nommer %8.3f s   overhead %+7.0f ms   ratio %.3f%n",
-                label, p, n, (n - p) * 1000, n / p);
+        System.out.printf(
+                Locale.ROOT,
+                "%-26s plain ffmpeg %8.3f s   nommer %8.3f s   overhead %+7.0f ms   ratio %.3f%n",
+                label,
+                p,
+                n,
+                (n - p) * 1000,
+                n / p);
         System.out.printf(Locale.ROOT, "%-26s plain runs %s%n%-26s nommer runs %s%n", "", fmt(plain), "", fmt(nommer));
     }
 
@@ -84,8 +91,10 @@ public final class OverheadBenchmark {
             List<String> cmd = new ArrayList<>();
             cmd.add(bin.ffmpeg().toString());
             cmd.addAll(c.args());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("plain ffmpeg failed: " + cmd);
             }
@@ -115,18 +124,40 @@ public final class OverheadBenchmark {
         }
     }
 
-    private static Path generate(FfmpegBinaries bin, Path out, String size, int seconds) throws IOException,
-            InterruptedException {
-        List<String> cmd = List.of(bin.ffmpeg().toString(), "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30:duration=" + seconds,
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
-                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+    private static Path generate(FfmpegBinaries bin, Path out, String size, int seconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(
+                bin.ffmpeg().toString(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=" + size + ":rate=30:duration=" + seconds,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-shortest",
                 out.toString());
         BenchSupport.run(cmd, out.toString());
         return out;
     }
 
     private static String fmt(List<Double> xs) {
-        return xs.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).toList().toString();
+        return xs.stream()
+                .map(x -> String.format(Locale.ROOT, "%.3f", x))
+                .toList()
+                .toString();
     }
 }

@@ -40,6 +40,7 @@ public final class ThroughputBenchmark {
     private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
     /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 5); medians are printed. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+
     private static final int MAX_WARM_UP_ROUNDS = 8;
     /** The database of the end-to-end runs. */
     private static final String E2E_DB = "nommer_e2e";
@@ -51,15 +52,19 @@ public final class ThroughputBenchmark {
         int bulkJobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int deep = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         Path dir = Files.createTempDirectory("nommer-throughput");
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
-                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "200")
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("pg"))
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "200")
                 // why: the settings README recommends for a nommer database on this 24 GiB machine. PostgreSQL's
                 // defaults (128 MB of buffers, 1 GB of WAL between checkpoints) evict the queue's own pages and
                 // checkpoint every few seconds under this load, each checkpoint making the next change of every page
                 // a full-page image; and autovacuum, looking only once a minute, let the dead entries that claims
                 // leave at the head of the queue index pile up (claims took two and a half times as long by then)
-                .setServerConfig("shared_buffers", "2GB").setServerConfig("max_wal_size", "8GB")
+                .setServerConfig("shared_buffers", "2GB")
+                .setServerConfig("max_wal_size", "8GB")
                 .setServerConfig("autovacuum_naptime", "5s");
         // -Dbench.pg=name=value,...: more server settings, for experiments (e.g. log_autovacuum_min_duration=0)
         for (String setting : System.getProperty("bench.pg", "").split(",")) {
@@ -77,10 +82,16 @@ public final class ThroughputBenchmark {
                     .setServerConfig("pg_stat_statements.track_planning", "on");
         }
         try (EmbeddedPostgres pg = builder.start()) {
-            System.out.printf(Locale.ROOT, "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s, "
-                    + "shared_buffers=%s, max_wal_size=%s, autovacuum_naptime=%s; %d cores%n",
-                    show(pg, "server_version"), show(pg, "fsync"), show(pg, "synchronous_commit"),
-                    show(pg, "shared_buffers"), show(pg, "max_wal_size"), show(pg, "autovacuum_naptime"),
+            System.out.printf(
+                    Locale.ROOT,
+                    "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s, "
+                            + "shared_buffers=%s, max_wal_size=%s, autovacuum_naptime=%s; %d cores%n",
+                    show(pg, "server_version"),
+                    show(pg, "fsync"),
+                    show(pg, "synchronous_commit"),
+                    show(pg, "shared_buffers"),
+                    show(pg, "max_wal_size"),
+                    show(pg, "autovacuum_naptime"),
                     Runtime.getRuntime().availableProcessors());
             endToEnd(pg, dir, singleJobs, bulkJobs);
             claimLatency(pg, deep);
@@ -91,11 +102,22 @@ public final class ThroughputBenchmark {
 
     private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs) throws Exception {
         String url = newDatabase(pg, E2E_DB);
-        Map<String, String> flags = Map.of("port", "0", "data", dir.resolve("data").toString(), "store", url,
-                "workers", System.getProperty("bench.slots", "2"), "encoder", "null");
+        Map<String, String> flags = Map.of(
+                "port",
+                "0",
+                "data",
+                dir.resolve("data").toString(),
+                "store",
+                url,
+                "workers",
+                System.getProperty("bench.slots", "2"),
+                "encoder",
+                "null");
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
             NommerClient client = new NommerClient(URI.create(server.baseUrl()));
-            String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read")).path("uri").asText();
+            String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read"))
+                    .path("uri")
+                    .asText();
             try (Store store = PostgresStores.open(url);
                     Connection db = pg.getDatabase("postgres", E2E_DB).getConnection()) {
                 // Warm-up: connection pools, query plans, and above all the JIT. The service runs for days, so the
@@ -111,8 +133,12 @@ public final class ThroughputBenchmark {
                     runBulk(client, db, input, Math.min(bulkJobs, 20_000), 2);
                     double seconds = seconds(t0);
                     double compiled = (jit.getTotalCompilationTime() - compiling) / 1000.0;
-                    System.out.printf(Locale.ROOT, "  (warm-up round %d: %.1f s, %.1f s of it compiling)%n", round + 1,
-                            seconds, compiled);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  (warm-up round %d: %.1f s, %.1f s of it compiling)%n",
+                            round + 1,
+                            seconds,
+                            compiled);
                     if (compiled < seconds / 20) {
                         break;
                     }
@@ -124,19 +150,31 @@ public final class ThroughputBenchmark {
                     resetStatements(pg);
                     long wal = walBytes(pg);
                     singles.add(runSingle(client, db, input, singleJobs, 16));
-                    System.out.printf(Locale.ROOT, "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
-                            + "end (%.1f KiB of WAL per job)%n", singleJobs, singles.getLast(),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
+                                    + "end (%.1f KiB of WAL per job)%n",
+                            singleJobs,
+                            singles.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
                     printStatements(pg);
                     wal = walBytes(pg);
                     bulks.add(runBulk(client, db, input, bulkJobs, 2));
-                    System.out.printf(Locale.ROOT, "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
-                            + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n", bulkJobs, bulks.getLast(),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
+                                    + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n",
+                            bulkJobs,
+                            bulks.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / bulkJobs);
                     printStatements(pg);
                 }
-                System.out.printf(Locale.ROOT, "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f "
-                        + "jobs/s%n", ROUNDS, BenchSupport.median(singles), BenchSupport.median(bulks));
+                System.out.printf(
+                        Locale.ROOT,
+                        "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f " + "jobs/s%n",
+                        ROUNDS,
+                        BenchSupport.median(singles),
+                        BenchSupport.median(bulks));
                 submitToClaim(client, store, input, 500);
             }
         }
@@ -154,8 +192,12 @@ public final class ThroughputBenchmark {
             throws Exception {
         byte[] body = client.mapper().writeValueAsBytes(job(client, input));
         double[] times = run(client.baseUri(), db, "/v1/jobs", body, jobs, clients);
-        System.out.printf(Locale.ROOT, "  (single: %d jobs accepted in %.1f s, all finished after %.1f s)%n", jobs,
-                times[0], times[1]);
+        System.out.printf(
+                Locale.ROOT,
+                "  (single: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
+                jobs,
+                times[0],
+                times[1]);
         return jobs / times[1];
     }
 
@@ -166,10 +208,15 @@ public final class ThroughputBenchmark {
             bulk.withArray("jobs").add(job(client, input));
         }
         int requests = jobs / 1000;
-        double[] times = run(client.baseUri(), db, "/v1/jobs/bulk", client.mapper().writeValueAsBytes(bulk), requests,
-                clients);
-        System.out.printf(Locale.ROOT, "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s, at %s)%n",
-                requests * 1000, times[0], times[1], LocalTime.now().withNano(0));
+        double[] times =
+                run(client.baseUri(), db, "/v1/jobs/bulk", client.mapper().writeValueAsBytes(bulk), requests, clients);
+        System.out.printf(
+                Locale.ROOT,
+                "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s, at %s)%n",
+                requests * 1000,
+                times[0],
+                times[1],
+                LocalTime.now().withNano(0));
         return requests * 1000 / times[1];
     }
 
@@ -177,8 +224,8 @@ public final class ThroughputBenchmark {
      * Posts {@code body} to {@code path} {@code requests} times from {@code clients} concurrent connections; answers
      * the seconds until the last answer and until no job was left queued or running.
      */
-    private static double[] run(URI base, Connection db, String path, byte[] body, int requests,
-            int clients) throws Exception {
+    private static double[] run(URI base, Connection db, String path, byte[] body, int requests, int clients)
+            throws Exception {
         AtomicInteger left = new AtomicInteger(requests);
         long t0 = System.nanoTime();
         BenchSupport.concurrently(clients, () -> {
@@ -230,8 +277,14 @@ public final class ThroughputBenchmark {
             ms[i] = started.toEpochMilli() - before;
         }
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "submit-to-claim, idle worker, %d samples: p50 %.0f ms, p99 %.0f ms, max %.0f ms "
-                + "(1 ms resolution)%n", samples, pct(ms, 50), pct(ms, 99), ms[ms.length - 1]);
+        System.out.printf(
+                Locale.ROOT,
+                "submit-to-claim, idle worker, %d samples: p50 %.0f ms, p99 %.0f ms, max %.0f ms "
+                        + "(1 ms resolution)%n",
+                samples,
+                pct(ms, 50),
+                pct(ms, 99),
+                ms[ms.length - 1]);
     }
 
     // ---------------------------------------------------------------- claim latency with a deep queue
@@ -241,7 +294,8 @@ public final class ThroughputBenchmark {
      * alternate between them in blocks of 100, so that a slow spell of the machine lands on both alike.
      */
     private static void claimLatency(EmbeddedPostgres pg, int deep) throws Exception {
-        try (Store shallow = queueOf(pg, "nommer_q1k", 1_000); Store deepQueue = queueOf(pg, "nommer_q" + deep, deep)) {
+        try (Store shallow = queueOf(pg, "nommer_q1k", 1_000);
+                Store deepQueue = queueOf(pg, "nommer_q" + deep, deep)) {
             claimMillis(shallow, 100, "warm-up");
             claimMillis(deepQueue, 100, "warm-up");
             double shallowTotal = 0;
@@ -253,9 +307,14 @@ public final class ThroughputBenchmark {
             }
             double shallowMs = shallowTotal / (blocks * 100);
             double deepMs = deepTotal / (blocks * 100);
-            System.out.printf(Locale.ROOT, "claim latency (mean of 1000 claim calls each, queue depth held, "
-                    + "alternating blocks of 100): 1k queued %.3f ms, %d queued %.3f ms, ratio %.2f%n", shallowMs, deep,
-                    deepMs, deepMs / shallowMs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "claim latency (mean of 1000 claim calls each, queue depth held, "
+                            + "alternating blocks of 100): 1k queued %.3f ms, %d queued %.3f ms, ratio %.2f%n",
+                    shallowMs,
+                    deep,
+                    deepMs,
+                    deepMs / shallowMs);
         }
     }
 
@@ -266,7 +325,8 @@ public final class ThroughputBenchmark {
         // up, and the rows are the same.
         store.jobs().create(template("job_template"));
         long t0 = System.nanoTime();
-        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection();
+                Statement st = c.createStatement()) {
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
                     + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
                     + "created_at, updated_at FROM jobs, generate_series(1, " + (queued - 1) + ") g "
@@ -293,7 +353,8 @@ public final class ThroughputBenchmark {
         long total = 0;
         for (int i = 0; i < n; i++) {
             long s = System.nanoTime();
-            ClaimedTask t = store.queue().claim("bench", 1, Duration.ofSeconds(30)).get(0);
+            ClaimedTask t =
+                    store.queue().claim("bench", 1, Duration.ofSeconds(30)).get(0);
             total += System.nanoTime() - s;
             store.queue().completeAll(List.of(new Completion(t.taskId(), t.leaseToken(), List.of(), 0)));
             store.jobs().create(template("job_refill_" + block + "_" + i));
@@ -302,16 +363,27 @@ public final class ThroughputBenchmark {
     }
 
     private static io.nommer.core.job.NewJob template(String id) {
-        return new io.nommer.core.job.NewJob(id, "upload:upl_template",
-                List.of(new io.nommer.core.job.OutputSpec("mp4-h264", "mp4-h264",
-                        io.nommer.core.profile.Presets.find("mp4-h264").orElseThrow(), null)),
-                io.nommer.core.profile.Priority.NORMAL, Map.of(), null, null, 3, null);
+        return new io.nommer.core.job.NewJob(
+                id,
+                "upload:upl_template",
+                List.of(new io.nommer.core.job.OutputSpec(
+                        "mp4-h264",
+                        "mp4-h264",
+                        io.nommer.core.profile.Presets.find("mp4-h264").orElseThrow(),
+                        null)),
+                io.nommer.core.profile.Priority.NORMAL,
+                Map.of(),
+                null,
+                null,
+                3,
+                null);
     }
 
     // ---------------------------------------------------------------- plumbing
 
     private static String newDatabase(EmbeddedPostgres pg, String name) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
         return "postgresql://postgres@localhost:" + pg.getPort() + "/" + name;
@@ -319,7 +391,8 @@ public final class ThroughputBenchmark {
 
     private static void resetStatements(EmbeddedPostgres pg) throws Exception {
         if (STATEMENTS) {
-            try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 st.execute("SELECT pg_stat_statements_reset()");
             }
@@ -331,25 +404,37 @@ public final class ThroughputBenchmark {
         if (!STATEMENTS) {
             return;
         }
-        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT total_exec_time, total_plan_time, calls, rows, "
-                        + "left(regexp_replace(query, '\\s+', ' ', 'g'), 140), sum(total_exec_time) OVER (), "
-                        + "sum(total_plan_time) OVER () FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
+        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT total_exec_time, total_plan_time, calls, rows, "
+                                + "left(regexp_replace(query, '\\s+', ' ', 'g'), 140), sum(total_exec_time) OVER (), "
+                                + "sum(total_plan_time) OVER () FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
             System.out.println("  statements by execution time (ms executing, ms planning, calls, rows, statement):");
             while (rs.next()) {
                 if (rs.getRow() == 1) {
-                    System.out.printf(Locale.ROOT, "  all statements: %.0f ms executing, %.0f ms planning%n",
-                            rs.getDouble(6), rs.getDouble(7));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  all statements: %.0f ms executing, %.0f ms planning%n",
+                            rs.getDouble(6),
+                            rs.getDouble(7));
                 }
-                System.out.printf(Locale.ROOT, "  %7.0f %7.0f %7d %8d  %s%n", rs.getDouble(1), rs.getDouble(2),
-                        rs.getLong(3), rs.getLong(4), rs.getString(5));
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %7.0f %7.0f %7d %8d  %s%n",
+                        rs.getDouble(1),
+                        rs.getDouble(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getString(5));
             }
         }
         resetStatements(pg);
     }
 
     private static String show(EmbeddedPostgres pg, String setting) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SHOW " + setting)) {
             rs.next();
             return rs.getString(1);
@@ -357,7 +442,8 @@ public final class ThroughputBenchmark {
     }
 
     private static long walBytes(EmbeddedPostgres pg) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
             rs.next();
             return rs.getLong(1);

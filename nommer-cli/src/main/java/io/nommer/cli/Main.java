@@ -101,11 +101,15 @@ public final class Main {
         ServerConfig config = ConfigLoader.load(flags, System.getenv());
         NommerServer server = NommerServer.start(config);
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            done.countDown();
-        }, "nommer-shutdown"));
-        out.println("nommer serving on " + server.baseUrl() + " (data in " + config.dataDir().toAbsolutePath() + ")");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            done.countDown();
+                        },
+                        "nommer-shutdown"));
+        out.println("nommer serving on " + server.baseUrl() + " (data in "
+                + config.dataDir().toAbsolutePath() + ")");
         done.await();
         return 0;
     }
@@ -167,7 +171,8 @@ public final class Main {
         while (true) {
             JsonNode j = client.job(id);
             String state = j.path("state").asText();
-            String line = String.format(Locale.ROOT, "%s %5.1f%%", state, j.path("progress").asDouble());
+            String line = String.format(
+                    Locale.ROOT, "%s %5.1f%%", state, j.path("progress").asDouble());
             if (!line.equals(last)) {
                 out.println(line);
                 last = line;
@@ -185,7 +190,11 @@ public final class Main {
             throw new IllegalArgumentException("status needs exactly one job ID");
         }
         JsonNode j = new NommerClient(server(a)).job(a.positional.get(0));
-        out.printf(Locale.ROOT, "job %s: %s %.1f%%%n", j.path("id").asText(), j.path("state").asText(),
+        out.printf(
+                Locale.ROOT,
+                "job %s: %s %.1f%%%n",
+                j.path("id").asText(),
+                j.path("state").asText(),
                 j.path("progress").asDouble());
         printOutputs(j);
         String state = j.path("state").asText();
@@ -194,15 +203,21 @@ public final class Main {
 
     private void printOutputs(JsonNode job) {
         for (JsonNode o : job.path("outputs")) {
-            out.printf(Locale.ROOT, "  output %s (%s): %s %.1f%%%n", o.path("name").asText(), o.path("preset").asText(),
-                    o.path("state").asText(), o.path("progress").asDouble());
+            out.printf(
+                    Locale.ROOT,
+                    "  output %s (%s): %s %.1f%%%n",
+                    o.path("name").asText(),
+                    o.path("preset").asText(),
+                    o.path("state").asText(),
+                    o.path("progress").asDouble());
             for (JsonNode f : o.path("files")) {
-                out.println("    " + f.path("url").asText() + "  (" + f.path("uri").asText() + ", "
-                        + f.path("size").asLong() + " bytes)");
+                out.println("    " + f.path("url").asText() + "  ("
+                        + f.path("uri").asText() + ", " + f.path("size").asLong() + " bytes)");
             }
             JsonNode e = o.path("error");
             if (!e.isMissingNode()) {
-                out.println("    error " + e.path("code").asText() + ": " + e.path("message").asText());
+                out.println("    error " + e.path("code").asText() + ": "
+                        + e.path("message").asText());
                 if (e.hasNonNull("log_tail")) {
                     e.path("log_tail").asText().lines().forEach(l -> out.println("      | " + l));
                 }
@@ -217,8 +232,8 @@ public final class Main {
 
     /** Options ({@code --name value}, {@code --flag}) and positional arguments. */
     record Args(Map<String, List<String>> options, List<String> positional) {
-        private static final java.util.Set<String> FLAGS = java.util.Set.of("wait", "allow-private-networks",
-                "allow_private_networks");
+        private static final java.util.Set<String> FLAGS =
+                java.util.Set.of("wait", "allow-private-networks", "allow_private_networks");
 
         static Args parse(String[] argv, int from) {
             Map<String, List<String>> opts = new LinkedHashMap<>();

@@ -46,7 +46,8 @@ public final class NommerClient {
     public NommerClient(URI base) {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** The service's base URI, without a trailing slash. */
@@ -92,7 +93,9 @@ public final class NommerClient {
     }
 
     public JsonNode post(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     public ObjectMapper mapper() {
@@ -108,7 +111,9 @@ public final class NommerClient {
         }
         JsonNode body = res.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(res.body());
         if (res.statusCode() >= 400) {
-            throw new ApiError(res.statusCode(), body.path("code").asText(null),
+            throw new ApiError(
+                    res.statusCode(),
+                    body.path("code").asText(null),
                     body.path("detail").asText("request failed"));
         }
         return body;

@@ -44,7 +44,8 @@ class ClusterTest {
         HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         sink.createContext("/hook", ex -> {
             JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ex.getRequestBody());
-            webhooks.computeIfAbsent(body.path("job").path("id").asText(), k -> new AtomicInteger()).incrementAndGet();
+            webhooks.computeIfAbsent(body.path("job").path("id").asText(), k -> new AtomicInteger())
+                    .incrementAndGet();
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
@@ -54,11 +55,13 @@ class ClusterTest {
         shared.put("store", EmbeddedPostgresServer.shared().newDatabaseUrl());
         shared.put("lease_seconds", "3");
         Map<String, String> serve = new LinkedHashMap<>(shared);
-        serve.putAll(Map.of("port", "0", "workers", "0", "data", tmp.resolve("orchestrator").toString()));
+        serve.putAll(Map.of(
+                "port", "0", "workers", "0", "data", tmp.resolve("orchestrator").toString()));
         try (NommerServer orchestrator = NommerServer.start(ConfigLoader.load(serve, Map.of()))) {
             NommerClient client = new NommerClient(URI.create(orchestrator.baseUrl()));
             String input = client.upload(Files.writeString(tmp.resolve("tiny.bin"), "never read by the null encoder"))
-                    .path("uri").asText();
+                    .path("uri")
+                    .asText();
             String hook = "http://127.0.0.1:" + sink.getAddress().getPort() + "/hook";
             for (int i = 0; i < 3; i++) {
                 workers.add(worker(shared, "w" + i));
@@ -73,7 +76,9 @@ class ClusterTest {
                     job.putArray("outputs").addObject().put("preset", "mp4-h264");
                     jobs.add(job);
                 }
-                client.submitBulk(jobs).path("jobs").forEach(j -> ids.add(j.path("id").asText()));
+                client.submitBulk(jobs)
+                        .path("jobs")
+                        .forEach(j -> ids.add(j.path("id").asText()));
             }
             assertThat(ids).hasSize(JOBS);
             Await.until("some jobs done", Duration.ofSeconds(60), () -> webhooks.size() > JOBS / 5);
@@ -84,14 +89,15 @@ class ClusterTest {
             Await.until("every job reported", Duration.ofSeconds(180), () -> webhooks.size() >= JOBS);
             Thread.sleep(2000); // room for a duplicate to show up
             assertThat(webhooks.keySet()).isEqualTo(ids);
-            assertThat(webhooks.values()).allSatisfy(n -> assertThat(n.get()).as("webhooks per job").isEqualTo(1));
+            assertThat(webhooks.values())
+                    .allSatisfy(n -> assertThat(n.get()).as("webhooks per job").isEqualTo(1));
 
             int succeeded = 0;
             int retried = 0;
             String cursor = null;
             do {
-                JsonNode page = client.get("/v1/jobs?state=succeeded&limit=500" + (cursor == null ? "" : "&cursor="
-                        + cursor));
+                JsonNode page =
+                        client.get("/v1/jobs?state=succeeded&limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
                 for (JsonNode j : page.path("jobs")) {
                     succeeded++;
                     assertThat(j.path("outputs").get(0).path("state").asText()).isEqualTo("succeeded");
@@ -99,10 +105,14 @@ class ClusterTest {
                         retried++;
                     }
                 }
-                cursor = page.hasNonNull("next_cursor") ? page.path("next_cursor").asText() : null;
+                cursor = page.hasNonNull("next_cursor")
+                        ? page.path("next_cursor").asText()
+                        : null;
             } while (cursor != null);
             assertThat(succeeded).isEqualTo(JOBS);
-            assertThat(retried).as("tasks the killed worker held, run again after their lease expired").isPositive();
+            assertThat(retried)
+                    .as("tasks the killed worker held, run again after their lease expired")
+                    .isPositive();
         } finally {
             workers.forEach(Process::destroyForcibly);
             sink.stop(0);
@@ -112,7 +122,15 @@ class ClusterTest {
     private Process worker(Map<String, String> shared, String name) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(shared);
         settings.put("data", tmp.resolve(name).toString());
-        return NommerJvm.start(tmp.resolve(name + ".log"), settings, "worker", "--slots", "2", "--encoder", "null",
-                "--null-encoder-pause-ms", "20");
+        return NommerJvm.start(
+                tmp.resolve(name + ".log"),
+                settings,
+                "worker",
+                "--slots",
+                "2",
+                "--encoder",
+                "null",
+                "--null-encoder-pause-ms",
+                "20");
     }
 }

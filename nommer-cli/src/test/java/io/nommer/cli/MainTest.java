@@ -19,13 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 class MainTest {
     @TempDir
     static Path tmp;
+
     static NommerServer server;
 
     @BeforeAll
     static void start() {
         TestMedia.requireFfmpeg();
-        server = NommerServer.start(ConfigLoader.load(Map.of("port", "0", "data", tmp.resolve("data").toString(),
-                "workers", "1"), Map.of()));
+        server = NommerServer.start(ConfigLoader.load(
+                Map.of("port", "0", "data", tmp.resolve("data").toString(), "workers", "1"), Map.of()));
     }
 
     @AfterAll
@@ -40,8 +41,10 @@ class MainTest {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        int code = new Main(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -51,8 +54,13 @@ class MainTest {
 
         Run r = run("submit", clip.toString(), "--preset", "mp3", "--wait", "--server", server.baseUrl());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("uploading", "submitted job job_", "owner token (shown once", "succeeded 100.0%",
-                "/files/mp3.mp3");
+        assertThat(r.out())
+                .contains(
+                        "uploading",
+                        "submitted job job_",
+                        "owner token (shown once",
+                        "succeeded 100.0%",
+                        "/files/mp3.mp3");
 
         String id = r.out().replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
         Run s = run("status", id, "--server", server.baseUrl());
@@ -67,10 +75,11 @@ class MainTest {
         Run unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown command");
-        Run refused = run("submit", "upload:upl_00000000000000000000000000", "--preset", "mp3",
-                "--server", server.baseUrl());
+        Run refused =
+                run("submit", "upload:upl_00000000000000000000000000", "--preset", "mp3", "--server", server.baseUrl());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("invalid_input");
-        assertThat(run("status", "job_nope", "--server", server.baseUrl()).err()).contains("not_found");
+        assertThat(run("status", "job_nope", "--server", server.baseUrl()).err())
+                .contains("not_found");
     }
 }

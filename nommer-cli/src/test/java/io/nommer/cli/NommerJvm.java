@@ -20,8 +20,11 @@ final class NommerJvm {
     /** @param env added to the child's environment */
     static Process start(Path log, Map<String, String> settings, Map<String, String> env, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
                 Main.class.getName()));
         cmd.addAll(List.of(args));
         settings.forEach((k, v) -> cmd.addAll(List.of("--" + k, v)));

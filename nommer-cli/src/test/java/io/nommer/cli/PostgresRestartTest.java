@@ -13,9 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,28 +37,45 @@ class PostgresRestartTest {
             shared.put("store", pg.newDatabaseUrl());
             shared.put("lease_seconds", "10");
             Map<String, String> serve = new LinkedHashMap<>(shared);
-            serve.putAll(Map.of("port", "0", "workers", "0", "data", tmp.resolve("orchestrator").toString()));
+            serve.putAll(Map.of(
+                    "port",
+                    "0",
+                    "workers",
+                    "0",
+                    "data",
+                    tmp.resolve("orchestrator").toString()));
             try (NommerServer orchestrator = NommerServer.start(ConfigLoader.load(serve, Map.of()))) {
                 NommerClient client = new NommerClient(URI.create(orchestrator.baseUrl()));
-                s3.put(S3TestServer.BUCKET, "sources/restart.mp4",
+                s3.put(
+                        S3TestServer.BUCKET,
+                        "sources/restart.mp4",
                         Files.readAllBytes(TestMedia.videoWithAudio(8, 640, 360, 25)));
                 String id = client.submit(client.mapper().readTree("""
                         {"input": "s3://%s/sources/restart.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
-                         "h264_preset": "slower"}]}""".formatted(S3TestServer.BUCKET))).path("id").asText();
+                         "h264_preset": "slower"}]}""".formatted(S3TestServer.BUCKET)))
+                        .path("id")
+                        .asText();
 
                 Map<String, String> settings = new LinkedHashMap<>(shared);
                 settings.put("data", tmp.resolve("worker").toString());
                 worker = NommerJvm.start(tmp.resolve("worker.log"), settings, "worker", "--slots", "1");
 
-                Await.until("the encode to start", Duration.ofSeconds(60), () -> client.job(id),
+                Await.until(
+                        "the encode to start",
+                        Duration.ofSeconds(60),
+                        () -> client.job(id),
                         j -> j.path("outputs").get(0).path("progress").asDouble() > 0);
 
                 pg.restart(Duration.ofSeconds(2));
 
                 // The orchestrator answers 500 until its pool has reconnected; Await retries through that.
-                JsonNode done = Await.until("job " + id, Duration.ofSeconds(180), () -> client.job(id),
+                JsonNode done = Await.until(
+                        "job " + id,
+                        Duration.ofSeconds(180),
+                        () -> client.job(id),
                         j -> j.path("state").asText().matches("succeeded|failed|cancelled"));
-                assertThat(done.path("state").asText()).as("%s; worker log %s", done, tmp.resolve("worker.log"))
+                assertThat(done.path("state").asText())
+                        .as("%s; worker log %s", done, tmp.resolve("worker.log"))
                         .isEqualTo("succeeded");
                 assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/restart/outputs/" + id + "/web/")))
                         .containsExactly("web.mp4");

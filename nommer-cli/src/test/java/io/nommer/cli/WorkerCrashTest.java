@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerCrashTest {
     @TempDir
     static Path tmp;
+
     static EmbeddedPostgresServer postgres;
     static S3TestServer s3;
     static String store;
@@ -92,8 +93,10 @@ class WorkerCrashTest {
     }
 
     private static Optional<ProcessHandle> ffmpegOf(Process worker) {
-        return worker.toHandle().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false)).findFirst();
+        return worker.toHandle()
+                .descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+                .findFirst();
     }
 
     @Test
@@ -115,18 +118,22 @@ class WorkerCrashTest {
         assertThat(ffmpeg.isAlive()).as("the killed worker's ffmpeg").isFalse();
 
         startWorker("worker-b");
-        JsonNode done = await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
-                Duration.ofSeconds(180));
+        JsonNode done =
+                await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"), Duration.ofSeconds(180));
         assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
         JsonNode output = done.path("outputs").get(0);
         assertThat(output.path("attempt").asInt()).isEqualTo(2);
         assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/crash/outputs/" + id + "/web/")))
-                .as("exactly one published object, no temporary leftovers").containsExactly("web.mp4");
+                .as("exactly one published object, no temporary leftovers")
+                .containsExactly("web.mp4");
 
         List<String> types = new ArrayList<>();
-        client.get("/v1/jobs/" + id + "/events").path("events").forEach(e -> types.add(e.path("type").asText()));
-        assertThat(types).containsSubsequence("task.started", "task.lease_expired", "task.started", "task.succeeded",
-                "job.succeeded");
+        client.get("/v1/jobs/" + id + "/events")
+                .path("events")
+                .forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types)
+                .containsSubsequence(
+                        "task.started", "task.lease_expired", "task.started", "task.succeeded", "job.succeeded");
     }
 
     @Test
@@ -143,15 +150,21 @@ class WorkerCrashTest {
         await(id, j -> j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
         ProcessHandle ffmpeg = ffmpegOf(worker).orElseThrow();
         worker.destroy(); // SIGTERM
-        assertThat(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("worker exits after its grace").isTrue();
+        assertThat(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                .as("worker exits after its grace")
+                .isTrue();
         assertThat(ffmpeg.isAlive()).isFalse();
 
         JsonNode after = client.job(id);
         JsonNode output = after.path("outputs").get(0);
         assertThat(output.path("state").asText()).isEqualTo("queued");
-        assertThat(output.path("attempt").asInt()).as("a release is not a failed attempt").isZero();
+        assertThat(output.path("attempt").asInt())
+                .as("a release is not a failed attempt")
+                .isZero();
         List<String> types = new ArrayList<>();
-        client.get("/v1/jobs/" + id + "/events").path("events").forEach(e -> types.add(e.path("type").asText()));
+        client.get("/v1/jobs/" + id + "/events")
+                .path("events")
+                .forEach(e -> types.add(e.path("type").asText()));
         assertThat(types).contains("task.released").doesNotContain("task.failed", "task.lease_expired");
         client.post("/v1/jobs/" + id + "/cancel");
     }
@@ -160,8 +173,11 @@ class WorkerCrashTest {
     private Process startOrchestrator(String name, int port) throws Exception {
         Process p = nommer(name, "serve", "--port", Integer.toString(port), "--workers", "0");
         NommerClient c = new NommerClient(URI.create("http://127.0.0.1:" + port));
-        Await.until("orchestrator " + name + " to answer (log: " + tmp.resolve(name + ".log") + ")",
-                Duration.ofSeconds(60), () -> c.get("/healthz"), ok -> true);
+        Await.until(
+                "orchestrator " + name + " to answer (log: " + tmp.resolve(name + ".log") + ")",
+                Duration.ofSeconds(60),
+                () -> c.get("/healthz"),
+                ok -> true);
         return p;
     }
 
@@ -174,8 +190,8 @@ class WorkerCrashTest {
     @Test
     void killedOrchestrator_losesNothing_anotherOneElsewhereShowsTheTruthAndSendsTheWebhook() throws Exception {
         List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer hook =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         hook.createContext("/hook", ex -> {
             hooks.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             ex.sendResponseHeaders(204, -1);
@@ -190,11 +206,14 @@ class WorkerCrashTest {
             NommerClient c1 = new NommerClient(URI.create("http://127.0.0.1:" + firstPort));
             JsonNode job = c1.mapper().readTree("""
                     {"input": "s3://%s/sources/orchestrator.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
-                     "h264_preset": "slower"}], "notify_url": "http://127.0.0.1:%d/hook"}"""
-                    .formatted(S3TestServer.BUCKET, hook.getAddress().getPort()));
+                     "h264_preset": "slower"}], "notify_url": "http://127.0.0.1:%d/hook"}""".formatted(
+                            S3TestServer.BUCKET, hook.getAddress().getPort()));
             String id = c1.submit(job).path("id").asText();
             startWorker("worker-d");
-            Await.until("the encode to start", Duration.ofSeconds(60), () -> c1.job(id),
+            Await.until(
+                    "the encode to start",
+                    Duration.ofSeconds(60),
+                    () -> c1.job(id),
                     j -> j.path("outputs").get(0).path("progress").asDouble() > 0);
 
             first.destroyForcibly(); // kill -9 the orchestrator while the worker encodes
@@ -204,10 +223,12 @@ class WorkerCrashTest {
             startOrchestrator("orchestrator-2", secondPort);
             NommerClient c2 = new NommerClient(URI.create("http://127.0.0.1:" + secondPort));
             client = c2;
-            JsonNode done = await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
-                    Duration.ofSeconds(180));
+            JsonNode done = await(
+                    id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"), Duration.ofSeconds(180));
             assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
-            assertThat(done.path("outputs").get(0).path("attempt").asInt()).as("no work redone").isEqualTo(1);
+            assertThat(done.path("outputs").get(0).path("attempt").asInt())
+                    .as("no work redone")
+                    .isEqualTo(1);
 
             Await.until("the webhook", Duration.ofSeconds(15), () -> !hooks.isEmpty());
             Thread.sleep(2000); // a duplicate delivery would arrive in this window
@@ -220,7 +241,10 @@ class WorkerCrashTest {
     }
 
     private static void signal(Process p, String sig) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid()))
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 
     @Test
@@ -237,18 +261,24 @@ class WorkerCrashTest {
         signal(paused, "STOP"); // a long GC pause, a frozen VM: no heartbeats, the lease runs out
 
         startWorker("worker-f");
-        JsonNode done = await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
-                Duration.ofSeconds(180));
+        JsonNode done =
+                await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"), Duration.ofSeconds(180));
         assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
         assertThat(done.path("outputs").get(0).path("attempt").asInt()).isEqualTo(2);
-        URI published = URI.create(done.path("outputs").get(0).path("files").get(0).path("uri").asText());
+        URI published = URI.create(
+                done.path("outputs").get(0).path("files").get(0).path("uri").asText());
         byte[] newer = s3.read(published).orElseThrow();
 
         signal(paused, "CONT"); // the stale worker wakes up holding a lease that is no longer its own
-        Await.until("the stale worker's ffmpeg to stop", Duration.ofSeconds(20), () -> ffmpegOf(paused).isEmpty());
+        Await.until(
+                "the stale worker's ffmpeg to stop",
+                Duration.ofSeconds(20),
+                () -> ffmpegOf(paused).isEmpty());
         Thread.sleep(3000); // time for a stale publish or completion, were either possible
         assertThat(ffmpegOf(paused)).as("the stale worker's encode is stopped").isEmpty();
-        assertThat(s3.read(published)).as("the newer attempt's file is untouched").hasValue(newer);
+        assertThat(s3.read(published))
+                .as("the newer attempt's file is untouched")
+                .hasValue(newer);
         assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/crash/outputs/" + id + "/web/")))
                 .containsExactly("web.mp4");
         JsonNode after = client.job(id);

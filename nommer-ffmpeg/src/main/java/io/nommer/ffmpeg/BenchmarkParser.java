@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * (unlike the JVM's view) includes all of ffmpeg's threads.
  */
 public final class BenchmarkParser {
-    private static final Pattern BENCH = Pattern.compile(
-            "^bench:\\s+utime=([0-9.]+)s\\s+stime=([0-9.]+)s\\s+rtime=([0-9.]+)s\\s*$");
+    private static final Pattern BENCH =
+            Pattern.compile("^bench:\\s+utime=([0-9.]+)s\\s+stime=([0-9.]+)s\\s+rtime=([0-9.]+)s\\s*$");
 
     private BenchmarkParser() {}
 

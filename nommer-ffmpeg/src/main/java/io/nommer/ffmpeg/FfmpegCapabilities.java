@@ -34,8 +34,8 @@ import java.util.TreeSet;
  * @param muxers which of {@link #MUXERS} are present
  * @param filters which of {@link #FILTERS} are present
  */
-public record FfmpegCapabilities(Path path, String version, Set<String> encoders, Set<String> muxers,
-        Set<String> filters) implements Toolchain {
+public record FfmpegCapabilities(
+        Path path, String version, Set<String> encoders, Set<String> muxers, Set<String> filters) implements Toolchain {
     public static final List<String> ENCODERS =
             List.of("libx264", "libvpx-vp9", "flv", "mpeg4", "aac", "libmp3lame", "libopus", "mjpeg");
     public static final List<String> MUXERS =
@@ -59,8 +59,12 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
     }
 
     public static FfmpegCapabilities detect(Path ffmpeg, ProcessRunner runner) {
-        return parse(ffmpeg, output(ffmpeg, runner, "-version"), output(ffmpeg, runner, "-hide_banner", "-encoders"),
-                output(ffmpeg, runner, "-hide_banner", "-muxers"), output(ffmpeg, runner, "-hide_banner", "-filters"));
+        return parse(
+                ffmpeg,
+                output(ffmpeg, runner, "-version"),
+                output(ffmpeg, runner, "-hide_banner", "-encoders"),
+                output(ffmpeg, runner, "-hide_banner", "-muxers"),
+                output(ffmpeg, runner, "-hide_banner", "-filters"));
     }
 
     private static String output(Path ffmpeg, ProcessRunner runner, String... args) {
@@ -70,10 +74,13 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
         StringBuilder out = new StringBuilder();
         ProcessResult r;
         try {
-            r = runner.run(new ProcessRequest(cmd, null, TIMEOUT, l -> out.append(l).append('\n'), null, null));
+            r = runner.run(
+                    new ProcessRequest(cmd, null, TIMEOUT, l -> out.append(l).append('\n'), null, null));
         } catch (UncheckedIOException e) {
-            throw new IllegalStateException("cannot run ffmpeg at " + ffmpeg + " (setting " + FfmpegBinaries.FFMPEG_SETTING
-                    + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run ffmpeg at " + ffmpeg + " (setting " + FfmpegBinaries.FFMPEG_SETTING + "): "
+                            + e.getMessage(),
+                    e);
         }
         if (!r.succeeded()) {
             throw new IllegalStateException("'" + ffmpeg + " " + String.join(" ", args) + "' failed (exit "
@@ -84,10 +91,14 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
     }
 
     /** Builds the report from the four outputs, as printed by ffmpeg 4 to 7. */
-    public static FfmpegCapabilities parse(Path path, String versionOut, String encodersOut, String muxersOut,
-            String filtersOut) {
-        return new FfmpegCapabilities(path, version(versionOut), present(names(encodersOut), ENCODERS),
-                present(names(muxersOut), MUXERS), present(names(filtersOut), FILTERS));
+    public static FfmpegCapabilities parse(
+            Path path, String versionOut, String encodersOut, String muxersOut, String filtersOut) {
+        return new FfmpegCapabilities(
+                path,
+                version(versionOut),
+                present(names(encodersOut), ENCODERS),
+                present(names(muxersOut), MUXERS),
+                present(names(filtersOut), FILTERS));
     }
 
     static String version(String versionOut) {
@@ -150,7 +161,8 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
         if (video && profile.get(VIDEO_CODEC) != null && !encoders.contains(profile.get(VIDEO_CODEC))) {
             missing.add("encoder " + profile.get(VIDEO_CODEC));
         }
-        if (profile.get(KIND) != OutputKind.THUMBNAILS && profile.get(AUDIO_CODEC) != null
+        if (profile.get(KIND) != OutputKind.THUMBNAILS
+                && profile.get(AUDIO_CODEC) != null
                 && !encoders.contains(profile.get(AUDIO_CODEC))) {
             missing.add("encoder " + profile.get(AUDIO_CODEC));
         }
@@ -161,7 +173,9 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
             // the Smooth Streaming client manifest (.ismc) comes from this muxer
             missing.add("muxer smoothstreaming");
         }
-        if (profile.isStreaming() && profile.get(RENDITIONS) != null && profile.get(RENDITIONS) > 1
+        if (profile.isStreaming()
+                && profile.get(RENDITIONS) != null
+                && profile.get(RENDITIONS) > 1
                 && !filters.contains("split")) {
             missing.add("filter split");
         }
@@ -191,14 +205,20 @@ public record FfmpegCapabilities(Path path, String version, Set<String> encoders
         ENCODERS.stream().filter(e -> !encoders.contains(e)).forEach(e -> absent.add("encoder " + e));
         MUXERS.stream().filter(m -> !muxers.contains(m)).forEach(m -> absent.add("muxer " + m));
         FILTERS.stream().filter(f -> !filters.contains(f)).forEach(f -> absent.add("filter " + f));
-        return "ffmpeg " + version + " at " + path + (absent.isEmpty() ? ", all needed encoders, muxers and filters "
-                + "present" : ", missing " + String.join(", ", absent));
+        return "ffmpeg " + version + " at " + path
+                + (absent.isEmpty()
+                        ? ", all needed encoders, muxers and filters " + "present"
+                        : ", missing " + String.join(", ", absent));
     }
 
     /** The report the API serves: path, version, and for each encoder, muxer and filter nommer uses, present or not. */
     @Override
     public Report report() {
-        return new Report(path.toString(), version, presence(ENCODERS, encoders), presence(MUXERS, muxers),
+        return new Report(
+                path.toString(),
+                version,
+                presence(ENCODERS, encoders),
+                presence(MUXERS, muxers),
                 presence(FILTERS, filters));
     }
 

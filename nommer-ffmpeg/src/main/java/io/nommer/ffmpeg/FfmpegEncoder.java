@@ -1,18 +1,18 @@
 package io.nommer.ffmpeg;
 
-import io.nommer.core.encode.Cancellation;
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.compile.EncodePlan;
+import io.nommer.core.compile.FfmpegCommand;
+import io.nommer.core.compile.PlanStep;
+import io.nommer.core.compile.ProfileCompiler;
+import io.nommer.core.compile.ProfileCompiler.LadderMode;
+import io.nommer.core.encode.Cancellation;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.failure.ErrorCode;
-import io.nommer.core.compile.FfmpegCommand;
-import io.nommer.core.compile.PlanStep;
 import io.nommer.core.encode.PlannedFile;
-import io.nommer.core.compile.ProfileCompiler;
-import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.ProgressListener;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.profile.InvalidProfileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,22 +72,39 @@ public final class FfmpegEncoder implements Encoder {
         EncodePlan plan;
         try {
             if (request.rendition() != null) {
-                plan = compiler.compileRendition(request.profile(), request.input(), request.inputFile(),
-                        request.outDir(), request.baseName(), request.rendition());
+                plan = compiler.compileRendition(
+                        request.profile(),
+                        request.input(),
+                        request.inputFile(),
+                        request.outDir(),
+                        request.baseName(),
+                        request.rendition());
             } else if (!request.renditions().isEmpty()) {
-                plan = compiler.compilePackaging(request.profile(), request.input(), request.inputFile(),
-                        request.outDir(), request.baseName(), request.renditions());
+                plan = compiler.compilePackaging(
+                        request.profile(),
+                        request.input(),
+                        request.inputFile(),
+                        request.outDir(),
+                        request.baseName(),
+                        request.renditions());
             } else {
-                plan = compiler.compile(request.profile(), request.input(), request.inputFile(), request.outDir(),
-                        request.baseName(), ladderMode);
+                plan = compiler.compile(
+                        request.profile(),
+                        request.input(),
+                        request.inputFile(),
+                        request.outDir(),
+                        request.baseName(),
+                        ladderMode);
             }
         } catch (InvalidProfileException e) {
-            throw new TaskFailedException(ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(),
-                    null, e);
+            throw new TaskFailedException(
+                    ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(), null, e);
         }
         List<FfmpegCommand> commands = plan.commands();
         double[] weights = commands.stream().mapToDouble(FfmpegCommand::weight).toArray();
-        long deadline = request.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + request.timeout().toNanos();
+        long deadline = request.timeout() == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + request.timeout().toNanos();
         DoubleAdder cpu = new DoubleAdder();
         try {
             steps(request, plan.before());
@@ -108,7 +125,10 @@ public final class FfmpegEncoder implements Encoder {
             steps(request, plan.after());
             List<PlannedFile> files = verify(request, plan);
             listener.progress(100);
-            return new EncodeResult(files, cpu.sum(), commands.stream().map(FfmpegCommand::label).toList());
+            return new EncodeResult(
+                    files,
+                    cpu.sum(),
+                    commands.stream().map(FfmpegCommand::label).toList());
         } finally {
             // why: the scratch directory may hold the encryption key; it must not outlive the encode.
             PlanSteps.deleteTree(plan.scratchDir());
@@ -124,21 +144,34 @@ public final class FfmpegEncoder implements Encoder {
                 PlanSteps.perform(step);
             } catch (IOException | RuntimeException e) {
                 // the step's toString never shows secret content
-                throw new TaskFailedException(ErrorCode.INTERNAL, "task " + request.taskId() + ": " + step + " failed: "
-                        + e.getMessage(), null, e);
+                throw new TaskFailedException(
+                        ErrorCode.INTERNAL,
+                        "task " + request.taskId() + ": " + step + " failed: " + e.getMessage(),
+                        null,
+                        e);
             }
         }
     }
 
-    private void run(EncodeRequest request, FfmpegCommand command, int index, double[] weights, Double mediaSeconds,
-            Duration timeout, ProgressListener listener, Cancellation cancel, DoubleAdder cpu) {
+    private void run(
+            EncodeRequest request,
+            FfmpegCommand command,
+            int index,
+            double[] weights,
+            Double mediaSeconds,
+            Duration timeout,
+            ProgressListener listener,
+            Cancellation cancel,
+            DoubleAdder cpu) {
         List<String> argv = new ArrayList<>(command.args().size() + 1);
         argv.add(ffmpeg.toString());
         argv.addAll(command.args());
         ProgressParser parser = new ProgressParser(mediaSeconds);
-        ProcessRequest pr = new ProcessRequest(argv, request.outDir(), timeout,
-                line -> parser.accept(line).ifPresent(fraction -> listener.progress(
-                        overall(weights, index, fraction))),
+        ProcessRequest pr = new ProcessRequest(
+                argv,
+                request.outDir(),
+                timeout,
+                line -> parser.accept(line).ifPresent(fraction -> listener.progress(overall(weights, index, fraction))),
                 line -> {
                     OptionalDouble s = BenchmarkParser.cpuSeconds(line);
                     s.ifPresent(cpu::add);
@@ -149,8 +182,11 @@ public final class FfmpegEncoder implements Encoder {
         try {
             r = runner.run(pr);
         } catch (UncheckedIOException e) {
-            throw new TaskFailedException(ErrorCode.INTERNAL, "task " + request.taskId() + ": cannot run ffmpeg ("
-                    + ffmpeg + "): " + e.getMessage(), null, e);
+            throw new TaskFailedException(
+                    ErrorCode.INTERNAL,
+                    "task " + request.taskId() + ": cannot run ffmpeg (" + ffmpeg + "): " + e.getMessage(),
+                    null,
+                    e);
         }
         if (r.cancelled() || cancel.cancelled()) {
             throw cancelled(request, cancel);
@@ -159,11 +195,18 @@ public final class FfmpegEncoder implements Encoder {
             throw timedOut(request, r.stderrTail());
         }
         if (r.exitCode() != 0) {
-            throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg ("
-                    + command.label() + ") exited with code " + r.exitCode() + lastError(r.stderrTail()),
-                    r.stderrText(), null);
+            throw new TaskFailedException(
+                    ErrorCode.ENCODE_FAILED,
+                    "task " + request.taskId() + ": ffmpeg (" + command.label() + ") exited with code " + r.exitCode()
+                            + lastError(r.stderrTail()),
+                    r.stderrText(),
+                    null);
         }
-        log.debug("task {}: ffmpeg ({}) done in {} ms", request.taskId(), command.label(), r.elapsed().toMillis());
+        log.debug(
+                "task {}: ffmpeg ({}) done in {} ms",
+                request.taskId(),
+                command.label(),
+                r.elapsed().toMillis());
     }
 
     /** Overall percentage: each run is an equal share; a run's own 100 (its {@code progress=end}) closes its share. */
@@ -191,8 +234,11 @@ public final class FfmpegEncoder implements Encoder {
         try {
             produced = PlanSteps.produced(plan);
         } catch (IOException e) {
-            throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
-                    + e.getMessage(), null, e);
+            throw new TaskFailedException(
+                    ErrorCode.ENCODE_FAILED,
+                    "task " + request.taskId() + ": ffmpeg finished but " + e.getMessage(),
+                    null,
+                    e);
         }
         for (PlannedFile f : produced) {
             long size;
@@ -202,8 +248,10 @@ public final class FfmpegEncoder implements Encoder {
                 size = -1;
             }
             if (size <= 0) {
-                throw new TaskFailedException(ErrorCode.ENCODE_FAILED, "task " + request.taskId() + ": ffmpeg finished but "
-                        + "the output " + f.path().getFileName() + (size < 0 ? " is missing" : " is empty"));
+                throw new TaskFailedException(
+                        ErrorCode.ENCODE_FAILED,
+                        "task " + request.taskId() + ": ffmpeg finished but " + "the output "
+                                + f.path().getFileName() + (size < 0 ? " is missing" : " is empty"));
             }
         }
         return produced;
@@ -215,8 +263,11 @@ public final class FfmpegEncoder implements Encoder {
     }
 
     private static TaskFailedException timedOut(EncodeRequest request, List<String> tail) {
-        return new TaskFailedException(ErrorCode.ENCODE_TIMEOUT, "task " + request.taskId() + ": encode did not finish "
-                + "within " + request.timeout() + " and was stopped", tail.isEmpty() ? null : String.join("\n", tail),
+        return new TaskFailedException(
+                ErrorCode.ENCODE_TIMEOUT,
+                "task " + request.taskId() + ": encode did not finish " + "within " + request.timeout()
+                        + " and was stopped",
+                tail.isEmpty() ? null : String.join("\n", tail),
                 null);
     }
 

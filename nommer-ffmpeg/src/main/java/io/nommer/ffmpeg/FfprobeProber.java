@@ -3,8 +3,8 @@ package io.nommer.ffmpeg;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaFormats;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.MediaProber;
@@ -50,8 +50,19 @@ public final class FfprobeProber implements MediaProber {
 
     /** The exact ffprobe command for {@code file}, binary first. */
     public List<String> command(Path file) {
-        return List.of(ffprobe.toString(), "-v", "error", "-hide_banner", "-format_whitelist", MediaFormats.whitelist(),
-                "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams",
+        return List.of(
+                ffprobe.toString(),
+                "-v",
+                "error",
+                "-hide_banner",
+                "-format_whitelist",
+                MediaFormats.whitelist(),
+                "-protocol_whitelist",
+                "file",
+                "-print_format",
+                "json",
+                "-show_format",
+                "-show_streams",
                 "file:" + file.toAbsolutePath());
     }
 
@@ -63,8 +74,8 @@ public final class FfprobeProber implements MediaProber {
         } catch (NoSuchFileException e) {
             throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " does not exist");
         } catch (IOException e) {
-            throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " cannot be read: " + e,
-                    null, e);
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_NOT_FOUND, "the input file " + file + " cannot be read: " + e, null, e);
         }
         if (size == 0) {
             throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input is empty (0 bytes)");
@@ -73,11 +84,16 @@ public final class FfprobeProber implements MediaProber {
         ProcessResult r;
         Path neutral = imageExtension(file) ? neutralName(file) : null;
         try {
-            r = runner.run(new ProcessRequest(command(neutral == null ? file : neutral), null, timeout,
-                    line -> out.append(line).append('\n'), null, null));
+            r = runner.run(new ProcessRequest(
+                    command(neutral == null ? file : neutral),
+                    null,
+                    timeout,
+                    line -> out.append(line).append('\n'),
+                    null,
+                    null));
         } catch (UncheckedIOException e) {
-            throw new TaskFailedException(ErrorCode.INTERNAL, "cannot run ffprobe (" + ffprobe + "): " + e.getMessage(),
-                    null, e);
+            throw new TaskFailedException(
+                    ErrorCode.INTERNAL, "cannot run ffprobe (" + ffprobe + "): " + e.getMessage(), null, e);
         } finally {
             if (neutral != null) {
                 deleteQuietly(neutral);
@@ -89,12 +105,19 @@ public final class FfprobeProber implements MediaProber {
             throw new java.util.concurrent.CancellationException("ffprobe of " + file + " was stopped (shutting down)");
         }
         if (r.timedOut()) {
-            throw new TaskFailedException(ErrorCode.NOT_MEDIA,
-                    "ffprobe did not finish reading the input within " + timeout.toSeconds() + " s", tail, null);
+            throw new TaskFailedException(
+                    ErrorCode.NOT_MEDIA,
+                    "ffprobe did not finish reading the input within " + timeout.toSeconds() + " s",
+                    tail,
+                    null);
         }
         if (r.exitCode() != 0) {
-            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "the input is not a media file nommer accepts (ffprobe exit "
-                    + r.exitCode() + (tail.isBlank() ? "" : ": " + lastLine(tail)) + ")", tail, null);
+            throw new TaskFailedException(
+                    ErrorCode.NOT_MEDIA,
+                    "the input is not a media file nommer accepts (ffprobe exit " + r.exitCode()
+                            + (tail.isBlank() ? "" : ": " + lastLine(tail)) + ")",
+                    tail,
+                    null);
         }
         return parse(out.toString(), size, tail);
     }
@@ -144,29 +167,35 @@ public final class FfprobeProber implements MediaProber {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "ffprobe's report could not be read: " + e.getOriginalMessage(),
-                    stderrTail, e);
+            throw new TaskFailedException(
+                    ErrorCode.NOT_MEDIA,
+                    "ffprobe's report could not be read: " + e.getOriginalMessage(),
+                    stderrTail,
+                    e);
         }
         JsonNode format = root == null ? null : root.get("format");
         String formatName = format == null ? null : text(format, "format_name");
         if (formatName == null || formatName.isBlank()) {
-            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "ffprobe recognised no media format in the input",
-                    stderrTail, null);
+            throw new TaskFailedException(
+                    ErrorCode.NOT_MEDIA, "ffprobe recognised no media format in the input", stderrTail, null);
         }
         List<StreamInfo> streams = new ArrayList<>();
         for (JsonNode s : root.path("streams")) {
             streams.add(stream(s));
         }
-        MediaInfo info = new MediaInfo(formatName, duration(format, streams), longValue(format, "bit_rate"),
-                size, streams);
+        MediaInfo info =
+                new MediaInfo(formatName, duration(format, streams), longValue(format, "bit_rate"), size, streams);
         if (!MediaFormats.SAFE_DEMUXERS.contains(info.demuxer())) {
             // why: defence in depth; -format_whitelist already refuses these
-            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "the input's format '" + formatName + "' is not allowed",
-                    stderrTail, null);
+            throw new TaskFailedException(
+                    ErrorCode.NOT_MEDIA, "the input's format '" + formatName + "' is not allowed", stderrTail, null);
         }
         if (info.video().isEmpty() && info.audio().isEmpty()) {
-            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "the input (format " + formatName
-                    + ") has no audio or video stream", stderrTail, null);
+            throw new TaskFailedException(
+                    ErrorCode.NOT_MEDIA,
+                    "the input (format " + formatName + ") has no audio or video stream",
+                    stderrTail,
+                    null);
         }
         return info;
     }
@@ -176,10 +205,12 @@ public final class FfprobeProber implements MediaProber {
         boolean attachedPicture = s.path("disposition").path("attached_pic").asInt(0) == 1;
         // why: cover art in an mp3/m4a is a one-frame "video" stream; encoding it as the video would be wrong, so it
         // counts as data and a video output of such a file fails with no_video_stream
-        String kind = attachedPicture ? "data" : switch (type == null ? "" : type) {
-            case "video", "audio", "subtitle" -> type;
-            default -> "data";
-        };
+        String kind = attachedPicture
+                ? "data"
+                : switch (type == null ? "" : type) {
+                    case "video", "audio", "subtitle" -> type;
+                    default -> "data";
+                };
         boolean video = "video".equals(kind);
         boolean audio = "audio".equals(kind);
         Double fps = null;
@@ -236,8 +267,13 @@ public final class FfprobeProber implements MediaProber {
         if (d != null && d > 0) {
             return d;
         }
-        return streams.stream().filter(s -> s.isVideo() || s.isAudio()).map(StreamInfo::duration)
-                .filter(Objects::nonNull).filter(x -> x > 0).max(Double::compare).orElse(null);
+        return streams.stream()
+                .filter(s -> s.isVideo() || s.isAudio())
+                .map(StreamInfo::duration)
+                .filter(Objects::nonNull)
+                .filter(x -> x > 0)
+                .max(Double::compare)
+                .orElse(null);
     }
 
     /** {@code "30000/1001"} to 29.97; null for {@code 0/0}, absent or malformed values. */

@@ -12,10 +12,12 @@ final class LiveProcesses {
     private static volatile boolean shuttingDown;
 
     static {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("nommer-kill-processes").unstarted(() -> {
-            shuttingDown = true;
-            LIVE.forEach(LiveProcesses::kill);
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        Thread.ofPlatform().name("nommer-kill-processes").unstarted(() -> {
+                            shuttingDown = true;
+                            LIVE.forEach(LiveProcesses::kill);
+                        }));
     }
 
     /**

@@ -48,7 +48,9 @@ public final class LocalProcessRunner implements ProcessRunner {
     static final List<String> PARENT_DEATH_PREFIX = parentDeathPrefix();
 
     private static List<String> parentDeathPrefix() {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("linux")) {
             return List.of();
         }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
@@ -60,8 +62,10 @@ public final class LocalProcessRunner implements ProcessRunner {
             try {
                 List<String> probe = new java.util.ArrayList<>(prefix);
                 probe.add("true");
-                Process p = new ProcessBuilder(probe).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder(probe)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 if (p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return prefix;
                 }
@@ -71,8 +75,9 @@ public final class LocalProcessRunner implements ProcessRunner {
                 Thread.currentThread().interrupt();
             }
         }
-        log.warn("setpriv --pdeathsig is not available: if this JVM is killed with SIGKILL, ffmpeg processes it started "
-                + "keep running until they finish");
+        log.warn(
+                "setpriv --pdeathsig is not available: if this JVM is killed with SIGKILL, ffmpeg processes it started "
+                        + "keep running until they finish");
         return List.of();
     }
 
@@ -92,8 +97,9 @@ public final class LocalProcessRunner implements ProcessRunner {
     public ProcessResult run(ProcessRequest request) {
         if (!PARENT_DEATH_PREFIX.isEmpty() && !executable(request.command().getFirst())) {
             // setpriv would start and then fail to exec; report it as the start failure it is
-            throw new UncheckedIOException("cannot start " + request.command().getFirst()
-                    + ": no such executable", new IOException("No such file or not executable"));
+            throw new UncheckedIOException(
+                    "cannot start " + request.command().getFirst() + ": no such executable",
+                    new IOException("No such file or not executable"));
         }
         List<String> command = new java.util.ArrayList<>(PARENT_DEATH_PREFIX);
         command.addAll(request.command());
@@ -141,12 +147,17 @@ public final class LocalProcessRunner implements ProcessRunner {
             err.join(Duration.ofNanos(Math.max(1, drainUntil - System.nanoTime())));
             // why: killed by the JVM's shutdown hook (SIGTERM to this process) is a cancellation, never a failure
             boolean stopped = cancelled.get() || (LiveProcesses.shuttingDown() && process.exitValue() != 0);
-            return new ProcessResult(process.exitValue(), timedOut && !stopped, stopped, tail.lines(),
+            return new ProcessResult(
+                    process.exitValue(),
+                    timedOut && !stopped,
+                    stopped,
+                    tail.lines(),
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LiveProcesses.kill(process);
-            throw new IllegalStateException("interrupted while running " + request.command().getFirst(), e);
+            throw new IllegalStateException(
+                    "interrupted while running " + request.command().getFirst(), e);
         } finally {
             if (process.isAlive()) {
                 LiveProcesses.kill(process);
@@ -172,7 +183,10 @@ public final class LocalProcessRunner implements ProcessRunner {
                         // why: a failing consumer (a progress listener, say) must not stop the pipe being drained
                         if (!warned) {
                             warned = true;
-                            log.warn("{} consumer of process {} failed (further failures not logged): {}", name, pid,
+                            log.warn(
+                                    "{} consumer of process {} failed (further failures not logged): {}",
+                                    name,
+                                    pid,
                                     e.toString());
                         }
                     }

@@ -30,7 +30,8 @@ final class PlanSteps {
             case PlanStep.CopyFile c -> Files.copy(c.from(), c.to(), StandardCopyOption.REPLACE_EXISTING);
             case PlanStep.SmoothServerManifest s -> {
                 String client = Files.readString(s.clientManifest(), StandardCharsets.UTF_8);
-                Files.writeString(s.serverManifest(),
+                Files.writeString(
+                        s.serverManifest(),
                         SmoothServerManifests.serverManifest(client, s.mediaName(), s.clientManifestName()),
                         StandardCharsets.UTF_8);
             }
@@ -43,7 +44,8 @@ final class PlanSteps {
         if (w.secret()) {
             // why: created owner-only before any byte is written, so the key is never readable by others.
             try {
-                Files.createFile(w.path(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        w.path(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(w.path());
             } catch (FileAlreadyExistsException e) {
@@ -71,7 +73,8 @@ final class PlanSteps {
 
     static List<Path> regularFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> p.getFileName().toString()))
+            return s.filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         }
     }
@@ -85,8 +88,8 @@ final class PlanSteps {
                     .map(p -> new PlannedFile(p, set.role()))
                     .toList();
             if (matched.isEmpty()) {
-                throw new IOException("no " + set.role() + " files " + set.prefix() + "*" + set.suffix() + " in "
-                        + set.dir());
+                throw new IOException(
+                        "no " + set.role() + " files " + set.prefix() + "*" + set.suffix() + " in " + set.dir());
             }
             files.addAll(matched);
         }

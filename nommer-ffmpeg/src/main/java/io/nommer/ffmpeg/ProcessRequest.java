@@ -17,8 +17,13 @@ import java.util.function.Consumer;
  * @param stderr receives each line of standard error, on another reader thread
  * @param cancel kills the process when it fires; null when the run cannot be cancelled
  */
-public record ProcessRequest(List<String> command, Path workDir, Duration timeout, Consumer<String> stdout,
-        Consumer<String> stderr, Cancellation cancel) {
+public record ProcessRequest(
+        List<String> command,
+        Path workDir,
+        Duration timeout,
+        Consumer<String> stdout,
+        Consumer<String> stderr,
+        Cancellation cancel) {
     private static final Consumer<String> IGNORE = line -> {};
 
     public ProcessRequest {

@@ -12,8 +12,8 @@ import java.util.List;
  * @param stderrTail the last lines of standard error, oldest first
  * @param elapsed wall-clock time from start to exit
  */
-public record ProcessResult(int exitCode, boolean timedOut, boolean cancelled, List<String> stderrTail,
-        Duration elapsed) {
+public record ProcessResult(
+        int exitCode, boolean timedOut, boolean cancelled, List<String> stderrTail, Duration elapsed) {
     public ProcessResult {
         stderrTail = List.copyOf(stderrTail);
     }

@@ -44,7 +44,7 @@ public final class ProgressParser {
             case "progress" -> {
                 return endBlock("end".equals(value));
             }
-            default -> { }
+            default -> {}
         }
         return OptionalDouble.empty();
     }
@@ -93,7 +93,8 @@ public final class ProgressParser {
         if (!m.matches()) {
             return null;
         }
-        double seconds = Long.parseLong(m.group(2)) * 3600.0 + Long.parseLong(m.group(3)) * 60.0
+        double seconds = Long.parseLong(m.group(2)) * 3600.0
+                + Long.parseLong(m.group(3)) * 60.0
                 + Double.parseDouble(m.group(4));
         long micros = Math.round(seconds * 1e6);
         return m.group(1).isEmpty() ? micros : -micros;

@@ -53,17 +53,26 @@ final class SmoothServerManifests {
                 .append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
                 .append("<smil xmlns=\"http://www.w3.org/2001/SMIL20/Language\">\n")
                 .append("  <head>\n")
-                .append("    <meta name=\"clientManifestRelativePath\" content=\"").append(xml(clientManifestName))
+                .append("    <meta name=\"clientManifestRelativePath\" content=\"")
+                .append(xml(clientManifestName))
                 .append("\"/>\n")
                 .append("  </head>\n")
                 .append("  <body>\n")
                 .append("    <switch>\n");
         for (Track t : tracks(clientManifestXml)) {
-            s.append("      <").append(t.type()).append(" src=\"").append(xml(mediaName)).append("\" systemBitrate=\"")
-                    .append(t.bitrate()).append("\">\n")
-                    .append("        <param name=\"trackID\" value=\"").append(t.trackId())
+            s.append("      <")
+                    .append(t.type())
+                    .append(" src=\"")
+                    .append(xml(mediaName))
+                    .append("\" systemBitrate=\"")
+                    .append(t.bitrate())
+                    .append("\">\n")
+                    .append("        <param name=\"trackID\" value=\"")
+                    .append(t.trackId())
                     .append("\" valuetype=\"data\"/>\n")
-                    .append("      </").append(t.type()).append(">\n");
+                    .append("      </")
+                    .append(t.type())
+                    .append(">\n");
         }
         return s.append("    </switch>\n  </body>\n</smil>\n").toString();
     }
@@ -74,13 +83,19 @@ final class SmoothServerManifests {
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setExpandEntityReferences(false);
-            return f.newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+            return f.newDocumentBuilder()
+                    .parse(new InputSource(new StringReader(xml)))
+                    .getDocumentElement();
         } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new IllegalArgumentException("cannot read the Smooth Streaming client manifest: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the Smooth Streaming client manifest: " + e.getMessage(), e);
         }
     }
 
     private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        return s.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

@@ -61,16 +61,16 @@ final class UstarWriter {
         }
         byte[] h = new byte[BLOCK];
         System.arraycopy(n, 0, h, 0, n.length);
-        octal(h, 100, 8, 0644);           // mode
-        octal(h, 108, 8, 0);              // uid
-        octal(h, 116, 8, 0);              // gid
+        octal(h, 100, 8, 0644); // mode
+        octal(h, 108, 8, 0); // uid
+        octal(h, 116, 8, 0); // gid
         octal(h, 124, 12, size);
         octal(h, 136, 12, Math.max(0, mtime));
-        h[156] = '0';                     // regular file
-        ascii(h, 257, "ustar\0");         // magic
-        ascii(h, 263, "00");              // version
-        ascii(h, 265, "nommer");          // owner name
-        ascii(h, 297, "nommer");          // group name
+        h[156] = '0'; // regular file
+        ascii(h, 257, "ustar\0"); // magic
+        ascii(h, 263, "00"); // version
+        ascii(h, 265, "nommer"); // owner name
+        ascii(h, 297, "nommer"); // group name
         // the checksum is computed with its own field as eight spaces
         for (int i = 148; i < 156; i++) {
             h[i] = ' ';

@@ -1,20 +1,19 @@
 package io.nommer.ffmpeg;
 
-import io.nommer.core.testing.Profiles;
 import static io.nommer.ffmpeg.testing.StreamingFiles.dashNames;
 import static io.nommer.ffmpeg.testing.StreamingFiles.hlsNames;
 import static io.nommer.ffmpeg.testing.StreamingFiles.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.nommer.core.compile.ProfileCompiler;
+import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.Cancellation;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.PlannedFile;
-import io.nommer.core.compile.ProfileCompiler;
-import io.nommer.core.compile.ProfileCompiler.LadderMode;
-import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.testing.Profiles;
 import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.StreamingFiles.Playlist;
 import io.nommer.ffmpeg.testing.StreamingFiles.SmilTrack;
@@ -85,47 +84,70 @@ class AdaptiveStreamingIntegrationTest {
         FfmpegEncoder encoder = new FfmpegEncoder(bin.ffmpeg(), runner, mode);
         Path out = TestMedia.newDirectory(name);
         List<Double> progress = new CopyOnWriteArrayList<>();
-        EncodeResult r = encoder.encode(new EncodeRequest(name, profile, prober.probe(source), source, out, "show",
-                Duration.ofSeconds(120)), progress::add, new Cancellation());
-        assertThat(ProfileCompiler.scratchDir(out)).as("scratch directory is removed").doesNotExist();
+        EncodeResult r = encoder.encode(
+                new EncodeRequest(name, profile, prober.probe(source), source, out, "show", Duration.ofSeconds(120)),
+                progress::add,
+                new Cancellation());
+        assertThat(ProfileCompiler.scratchDir(out))
+                .as("scratch directory is removed")
+                .doesNotExist();
         return new Encoded(r, out, runner, progress);
     }
 
     @Test
     void hlsLadder_separateFiles_masterNamesEveryRenditionAndEachDecodesAtItsBitrate() throws IOException {
-        Encoded e = encode("hls-ladder", profile("hls-ladder", Map.of("audio_only_variant", true)),
-                LadderMode.SINGLE_DECODE);
+        Encoded e = encode(
+                "hls-ladder", profile("hls-ladder", Map.of("audio_only_variant", true)), LadderMode.SINGLE_DECODE);
 
-        assertThat(e.runner.commands).as("one ffmpeg run decodes the input once").hasSize(1);
+        assertThat(e.runner.commands)
+                .as("one ffmpeg run decodes the input once")
+                .hasSize(1);
         assertThat(e.progress).isNotEmpty().isSorted().last().isEqualTo(100.0);
         assertOutputsAreExactlyTheResult(e);
-        assertThat(roles(e)).containsEntry("show.m3u8", PlannedFile.MASTER_PLAYLIST)
+        assertThat(roles(e))
+                .containsEntry("show.m3u8", PlannedFile.MASTER_PLAYLIST)
                 .containsEntry("show-v0.m3u8", PlannedFile.VARIANT_PLAYLIST)
                 .containsEntry("show-audio.m3u8", PlannedFile.VARIANT_PLAYLIST)
                 .containsEntry("show-v3-00000.ts", PlannedFile.SEGMENT);
-        assertThat(e.result.files().getLast().role()).as("the master is published last")
+        assertThat(e.result.files().getLast().role())
+                .as("the master is published last")
                 .isEqualTo(PlannedFile.MASTER_PLAYLIST);
-        assertThat(hlsNames(e.outDir, "show.m3u8")).as("names in the playlists")
+        assertThat(hlsNames(e.outDir, "show.m3u8"))
+                .as("names in the playlists")
                 .containsExactlyInAnyOrderElementsOf(roles(e).keySet());
 
         Path master = e.outDir.resolve("show.m3u8");
         List<Map<String, String>> variants = Playlist.read(master).variants();
-        assertThat(variants).extracting(v -> v.get("uri"))
+        assertThat(variants)
+                .extracting(v -> v.get("uri"))
                 .containsExactly("show-v0.m3u8", "show-v1.m3u8", "show-v2.m3u8", "show-v3.m3u8", "show-audio.m3u8");
-        assertThat(variants).extracting(v -> v.get("RESOLUTION"))
+        assertThat(variants)
+                .extracting(v -> v.get("RESOLUTION"))
                 .containsExactly("640x360", "480x270", "320x180", "320x180", null);
         assertThat(variants.getLast().get("CODECS")).isEqualTo("mp4a.40.2");
-        assertThat(run(List.of(bin.ffprobe().toString(), "-v", "error", "-show_entries", "stream=codec_type", "-of",
-                "csv=p=0", master.toString())).output()).as("ffprobe opens the master").contains("video", "audio");
+        assertThat(run(List.of(
+                                bin.ffprobe().toString(),
+                                "-v",
+                                "error",
+                                "-show_entries",
+                                "stream=codec_type",
+                                "-of",
+                                "csv=p=0",
+                                master.toString()))
+                        .output())
+                .as("ffprobe opens the master")
+                .contains("video", "audio");
 
         for (int i = 0; i < BITRATES.size(); i++) {
             Path variant = e.outDir.resolve("show-v" + i + ".m3u8");
             assertDecodes(variant);
-            assertThat(variants.get(i).get("CODECS")).as("CODECS of rendition %d", i)
+            assertThat(variants.get(i).get("CODECS"))
+                    .as("CODECS of rendition %d", i)
                     .isEqualTo(codecsOf(variant) + ",mp4a.40.2");
             // Tolerance: x264's ABR with a VBV of two seconds over a 6-second clip lands within a few percent on
             // grainy input; 15% leaves room for the first GOP's overshoot and x264 version differences.
-            assertThat(videoKbps(variant)).as("video bitrate of rendition %d", i)
+            assertThat(videoKbps(variant))
+                    .as("video bitrate of rendition %d", i)
                     .isCloseTo(BITRATES.get(i), within(BITRATES.get(i) * 0.15));
             // Keyframes every segment_time: every segment but the last is segment_time long (EXTINF is written to
             // the microsecond; 0.05 s is a frame and a bit at 25 fps).
@@ -139,8 +161,19 @@ class AdaptiveStreamingIntegrationTest {
 
     @Test
     void encryptedHls_segmentsDecryptWithKeyAndIvOnly_andTheKeyIsNeverWrittenOrPrinted() throws Exception {
-        Profile p = profile("hls", Map.of("encryption", true, "encryption_key", KEY, "encryption_iv", IV,
-                "encryption_key_url", KEY_URL, "extname", ".tar"));
+        Profile p = profile(
+                "hls",
+                Map.of(
+                        "encryption",
+                        true,
+                        "encryption_key",
+                        KEY,
+                        "encryption_iv",
+                        IV,
+                        "encryption_key_url",
+                        KEY_URL,
+                        "extname",
+                        ".tar"));
         Encoded e = encode("hls-aes", p, LadderMode.SINGLE_DECODE);
 
         assertThat(e.result.files()).extracting(PlannedFile::role).containsExactly(PlannedFile.ARCHIVE);
@@ -153,37 +186,61 @@ class AdaptiveStreamingIntegrationTest {
         byte[] key = HexFormat.of().parseHex(KEY);
         for (Path f : list(dir)) {
             byte[] content = Files.readAllBytes(f);
-            assertThat(indexOf(content, key)).as("raw key bytes in " + f.getFileName()).isNegative();
-            assertThat(new String(content, StandardCharsets.ISO_8859_1).toLowerCase()).as(f.getFileName().toString())
+            assertThat(indexOf(content, key))
+                    .as("raw key bytes in " + f.getFileName())
+                    .isNegative();
+            assertThat(new String(content, StandardCharsets.ISO_8859_1).toLowerCase())
+                    .as(f.getFileName().toString())
                     .doesNotContain(KEY);
         }
         for (String variant : List.of("show-v0.m3u8", "show-audio.m3u8")) {
             List<String> keys = Playlist.read(dir.resolve(variant)).tags("#EXT-X-KEY:");
             assertThat(keys).hasSize(1);
-            assertThat(StreamingFiles.attributes(keys.getFirst())).containsEntry("METHOD", "AES-128")
-                    .containsEntry("URI", KEY_URL).containsEntry("IV", "0x" + IV);
+            assertThat(StreamingFiles.attributes(keys.getFirst()))
+                    .containsEntry("METHOD", "AES-128")
+                    .containsEntry("URI", KEY_URL)
+                    .containsEntry("IV", "0x" + IV);
         }
-        assertThat(e.runner.commands).allSatisfy(c -> assertThat(String.join(" ", c).toLowerCase()).doesNotContain(KEY));
+        assertThat(e.runner.commands)
+                .allSatisfy(c -> assertThat(String.join(" ", c).toLowerCase()).doesNotContain(KEY));
 
         Path segment = dir.resolve("show-v0-00000.ts");
         byte[] encrypted = Files.readAllBytes(segment);
-        assertThat(isMpegTs(encrypted)).as("encrypted segment is not readable MPEG-TS").isFalse();
+        assertThat(isMpegTs(encrypted))
+                .as("encrypted segment is not readable MPEG-TS")
+                .isFalse();
         Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
-        aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(HexFormat.of().parseHex(IV)));
+        aes.init(
+                Cipher.DECRYPT_MODE,
+                new SecretKeySpec(key, "AES"),
+                new IvParameterSpec(HexFormat.of().parseHex(IV)));
         byte[] plain = aes.doFinal(encrypted);
         assertThat(isMpegTs(plain)).as("decrypted segment is MPEG-TS").isTrue();
         Path decrypted = dir.resolve("decrypted.ts");
         Files.write(decrypted, plain);
         assertDecodes(decrypted);
-        assertThat(run(List.of(bin.ffmpeg().toString(), "-v", "error", "-f", "mpegts", "-i", segment.toString(),
-                "-f", "null", "-")).output()).as("the encrypted segment alone does not decode").isNotBlank();
+        assertThat(run(List.of(
+                                bin.ffmpeg().toString(),
+                                "-v",
+                                "error",
+                                "-f",
+                                "mpegts",
+                                "-i",
+                                segment.toString(),
+                                "-f",
+                                "null",
+                                "-"))
+                        .output())
+                .as("the encrypted segment alone does not decode")
+                .isNotBlank();
     }
 
     @Test
     void dashLadder_tarHoldsExactlyWhatTheManifestNames_andEveryRepresentationDecodes() throws IOException {
         Encoded e = encode("dash", profile("dash-ladder", Map.of()), LadderMode.SINGLE_DECODE);
 
-        assertThat(e.result.files()).extracting(f -> f.path().getFileName().toString(), PlannedFile::role)
+        assertThat(e.result.files())
+                .extracting(f -> f.path().getFileName().toString(), PlannedFile::role)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("show.tar", PlannedFile.ARCHIVE));
         assertOutputsAreExactlyTheResult(e);
         Path dir = TestMedia.newDirectory("dash-x");
@@ -195,8 +252,9 @@ class AdaptiveStreamingIntegrationTest {
 
         Path mpd = dir.resolve("show.mpd");
         List<Map<String, String>> streams = streams(mpd, "codec_type,width,height");
-        assertThat(streams.stream().filter(s -> s.get("codec_type").equals("video"))
-                .map(s -> s.get("width") + "x" + s.get("height")))
+        assertThat(streams.stream()
+                        .filter(s -> s.get("codec_type").equals("video"))
+                        .map(s -> s.get("width") + "x" + s.get("height")))
                 .containsExactly("640x360", "480x270", "320x180", "320x180");
         assertThat(streams).filteredOn(s -> s.get("codec_type").equals("audio")).hasSize(1);
         for (int i = 0; i < BITRATES.size(); i++) {
@@ -210,8 +268,11 @@ class AdaptiveStreamingIntegrationTest {
         Encoded e = encode("hss", profile("hss-ladder", Map.of("extname", ".ism")), LadderMode.SINGLE_DECODE);
 
         assertOutputsAreExactlyTheResult(e);
-        assertThat(roles(e)).containsExactly(Map.entry("show.ismv", PlannedFile.MEDIA),
-                Map.entry("show.ismc", PlannedFile.MANIFEST), Map.entry("show.ism", PlannedFile.MANIFEST));
+        assertThat(roles(e))
+                .containsExactly(
+                        Map.entry("show.ismv", PlannedFile.MEDIA),
+                        Map.entry("show.ismc", PlannedFile.MANIFEST),
+                        Map.entry("show.ism", PlannedFile.MANIFEST));
         assertSmoothStreamingCoherent(e.outDir);
     }
 
@@ -225,7 +286,8 @@ class AdaptiveStreamingIntegrationTest {
         Path dir = TestMedia.newDirectory("hls-per-x");
         Path tar = e.result.files().getFirst().path();
         StreamingFiles.extract(tar, dir);
-        assertThat(StreamingFiles.untar(tar).keySet()).containsExactlyInAnyOrderElementsOf(hlsNames(dir, "show.m3u8"))
+        assertThat(StreamingFiles.untar(tar).keySet())
+                .containsExactlyInAnyOrderElementsOf(hlsNames(dir, "show.m3u8"))
                 .contains("show-v0.m3u8", "show-v3.m3u8", "show-audio.m3u8", "show-v3-00002.ts");
         for (int i = 0; i < BITRATES.size(); i++) {
             Path variant = dir.resolve("show-v" + i + ".m3u8");
@@ -256,14 +318,26 @@ class AdaptiveStreamingIntegrationTest {
         Map<String, List<Long>> client = StreamingFiles.ismcBitrates(dir.resolve("show.ismc"));
         List<Long> clientRates = new ArrayList<>(client.get("video"));
         clientRates.addAll(client.get("audio"));
-        assertThat(tracks).extracting(SmilTrack::systemBitrate).as("server and client manifests' bitrates")
+        assertThat(tracks)
+                .extracting(SmilTrack::systemBitrate)
+                .as("server and client manifests' bitrates")
                 .containsExactlyElementsOf(clientRates);
         // The .ismv's own view: ffprobe's stream id is the mp4 track ID.
-        String probe = run(List.of(bin.ffprobe().toString(), "-v", "error", "-show_entries",
-                "stream=id,codec_type,bit_rate", "-of", "csv=p=0", dir.resolve("show.ismv").toString())).output();
+        String probe = run(List.of(
+                        bin.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "stream=id,codec_type,bit_rate",
+                        "-of",
+                        "csv=p=0",
+                        dir.resolve("show.ismv").toString()))
+                .output();
         List<String> expected = tracks.stream()
-                .map(t -> String.format("%s,0x%x,%d", t.type(), t.trackId(), t.systemBitrate())).toList();
-        assertThat(probe.lines().map(String::strip).toList()).as("ismv tracks: type, track ID, bitrate")
+                .map(t -> String.format("%s,0x%x,%d", t.type(), t.trackId(), t.systemBitrate()))
+                .toList();
+        assertThat(probe.lines().map(String::strip).toList())
+                .as("ismv tracks: type, track ID, bitrate")
                 .containsExactlyElementsOf(expected);
         for (int i = 0; i < tracks.size(); i++) {
             assertDecodes(dir.resolve("show.ismv"), "0:" + i);
@@ -293,16 +367,28 @@ class AdaptiveStreamingIntegrationTest {
     }
 
     private static void assertDecodes(Path p, String map) {
-        StreamingFiles.Run r = run(List.of(bin.ffmpeg().toString(), "-v", "error", "-i", p.toString(), "-map", map,
-                "-f", "null", "-"));
-        assertThat(r.exit()).as("decoding %s (%s): %s", p.getFileName(), map, r.output()).isZero();
+        StreamingFiles.Run r = run(
+                List.of(bin.ffmpeg().toString(), "-v", "error", "-i", p.toString(), "-map", map, "-f", "null", "-"));
+        assertThat(r.exit())
+                .as("decoding %s (%s): %s", p.getFileName(), map, r.output())
+                .isZero();
         assertThat(r.output()).as("decode errors in %s", p.getFileName()).isBlank();
     }
 
     /** Average video bitrate in kbit/s from the packets' sizes, which excludes container overhead. */
     private static double videoKbps(Path variant) {
-        String out = run(List.of(bin.ffprobe().toString(), "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "packet=size,duration_time", "-of", "default=nw=1", variant.toString())).output();
+        String out = run(List.of(
+                        bin.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "packet=size,duration_time",
+                        "-of",
+                        "default=nw=1",
+                        variant.toString()))
+                .output();
         long bytes = 0;
         double seconds = 0;
         for (String l : out.lines().toList()) {
@@ -310,7 +396,7 @@ class AdaptiveStreamingIntegrationTest {
             switch (kv[0]) {
                 case "size" -> bytes += Long.parseLong(kv[1]);
                 case "duration_time" -> seconds += Double.parseDouble(kv[1]);
-                default -> { }
+                default -> {}
             }
         }
         return bytes * 8 / seconds / 1000;
@@ -329,10 +415,19 @@ class AdaptiveStreamingIntegrationTest {
 
     /** ffprobe's streams (not repeated per program), each as its entries. */
     private static List<Map<String, String>> streams(Path p, String entries) {
-        String out = run(List.of(bin.ffprobe().toString(), "-v", "error", "-show_entries", "stream=index," + entries,
-                "-of", "json", p.toString())).output();
+        String out = run(List.of(
+                        bin.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "stream=index," + entries,
+                        "-of",
+                        "json",
+                        p.toString()))
+                .output();
         try {
-            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            com.fasterxml.jackson.databind.JsonNode root =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
             Map<String, Map<String, String>> byIndex = new LinkedHashMap<>();
             for (com.fasterxml.jackson.databind.JsonNode st : root.path("streams")) {
                 Map<String, String> m = new LinkedHashMap<>();

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 class BenchmarkParserTest {
 
     private static double sum(List<String> lines) {
-        return lines.stream().map(BenchmarkParser::cpuSeconds).filter(OptionalDouble::isPresent)
-                .mapToDouble(OptionalDouble::getAsDouble).sum();
+        return lines.stream()
+                .map(BenchmarkParser::cpuSeconds)
+                .filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble)
+                .sum();
     }
 
     @Test
@@ -22,20 +25,26 @@ class BenchmarkParserTest {
 
     @Test
     void recordedStderr_realTimeIsReadToo() {
-        assertThat(Recorded.lines("stderr-vp9-6s.txt").stream().map(BenchmarkParser::realSeconds)
-                .filter(OptionalDouble::isPresent).findFirst().orElseThrow()).hasValue(2.433);
+        assertThat(Recorded.lines("stderr-vp9-6s.txt").stream()
+                        .map(BenchmarkParser::realSeconds)
+                        .filter(OptionalDouble::isPresent)
+                        .findFirst()
+                        .orElseThrow())
+                .hasValue(2.433);
     }
 
     @Test
     void otherLinesIncludingTheMemoryBenchLine_areNotCpuTime() {
         assertThat(BenchmarkParser.cpuSeconds("bench: maxrss=95372kB")).isEmpty();
-        assertThat(BenchmarkParser.cpuSeconds("frame=  180 fps= 74 q=32.0 Lsize=     225kB")).isEmpty();
+        assertThat(BenchmarkParser.cpuSeconds("frame=  180 fps= 74 q=32.0 Lsize=     225kB"))
+                .isEmpty();
         assertThat(BenchmarkParser.cpuSeconds("")).isEmpty();
     }
 
     @Test
     void exampleFromTheDocumentation() {
-        assertThat(BenchmarkParser.cpuSeconds("bench: utime=0.640s stime=0.049s rtime=0.292s").getAsDouble())
+        assertThat(BenchmarkParser.cpuSeconds("bench: utime=0.640s stime=0.049s rtime=0.292s")
+                        .getAsDouble())
                 .isCloseTo(0.689, within(1e-9));
     }
 

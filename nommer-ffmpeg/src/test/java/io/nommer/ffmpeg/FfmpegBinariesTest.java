@@ -48,7 +48,9 @@ class FfmpegBinariesTest {
         Path ffmpeg = executable("ffmpeg6");
         executable("ffprobe");
 
-        assertThat(FfmpegBinaries.resolve("ffmpeg6", null, Map.of("PATH", bin.toString())).ffmpeg()).isEqualTo(ffmpeg);
+        assertThat(FfmpegBinaries.resolve("ffmpeg6", null, Map.of("PATH", bin.toString()))
+                        .ffmpeg())
+                .isEqualTo(ffmpeg);
     }
 
     @Test
@@ -57,7 +59,8 @@ class FfmpegBinariesTest {
 
         assertThatThrownBy(() -> FfmpegBinaries.resolve(null, null, Map.of("PATH", bin.toString())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ffprobe is not set").hasMessageContaining("NOMMER_FFPROBE");
+                .hasMessageContaining("ffprobe is not set")
+                .hasMessageContaining("NOMMER_FFPROBE");
     }
 
     @Test

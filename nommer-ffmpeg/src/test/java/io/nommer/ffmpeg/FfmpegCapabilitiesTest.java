@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +16,12 @@ class FfmpegCapabilitiesTest {
     private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
     private static FfmpegCapabilities recorded() {
-        return FfmpegCapabilities.parse(FFMPEG, Recorded.text("ffmpeg-version.txt"), Recorded.text("ffmpeg-encoders.txt"),
-                Recorded.text("ffmpeg-muxers.txt"), Recorded.text("ffmpeg-filters.txt"));
+        return FfmpegCapabilities.parse(
+                FFMPEG,
+                Recorded.text("ffmpeg-version.txt"),
+                Recorded.text("ffmpeg-encoders.txt"),
+                Recorded.text("ffmpeg-muxers.txt"),
+                Recorded.text("ffmpeg-filters.txt"));
     }
 
     @Test
@@ -30,8 +33,9 @@ class FfmpegCapabilitiesTest {
         assertThat(c.encoders()).containsExactlyInAnyOrderElementsOf(FfmpegCapabilities.ENCODERS);
         assertThat(c.muxers()).containsExactlyInAnyOrderElementsOf(FfmpegCapabilities.MUXERS);
         assertThat(c.filters()).containsExactlyInAnyOrderElementsOf(FfmpegCapabilities.FILTERS);
-        assertThat(c.summary()).isEqualTo("ffmpeg 5.1.9-0+deb12u1 at /usr/bin/ffmpeg, all needed encoders, muxers and "
-                + "filters present");
+        assertThat(c.summary())
+                .isEqualTo("ffmpeg 5.1.9-0+deb12u1 at /usr/bin/ffmpeg, all needed encoders, muxers and "
+                        + "filters present");
         Presets.all().forEach((name, p) -> assertThat(c.missingFor(p)).as(name).isEmpty());
     }
 
@@ -49,12 +53,16 @@ class FfmpegCapabilitiesTest {
 
     @Test
     void aBuildWithoutLibx264OrVpx_cannotRunThoseProfiles() {
-        String encoders = Recorded.text("ffmpeg-encoders.txt").lines()
-                .filter(l -> !l.contains(" libx264 ") && !l.contains(" libvpx-vp9 ")).reduce("", (a, b) -> a + b + "\n");
-        String muxers = Recorded.text("ffmpeg-muxers.txt").lines()
-                .filter(l -> !l.contains(" webm ")).reduce("", (a, b) -> a + b + "\n");
-        FfmpegCapabilities c = FfmpegCapabilities.parse(FFMPEG, Recorded.text("ffmpeg-version.txt"), encoders, muxers,
-                Recorded.text("ffmpeg-filters.txt"));
+        String encoders = Recorded.text("ffmpeg-encoders.txt")
+                .lines()
+                .filter(l -> !l.contains(" libx264 ") && !l.contains(" libvpx-vp9 "))
+                .reduce("", (a, b) -> a + b + "\n");
+        String muxers = Recorded.text("ffmpeg-muxers.txt")
+                .lines()
+                .filter(l -> !l.contains(" webm "))
+                .reduce("", (a, b) -> a + b + "\n");
+        FfmpegCapabilities c = FfmpegCapabilities.parse(
+                FFMPEG, Recorded.text("ffmpeg-version.txt"), encoders, muxers, Recorded.text("ffmpeg-filters.txt"));
 
         assertThat(c.missingFor(Presets.find("mp4-h264").orElseThrow())).containsExactly("encoder libx264");
         assertThat(c.missingFor(Presets.find("webm-vp9").orElseThrow()))
@@ -66,8 +74,8 @@ class FfmpegCapabilitiesTest {
 
     @Test
     void audioProfilesDoNotNeedVideoFilters_thumbnailsDoNotNeedAudioEncoders() {
-        FfmpegCapabilities none = new FfmpegCapabilities(FFMPEG, "x", Set.of("libmp3lame", "mjpeg"),
-                Set.of("mp3", "image2"), Set.of());
+        FfmpegCapabilities none =
+                new FfmpegCapabilities(FFMPEG, "x", Set.of("libmp3lame", "mjpeg"), Set.of("mp3", "image2"), Set.of());
         Profile thumbs = Presets.find("thumbnails").orElseThrow();
         Profile mp3 = Presets.find("mp3").orElseThrow();
 
@@ -78,7 +86,8 @@ class FfmpegCapabilitiesTest {
     @Test
     void version_fallsBackToUnknown() {
         assertThat(FfmpegCapabilities.version("something else\n")).isEqualTo("unknown");
-        assertThat(FfmpegCapabilities.version("ffmpeg version n7.1 Copyright (c) 2000-2024\n")).isEqualTo("n7.1");
+        assertThat(FfmpegCapabilities.version("ffmpeg version n7.1 Copyright (c) 2000-2024\n"))
+                .isEqualTo("n7.1");
     }
 
     @Test
@@ -98,10 +107,12 @@ class FfmpegCapabilitiesTest {
 
         FfmpegCapabilities c = FfmpegCapabilities.detect(FFMPEG, fake);
 
-        assertThat(runs).containsExactly(List.of("/usr/bin/ffmpeg", "-version"),
-                List.of("/usr/bin/ffmpeg", "-hide_banner", "-encoders"),
-                List.of("/usr/bin/ffmpeg", "-hide_banner", "-muxers"),
-                List.of("/usr/bin/ffmpeg", "-hide_banner", "-filters"));
+        assertThat(runs)
+                .containsExactly(
+                        List.of("/usr/bin/ffmpeg", "-version"),
+                        List.of("/usr/bin/ffmpeg", "-hide_banner", "-encoders"),
+                        List.of("/usr/bin/ffmpeg", "-hide_banner", "-muxers"),
+                        List.of("/usr/bin/ffmpeg", "-hide_banner", "-filters"));
         assertThat(c).isEqualTo(recorded());
     }
 
@@ -110,7 +121,8 @@ class FfmpegCapabilitiesTest {
         ProcessRunner failing = r -> new ProcessResult(1, false, false, List.of("not ffmpeg"), Duration.ZERO);
 
         assertThatThrownBy(() -> FfmpegCapabilities.detect(FFMPEG, failing))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("setting ffmpeg")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("setting ffmpeg")
                 .hasMessageContaining("not ffmpeg");
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
-import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.OutputKind;
@@ -36,8 +36,8 @@ class FfmpegEncoderIntegrationTest {
      * What each preset must produce from the 320x240 25 fps clip with mono 44.1 kHz audio: video codec, width,
      * height, fps (null: not set by the preset), audio codec, sample rate. Presets never upscale.
      */
-    private record Expected(String videoCodec, Integer width, Integer height, Double fps, String audioCodec,
-            Integer sampleRate) {}
+    private record Expected(
+            String videoCodec, Integer width, Integer height, Double fps, String audioCodec, Integer sampleRate) {}
 
     private static final Map<String, Expected> EXPECTED = Map.of(
             "flv-320x240", new Expected("flv1", 320, 240, 25.0, "mp3", 44100),
@@ -62,7 +62,9 @@ class FfmpegEncoderIntegrationTest {
 
     /** Single-file presets; the adaptive-streaming ones have AdaptiveStreamingIntegrationTest. */
     static Stream<String> presets() {
-        return Presets.all().entrySet().stream().filter(e -> !e.getValue().isStreaming()).map(Map.Entry::getKey);
+        return Presets.all().entrySet().stream()
+                .filter(e -> !e.getValue().isStreaming())
+                .map(Map.Entry::getKey);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -70,12 +72,14 @@ class FfmpegEncoderIntegrationTest {
     void everyPreset_producesWhatItPromises(String preset) {
         Profile profile = Presets.find(preset).orElseThrow();
         Expected want = EXPECTED.get(preset);
-        assertThat(want).as("expectations for new preset " + preset + " (add them to EXPECTED)").isNotNull();
+        assertThat(want)
+                .as("expectations for new preset " + preset + " (add them to EXPECTED)")
+                .isNotNull();
         Path input = TestMedia.videoWithAudio(2, 320, 240, 25);
         List<Double> progress = new CopyOnWriteArrayList<>();
 
-        EncodeResult result = encoder.encode(request(preset, profile, input, Duration.ofSeconds(60)), progress::add,
-                new Cancellation());
+        EncodeResult result = encoder.encode(
+                request(preset, profile, input, Duration.ofSeconds(60)), progress::add, new Cancellation());
 
         assertThat(result.cpuSeconds()).isPositive();
         assertThat(progress).isNotEmpty().isSorted();
@@ -116,20 +120,28 @@ class FfmpegEncoderIntegrationTest {
     void audioOnlyInputIntoAVideoPreset_isNoVideoStream() {
         Path audio = TestMedia.audioOnly(2);
         MediaInfo info = prober.probe(audio);
-        EncodeRequest r = new EncodeRequest("task-audio", Presets.find("mp4-h264").orElseThrow(), info, audio,
-                TestMedia.newDirectory("out"), "out", Duration.ofSeconds(30));
+        EncodeRequest r = new EncodeRequest(
+                "task-audio",
+                Presets.find("mp4-h264").orElseThrow(),
+                info,
+                audio,
+                TestMedia.newDirectory("out"),
+                "out",
+                Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
-                .isInstanceOfSatisfying(TaskFailedException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
     }
 
     @Test
     void videoOnlyInputIntoAVideoPreset_hasNoAudio() {
         Path video = TestMedia.videoOnly(2, 320, 240, 25);
 
-        EncodeResult result = encoder.encode(request("video-only", Presets.find("mp4-h264").orElseThrow(), video,
-                Duration.ofSeconds(30)), null, new Cancellation());
+        EncodeResult result = encoder.encode(
+                request("video-only", Presets.find("mp4-h264").orElseThrow(), video, Duration.ofSeconds(30)),
+                null,
+                new Cancellation());
 
         MediaInfo out = prober.probe(result.files().getFirst().path());
         assertThat(out.video()).isPresent();
@@ -138,8 +150,8 @@ class FfmpegEncoderIntegrationTest {
 
     @Test
     void cancel_killsFfmpegPromptlyAndThrowsCancellation() throws Exception {
-        EncodeRequest r = request("task-cancel", slowProfile(), TestMedia.videoWithAudio(20, 320, 240, 25),
-                Duration.ofSeconds(60));
+        EncodeRequest r = request(
+                "task-cancel", slowProfile(), TestMedia.videoWithAudio(20, 320, 240, 25), Duration.ofSeconds(60));
         Cancellation cancel = new Cancellation();
         CountDownLatch progressed = new CountDownLatch(1);
         Thread canceller = Thread.ofVirtual().start(() -> {
@@ -155,7 +167,8 @@ class FfmpegEncoderIntegrationTest {
         long t0 = System.nanoTime();
 
         assertThatThrownBy(() -> encoder.encode(r, p -> progressed.countDown(), cancel))
-                .isInstanceOf(CancellationException.class).hasMessageContaining("task-cancel");
+                .isInstanceOf(CancellationException.class)
+                .hasMessageContaining("task-cancel");
 
         canceller.join();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
@@ -164,8 +177,8 @@ class FfmpegEncoderIntegrationTest {
 
     @Test
     void timeout_killsFfmpegAndIsEncodeTimeout() {
-        EncodeRequest r = request("task-timeout", slowProfile(), TestMedia.videoWithAudio(20, 320, 240, 25),
-                Duration.ofSeconds(2));
+        EncodeRequest r = request(
+                "task-timeout", slowProfile(), TestMedia.videoWithAudio(20, 320, 240, 25), Duration.ofSeconds(2));
         long t0 = System.nanoTime();
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
@@ -182,10 +195,20 @@ class FfmpegEncoderIntegrationTest {
     void ffmpegFailure_isEncodeFailedWithItsLog() {
         // the probe said mov, but the file is not: ffmpeg itself fails on it
         Path input = TestMedia.audioOnly(2);
-        MediaInfo lie = new MediaInfo("mp3", 2.0, 1L, 1, List.of(
-                new StreamInfo(0, "audio", "mp3", null, null, null, null, 44100, 1, 2.0, null, 0)));
-        EncodeRequest r = new EncodeRequest("task-fail", Presets.find("mp3").orElseThrow(), lie, input,
-                TestMedia.newDirectory("out"), "out", Duration.ofSeconds(30));
+        MediaInfo lie = new MediaInfo(
+                "mp3",
+                2.0,
+                1L,
+                1,
+                List.of(new StreamInfo(0, "audio", "mp3", null, null, null, null, 44100, 1, 2.0, null, 0)));
+        EncodeRequest r = new EncodeRequest(
+                "task-fail",
+                Presets.find("mp3").orElseThrow(),
+                lie,
+                input,
+                TestMedia.newDirectory("out"),
+                "out",
+                Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
                 .isInstanceOfSatisfying(TaskFailedException.class, e -> {
@@ -197,20 +220,29 @@ class FfmpegEncoderIntegrationTest {
 
     /** Upscaling a 20 s clip to 1080p with x264 "veryslow" takes far longer than any of these tests wait. */
     private static Profile slowProfile() {
-        return Presets.find("mp4-h264-hi").orElseThrow()
-                .overlay(Profile.builder().set(Profile.UPSCALE, true).set(Profile.H264_PRESET, "veryslow").build());
+        return Presets.find("mp4-h264-hi")
+                .orElseThrow()
+                .overlay(Profile.builder()
+                        .set(Profile.UPSCALE, true)
+                        .set(Profile.H264_PRESET, "veryslow")
+                        .build());
     }
 
     private static EncodeRequest request(String taskId, Profile profile, Path input, Duration timeout) {
-        return new EncodeRequest(taskId, profile, prober.probe(input), input, TestMedia.newDirectory(taskId), "out",
-                timeout);
+        return new EncodeRequest(
+                taskId, profile, prober.probe(input), input, TestMedia.newDirectory(taskId), "out", timeout);
     }
 
     /** The live ffmpeg processes this JVM started for the request (matched by its output directory). */
     private static List<ProcessHandle> ffmpegFor(EncodeRequest r) {
         String dir = r.outDir().toString();
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(dir)).orElse(false))
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> h.info()
+                        .arguments()
+                        .map(a -> String.join(" ", a).contains(dir))
+                        .orElse(false))
                 .toList();
     }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
@@ -27,8 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The encoder's orchestration of ffmpeg runs, against a fake runner replaying recorded ffmpeg output. */
 class FfmpegEncoderTest {
     private static final Path FFMPEG = Path.of("/opt/ffmpeg/bin/ffmpeg");
-    private static final MediaInfo SIX_SECONDS = new MediaInfo("mov,mp4,m4a,3gp,3g2,mj2", 6.006, 2_590_008L, 1000,
-            List.of(new StreamInfo(0, "video", "h264", 640, 480, 29.97, 2_511_817L, null, null, 6.006, "1:1", 0),
+    private static final MediaInfo SIX_SECONDS = new MediaInfo(
+            "mov,mp4,m4a,3gp,3g2,mj2",
+            6.006,
+            2_590_008L,
+            1000,
+            List.of(
+                    new StreamInfo(0, "video", "h264", 640, 480, 29.97, 2_511_817L, null, null, 6.006, "1:1", 0),
                     new StreamInfo(1, "audio", "aac", null, null, null, 69_319L, 44100, 1, 6.0, null, 0)));
 
     @TempDir
@@ -47,7 +52,8 @@ class FfmpegEncoderTest {
             if (exitCode == 0 && target.startsWith("file:")) {
                 write(Path.of(target.substring("file:".length())));
             }
-            return new ProcessResult(exitCode, false, false, Recorded.lines("stderr-vp9-6s.txt"), Duration.ofSeconds(2));
+            return new ProcessResult(
+                    exitCode, false, false, Recorded.lines("stderr-vp9-6s.txt"), Duration.ofSeconds(2));
         };
     }
 
@@ -60,25 +66,28 @@ class FfmpegEncoderTest {
     }
 
     private EncodeRequest request(Profile profile) {
-        return new EncodeRequest("task-7", profile, SIX_SECONDS, Path.of("/work/task/input"), out, "out",
-                Duration.ofMinutes(5));
+        return new EncodeRequest(
+                "task-7", profile, SIX_SECONDS, Path.of("/work/task/input"), out, "out", Duration.ofMinutes(5));
     }
 
     @Test
     void singlePass_runsTheCompiledCommandAndReportsProgressAndCpu() {
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
 
-        EncodeResult result = encoder.encode(request(Presets.find("webm-vp9").orElseThrow()), progress::add,
-                new Cancellation());
+        EncodeResult result =
+                encoder.encode(request(Presets.find("webm-vp9").orElseThrow()), progress::add, new Cancellation());
 
         assertThat(runs).hasSize(1);
         ProcessRequest run = runs.getFirst();
         assertThat(run.command().getFirst()).isEqualTo(FFMPEG.toString());
-        assertThat(run.command()).contains("-progress", "pipe:1", "-benchmark", "-c:v", "libvpx-vp9")
+        assertThat(run.command())
+                .contains("-progress", "pipe:1", "-benchmark", "-c:v", "libvpx-vp9")
                 .endsWith("file:" + out.resolve("out.webm"));
         assertThat(run.workDir()).isEqualTo(out);
         assertThat(run.timeout()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
-        assertThat(result.files()).extracting(f -> f.path().getFileName().toString()).containsExactly("out.webm");
+        assertThat(result.files())
+                .extracting(f -> f.path().getFileName().toString())
+                .containsExactly("out.webm");
         assertThat(result.cpuSeconds()).isCloseTo(2.51, within(1e-9));
         assertThat(progress).isSorted().first().satisfies(p -> assertThat(p).isLessThan(1));
         assertThat(progress.get(1)).isCloseTo(2.054 / 6.006 * 100, within(0.01));
@@ -87,8 +96,12 @@ class FfmpegEncoderTest {
 
     @Test
     void twoPass_splitsProgressEvenlyAndSumsCpuOfBothRuns() {
-        Profile twoPass = Presets.find("mp4-h264").orElseThrow()
-                .overlay(Profile.builder().set(Profile.TWO_PASS, true).set(Profile.VIDEO_BITRATE, 800).build());
+        Profile twoPass = Presets.find("mp4-h264")
+                .orElseThrow()
+                .overlay(Profile.builder()
+                        .set(Profile.TWO_PASS, true)
+                        .set(Profile.VIDEO_BITRATE, 800)
+                        .build());
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
 
         EncodeResult result = encoder.encode(request(twoPass), progress::add, new Cancellation());
@@ -119,9 +132,17 @@ class FfmpegEncoderTest {
 
     @Test
     void encryptedHls_keyIsOwnerOnlyOutsideTheOutputs_andDeletedEvenWhenFfmpegFails() {
-        Profile encrypted = Presets.find("hls").orElseThrow().overlay(io.nommer.core.testing.Profiles.of(java.util.Map.of(
-                "encryption", true, "encryption_key", "00112233445566778899aabbccddeeff",
-                "encryption_iv", "00112233445566778899aabbccddeeff", "encryption_key_url", "https://k.example/1")));
+        Profile encrypted = Presets.find("hls")
+                .orElseThrow()
+                .overlay(io.nommer.core.testing.Profiles.of(java.util.Map.of(
+                        "encryption",
+                        true,
+                        "encryption_key",
+                        "00112233445566778899aabbccddeeff",
+                        "encryption_iv",
+                        "00112233445566778899aabbccddeeff",
+                        "encryption_key_url",
+                        "https://k.example/1")));
         Path scratch = io.nommer.core.compile.ProfileCompiler.scratchDir(out);
         List<String> seen = new ArrayList<>();
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, r -> {
@@ -145,13 +166,16 @@ class FfmpegEncoderTest {
 
     @Test
     void nonZeroExit_isEncodeFailedWithExitCodeTaskIdAndLogTail() {
-        FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, r -> new ProcessResult(1, false, false,
-                Recorded.lines("stderr-truncated-input.txt"), Duration.ZERO));
+        FfmpegEncoder encoder = new FfmpegEncoder(
+                FFMPEG,
+                r -> new ProcessResult(1, false, false, Recorded.lines("stderr-truncated-input.txt"), Duration.ZERO));
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
                 .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED);
-                    assertThat(e.getMessage()).contains("task-7").contains("exited with code 1")
+                    assertThat(e.getMessage())
+                            .contains("task-7")
+                            .contains("exited with code 1")
                             .contains("Invalid data found when processing input");
                     assertThat(e.logTail()).contains("moov atom not found");
                 });
@@ -159,11 +183,15 @@ class FfmpegEncoderTest {
 
     @Test
     void lastError_prefersTheActualErrorOverConversionFailed() {
-        List<String> tail = List.of("Stream mapping:",
+        List<String> tail = List.of(
+                "Stream mapping:",
                 "[mpeg4 @ 0x5] Error setting option flags to value +4mv.",
-                "[aac @ 0x6] Qavg: 118.198", "bench: maxrss=57180kB", "Conversion failed!");
+                "[aac @ 0x6] Qavg: 118.198",
+                "bench: maxrss=57180kB",
+                "Conversion failed!");
 
-        assertThat(FfmpegEncoder.lastError(tail)).isEqualTo(": [mpeg4 @ 0x5] Error setting option flags to value +4mv.");
+        assertThat(FfmpegEncoder.lastError(tail))
+                .isEqualTo(": [mpeg4 @ 0x5] Error setting option flags to value +4mv.");
         assertThat(FfmpegEncoder.lastError(List.of("frame=  1", "some last words", "bench: maxrss=1kB")))
                 .isEqualTo(": some last words");
         assertThat(FfmpegEncoder.lastError(List.of())).isEmpty();
@@ -171,8 +199,8 @@ class FfmpegEncoderTest {
 
     @Test
     void timeout_isEncodeTimeout() {
-        FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG,
-                r -> new ProcessResult(137, true, false, List.of("frame=  10"), Duration.ofMinutes(5)));
+        FfmpegEncoder encoder = new FfmpegEncoder(
+                FFMPEG, r -> new ProcessResult(137, true, false, List.of("frame=  10"), Duration.ofMinutes(5)));
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
                 .isInstanceOfSatisfying(TaskFailedException.class, e -> {
@@ -190,7 +218,8 @@ class FfmpegEncoderTest {
         });
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, cancel))
-                .isInstanceOf(CancellationException.class).hasMessageContaining("task-7")
+                .isInstanceOf(CancellationException.class)
+                .hasMessageContaining("task-7")
                 .hasMessageContaining("job cancelled by user");
     }
 
@@ -207,12 +236,13 @@ class FfmpegEncoderTest {
 
     @Test
     void successfulExitWithoutTheOutputFile_isEncodeFailed() {
-        FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG,
-                r -> new ProcessResult(0, false, false, List.of(), Duration.ZERO));
+        FfmpegEncoder encoder =
+                new FfmpegEncoder(FFMPEG, r -> new ProcessResult(0, false, false, List.of(), Duration.ZERO));
 
-        assertThatThrownBy(() -> encoder.encode(request(Presets.find("thumbnails").orElseThrow()), null,
-                new Cancellation()))
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED))
+        assertThatThrownBy(() ->
+                        encoder.encode(request(Presets.find("thumbnails").orElseThrow()), null, new Cancellation()))
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENCODE_FAILED))
                 .hasMessageContaining("out_01.jpg is missing");
     }
 
@@ -233,15 +263,25 @@ class FfmpegEncoderTest {
 
     @Test
     void audioOnlyInputIntoAVideoPreset_isNoVideoStreamBeforeAnythingRuns() {
-        MediaInfo audio = new MediaInfo("mp3", 2.0, 64_000L, 10, List.of(
-                new StreamInfo(0, "audio", "mp3", null, null, null, 64_000L, 44100, 1, 2.0, null, 0)));
+        MediaInfo audio = new MediaInfo(
+                "mp3",
+                2.0,
+                64_000L,
+                10,
+                List.of(new StreamInfo(0, "audio", "mp3", null, null, null, 64_000L, 44100, 1, 2.0, null, 0)));
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
-        EncodeRequest r = new EncodeRequest("task-8", Presets.find("mp4-h264").orElseThrow(), audio,
-                Path.of("/in"), out, "out", Duration.ofMinutes(1));
+        EncodeRequest r = new EncodeRequest(
+                "task-8",
+                Presets.find("mp4-h264").orElseThrow(),
+                audio,
+                Path.of("/in"),
+                out,
+                "out",
+                Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
-                .isInstanceOfSatisfying(TaskFailedException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_VIDEO_STREAM));
         assertThat(runs).isEmpty();
     }
 
@@ -250,8 +290,8 @@ class FfmpegEncoderTest {
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
 
         assertThatThrownBy(() -> encoder.encode(request(Profile.EMPTY), null, new Cancellation()))
-                .isInstanceOfSatisfying(TaskFailedException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PROFILE))
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PROFILE))
                 .hasMessageContaining("task-7");
     }
 
@@ -262,7 +302,8 @@ class FfmpegEncoderTest {
         });
 
         assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
                 .hasMessageContaining(FFMPEG.toString());
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.ffmpeg.testing.TestMedia;
@@ -118,8 +118,8 @@ class FfprobeProberIntegrationTest {
     void hlsPlaylistNamingAnotherLocalMediaFile_isNotMedia() throws IOException {
         Path clip = TestMedia.videoWithAudio(2, 320, 240, 25);
         for (String name : new String[] {"y.mp4", "y.m3u8"}) {
-            Path playlist = Files.writeString(tmp.resolve(name),
-                    "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + clip + "\n#EXT-X-ENDLIST\n");
+            Path playlist = Files.writeString(
+                    tmp.resolve(name), "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + clip + "\n#EXT-X-ENDLIST\n");
 
             assertCode(() -> prober.probe(playlist), ErrorCode.NOT_MEDIA);
         }
@@ -132,9 +132,11 @@ class FfprobeProberIntegrationTest {
     void hlsPlaylistNamingAnotherFile_neverOpensIt() throws Exception {
         Path fifo = tmp.resolve("segment.ts");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertThat(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0).as("mkfifo").isTrue();
-        Path playlist = Files.writeString(tmp.resolve("z.mp4"),
-                "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + fifo + "\n#EXT-X-ENDLIST\n");
+        assertThat(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0)
+                .as("mkfifo")
+                .isTrue();
+        Path playlist = Files.writeString(
+                tmp.resolve("z.mp4"), "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + fifo + "\n#EXT-X-ENDLIST\n");
         AtomicBoolean probeDone = new AtomicBoolean();
         AtomicBoolean openedDuringProbe = new AtomicBoolean();
         Thread writer = Thread.ofPlatform().start(() -> {
@@ -154,11 +156,15 @@ class FfprobeProberIntegrationTest {
             writer.join(5000);
             assertThat(unblock.read()).isEqualTo(-1);
         }
-        assertThat(openedDuringProbe).as("ffprobe opened the file named in the playlist").isFalse();
+        assertThat(openedDuringProbe)
+                .as("ffprobe opened the file named in the playlist")
+                .isFalse();
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(TaskFailedException.class,
-                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import java.io.IOException;
@@ -76,8 +76,10 @@ class FfprobeProberParseTest {
                 {"index":0,"codec_type":"video","codec_name":"h264","width":1920,"height":1080,
                  "avg_frame_rate":"30/1","tags":{"rotate":"90"}}""");
 
-        assertThat(FfprobeProber.parse(sideData, 1, "").video().orElseThrow().rotation()).isEqualTo(90);
-        assertThat(FfprobeProber.parse(tag, 1, "").video().orElseThrow().rotation()).isEqualTo(90);
+        assertThat(FfprobeProber.parse(sideData, 1, "").video().orElseThrow().rotation())
+                .isEqualTo(90);
+        assertThat(FfprobeProber.parse(tag, 1, "").video().orElseThrow().rotation())
+                .isEqualTo(90);
     }
 
     @Test
@@ -120,11 +122,15 @@ class FfprobeProberParseTest {
         String noStreams = """
                 {"streams":[],"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2"}}""";
 
-        assertThatThrownBy(() -> FfprobeProber.parse(j, 1, "")).isInstanceOf(TaskFailedException.class)
-                .extracting(e -> ((TaskFailedException) e).code()).isEqualTo(ErrorCode.NOT_MEDIA);
-        assertThatThrownBy(() -> FfprobeProber.parse(noStreams, 1, "")).isInstanceOf(TaskFailedException.class)
+        assertThatThrownBy(() -> FfprobeProber.parse(j, 1, ""))
+                .isInstanceOf(TaskFailedException.class)
+                .extracting(e -> ((TaskFailedException) e).code())
+                .isEqualTo(ErrorCode.NOT_MEDIA);
+        assertThatThrownBy(() -> FfprobeProber.parse(noStreams, 1, ""))
+                .isInstanceOf(TaskFailedException.class)
                 .hasMessageContaining("no audio or video stream")
-                .extracting(e -> ((TaskFailedException) e).code()).isEqualTo(ErrorCode.NOT_MEDIA);
+                .extracting(e -> ((TaskFailedException) e).code())
+                .isEqualTo(ErrorCode.NOT_MEDIA);
     }
 
     @Test
@@ -134,7 +140,8 @@ class FfprobeProberParseTest {
                  "format":{"format_name":"hls"}}""";
 
         assertThatThrownBy(() -> FfprobeProber.parse(j, 1, ""))
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA))
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA))
                 .hasMessageContaining("hls");
     }
 
@@ -151,22 +158,33 @@ class FfprobeProberParseTest {
     void zeroByteFile_isInputEmptyWithoutRunningFfprobe() throws IOException {
         Path empty = Files.createFile(tmp.resolve("empty.mp4"));
         List<ProcessRequest> runs = new ArrayList<>();
-        FfprobeProber prober = new FfprobeProber(Path.of("/bin/ffprobe"), r -> {
-            runs.add(r);
-            throw new AssertionError("must not run");
-        }, Duration.ofSeconds(5));
+        FfprobeProber prober = new FfprobeProber(
+                Path.of("/bin/ffprobe"),
+                r -> {
+                    runs.add(r);
+                    throw new AssertionError("must not run");
+                },
+                Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> prober.probe(empty))
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_EMPTY));
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_EMPTY));
         assertThat(runs).isEmpty();
     }
 
     @Test
     void ffprobeFailure_isNotMediaWithItsStderrTail() throws IOException {
         Path f = Files.writeString(tmp.resolve("x.mp4"), "hello");
-        FfprobeProber prober = new FfprobeProber(Path.of("/bin/ffprobe"), r -> new ProcessResult(1, false, false,
-                List.of("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] moov atom not found",
-                        "file:x.mp4: Invalid data found when processing input"), Duration.ZERO),
+        FfprobeProber prober = new FfprobeProber(
+                Path.of("/bin/ffprobe"),
+                r -> new ProcessResult(
+                        1,
+                        false,
+                        false,
+                        List.of(
+                                "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] moov atom not found",
+                                "file:x.mp4: Invalid data found when processing input"),
+                        Duration.ZERO),
                 Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> prober.probe(f)).isInstanceOfSatisfying(TaskFailedException.class, e -> {
@@ -179,8 +197,10 @@ class FfprobeProberParseTest {
     @Test
     void ffprobeTimeout_isNotMediaAndNamesTheLimit() throws IOException {
         Path f = Files.writeString(tmp.resolve("x.mp4"), "hello");
-        FfprobeProber prober = new FfprobeProber(Path.of("/bin/ffprobe"),
-                r -> new ProcessResult(137, true, false, List.of(), Duration.ofSeconds(7)), Duration.ofSeconds(7));
+        FfprobeProber prober = new FfprobeProber(
+                Path.of("/bin/ffprobe"),
+                r -> new ProcessResult(137, true, false, List.of(), Duration.ofSeconds(7)),
+                Duration.ofSeconds(7));
 
         assertThatThrownBy(() -> prober.probe(f)).isInstanceOfSatisfying(TaskFailedException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.NOT_MEDIA);
@@ -195,9 +215,20 @@ class FfprobeProberParseTest {
         List<String> cmd = prober.command(Path.of("/work/in put.mp4"));
 
         assertThat(cmd).startsWith("/usr/bin/ffprobe", "-v", "error", "-hide_banner", "-format_whitelist");
-        assertThat(cmd.get(5)).contains("mov").contains("matroska").doesNotContain("hls").doesNotContain("concat");
-        assertThat(cmd.subList(6, cmd.size())).containsExactly("-protocol_whitelist", "file", "-print_format", "json",
-                "-show_format", "-show_streams", "file:/work/in put.mp4");
+        assertThat(cmd.get(5))
+                .contains("mov")
+                .contains("matroska")
+                .doesNotContain("hls")
+                .doesNotContain("concat");
+        assertThat(cmd.subList(6, cmd.size()))
+                .containsExactly(
+                        "-protocol_whitelist",
+                        "file",
+                        "-print_format",
+                        "json",
+                        "-show_format",
+                        "-show_streams",
+                        "file:/work/in put.mp4");
     }
 
     @Test
@@ -219,6 +250,7 @@ class FfprobeProberParseTest {
     }
 
     private static String json(String stream) {
-        return "{\"streams\":[" + stream + "],\"format\":{\"format_name\":\"mov,mp4,m4a,3gp,3g2,mj2\",\"duration\":\"1\"}}";
+        return "{\"streams\":[" + stream
+                + "],\"format\":{\"format_name\":\"mov,mp4,m4a,3gp,3g2,mj2\",\"duration\":\"1\"}}";
     }
 }

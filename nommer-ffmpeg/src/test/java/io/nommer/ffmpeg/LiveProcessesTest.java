@@ -20,12 +20,17 @@ class LiveProcessesTest {
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("wait")) {
-            Thread.ofPlatform().start(() -> new LocalProcessRunner().run(new ProcessRequest(
-                    List.of("sleep", "60"), null, Duration.ofMinutes(5), null, null, null)));
+            Thread.ofPlatform()
+                    .start(() -> new LocalProcessRunner()
+                            .run(new ProcessRequest(
+                                    List.of("sleep", "60"), null, Duration.ofMinutes(5), null, null, null)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
-                var sleeping = ProcessHandle.current().descendants()
-                        .filter(p -> p.info().command().map(c -> c.endsWith("sleep")).orElse(false)).findFirst();
+                var sleeping = ProcessHandle.current()
+                        .descendants()
+                        .filter(p ->
+                                p.info().command().map(c -> c.endsWith("sleep")).orElse(false))
+                        .findFirst();
                 if (sleeping.isPresent()) {
                     System.out.println(sleeping.get().pid());
                     break;
@@ -39,9 +44,15 @@ class LiveProcessesTest {
             }
             return;
         }
-        Thread.ofPlatform().start(() -> new LocalProcessRunner().run(new ProcessRequest(
-                List.of("sh", "-c", "echo $$; sleep 60 & echo $!; wait"), null, Duration.ofMinutes(5),
-                line -> System.out.println(line), null, null)));
+        Thread.ofPlatform()
+                .start(() -> new LocalProcessRunner()
+                        .run(new ProcessRequest(
+                                List.of("sh", "-c", "echo $$; sleep 60 & echo $!; wait"),
+                                null,
+                                Duration.ofMinutes(5),
+                                line -> System.out.println(line),
+                                null,
+                                null)));
         try {
             Thread.sleep(1500);
         } catch (InterruptedException e) {
@@ -53,11 +64,13 @@ class LiveProcessesTest {
     @Test
     void jvmExit_killsRunningProcessesAndTheirDescendants() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LiveProcessesTest.class.getName()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), LiveProcessesTest.class.getName())
+                .redirectErrorStream(true)
+                .start();
         List<String> lines;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             lines = r.lines().filter(l -> l.matches("\\d+")).toList();
         }
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -70,14 +83,18 @@ class LiveProcessesTest {
 
     @Test
     void sigkilledJvm_takesItsProcessesWithIt() throws Exception {
-        assertThat(LocalProcessRunner.PARENT_DEATH_PREFIX).as("setpriv --pdeathsig (util-linux) is needed on Linux")
+        assertThat(LocalProcessRunner.PARENT_DEATH_PREFIX)
+                .as("setpriv --pdeathsig (util-linux) is needed on Linux")
                 .isNotEmpty();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LiveProcessesTest.class.getName(), "wait").redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), LiveProcessesTest.class.getName(), "wait")
+                .redirectErrorStream(true)
+                .start();
         BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String pid = r.lines().filter(l -> l.matches("\\d+")).findFirst().orElseThrow();
-        assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive))
+                .contains(true);
 
         child.destroyForcibly(); // SIGKILL: no shutdown hook runs
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -21,11 +21,14 @@ class LocalProcessRunnerTest {
     void stdoutLinesReachTheConsumerAndTheExitCodeIsReported() {
         List<String> out = new CopyOnWriteArrayList<>();
 
-        ProcessResult r = runner.run(new ProcessRequest(List.of("seq", "1", "1000"), null, Duration.ofSeconds(10),
-                out::add, null, null));
+        ProcessResult r = runner.run(
+                new ProcessRequest(List.of("seq", "1", "1000"), null, Duration.ofSeconds(10), out::add, null, null));
 
         assertThat(r.succeeded()).isTrue();
-        assertThat(out).containsExactlyElementsOf(IntStream.rangeClosed(1, 1000).mapToObj(Integer::toString).toList());
+        assertThat(out)
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 1000)
+                        .mapToObj(Integer::toString)
+                        .toList());
     }
 
     @Test
@@ -33,8 +36,8 @@ class LocalProcessRunnerTest {
         List<String> err = new CopyOnWriteArrayList<>();
 
         // why a shell here: a test fixture that writes to stderr and fails; production code never uses one
-        ProcessResult r = runner.run(new ProcessRequest(List.of("sh", "-c", "seq 1 100 >&2; exit 3"), null,
-                Duration.ofSeconds(10), null, err::add, null));
+        ProcessResult r = runner.run(new ProcessRequest(
+                List.of("sh", "-c", "seq 1 100 >&2; exit 3"), null, Duration.ofSeconds(10), null, err::add, null));
 
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.succeeded()).isFalse();
@@ -47,8 +50,8 @@ class LocalProcessRunnerTest {
     void argumentsArePassedVerbatimWithoutAShell() {
         List<String> out = new CopyOnWriteArrayList<>();
 
-        runner.run(new ProcessRequest(List.of("echo", "$HOME; rm -rf / `x` *"), null, Duration.ofSeconds(10),
-                out::add, null, null));
+        runner.run(new ProcessRequest(
+                List.of("echo", "$HOME; rm -rf / `x` *"), null, Duration.ofSeconds(10), out::add, null, null));
 
         assertThat(out).containsExactly("$HOME; rm -rf / `x` *");
     }
@@ -58,8 +61,8 @@ class LocalProcessRunnerTest {
         long started = System.nanoTime();
         List<String> out = new CopyOnWriteArrayList<>();
 
-        ProcessResult r = runner.run(new ProcessRequest(List.of("sh", "-c", "sleep 60 & echo $!; wait"), null,
-                Duration.ofMillis(300), out::add, null, null));
+        ProcessResult r = runner.run(new ProcessRequest(
+                List.of("sh", "-c", "sleep 60 & echo $!; wait"), null, Duration.ofMillis(300), out::add, null, null));
 
         assertThat(r.timedOut()).isTrue();
         assertThat(r.succeeded()).isFalse();
@@ -83,11 +86,16 @@ class LocalProcessRunnerTest {
         });
         long t0 = System.nanoTime();
 
-        ProcessResult r = runner.run(new ProcessRequest(List.of("sh", "-c", "echo $$; sleep 60 & wait"), null,
-                Duration.ofSeconds(30), line -> {
+        ProcessResult r = runner.run(new ProcessRequest(
+                List.of("sh", "-c", "echo $$; sleep 60 & wait"),
+                null,
+                Duration.ofSeconds(30),
+                line -> {
                     out.add(line);
                     started.countDown();
-                }, null, cancel));
+                },
+                null,
+                cancel));
 
         assertThat(r.cancelled()).isTrue();
         assertThat(r.timedOut()).isFalse();
@@ -101,8 +109,8 @@ class LocalProcessRunnerTest {
         Cancellation cancel = new Cancellation();
         cancel.cancel("before start");
 
-        ProcessResult r = runner.run(new ProcessRequest(List.of("sleep", "60"), null, Duration.ofSeconds(30), null,
-                null, cancel));
+        ProcessResult r = runner.run(
+                new ProcessRequest(List.of("sleep", "60"), null, Duration.ofSeconds(30), null, null, cancel));
 
         assertThat(r.cancelled()).isTrue();
         assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(10));
@@ -110,10 +118,15 @@ class LocalProcessRunnerTest {
 
     @Test
     void aFailingConsumerDoesNotStallTheProcess() {
-        ProcessResult r = runner.run(new ProcessRequest(List.of("seq", "1", "100000"), null, Duration.ofSeconds(20),
+        ProcessResult r = runner.run(new ProcessRequest(
+                List.of("seq", "1", "100000"),
+                null,
+                Duration.ofSeconds(20),
                 line -> {
                     throw new IllegalStateException("listener bug");
-                }, null, null));
+                },
+                null,
+                null));
 
         assertThat(r.succeeded()).isTrue();
     }
@@ -121,7 +134,8 @@ class LocalProcessRunnerTest {
     @Test
     void missingBinary_isUncheckedIoNamingIt() {
         assertThatThrownBy(() -> runner.run(ProcessRequest.of(List.of("/no/such/binary"), Duration.ofSeconds(1))))
-                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("/no/such/binary");
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("/no/such/binary");
     }
 
     @Test
@@ -139,6 +153,8 @@ class LocalProcessRunnerTest {
             }
             Thread.sleep(20);
         }
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("process " + pid + " alive").hasValue(false);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                .as("process " + pid + " alive")
+                .hasValue(false);
     }
 }

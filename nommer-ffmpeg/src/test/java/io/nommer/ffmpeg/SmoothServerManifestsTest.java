@@ -12,13 +12,15 @@ class SmoothServerManifestsTest {
 
     @Test
     void tracks_areVideoLevelsThenAudio_numberedInIsmvOrder_withTheClientBitrates() {
-        assertThat(SmoothServerManifests.tracks(CLIENT)).containsExactly(new Track("video", 1, 1300341),
-                new Track("video", 2, 308943), new Track("audio", 3, 92048));
+        assertThat(SmoothServerManifests.tracks(CLIENT))
+                .containsExactly(
+                        new Track("video", 1, 1300341), new Track("video", 2, 308943), new Track("audio", 3, 92048));
     }
 
     @Test
     void serverManifest_isASmilSwitchOverTheIsmvTracks() {
-        assertThat(SmoothServerManifests.serverManifest(CLIENT, "show.ismv", "show.ismc")).isEqualTo("""
+        assertThat(SmoothServerManifests.serverManifest(CLIENT, "show.ismv", "show.ismc"))
+                .isEqualTo("""
                 <?xml version="1.0" encoding="utf-8"?>
                 <smil xmlns="http://www.w3.org/2001/SMIL20/Language">
                   <head>
@@ -44,6 +46,7 @@ class SmoothServerManifestsTest {
     @Test
     void clientManifestWithDoctype_isRefused() {
         assertThatThrownBy(() -> SmoothServerManifests.tracks("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                + "<SmoothStreamingMedia>&e;</SmoothStreamingMedia>")).isInstanceOf(IllegalArgumentException.class);
+                        + "<SmoothStreamingMedia>&e;</SmoothStreamingMedia>"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

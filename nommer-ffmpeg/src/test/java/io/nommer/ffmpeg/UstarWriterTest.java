@@ -47,13 +47,15 @@ class UstarWriterTest {
         for (int i = 0; i < 512; i++) {
             sum += i >= 148 && i < 156 ? ' ' : h[i] & 0xff;
         }
-        assertThat(Long.parseLong(new String(h, 148, 6, StandardCharsets.US_ASCII), 8)).isEqualTo(sum);
+        assertThat(Long.parseLong(new String(h, 148, 6, StandardCharsets.US_ASCII), 8))
+                .isEqualTo(sum);
         assertThat(new String(h, 257, 5, StandardCharsets.US_ASCII)).isEqualTo("ustar");
     }
 
     @Test
     void namesThatDoNotFitOrHaveDirectories_areRefused() {
         assertThatThrownBy(() -> UstarWriter.header("d/x.ts", 1, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> UstarWriter.header("x".repeat(101), 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> UstarWriter.header("x".repeat(101), 1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,30 +1,30 @@
 package io.nommer.server;
 
-import io.nommer.store.InProcessQueueSignal;
+import io.nommer.core.encode.Encoder;
+import io.nommer.core.encode.noop.NullEncoder;
+import io.nommer.core.media.MediaProber;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
-import io.nommer.server.config.ServerConfig;
-import io.nommer.storage.Storages;
-import io.nommer.storage.http.HttpFetchConfig;
-import io.nommer.storage.local.LocalStorageConfig;
-import io.nommer.storage.s3.S3StorageConfig;
-import io.nommer.store.postgres.PostgresQueueSignal;
-import io.nommer.store.postgres.PostgresStores;
-import io.nommer.store.sqlite.SqliteStores;
 import io.nommer.core.worker.Worker;
 import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegEncoder;
 import io.nommer.ffmpeg.FfprobeProber;
+import io.nommer.server.config.ServerConfig;
+import io.nommer.storage.Storages;
+import io.nommer.storage.http.HttpFetchConfig;
+import io.nommer.storage.local.LocalStorageConfig;
+import io.nommer.storage.s3.S3StorageConfig;
+import io.nommer.store.InProcessQueueSignal;
+import io.nommer.store.postgres.PostgresQueueSignal;
+import io.nommer.store.postgres.PostgresStores;
+import io.nommer.store.sqlite.SqliteStores;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.noop.NullEncoder;
-import io.nommer.core.media.MediaProber;
-import java.time.InstantSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,17 +64,22 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     private static Storages storage(ServerConfig config, Path data) {
-        LocalStorageConfig local = LocalStorageConfig.of(data).withInputRoots(config.inputRoots())
-                .withOutputRoots(config.outputRoots()).withMaxInputBytes(config.maxInputBytes())
+        LocalStorageConfig local = LocalStorageConfig.of(data)
+                .withInputRoots(config.inputRoots())
+                .withOutputRoots(config.outputRoots())
+                .withMaxInputBytes(config.maxInputBytes())
                 .withMaxUploadBytes(config.maxUploadBytes());
-        HttpFetchConfig http = HttpFetchConfig.defaults().withMaxBytes(config.maxInputBytes())
+        HttpFetchConfig http = HttpFetchConfig.defaults()
+                .withMaxBytes(config.maxInputBytes())
                 .withAllowPrivateNetworks(config.allowPrivateNetworks());
         boolean s3Default = config.storage() != null && config.storage().startsWith("s3://");
         Optional<S3StorageConfig> s3 = Optional.empty();
         if (s3Default) {
             ServerConfig.S3Settings s = config.s3();
-            S3StorageConfig c = S3StorageConfig.of(URI.create(config.storage())).withRegion(s.region())
-                    .withPathStyleAccess(s.pathStyle()).withMaxInputBytes(config.maxInputBytes());
+            S3StorageConfig c = S3StorageConfig.of(URI.create(config.storage()))
+                    .withRegion(s.region())
+                    .withPathStyleAccess(s.pathStyle())
+                    .withMaxInputBytes(config.maxInputBytes());
             if (s.endpoint() != null) {
                 c = c.withEndpoint(URI.create(s.endpoint()));
             }
@@ -86,8 +91,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         } else {
             log.info("storage: local, under {}", data);
         }
-        return Storages.create(local, http, s3,
-                s3Default ? Storages.DefaultStorage.S3 : Storages.DefaultStorage.LOCAL);
+        return Storages.create(local, http, s3, s3Default ? Storages.DefaultStorage.S3 : Storages.DefaultStorage.LOCAL);
     }
 
     /**
@@ -107,18 +111,32 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
      * (null with the null encoder, which needs no ffmpeg).
      */
     Worker startWorker(String workerId, FfmpegBinaries binaries) {
-        WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work")).slots(config.workers())
-                .lease(config.lease()).encodeTimeout(config.encodeTimeout()).clouds(config.clouds())
+        WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work"))
+                .slots(config.workers())
+                .lease(config.lease())
+                .encodeTimeout(config.encodeTimeout())
+                .clouds(config.clouds())
                 .claimBatch(claimBatch(WorkerConfig.DEFAULT_CLAIM_BATCH, config.lease(), config.nullEncoderPause()))
                 .build();
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
-        Encoder encoder = nullEncoder ? new NullEncoder(config.nullEncoderPause())
-                : new FfmpegEncoder(binaries);
-        MediaProber prober = nullEncoder ? file -> {
-            throw new IllegalStateException("the null encoder probes nothing");
-        } : new FfprobeProber(binaries);
-        return new Worker(wc, store.queue(), store.jobs(), store.fleet(), signal, storage, prober, encoder, storage,
-                InstantSource.system()).start();
+        Encoder encoder = nullEncoder ? new NullEncoder(config.nullEncoderPause()) : new FfmpegEncoder(binaries);
+        MediaProber prober = nullEncoder
+                ? file -> {
+                    throw new IllegalStateException("the null encoder probes nothing");
+                }
+                : new FfprobeProber(binaries);
+        return new Worker(
+                        wc,
+                        store.queue(),
+                        store.jobs(),
+                        store.fleet(),
+                        signal,
+                        storage,
+                        prober,
+                        encoder,
+                        storage,
+                        InstantSource.system())
+                .start();
     }
 
     @Override

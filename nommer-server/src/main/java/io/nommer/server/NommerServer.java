@@ -1,11 +1,11 @@
 package io.nommer.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
 import io.nommer.core.service.UploadService;
-import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
@@ -19,8 +19,8 @@ import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.config.ServerConfig;
-import io.nommer.server.http.Response;
 import io.nommer.server.http.HttpServer;
+import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
@@ -61,8 +61,14 @@ public final class NommerServer implements AutoCloseable {
     private final String baseUrl;
     private final Router router;
 
-    private NommerServer(ServerConfig config, Backends backends, HttpServer http, Worker worker,
-            ScheduledExecutorService housekeeping, String baseUrl, Router router) {
+    private NommerServer(
+            ServerConfig config,
+            Backends backends,
+            HttpServer http,
+            Worker worker,
+            ScheduledExecutorService housekeeping,
+            String baseUrl,
+            Router router) {
         this.config = config;
         this.backends = backends;
         this.http = http;
@@ -89,22 +95,24 @@ public final class NommerServer implements AutoCloseable {
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
-        JobService jobs = new JobService(store.jobs(), store.fleet(), store.profiles(), storage, storage, signal,
-                new Ids(clock));
+        JobService jobs =
+                new JobService(store.jobs(), store.fleet(), store.profiles(), storage, storage, signal, new Ids(clock));
 
         Worker worker = config.workers() > 0
-                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries) : null;
+                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
+                : null;
 
         Router router = new Router(mapper);
         new JobsApi(jobs, mapper, (uri, contentType) -> {
-            // a local file is served with byte ranges and ETags; one in S3 is streamed whole
-            Optional<Path> local = storage.localFile(uri);
-            if (local.isPresent()) {
-                return Response.file(local.get().toUri(), contentType);
-            }
-            StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
-            return Response.stream(contentType, f.body(), f.size());
-        }).register(router);
+                    // a local file is served with byte ranges and ETags; one in S3 is streamed whole
+                    Optional<Path> local = storage.localFile(uri);
+                    if (local.isPresent()) {
+                        return Response.file(local.get().toUri(), contentType);
+                    }
+                    StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
+                    return Response.stream(contentType, f.body(), f.size());
+                })
+                .register(router);
         new UploadsApi(new UploadService(storage, config.maxUploadBytes())).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
@@ -113,9 +121,16 @@ public final class NommerServer implements AutoCloseable {
 
         HttpServer http;
         try {
-            http = HttpServer.start(new HttpServer.Settings(config.bind(), config.port(), config.http().idleTimeout(),
-                    config.http().corsOrigins(), config.http().tlsKeystore(), config.http().tlsKeystorePassword()),
-                    router, mapper);
+            http = HttpServer.start(
+                    new HttpServer.Settings(
+                            config.bind(),
+                            config.port(),
+                            config.http().idleTimeout(),
+                            config.http().corsOrigins(),
+                            config.http().tlsKeystore(),
+                            config.http().tlsKeystorePassword()),
+                    router,
+                    mapper);
         } catch (IllegalArgumentException e) {
             backends.close();
             if (worker != null) {
@@ -125,18 +140,23 @@ public final class NommerServer implements AutoCloseable {
         }
         String baseUrl = http.baseUrl(config.bind());
 
-        WebhookRelay relay = new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, baseUrl);
-        ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(1,
-                Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
-        housekeeping.scheduleWithFixedDelay(() -> guard("lease reaper", () -> {
-            int n = store.queue().reapExpiredLeases(REAPER_BACKOFF);
-            if (n > 0) {
-                log.info("lease reaper re-queued or failed {} task(s) with expired leases", n);
-                signal.signal();
-            }
-        }), REAPER_EVERY.toMillis(), REAPER_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(() -> guard("webhook relay", relay::deliverDue), 1000, 1000,
+        WebhookRelay relay =
+                new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, baseUrl);
+        ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(
+                1, Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
+        housekeeping.scheduleWithFixedDelay(
+                () -> guard("lease reaper", () -> {
+                    int n = store.queue().reapExpiredLeases(REAPER_BACKOFF);
+                    if (n > 0) {
+                        log.info("lease reaper re-queued or failed {} task(s) with expired leases", n);
+                        signal.signal();
+                    }
+                }),
+                REAPER_EVERY.toMillis(),
+                REAPER_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(
+                () -> guard("webhook relay", relay::deliverDue), 1000, 1000, TimeUnit.MILLISECONDS);
         log.info("nommer listening on {}", baseUrl);
         return new NommerServer(config, backends, http, worker, housekeeping, baseUrl, router);
     }

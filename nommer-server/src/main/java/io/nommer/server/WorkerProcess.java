@@ -37,10 +37,12 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IllegalArgumentException("a worker needs at least one slot (setting workers / --slots)");
         }
         // the null encoder runs no ffmpeg, so a machine measuring the orchestration needs none
-        FfmpegBinaries binaries = config.encoder().equals(NullEncoder.NAME) ? null
+        FfmpegBinaries binaries = config.encoder().equals(NullEncoder.NAME)
+                ? null
                 : FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
         Backends backends = Backends.open(config);
-        Worker worker = backends.startWorker("worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
+        Worker worker = backends.startWorker(
+                "worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
         WorkerProcess p = new WorkerProcess(backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));

@@ -32,8 +32,11 @@ final class ApiClient {
 
     Reply post(String path, String json) {
         byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), body);
+        return send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                body);
     }
 
     Reply postJson(String path, Object body) {
@@ -46,8 +49,11 @@ final class ApiClient {
 
     Reply put(String path, String json) {
         byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), body);
+        return send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
+                body);
     }
 
     Reply delete(String path) {
@@ -55,8 +61,10 @@ final class ApiClient {
     }
 
     Reply upload(byte[] bytes) {
-        return send(HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
+        return send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                bytes);
     }
 
     Reply upload(Path file) {
@@ -99,9 +107,12 @@ final class ApiClient {
     }
 
     JsonNode awaitTerminal(String id) {
-        return awaitJob(id, j -> {
-            String s = j.path("state").asText();
-            return s.equals("succeeded") || s.equals("failed") || s.equals("cancelled");
-        }, Duration.ofSeconds(120));
+        return awaitJob(
+                id,
+                j -> {
+                    String s = j.path("state").asText();
+                    return s.equals("succeeded") || s.equals("failed") || s.equals("cancelled");
+                },
+                Duration.ofSeconds(120));
     }
 }

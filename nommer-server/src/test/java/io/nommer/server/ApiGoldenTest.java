@@ -36,6 +36,7 @@ class ApiGoldenTest {
 
     @TempDir
     static Path tmp;
+
     static NommerServer server;
     static Path media;
     static final HttpClient http = HttpClient.newHttpClient();
@@ -45,9 +46,21 @@ class ApiGoldenTest {
         media = Files.createDirectories(tmp.resolve("media"));
         Files.writeString(media.resolve("clip.mp4"), "not probed: no worker runs");
         Path out = Files.createDirectories(tmp.resolve("out"));
-        server = NommerServer.start(ConfigLoader.load(Map.of("port", "0", "data", tmp.resolve("data").toString(),
-                "workers", "0", "input_roots", media.toString(), "output_roots", out.toString(),
-                "max_upload_bytes", Integer.toString(MAX_UPLOAD)), Map.of()));
+        server = NommerServer.start(ConfigLoader.load(
+                Map.of(
+                        "port",
+                        "0",
+                        "data",
+                        tmp.resolve("data").toString(),
+                        "workers",
+                        "0",
+                        "input_roots",
+                        media.toString(),
+                        "output_roots",
+                        out.toString(),
+                        "max_upload_bytes",
+                        Integer.toString(MAX_UPLOAD)),
+                Map.of()));
     }
 
     @AfterAll
@@ -92,13 +105,20 @@ class ApiGoldenTest {
         String id = vars.get("job");
         send("GET", "/v1/jobs/" + id, null);
         send("GET", "/v1/jobs/" + id + "/events", null);
-        send("POST", "/v1/jobs", "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"hls-ladder\", "
-                + "\"encryption\": true, \"encryption_key_url\": \"https://keys.example.com/k\", \"renditions\": 2, "
-                + "\"video_bitrate\": 1000}, {\"preset\": \"dash-ladder\", \"name\": \"dash\", \"destination\": \""
-                + tmp.resolve("out").toUri() + "\"}]}");
+        send(
+                "POST",
+                "/v1/jobs",
+                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"hls-ladder\", "
+                        + "\"encryption\": true, \"encryption_key_url\": \"https://keys.example.com/k\", \"renditions\": 2, "
+                        + "\"video_bitrate\": 1000}, {\"preset\": \"dash-ladder\", \"name\": \"dash\", \"destination\": \""
+                        + tmp.resolve("out").toUri() + "\"}]}");
         String encrypted = vars.get("job");
         send("GET", "/v1/jobs/" + encrypted + "/outputs/hls-ladder/key", null);
-        send("GET", "/v1/jobs/" + encrypted + "/outputs/hls-ladder/key", (String) null, Map.of("Authorization", "Bearer own_x"));
+        send(
+                "GET",
+                "/v1/jobs/" + encrypted + "/outputs/hls-ladder/key",
+                (String) null,
+                Map.of("Authorization", "Bearer own_x"));
         send("GET", "/v1/jobs/" + encrypted + "/outputs/dash/key", null);
         send("GET", "/v1/jobs/" + encrypted + "/outputs/nope/files/x.mp4", null);
         send("GET", "/v1/jobs/" + encrypted + "/outputs/dash/files/x.mp4", null);
@@ -121,7 +141,11 @@ class ApiGoldenTest {
         send("GET", "/v1/jobs/job_missing/events", null);
 
         // jobs: refused
-        for (String bad : List.of("not json", "[]", "", "{\"outputs\": [{\"preset\": \"mp4-h264\"}]}",
+        for (String bad : List.of(
+                "not json",
+                "[]",
+                "",
+                "{\"outputs\": [{\"preset\": \"mp4-h264\"}]}",
                 "{\"input\": 42, \"outputs\": []}",
                 "{\"input\": \"" + clip + "\", \"outputs\": \"mp4\"}",
                 "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"nope\"}]}",
@@ -141,8 +165,10 @@ class ApiGoldenTest {
                 "{\"input\": \"file:///etc/passwd\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}",
                 "{\"input\": \"gopher://x/y\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}",
                 "{\"input\": \"not a uri\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}",
-                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\", \"destination\": \"file:///etc/\"}]}",
-                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\", \"destination\": \"file:///x\"}]}",
+                "{\"input\": \"" + clip
+                        + "\", \"outputs\": [{\"preset\": \"mp4-h264\", \"destination\": \"file:///etc/\"}]}",
+                "{\"input\": \"" + clip
+                        + "\", \"outputs\": [{\"preset\": \"mp4-h264\", \"destination\": \"file:///x\"}]}",
                 "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}, {\"preset\": \"mp4-h264\", "
                         + "\"name\": \"mp4-h264\"}]}",
                 "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\", \"name\": \"Bad Name\"}]}")) {
@@ -155,8 +181,11 @@ class ApiGoldenTest {
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", " + job + "]}");
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", " + job + "]}", Map.of("Idempotency-Key", "b"));
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", " + job + "]}", Map.of("Idempotency-Key", "b"));
-        send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", {\"input\": \"" + clip + "\", \"outputs\": "
-                + "[{\"preset\": \"mp4-h264\", \"width\": 3}]}]}");
+        send(
+                "POST",
+                "/v1/jobs/bulk",
+                "{\"jobs\": [" + job + ", {\"input\": \"" + clip + "\", \"outputs\": "
+                        + "[{\"preset\": \"mp4-h264\", \"width\": 3}]}]}");
         send("POST", "/v1/jobs/bulk", "{\"jobs\": []}");
         send("POST", "/v1/jobs/bulk", "{\"jobs\": 1}");
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [1]}");
@@ -164,15 +193,24 @@ class ApiGoldenTest {
 
         // profiles
         send("GET", "/v1/profiles", null);
-        send("POST", "/v1/profiles", "{\"name\": \"small\", \"preset\": \"mp4-h264\", \"width\": 320, "
-                + "\"height\": 180, \"priority\": \"low\"}");
+        send(
+                "POST",
+                "/v1/profiles",
+                "{\"name\": \"small\", \"preset\": \"mp4-h264\", \"width\": 320, "
+                        + "\"height\": 180, \"priority\": \"low\"}");
         send("POST", "/v1/profiles", "{\"name\": \"small\", \"preset\": \"mp4-h264\"}");
-        send("POST", "/v1/profiles", "{\"name\": \"keyed\", \"preset\": \"hls\", \"encryption\": true, "
-                + "\"encryption_key_url\": \"https://k.example.com/\", \"encryption_key\": "
-                + "\"00112233445566778899aabbccddeeff\"}");
+        send(
+                "POST",
+                "/v1/profiles",
+                "{\"name\": \"keyed\", \"preset\": \"hls\", \"encryption\": true, "
+                        + "\"encryption_key_url\": \"https://k.example.com/\", \"encryption_key\": "
+                        + "\"00112233445566778899aabbccddeeff\"}");
         send("GET", "/v1/profiles/keyed", null);
-        send("POST", "/v1/profiles", "{\"name\": \"own\", \"kind\": \"audio\", \"format\": \"mp3\", "
-                + "\"extname\": \".mp3\", \"audio_codec\": \"libmp3lame\", \"audio_bitrate\": 96}");
+        send(
+                "POST",
+                "/v1/profiles",
+                "{\"name\": \"own\", \"kind\": \"audio\", \"format\": \"mp3\", "
+                        + "\"extname\": \".mp3\", \"audio_codec\": \"libmp3lame\", \"audio_bitrate\": 96}");
         send("POST", "/v1/profiles", "{\"name\": \"mp4-h264\", \"preset\": \"mp4-h264\"}");
         send("POST", "/v1/profiles", "{\"name\": \"x\", \"preset\": \"nope\"}");
         send("POST", "/v1/profiles", "{\"name\": \"x\", \"kind\": \"video\"}");
@@ -182,8 +220,11 @@ class ApiGoldenTest {
         send("PUT", "/v1/profiles/small", "{\"preset\": \"mp4-h264\", \"width\": 480, \"height\": 270}");
         send("PUT", "/v1/profiles/small", "{\"name\": \"other\", \"preset\": \"mp4-h264\"}");
         send("GET", "/v1/profiles", null);
-        send("POST", "/v1/jobs", "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"small\", "
-                + "\"h264_crf\": 30}, {\"preset\": \"own\"}]}");
+        send(
+                "POST",
+                "/v1/jobs",
+                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"small\", "
+                        + "\"h264_crf\": 30}, {\"preset\": \"own\"}]}");
         send("DELETE", "/v1/profiles/small", null);
         send("DELETE", "/v1/profiles/small", null);
         send("GET", "/v1/profiles/small", null);
@@ -198,8 +239,10 @@ class ApiGoldenTest {
         send("PUT", "/v1/clouds/Bad%20Name", "{}");
         send("GET", "/v1/clouds/gpu", null);
         send("GET", "/v1/clouds", null);
-        send("POST", "/v1/jobs", "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp3\"}], "
-                + "\"cloud\": \"gpu\"}");
+        send(
+                "POST",
+                "/v1/jobs",
+                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp3\"}], " + "\"cloud\": \"gpu\"}");
         send("DELETE", "/v1/clouds/gpu", null);
         send("DELETE", "/v1/clouds/default", null);
         send("DELETE", "/v1/clouds/nope", null);
@@ -212,7 +255,9 @@ class ApiGoldenTest {
             Files.writeString(GOLDEN, actual);
         }
         assertThat(actual).isEqualTo(Files.readString(GOLDEN));
-        assertThat(openapi.violations()).as("requests and responses that break the OpenAPI document").isEmpty();
+        assertThat(openapi.violations())
+                .as("requests and responses that break the OpenAPI document")
+                .isEmpty();
     }
 
     private void send(String method, String path, String json) throws Exception {
@@ -231,8 +276,11 @@ class ApiGoldenTest {
     private void send(String method, String path, byte[] body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         HttpRequest request = b.build();
         HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -245,19 +293,30 @@ class ApiGoldenTest {
         StringBuilder t = new StringBuilder();
         t.append("> ").append(method).append(' ').append(normalize(path)).append('\n');
         for (Map.Entry<String, String> e : headers.entrySet()) {
-            t.append("> ").append(e.getKey()).append(": ").append(abbreviate(e.getValue())).append('\n');
+            t.append("> ")
+                    .append(e.getKey())
+                    .append(": ")
+                    .append(abbreviate(e.getValue()))
+                    .append('\n');
         }
         if (body != null) {
             String shown = normalize(new String(body, StandardCharsets.UTF_8));
-            t.append("> ").append(shown.length() > 200 ? shown.length() + " characters" : shown).append('\n');
+            t.append("> ")
+                    .append(shown.length() > 200 ? shown.length() + " characters" : shown)
+                    .append('\n');
         }
         t.append("< ").append(r.statusCode()).append('\n');
         for (String name : List.of("Content-Type", "Location", "Content-Length", "Cache-Control")) {
             if (name.equals("Content-Length") && !method.equals("HEAD")) {
                 continue;
             }
-            r.headers().firstValue(name).ifPresent(v -> t.append("< ").append(name).append(": ")
-                    .append(normalize(v)).append('\n'));
+            r.headers()
+                    .firstValue(name)
+                    .ifPresent(v -> t.append("< ")
+                            .append(name)
+                            .append(": ")
+                            .append(normalize(v))
+                            .append('\n'));
         }
         if (!text.isEmpty()) {
             t.append("< ").append(normalize(text)).append('\n');

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributedTest {
     @TempDir
     static Path tmp;
+
     static EmbeddedPostgresServer postgres;
     static NommerServer orchestrator;
     static WorkerProcess worker;
@@ -73,18 +74,21 @@ class DistributedTest {
         assertThat(r.status()).as("%s", r.body()).isEqualTo(201);
         String id = r.body().path("id").asText();
 
-        JsonNode job = api.awaitJob(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
-                Duration.ofSeconds(90));
+        JsonNode job = api.awaitJob(
+                id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"), Duration.ofSeconds(90));
         assertThat(job.path("state").asText()).as("%s", job).isEqualTo("succeeded");
         JsonNode file = job.path("outputs").get(0).path("files").get(0);
         String uri = file.path("uri").asText();
-        assertThat(uri).isEqualTo("s3://" + S3TestServer.BUCKET + "/distributed/outputs/" + id + "/mp4-h264/mp4-h264.mp4");
-        assertThat(s3.read(URI.create(uri))).hasValueSatisfying(b -> assertThat((long) b.length)
-                .isEqualTo(file.path("size").asLong()));
+        assertThat(uri)
+                .isEqualTo("s3://" + S3TestServer.BUCKET + "/distributed/outputs/" + id + "/mp4-h264/mp4-h264.mp4");
+        assertThat(s3.read(URI.create(uri)))
+                .hasValueSatisfying(b ->
+                        assertThat((long) b.length).isEqualTo(file.path("size").asLong()));
         assertThat(job.path("outputs").get(1).path("files")).hasSize(2);
 
         // The orchestrator serves the S3 object through the API.
-        ApiClient.Reply dl = api.send(HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
+        ApiClient.Reply dl = api.send(
+                HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
         assertThat(dl.status()).isEqualTo(200);
         assertThat((long) dl.raw().length).isEqualTo(file.path("size").asLong());
         assertThat(worker.activeTasks()).isZero();
@@ -96,13 +100,17 @@ class DistributedTest {
         assertThat(up.status()).isEqualTo(201);
         String uri = up.body().path("uri").asText();
         assertThat(uri).startsWith("s3://" + S3TestServer.BUCKET + "/distributed/uploads/upl_");
-        assertThat(tmp.resolve("orchestrator/uploads").resolve(up.body().path("id").asText()))
-                .as("no local copy left on the orchestrator").doesNotExist();
+        assertThat(tmp.resolve("orchestrator/uploads")
+                        .resolve(up.body().path("id").asText()))
+                .as("no local copy left on the orchestrator")
+                .doesNotExist();
 
         String id = api.post("/v1/jobs", "{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uri))
-                .body().path("id").asText();
-        JsonNode job = api.awaitJob(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"),
-                Duration.ofSeconds(90));
+                .body()
+                .path("id")
+                .asText();
+        JsonNode job = api.awaitJob(
+                id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"), Duration.ofSeconds(90));
         assertThat(job.path("state").asText()).as("%s", job).isEqualTo("succeeded");
     }
 }

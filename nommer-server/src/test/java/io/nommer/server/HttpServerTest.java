@@ -32,8 +32,8 @@ class HttpServerTest {
     Path tmp;
 
     private NommerServer start(Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>(Map.of("port", "0", "data", tmp.resolve("data").toString(),
-                "workers", "0"));
+        Map<String, String> all =
+                new HashMap<>(Map.of("port", "0", "data", tmp.resolve("data").toString(), "workers", "0"));
         all.putAll(settings);
         return NommerServer.start(ConfigLoader.load(all, Map.of()));
     }
@@ -63,7 +63,8 @@ class HttpServerTest {
             assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 0-6/" + whole.body().length);
 
             assertThat(get(client, url, "If-None-Match", etag).statusCode()).isEqualTo(304);
-            assertThat(get(client, url, "Range", "bytes=999999999-").statusCode()).isEqualTo(416);
+            assertThat(get(client, url, "Range", "bytes=999999999-").statusCode())
+                    .isEqualTo(416);
         }
     }
 
@@ -71,31 +72,40 @@ class HttpServerTest {
     void cors_answersPreflightsForConfiguredOriginsOnly() throws Exception {
         try (NommerServer server = start(Map.of("cors_origins", "https://app.example.com"))) {
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<byte[]> preflight = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
-                    + "/v1/jobs")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
-                    .header("Access-Control-Request-Headers", "content-type,idempotency-key").build(),
+            HttpResponse<byte[]> preflight = client.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs"))
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", "https://app.example.com")
+                            .header("Access-Control-Request-Method", "POST")
+                            .header("Access-Control-Request-Headers", "content-type,idempotency-key")
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(preflight.statusCode()).isEqualTo(200);
             assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
                     .hasValue("https://app.example.com");
-            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow()).contains("POST");
+            assertThat(preflight
+                            .headers()
+                            .firstValue("Access-Control-Allow-Methods")
+                            .orElseThrow())
+                    .contains("POST");
 
-            HttpResponse<byte[]> allowed = get(client, server.baseUrl() + "/v1/presets",
-                    "Origin", "https://app.example.com");
+            HttpResponse<byte[]> allowed =
+                    get(client, server.baseUrl() + "/v1/presets", "Origin", "https://app.example.com");
             assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
                     .hasValue("https://app.example.com");
-            HttpResponse<byte[]> other = get(client, server.baseUrl() + "/v1/presets", "Origin", "https://evil.example");
+            HttpResponse<byte[]> other =
+                    get(client, server.baseUrl() + "/v1/presets", "Origin", "https://evil.example");
             assertThat(other.statusCode()).isEqualTo(200);
-            assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(other.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
         }
     }
 
     @Test
     void withoutCorsOrigins_browsersGetNoCorsHeaders() throws Exception {
         try (NommerServer server = start(Map.of())) {
-            HttpResponse<byte[]> r = get(HttpClient.newHttpClient(), server.baseUrl() + "/v1/presets",
-                    "Origin", "https://app.example.com");
+            HttpResponse<byte[]> r = get(
+                    HttpClient.newHttpClient(), server.baseUrl() + "/v1/presets", "Origin", "https://app.example.com");
             assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
     }
@@ -103,16 +113,39 @@ class HttpServerTest {
     @Test
     void tls_servesHttp2ByAlpn() throws Exception {
         Path keystore = tmp.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "nommer", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "nommer",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        assertThat(keytool.exitValue())
+                .as(new String(keytool.getInputStream().readAllBytes()))
+                .isZero();
 
-        try (NommerServer server = start(Map.of("tls_keystore", keystore.toString(),
-                "tls_keystore_password", "changeit"))) {
+        try (NommerServer server =
+                start(Map.of("tls_keystore", keystore.toString(), "tls_keystore_password", "changeit"))) {
             assertThat(server.baseUrl()).startsWith("https://127.0.0.1:");
             KeyStore trust = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keystore)) {
@@ -122,7 +155,10 @@ class HttpServerTest {
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
-            HttpClient client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .sslContext(ssl)
+                    .version(HttpClient.Version.HTTP_2)
+                    .build();
 
             HttpResponse<byte[]> r = get(client, server.baseUrl() + "/v1/");
             assertThat(r.statusCode()).isEqualTo(200);
@@ -134,12 +170,15 @@ class HttpServerTest {
     @Test
     void whatJettyRefusesItself_isAProblemDocumentToo() throws Exception {
         try (NommerServer server = start(Map.of())) {
-            String response = raw(server.port(), "GET /v1/presets HTTP/1.1\r\nHost: x\r\nX-Big: "
-                    + "a".repeat(20_000) + "\r\n\r\n");
-            assertThat(response).startsWith("HTTP/1.1 431").contains("Content-Type: application/problem+json")
+            String response = raw(
+                    server.port(), "GET /v1/presets HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+            assertThat(response)
+                    .startsWith("HTTP/1.1 431")
+                    .contains("Content-Type: application/problem+json")
                     .contains("\"code\":\"headers_too_large\"");
             assertThat(raw(server.port(), "GET /v1/presets HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n"))
-                    .startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"");
+                    .startsWith("HTTP/1.1 400")
+                    .contains("\"code\":\"bad_request\"");
         }
     }
 

@@ -35,8 +35,8 @@ final class Media {
     }
 
     static JsonNode probe(Path file) {
-        String json = run(List.of("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                file.toString()));
+        String json = run(List.of(
+                "ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", file.toString()));
         try {
             return new ObjectMapper().readTree(json);
         } catch (IOException e) {

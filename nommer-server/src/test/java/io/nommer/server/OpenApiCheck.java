@@ -25,15 +25,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class OpenApiCheck {
     private static final OpenApiInteractionValidator VALIDATOR = validator();
     /** Report keys that mean the request named no documented operation: nothing to check it against. */
-    private static final Set<String> NO_OPERATION = Set.of("validation.request.path.missing",
-            "validation.request.operation.notAllowed");
+    private static final Set<String> NO_OPERATION =
+            Set.of("validation.request.path.missing", "validation.request.operation.notAllowed");
 
     private static OpenApiInteractionValidator validator() {
         // why: the validator would close every object schema itself (additionalProperties: false), which refuses
         // what the parts of an allOf document; the document closes its objects with unevaluatedProperties instead,
         // which JSON Schema 2020-12 (OpenAPI 3.1) evaluates across allOf
-        return OpenApiInteractionValidator.createForSpecificationUrl(MetaApi.openapiDocument().toString())
-                .withLevelResolver(LevelResolverFactory.withAdditionalPropertiesIgnored()).build();
+        return OpenApiInteractionValidator.createForSpecificationUrl(
+                        MetaApi.openapiDocument().toString())
+                .withLevelResolver(LevelResolverFactory.withAdditionalPropertiesIgnored())
+                .build();
     }
 
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -43,8 +45,14 @@ final class OpenApiCheck {
      * break the document, so then only the answer is checked; HEAD (answered as GET without a body) and requests for
      * paths or methods the API does not have are not checked.
      */
-    void record(String method, URI uri, Map<String, String> requestHeaders, byte[] requestBody, int status,
-            HttpHeaders responseHeaders, byte[] responseBody) {
+    void record(
+            String method,
+            URI uri,
+            Map<String, String> requestHeaders,
+            byte[] requestBody,
+            int status,
+            HttpHeaders responseHeaders,
+            byte[] responseBody) {
         if (method.equals("HEAD")) {
             return;
         }
@@ -58,7 +66,8 @@ final class OpenApiCheck {
         }
         if (report.hasErrors()) {
             violations.add(method + " " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
-                    + " -> " + status + ":\n" + SimpleValidationReportFormat.getInstance().apply(report));
+                    + " -> " + status + ":\n"
+                    + SimpleValidationReportFormat.getInstance().apply(report));
         }
     }
 

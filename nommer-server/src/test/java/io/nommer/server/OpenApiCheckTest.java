@@ -25,18 +25,28 @@ class OpenApiCheckTest {
 
     @Test
     void aDocumentedAnswer_passes() {
-        assertThat(check(200, "application/json", "{\"name\":\"gpu\",\"priority\":10,"
-                + "\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}")).isEmpty();
+        assertThat(check(
+                        200,
+                        "application/json",
+                        "{\"name\":\"gpu\",\"priority\":10,"
+                                + "\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}"))
+                .isEmpty();
     }
 
     @Test
     void anUndocumentedProperty_aWrongType_anUndocumentedStatusOrAnIncompleteProblem_areCaught() {
         assertThat(check(200, "application/json", "{\"name\":\"gpu\",\"priority\":10,\"weight\":3}"))
-                .singleElement().asString().contains("weight");
+                .singleElement()
+                .asString()
+                .contains("weight");
         assertThat(check(200, "application/json", "{\"name\":\"gpu\",\"priority\":\"high\"}"))
-                .singleElement().asString().contains("string found, integer expected");
+                .singleElement()
+                .asString()
+                .contains("string found, integer expected");
         assertThat(check(418, "application/json", "{}")).isNotEmpty();
         assertThat(check(404, "application/problem+json", "{\"type\":\"x\",\"title\":\"Not Found\",\"status\":404}"))
-                .singleElement().asString().contains("code");
+                .singleElement()
+                .asString()
+                .contains("code");
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.nommer.server.ApiClient.Reply;
 import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.TestMedia;
+import io.nommer.server.ApiClient.Reply;
 import io.nommer.server.config.ConfigLoader;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -40,6 +40,7 @@ class ServerEndToEndTest {
 
     @TempDir
     static Path tmp;
+
     static NommerServer server;
     static ApiClient api;
     static Path media;
@@ -52,10 +53,23 @@ class ServerEndToEndTest {
         media = Files.createDirectories(tmp.resolve("media"));
         outRoot = Files.createDirectories(tmp.resolve("published"));
         clip = Media.clip(media, "clip.mp4", "320x240", 2, true, true);
-        server = NommerServer.start(ConfigLoader.load(Map.of(
-                "port", "0", "data", tmp.resolve("data").toString(), "workers", "2",
-                "input_roots", media.toString(), "output_roots", outRoot.toString(),
-                "allow_private_networks", "true", "webhook_secret", SECRET), Map.of()));
+        server = NommerServer.start(ConfigLoader.load(
+                Map.of(
+                        "port",
+                        "0",
+                        "data",
+                        tmp.resolve("data").toString(),
+                        "workers",
+                        "2",
+                        "input_roots",
+                        media.toString(),
+                        "output_roots",
+                        outRoot.toString(),
+                        "allow_private_networks",
+                        "true",
+                        "webhook_secret",
+                        SECRET),
+                Map.of()));
         api = new ApiClient(server.baseUrl());
     }
 
@@ -64,7 +78,9 @@ class ServerEndToEndTest {
         if (server != null) {
             server.close();
         }
-        assertThat(api.openapi.violations()).as("requests and responses that break the OpenAPI document").isEmpty();
+        assertThat(api.openapi.violations())
+                .as("requests and responses that break the OpenAPI document")
+                .isEmpty();
     }
 
     private static String uploadClip() {
@@ -82,11 +98,14 @@ class ServerEndToEndTest {
 
     private static JsonNode output(JsonNode job, String name) {
         return StreamSupport.stream(job.path("outputs").spliterator(), false)
-                .filter(o -> o.path("name").asText().equals(name)).findFirst().orElseThrow();
+                .filter(o -> o.path("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Path download(JsonNode file) throws Exception {
-        Reply r = api.send(HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
+        Reply r = api.send(
+                HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
         assertThat(r.status()).isEqualTo(200);
         assertThat((long) r.raw().length).isEqualTo(file.path("size").asLong());
         Path p = Files.createTempFile(tmp, "dl", file.path("name").asText());
@@ -127,7 +146,8 @@ class ServerEndToEndTest {
         assertThat(flvAudio.path("sample_rate").asText()).isEqualTo("44100");
         assertThat(flvProbe.path("format").path("duration").asDouble()).isCloseTo(2.0, within(0.2));
 
-        JsonNode mp4 = Media.probe(download(output(job, "mp4-mpeg4-320x180").path("files").get(0)));
+        JsonNode mp4 = Media.probe(
+                download(output(job, "mp4-mpeg4-320x180").path("files").get(0)));
         assertThat(Media.videoStream(mp4).path("codec_name").asText()).isEqualTo("mpeg4");
         assertThat(Media.videoStream(mp4).path("width").asInt()).isEqualTo(320);
         assertThat(Media.videoStream(mp4).path("height").asInt()).isEqualTo(180);
@@ -137,7 +157,10 @@ class ServerEndToEndTest {
         assertThat(thumbs).hasSize(3);
         for (JsonNode t : thumbs) {
             assertThat(t.path("role").asText()).isEqualTo("thumbnail");
-            assertThat(Media.videoStream(Media.probe(download(t))).path("codec_name").asText()).isEqualTo("mjpeg");
+            assertThat(Media.videoStream(Media.probe(download(t)))
+                            .path("codec_name")
+                            .asText())
+                    .isEqualTo("mjpeg");
         }
     }
 
@@ -145,16 +168,18 @@ class ServerEndToEndTest {
     void fileInput_withDestination_publishesIntoTheDestinationFolder() {
         String dest = outRoot.resolve("site").toUri() + "/";
         String id = submit("""
-                {"input": "%s", "outputs": [{"preset": "mp4-h264", "name": "web", "destination": "%s"}]}"""
-                .formatted(clip.toUri(), dest));
+                {"input": "%s", "outputs": [{"preset": "mp4-h264", "name": "web", "destination": "%s"}]}""".formatted(clip.toUri(), dest));
         JsonNode job = api.awaitTerminal(id);
         assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
         Path published = outRoot.resolve("site/web.mp4");
         assertThat(published).exists();
         JsonNode v = Media.videoStream(Media.probe(published));
         assertThat(v.path("codec_name").asText()).isEqualTo("h264");
-        assertThat(v.path("width").asInt()).as("no upscaling past the 320x240 source").isEqualTo(320);
-        assertThat(output(job, "web").path("files").get(0).path("uri").asText()).isEqualTo(published.toUri().toString());
+        assertThat(v.path("width").asInt())
+                .as("no upscaling past the 320x240 source")
+                .isEqualTo(320);
+        assertThat(output(job, "web").path("files").get(0).path("uri").asText())
+                .isEqualTo(published.toUri().toString());
     }
 
     @Test
@@ -169,11 +194,11 @@ class ServerEndToEndTest {
         origin.start();
         try {
             String id = submit("""
-                    {"input": "http://127.0.0.1:%d/clip.mp4", "outputs": [{"preset": "m4a-aac"}]}"""
-                    .formatted(origin.getAddress().getPort()));
+                    {"input": "http://127.0.0.1:%d/clip.mp4", "outputs": [{"preset": "m4a-aac"}]}""".formatted(origin.getAddress().getPort()));
             JsonNode job = api.awaitTerminal(id);
             assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
-            JsonNode a = Media.probe(download(output(job, "m4a-aac").path("files").get(0)));
+            JsonNode a =
+                    Media.probe(download(output(job, "m4a-aac").path("files").get(0)));
             assertThat(a.path("streams")).hasSize(1);
             assertThat(Media.audioStream(a).path("codec_name").asText()).isEqualTo("aac");
         } finally {
@@ -233,14 +258,19 @@ class ServerEndToEndTest {
 
     @Test
     void badMedia_failsItsJobWithAReason_andOtherJobsAreUnaffected() throws Exception {
-        String notMedia = api.upload("this is not a video, just text\n".repeat(100).getBytes()).body().path("uri").asText();
+        String notMedia = api.upload(
+                        "this is not a video, just text\n".repeat(100).getBytes())
+                .body()
+                .path("uri")
+                .asText();
         Path audioOnly = Media.clip(media, "tone.mp3", null, 1, false, true);
         String audio = api.upload(audioOnly).body().path("uri").asText();
         byte[] whole = Files.readAllBytes(clip);
         byte[] half = java.util.Arrays.copyOf(whole, whole.length / 2);
         String truncated = api.upload(half).body().path("uri").asText();
         Path playlist = media.resolve("sneaky.mp4");
-        Files.writeString(playlist, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + clip.toUri() + "\n#EXT-X-ENDLIST\n");
+        Files.writeString(
+                playlist, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + clip.toUri() + "\n#EXT-X-ENDLIST\n");
         String good = uploadClip();
 
         String a = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(notMedia));
@@ -273,28 +303,45 @@ class ServerEndToEndTest {
         String id = submit("""
                 {"input": "%s", "outputs": [{"preset": "webm-vp9", "vp9_speed": 0, "upscale": true,
                   "width": 1280, "height": 720}]}""".formatted(longer.toUri()));
-        api.awaitJob(id, j -> j.path("state").asText().equals("running")
-                && j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
+        api.awaitJob(
+                id,
+                j -> j.path("state").asText().equals("running")
+                        && j.path("outputs").get(0).path("progress").asDouble() > 0,
+                Duration.ofSeconds(60));
         assertThat(ffmpegChildren()).isNotEmpty();
 
         Reply r = api.post("/v1/jobs/" + id + "/cancel", "");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("state").asText()).isEqualTo("cancelled");
-        Await.until("ffmpeg to be killed", Duration.ofSeconds(10), () -> ffmpegChildren().isEmpty());
-        assertThat(ffmpegChildren()).as("ffmpeg processes still running after cancel").isEmpty();
-        assertThat(api.get("/v1/jobs/" + id).body().path("outputs").get(0).path("state").asText()).isEqualTo("cancelled");
+        Await.until(
+                "ffmpeg to be killed",
+                Duration.ofSeconds(10),
+                () -> ffmpegChildren().isEmpty());
+        assertThat(ffmpegChildren())
+                .as("ffmpeg processes still running after cancel")
+                .isEmpty();
+        assertThat(api.get("/v1/jobs/" + id)
+                        .body()
+                        .path("outputs")
+                        .get(0)
+                        .path("state")
+                        .asText())
+                .isEqualTo("cancelled");
         assertThat(api.post("/v1/jobs/" + id + "/cancel", "").status()).isEqualTo(409);
     }
 
     private static List<ProcessHandle> ffmpegChildren() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.isAlive()
+                        && p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false))
                 .toList();
     }
 
     @Test
     void retry_runsFailedOutputsAgain() {
-        String bad = api.upload("garbage".repeat(50).getBytes()).body().path("uri").asText();
+        String bad =
+                api.upload("garbage".repeat(50).getBytes()).body().path("uri").asText();
         String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(bad));
         assertFailed(id, "not_media");
         Reply r = api.post("/v1/jobs/" + id + "/retry", "");
@@ -302,12 +349,16 @@ class ServerEndToEndTest {
         assertThat(r.body().path("state").asText()).isIn("queued", "running", "failed");
         assertFailed(id, "not_media");
         List<String> types = new ArrayList<>();
-        api.get("/v1/jobs/" + id + "/events").body().path("events").forEach(e -> types.add(e.path("type").asText()));
+        api.get("/v1/jobs/" + id + "/events")
+                .body()
+                .path("events")
+                .forEach(e -> types.add(e.path("type").asText()));
         assertThat(types).containsSubsequence("job.created", "task.failed", "job.failed", "job.retried", "job.failed");
 
         String ok = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip()));
         assertThat(api.awaitTerminal(ok).path("state").asText()).isEqualTo("succeeded");
-        assertThat(api.post("/v1/jobs/" + ok + "/retry", "").body().path("code").asText()).isEqualTo("job_not_retryable");
+        assertThat(api.post("/v1/jobs/" + ok + "/retry", "").body().path("code").asText())
+                .isEqualTo("job_not_retryable");
     }
 
     @Test
@@ -320,14 +371,21 @@ class ServerEndToEndTest {
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.body().path("code").asText()).isEqualTo("unknown_preset");
         assertThat(bad.body().path("field").asText()).isEqualTo("jobs[1].outputs[0].preset");
-        assertThat(api.get("/v1/jobs?limit=500").body().path("jobs").size()).as("nothing stored").isEqualTo(before);
-        assertThat(api.post("/v1/jobs/bulk", "{\"jobs\": []}").body().path("field").asText()).isEqualTo("jobs");
+        assertThat(api.get("/v1/jobs?limit=500").body().path("jobs").size())
+                .as("nothing stored")
+                .isEqualTo(before);
+        assertThat(api.post("/v1/jobs/bulk", "{\"jobs\": []}")
+                        .body()
+                        .path("field")
+                        .asText())
+                .isEqualTo("jobs");
 
         String body = """
                 {"jobs": [{"input": "%1$s", "outputs": [{"preset": "mp3"}], "metadata": {"n": 1}},
                           {"input": "%1$s", "outputs": [{"preset": "mp3"}], "priority": "high"}]}""".formatted(input);
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs/bulk"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", "batch-9")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "batch-9")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         Reply created = api.send(req, body.getBytes());
         assertThat(created.status()).isEqualTo(201);
@@ -338,32 +396,55 @@ class ServerEndToEndTest {
         assertThat(first.path("created").asBoolean()).isTrue();
         assertThat(first.path("owner_token").asText()).startsWith("own_");
         assertThat(first.has("outputs")).as("a receipt, not the whole job").isFalse();
-        assertThat(first.path("links").path("self").asText()).endsWith("/v1/jobs/" + first.path("id").asText());
-        assertThat(api.get("/v1/jobs/" + first.path("id").asText()).body().path("metadata").path("n").asInt())
+        assertThat(first.path("links").path("self").asText())
+                .endsWith("/v1/jobs/" + first.path("id").asText());
+        assertThat(api.get("/v1/jobs/" + first.path("id").asText())
+                        .body()
+                        .path("metadata")
+                        .path("n")
+                        .asInt())
                 .isEqualTo(1);
-        assertThat(api.get("/v1/jobs/" + jobs.get(1).path("id").asText()).body().path("priority").asText())
+        assertThat(api.get("/v1/jobs/" + jobs.get(1).path("id").asText())
+                        .body()
+                        .path("priority")
+                        .asText())
                 .isEqualTo("high");
         Reply again = api.send(req, body.getBytes());
         assertThat(again.status()).isEqualTo(200);
         JsonNode repeated = again.body().path("jobs").get(1);
-        assertThat(repeated.path("id").asText()).isEqualTo(jobs.get(1).path("id").asText());
+        assertThat(repeated.path("id").asText())
+                .isEqualTo(jobs.get(1).path("id").asText());
         assertThat(repeated.path("created").asBoolean()).isFalse();
-        assertThat(repeated.has("owner_token")).as("shown once, when the job was created").isFalse();
+        assertThat(repeated.has("owner_token"))
+                .as("shown once, when the job was created")
+                .isFalse();
         for (JsonNode j : jobs) {
-            assertThat(api.awaitTerminal(j.path("id").asText()).path("state").asText()).isEqualTo("succeeded");
+            assertThat(api.awaitTerminal(j.path("id").asText()).path("state").asText())
+                    .isEqualTo("succeeded");
         }
     }
 
     @Test
     void clouds_routeJobsOnlyToWorkersOfThatCloud() {
-        assertThat(api.get("/v1/clouds").body().path("clouds").get(0).path("name").asText()).isEqualTo("default");
+        assertThat(api.get("/v1/clouds")
+                        .body()
+                        .path("clouds")
+                        .get(0)
+                        .path("name")
+                        .asText())
+                .isEqualTo("default");
         Reply created = api.put("/v1/clouds/overnight", "{\"priority\": -10}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.body().path("priority").asInt()).isEqualTo(-10);
-        assertThat(api.put("/v1/clouds/overnight", "{\"priority\": 500}").body().path("code").asText())
+        assertThat(api.put("/v1/clouds/overnight", "{\"priority\": 500}")
+                        .body()
+                        .path("code")
+                        .asText())
                 .isEqualTo("invalid_request");
-        assertThat(api.put("/v1/clouds/overnight", "{\"priority\": 3}").status()).isEqualTo(200);
-        assertThat(api.get("/v1/clouds/overnight").body().path("priority").asInt()).isEqualTo(3);
+        assertThat(api.put("/v1/clouds/overnight", "{\"priority\": 3}").status())
+                .isEqualTo(200);
+        assertThat(api.get("/v1/clouds/overnight").body().path("priority").asInt())
+                .isEqualTo(3);
 
         // this server's workers serve only the default cloud, so the job waits for an 'overnight' worker
         String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}], \"cloud\": \"overnight\"}"
@@ -373,11 +454,13 @@ class ServerEndToEndTest {
         JsonNode waiting = api.get("/v1/jobs/" + id).body();
         assertThat(waiting.path("state").asText()).isEqualTo("queued");
         assertThat(waiting.path("cloud").asText()).isEqualTo("overnight");
-        assertThat(api.delete("/v1/clouds/overnight").body().path("code").asText()).isEqualTo("cloud_in_use");
+        assertThat(api.delete("/v1/clouds/overnight").body().path("code").asText())
+                .isEqualTo("cloud_in_use");
         api.post("/v1/jobs/" + id + "/cancel", "");
         assertThat(api.delete("/v1/clouds/overnight").status()).isEqualTo(204);
         assertThat(api.get("/v1/clouds/overnight").status()).isEqualTo(404);
-        assertThat(api.delete("/v1/clouds/default").body().path("code").asText()).isEqualTo("cloud_in_use");
+        assertThat(api.delete("/v1/clouds/default").body().path("code").asText())
+                .isEqualTo("cloud_in_use");
     }
 
     @Test
@@ -396,8 +479,7 @@ class ServerEndToEndTest {
                 {"input": "%s", "outputs": [
                   {"preset": "hls-ladder", "name": "hls", "video_bitrate": 400, "segment_time": 1, "encryption": true,
                    "encryption_key_url": "https://keys.example.com/k/1"},
-                  {"preset": "dash-ladder", "name": "dash", "video_bitrate": 400, "segment_time": 1}]}"""
-                .formatted(uploadClip()));
+                  {"preset": "dash-ladder", "name": "dash", "video_bitrate": 400, "segment_time": 1}]}""".formatted(uploadClip()));
         assertThat(submitted.status()).isEqualTo(201);
         String id = submitted.body().path("id").asText();
         String owner = submitted.body().path("owner_token").asText();
@@ -408,37 +490,58 @@ class ServerEndToEndTest {
         JsonNode hls = output(job, "hls");
         List<String> roles = new ArrayList<>();
         hls.path("files").forEach(f -> roles.add(f.path("role").asText()));
-        assertThat(roles).containsOnly("segment", "variant_playlist", "master_playlist").endsWith("master_playlist");
+        assertThat(roles)
+                .containsOnly("segment", "variant_playlist", "master_playlist")
+                .endsWith("master_playlist");
         assertThat(roles.stream().filter("variant_playlist"::equals)).hasSizeGreaterThanOrEqualTo(2);
 
         URI keyUrl = URI.create(hls.path("key_url").asText());
-        assertThat(api.send(HttpRequest.newBuilder(keyUrl).GET()).body().path("code").asText())
+        assertThat(api.send(HttpRequest.newBuilder(keyUrl).GET())
+                        .body()
+                        .path("code")
+                        .asText())
                 .isEqualTo("owner_token_required");
-        assertThat(api.send(HttpRequest.newBuilder(keyUrl).header("Authorization", "Bearer own_someone_else").GET())
-                .status()).isEqualTo(403);
-        Reply key = api.send(HttpRequest.newBuilder(keyUrl).header("Authorization", "Bearer " + owner).GET());
+        assertThat(api.send(HttpRequest.newBuilder(keyUrl)
+                                .header("Authorization", "Bearer own_someone_else")
+                                .GET())
+                        .status())
+                .isEqualTo(403);
+        Reply key = api.send(HttpRequest.newBuilder(keyUrl)
+                .header("Authorization", "Bearer " + owner)
+                .GET());
         assertThat(key.status()).isEqualTo(200);
         assertThat(key.raw()).hasSize(16);
         String keyHex = HexFormat.of().formatHex(key.raw());
-        assertThat(api.get("/v1/jobs/" + id).body().toString()).as("the job document").doesNotContain(keyHex)
+        assertThat(api.get("/v1/jobs/" + id).body().toString())
+                .as("the job document")
+                .doesNotContain(keyHex)
                 .doesNotContain(owner);
         assertThat(hls.path("profile").has("encryption_key")).isFalse();
         assertThat(api.get("/v1/jobs/" + id + "/outputs/dash/key").status()).isEqualTo(404);
 
         JsonNode variant = StreamSupport.stream(hls.path("files").spliterator(), false)
-                .filter(f -> f.path("name").asText().equals("hls-v0.m3u8")).findFirst().orElseThrow();
+                .filter(f -> f.path("name").asText().equals("hls-v0.m3u8"))
+                .findFirst()
+                .orElseThrow();
         String playlist = Files.readString(download(variant));
-        assertThat(playlist).contains("#EXT-X-KEY:METHOD=AES-128,URI=\"https://keys.example.com/k/1\"")
+        assertThat(playlist)
+                .contains("#EXT-X-KEY:METHOD=AES-128,URI=\"https://keys.example.com/k/1\"")
                 .doesNotContain(keyHex);
         String iv = playlist.replaceAll("(?s).*IV=0x([0-9a-fA-F]{32}).*", "$1");
         JsonNode segment = StreamSupport.stream(hls.path("files").spliterator(), false)
-                .filter(f -> f.path("name").asText().equals("hls-v0-00000.ts")).findFirst().orElseThrow();
+                .filter(f -> f.path("name").asText().equals("hls-v0-00000.ts"))
+                .findFirst()
+                .orElseThrow();
         byte[] encrypted = Files.readAllBytes(download(segment));
         // why: a ciphertext byte is 0x47 one time in 256, so one byte proves nothing; plain MPEG-TS has the sync byte
         // at every 188th byte
-        assertThat(IntStream.range(0, 8).allMatch(p -> encrypted[p * 188] == 0x47)).as("plain MPEG-TS").isFalse();
+        assertThat(IntStream.range(0, 8).allMatch(p -> encrypted[p * 188] == 0x47))
+                .as("plain MPEG-TS")
+                .isFalse();
         javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
-        aes.init(javax.crypto.Cipher.DECRYPT_MODE, new SecretKeySpec(key.raw(), "AES"),
+        aes.init(
+                javax.crypto.Cipher.DECRYPT_MODE,
+                new SecretKeySpec(key.raw(), "AES"),
                 new javax.crypto.spec.IvParameterSpec(HexFormat.of().parseHex(iv)));
         byte[] plain = aes.doFinal(encrypted);
         assertThat(plain[0]).as("decrypted MPEG-TS sync byte").isEqualTo((byte) 0x47);
@@ -450,16 +553,22 @@ class ServerEndToEndTest {
                 encoded.add(e.path("output").asText() + ": " + e.path("message").asText());
             }
         });
-        assertThat(encoded).as("the timeline says how each ladder was encoded").anySatisfy(m -> assertThat(m)
-                .startsWith("hls: encode 4 renditions from one decode (400k 320x240, 200k").contains("package (hls)"));
+        assertThat(encoded)
+                .as("the timeline says how each ladder was encoded")
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("hls: encode 4 renditions from one decode (400k 320x240, 200k")
+                        .contains("package (hls)"));
 
         JsonNode dash = output(job, "dash");
         assertThat(dash.path("files")).hasSize(1);
         assertThat(dash.path("files").get(0).path("name").asText()).isEqualTo("dash.tar");
         assertThat(dash.path("files").get(0).path("role").asText()).isEqualTo("archive");
-        Reply tar = api.send(HttpRequest.newBuilder(URI.create(dash.path("files").get(0).path("url").asText())).GET());
+        Reply tar = api.send(HttpRequest.newBuilder(
+                        URI.create(dash.path("files").get(0).path("url").asText()))
+                .GET());
         assertThat(tar.contentType()).isEqualTo("application/x-tar");
-        assertThat(new String(tar.raw(), 0, 100, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("dash.mpd");
+        assertThat(new String(tar.raw(), 0, 100, java.nio.charset.StandardCharsets.US_ASCII))
+                .startsWith("dash.mpd");
     }
 
     @Test
@@ -469,8 +578,8 @@ class ServerEndToEndTest {
         List<String> types = new ArrayList<>();
         JsonNode events = api.get("/v1/jobs/" + id + "/events").body().path("events");
         events.forEach(e -> types.add(e.path("type").asText()));
-        assertThat(types).containsSubsequence("job.created", "task.started", "task.probed", "task.succeeded",
-                "job.succeeded");
+        assertThat(types)
+                .containsSubsequence("job.created", "task.started", "task.probed", "task.succeeded", "job.succeeded");
         assertThat(events.get(1).path("output").asText()).isEqualTo("mp3");
     }
 
@@ -491,7 +600,9 @@ class ServerEndToEndTest {
                 assertThat(j.path("state").asText()).isEqualTo("succeeded");
                 seen.add(j.path("id").asText());
             });
-            cursor = r.body().path("next_cursor").isNull() ? null : r.body().path("next_cursor").asText(null);
+            cursor = r.body().path("next_cursor").isNull()
+                    ? null
+                    : r.body().path("next_cursor").asText(null);
         } while (cursor != null);
         assertThat(seen).doesNotHaveDuplicates().containsAll(ids);
         assertThat(api.get("/v1/jobs?state=bogus").body().path("code").asText()).isEqualTo("invalid_request");
@@ -502,13 +613,15 @@ class ServerEndToEndTest {
     void idempotencyKey_returnsTheFirstJobInsteadOfANewOne() {
         String body = "{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(uploadClip());
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", "order-77")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "order-77")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         Reply first = api.send(req, body.getBytes());
         Reply second = api.send(req, body.getBytes());
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).isEqualTo(200);
-        assertThat(second.body().path("id").asText()).isEqualTo(first.body().path("id").asText());
+        assertThat(second.body().path("id").asText())
+                .isEqualTo(first.body().path("id").asText());
     }
 
     @Test
@@ -516,10 +629,16 @@ class ServerEndToEndTest {
         Reply created = api.post("/v1/profiles", """
                 {"name": "tiny-h264", "preset": "mp4-h264", "width": 160, "height": 120, "priority": "high"}""");
         assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
-        assertThat(api.post("/v1/profiles", "{\"name\": \"tiny-h264\", \"preset\": \"mp4-h264\"}").status()).isEqualTo(409);
-        assertThat(api.post("/v1/profiles", "{\"name\": \"x\", \"preset\": \"mp4-h264\", \"width\": 7}").body()
-                .path("code").asText()).isEqualTo("invalid_profile");
-        assertThat(api.get("/v1/profiles/tiny-h264").body().path("width").asInt()).isEqualTo(160);
+        assertThat(api.post("/v1/profiles", "{\"name\": \"tiny-h264\", \"preset\": \"mp4-h264\"}")
+                        .status())
+                .isEqualTo(409);
+        assertThat(api.post("/v1/profiles", "{\"name\": \"x\", \"preset\": \"mp4-h264\", \"width\": 7}")
+                        .body()
+                        .path("code")
+                        .asText())
+                .isEqualTo("invalid_profile");
+        assertThat(api.get("/v1/profiles/tiny-h264").body().path("width").asInt())
+                .isEqualTo(160);
 
         String id = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"tiny-h264\"}]}".formatted(uploadClip()));
         JsonNode job = api.awaitTerminal(id);
@@ -528,7 +647,9 @@ class ServerEndToEndTest {
         assertThat(f.path("width").asInt()).isEqualTo(160);
         assertThat(f.path("height").asInt()).isEqualTo(120);
 
-        assertThat(api.put("/v1/profiles/tiny-h264", "{\"preset\": \"mp4-h264\", \"width\": 320}").status()).isEqualTo(200);
+        assertThat(api.put("/v1/profiles/tiny-h264", "{\"preset\": \"mp4-h264\", \"width\": 320}")
+                        .status())
+                .isEqualTo(200);
         assertThat(api.get("/v1/profiles").body().path("profiles")).isNotEmpty();
         assertThat(api.delete("/v1/profiles/tiny-h264").status()).isEqualTo(204);
         assertThat(api.get("/v1/profiles/tiny-h264").status()).isEqualTo(404);
@@ -540,16 +661,18 @@ class ServerEndToEndTest {
         HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hook.createContext("/hook", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            received.add(new String[] {ex.getRequestHeaders().getFirst("Nommer-Signature"),
-                    ex.getRequestHeaders().getFirst("Nommer-Delivery"), new String(body)});
+            received.add(new String[] {
+                ex.getRequestHeaders().getFirst("Nommer-Signature"),
+                ex.getRequestHeaders().getFirst("Nommer-Delivery"),
+                new String(body)
+            });
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
         hook.start();
         try {
             String id = submit("""
-                    {"input": "%s", "outputs": [{"preset": "mp3"}], "notify_url": "http://127.0.0.1:%d/hook"}"""
-                    .formatted(uploadClip(), hook.getAddress().getPort()));
+                    {"input": "%s", "outputs": [{"preset": "mp3"}], "notify_url": "http://127.0.0.1:%d/hook"}""".formatted(uploadClip(), hook.getAddress().getPort()));
             api.awaitTerminal(id);
             Await.until("the webhook", Duration.ofSeconds(15), () -> !received.isEmpty());
             assertThat(received).hasSize(1);
@@ -573,10 +696,16 @@ class ServerEndToEndTest {
         JsonNode c = api.get("/v1/capabilities").body();
         assertThat(c.path("ffmpeg").path("version").asText()).isNotBlank();
         assertThat(c.path("ffmpeg").path("path").asText()).endsWith("ffmpeg");
-        assertThat(c.path("presets").path("mp4-h264").path("runnable").asBoolean()).isTrue();
+        assertThat(c.path("presets").path("mp4-h264").path("runnable").asBoolean())
+                .isTrue();
         JsonNode presets = api.get("/v1/presets").body().path("presets");
         assertThat(presets).hasSizeGreaterThanOrEqualTo(8);
-        assertThat(api.get("/v1/presets/flv-320x240").body().path("profile").path("fps").asDouble()).isEqualTo(25.0);
+        assertThat(api.get("/v1/presets/flv-320x240")
+                        .body()
+                        .path("profile")
+                        .path("fps")
+                        .asDouble())
+                .isEqualTo(25.0);
     }
 
     @Test

@@ -1,10 +1,11 @@
 package io.nommer.storage;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.storage.Upload;
 import io.nommer.core.storage.UploadStore;
 import io.nommer.storage.http.HttpFetchConfig;
 import io.nommer.storage.http.HttpInputFetcher;
@@ -13,7 +14,6 @@ import io.nommer.storage.local.LocalStorageConfig;
 import io.nommer.storage.local.StoredFile;
 import io.nommer.storage.s3.S3Storage;
 import io.nommer.storage.s3.S3StorageConfig;
-import io.nommer.core.storage.Upload;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -69,23 +69,29 @@ public final class Storages implements InputFetcher, OutputPublisher, UploadStor
      * several machines share S3, not a local folder). Use {@link #create(LocalStorageConfig, HttpFetchConfig,
      * Optional, DefaultStorage)} to keep default outputs local.
      */
-    public static Storages create(LocalStorageConfig localConfig, HttpFetchConfig httpConfig,
-            Optional<S3StorageConfig> s3Config) {
-        return create(localConfig, httpConfig, s3Config,
-                s3Config.isPresent() ? DefaultStorage.S3 : DefaultStorage.LOCAL);
+    public static Storages create(
+            LocalStorageConfig localConfig, HttpFetchConfig httpConfig, Optional<S3StorageConfig> s3Config) {
+        return create(
+                localConfig, httpConfig, s3Config, s3Config.isPresent() ? DefaultStorage.S3 : DefaultStorage.LOCAL);
     }
 
     /**
      * @throws IllegalArgumentException when {@code defaultStorage} is {@code S3} but {@code s3Config} is empty
      * @throws java.io.UncheckedIOException when the data folder cannot be created
      */
-    public static Storages create(LocalStorageConfig localConfig, HttpFetchConfig httpConfig,
-            Optional<S3StorageConfig> s3Config, DefaultStorage defaultStorage) {
+    public static Storages create(
+            LocalStorageConfig localConfig,
+            HttpFetchConfig httpConfig,
+            Optional<S3StorageConfig> s3Config,
+            DefaultStorage defaultStorage) {
         if (defaultStorage == DefaultStorage.S3 && s3Config.isEmpty()) {
             throw new IllegalArgumentException("default outputs cannot go to S3: S3 storage is not configured");
         }
-        return new Storages(new LocalStorage(localConfig), new HttpInputFetcher(httpConfig),
-                s3Config.map(S3Storage::new), defaultStorage);
+        return new Storages(
+                new LocalStorage(localConfig),
+                new HttpInputFetcher(httpConfig),
+                s3Config.map(S3Storage::new),
+                defaultStorage);
     }
 
     /** For uploads and serving stored files back through the API. */
@@ -156,8 +162,9 @@ public final class Storages implements InputFetcher, OutputPublisher, UploadStor
         return switch (scheme(input)) {
             case "upload", "file" -> local.fetch(input, workDir);
             case "http", "https" -> http.fetch(input, workDir);
-            case "s3" -> s3.orElseThrow(() -> new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, S3_NOT_AVAILABLE))
-                    .fetch(input, workDir);
+            case "s3" ->
+                s3.orElseThrow(() -> new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, S3_NOT_AVAILABLE))
+                        .fetch(input, workDir);
             default -> throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, unsupportedInput(input));
         };
     }
@@ -196,7 +203,8 @@ public final class Storages implements InputFetcher, OutputPublisher, UploadStor
 
     @Override
     public URI defaultFolder(String jobId, String outputName) {
-        return defaultStorage == DefaultStorage.S3 ? requireS3().defaultFolder(jobId, outputName)
+        return defaultStorage == DefaultStorage.S3
+                ? requireS3().defaultFolder(jobId, outputName)
                 : local.defaultFolder(jobId, outputName);
     }
 
@@ -232,7 +240,7 @@ public final class Storages implements InputFetcher, OutputPublisher, UploadStor
     private String unsupportedDestination(URI folder) {
         return folder.getScheme() == null
                 ? "the destination must be a folder URI with a scheme, e.g. file:///srv/media/out/"
-                : "outputs cannot be written to '" + folder.getScheme() + ":' URIs; use " + (s3.isPresent()
-                        ? "file: or s3:" : "file:");
+                : "outputs cannot be written to '" + folder.getScheme() + ":' URIs; use "
+                        + (s3.isPresent() ? "file: or s3:" : "file:");
     }
 }

@@ -45,7 +45,8 @@ public abstract class OutputPublisherContractTest {
 
         URI uri = publisher().publish(aFile("a.mp4", 100_000, (byte) 7), folder, "video.mp4");
 
-        assertThat(read(uri)).hasValueSatisfying(b -> assertThat(b).hasSize(100_000).containsOnly(7));
+        assertThat(read(uri))
+                .hasValueSatisfying(b -> assertThat(b).hasSize(100_000).containsOnly(7));
     }
 
     @Test
@@ -78,7 +79,8 @@ public abstract class OutputPublisherContractTest {
 
         URI uri = publisher().publish(aFile("small.mp4", 1_000, (byte) 2), folder, "video.mp4");
 
-        assertThat(read(uri)).hasValueSatisfying(b -> assertThat(b).hasSize(1_000).containsOnly(2));
+        assertThat(read(uri))
+                .hasValueSatisfying(b -> assertThat(b).hasSize(1_000).containsOnly(2));
     }
 
     @Test
@@ -156,9 +158,11 @@ public abstract class OutputPublisherContractTest {
     @Test
     void defaultFolder_refusesSegmentsThatCouldEscape() {
         for (String bad : List.of("..", ".", "a/b", "../x", "", ".hidden")) {
-            assertThatThrownBy(() -> publisher().defaultFolder(bad, "mp4")).as(bad)
+            assertThatThrownBy(() -> publisher().defaultFolder(bad, "mp4"))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> publisher().defaultFolder(jobId, bad)).as(bad)
+            assertThatThrownBy(() -> publisher().defaultFolder(jobId, bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -168,7 +172,8 @@ public abstract class OutputPublisherContractTest {
         URI folder = publisher().defaultFolder(jobId, "mp4");
         Path file = aFile("a", 10, (byte) 1);
         for (String bad : List.of("..", "../video.mp4", "a/b.mp4", ".video.mp4", "")) {
-            assertThatThrownBy(() -> publisher().publish(file, folder, bad)).as(bad)
+            assertThatThrownBy(() -> publisher().publish(file, folder, bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

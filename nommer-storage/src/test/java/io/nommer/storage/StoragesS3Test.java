@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoragesS3Test {
     @TempDir
     Path base;
+
     S3TestServer server;
     S3StorageConfig s3;
 
@@ -32,8 +33,8 @@ class StoragesS3Test {
 
     @Test
     void s3_isRoutedToS3StorageWhenConfigured() throws IOException {
-        try (Storages storages = Storages.create(LocalStorageConfig.of(base.resolve("data")),
-                HttpFetchConfig.defaults(), Optional.of(s3))) {
+        try (Storages storages = Storages.create(
+                LocalStorageConfig.of(base.resolve("data")), HttpFetchConfig.defaults(), Optional.of(s3))) {
             server.put(S3TestServer.BUCKET, "in/" + s3.defaultPrefix() + "a.mp4", new byte[] {1, 2, 3});
             URI input = URI.create("s3://" + S3TestServer.BUCKET + "/in/" + s3.defaultPrefix() + "a.mp4");
 
@@ -51,8 +52,11 @@ class StoragesS3Test {
 
     @Test
     void defaultOutputs_stayLocalWhenThatIsChosen() {
-        try (Storages storages = Storages.create(LocalStorageConfig.of(base.resolve("data")),
-                HttpFetchConfig.defaults(), Optional.of(s3), DefaultStorage.LOCAL)) {
+        try (Storages storages = Storages.create(
+                LocalStorageConfig.of(base.resolve("data")),
+                HttpFetchConfig.defaults(),
+                Optional.of(s3),
+                DefaultStorage.LOCAL)) {
             assertThat(storages.defaultFolder("job_1", "mp4").getScheme()).isEqualTo("file");
             storages.checkWritable(URI.create("s3://" + S3TestServer.BUCKET + "/out/"));
         }
@@ -60,15 +64,19 @@ class StoragesS3Test {
 
     @Test
     void defaultOutputsOnS3_requireS3ToBeConfigured() {
-        assertThatThrownBy(() -> Storages.create(LocalStorageConfig.of(base.resolve("data")),
-                HttpFetchConfig.defaults(), Optional.empty(), DefaultStorage.S3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("S3");
+        assertThatThrownBy(() -> Storages.create(
+                        LocalStorageConfig.of(base.resolve("data")),
+                        HttpFetchConfig.defaults(),
+                        Optional.empty(),
+                        DefaultStorage.S3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("S3");
     }
 
     @Test
     void withoutS3Configuration_s3IsStillRefusedClearly() {
-        try (Storages storages = Storages.create(LocalStorageConfig.of(base.resolve("data")),
-                HttpFetchConfig.defaults(), Optional.empty())) {
+        try (Storages storages = Storages.create(
+                LocalStorageConfig.of(base.resolve("data")), HttpFetchConfig.defaults(), Optional.empty())) {
             assertThat(storages.defaultFolder("job_1", "mp4").getScheme()).isEqualTo("file");
             assertThatThrownBy(() -> storages.checkWritable(URI.create("s3://bucket/out/")))
                     .hasMessageContaining("S3 storage is not available yet");

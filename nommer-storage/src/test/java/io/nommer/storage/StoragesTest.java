@@ -3,11 +3,11 @@ package io.nommer.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.storage.Upload;
 import io.nommer.storage.http.HttpFetchConfig;
 import io.nommer.storage.local.LocalStorageConfig;
-import io.nommer.core.storage.Upload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoragesTest {
     @TempDir
     Path base;
+
     Path work;
     Storages storages;
 
@@ -29,7 +30,8 @@ class StoragesTest {
     void start() throws IOException {
         work = Files.createDirectories(base.resolve("work"));
         Files.createDirectories(base.resolve("in"));
-        storages = Storages.create(LocalStorageConfig.of(base.resolve("data")).withInputRoots(List.of(base.resolve("in"))),
+        storages = Storages.create(
+                LocalStorageConfig.of(base.resolve("data")).withInputRoots(List.of(base.resolve("in"))),
                 HttpFetchConfig.defaults());
     }
 
@@ -52,14 +54,16 @@ class StoragesTest {
         Path outside = Files.writeString(base.resolve("b.mp4"), "b");
 
         assertThat(storages.fetch(inside.toUri(), work).temporary()).isFalse();
-        assertThatThrownBy(() -> storages.checkAcceptable(outside.toUri())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storages.checkAcceptable(outside.toUri()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void httpInputs_goThroughTheAddressCheck() {
         URI loopback = URI.create("http://127.0.0.1:9/a.mp4");
 
-        assertThatThrownBy(() -> storages.checkAcceptable(loopback)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> storages.checkAcceptable(loopback))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("allowPrivateNetworks");
         assertCode(() -> storages.fetch(loopback, work), ErrorCode.INPUT_FORBIDDEN);
         storages.checkAcceptable(URI.create("https://media.example.com/a.mp4"));
@@ -71,9 +75,11 @@ class StoragesTest {
 
         assertThatThrownBy(() -> storages.checkAcceptable(s3)).hasMessageContaining("S3 storage is not available yet");
         assertThatThrownBy(() -> storages.checkWritable(URI.create("s3://bucket/out/")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("S3 storage is not available yet");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("S3 storage is not available yet");
         assertThatThrownBy(() -> storages.fetch(s3, work))
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
                 .hasMessageContaining("S3 storage is not available yet");
     }
 
@@ -81,7 +87,9 @@ class StoragesTest {
     void unknownSchemes_areRefused() {
         for (String bad : List.of("ftp://host/a.mp4", "gopher://host/a", "a.mp4", "data:video/mp4;base64,AAAA")) {
             URI uri = URI.create(bad);
-            assertThatThrownBy(() -> storages.checkAcceptable(uri)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> storages.checkAcceptable(uri))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
             assertCode(() -> storages.fetch(uri, work), ErrorCode.INPUT_FORBIDDEN);
         }
         assertThatThrownBy(() -> storages.checkWritable(URI.create("ftp://host/out/")))
@@ -95,11 +103,14 @@ class StoragesTest {
 
         URI uri = storages.publish(file, folder, "v.mp4");
 
-        assertThat(Path.of(uri)).startsWith(storages.local().dataDir().resolve("outputs")).hasContent("v");
+        assertThat(Path.of(uri))
+                .startsWith(storages.local().dataDir().resolve("outputs"))
+                .hasContent("v");
     }
 
     private static void assertCode(Runnable r, ErrorCode code) {
         assertThatThrownBy(r::run)
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

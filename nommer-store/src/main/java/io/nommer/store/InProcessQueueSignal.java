@@ -1,7 +1,7 @@
 package io.nommer.store;
 
-import java.time.Duration;
 import io.nommer.core.queue.QueueSignal;
+import java.time.Duration;
 
 /** The in-process {@link QueueSignal} (SQLite has no cross-process notifications; one process needs none): a generation counter under a monitor, so no signal between checks is lost. */
 public final class InProcessQueueSignal implements QueueSignal {

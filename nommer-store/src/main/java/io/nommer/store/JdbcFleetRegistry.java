@@ -33,9 +33,14 @@ final class JdbcFleetRegistry implements FleetRegistry {
         }
         return sql.inTransaction("storing cloud " + name, c -> {
             long now = sql.now(c);
-            update(c, "INSERT INTO clouds (name, priority, created_at, updated_at) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (name) DO UPDATE SET priority = excluded.priority, updated_at = excluded.updated_at",
-                    name, priority, now, now);
+            update(
+                    c,
+                    "INSERT INTO clouds (name, priority, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT (name) DO UPDATE SET priority = excluded.priority, updated_at = excluded.updated_at",
+                    name,
+                    priority,
+                    now,
+                    now);
             return loadCloud(c, name).orElseThrow();
         });
     }
@@ -49,8 +54,9 @@ final class JdbcFleetRegistry implements FleetRegistry {
     public List<Cloud> listClouds() {
         return sql.read("listing clouds", c -> {
             List<Cloud> clouds = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT " + CLOUD_COLUMNS + " FROM clouds ORDER BY priority DESC, "
-                    + "name"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            prepare(c, "SELECT " + CLOUD_COLUMNS + " FROM clouds ORDER BY priority DESC, " + "name");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     clouds.add(cloud(rs));
                 }
@@ -65,11 +71,15 @@ final class JdbcFleetRegistry implements FleetRegistry {
             throw new IllegalStateException("the default cloud cannot be deleted");
         }
         return sql.inTransaction("deleting cloud " + name, c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM tasks WHERE cloud = ? AND state IN "
-                    + "('queued', 'running')", name); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT COUNT(*) FROM tasks WHERE cloud = ? AND state IN " + "('queued', 'running')",
+                            name);
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getInt(1) > 0) {
-                    throw new IllegalStateException("cloud " + name + " has " + rs.getInt(1) + " queued or running task(s)");
+                    throw new IllegalStateException(
+                            "cloud " + name + " has " + rs.getInt(1) + " queued or running task(s)");
                 }
             }
             return update(c, "DELETE FROM clouds WHERE name = ?", name) > 0;
@@ -84,19 +94,28 @@ final class JdbcFleetRegistry implements FleetRegistry {
     }
 
     private static Cloud cloud(ResultSet rs) throws SQLException {
-        return new Cloud(rs.getString("name"), rs.getInt("priority"), instant(rs, "created_at"),
-                instant(rs, "updated_at"));
+        return new Cloud(
+                rs.getString("name"), rs.getInt("priority"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
     @Override
     public void recordWorker(WorkerStatus w) {
         sql.inTransaction("recording worker " + w.id(), c -> {
             long now = sql.now(c);
-            return update(c, "INSERT INTO workers (id, clouds, slots, active, host, encoder, started_at, last_seen) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET clouds = excluded.clouds, "
-                    + "slots = excluded.slots, active = excluded.active, host = excluded.host, "
-                    + "encoder = excluded.encoder, last_seen = excluded.last_seen",
-                    w.id(), String.join(",", w.clouds()), w.slots(), w.active(), w.host(), w.encoder(), now, now);
+            return update(
+                    c,
+                    "INSERT INTO workers (id, clouds, slots, active, host, encoder, started_at, last_seen) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET clouds = excluded.clouds, "
+                            + "slots = excluded.slots, active = excluded.active, host = excluded.host, "
+                            + "encoder = excluded.encoder, last_seen = excluded.last_seen",
+                    w.id(),
+                    String.join(",", w.clouds()),
+                    w.slots(),
+                    w.active(),
+                    w.host(),
+                    w.encoder(),
+                    now,
+                    now);
         });
     }
 
@@ -110,12 +129,21 @@ final class JdbcFleetRegistry implements FleetRegistry {
         return sql.inTransaction("listing workers", c -> {
             update(c, "DELETE FROM workers WHERE last_seen < ?", sql.now(c) - seenWithin.toMillis());
             List<WorkerStatus> workers = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id, clouds, slots, active, host, encoder, started_at, "
-                    + "last_seen FROM workers ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT id, clouds, slots, active, host, encoder, started_at, "
+                                    + "last_seen FROM workers ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    workers.add(new WorkerStatus(rs.getString("id"), List.of(rs.getString("clouds").split(",")),
-                            rs.getInt("slots"), rs.getInt("active"), rs.getString("host"), rs.getString("encoder"),
-                            instant(rs, "started_at"), instant(rs, "last_seen")));
+                    workers.add(new WorkerStatus(
+                            rs.getString("id"),
+                            List.of(rs.getString("clouds").split(",")),
+                            rs.getInt("slots"),
+                            rs.getInt("active"),
+                            rs.getString("host"),
+                            rs.getString("encoder"),
+                            instant(rs, "started_at"),
+                            instant(rs, "last_seen")));
                 }
             }
             return workers;

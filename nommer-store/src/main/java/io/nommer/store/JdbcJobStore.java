@@ -43,13 +43,39 @@ final class JdbcJobStore implements JobStore {
     private static final int DEFAULT_PAGE = 50;
     private static final int MAX_PAGE = 1000;
     private static final String QUEUED = JobState.QUEUED.wireName();
-    private static final Sql.RowInsert INSERT_JOBS = new Sql.RowInsert("jobs", "id text", "state text",
-            "priority text", "input text", "metadata text", "notify_url text", "idempotency_key text",
-            "max_attempts int4", "cloud text", "created_at int8", "updated_at int8", "owner_token_hash text");
-    private static final Sql.RowInsert INSERT_TASKS = new Sql.RowInsert("tasks", "id text", "job_id text",
-            "idx int4", "name text", "preset text", "profile text", "destination text", "state text", "priority int4",
-            "cloud text", "max_attempts int4", "run_after int8", "created_at int8", "updated_at int8", "part int4",
-            "parts int4", "waiting_on int4");
+    private static final Sql.RowInsert INSERT_JOBS = new Sql.RowInsert(
+            "jobs",
+            "id text",
+            "state text",
+            "priority text",
+            "input text",
+            "metadata text",
+            "notify_url text",
+            "idempotency_key text",
+            "max_attempts int4",
+            "cloud text",
+            "created_at int8",
+            "updated_at int8",
+            "owner_token_hash text");
+    private static final Sql.RowInsert INSERT_TASKS = new Sql.RowInsert(
+            "tasks",
+            "id text",
+            "job_id text",
+            "idx int4",
+            "name text",
+            "preset text",
+            "profile text",
+            "destination text",
+            "state text",
+            "priority int4",
+            "cloud text",
+            "max_attempts int4",
+            "run_after int8",
+            "created_at int8",
+            "updated_at int8",
+            "part int4",
+            "parts int4",
+            "waiting_on int4");
 
     private final Sql sql;
     private final JobFinisher finisher;
@@ -66,8 +92,8 @@ final class JdbcJobStore implements JobStore {
                 throw new IllegalArgumentException("job " + job.id() + " has no outputs");
             }
             if (job.maxAttempts() < 1) {
-                throw new IllegalArgumentException("job " + job.id() + ": maxAttempts must be at least 1, not "
-                        + job.maxAttempts());
+                throw new IllegalArgumentException(
+                        "job " + job.id() + ": maxAttempts must be at least 1, not " + job.maxAttempts());
             }
         }
         if (jobs.isEmpty()) {
@@ -110,29 +136,85 @@ final class JdbcJobStore implements JobStore {
                 byKey.put(key, job.id());
             }
             String metadata = JsonColumns.metadata(job.metadata());
-            jobRows.add(new Object[] {job.id(), QUEUED, job.priority().wireName(), job.input(), metadata,
-                    job.notifyUrl(), key, job.maxAttempts(), job.cloud(), now, now, job.ownerTokenHash()});
+            jobRows.add(new Object[] {
+                job.id(),
+                QUEUED,
+                job.priority().wireName(),
+                job.input(),
+                metadata,
+                job.notifyUrl(),
+                key,
+                job.maxAttempts(),
+                job.cloud(),
+                now,
+                now,
+                job.ownerTokenHash()
+            });
             List<Task> tasks = new ArrayList<>();
             for (int i = 0; i < job.outputs().size(); i++) {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
                 String profile = profileJson.computeIfAbsent(out.profile(), JsonColumns::profile);
-                taskRows.add(new Object[] {TaskIds.taskId(job.id(), i), job.id(), i, out.name(), out.preset(),
-                        profile, out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now, now,
-                        null, out.parts(), out.parts()});
+                taskRows.add(new Object[] {
+                    TaskIds.taskId(job.id(), i),
+                    job.id(),
+                    i,
+                    out.name(),
+                    out.preset(),
+                    profile,
+                    out.destination(),
+                    QUEUED,
+                    priority,
+                    job.cloud(),
+                    job.maxAttempts(),
+                    now,
+                    now,
+                    now,
+                    null,
+                    out.parts(),
+                    out.parts()
+                });
                 tasks.add(newTask(job, i, out, null, at));
                 for (int r = 0; r < out.parts(); r++) {
                     int idx = TaskIds.partIndex(i, r);
-                    taskRows.add(new Object[] {TaskIds.taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(),
-                            profile, out.destination(), QUEUED, priority, job.cloud(), job.maxAttempts(), now, now,
-                            now, r, 0, 0});
+                    taskRows.add(new Object[] {
+                        TaskIds.taskId(job.id(), idx),
+                        job.id(),
+                        idx,
+                        out.name(),
+                        out.preset(),
+                        profile,
+                        out.destination(),
+                        QUEUED,
+                        priority,
+                        job.cloud(),
+                        job.maxAttempts(),
+                        now,
+                        now,
+                        now,
+                        r,
+                        0,
+                        0
+                    });
                     tasks.add(newTask(job, idx, out, r, at));
                 }
             }
             tasks.sort(Comparator.comparingInt(Task::index));
-            createdJobs.add(new Job(job.id(), JobState.QUEUED, job.priority(), job.input(), null,
-                    Collections.unmodifiableMap(JsonColumns.metadata(metadata)), job.notifyUrl(), job.cloud(), tasks,
-                    at, null, null, at, job.ownerTokenHash()));
+            createdJobs.add(new Job(
+                    job.id(),
+                    JobState.QUEUED,
+                    job.priority(),
+                    job.input(),
+                    null,
+                    Collections.unmodifiableMap(JsonColumns.metadata(metadata)),
+                    job.notifyUrl(),
+                    job.cloud(),
+                    tasks,
+                    at,
+                    null,
+                    null,
+                    at,
+                    job.ownerTokenHash()));
             eventRows.add(event(job.id(), null, Timeline.created(job.outputs().size()), now));
             for (String step : job.plan()) {
                 eventRows.add(event(job.id(), null, Timeline.planned(step), now));
@@ -141,14 +223,17 @@ final class JdbcJobStore implements JobStore {
         sql.insert(c, INSERT_JOBS, jobRows);
         sql.insert(c, INSERT_TASKS, taskRows);
         finisher.addEvents(c, eventRows);
-        Map<String, Job> loaded = new HashMap<>(JobRows.loadJobs(c, existing.stream().distinct().toList()));
+        Map<String, Job> loaded =
+                new HashMap<>(JobRows.loadJobs(c, existing.stream().distinct().toList()));
         // a job created earlier in this same batch (a repeated key) is answered as created there
         createdJobs.stream().filter(Objects::nonNull).forEach(j -> loaded.put(j.id(), j));
         List<CreateResult> results = new ArrayList<>();
         int e = 0;
         for (Job created : createdJobs) {
-            results.add(created != null ? new CreateResult(created, true)
-                    : new CreateResult(loaded.get(existing.get(e++)), false));
+            results.add(
+                    created != null
+                            ? new CreateResult(created, true)
+                            : new CreateResult(loaded.get(existing.get(e++)), false));
         }
         return results;
     }
@@ -156,10 +241,17 @@ final class JdbcJobStore implements JobStore {
     /** The jobs that already hold the idempotency keys these jobs name, by key. */
     private static Map<String, String> jobsByKey(Connection c, List<NewJob> jobs) throws SQLException {
         Map<String, String> byKey = new HashMap<>();
-        List<String> keys = jobs.stream().map(NewJob::idempotencyKey).filter(Objects::nonNull).distinct().toList();
+        List<String> keys = jobs.stream()
+                .map(NewJob::idempotencyKey)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
         if (!keys.isEmpty()) {
-            try (PreparedStatement ps = prepare(c, "SELECT idempotency_key, id FROM jobs WHERE "
-                    + in("idempotency_key", keys.size()), keys.toArray()); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT idempotency_key, id FROM jobs WHERE " + in("idempotency_key", keys.size()),
+                            keys.toArray());
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byKey.put(rs.getString(1), rs.getString(2));
                 }
@@ -170,9 +262,28 @@ final class JdbcJobStore implements JobStore {
 
     /** A task as {@link #insertJobs} writes it: queued, never attempted. */
     private static Task newTask(NewJob job, int idx, OutputSpec out, Integer part, Instant at) {
-        return new Task(TaskIds.taskId(job.id(), idx), job.id(), idx, out.name(), out.preset(), out.profile(),
-                out.destination(), JobState.QUEUED, 0, 0, job.maxAttempts(), List.of(), null, null, null, 0, at, null,
-                null, part, part == null ? out.parts() : 0);
+        return new Task(
+                TaskIds.taskId(job.id(), idx),
+                job.id(),
+                idx,
+                out.name(),
+                out.preset(),
+                out.profile(),
+                out.destination(),
+                JobState.QUEUED,
+                0,
+                0,
+                job.maxAttempts(),
+                List.of(),
+                null,
+                null,
+                null,
+                0,
+                at,
+                null,
+                null,
+                part,
+                part == null ? out.parts() : 0);
     }
 
     @Override
@@ -188,7 +299,9 @@ final class JdbcJobStore implements JobStore {
         StringBuilder query = new StringBuilder("SELECT " + JobRows.JOB_COLUMNS + " FROM jobs WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (!filter.states().isEmpty()) {
-            query.append(" AND state IN (").append(placeholders(filter.states().size())).append(')');
+            query.append(" AND state IN (")
+                    .append(placeholders(filter.states().size()))
+                    .append(')');
             filter.states().stream().map(JobState::wireName).sorted().forEach(args::add);
         }
         if (filter.createdFrom() != null) {
@@ -219,8 +332,11 @@ final class JdbcJobStore implements JobStore {
             if (more) {
                 rows = rows.subList(0, limit);
             }
-            Map<String, List<Task>> tasks = JobRows.loadTasks(c, rows.stream().map(JobRows.JobRow::id).toList());
-            List<Job> jobs = rows.stream().map(r -> r.toJob(tasks.getOrDefault(r.id(), List.of()))).toList();
+            Map<String, List<Task>> tasks =
+                    JobRows.loadTasks(c, rows.stream().map(JobRows.JobRow::id).toList());
+            List<Job> jobs = rows.stream()
+                    .map(r -> r.toJob(tasks.getOrDefault(r.id(), List.of())))
+                    .toList();
             String next = null;
             if (more) {
                 Job last = jobs.get(jobs.size() - 1);
@@ -234,11 +350,20 @@ final class JdbcJobStore implements JobStore {
     public List<JobEvent> events(String jobId) {
         return sql.read("reading events of job " + jobId, c -> {
             List<JobEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, created_at, type, task_id, message "
-                    + "FROM job_events WHERE job_id = ? ORDER BY id", jobId); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT id, job_id, created_at, type, task_id, message "
+                                    + "FROM job_events WHERE job_id = ? ORDER BY id",
+                            jobId);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new JobEvent(rs.getLong("id"), rs.getString("job_id"), Sql.instant(rs, "created_at"),
-                            rs.getString("type"), rs.getString("task_id"), rs.getString("message")));
+                    events.add(new JobEvent(
+                            rs.getLong("id"),
+                            rs.getString("job_id"),
+                            Sql.instant(rs, "created_at"),
+                            rs.getString("type"),
+                            rs.getString("task_id"),
+                            rs.getString("message")));
                 }
             }
             return events;
@@ -256,9 +381,14 @@ final class JdbcJobStore implements JobStore {
     @Override
     public void recordInputInfo(String jobId, MediaInfo info) {
         Objects.requireNonNull(info, "info");
-        sql.inTransaction("recording input info of job " + jobId, c -> update(c,
-                "UPDATE jobs SET input_info = ?, updated_at = ? WHERE id = ? AND input_info IS NULL",
-                JsonColumns.mediaInfo(info), sql.now(c), jobId));
+        sql.inTransaction(
+                "recording input info of job " + jobId,
+                c -> update(
+                        c,
+                        "UPDATE jobs SET input_info = ?, updated_at = ? WHERE id = ? AND input_info IS NULL",
+                        JsonColumns.mediaInfo(info),
+                        sql.now(c),
+                        jobId));
     }
 
     @Override
@@ -269,13 +399,19 @@ final class JdbcJobStore implements JobStore {
                 return Optional.empty();
             }
             if (state.get().terminal()) {
-                throw new IllegalStateException("job " + jobId + " is already " + state.get().wireName());
+                throw new IllegalStateException(
+                        "job " + jobId + " is already " + state.get().wireName());
             }
             long now = sql.now(c);
             // clearing the token makes the running tasks' heartbeats fail, so their workers stop
-            int tasks = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
-                    + "updated_at = ? WHERE job_id = ? AND state IN ('queued', 'running')",
-                    JobState.CANCELLED.wireName(), now, now, jobId);
+            int tasks = update(
+                    c,
+                    "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
+                            + "updated_at = ? WHERE job_id = ? AND state IN ('queued', 'running')",
+                    JobState.CANCELLED.wireName(),
+                    now,
+                    now,
+                    jobId);
             // why: tasks first, then the job, the order claims and completions take them in (no deadlock); a job
             // whose last task finished meanwhile keeps the state that finish gave it
             Map<String, JobFinisher.LockedJob> locked = finisher.lockJobs(c, List.of(jobId));
@@ -294,18 +430,27 @@ final class JdbcJobStore implements JobStore {
                 return Optional.empty();
             }
             if (state.get() != JobState.FAILED && state.get() != JobState.CANCELLED) {
-                throw new IllegalStateException("job " + jobId + " is " + state.get().wireName()
-                        + "; only failed or cancelled jobs can be retried");
+                throw new IllegalStateException("job " + jobId + " is "
+                        + state.get().wireName() + "; only failed or cancelled jobs can be retried");
             }
             long now = sql.now(c);
-            int tasks = update(c, "UPDATE tasks SET state = ?, "
-                    + "max_attempts = attempt + (SELECT j.max_attempts FROM jobs j WHERE j.id = tasks.job_id), "
-                    + "run_after = ?, progress = 0, error_code = NULL, error_message = NULL, log_tail = NULL, "
-                    + "lease_token = NULL, lease_until = NULL, worker_id = NULL, finished_at = NULL, updated_at = ? "
-                    + "WHERE job_id = ? AND state IN ('failed', 'cancelled')", QUEUED, now, now, jobId);
-            update(c, "UPDATE tasks SET waiting_on = (SELECT COUNT(*) FROM tasks p WHERE p.job_id = tasks.job_id "
-                    + "AND p.name = tasks.name AND p.part IS NOT NULL AND p.state <> 'succeeded') "
-                    + "WHERE job_id = ? AND parts > 0", jobId);
+            int tasks = update(
+                    c,
+                    "UPDATE tasks SET state = ?, "
+                            + "max_attempts = attempt + (SELECT j.max_attempts FROM jobs j WHERE j.id = tasks.job_id), "
+                            + "run_after = ?, progress = 0, error_code = NULL, error_message = NULL, log_tail = NULL, "
+                            + "lease_token = NULL, lease_until = NULL, worker_id = NULL, finished_at = NULL, updated_at = ? "
+                            + "WHERE job_id = ? AND state IN ('failed', 'cancelled')",
+                    QUEUED,
+                    now,
+                    now,
+                    jobId);
+            update(
+                    c,
+                    "UPDATE tasks SET waiting_on = (SELECT COUNT(*) FROM tasks p WHERE p.job_id = tasks.job_id "
+                            + "AND p.name = tasks.name AND p.part IS NOT NULL AND p.state <> 'succeeded') "
+                            + "WHERE job_id = ? AND parts > 0",
+                    jobId);
             update(c, "UPDATE jobs SET state = ?, finished_at = NULL, updated_at = ? WHERE id = ?", QUEUED, now, jobId);
             finisher.addEvent(c, jobId, null, Timeline.retried(tasks), now);
             return JobRows.loadJob(c, jobId);
@@ -322,7 +467,8 @@ final class JdbcJobStore implements JobStore {
     /** Where a listing page ended: opaque to clients (base64url of {@code createdMillis:id}). */
     private record Cursor(long createdMillis, String id) {
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString((createdMillis + ":" + id).getBytes(StandardCharsets.UTF_8));
         }
 

@@ -32,10 +32,16 @@ final class JdbcProfileStore implements ProfileStore {
         Objects.requireNonNull(fields, "fields");
         return sql.inTransaction("storing profile " + name, c -> {
             long now = sql.now(c);
-            update(c, "INSERT INTO profiles (name, preset, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+            update(
+                    c,
+                    "INSERT INTO profiles (name, preset, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
                             + "ON CONFLICT (name) DO UPDATE SET preset = excluded.preset, fields = excluded.fields, "
                             + "updated_at = excluded.updated_at",
-                    name, preset, JsonColumns.profile(fields), now, now);
+                    name,
+                    preset,
+                    JsonColumns.profile(fields),
+                    now,
+                    now);
             return load(c, name).orElseThrow();
         });
     }
@@ -61,8 +67,8 @@ final class JdbcProfileStore implements ProfileStore {
 
     @Override
     public boolean delete(String name) {
-        return sql.inTransaction("deleting profile " + name,
-                c -> update(c, "DELETE FROM profiles WHERE name = ?", name) > 0);
+        return sql.inTransaction(
+                "deleting profile " + name, c -> update(c, "DELETE FROM profiles WHERE name = ?", name) > 0);
     }
 
     private static Optional<StoredProfile> load(Connection c, String name) throws SQLException {
@@ -73,7 +79,11 @@ final class JdbcProfileStore implements ProfileStore {
     }
 
     private static StoredProfile profile(ResultSet rs) throws SQLException {
-        return new StoredProfile(rs.getString("name"), rs.getString("preset"),
-                JsonColumns.profile(rs.getString("fields")), instant(rs, "created_at"), instant(rs, "updated_at"));
+        return new StoredProfile(
+                rs.getString("name"),
+                rs.getString("preset"),
+                JsonColumns.profile(rs.getString("fields")),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
     }
 }

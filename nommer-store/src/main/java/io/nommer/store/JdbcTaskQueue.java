@@ -93,9 +93,14 @@ final class JdbcTaskQueue implements TaskQueue {
                 List<Object> args = new ArrayList<>(tier);
                 args.add(now);
                 args.add(max - candidates.size());
-                try (PreparedStatement ps = prepare(c, "SELECT id, job_id FROM tasks WHERE state = 'queued' "
-                        + "AND cloud IN (" + placeholders(tier.size()) + ") AND run_after <= ? AND waiting_on = 0 "
-                        + "ORDER BY priority DESC, seq LIMIT ?" + sql.dialect().skipLocked(), args.toArray());
+                try (PreparedStatement ps = prepare(
+                                c,
+                                "SELECT id, job_id FROM tasks WHERE state = 'queued' "
+                                        + "AND cloud IN (" + placeholders(tier.size())
+                                        + ") AND run_after <= ? AND waiting_on = 0 "
+                                        + "ORDER BY priority DESC, seq LIMIT ?"
+                                        + sql.dialect().skipLocked(),
+                                args.toArray());
                         ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(rs.getString(1));
@@ -113,31 +118,42 @@ final class JdbcTaskQueue implements TaskQueue {
             args.addAll(candidateJobs);
             args.addAll(candidates);
             Map<String, Task> tasks = new HashMap<>();
-            try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
-                    + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
-                    + in("job_id", candidateJobs.size()) + " AND " + in("id", candidates.size()) + " RETURNING "
-                    + JobRows.TASK_COLUMNS, args.toArray()); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
+                                    + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
+                                    + in("job_id", candidateJobs.size()) + " AND " + in("id", candidates.size())
+                                    + " RETURNING "
+                                    + JobRows.TASK_COLUMNS,
+                            args.toArray());
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Task t = JobRows.task(rs);
                     tasks.put(t.id(), t);
                 }
             }
-            Map<String, JobFinisher.LockedJob> jobs = finisher.lockJobs(c,
-                    tasks.values().stream().map(Task::jobId).toList());
-            List<String> started = jobs.entrySet().stream().filter(e -> e.getValue().state() == JobState.QUEUED)
-                    .map(Map.Entry::getKey).toList();
+            Map<String, JobFinisher.LockedJob> jobs = finisher.lockJobs(
+                    c, tasks.values().stream().map(Task::jobId).toList());
+            List<String> started = jobs.entrySet().stream()
+                    .filter(e -> e.getValue().state() == JobState.QUEUED)
+                    .map(Map.Entry::getKey)
+                    .toList();
             if (!started.isEmpty()) {
                 List<Object> jobArgs = new ArrayList<>(List.of(RUNNING, now, now));
                 jobArgs.addAll(started);
-                update(c, "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
-                        + in("id", started.size()), jobArgs.toArray());
+                update(
+                        c,
+                        "UPDATE jobs SET state = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
+                                + in("id", started.size()),
+                        jobArgs.toArray());
             }
             List<ClaimedTask> claimed = new ArrayList<>();
             List<Object[]> events = new ArrayList<>();
             for (String id : candidates) {
                 Task task = tasks.get(id);
                 if (task != null) {
-                    claimed.add(new ClaimedTask(task, token, jobs.get(task.jobId()).input()));
+                    claimed.add(
+                            new ClaimedTask(task, token, jobs.get(task.jobId()).input()));
                     Attempt attempt = new Attempt(id, task.jobId(), task.attempt(), task.maxAttempts(), workerId);
                     events.add(event(task.jobId(), id, Timeline.started(attempt.describe()), now));
                 }
@@ -151,8 +167,11 @@ final class JdbcTaskQueue implements TaskQueue {
     private static List<List<String>> cloudTiers(Connection c, List<String> clouds) throws SQLException {
         List<String> names = clouds.stream().distinct().toList();
         TreeMap<Integer, List<String>> tiers = new TreeMap<>(Comparator.reverseOrder());
-        try (PreparedStatement ps = prepare(c, "SELECT name, priority FROM clouds WHERE name IN ("
-                + placeholders(names.size()) + ")", names.toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT name, priority FROM clouds WHERE name IN (" + placeholders(names.size()) + ")",
+                        names.toArray());
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 tiers.computeIfAbsent(rs.getInt(2), k -> new ArrayList<>()).add(rs.getString(1));
             }
@@ -166,12 +185,18 @@ final class JdbcTaskQueue implements TaskQueue {
         return sql.inTransaction("heartbeat of task " + taskId, c -> {
             long now = sql.now(c);
             if (progress == null || progress.isNaN()) {
-                return update(c, "UPDATE tasks SET lease_until = ?, updated_at = ?" + HELD,
-                        held(taskId, leaseToken, now + lease.toMillis(), now)) > 0;
+                return update(
+                                c,
+                                "UPDATE tasks SET lease_until = ?, updated_at = ?" + HELD,
+                                held(taskId, leaseToken, now + lease.toMillis(), now))
+                        > 0;
             }
             double p = Math.max(0, Math.min(100, progress));
-            return update(c, "UPDATE tasks SET lease_until = ?, progress = ?, updated_at = ?" + HELD,
-                    held(taskId, leaseToken, now + lease.toMillis(), p, now)) > 0;
+            return update(
+                            c,
+                            "UPDATE tasks SET lease_until = ?, progress = ?, updated_at = ?" + HELD,
+                            held(taskId, leaseToken, now + lease.toMillis(), p, now))
+                    > 0;
         });
     }
 
@@ -180,34 +205,48 @@ final class JdbcTaskQueue implements TaskQueue {
         if (completions.isEmpty()) {
             return List.of();
         }
-        String what = completions.size() == 1 ? "completing task " + completions.get(0).taskId()
+        String what = completions.size() == 1
+                ? "completing task " + completions.get(0).taskId()
                 : "completing " + completions.size() + " tasks";
         return sql.inTransaction(what, c -> {
             long now = sql.now(c);
             // Completions with the same files, CPU time and lease token (a null encoder's batch) share one statement.
             Map<List<Object>, List<Completion>> alike = new LinkedHashMap<>();
             for (Completion d : completions) {
-                alike.computeIfAbsent(List.of(JsonColumns.files(d.files()), d.cpuSeconds(), d.leaseToken()),
-                        k -> new ArrayList<>()).add(d);
+                alike.computeIfAbsent(
+                                List.of(JsonColumns.files(d.files()), d.cpuSeconds(), d.leaseToken()),
+                                k -> new ArrayList<>())
+                        .add(d);
             }
             Map<String, String> jobOf = new HashMap<>();
             List<Object[]> finishedParts = new ArrayList<>();
             for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
-                List<Object> args = new ArrayList<>(List.of(JobState.SUCCEEDED.wireName(), group.getKey().get(0),
-                        group.getKey().get(1), now, now, group.getKey().get(2)));
-                List<String> jobIds = group.getValue().stream().map(d -> TaskIds.jobIdOf(d.taskId())).distinct()
+                List<Object> args = new ArrayList<>(List.of(
+                        JobState.SUCCEEDED.wireName(),
+                        group.getKey().get(0),
+                        group.getKey().get(1),
+                        now,
+                        now,
+                        group.getKey().get(2)));
+                List<String> jobIds = group.getValue().stream()
+                        .map(d -> TaskIds.jobIdOf(d.taskId()))
+                        .distinct()
                         .toList();
                 args.addAll(jobIds);
                 args.addAll(group.getValue().stream().map(Completion::taskId).toList());
                 // why: the rows are found by key alone; a state condition would let the planner, with statistics
                 // from a quieter moment, walk the running-task index instead. A lease token is set only while its
                 // task runs (every way out of running clears it), so the token alone fences.
-                try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, progress = 100, files = ?, "
-                        + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
-                        + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
-                        + "WHERE lease_token = ? AND " + in("job_id", jobIds.size()) + " AND "
-                        + in("id", group.getValue().size())
-                        + " RETURNING id, job_id, name, part", args.toArray()); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = prepare(
+                                c,
+                                "UPDATE tasks SET state = ?, progress = 100, files = ?, "
+                                        + "cpu_seconds = cpu_seconds + ?, error_code = NULL, error_message = NULL, log_tail = NULL, "
+                                        + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
+                                        + "WHERE lease_token = ? AND " + in("job_id", jobIds.size()) + " AND "
+                                        + in("id", group.getValue().size())
+                                        + " RETURNING id, job_id, name, part",
+                                args.toArray());
+                        ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobOf.put(rs.getString(1), rs.getString(2));
                         if (rs.getObject(4) != null) {
@@ -217,12 +256,19 @@ final class JdbcTaskQueue implements TaskQueue {
                 }
             }
             // a finished rendition brings its output's packaging task one step closer to runnable
-            batch(c, "UPDATE tasks SET waiting_on = waiting_on - 1, updated_at = ? WHERE job_id = ? AND name = ? "
-                    + "AND part IS NULL AND waiting_on > 0", finishedParts);
+            batch(
+                    c,
+                    "UPDATE tasks SET waiting_on = waiting_on - 1, updated_at = ? WHERE job_id = ? AND name = ? "
+                            + "AND part IS NULL AND waiting_on > 0",
+                    finishedParts);
             List<Object[]> events = new ArrayList<>();
             for (Completion d : completions) {
                 if (jobOf.containsKey(d.taskId())) {
-                    events.add(event(jobOf.get(d.taskId()), d.taskId(), Timeline.succeeded(d.files().size()), now));
+                    events.add(event(
+                            jobOf.get(d.taskId()),
+                            d.taskId(),
+                            Timeline.succeeded(d.files().size()),
+                            now));
                 }
             }
             finisher.addEvents(c, events);
@@ -243,29 +289,55 @@ final class JdbcTaskQueue implements TaskQueue {
             long now = sql.now(c);
             String code = failure.code().code();
             if (a.requeuesAfter(failure)) {
-                Duration delay = failure.retryAfter() == null || failure.retryAfter().isNegative() ? Duration.ZERO
-                        : failure.retryAfter();
-                int n = update(c, "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
+                Duration delay =
+                        failure.retryAfter() == null || failure.retryAfter().isNegative()
+                                ? Duration.ZERO
+                                : failure.retryAfter();
+                int n = update(
+                        c,
+                        "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
                                 + "lease_until = NULL, worker_id = NULL, error_code = ?, error_message = ?, log_tail = ?, "
                                 + "cpu_seconds = cpu_seconds + ?, updated_at = ?" + HELD,
-                        held(taskId, leaseToken, QUEUED, now + delay.toMillis(), code, failure.message(),
-                                failure.logTail(), failure.cpuSeconds(), now));
+                        held(
+                                taskId,
+                                leaseToken,
+                                QUEUED,
+                                now + delay.toMillis(),
+                                code,
+                                failure.message(),
+                                failure.logTail(),
+                                failure.cpuSeconds(),
+                                now));
                 if (n > 0) {
-                    finisher.addEvent(c, a.jobId(), taskId,
-                            Timeline.retrying(failure.reason(), a.attempt(), a.maxAttempts(), delay), now);
+                    finisher.addEvent(
+                            c,
+                            a.jobId(),
+                            taskId,
+                            Timeline.retrying(failure.reason(), a.attempt(), a.maxAttempts(), delay),
+                            now);
                 }
                 return n > 0;
             }
-            int n = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, error_code = ?, "
+            int n = update(
+                    c,
+                    "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, error_code = ?, "
                             + "error_message = ?, log_tail = ?, cpu_seconds = cpu_seconds + ?, finished_at = ?, "
                             + "updated_at = ?" + HELD,
-                    held(taskId, leaseToken, JobState.FAILED.wireName(), code, failure.message(), failure.logTail(),
-                            failure.cpuSeconds(), now, now));
+                    held(
+                            taskId,
+                            leaseToken,
+                            JobState.FAILED.wireName(),
+                            code,
+                            failure.message(),
+                            failure.logTail(),
+                            failure.cpuSeconds(),
+                            now,
+                            now));
             if (n == 0) {
                 return false;
             }
-            finisher.addEvent(c, a.jobId(), taskId, Timeline.failed(failure.reason(), a.attempt(), a.maxAttempts()),
-                    now);
+            finisher.addEvent(
+                    c, a.jobId(), taskId, Timeline.failed(failure.reason(), a.attempt(), a.maxAttempts()), now);
             finisher.failPackagingOf(c, taskId, failure.reason(), now);
             finisher.finishIfDone(c, List.of(a.jobId()), now);
             return true;
@@ -280,8 +352,10 @@ final class JdbcTaskQueue implements TaskQueue {
                 return false;
             }
             long now = sql.now(c);
-            int n = update(c, "UPDATE tasks SET state = ?, attempt = attempt - 1, run_after = ?, progress = 0, "
-                    + "lease_token = NULL, lease_until = NULL, worker_id = NULL, updated_at = ?" + HELD,
+            int n = update(
+                    c,
+                    "UPDATE tasks SET state = ?, attempt = attempt - 1, run_after = ?, progress = 0, "
+                            + "lease_token = NULL, lease_until = NULL, worker_id = NULL, updated_at = ?" + HELD,
                     held(taskId, leaseToken, QUEUED, now, now));
             if (n > 0) {
                 finisher.addEvent(c, a.jobId(), taskId, Timeline.released(), now);
@@ -296,9 +370,13 @@ final class JdbcTaskQueue implements TaskQueue {
         return sql.inTransaction("reaping expired leases", c -> {
             long now = sql.now(c);
             List<Attempt> expired = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks "
-                    + "WHERE state = 'running' AND lease_until < ? ORDER BY job_id, id" + sql.dialect().skipLocked(),
-                    now); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks "
+                                    + "WHERE state = 'running' AND lease_until < ? ORDER BY job_id, id"
+                                    + sql.dialect().skipLocked(),
+                            now);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     expired.add(attempt(rs));
                 }
@@ -308,9 +386,16 @@ final class JdbcTaskQueue implements TaskQueue {
             for (Attempt a : expired) {
                 if (a.hasAttemptsLeft()) {
                     Duration delay = a.backoffAfterExpiry(base);
-                    int n = update(c, "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
-                            + "lease_until = NULL, worker_id = NULL, updated_at = ?" + stillExpired,
-                            QUEUED, now + delay.toMillis(), now, a.jobId(), a.taskId(), now);
+                    int n = update(
+                            c,
+                            "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
+                                    + "lease_until = NULL, worker_id = NULL, updated_at = ?" + stillExpired,
+                            QUEUED,
+                            now + delay.toMillis(),
+                            now,
+                            a.jobId(),
+                            a.taskId(),
+                            now);
                     if (n > 0) {
                         reaped++;
                         finisher.addEvent(c, a.jobId(), a.taskId(), Timeline.leaseExpired(a.describe(), delay), now);
@@ -318,14 +403,26 @@ final class JdbcTaskQueue implements TaskQueue {
                     continue;
                 }
                 TaskFailure failure = TaskFailure.leaseExpired(a);
-                int n = update(c, "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, "
-                        + "error_code = ?, error_message = ?, finished_at = ?, updated_at = ?" + stillExpired,
-                        JobState.FAILED.wireName(), failure.code().code(), failure.message(), now, now, a.jobId(),
-                        a.taskId(), now);
+                int n = update(
+                        c,
+                        "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, "
+                                + "error_code = ?, error_message = ?, finished_at = ?, updated_at = ?" + stillExpired,
+                        JobState.FAILED.wireName(),
+                        failure.code().code(),
+                        failure.message(),
+                        now,
+                        now,
+                        a.jobId(),
+                        a.taskId(),
+                        now);
                 if (n > 0) {
                     reaped++;
-                    finisher.addEvent(c, a.jobId(), a.taskId(), Timeline.failed(ErrorCode.LEASE_EXPIRED.code()
-                            + ": lease of " + a.describe() + " expired"), now);
+                    finisher.addEvent(
+                            c,
+                            a.jobId(),
+                            a.taskId(),
+                            Timeline.failed(ErrorCode.LEASE_EXPIRED.code() + ": lease of " + a.describe() + " expired"),
+                            now);
                     finisher.failPackagingOf(c, a.taskId(), ErrorCode.LEASE_EXPIRED.code(), now);
                     finisher.finishIfDone(c, List.of(a.jobId()), now);
                 }
@@ -349,14 +446,21 @@ final class JdbcTaskQueue implements TaskQueue {
 
     /** The attempt a token holds, or null when the token no longer holds a running lease. */
     private static Attempt heldAttempt(Connection c, String taskId, String leaseToken) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks" + HELD,
-                held(taskId, leaseToken)); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT id, job_id, attempt, max_attempts, worker_id FROM tasks" + HELD,
+                        held(taskId, leaseToken));
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? attempt(rs) : null;
         }
     }
 
     private static Attempt attempt(ResultSet rs) throws SQLException {
-        return new Attempt(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"), rs.getInt("max_attempts"),
+        return new Attempt(
+                rs.getString("id"),
+                rs.getString("job_id"),
+                rs.getInt("attempt"),
+                rs.getInt("max_attempts"),
                 rs.getString("worker_id"));
     }
 

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 final class JdbcWebhookOutbox implements WebhookOutbox {
     /** How long a relay has to deliver the webhooks it claimed before another relay may take them. */
     static final Duration CLAIM = Duration.ofMinutes(1);
+
     private static final Logger log = LoggerFactory.getLogger(JdbcWebhookOutbox.class);
 
     private final Sql sql;
@@ -33,12 +34,21 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
         return sql.inTransaction("claiming due webhooks", c -> {
             long now = sql.now(c);
             List<WebhookDelivery> due = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT id, job_id, url, event, attempts FROM outbox "
-                    + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
-                    + "ORDER BY id LIMIT ?" + sql.dialect().skipLocked(), now, max); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT id, job_id, url, event, attempts FROM outbox "
+                                    + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
+                                    + "ORDER BY id LIMIT ?" + sql.dialect().skipLocked(),
+                            now,
+                            max);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    due.add(new WebhookDelivery(rs.getLong("id"), rs.getString("job_id"), rs.getString("url"),
-                            rs.getString("event"), rs.getInt("attempts")));
+                    due.add(new WebhookDelivery(
+                            rs.getLong("id"),
+                            rs.getString("job_id"),
+                            rs.getString("url"),
+                            rs.getString("event"),
+                            rs.getInt("attempts")));
                 }
             }
             // why: several orchestrators may relay at once; pushing the rows out of "due" while one delivers them
@@ -52,9 +62,15 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
 
     @Override
     public void markDelivered(long id, int httpStatus) {
-        sql.inTransaction("marking webhook " + id + " delivered", c -> update(c, "UPDATE outbox SET delivered_at = ?, "
-                + "http_status = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
-                sql.now(c), httpStatus, id));
+        sql.inTransaction(
+                "marking webhook " + id + " delivered",
+                c -> update(
+                        c,
+                        "UPDATE outbox SET delivered_at = ?, "
+                                + "http_status = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
+                        sql.now(c),
+                        httpStatus,
+                        id));
     }
 
     @Override
@@ -62,16 +78,29 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
         long delay = retryAfter == null ? 0 : Math.max(0, retryAfter.toMillis());
         sql.inTransaction("marking webhook " + id + " failed", c -> {
             long now = sql.now(c);
-            int n = update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+            int n = update(
+                    c,
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
                             + "given_up_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE NULL END "
                             + "WHERE id = ? AND delivered_at IS NULL AND given_up_at IS NULL",
-                    error, now + delay, giveUpAfterAttempts, now, id);
+                    error,
+                    now + delay,
+                    giveUpAfterAttempts,
+                    now,
+                    id);
             if (n > 0) {
-                try (PreparedStatement ps = prepare(c, "SELECT job_id, attempts FROM outbox WHERE id = ? "
-                        + "AND given_up_at IS NOT NULL", id); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = prepare(
+                                c,
+                                "SELECT job_id, attempts FROM outbox WHERE id = ? " + "AND given_up_at IS NOT NULL",
+                                id);
+                        ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        log.warn("giving up on webhook {} of job {} after {} attempts: {}", id, rs.getString(1),
-                                rs.getInt(2), error);
+                        log.warn(
+                                "giving up on webhook {} of job {} after {} attempts: {}",
+                                id,
+                                rs.getString(1),
+                                rs.getInt(2),
+                                error);
                     }
                 }
             }

@@ -27,8 +27,8 @@ import java.util.Map;
  * decides ({@link JobOutcome}, {@link TaskFailure#renditionFailed}); this class only stores it.
  */
 final class JobFinisher {
-    private static final Sql.RowInsert INSERT_EVENTS = new Sql.RowInsert("job_events", "job_id text", "task_id text",
-            "created_at int8", "type text", "message text");
+    private static final Sql.RowInsert INSERT_EVENTS = new Sql.RowInsert(
+            "job_events", "job_id text", "task_id text", "created_at int8", "type text", "message text");
 
     private final Sql sql;
 
@@ -64,11 +64,15 @@ final class JobFinisher {
         if (ids.isEmpty()) {
             return locked;
         }
-        try (PreparedStatement ps = prepare(c, "SELECT id, state, input, notify_url IS NOT NULL FROM jobs WHERE "
-                + in("id", ids.size()) + " ORDER BY id" + sql.dialect().lockForUpdate(), ids.toArray());
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT id, state, input, notify_url IS NOT NULL FROM jobs WHERE " + in("id", ids.size())
+                                + " ORDER BY id" + sql.dialect().lockForUpdate(),
+                        ids.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                locked.put(rs.getString(1),
+                locked.put(
+                        rs.getString(1),
                         new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3), rs.getBoolean(4)));
             }
         }
@@ -80,18 +84,24 @@ final class JobFinisher {
      * and (with a notify URL) its outbox row, in the caller's transaction.
      */
     void finishIfDone(Connection c, Collection<String> jobs, long now) throws SQLException {
-        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would each
+        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would
+        // each
         // see the other's task still running and leave the job unfinished; locking the job rows first makes the later
         // one count after the earlier one committed
         Map<String, LockedJob> locked = lockJobs(c, jobs);
-        List<String> jobIds = locked.entrySet().stream().filter(e -> !e.getValue().state().terminal())
-                .map(Map.Entry::getKey).toList();
+        List<String> jobIds = locked.entrySet().stream()
+                .filter(e -> !e.getValue().state().terminal())
+                .map(Map.Entry::getKey)
+                .toList();
         if (jobIds.isEmpty()) {
             return;
         }
         Map<String, Map<JobState, Integer>> counts = new HashMap<>();
-        try (PreparedStatement ps = prepare(c, "SELECT job_id, state, COUNT(*) FROM tasks WHERE "
-                + in("job_id", jobIds.size()) + " GROUP BY job_id, state", jobIds.toArray());
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT job_id, state, COUNT(*) FROM tasks WHERE " + in("job_id", jobIds.size())
+                                + " GROUP BY job_id, state",
+                        jobIds.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 counts.computeIfAbsent(rs.getString(1), k -> new EnumMap<>(JobState.class))
@@ -100,8 +110,10 @@ final class JobFinisher {
         }
         Map<JobState, Map<String, JobOutcome>> finishing = new EnumMap<>(JobState.class);
         for (String jobId : jobIds) {
-            JobOutcome.of(counts.getOrDefault(jobId, Map.of())).ifPresent(outcome -> finishing
-                    .computeIfAbsent(outcome.state(), k -> new LinkedHashMap<>()).put(jobId, outcome));
+            JobOutcome.of(counts.getOrDefault(jobId, Map.of()))
+                    .ifPresent(outcome -> finishing
+                            .computeIfAbsent(outcome.state(), k -> new LinkedHashMap<>())
+                            .put(jobId, outcome));
         }
         for (Map<String, JobOutcome> same : finishing.values()) {
             finish(c, same, locked, now);
@@ -118,17 +130,27 @@ final class JobFinisher {
         JobOutcome any = outcomes.values().iterator().next();
         List<Object> args = new ArrayList<>(List.of(any.state().wireName(), now, now));
         args.addAll(jobIds);
-        update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
+        update(
+                c,
+                "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
                 args.toArray());
-        addEvents(c, jobIds.stream().map(id -> event(id, null, Timeline.finished(outcomes.get(id)), now)).toList());
-        List<String> notifying = jobIds.stream().filter(id -> locked.get(id).notifies()).toList();
+        addEvents(
+                c,
+                jobIds.stream()
+                        .map(id -> event(id, null, Timeline.finished(outcomes.get(id)), now))
+                        .toList());
+        List<String> notifying =
+                jobIds.stream().filter(id -> locked.get(id).notifies()).toList();
         if (notifying.isEmpty()) {
             return;
         }
         List<Object> outboxArgs = new ArrayList<>(List.of(any.eventType(), now, now));
         outboxArgs.addAll(notifying);
-        update(c, "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
-                + "FROM jobs WHERE " + in("id", notifying.size()), outboxArgs.toArray());
+        update(
+                c,
+                "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) SELECT id, notify_url, ?, ?, ? "
+                        + "FROM jobs WHERE " + in("id", notifying.size()),
+                outboxArgs.toArray());
     }
 
     /** A rendition that failed for good ({@code why}) leaves its output's packaging task nothing to package. */
@@ -136,8 +158,12 @@ final class JobFinisher {
         String jobId;
         String name;
         int part;
-        try (PreparedStatement ps = prepare(c, "SELECT job_id, name, part FROM tasks WHERE job_id = ? AND id = ?",
-                TaskIds.jobIdOf(taskId), taskId); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT job_id, name, part FROM tasks WHERE job_id = ? AND id = ?",
+                        TaskIds.jobIdOf(taskId),
+                        taskId);
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || rs.getObject(3) == null) {
                 return;
             }
@@ -147,10 +173,19 @@ final class JobFinisher {
         }
         TaskFailure failure = TaskFailure.renditionFailed(part, why);
         List<Object[]> failed = new ArrayList<>();
-        try (PreparedStatement ps = prepare(c, "UPDATE tasks SET state = ?, error_code = ?, error_message = ?, "
-                + "finished_at = ?, updated_at = ? WHERE job_id = ? AND name = ? AND part IS NULL AND state = 'queued' "
-                + "RETURNING id", JobState.FAILED.wireName(), failure.code().code(), failure.message(), now, now, jobId,
-                name); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "UPDATE tasks SET state = ?, error_code = ?, error_message = ?, "
+                                + "finished_at = ?, updated_at = ? WHERE job_id = ? AND name = ? AND part IS NULL AND state = 'queued' "
+                                + "RETURNING id",
+                        JobState.FAILED.wireName(),
+                        failure.code().code(),
+                        failure.message(),
+                        now,
+                        now,
+                        jobId,
+                        name);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 failed.add(event(jobId, rs.getString(1), Timeline.failed(failure.reason()), now));
             }

@@ -50,8 +50,9 @@ final class JobRows {
         if (jobIds.isEmpty()) {
             return Map.of();
         }
-        try (PreparedStatement ps = prepare(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE " + in("id", jobIds.size()),
-                jobIds.toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(
+                        c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE " + in("id", jobIds.size()), jobIds.toArray());
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 JobRow row = JobRow.of(rs);
                 rows.put(row.id(), row);
@@ -69,8 +70,11 @@ final class JobRows {
         if (jobIds.isEmpty()) {
             return byJob;
         }
-        try (PreparedStatement ps = prepare(c, "SELECT " + TASK_COLUMNS + " FROM tasks WHERE "
-                + in("job_id", jobIds.size()) + " ORDER BY job_id, idx", jobIds.toArray());
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT " + TASK_COLUMNS + " FROM tasks WHERE " + in("job_id", jobIds.size())
+                                + " ORDER BY job_id, idx",
+                        jobIds.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Task t = task(rs);
@@ -107,9 +111,20 @@ final class JobRows {
     }
 
     /** A job row with {@link #JOB_COLUMNS}, before its tasks are attached. */
-    record JobRow(String id, JobState state, Priority priority, String input, MediaInfo inputInfo,
-            Map<String, Object> metadata, String notifyUrl, String cloud, Instant createdAt, Instant startedAt,
-            Instant finishedAt, Instant updatedAt, String ownerTokenHash) {
+    record JobRow(
+            String id,
+            JobState state,
+            Priority priority,
+            String input,
+            MediaInfo inputInfo,
+            Map<String, Object> metadata,
+            String notifyUrl,
+            String cloud,
+            Instant createdAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant updatedAt,
+            String ownerTokenHash) {
         static JobRow of(ResultSet rs) throws SQLException {
             return new JobRow(
                     rs.getString("id"),
@@ -128,8 +143,21 @@ final class JobRows {
         }
 
         Job toJob(List<Task> tasks) {
-            return new Job(id, state, priority, input, inputInfo, metadata, notifyUrl, cloud, tasks, createdAt,
-                    startedAt, finishedAt, updatedAt, ownerTokenHash);
+            return new Job(
+                    id,
+                    state,
+                    priority,
+                    input,
+                    inputInfo,
+                    metadata,
+                    notifyUrl,
+                    cloud,
+                    tasks,
+                    createdAt,
+                    startedAt,
+                    finishedAt,
+                    updatedAt,
+                    ownerTokenHash);
         }
     }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
 final class JsonColumns {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -78,7 +79,8 @@ final class JsonColumns {
         try {
             return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new StoreException("cannot read stored JSON as " + type.getType().getTypeName() + ": " + e.getOriginalMessage(), e);
+            throw new StoreException(
+                    "cannot read stored JSON as " + type.getType().getTypeName() + ": " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -173,11 +173,13 @@ final class Sql {
                 };
                 for (int r = 0; r < rows.size(); r++) {
                     Object v = rows.get(r)[col];
-                    values[r] = v == null ? null : switch (type) {
-                        case "int4" -> ((Number) v).intValue();
-                        case "int8" -> ((Number) v).longValue();
-                        default -> (String) v;
-                    };
+                    values[r] = v == null
+                            ? null
+                            : switch (type) {
+                                case "int4" -> ((Number) v).intValue();
+                                case "int8" -> ((Number) v).longValue();
+                                default -> (String) v;
+                            };
                 }
                 ps.setArray(col + 1, c.createArrayOf(type, values));
             }
@@ -191,7 +193,9 @@ final class Sql {
      */
     record RowInsert(String table, List<String> columns, List<String> types) {
         RowInsert(String table, String... typedColumns) {
-            this(table, Arrays.stream(typedColumns).map(t -> t.split(" ")[0]).toList(),
+            this(
+                    table,
+                    Arrays.stream(typedColumns).map(t -> t.split(" ")[0]).toList(),
                     Arrays.stream(typedColumns).map(t -> t.split(" ")[1]).toList());
         }
 

@@ -2,53 +2,14 @@ package io.nommer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
 
-import io.nommer.core.failure.ErrorCode;
-import io.nommer.core.job.Job;
-import io.nommer.core.job.JobEvent;
-import io.nommer.core.job.JobFilter;
-import io.nommer.core.job.JobState;
-import io.nommer.core.job.NewJob;
-import io.nommer.core.job.OutputFile;
-import io.nommer.core.job.OutputSpec;
-import io.nommer.core.job.Page;
-import io.nommer.core.profile.StoredProfile;
-import io.nommer.core.job.Task;
-import io.nommer.core.media.MediaInfo;
-import io.nommer.core.media.StreamInfo;
-import io.nommer.core.profile.Presets;
-import io.nommer.core.profile.Priority;
-import io.nommer.core.profile.Profile;
-import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.fleet.Cloud;
-import io.nommer.core.queue.Completion;
-import io.nommer.core.job.CreateResult;
 import io.nommer.core.fleet.FleetRegistry;
-import io.nommer.core.queue.TaskFailure;
-import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.fleet.WorkerStatus;
-import java.nio.charset.StandardCharsets;
+import io.nommer.core.job.Job;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** What every engine's {@link FleetRegistry} must do: clouds and workers. */
 public abstract class FleetRegistryContract extends StoreFixture {
@@ -63,7 +24,8 @@ public abstract class FleetRegistryContract extends StoreFixture {
         assertThat(fleet.listClouds()).extracting(Cloud::name).containsExactly("low", "hi", Cloud.DEFAULT);
 
         Job busy = aJob().inCloud("hi").create();
-        assertThatThrownBy(() -> fleet.deleteCloud("hi")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> fleet.deleteCloud("hi"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("1 queued or running");
         assertThatThrownBy(() -> fleet.deleteCloud(Cloud.DEFAULT)).isInstanceOf(IllegalStateException.class);
         jobs.cancel(busy.id());
@@ -88,7 +50,9 @@ public abstract class FleetRegistryContract extends StoreFixture {
         assertThat(seen.get(1).startedAt()).isEqualTo(clock.instant());
 
         clock.tick(Duration.ofSeconds(45));
-        assertThat(fleet.listWorkers(Duration.ofMinutes(1))).extracting(WorkerStatus::id).containsExactly("w2");
+        assertThat(fleet.listWorkers(Duration.ofMinutes(1)))
+                .extracting(WorkerStatus::id)
+                .containsExactly("w2");
         fleet.removeWorker("w2");
         assertThat(fleet.listWorkers(Duration.ofMinutes(1))).isEmpty();
     }

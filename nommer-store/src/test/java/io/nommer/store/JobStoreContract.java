@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
 import io.nommer.core.job.JobState;
+import io.nommer.core.job.JobStore;
 import io.nommer.core.job.NewJob;
-import io.nommer.core.job.OutputFile;
-import io.nommer.core.job.OutputSpec;
 import io.nommer.core.job.Page;
-import io.nommer.core.profile.StoredProfile;
 import io.nommer.core.job.Task;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
@@ -21,17 +20,10 @@ import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.queue.ClaimedTask;
-import io.nommer.core.fleet.Cloud;
-import io.nommer.core.queue.Completion;
-import io.nommer.core.job.CreateResult;
-import io.nommer.core.job.JobStore;
-import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.webhook.WebhookDelivery;
-import io.nommer.core.fleet.WorkerStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -39,24 +31,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** What every engine's {@link JobStore} must do: jobs: create (with idempotency keys), find, list with cursors, timelines, cancel and retry. */
 public abstract class JobStoreContract extends StoreFixture {
     @Test
     void createJob_storesJobAndOneQueuedTaskPerOutput() {
-        NewJob nj = aJob().withPriority(Priority.HIGH).withOutput("hd", H264).withOutput("sd", MPEG4)
+        NewJob nj = aJob().withPriority(Priority.HIGH)
+                .withOutput("hd", H264)
+                .withOutput("sd", MPEG4)
                 .withMetadata(Map.of("customer", "acme", "n", 7, "tags", List.of("a", "b")))
-                .notifying("https://example.com/hook").withMaxAttempts(4).build();
+                .notifying("https://example.com/hook")
+                .withMaxAttempts(4)
+                .build();
 
         CreateResult result = jobs.create(nj);
 
@@ -72,10 +59,9 @@ public abstract class JobStoreContract extends StoreFixture {
         assertThat(job.startedAt()).isNull();
         assertThat(job.finishedAt()).isNull();
         assertThat(job.inputInfo()).isNull();
-        assertThat(job.tasks()).extracting(Task::index, Task::name, Task::state, Task::attempt, Task::maxAttempts)
-                .containsExactly(
-                        tuple(0, "hd", JobState.QUEUED, 0, 4),
-                        tuple(1, "sd", JobState.QUEUED, 0, 4));
+        assertThat(job.tasks())
+                .extracting(Task::index, Task::name, Task::state, Task::attempt, Task::maxAttempts)
+                .containsExactly(tuple(0, "hd", JobState.QUEUED, 0, 4), tuple(1, "sd", JobState.QUEUED, 0, 4));
         assertThat(job.tasks()).extracting(Task::profile).containsExactly(H264, MPEG4);
         assertThat(job.tasks()).extracting(Task::jobId).containsOnly(nj.id());
         assertThat(job.tasks()).extracting(Task::id).doesNotHaveDuplicates();
@@ -90,20 +76,25 @@ public abstract class JobStoreContract extends StoreFixture {
         Job job = b.create();
 
         assertThat(job(job.id())).isEqualTo(job);
-        assertThat(job(job.id()).tasks()).extracting(Task::profile).containsExactlyElementsOf(Presets.all().values());
-        assertThat(job(job.id()).tasks().get(1).profile().get(Profile.CODEC_OPTIONS)).isNotEmpty();
+        assertThat(job(job.id()).tasks())
+                .extracting(Task::profile)
+                .containsExactlyElementsOf(Presets.all().values());
+        assertThat(job(job.id()).tasks().get(1).profile().get(Profile.CODEC_OPTIONS))
+                .isNotEmpty();
     }
 
     @Test
     void createJob_withKnownIdempotencyKey_returnsTheFirstJobAndStoresNothing() {
         Job first = aJob().withIdempotencyKey("key-1").create();
 
-        CreateResult again = jobs.create(aJob().withIdempotencyKey("key-1").withOutputs(3).build());
+        CreateResult again =
+                jobs.create(aJob().withIdempotencyKey("key-1").withOutputs(3).build());
 
         assertThat(again.created()).isFalse();
         assertThat(again.job()).isEqualTo(job(first.id()));
         assertThat(jobs.list(new JobFilter(null, null, null, null, 10)).items()).hasSize(1);
-        assertThat(jobs.create(aJob().withIdempotencyKey("key-2").build()).created()).isTrue();
+        assertThat(jobs.create(aJob().withIdempotencyKey("key-2").build()).created())
+                .isTrue();
     }
 
     @Test
@@ -124,8 +115,10 @@ public abstract class JobStoreContract extends StoreFixture {
 
         List<JobEvent> events = jobs.events(job.id());
 
-        assertThat(events).extracting(JobEvent::type).containsExactly(
-                "job.created", "custom.one", "task.started", "task.probed", "task.succeeded", "job.succeeded");
+        assertThat(events)
+                .extracting(JobEvent::type)
+                .containsExactly(
+                        "job.created", "custom.one", "task.started", "task.probed", "task.succeeded", "job.succeeded");
         assertThat(events.get(1).message()).isEqualTo("first");
         assertThat(events.get(1).at()).isEqualTo(clock.instant());
         assertThat(events.get(3).taskId()).isEqualTo(c.taskId());
@@ -164,7 +157,8 @@ public abstract class JobStoreContract extends StoreFixture {
         aJob().create();
         aJob().create();
 
-        assertThat(jobs.list(new JobFilter(null, null, null, null, 2)).nextCursor()).isNull();
+        assertThat(jobs.list(new JobFilter(null, null, null, null, 2)).nextCursor())
+                .isNull();
     }
 
     @Test
@@ -177,12 +171,14 @@ public abstract class JobStoreContract extends StoreFixture {
         Job c = aJob().create();
         jobs.cancel(b.id());
 
-        assertThat(ids(new JobFilter(Set.of(JobState.QUEUED), null, null, null, 10))).containsExactly(c.id(), a.id());
+        assertThat(ids(new JobFilter(Set.of(JobState.QUEUED), null, null, null, 10)))
+                .containsExactly(c.id(), a.id());
         assertThat(ids(new JobFilter(Set.of(JobState.CANCELLED, JobState.RUNNING), null, null, null, 10)))
                 .containsExactly(b.id());
         assertThat(ids(new JobFilter(null, t0.plus(Duration.ofMinutes(1)), null, null, 10)))
                 .containsExactly(c.id(), b.id());
-        assertThat(ids(new JobFilter(null, null, t0.plus(Duration.ofMinutes(1)), null, 10))).containsExactly(a.id());
+        assertThat(ids(new JobFilter(null, null, t0.plus(Duration.ofMinutes(1)), null, 10)))
+                .containsExactly(a.id());
         assertThat(ids(new JobFilter(null, t0, t0.plus(Duration.ofMinutes(2)), null, 10)))
                 .containsExactly(b.id(), a.id());
     }
@@ -221,9 +217,14 @@ public abstract class JobStoreContract extends StoreFixture {
     @Test
     void recordInputInfo_keepsTheFirstProbe() {
         Job job = aJob().create();
-        MediaInfo first = new MediaInfo("mov,mp4,m4a,3gp,3g2,mj2", 10.5, 1_000_000L, 123_456, List.of(
-                new StreamInfo(0, "video", "h264", 1920, 1080, 29.97, 900_000L, null, null, 10.5, "1:1", 90),
-                new StreamInfo(1, "audio", "aac", null, null, null, null, 48000, 2, 10.4, null, 0)));
+        MediaInfo first = new MediaInfo(
+                "mov,mp4,m4a,3gp,3g2,mj2",
+                10.5,
+                1_000_000L,
+                123_456,
+                List.of(
+                        new StreamInfo(0, "video", "h264", 1920, 1080, 29.97, 900_000L, null, null, 10.5, "1:1", 90),
+                        new StreamInfo(1, "audio", "aac", null, null, null, null, 48000, 2, 10.4, null, 0)));
         MediaInfo second = new MediaInfo("matroska,webm", null, null, 1, List.of());
 
         jobs.recordInputInfo(job.id(), first);
@@ -245,8 +246,10 @@ public abstract class JobStoreContract extends StoreFixture {
         assertThat(results.get(0).job().tasks()).hasSize(2);
         assertThat(results.get(1).job().id()).isEqualTo(earlier.id());
         assertThat(results.get(3).job().id()).isEqualTo(results.get(2).job().id());
-        assertThat(results).allSatisfy(r -> assertThat(r.job()).isEqualTo(job(r.job().id())));
-        assertThat(jobs.list(new JobFilter(Set.of(), null, null, null, 100)).items()).hasSize(3);
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r.job()).isEqualTo(job(r.job().id())));
+        assertThat(jobs.list(new JobFilter(Set.of(), null, null, null, 100)).items())
+                .hasSize(3);
         assertThat(eventTypes(results.get(0).job().id())).containsExactly("job.created");
         assertThat(queue.claim("w", 10, LEASE)).hasSize(4);
     }
@@ -262,10 +265,13 @@ public abstract class JobStoreContract extends StoreFixture {
 
         assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
         assertThat(cancelled.finishedAt()).isEqualTo(clock.instant());
-        assertThat(cancelled.tasks()).extracting(Task::state)
+        assertThat(cancelled.tasks())
+                .extracting(Task::state)
                 .containsExactly(JobState.SUCCEEDED, JobState.CANCELLED, JobState.CANCELLED);
-        assertThat(queue.heartbeat(running.taskId(), running.leaseToken(), LEASE, 50.0)).isFalse();
-        assertThat(queue.complete(running.taskId(), running.leaseToken(), files(), 1)).isFalse();
+        assertThat(queue.heartbeat(running.taskId(), running.leaseToken(), LEASE, 50.0))
+                .isFalse();
+        assertThat(queue.complete(running.taskId(), running.leaseToken(), files(), 1))
+                .isFalse();
         assertThat(eventTypes(job.id())).endsWith("job.cancelled");
         assertThat(outbox.due(10)).extracting(WebhookDelivery::event).containsExactly("job.cancelled");
         assertThat(queue.claim("w3", 5, LEASE)).isEmpty();
@@ -335,7 +341,8 @@ public abstract class JobStoreContract extends StoreFixture {
     void retryJob_refusesJobsThatAreNotFailedOrCancelled() {
         Job queued = aJob().create();
         assertThatThrownBy(() -> jobs.retry(queued.id()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(queued.id());
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(queued.id());
         ClaimedTask c = claimOne("w1");
         assertThatThrownBy(() -> jobs.retry(queued.id())).isInstanceOf(IllegalStateException.class);
         queue.complete(c.taskId(), c.leaseToken(), files(), 1);

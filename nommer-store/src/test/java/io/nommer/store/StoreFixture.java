@@ -1,59 +1,32 @@
 package io.nommer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
 
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
-import io.nommer.core.job.JobFilter;
-import io.nommer.core.job.JobState;
+import io.nommer.core.job.JobStore;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.OutputSpec;
-import io.nommer.core.job.Page;
-import io.nommer.core.profile.StoredProfile;
 import io.nommer.core.job.Task;
-import io.nommer.core.media.MediaInfo;
-import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
-import io.nommer.core.queue.ClaimedTask;
-import io.nommer.core.fleet.Cloud;
-import io.nommer.core.queue.Completion;
-import io.nommer.core.job.CreateResult;
-import io.nommer.core.store.Store;
-import io.nommer.core.job.JobStore;
-import io.nommer.core.queue.TaskQueue;
-import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.profile.ProfileStore;
-import io.nommer.core.webhook.WebhookOutbox;
+import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.TaskFailure;
-import io.nommer.core.webhook.WebhookDelivery;
-import io.nommer.core.fleet.WorkerStatus;
-import java.nio.charset.StandardCharsets;
+import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.store.Store;
+import io.nommer.core.webhook.WebhookOutbox;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * What every store contract starts from: a fresh, empty store on a settable clock, its five ports, and fixtures that
@@ -166,9 +139,18 @@ public abstract class StoreFixture {
         }
 
         public NewJob build() {
-            List<OutputSpec> outs = outputs.isEmpty() ? List.of(new OutputSpec("main", "mp4-h264", H264, null)) : outputs;
-            return new NewJob(id, "file:///in/" + id + ".mov", outs, priority, metadata, notifyUrl, idempotencyKey,
-                    maxAttempts, cloud);
+            List<OutputSpec> outs =
+                    outputs.isEmpty() ? List.of(new OutputSpec("main", "mp4-h264", H264, null)) : outputs;
+            return new NewJob(
+                    id,
+                    "file:///in/" + id + ".mov",
+                    outs,
+                    priority,
+                    metadata,
+                    notifyUrl,
+                    idempotencyKey,
+                    maxAttempts,
+                    cloud);
         }
 
         public Job create() {
@@ -199,7 +181,8 @@ public abstract class StoreFixture {
     }
 
     protected static List<OutputFile> files() {
-        return List.of(new OutputFile("main.mp4", "file:///out/main.mp4", 1234, "video", 10.0, 1280, 720),
+        return List.of(
+                new OutputFile("main.mp4", "file:///out/main.mp4", 1234, "video", 10.0, 1280, 720),
                 new OutputFile("thumbs_01.jpg", "file:///out/thumbs_01.jpg", 99, "thumbnail", null, null, null));
     }
 }

@@ -1,52 +1,27 @@
 package io.nommer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
 
 import io.nommer.core.failure.ErrorCode;
-import io.nommer.core.job.Job;
-import io.nommer.core.job.JobEvent;
-import io.nommer.core.job.JobFilter;
-import io.nommer.core.job.JobState;
-import io.nommer.core.job.NewJob;
-import io.nommer.core.job.OutputFile;
-import io.nommer.core.job.OutputSpec;
-import io.nommer.core.job.Page;
-import io.nommer.core.profile.StoredProfile;
-import io.nommer.core.job.Task;
-import io.nommer.core.media.MediaInfo;
-import io.nommer.core.media.StreamInfo;
-import io.nommer.core.profile.Presets;
-import io.nommer.core.profile.Priority;
-import io.nommer.core.profile.Profile;
-import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobState;
+import io.nommer.core.job.Task;
+import io.nommer.core.profile.Priority;
+import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
-import io.nommer.core.job.CreateResult;
-import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.webhook.WebhookDelivery;
-import io.nommer.core.fleet.WorkerStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -75,13 +50,16 @@ public abstract class TaskQueueContract extends StoreFixture {
     void claim_takesJobPriorityFirstThenProfilePriorityThenAge() {
         Job normalOld = aJob().create();
         clock.tick(Duration.ofSeconds(1));
-        Job lowJobHighProfile = aJob().withPriority(Priority.LOW).withOutput("o", withPriority(H264, Priority.HIGH))
+        Job lowJobHighProfile = aJob().withPriority(Priority.LOW)
+                .withOutput("o", withPriority(H264, Priority.HIGH))
                 .create();
         clock.tick(Duration.ofSeconds(1));
-        Job highJobLowProfile = aJob().withPriority(Priority.HIGH).withOutput("o", withPriority(H264, Priority.LOW))
+        Job highJobLowProfile = aJob().withPriority(Priority.HIGH)
+                .withOutput("o", withPriority(H264, Priority.LOW))
                 .create();
         clock.tick(Duration.ofSeconds(1));
-        Job normalHighProfile = aJob().withOutput("o", withPriority(H264, Priority.HIGH)).create();
+        Job normalHighProfile =
+                aJob().withOutput("o", withPriority(H264, Priority.HIGH)).create();
         Job normalNew = aJob().create(); // same millisecond as the one before: age is still creation order
 
         List<String> order = new ArrayList<>();
@@ -89,8 +67,13 @@ public abstract class TaskQueueContract extends StoreFixture {
             order.add(claimOne("w1").jobId());
         }
 
-        assertThat(order).containsExactly(highJobLowProfile.id(), normalHighProfile.id(), normalOld.id(),
-                normalNew.id(), lowJobHighProfile.id());
+        assertThat(order)
+                .containsExactly(
+                        highJobLowProfile.id(),
+                        normalHighProfile.id(),
+                        normalOld.id(),
+                        normalNew.id(),
+                        lowJobHighProfile.id());
         assertThat(queue.claim("w1", 1, LEASE)).isEmpty();
     }
 
@@ -103,7 +86,8 @@ public abstract class TaskQueueContract extends StoreFixture {
         Job inGpu = aJob().withPriority(Priority.LOW).inCloud("gpu").create();
         Job inGpuNormal = aJob().inCloud("gpu").create();
 
-        assertThat(queue.claim("w-batch", List.of("batch"), 5, LEASE)).extracting(ClaimedTask::jobId)
+        assertThat(queue.claim("w-batch", List.of("batch"), 5, LEASE))
+                .extracting(ClaimedTask::jobId)
                 .containsExactly(inBatch.id());
         List<String> order = new ArrayList<>();
         for (ClaimedTask c : queue.claim("w-all", List.of("default", "gpu", "nowhere"), 5, LEASE)) {
@@ -122,7 +106,8 @@ public abstract class TaskQueueContract extends StoreFixture {
         Job newerHigh = aJob().withPriority(Priority.HIGH).create();
         Job newest = aJob().inCloud("a").create();
 
-        assertThat(queue.claim("w", List.of("a", "default"), 3, LEASE)).extracting(ClaimedTask::jobId)
+        assertThat(queue.claim("w", List.of("a", "default"), 3, LEASE))
+                .extracting(ClaimedTask::jobId)
                 .containsExactly(newerHigh.id(), older.id(), newest.id());
     }
 
@@ -145,9 +130,12 @@ public abstract class TaskQueueContract extends StoreFixture {
         assertThat(job(a.id()).tasks().get(0).files()).isEqualTo(files());
         assertThat(job(b.id()).state()).isEqualTo(JobState.RUNNING);
         assertThat(job(quiet.id()).state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(outbox.due(10)).as("only the job with a notify URL")
-                .extracting(WebhookDelivery::jobId).containsExactly(a.id());
-        assertThat(eventTypes(a.id())).containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
+        assertThat(outbox.due(10))
+                .as("only the job with a notify URL")
+                .extracting(WebhookDelivery::jobId)
+                .containsExactly(a.id());
+        assertThat(eventTypes(a.id()))
+                .containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
     }
 
     @Test
@@ -176,7 +164,9 @@ public abstract class TaskQueueContract extends StoreFixture {
         Job job = aJob().withLadderInParts("hls", 2).create();
         List<ClaimedTask> renditions = queue.claim("w", 5, LEASE);
         queue.complete(renditions.get(1).taskId(), renditions.get(1).leaseToken(), files(), 1);
-        queue.fail(renditions.get(0).taskId(), renditions.get(0).leaseToken(),
+        queue.fail(
+                renditions.get(0).taskId(),
+                renditions.get(0).leaseToken(),
                 new TaskFailure(ErrorCode.ENCODE_FAILED, "boom", null, 0, Duration.ZERO));
 
         Job failed = job(job.id());
@@ -186,7 +176,9 @@ public abstract class TaskQueueContract extends StoreFixture {
 
         jobs.retry(job.id());
         ClaimedTask again = claimOne("w");
-        assertThat(again.task().part()).as("only the failed rendition runs again").isEqualTo(0);
+        assertThat(again.task().part())
+                .as("only the failed rendition runs again")
+                .isEqualTo(0);
         assertThat(queue.claim("w", 5, LEASE)).as("packaging waits for it").isEmpty();
         queue.complete(again.taskId(), again.leaseToken(), files(), 1);
         ClaimedTask packaging = claimOne("w");
@@ -198,7 +190,10 @@ public abstract class TaskQueueContract extends StoreFixture {
     void claim_takesAtMostMaxTasks() {
         aJob().withOutputs(5).create();
 
-        assertThat(queue.claim("w1", 3, LEASE)).hasSize(3).extracting(c -> c.task().index()).containsExactly(0, 1, 2);
+        assertThat(queue.claim("w1", 3, LEASE))
+                .hasSize(3)
+                .extracting(c -> c.task().index())
+                .containsExactly(0, 1, 2);
         assertThat(queue.claim("w1", 3, LEASE)).hasSize(2);
         assertThat(queue.claim("w1", 0, LEASE)).isEmpty();
     }
@@ -300,7 +295,8 @@ public abstract class TaskQueueContract extends StoreFixture {
 
         assertThat(queue.heartbeat(c.taskId(), "stale", LEASE, 50.0)).isFalse();
         assertThat(queue.complete(c.taskId(), "stale", files(), 1)).isFalse();
-        assertThat(queue.fail(c.taskId(), "stale", failure(ErrorCode.ENCODE_FAILED, null))).isFalse();
+        assertThat(queue.fail(c.taskId(), "stale", failure(ErrorCode.ENCODE_FAILED, null)))
+                .isFalse();
         assertThat(queue.release(c.taskId(), "stale")).isFalse();
         assertThat(queue.heartbeat("tsk_unknown", c.leaseToken(), LEASE, 50.0)).isFalse();
 
@@ -315,12 +311,16 @@ public abstract class TaskQueueContract extends StoreFixture {
         clock.tick(LEASE.plusSeconds(1));
         assertThat(queue.reapExpiredLeases(Duration.ZERO)).isEqualTo(1);
         ClaimedTask newer = claimOne("w2");
-        assertThat(queue.complete(newer.taskId(), newer.leaseToken(), files(), 3)).isTrue();
+        assertThat(queue.complete(newer.taskId(), newer.leaseToken(), files(), 3))
+                .isTrue();
 
         // w1 wakes up and reports as if nothing happened
-        assertThat(queue.heartbeat(paused.taskId(), paused.leaseToken(), LEASE, 99.0)).isFalse();
-        assertThat(queue.fail(paused.taskId(), paused.leaseToken(), failure(ErrorCode.ENCODE_FAILED, null))).isFalse();
-        assertThat(queue.complete(paused.taskId(), paused.leaseToken(), List.of(), 1)).isFalse();
+        assertThat(queue.heartbeat(paused.taskId(), paused.leaseToken(), LEASE, 99.0))
+                .isFalse();
+        assertThat(queue.fail(paused.taskId(), paused.leaseToken(), failure(ErrorCode.ENCODE_FAILED, null)))
+                .isFalse();
+        assertThat(queue.complete(paused.taskId(), paused.leaseToken(), List.of(), 1))
+                .isFalse();
         assertThat(queue.release(paused.taskId(), paused.leaseToken())).isFalse();
 
         Task t = task(job.id(), 0);
@@ -339,8 +339,10 @@ public abstract class TaskQueueContract extends StoreFixture {
         queue.reapExpiredLeases(Duration.ZERO);
         ClaimedTask newer = claimOne("w2");
 
-        assertThat(queue.complete(paused.taskId(), paused.leaseToken(), files(), 1)).isFalse();
-        assertThat(queue.heartbeat(newer.taskId(), newer.leaseToken(), LEASE, 10.0)).isTrue();
+        assertThat(queue.complete(paused.taskId(), paused.leaseToken(), files(), 1))
+                .isFalse();
+        assertThat(queue.heartbeat(newer.taskId(), newer.leaseToken(), LEASE, 10.0))
+                .isTrue();
     }
 
     @Test
@@ -366,9 +368,11 @@ public abstract class TaskQueueContract extends StoreFixture {
         ClaimedTask second = claimOne("w2");
         clock.tick(Duration.ofSeconds(10));
 
-        assertThat(queue.complete(first.taskId(), first.leaseToken(), files(), 4.25)).isTrue();
+        assertThat(queue.complete(first.taskId(), first.leaseToken(), files(), 4.25))
+                .isTrue();
         assertThat(job(job.id()).state()).isEqualTo(JobState.RUNNING);
-        assertThat(queue.complete(second.taskId(), second.leaseToken(), List.of(), 1)).isTrue();
+        assertThat(queue.complete(second.taskId(), second.leaseToken(), List.of(), 1))
+                .isTrue();
 
         Job done = job(job.id());
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
@@ -380,8 +384,14 @@ public abstract class TaskQueueContract extends StoreFixture {
         assertThat(t.files()).isEqualTo(files());
         assertThat(t.cpuSeconds()).isEqualTo(4.25);
         assertThat(t.finishedAt()).isEqualTo(clock.instant());
-        assertThat(eventTypes(job.id())).containsExactly("job.created", "task.started", "task.started",
-                "task.succeeded", "task.succeeded", "job.succeeded");
+        assertThat(eventTypes(job.id()))
+                .containsExactly(
+                        "job.created",
+                        "task.started",
+                        "task.started",
+                        "task.succeeded",
+                        "task.succeeded",
+                        "job.succeeded");
         assertThat(outbox.due(10)).as("no notify_url, no webhook").isEmpty();
     }
 
@@ -392,7 +402,8 @@ public abstract class TaskQueueContract extends StoreFixture {
         for (int attempt = 1; attempt <= 3; attempt++) {
             ClaimedTask c = claimOne("w1");
             assertThat(c.task().attempt()).isEqualTo(attempt);
-            assertThat(queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.OUTPUT_FAILED, null))).isTrue();
+            assertThat(queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.OUTPUT_FAILED, null)))
+                    .isTrue();
             Task t = task(job.id(), 0);
             if (attempt < 3) {
                 assertThat(t.state()).isEqualTo(JobState.QUEUED);
@@ -408,8 +419,16 @@ public abstract class TaskQueueContract extends StoreFixture {
         assertThat(t.logTail()).isEqualTo("last line of ffmpeg");
         assertThat(t.cpuSeconds()).isEqualTo(4.5);
         assertThat(job(job.id()).state()).isEqualTo(JobState.FAILED);
-        assertThat(eventTypes(job.id())).containsExactly("job.created", "task.started", "task.retrying",
-                "task.started", "task.retrying", "task.started", "task.failed", "job.failed");
+        assertThat(eventTypes(job.id()))
+                .containsExactly(
+                        "job.created",
+                        "task.started",
+                        "task.retrying",
+                        "task.started",
+                        "task.retrying",
+                        "task.started",
+                        "task.failed",
+                        "job.failed");
         assertThat(queue.claim("w1", 1, LEASE)).isEmpty();
     }
 
@@ -418,7 +437,8 @@ public abstract class TaskQueueContract extends StoreFixture {
         Job job = aJob().withMaxAttempts(5).create();
         ClaimedTask c = claimOne("w1");
 
-        assertThat(queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.NOT_MEDIA, Duration.ofSeconds(1)))).isTrue();
+        assertThat(queue.fail(c.taskId(), c.leaseToken(), failure(ErrorCode.NOT_MEDIA, Duration.ofSeconds(1))))
+                .isTrue();
 
         Task t = task(job.id(), 0);
         assertThat(t.state()).isEqualTo(JobState.FAILED);
@@ -455,7 +475,9 @@ public abstract class TaskQueueContract extends StoreFixture {
         Job job = aJob().withMaxAttempts(3).create();
         claimOne("w1");
         clock.tick(LEASE);
-        assertThat(queue.reapExpiredLeases(Duration.ofSeconds(10))).as("not yet expired").isZero();
+        assertThat(queue.reapExpiredLeases(Duration.ofSeconds(10)))
+                .as("not yet expired")
+                .isZero();
         clock.tick(Duration.ofMillis(1));
 
         assertThat(queue.reapExpiredLeases(Duration.ofSeconds(10))).isEqualTo(1);
@@ -469,13 +491,15 @@ public abstract class TaskQueueContract extends StoreFixture {
 
         clock.tick(LEASE.plusSeconds(1));
         queue.reapExpiredLeases(Duration.ofSeconds(10));
-        assertThat(queue.nextRunnableAt()).as("backoff grows with the attempt")
+        assertThat(queue.nextRunnableAt())
+                .as("backoff grows with the attempt")
                 .contains(clock.instant().plusSeconds(20));
     }
 
     @Test
     void reaper_failsTaskWithLeaseExpiredWhenNoAttemptsAreLeft() {
-        Job job = aJob().withMaxAttempts(1).notifying("https://example.com/hook").create();
+        Job job =
+                aJob().withMaxAttempts(1).notifying("https://example.com/hook").create();
         ClaimedTask c = claimOne("w1");
         clock.tick(LEASE.plusSeconds(1));
 

@@ -1,9 +1,8 @@
 package io.nommer.core.compile;
 
+import io.nommer.core.encode.PlannedFile;
 import java.nio.file.Path;
 import java.util.List;
-import io.nommer.core.compile.FfmpegCommand;
-import io.nommer.core.encode.PlannedFile;
 
 /**
  * What it takes to produce one output: ffmpeg runs in order (two-pass encodes have two) and the files they leave.
@@ -23,8 +22,14 @@ import io.nommer.core.encode.PlannedFile;
  * @param after steps performed after the last ffmpeg run, in order (manifests, archives)
  * @param fileSets outputs whose number is known only after the run (numbered segments)
  */
-public record EncodePlan(List<FfmpegCommand> commands, List<PlannedFile> files, Double mediaSeconds, Path scratchDir,
-        List<PlanStep> before, List<PlanStep> after, List<FileSet> fileSets) {
+public record EncodePlan(
+        List<FfmpegCommand> commands,
+        List<PlannedFile> files,
+        Double mediaSeconds,
+        Path scratchDir,
+        List<PlanStep> before,
+        List<PlanStep> after,
+        List<FileSet> fileSets) {
     public EncodePlan {
         commands = List.copyOf(commands);
         files = List.copyOf(files);

@@ -1,7 +1,7 @@
 package io.nommer.core.compile;
 
-import java.nio.file.Path;
 import io.nommer.core.encode.PlannedFile;
+import java.nio.file.Path;
 
 /**
  * Outputs that a muxer numbers itself, such as HLS or DASH segments: every regular file directly in {@code dir} whose
@@ -11,7 +11,8 @@ import io.nommer.core.encode.PlannedFile;
  */
 public record FileSet(Path dir, String prefix, String suffix, String role) {
     public boolean matches(String fileName) {
-        return fileName.startsWith(prefix) && fileName.endsWith(suffix)
+        return fileName.startsWith(prefix)
+                && fileName.endsWith(suffix)
                 && fileName.length() >= prefix.length() + suffix.length();
     }
 }

@@ -19,10 +19,16 @@ public record Geometry(int scaleWidth, int scaleHeight, int outWidth, int outHei
      * @param boxWidth the profile's width, or null
      * @param boxHeight the profile's height, or null
      */
-    public static Geometry fit(double displayWidth, double displayHeight, Integer boxWidth, Integer boxHeight,
-            AspectMode mode, boolean upscale) {
+    public static Geometry fit(
+            double displayWidth,
+            double displayHeight,
+            Integer boxWidth,
+            Integer boxHeight,
+            AspectMode mode,
+            boolean upscale) {
         if (displayWidth <= 0 || displayHeight <= 0) {
-            throw new IllegalArgumentException("source dimensions must be positive: " + displayWidth + "x" + displayHeight);
+            throw new IllegalArgumentException(
+                    "source dimensions must be positive: " + displayWidth + "x" + displayHeight);
         }
         AspectMode m = mode == null ? AspectMode.PRESERVE : mode;
         if (boxWidth == null && boxHeight == null) {
@@ -80,13 +86,19 @@ public record Geometry(int scaleWidth, int scaleHeight, int outWidth, int outHei
     /** The filter chain that produces this geometry: scale to square pixels, then pad or crop when needed. */
     public String filter() {
         StringBuilder f = new StringBuilder()
-                .append("scale=").append(scaleWidth).append(':').append(scaleHeight)
+                .append("scale=")
+                .append(scaleWidth)
+                .append(':')
+                .append(scaleHeight)
                 .append(":flags=bicubic,setsar=1");
         if (outWidth != scaleWidth || outHeight != scaleHeight) {
             if (mode == AspectMode.CROP) {
                 f.append(",crop=").append(outWidth).append(':').append(outHeight);
             } else {
-                f.append(",pad=").append(outWidth).append(':').append(outHeight)
+                f.append(",pad=")
+                        .append(outWidth)
+                        .append(':')
+                        .append(outHeight)
                         .append(":(ow-iw)/2:(oh-ih)/2:color=black");
             }
         }

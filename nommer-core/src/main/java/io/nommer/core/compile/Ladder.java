@@ -95,8 +95,17 @@ public final class Ladder {
      * @param level the profile's {@code h264_level} for every rung, or null to pick the lowest level (from 3.0) that
      *     fits each rung's size, frame rate and bitrate
      */
-    public static List<Rung> of(double displayWidth, double displayHeight, Integer topBitrate, int renditions,
-            Integer capWidth, Integer capHeight, boolean upscale, double fps, String h264Profile, String level) {
+    public static List<Rung> of(
+            double displayWidth,
+            double displayHeight,
+            Integer topBitrate,
+            int renditions,
+            Integer capWidth,
+            Integer capHeight,
+            boolean upscale,
+            double fps,
+            String h264Profile,
+            String level) {
         List<Rung> rungs = new ArrayList<>();
         List<Integer> bitrates = bitrates(topBitrate, renditions);
         boolean portrait = displayHeight > displayWidth;
@@ -112,8 +121,8 @@ public final class Ladder {
             Geometry g = Geometry.fit(displayWidth, displayHeight, boxW, boxH, AspectMode.PRESERVE, upscale);
             int w = g.outWidth();
             int h = g.outHeight();
-            rungs.add(new Rung(i, bitrates.get(i), w, h,
-                    level != null ? level : level(w, h, fps, bitrates.get(i), h264Profile)));
+            rungs.add(new Rung(
+                    i, bitrates.get(i), w, h, level != null ? level : level(w, h, fps, bitrates.get(i), h264Profile)));
         }
         return rungs;
     }
@@ -121,8 +130,9 @@ public final class Ladder {
     // H.264 Table A-1: max macroblocks per second, max frame size in macroblocks, max video bitrate (kbit/s, for
     // baseline and main; high allows 1.25 times it).
     private static final String[] LEVELS = {"3.0", "3.1", "3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2"};
-    private static final long[] MAX_MBPS = {40_500, 108_000, 216_000, 245_760, 245_760, 522_240, 589_824, 983_040,
-        2_073_600};
+    private static final long[] MAX_MBPS = {
+        40_500, 108_000, 216_000, 245_760, 245_760, 522_240, 589_824, 983_040, 2_073_600
+    };
     private static final long[] MAX_FS = {1_620, 3_600, 5_120, 8_192, 8_192, 8_704, 22_080, 36_864, 36_864};
     private static final long[] MAX_BR = {10_000, 14_000, 20_000, 20_000, 50_000, 50_000, 135_000, 240_000, 240_000};
 

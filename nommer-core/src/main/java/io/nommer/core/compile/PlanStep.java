@@ -3,7 +3,6 @@ package io.nommer.core.compile;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import io.nommer.core.compile.EncodePlan;
 
 /** File work an {@link EncodePlan} needs around its ffmpeg runs, as values; the encoder performs it. */
 public sealed interface PlanStep {
@@ -29,7 +28,9 @@ public sealed interface PlanStep {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof WriteFile w && w.path.equals(path) && Arrays.equals(w.content, content)
+            return o instanceof WriteFile w
+                    && w.path.equals(path)
+                    && Arrays.equals(w.content, content)
                     && w.secret == secret;
         }
 

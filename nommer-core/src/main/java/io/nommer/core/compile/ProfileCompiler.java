@@ -27,18 +27,17 @@ import static io.nommer.core.profile.Profile.VP9_CRF;
 import static io.nommer.core.profile.Profile.VP9_SPEED;
 import static io.nommer.core.profile.Profile.WIDTH;
 
+import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
-import io.nommer.core.profile.OutputKind;
 import io.nommer.core.profile.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
-import io.nommer.core.failure.ErrorCode;
-import io.nommer.core.failure.TaskFailedException;
-import io.nommer.core.encode.PlannedFile;
+import java.util.Map;
 
 /**
  * Compiles a resolved profile and a probed input into ffmpeg runs. Pure: no I/O, no clock, so golden tests pin the
@@ -87,8 +86,8 @@ public final class ProfileCompiler {
      * Like {@link #compile(Profile, MediaInfo, Path, Path, String)}, choosing how an adaptive-streaming ladder
      * ({@link Profile#isStreaming()}) runs; other profiles ignore {@code mode}.
      */
-    public EncodePlan compile(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
-            LadderMode mode) {
+    public EncodePlan compile(
+            Profile profile, MediaInfo info, Path input, Path outDir, String baseName, LadderMode mode) {
         profile.requireComplete();
         if (profile.isStreaming()) {
             return new StreamingCompiler(profile, info, input, outDir, baseName).compile(mode);
@@ -104,8 +103,8 @@ public final class ProfileCompiler {
      * One rendition of a streaming ladder spread over workers: rung {@code rung} encoded alone to
      * {@code <baseName>-v<rung>.mp4} in {@code outDir} (role {@link PlannedFile#INTERMEDIATE}).
      */
-    public EncodePlan compileRendition(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
-            int rung) {
+    public EncodePlan compileRendition(
+            Profile profile, MediaInfo info, Path input, Path outDir, String baseName, int rung) {
         return streaming(profile, info, input, outDir, baseName).rendition(rung);
     }
 
@@ -113,18 +112,20 @@ public final class ProfileCompiler {
      * The packaging of a streaming ladder whose renditions were encoded by {@link #compileRendition}: the audio from
      * {@code input}, then the same files as {@link #compile}, from {@code renditions} (rung index to local file).
      */
-    public EncodePlan compilePackaging(Profile profile, MediaInfo info, Path input, Path outDir, String baseName,
-            Map<Integer, Path> renditions) {
+    public EncodePlan compilePackaging(
+            Profile profile, MediaInfo info, Path input, Path outDir, String baseName, Map<Integer, Path> renditions) {
         return streaming(profile, info, input, outDir, baseName).packaging(renditions);
     }
 
     /** How many renditions a streaming profile's ladder has on this input. */
     public int renditions(Profile profile, MediaInfo info) {
-        return streaming(profile, info, Path.of("input"), Path.of("out"), "out").rungs().size();
+        return streaming(profile, info, Path.of("input"), Path.of("out"), "out")
+                .rungs()
+                .size();
     }
 
-    private static StreamingCompiler streaming(Profile profile, MediaInfo info, Path input, Path outDir,
-            String baseName) {
+    private static StreamingCompiler streaming(
+            Profile profile, MediaInfo info, Path input, Path outDir, String baseName) {
         profile.requireComplete();
         if (!profile.isStreaming()) {
             throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.get(FORMAT));
@@ -178,15 +179,16 @@ public final class ProfileCompiler {
 
     private EncodePlan audio(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
         if (info.audio().isEmpty()) {
-            throw new TaskFailedException(ErrorCode.NO_AUDIO_STREAM, "the input has no audio stream; this output is audio-only");
+            throw new TaskFailedException(
+                    ErrorCode.NO_AUDIO_STREAM, "the input has no audio stream; this output is audio-only");
         }
         Path out = outDir.resolve(baseName + p.get(EXTNAME));
         List<String> a = head(p, info, input);
         a.addAll(List.of("-map", "0:a:0", "-vn", "-sn", "-dn"));
         audioCodec(p, a);
         tail(p, a, out);
-        return new EncodePlan(List.of(new FfmpegCommand("encode", a)), List.of(new PlannedFile(out, "audio")),
-                mediaSeconds(p, info));
+        return new EncodePlan(
+                List.of(new FfmpegCommand("encode", a)), List.of(new PlannedFile(out, "audio")), mediaSeconds(p, info));
     }
 
     private EncodePlan thumbnails(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
@@ -195,7 +197,8 @@ public final class ProfileCompiler {
         double start = p.get(CLIP_OFFSET) == null ? 0 : p.get(CLIP_OFFSET);
         Double length = mediaSeconds(p, info);
         if (length == null) {
-            throw new TaskFailedException(ErrorCode.UNKNOWN_DURATION,
+            throw new TaskFailedException(
+                    ErrorCode.UNKNOWN_DURATION,
                     "the input's duration is unknown, so thumbnails cannot be spaced evenly");
         }
         String filter = geometry(p, v).filter();
@@ -209,8 +212,22 @@ public final class ProfileCompiler {
         List<PlannedFile> files = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.get(EXTNAME)));
-            a.addAll(List.of("-map", i + ":v:0", "-frames:v", "1", "-vf", filter, "-c:v", p.get(VIDEO_CODEC),
-                    "-q:v", "2", "-f", p.get(FORMAT), "-update", "1", "file:" + out));
+            a.addAll(List.of(
+                    "-map",
+                    i + ":v:0",
+                    "-frames:v",
+                    "1",
+                    "-vf",
+                    filter,
+                    "-c:v",
+                    p.get(VIDEO_CODEC),
+                    "-q:v",
+                    "2",
+                    "-f",
+                    p.get(FORMAT),
+                    "-update",
+                    "1",
+                    "file:" + out));
             files.add(new PlannedFile(out, "thumbnail"));
         }
         return new EncodePlan(List.of(new FfmpegCommand("thumbnails", a)), files, null);
@@ -227,7 +244,8 @@ public final class ProfileCompiler {
     }
 
     static List<String> common() {
-        return new ArrayList<>(List.of("-hide_banner", "-nostdin", "-y", "-benchmark", "-progress", "pipe:1", "-nostats"));
+        return new ArrayList<>(
+                List.of("-hide_banner", "-nostdin", "-y", "-benchmark", "-progress", "pipe:1", "-nostats"));
     }
 
     static List<String> head(Profile p, MediaInfo info, Path input) {
@@ -267,10 +285,16 @@ public final class ProfileCompiler {
                 if (p.get(VIDEO_BITRATE) != null) {
                     a.addAll(List.of("-b:v", p.get(VIDEO_BITRATE) + "k"));
                 } else {
-                    a.addAll(List.of("-crf", Integer.toString(p.get(VP9_CRF) == null ? 33 : p.get(VP9_CRF)), "-b:v", "0"));
+                    a.addAll(List.of(
+                            "-crf", Integer.toString(p.get(VP9_CRF) == null ? 33 : p.get(VP9_CRF)), "-b:v", "0"));
                 }
-                a.addAll(List.of("-deadline", "good", "-cpu-used", Integer.toString(p.get(VP9_SPEED) == null ? 5 : p.get(VP9_SPEED)),
-                        "-row-mt", "1"));
+                a.addAll(List.of(
+                        "-deadline",
+                        "good",
+                        "-cpu-used",
+                        Integer.toString(p.get(VP9_SPEED) == null ? 5 : p.get(VP9_SPEED)),
+                        "-row-mt",
+                        "1"));
             }
             default -> a.addAll(List.of("-b:v", (p.get(VIDEO_BITRATE) == null ? 1000 : p.get(VIDEO_BITRATE)) + "k"));
         }
@@ -307,9 +331,10 @@ public final class ProfileCompiler {
     }
 
     static StreamInfo requireVideo(MediaInfo info) {
-        return info.video().filter(s -> s.width() != null && s.height() != null && s.width() > 0 && s.height() > 0)
-                .orElseThrow(() -> new TaskFailedException(ErrorCode.NO_VIDEO_STREAM,
-                        "the input has no video stream; this output needs video"));
+        return info.video()
+                .filter(s -> s.width() != null && s.height() != null && s.width() > 0 && s.height() > 0)
+                .orElseThrow(() -> new TaskFailedException(
+                        ErrorCode.NO_VIDEO_STREAM, "the input has no video stream; this output needs video"));
     }
 
     static Geometry geometry(Profile p, StreamInfo v) {

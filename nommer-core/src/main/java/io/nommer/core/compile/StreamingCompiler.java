@@ -25,6 +25,7 @@ import io.nommer.core.compile.PlanStep.SmoothServerManifest;
 import io.nommer.core.compile.PlanStep.TarArchive;
 import io.nommer.core.compile.PlanStep.WriteFile;
 import io.nommer.core.compile.ProfileCompiler.LadderMode;
+import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Profile;
@@ -33,11 +34,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
-import io.nommer.core.compile.ProfileCompiler;
-import io.nommer.core.encode.PlannedFile;
 
 /**
  * Compiles an adaptive-streaming profile (HLS, DASH, Smooth Streaming) into ffmpeg runs plus file steps. Pure.
@@ -61,6 +60,7 @@ final class StreamingCompiler {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** The x264 profile ladders use unless the profile says otherwise. */
     static final String DEFAULT_H264_PROFILE = "high";
+
     private static final int DEFAULT_AUDIO_KBPS = 128;
     private static final double DEFAULT_SEGMENT_SECONDS = 6;
 
@@ -74,6 +74,7 @@ final class StreamingCompiler {
     private final Path scratch;
     /** Where ffmpeg and the manifest steps write the deliverables: outDir, or a staging directory for the archive. */
     private final Path pkg;
+
     private final double fps;
     private final double segment;
     private final String h264Profile;
@@ -99,8 +100,17 @@ final class StreamingCompiler {
         this.segment = p.get(SEGMENT_TIME) == null ? DEFAULT_SEGMENT_SECONDS : p.get(SEGMENT_TIME);
         this.h264Profile = p.get(H264_PROFILE) == null ? DEFAULT_H264_PROFILE : p.get(H264_PROFILE);
         double[] d = ProfileCompiler.displaySize(v);
-        this.rungs = Ladder.of(d[0], d[1], p.get(VIDEO_BITRATE), p.get(RENDITIONS) == null ? 1 : p.get(RENDITIONS), p.get(WIDTH),
-                p.get(HEIGHT), p.upscaleOrDefault(), fps, h264Profile, p.get(H264_LEVEL));
+        this.rungs = Ladder.of(
+                d[0],
+                d[1],
+                p.get(VIDEO_BITRATE),
+                p.get(RENDITIONS) == null ? 1 : p.get(RENDITIONS),
+                p.get(WIDTH),
+                p.get(HEIGHT),
+                p.upscaleOrDefault(),
+                fps,
+                h264Profile,
+                p.get(H264_LEVEL));
     }
 
     EncodePlan compile(LadderMode mode) {
@@ -117,12 +127,12 @@ final class StreamingCompiler {
         switch (p.get(FORMAT)) {
             case "hls" -> {
                 muxer = hlsMuxer(before);
-                after.add(new WriteFile(pkg.resolve(base + ".m3u8"), masterPlaylist().getBytes(StandardCharsets.UTF_8),
-                        false));
+                after.add(new WriteFile(
+                        pkg.resolve(base + ".m3u8"), masterPlaylist().getBytes(StandardCharsets.UTF_8), false));
                 sets.add(new FileSet(outDir, base + "-", ".ts", PlannedFile.SEGMENT));
                 for (String variant : variantNames()) {
-                    files.add(new PlannedFile(outDir.resolve(base + "-" + variant + ".m3u8"),
-                            PlannedFile.VARIANT_PLAYLIST));
+                    files.add(new PlannedFile(
+                            outDir.resolve(base + "-" + variant + ".m3u8"), PlannedFile.VARIANT_PLAYLIST));
                 }
                 files.add(new PlannedFile(outDir.resolve(base + ".m3u8"), PlannedFile.MASTER_PLAYLIST));
                 manifests = List.of(base + ".m3u8");
@@ -135,12 +145,12 @@ final class StreamingCompiler {
                 manifests = List.of(base + ".mpd");
             }
             case "ismv" -> {
-                muxer = List.of("-movflags", "+frag_keyframe+delay_moov", "-f", "ismv",
-                        "file:" + pkg.resolve(base + ".ismv"));
+                muxer = List.of(
+                        "-movflags", "+frag_keyframe+delay_moov", "-f", "ismv", "file:" + pkg.resolve(base + ".ismv"));
                 Path clientManifest = scratch.resolve("smooth").resolve("Manifest");
                 after.add(new CopyFile(clientManifest, pkg.resolve(base + ".ismc")));
-                after.add(new SmoothServerManifest(clientManifest, pkg.resolve(base + ".ism"), base + ".ismv",
-                        base + ".ismc"));
+                after.add(new SmoothServerManifest(
+                        clientManifest, pkg.resolve(base + ".ism"), base + ".ismv", base + ".ismc"));
                 files.add(new PlannedFile(outDir.resolve(base + ".ismv"), PlannedFile.MEDIA));
                 files.add(new PlannedFile(outDir.resolve(base + ".ismc"), PlannedFile.MANIFEST));
                 files.add(new PlannedFile(outDir.resolve(base + ".ism"), PlannedFile.MANIFEST));
@@ -171,9 +181,14 @@ final class StreamingCompiler {
         }
         EncodePlan all = compile(LadderMode.PER_RENDITION);
         Path out = outDir.resolve(base + "-v" + index + ".mp4");
-        return new EncodePlan(List.of(all.commands().get(index)), List.of(new PlannedFile(out, PlannedFile.INTERMEDIATE)),
-                all.mediaSeconds(), scratch, List.of(new MakeDirectory(scratch)),
-                List.of(new CopyFile(intermediate(rungs.get(index)), out)), List.of());
+        return new EncodePlan(
+                List.of(all.commands().get(index)),
+                List.of(new PlannedFile(out, PlannedFile.INTERMEDIATE)),
+                all.mediaSeconds(),
+                scratch,
+                List.of(new MakeDirectory(scratch)),
+                List.of(new CopyFile(intermediate(rungs.get(index)), out)),
+                List.of());
     }
 
     /**
@@ -190,8 +205,14 @@ final class StreamingCompiler {
             }
             before.add(new CopyFile(file, intermediate(r)));
         }
-        return new EncodePlan(all.commands().subList(rungs.size(), all.commands().size()), all.files(),
-                all.mediaSeconds(), scratch, before, all.after(), all.fileSets());
+        return new EncodePlan(
+                all.commands().subList(rungs.size(), all.commands().size()),
+                all.files(),
+                all.mediaSeconds(),
+                scratch,
+                before,
+                all.after(),
+                all.fileSets());
     }
 
     /** The rungs this profile compiles to, top first. */
@@ -214,7 +235,12 @@ final class StreamingCompiler {
                 graph.append("[s").append(i).append(']');
             }
             for (Rung r : rungs) {
-                graph.append(";[s").append(r.index()).append(']').append(scale(r)).append("[v").append(r.index())
+                graph.append(";[s")
+                        .append(r.index())
+                        .append(']')
+                        .append(scale(r))
+                        .append("[v")
+                        .append(r.index())
                         .append(']');
             }
         } else {
@@ -237,8 +263,10 @@ final class StreamingCompiler {
         a.addAll(List.of("-sn", "-dn"));
         a.addAll(muxer);
         List<FfmpegCommand> commands = new ArrayList<>();
-        commands.add(new FfmpegCommand("encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one "
-                + "decode ") + describe(rungs) + " and package (" + p.get(FORMAT) + ")", a));
+        commands.add(new FfmpegCommand(
+                "encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one " + "decode ")
+                        + describe(rungs) + " and package (" + p.get(FORMAT) + ")",
+                a));
         return commands;
     }
 
@@ -262,8 +290,17 @@ final class StreamingCompiler {
             a.addAll(List.of("-an", "-sn", "-dn", "-f", "mp4", "file:" + intermediate(r)));
             // why: every run decodes the whole input, and encoding cost grows with the picture.
             double weight = 0.5 + (double) r.width() * r.height() / ((double) top.width() * top.height());
-            commands.add(new FfmpegCommand(String.format(Locale.ROOT, "rendition %d of %d (%dk %dx%d)",
-                    r.index() + 1, rungs.size(), r.videoBitrate(), r.width(), r.height()), a, weight));
+            commands.add(new FfmpegCommand(
+                    String.format(
+                            Locale.ROOT,
+                            "rendition %d of %d (%dk %dx%d)",
+                            r.index() + 1,
+                            rungs.size(),
+                            r.videoBitrate(),
+                            r.width(),
+                            r.height()),
+                    a,
+                    weight));
         }
         if (audio) {
             List<String> a = ProfileCompiler.head(p, info, input);
@@ -294,13 +331,25 @@ final class StreamingCompiler {
     /** Smooth Streaming's client manifest, written by ffmpeg's smoothstreaming muxer from the finished .ismv. */
     private FfmpegCommand smoothClientManifest() {
         List<String> a = ProfileCompiler.common();
-        a.addAll(List.of("-protocol_whitelist", "file", "-f", "mov", "-i", "file:" + pkg.resolve(base + ".ismv"),
-                "-map", "0", "-c", "copy",
+        a.addAll(List.of(
+                "-protocol_whitelist",
+                "file",
+                "-f",
+                "mov",
+                "-i",
+                "file:" + pkg.resolve(base + ".ismv"),
+                "-map",
+                "0",
+                "-c",
+                "copy",
                 // why: chunks start at the video keyframes every segment_time; a bound a little below it makes
                 // every keyframe a chunk start whatever the timestamp rounding.
-                "-min_frag_duration", Long.toString(Math.round(segment * 900_000)),
+                "-min_frag_duration",
+                Long.toString(Math.round(segment * 900_000)),
                 // why: no "file:" here; this muxer creates a directory named by its output argument.
-                "-f", "smoothstreaming", scratch.resolve("smooth").toString()));
+                "-f",
+                "smoothstreaming",
+                scratch.resolve("smooth").toString()));
         return new FfmpegCommand("smooth streaming client manifest", a, 0.02);
     }
 
@@ -319,16 +368,34 @@ final class StreamingCompiler {
     /** Options shared by every rung: codec, speed, and keyframes at segment boundaries only. */
     private void video(List<String> a) {
         int gop = Math.max(1, (int) Math.round(fps * segment));
-        a.addAll(List.of("-c:v", "libx264", "-preset", ProfileCompiler.orDefault(p.get(H264_PRESET), "medium"),
-                "-profile:v", h264Profile, "-pix_fmt", "yuv420p",
-                "-g", Integer.toString(gop), "-sc_threshold", "0",
-                "-force_key_frames", "expr:gte(t,n_forced*" + ProfileCompiler.number(segment) + ")"));
+        a.addAll(List.of(
+                "-c:v",
+                "libx264",
+                "-preset",
+                ProfileCompiler.orDefault(p.get(H264_PRESET), "medium"),
+                "-profile:v",
+                h264Profile,
+                "-pix_fmt",
+                "yuv420p",
+                "-g",
+                Integer.toString(gop),
+                "-sc_threshold",
+                "0",
+                "-force_key_frames",
+                "expr:gte(t,n_forced*" + ProfileCompiler.number(segment) + ")"));
     }
 
     /** Rate control and level of one rung's stream ({@code spec} selects it, e.g. {@code :v:2}). */
     private static void rung(List<String> a, Rung r, String spec) {
-        a.addAll(List.of("-b" + spec, r.videoBitrate() + "k", "-maxrate" + spec, r.videoBitrate() + "k",
-                "-bufsize" + spec, 2 * r.videoBitrate() + "k", "-level" + spec, r.level()));
+        a.addAll(List.of(
+                "-b" + spec,
+                r.videoBitrate() + "k",
+                "-maxrate" + spec,
+                r.videoBitrate() + "k",
+                "-bufsize" + spec,
+                2 * r.videoBitrate() + "k",
+                "-level" + spec,
+                r.level()));
     }
 
     // ------------------------------------------------------------------ HLS
@@ -343,12 +410,26 @@ final class StreamingCompiler {
     }
 
     private List<String> hlsMuxer(List<PlanStep> before) {
-        List<String> a = new ArrayList<>(List.of("-f", "hls", "-hls_time", ProfileCompiler.number(segment),
-                "-hls_playlist_type", "vod", "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
-                "-hls_segment_filename", "file:" + pkg.resolve(base + "-%v-%05d.ts")));
+        List<String> a = new ArrayList<>(List.of(
+                "-f",
+                "hls",
+                "-hls_time",
+                ProfileCompiler.number(segment),
+                "-hls_playlist_type",
+                "vod",
+                "-hls_flags",
+                "independent_segments",
+                "-hls_segment_type",
+                "mpegts",
+                "-hls_segment_filename",
+                "file:" + pkg.resolve(base + "-%v-%05d.ts")));
         StringBuilder map = new StringBuilder();
         for (Rung r : rungs) {
-            map.append(map.isEmpty() ? "" : " ").append("v:").append(r.index()).append(",name:v").append(r.index());
+            map.append(map.isEmpty() ? "" : " ")
+                    .append("v:")
+                    .append(r.index())
+                    .append(",name:v")
+                    .append(r.index());
         }
         if (audio) {
             map.append(" a:0,name:audio");
@@ -379,19 +460,31 @@ final class StreamingCompiler {
         StringBuilder m = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         if (audio) {
             m.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,URI=\"")
-                    .append(base).append("-audio.m3u8\"\n");
+                    .append(base)
+                    .append("-audio.m3u8\"\n");
         }
         for (Rung r : rungs) {
             int kbps = r.videoBitrate() + (audio ? audioKbps : 0);
-            m.append(String.format(Locale.ROOT, "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,"
-                    + "CODECS=\"%s\"", kbps * 1100L, kbps * 1000L, r.width(), r.height(),
+            m.append(String.format(
+                    Locale.ROOT,
+                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d," + "CODECS=\"%s\"",
+                    kbps * 1100L,
+                    kbps * 1000L,
+                    r.width(),
+                    r.height(),
                     r.codecs(h264Profile) + (audio ? ",mp4a.40.2" : "")));
-            m.append(audio ? ",AUDIO=\"audio\"\n" : "\n").append(base).append("-v").append(r.index())
+            m.append(audio ? ",AUDIO=\"audio\"\n" : "\n")
+                    .append(base)
+                    .append("-v")
+                    .append(r.index())
                     .append(".m3u8\n");
         }
         if (audio && Boolean.TRUE.equals(p.get(AUDIO_ONLY_VARIANT))) {
-            m.append(String.format(Locale.ROOT, "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,"
-                    + "CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n", audioKbps * 1100L, audioKbps * 1000L));
+            m.append(String.format(
+                    Locale.ROOT,
+                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d," + "CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n",
+                    audioKbps * 1100L,
+                    audioKbps * 1000L));
             m.append(base).append("-audio.m3u8\n");
         }
         return m.toString();
@@ -400,11 +493,23 @@ final class StreamingCompiler {
     // ------------------------------------------------------------------ DASH
 
     private List<String> dashMuxer() {
-        return List.of("-f", "dash", "-seg_duration", ProfileCompiler.number(segment), "-use_template", "1",
-                "-use_timeline", "1", "-dash_segment_type", "mp4",
-                "-adaptation_sets", audio ? "id=0,streams=v id=1,streams=a" : "id=0,streams=v",
-                "-init_seg_name", base + "-init-$RepresentationID$.m4s",
-                "-media_seg_name", base + "-chunk-$RepresentationID$-$Number%05d$.m4s",
+        return List.of(
+                "-f",
+                "dash",
+                "-seg_duration",
+                ProfileCompiler.number(segment),
+                "-use_template",
+                "1",
+                "-use_timeline",
+                "1",
+                "-dash_segment_type",
+                "mp4",
+                "-adaptation_sets",
+                audio ? "id=0,streams=v id=1,streams=a" : "id=0,streams=v",
+                "-init_seg_name",
+                base + "-init-$RepresentationID$.m4s",
+                "-media_seg_name",
+                base + "-chunk-$RepresentationID$-$Number%05d$.m4s",
                 "file:" + pkg.resolve(base + ".mpd"));
     }
 }

@@ -17,14 +17,27 @@ import java.util.Map;
  * @param renditions for the packaging of such a ladder: every rung's encoded rendition (local files); else empty
  */
 public record EncodeRequest(
-        String taskId, Profile profile, MediaInfo input, Path inputFile, Path outDir, String baseName, Duration timeout,
-        Integer rendition, Map<Integer, Path> renditions) {
+        String taskId,
+        Profile profile,
+        MediaInfo input,
+        Path inputFile,
+        Path outDir,
+        String baseName,
+        Duration timeout,
+        Integer rendition,
+        Map<Integer, Path> renditions) {
     public EncodeRequest {
         renditions = renditions == null ? Map.of() : Map.copyOf(renditions);
     }
 
     /** A whole output in one encode. */
-    public EncodeRequest(String taskId, Profile profile, MediaInfo input, Path inputFile, Path outDir, String baseName,
+    public EncodeRequest(
+            String taskId,
+            Profile profile,
+            MediaInfo input,
+            Path inputFile,
+            Path outDir,
+            String baseName,
             Duration timeout) {
         this(taskId, profile, input, inputFile, outDir, baseName, timeout, null, Map.of());
     }

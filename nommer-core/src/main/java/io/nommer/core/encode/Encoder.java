@@ -1,8 +1,8 @@
 package io.nommer.core.encode;
 
+import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
-import io.nommer.core.encode.noop.NullEncoder;
 
 /**
  * Produces one output (media-nommer's "Nommer"). ffmpeg is the first implementation; others plug in here.

@@ -12,7 +12,11 @@ public interface Toolchain {
      *
      * @param encoders by name, present or not (likewise {@code muxers} and {@code filters})
      */
-    record Report(String path, String version, Map<String, Boolean> encoders, Map<String, Boolean> muxers,
+    record Report(
+            String path,
+            String version,
+            Map<String, Boolean> encoders,
+            Map<String, Boolean> muxers,
             Map<String, Boolean> filters) {}
 
     Report report();

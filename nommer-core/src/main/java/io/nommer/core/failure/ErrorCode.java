@@ -1,6 +1,5 @@
 package io.nommer.core.failure;
 
-
 /**
  * Stable machine-readable reasons a task fails. The wire form ({@link #code()}) never changes once released.
  */

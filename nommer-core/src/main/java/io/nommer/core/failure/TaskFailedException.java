@@ -1,7 +1,5 @@
 package io.nommer.core.failure;
 
-import io.nommer.core.failure.ErrorCode;
-
 /** Why producing an output failed, with a stable code and, for ffmpeg failures, the tail of its log. */
 public class TaskFailedException extends RuntimeException {
     private final ErrorCode code;

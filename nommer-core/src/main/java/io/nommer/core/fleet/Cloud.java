@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public record Cloud(String name, int priority, Instant createdAt, Instant updatedAt) {
     /** The cloud jobs and workers use when they name none. It always exists and cannot be deleted. */
     public static final String DEFAULT = "default";
+
     public static final int MIN_PRIORITY = -100;
     public static final int MAX_PRIORITY = 100;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");

@@ -10,8 +10,15 @@ import java.util.List;
  * @param active tasks it is running now
  * @param encoder the encoder it runs ({@code ffmpeg} or {@code null})
  */
-public record WorkerStatus(String id, List<String> clouds, int slots, int active, String host, String encoder,
-        Instant startedAt, Instant lastSeen) {
+public record WorkerStatus(
+        String id,
+        List<String> clouds,
+        int slots,
+        int active,
+        String host,
+        String encoder,
+        Instant startedAt,
+        Instant lastSeen) {
     public WorkerStatus {
         clouds = List.copyOf(clouds);
     }

@@ -1,7 +1,5 @@
 package io.nommer.core.job;
 
-import io.nommer.core.job.Job;
-
 /**
  * The stored job, and whether this call created it ({@code false}: an earlier call with the same idempotency key did).
  *

@@ -37,6 +37,8 @@ public record Job(
         if (state == JobState.SUCCEEDED) {
             return 100;
         }
-        return tasks.isEmpty() ? 0 : tasks.stream().mapToDouble(Task::progress).average().orElse(0);
+        return tasks.isEmpty()
+                ? 0
+                : tasks.stream().mapToDouble(Task::progress).average().orElse(0);
     }
 }

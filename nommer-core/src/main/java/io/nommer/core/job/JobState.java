@@ -24,6 +24,7 @@ public enum JobState {
                 return v;
             }
         }
-        throw new IllegalArgumentException("state must be one of queued, running, succeeded, failed, cancelled, not '" + s + "'");
+        throw new IllegalArgumentException(
+                "state must be one of queued, running, succeeded, failed, cancelled, not '" + s + "'");
     }
 }

@@ -30,11 +30,21 @@ public record NewJob(
         cloud = cloud == null ? io.nommer.core.fleet.Cloud.DEFAULT : cloud;
         outputs = List.copyOf(outputs);
         // why: in the order the client sent it; Map.copyOf's order changes from one JVM to the next
-        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        metadata = metadata == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
     }
 
-    public NewJob(String id, String input, List<OutputSpec> outputs, Priority priority, Map<String, Object> metadata,
-            String notifyUrl, String idempotencyKey, int maxAttempts, String cloud) {
+    public NewJob(
+            String id,
+            String input,
+            List<OutputSpec> outputs,
+            Priority priority,
+            Map<String, Object> metadata,
+            String notifyUrl,
+            String idempotencyKey,
+            int maxAttempts,
+            String cloud) {
         this(id, input, outputs, priority, metadata, notifyUrl, idempotencyKey, maxAttempts, cloud, List.of(), null);
     }
 }

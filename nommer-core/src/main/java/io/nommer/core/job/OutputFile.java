@@ -8,4 +8,5 @@ package io.nommer.core.job;
  * @param role {@code video}, {@code audio} or {@code thumbnail}
  * @param duration seconds, from ffprobe of the published file; null for stills
  */
-public record OutputFile(String name, String uri, long size, String role, Double duration, Integer width, Integer height) {}
+public record OutputFile(
+        String name, String uri, long size, String role, Double duration, Integer width, Integer height) {}

@@ -31,8 +31,9 @@ public final class Timeline {
 
     /** An attempt failed and the task runs again after {@code delay}. */
     public static Entry retrying(String reason, int attempt, int maxAttempts, Duration delay) {
-        return new Entry("task.retrying", reason + " (attempt " + attempt + " of " + maxAttempts + "; next try in "
-                + seconds(delay) + ")");
+        return new Entry(
+                "task.retrying",
+                reason + " (attempt " + attempt + " of " + maxAttempts + "; next try in " + seconds(delay) + ")");
     }
 
     /** The task failed for good. */

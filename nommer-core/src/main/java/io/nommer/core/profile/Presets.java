@@ -42,37 +42,79 @@ public final class Presets {
 
     static {
         // seeds/002: ffmpeg -i src -y -b 200000 -r 25 -s 320x240 -ab 56 -ar 44100 -f flv out.flv
-        ALL.put("flv-320x240", video("flv", ".flv", "flv", "libmp3lame")
-                .set(WIDTH, 320).set(HEIGHT, 240).set(ASPECT_MODE, AspectMode.LETTERBOX)
-                .set(VIDEO_BITRATE, 200).set(FPS, 25.0).set(AUDIO_BITRATE, 56).set(AUDIO_SAMPLE_RATE, 44100)
-                .build());
+        ALL.put(
+                "flv-320x240",
+                video("flv", ".flv", "flv", "libmp3lame")
+                        .set(WIDTH, 320)
+                        .set(HEIGHT, 240)
+                        .set(ASPECT_MODE, AspectMode.LETTERBOX)
+                        .set(VIDEO_BITRATE, 200)
+                        .set(FPS, 25.0)
+                        .set(AUDIO_BITRATE, 56)
+                        .set(AUDIO_SAMPLE_RATE, 44100)
+                        .build());
         // seeds/002: -acodec aac -ab 128kb -vcodec mpeg4 -b 1200kb -mbd 2 -flags +4mv -cmp 2 -subcmp 2 -s 320x180 -r 25
-        ALL.put("mp4-mpeg4-320x180", video("mp4", ".mp4", "mpeg4", "aac")
-                .set(WIDTH, 320).set(HEIGHT, 180).set(ASPECT_MODE, AspectMode.LETTERBOX)
-                .set(VIDEO_BITRATE, 1200).set(FPS, 25.0).set(AUDIO_BITRATE, 128)
-                // why: ffmpeg 5.1 spells the seed's "+4mv" as "mv4"; the options are bound to the video stream so
-                // that -flags does not reach the aac encoder.
-                .set(CODEC_OPTIONS, List.of("-mbd:v", "2", "-flags:v", "+mv4", "-cmp:v", "2", "-subcmp:v", "2"))
-                .build());
-        ALL.put("mp4-h264", video("mp4", ".mp4", "libx264", "aac")
-                .set(WIDTH, 1280).set(HEIGHT, 720).set(ASPECT_MODE, AspectMode.PRESERVE)
-                .set(H264_CRF, 23).set(H264_PROFILE, "main").set(H264_LEVEL, "3.1").set(H264_PRESET, "veryfast")
-                .set(KEYFRAME_INTERVAL, 250).set(AUDIO_BITRATE, 128).set(AUDIO_SAMPLE_RATE, 48000)
-                .set(AUDIO_CHANNELS, 2).set(FASTSTART, true)
-                .build());
-        ALL.put("mp4-h264-hi", video("mp4", ".mp4", "libx264", "aac")
-                .set(WIDTH, 1920).set(HEIGHT, 1080).set(ASPECT_MODE, AspectMode.PRESERVE)
-                .set(H264_CRF, 20).set(H264_PROFILE, "high").set(H264_LEVEL, "4.1").set(H264_PRESET, "medium")
-                .set(KEYFRAME_INTERVAL, 250).set(AUDIO_BITRATE, 192).set(AUDIO_SAMPLE_RATE, 48000)
-                .set(AUDIO_CHANNELS, 2).set(FASTSTART, true)
-                .build());
+        ALL.put(
+                "mp4-mpeg4-320x180",
+                video("mp4", ".mp4", "mpeg4", "aac")
+                        .set(WIDTH, 320)
+                        .set(HEIGHT, 180)
+                        .set(ASPECT_MODE, AspectMode.LETTERBOX)
+                        .set(VIDEO_BITRATE, 1200)
+                        .set(FPS, 25.0)
+                        .set(AUDIO_BITRATE, 128)
+                        // why: ffmpeg 5.1 spells the seed's "+4mv" as "mv4"; the options are bound to the video stream
+                        // so
+                        // that -flags does not reach the aac encoder.
+                        .set(CODEC_OPTIONS, List.of("-mbd:v", "2", "-flags:v", "+mv4", "-cmp:v", "2", "-subcmp:v", "2"))
+                        .build());
+        ALL.put(
+                "mp4-h264",
+                video("mp4", ".mp4", "libx264", "aac")
+                        .set(WIDTH, 1280)
+                        .set(HEIGHT, 720)
+                        .set(ASPECT_MODE, AspectMode.PRESERVE)
+                        .set(H264_CRF, 23)
+                        .set(H264_PROFILE, "main")
+                        .set(H264_LEVEL, "3.1")
+                        .set(H264_PRESET, "veryfast")
+                        .set(KEYFRAME_INTERVAL, 250)
+                        .set(AUDIO_BITRATE, 128)
+                        .set(AUDIO_SAMPLE_RATE, 48000)
+                        .set(AUDIO_CHANNELS, 2)
+                        .set(FASTSTART, true)
+                        .build());
+        ALL.put(
+                "mp4-h264-hi",
+                video("mp4", ".mp4", "libx264", "aac")
+                        .set(WIDTH, 1920)
+                        .set(HEIGHT, 1080)
+                        .set(ASPECT_MODE, AspectMode.PRESERVE)
+                        .set(H264_CRF, 20)
+                        .set(H264_PROFILE, "high")
+                        .set(H264_LEVEL, "4.1")
+                        .set(H264_PRESET, "medium")
+                        .set(KEYFRAME_INTERVAL, 250)
+                        .set(AUDIO_BITRATE, 192)
+                        .set(AUDIO_SAMPLE_RATE, 48000)
+                        .set(AUDIO_CHANNELS, 2)
+                        .set(FASTSTART, true)
+                        .build());
         // why: libvpx-vp9's defaults (speed 0-1, single-threaded rows) take many minutes per minute of video on a
         // 2-core machine; speed 5 with row-mt is about real time at 720p while keeping VP9's size advantage.
-        ALL.put("webm-vp9", video("webm", ".webm", "libvpx-vp9", "libopus")
-                .set(WIDTH, 1280).set(HEIGHT, 720).set(ASPECT_MODE, AspectMode.PRESERVE)
-                .set(VP9_CRF, 33).set(VP9_SPEED, 5).set(KEYFRAME_INTERVAL, 240)
-                .set(AUDIO_BITRATE, 128).set(AUDIO_SAMPLE_RATE, 48000).set(AUDIO_CHANNELS, 2)
-                .build());
+        ALL.put(
+                "webm-vp9",
+                video("webm", ".webm", "libvpx-vp9", "libopus")
+                        .set(WIDTH, 1280)
+                        .set(HEIGHT, 720)
+                        .set(ASPECT_MODE, AspectMode.PRESERVE)
+                        .set(VP9_CRF, 33)
+                        .set(VP9_SPEED, 5)
+                        .set(KEYFRAME_INTERVAL, 240)
+                        .set(AUDIO_BITRATE, 128)
+                        .set(AUDIO_SAMPLE_RATE, 48000)
+                        .set(AUDIO_CHANNELS, 2)
+                        .build());
         // Adaptive streaming (seeds/003): ladders of 2400k, 600k, 300k and 120k by default, or v, v/2, v/4, v/8 when
         // video_bitrate is v; segments of segment_time seconds, keyframe-aligned across renditions. Sizes follow the
         // bitrates (see compile/Ladder); width and height only cap the top rung.
@@ -80,33 +122,63 @@ public final class Presets {
         ALL.put("hls-ladder", streaming("hls", ".m3u8", 4).build());
         ALL.put("dash-ladder", streaming("dash", ".tar", 4).build());
         ALL.put("hss-ladder", streaming("ismv", ".tar", 4).build());
-        ALL.put("mp3", Profile.builder().set(KIND, OutputKind.AUDIO).set(FORMAT, "mp3").set(EXTNAME, ".mp3")
-                .set(AUDIO_CODEC, "libmp3lame").set(AUDIO_BITRATE, 192).set(AUDIO_SAMPLE_RATE, 44100)
-                .build());
-        ALL.put("m4a-aac", Profile.builder().set(KIND, OutputKind.AUDIO).set(FORMAT, "ipod").set(EXTNAME, ".m4a")
-                .set(AUDIO_CODEC, "aac").set(AUDIO_BITRATE, 128).set(AUDIO_SAMPLE_RATE, 48000)
-                .set(FASTSTART, true)
-                .build());
-        ALL.put("thumbnails", Profile.builder().set(KIND, OutputKind.THUMBNAILS).set(FORMAT, "image2")
-                .set(EXTNAME, ".jpg").set(VIDEO_CODEC, "mjpeg").set(WIDTH, 640).set(HEIGHT, 360)
-                .set(ASPECT_MODE, AspectMode.PRESERVE).set(FRAME_COUNT, 7)
-                .build());
+        ALL.put(
+                "mp3",
+                Profile.builder()
+                        .set(KIND, OutputKind.AUDIO)
+                        .set(FORMAT, "mp3")
+                        .set(EXTNAME, ".mp3")
+                        .set(AUDIO_CODEC, "libmp3lame")
+                        .set(AUDIO_BITRATE, 192)
+                        .set(AUDIO_SAMPLE_RATE, 44100)
+                        .build());
+        ALL.put(
+                "m4a-aac",
+                Profile.builder()
+                        .set(KIND, OutputKind.AUDIO)
+                        .set(FORMAT, "ipod")
+                        .set(EXTNAME, ".m4a")
+                        .set(AUDIO_CODEC, "aac")
+                        .set(AUDIO_BITRATE, 128)
+                        .set(AUDIO_SAMPLE_RATE, 48000)
+                        .set(FASTSTART, true)
+                        .build());
+        ALL.put(
+                "thumbnails",
+                Profile.builder()
+                        .set(KIND, OutputKind.THUMBNAILS)
+                        .set(FORMAT, "image2")
+                        .set(EXTNAME, ".jpg")
+                        .set(VIDEO_CODEC, "mjpeg")
+                        .set(WIDTH, 640)
+                        .set(HEIGHT, 360)
+                        .set(ASPECT_MODE, AspectMode.PRESERVE)
+                        .set(FRAME_COUNT, 7)
+                        .build());
     }
 
     private Presets() {}
 
     private static Profile.Builder video(String format, String ext, String vcodec, String acodec) {
-        return Profile.builder().set(KIND, OutputKind.VIDEO).set(FORMAT, format).set(EXTNAME, ext)
-                .set(VIDEO_CODEC, vcodec).set(AUDIO_CODEC, acodec);
+        return Profile.builder()
+                .set(KIND, OutputKind.VIDEO)
+                .set(FORMAT, format)
+                .set(EXTNAME, ext)
+                .set(VIDEO_CODEC, vcodec)
+                .set(AUDIO_CODEC, acodec);
     }
 
     private static Profile.Builder streaming(String format, String ext, int renditions) {
         // why: veryfast keeps a four-rung 1080p ladder near real time on two cores; "high" is what every HLS/DASH
         // player of the last decade decodes.
         return video(format, ext, "libx264", "aac")
-                .set(RENDITIONS, renditions).set(SEGMENT_TIME, 6.0)
-                .set(H264_PROFILE, "high").set(H264_PRESET, "veryfast")
-                .set(AUDIO_BITRATE, 128).set(AUDIO_SAMPLE_RATE, 48000).set(AUDIO_CHANNELS, 2);
+                .set(RENDITIONS, renditions)
+                .set(SEGMENT_TIME, 6.0)
+                .set(H264_PROFILE, "high")
+                .set(H264_PRESET, "veryfast")
+                .set(AUDIO_BITRATE, 128)
+                .set(AUDIO_SAMPLE_RATE, 48000)
+                .set(AUDIO_CHANNELS, 2);
     }
 
     /** Every preset by name, in a stable order. */

@@ -44,19 +44,22 @@ public final class Profile {
             "ismv", List.of(".ism", ".tar"));
     /** Most renditions a ladder may have: the top bitrate, then half, a quarter and an eighth of it. */
     public static final int MAX_RENDITIONS = 4;
-    public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000);
+
+    public static final Set<Integer> SAMPLE_RATES =
+            Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000);
     public static final Set<String> H264_PROFILES = Set.of("baseline", "main", "high");
-    public static final Set<String> H264_LEVELS =
-            Set.of("3.0", "3.1", "3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2");
-    public static final Set<String> H264_PRESETS = Set.of(
-            "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow");
+    public static final Set<String> H264_LEVELS = Set.of("3.0", "3.1", "3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2");
+    public static final Set<String> H264_PRESETS =
+            Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow");
     private static final Pattern EXTNAME_PATTERN = Pattern.compile("\\.[a-z0-9]{1,8}");
     private static final double MAX_SECONDS = 7 * 24 * 3600;
 
     // ---------------------------------------------------------------- the fields, in the order they are listed back
 
-    public static final ProfileField<OutputKind> KIND = ProfileField.enumeration("kind",
-            s -> OutputKind.valueOf(s.toUpperCase(Locale.ROOT)), k -> k.name().toLowerCase(Locale.ROOT),
+    public static final ProfileField<OutputKind> KIND = ProfileField.enumeration(
+            "kind",
+            s -> OutputKind.valueOf(s.toUpperCase(Locale.ROOT)),
+            k -> k.name().toLowerCase(Locale.ROOT),
             "video, audio, thumbnails");
     public static final ProfileField<String> FORMAT = ProfileField.oneOf("format", FORMATS);
     public static final ProfileField<String> EXTNAME = ProfileField.string("extname", s -> {
@@ -69,15 +72,15 @@ public final class Profile {
     public static final ProfileField<String> AUDIO_CODEC = ProfileField.oneOf("audio_codec", AUDIO_CODECS);
     public static final ProfileField<Integer> WIDTH = ProfileField.integer("width", 16, 7680, Profile::even);
     public static final ProfileField<Integer> HEIGHT = ProfileField.integer("height", 16, 4320, Profile::even);
-    public static final ProfileField<AspectMode> ASPECT_MODE = ProfileField.enumeration("aspect_mode",
-            AspectMode::parse, AspectMode::wireName, "preserve, letterbox, pad, crop, stretch");
+    public static final ProfileField<AspectMode> ASPECT_MODE = ProfileField.enumeration(
+            "aspect_mode", AspectMode::parse, AspectMode::wireName, "preserve, letterbox, pad, crop, stretch");
     public static final ProfileField<Boolean> UPSCALE = ProfileField.bool("upscale");
     public static final ProfileField<Integer> VIDEO_BITRATE = ProfileField.integer("video_bitrate", 16, 200_000);
     public static final ProfileField<Double> FPS = ProfileField.number("fps", 1, 120);
     public static final ProfileField<Integer> KEYFRAME_INTERVAL = ProfileField.integer("keyframe_interval", 1, 1000);
     public static final ProfileField<Integer> AUDIO_BITRATE = ProfileField.integer("audio_bitrate", 8, 640);
-    public static final ProfileField<Integer> AUDIO_SAMPLE_RATE = ProfileField.integer("audio_sample_rate", 8000,
-            96000, r -> {
+    public static final ProfileField<Integer> AUDIO_SAMPLE_RATE =
+            ProfileField.integer("audio_sample_rate", 8000, 96000, r -> {
                 if (!SAMPLE_RATES.contains(r)) {
                     throw new IllegalArgumentException("must be one of " + new TreeSet<>(SAMPLE_RATES));
                 }
@@ -87,9 +90,15 @@ public final class Profile {
     public static final ProfileField<Integer> H264_CRF = ProfileField.integer("h264_crf", 0, 51);
     public static final ProfileField<String> H264_PROFILE = ProfileField.oneOf("h264_profile", H264_PROFILES);
     /** A string such as {@code "3.1"}; a JSON number is taken too. */
-    public static final ProfileField<String> H264_LEVEL = ProfileField.custom("h264_level",
-            raw -> ProfileField.requireOneOf(raw instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue())
-                    : ProfileField.asString(raw), H264_LEVELS), s -> s);
+    public static final ProfileField<String> H264_LEVEL = ProfileField.custom(
+            "h264_level",
+            raw -> ProfileField.requireOneOf(
+                    raw instanceof Number n
+                            ? String.format(Locale.ROOT, "%.1f", n.doubleValue())
+                            : ProfileField.asString(raw),
+                    H264_LEVELS),
+            s -> s);
+
     public static final ProfileField<String> H264_PRESET = ProfileField.oneOf("h264_preset", H264_PRESETS);
     public static final ProfileField<Integer> VP9_CRF = ProfileField.integer("vp9_crf", 0, 63);
     public static final ProfileField<Integer> VP9_SPEED = ProfileField.integer("vp9_speed", 0, 8);
@@ -102,8 +111,8 @@ public final class Profile {
         return d;
     });
     public static final ProfileField<Integer> FRAME_COUNT = ProfileField.integer("frame_count", 1, 100);
-    public static final ProfileField<Priority> PRIORITY = ProfileField.enumeration("priority", Priority::parse,
-            Priority::wireName, "high, normal, low");
+    public static final ProfileField<Priority> PRIORITY =
+            ProfileField.enumeration("priority", Priority::parse, Priority::wireName, "high, normal, low");
     public static final ProfileField<Boolean> FASTSTART = ProfileField.bool("faststart");
     public static final ProfileField<Double> SEGMENT_TIME = ProfileField.number("segment_time", 1, 60);
     public static final ProfileField<Integer> RENDITIONS = ProfileField.integer("renditions", 1, MAX_RENDITIONS);
@@ -111,6 +120,7 @@ public final class Profile {
     public static final ProfileField<Boolean> ENCRYPTION = ProfileField.bool("encryption");
     /** The AES-128 key: never rendered by the API (the key endpoint serves it to the job's owner), masked in logs. */
     public static final ProfileField<String> ENCRYPTION_KEY = ProfileField.secretHex("encryption_key");
+
     public static final ProfileField<String> ENCRYPTION_IV = ProfileField.hex("encryption_iv");
     public static final ProfileField<String> ENCRYPTION_KEY_URL =
             ProfileField.string("encryption_key_url", Profile::keyUrl);
@@ -211,8 +221,8 @@ public final class Profile {
             requirePresent(v, AUDIO_CODEC, "is required for an audio output");
         }
         if (has(WIDTH) != has(HEIGHT) && aspectMode != null && aspectMode != AspectMode.PRESERVE) {
-            v.add(new ProfileViolation(has(WIDTH) ? "height" : "width",
-                    "is required with aspect_mode " + aspectMode.wireName()));
+            v.add(new ProfileViolation(
+                    has(WIDTH) ? "height" : "width", "is required with aspect_mode " + aspectMode.wireName()));
         }
         if (isStreaming()) {
             streaming(v, format);
@@ -244,8 +254,10 @@ public final class Profile {
         List<String> extnames = STREAMING_EXTNAMES.get(format);
         String extname = get(EXTNAME);
         if (extname != null && !extnames.contains(extname)) {
-            v.add(new ProfileViolation("extname", "must be " + String.join(" or ", extnames) + " with format " + format
-                    + " (separate files or one archive), not '" + extname + "'"));
+            v.add(new ProfileViolation(
+                    "extname",
+                    "must be " + String.join(" or ", extnames) + " with format " + format
+                            + " (separate files or one archive), not '" + extname + "'"));
         }
         if (has(KIND) && get(KIND) != OutputKind.VIDEO) {
             v.add(new ProfileViolation("kind", "must be video with format " + format));
@@ -259,8 +271,10 @@ public final class Profile {
         int n = get(RENDITIONS, 1);
         Integer videoBitrate = get(VIDEO_BITRATE);
         if (videoBitrate != null && videoBitrate >> (n - 1) < 16) {
-            v.add(new ProfileViolation("video_bitrate", "must be at least " + (16 << (n - 1)) + " for " + n
-                    + " renditions (the lowest gets video_bitrate/" + (1 << (n - 1)) + ", at least 16)"));
+            v.add(new ProfileViolation(
+                    "video_bitrate",
+                    "must be at least " + (16 << (n - 1)) + " for " + n + " renditions (the lowest gets video_bitrate/"
+                            + (1 << (n - 1)) + ", at least 16)"));
         }
         if (!format.equals("hls")) {
             hlsOnly(v, format);

@@ -48,8 +48,7 @@ public final class ProfileField<T> {
     private final boolean settable;
     private final boolean secret;
 
-    private ProfileField(String name, Reader<T> reader, Function<T, Object> writer, boolean settable,
-            boolean secret) {
+    private ProfileField(String name, Reader<T> reader, Function<T, Object> writer, boolean settable, boolean secret) {
         this.name = name;
         this.reader = reader;
         this.writer = writer;
@@ -154,26 +153,36 @@ public final class ProfileField<T> {
         return new ProfileField<>(name, ProfileField::bool, b -> b, true, false);
     }
 
-    static <E extends Enum<E>> ProfileField<E> enumeration(String name, Function<String, E> parse,
-            Function<E, String> wireName, String allowed) {
-        return new ProfileField<>(name, raw -> {
-            String s = asString(raw);
-            try {
-                return parse.apply(s);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("must be one of " + allowed + ", not '" + s + "'");
-            }
-        }, wireName::apply, true, false);
+    static <E extends Enum<E>> ProfileField<E> enumeration(
+            String name, Function<String, E> parse, Function<E, String> wireName, String allowed) {
+        return new ProfileField<>(
+                name,
+                raw -> {
+                    String s = asString(raw);
+                    try {
+                        return parse.apply(s);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("must be one of " + allowed + ", not '" + s + "'");
+                    }
+                },
+                wireName::apply,
+                true,
+                false);
     }
 
     /** A field only presets set: JSON may carry it back (the store) but users may not. */
     static ProfileField<List<String>> presetOnlyStrings(String name) {
-        return new ProfileField<>(name, raw -> {
-            if (raw instanceof List<?> list) {
-                return list.stream().map(String::valueOf).toList();
-            }
-            throw new IllegalArgumentException("must be a list of strings");
-        }, List::copyOf, false, false);
+        return new ProfileField<>(
+                name,
+                raw -> {
+                    if (raw instanceof List<?> list) {
+                        return list.stream().map(String::valueOf).toList();
+                    }
+                    throw new IllegalArgumentException("must be a list of strings");
+                },
+                List::copyOf,
+                false,
+                false);
     }
 
     /** Any other kind: {@code reader} reads and checks a JSON value. */

@@ -1,6 +1,5 @@
 package io.nommer.core.profile;
 
-import io.nommer.core.profile.Profile;
 import java.time.Instant;
 
 /**

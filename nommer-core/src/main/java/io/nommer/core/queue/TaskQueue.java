@@ -40,7 +40,8 @@ public interface TaskQueue {
 
     /** Marks the task succeeded with its files. Returns false (changing nothing) when the token no longer holds. */
     default boolean complete(String taskId, String leaseToken, List<OutputFile> files, double cpuSeconds) {
-        return completeAll(List.of(new Completion(taskId, leaseToken, files, cpuSeconds))).get(0);
+        return completeAll(List.of(new Completion(taskId, leaseToken, files, cpuSeconds)))
+                .get(0);
     }
 
     /**

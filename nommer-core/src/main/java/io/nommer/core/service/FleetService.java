@@ -50,8 +50,10 @@ public final class FleetService {
     /** @throws ValidationException when {@code name} cannot be a cloud's name */
     public static void requireCloudName(String name) {
         if (!Cloud.validName(name)) {
-            throw new ValidationException("invalid_request", "name", "cloud names are 1-64 of a-z, 0-9, '.', '_', "
-                    + "'-', starting with a letter or digit");
+            throw new ValidationException(
+                    "invalid_request",
+                    "name",
+                    "cloud names are 1-64 of a-z, 0-9, '.', '_', " + "'-', starting with a letter or digit");
         }
     }
 

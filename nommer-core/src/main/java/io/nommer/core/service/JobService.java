@@ -40,8 +40,14 @@ public final class JobService {
     /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
     private final GroupCommit<NewJob, CreateResult> creates;
 
-    public JobService(JobStore jobs, FleetRegistry fleet, ProfileStore profiles, InputFetcher inputs,
-            OutputPublisher outputs, QueueSignal signal, Ids ids) {
+    public JobService(
+            JobStore jobs,
+            FleetRegistry fleet,
+            ProfileStore profiles,
+            InputFetcher inputs,
+            OutputPublisher outputs,
+            QueueSignal signal,
+            Ids ids) {
         this.jobs = jobs;
         this.fleet = fleet;
         this.profiles = new ProfileResolver(profiles);
@@ -77,7 +83,9 @@ public final class JobService {
      */
     public List<CreateResult> submitAll(List<JobRequest> requests) {
         if (requests.isEmpty() || requests.size() > MAX_BULK_JOBS) {
-            throw new ValidationException("invalid_request", "jobs",
+            throw new ValidationException(
+                    "invalid_request",
+                    "jobs",
                     "jobs must list 1 to " + MAX_BULK_JOBS + " jobs, not " + requests.size());
         }
         JobValidator validator = validator();
@@ -139,7 +147,9 @@ public final class JobService {
     /** A published file of an output. @throws NotFoundException for an unknown job, output or file */
     public OutputFile outputFile(String jobId, String output, String file) {
         Task task = output(find(jobId), output);
-        return task.files().stream().filter(f -> f.name().equals(file)).findFirst()
+        return task.files().stream()
+                .filter(f -> f.name().equals(file))
+                .findFirst()
                 .orElseThrow(() -> new NotFoundException("file " + file + " of output " + output));
     }
 
@@ -157,20 +167,24 @@ public final class JobService {
             throw new NotFoundException("an encryption key: output " + output + " is not encrypted");
         }
         if (ownerToken == null) {
-            throw new UnauthorizedException("owner_token_required", "the key is for the job's owner only: send "
-                    + "'Authorization: Bearer <owner_token>' with the owner_token from the response that created the "
-                    + "job");
+            throw new UnauthorizedException(
+                    "owner_token_required",
+                    "the key is for the job's owner only: send "
+                            + "'Authorization: Bearer <owner_token>' with the owner_token from the response that created the "
+                            + "job");
         }
         if (!OwnerTokens.matches(ownerToken, job.ownerTokenHash())) {
-            throw new ForbiddenException("not_owner", "this owner token is not the one job " + job.id()
-                    + " was created with");
+            throw new ForbiddenException(
+                    "not_owner", "this owner token is not the one job " + job.id() + " was created with");
         }
         return HexFormat.of().parseHex(hex);
     }
 
     /** The output's own task (never one of a spread ladder's rendition tasks). */
     private static Task output(Job job, String output) {
-        return job.tasks().stream().filter(t -> !t.isPart() && t.name().equals(output)).findFirst()
+        return job.tasks().stream()
+                .filter(t -> !t.isPart() && t.name().equals(output))
+                .findFirst()
                 .orElseThrow(() -> new NotFoundException("output " + output + " of job " + job.id()));
     }
 }

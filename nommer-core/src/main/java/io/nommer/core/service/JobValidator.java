@@ -39,6 +39,7 @@ final class JobValidator {
      * finishes sooner only when the work lands on at least three machines.
      */
     static final int SPLIT_FROM_MACHINES = 3;
+
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern NOT_IN_NAME = Pattern.compile("[^a-z0-9._-]");
     private static final int MAX_URI_LENGTH = 4096;
@@ -74,8 +75,8 @@ final class JobValidator {
                 throw e;
             }
             String job = prefix.substring(0, prefix.length() - 1);
-            throw new ValidationException(e.code(), e.field() == null ? job : prefix + e.field(),
-                    job + ": " + e.getMessage());
+            throw new ValidationException(
+                    e.code(), e.field() == null ? job : prefix + e.field(), job + ": " + e.getMessage());
         }
     }
 
@@ -89,8 +90,11 @@ final class JobValidator {
             throw new ValidationException("invalid_request", "outputs", "outputs must list at least one output");
         }
         if (request.outputs().size() > MAX_OUTPUTS) {
-            throw new ValidationException("invalid_request", "outputs",
-                    "a job may have at most " + MAX_OUTPUTS + " outputs, not " + request.outputs().size());
+            throw new ValidationException(
+                    "invalid_request",
+                    "outputs",
+                    "a job may have at most " + MAX_OUTPUTS + " outputs, not "
+                            + request.outputs().size());
         }
         Priority priority = parsePriority(request.priority());
         List<OutputSpec> specs = new ArrayList<>();
@@ -107,16 +111,27 @@ final class JobValidator {
         }
         String key = request.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > 255)) {
-            throw new ValidationException("invalid_request", "Idempotency-Key",
-                    "Idempotency-Key must be 1-255 characters");
+            throw new ValidationException(
+                    "invalid_request", "Idempotency-Key", "Idempotency-Key must be 1-255 characters");
         }
         String cloud = request.cloud() == null ? Cloud.DEFAULT : request.cloud();
         if (!Cloud.validName(cloud) || !cloudExists(cloud)) {
-            throw new ValidationException("unknown_cloud", "cloud", "no cloud named '" + cloud + "'; see GET /v1/clouds");
+            throw new ValidationException(
+                    "unknown_cloud", "cloud", "no cloud named '" + cloud + "'; see GET /v1/clouds");
         }
         List<String> plan = planLadders(specs, cloud);
-        return new NewJob(ids.next("job"), input, specs, priority, request.metadata(), notifyUrl, key,
-                DEFAULT_MAX_ATTEMPTS, cloud, plan, OwnerTokens.hash(ownerToken));
+        return new NewJob(
+                ids.next("job"),
+                input,
+                specs,
+                priority,
+                request.metadata(),
+                notifyUrl,
+                key,
+                DEFAULT_MAX_ATTEMPTS,
+                cloud,
+                plan,
+                OwnerTokens.hash(ownerToken));
     }
 
     private OutputSpec output(JobRequest.OutputRequest o, String path, Set<String> names) {
@@ -124,21 +139,27 @@ final class JobValidator {
             throw new ValidationException("invalid_request", path, path + " must be an object");
         }
         String preset = requireText(o.preset(), path + ".preset");
-        Profile profile = ProfileResolver.resolve(bases.computeIfAbsent(preset, profiles::base), preset, o.overrides(),
-                path);
+        Profile profile =
+                ProfileResolver.resolve(bases.computeIfAbsent(preset, profiles::base), preset, o.overrides(), path);
         String name = o.name() != null ? o.name() : uniqueName(preset, names);
         if (!NAME.matcher(name).matches()) {
-            throw new ValidationException("invalid_request", path + ".name", "output names are 1-64 of a-z, 0-9, "
-                    + "'.', '_', '-', starting with a letter or digit, not '" + name + "'");
+            throw new ValidationException(
+                    "invalid_request",
+                    path + ".name",
+                    "output names are 1-64 of a-z, 0-9, " + "'.', '_', '-', starting with a letter or digit, not '"
+                            + name + "'");
         }
         if (!names.add(name)) {
-            throw new ValidationException("invalid_request", path + ".name", "output name '" + name + "' is used twice");
+            throw new ValidationException(
+                    "invalid_request", path + ".name", "output name '" + name + "' is used twice");
         }
         String destination = o.destination();
         if (destination != null) {
             URI folder = parseUri(destination, path + ".destination");
             if (!destination.endsWith("/")) {
-                throw new ValidationException("invalid_destination", path + ".destination",
+                throw new ValidationException(
+                        "invalid_destination",
+                        path + ".destination",
                         "destination must be a folder URI ending in '/', e.g. file:///srv/media/out/");
             }
             destinationProblem(folder).ifPresent(why -> {
@@ -156,21 +177,35 @@ final class JobValidator {
         List<String> plan = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             OutputSpec o = specs.get(i);
-            int renditions = o.profile().isStreaming() && o.profile().get(RENDITIONS) != null ? o.profile().get(RENDITIONS) : 1;
+            int renditions = o.profile().isStreaming() && o.profile().get(RENDITIONS) != null
+                    ? o.profile().get(RENDITIONS)
+                    : 1;
             if (renditions < 2) {
                 continue;
             }
             int idle = idleMachines(cloud);
             if (idle >= SPLIT_FROM_MACHINES) {
                 specs.set(i, new OutputSpec(o.name(), o.preset(), o.profile(), o.destination(), renditions));
-                plan.add(String.format(Locale.ROOT, "output %s: %d renditions as separate tasks, then packaging: %d "
-                        + "machines have idle workers in cloud %s, and one decode per rendition spread over them "
-                        + "finishes sooner than one decode on one machine", o.name(), renditions, idle, cloud));
+                plan.add(String.format(
+                        Locale.ROOT,
+                        "output %s: %d renditions as separate tasks, then packaging: %d "
+                                + "machines have idle workers in cloud %s, and one decode per rendition spread over them "
+                                + "finishes sooner than one decode on one machine",
+                        o.name(),
+                        renditions,
+                        idle,
+                        cloud));
             } else {
-                plan.add(String.format(Locale.ROOT, "output %s: %d renditions from one decode in one task: %d "
-                        + "machine(s) have idle workers in cloud %s, and spreading renditions pays from %d (one decode "
-                        + "does the ladder in about half the CPU time of one decode per rendition)", o.name(),
-                        renditions, idle, cloud, SPLIT_FROM_MACHINES));
+                plan.add(String.format(
+                        Locale.ROOT,
+                        "output %s: %d renditions from one decode in one task: %d "
+                                + "machine(s) have idle workers in cloud %s, and spreading renditions pays from %d (one decode "
+                                + "does the ladder in about half the CPU time of one decode per rendition)",
+                        o.name(),
+                        renditions,
+                        idle,
+                        cloud,
+                        SPLIT_FROM_MACHINES));
             }
         }
         return plan;
@@ -180,7 +215,9 @@ final class JobValidator {
     private int idleMachines(String cloud) {
         return machines.computeIfAbsent(cloud, c -> (int) fleet.listWorkers(Duration.ofMinutes(1)).stream()
                 .filter(w -> w.clouds().contains(c) && w.active() < w.slots())
-                .map(w -> w.host() == null ? w.id() : w.host()).distinct().count());
+                .map(w -> w.host() == null ? w.id() : w.host())
+                .distinct()
+                .count());
     }
 
     /** Each distinct input checked once (a bulk submit often names one input many times): why it is refused. */
@@ -204,7 +241,8 @@ final class JobValidator {
 
     private boolean cloudExists(String name) {
         // the default cloud always exists and cannot be deleted
-        return Cloud.DEFAULT.equals(name) || clouds.computeIfAbsent(name, n -> fleet.findCloud(n).isPresent());
+        return Cloud.DEFAULT.equals(name)
+                || clouds.computeIfAbsent(name, n -> fleet.findCloud(n).isPresent());
     }
 
     private static String uniqueName(String preset, Set<String> taken) {
@@ -239,14 +277,14 @@ final class JobValidator {
 
     private static URI parseUri(String value, String field) {
         if (value.length() > MAX_URI_LENGTH) {
-            throw new ValidationException("invalid_request", field, field + " is longer than " + MAX_URI_LENGTH
-                    + " characters");
+            throw new ValidationException(
+                    "invalid_request", field, field + " is longer than " + MAX_URI_LENGTH + " characters");
         }
         try {
             URI u = new URI(value);
             if (u.getScheme() == null) {
-                throw new ValidationException("invalid_request", field, field + " must be an absolute URI, not '"
-                        + value + "'");
+                throw new ValidationException(
+                        "invalid_request", field, field + " must be an absolute URI, not '" + value + "'");
             }
             return u;
         } catch (URISyntaxException e) {

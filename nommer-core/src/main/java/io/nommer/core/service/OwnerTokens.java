@@ -25,8 +25,8 @@ final class OwnerTokens {
     /** The stored form of an owner token (SHA-256, hex). */
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
@@ -34,7 +34,9 @@ final class OwnerTokens {
 
     /** Whether {@code token} is the one whose hash is {@code storedHash}, compared in constant time. */
     static boolean matches(String token, String storedHash) {
-        return storedHash != null && MessageDigest.isEqual(hash(token).getBytes(StandardCharsets.US_ASCII),
-                storedHash.getBytes(StandardCharsets.US_ASCII));
+        return storedHash != null
+                && MessageDigest.isEqual(
+                        hash(token).getBytes(StandardCharsets.US_ASCII),
+                        storedHash.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -36,7 +36,9 @@ final class ProfileResolver {
         Optional<StoredProfile> stored = profiles.find(name);
         if (stored.isPresent()) {
             StoredProfile sp = stored.get();
-            Profile below = sp.preset() == null ? Profile.EMPTY : Presets.find(sp.preset()).orElse(Profile.EMPTY);
+            Profile below = sp.preset() == null
+                    ? Profile.EMPTY
+                    : Presets.find(sp.preset()).orElse(Profile.EMPTY);
             return Optional.of(below.overlay(sp.fields()));
         }
         return Optional.empty();
@@ -49,7 +51,9 @@ final class ProfileResolver {
      * @throws ValidationException {@code unknown_preset} or {@code invalid_profile}
      */
     static Profile resolve(Optional<Profile> found, String name, ParsedProfile overrides, String path) {
-        Profile base = found.orElseThrow(() -> new ValidationException("unknown_preset", path + ".preset",
+        Profile base = found.orElseThrow(() -> new ValidationException(
+                "unknown_preset",
+                path + ".preset",
                 "no preset or profile named '" + name + "'; see GET /v1/presets and /v1/profiles"));
         Profile top;
         try {

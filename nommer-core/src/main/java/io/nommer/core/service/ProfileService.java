@@ -36,8 +36,10 @@ public final class ProfileService {
             throw new ValidationException("invalid_request", "name", "name is required");
         }
         if (profiles.find(name).isPresent()) {
-            throw new ConflictException("profile_exists", "name", "a profile named '" + name
-                    + "' exists; PUT /v1/profiles/" + name + " replaces it");
+            throw new ConflictException(
+                    "profile_exists",
+                    "name",
+                    "a profile named '" + name + "' exists; PUT /v1/profiles/" + name + " replaces it");
         }
         return put(name, preset, fields);
     }
@@ -49,8 +51,10 @@ public final class ProfileService {
      */
     public StoredProfile replace(String name, String bodyName, String preset, ParsedProfile fields) {
         if (bodyName != null && !bodyName.equals(name)) {
-            throw new ValidationException("invalid_request", "name", "the body's name '" + bodyName
-                    + "' differs from the URL's '" + name + "'");
+            throw new ValidationException(
+                    "invalid_request",
+                    "name",
+                    "the body's name '" + bodyName + "' differs from the URL's '" + name + "'");
         }
         return put(name, preset, fields);
     }
@@ -69,7 +73,9 @@ public final class ProfileService {
      */
     private StoredProfile put(String name, String preset, ParsedProfile fields) {
         if (!JobValidator.NAME.matcher(name).matches()) {
-            throw new ValidationException("invalid_request", "name",
+            throw new ValidationException(
+                    "invalid_request",
+                    "name",
                     "profile names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
         }
         if (Presets.find(name).isPresent()) {
@@ -77,8 +83,11 @@ public final class ProfileService {
         }
         Profile below = Profile.EMPTY;
         if (preset != null) {
-            below = Presets.find(preset).orElseThrow(() -> new ValidationException("unknown_preset", "preset",
-                    "no built-in preset named '" + preset + "'; see GET /v1/presets"));
+            below = Presets.find(preset)
+                    .orElseThrow(() -> new ValidationException(
+                            "unknown_preset",
+                            "preset",
+                            "no built-in preset named '" + preset + "'; see GET /v1/presets"));
         }
         Profile own;
         try {

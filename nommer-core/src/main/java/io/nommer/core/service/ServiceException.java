@@ -5,8 +5,13 @@ package io.nommer.core.service;
  * (a JSON path such as {@code outputs[1].width}). The HTTP layer turns each kind into its status in one place.
  */
 public abstract sealed class ServiceException extends RuntimeException
-        permits ValidationException, NotFoundException, ConflictException, UnauthorizedException, ForbiddenException,
-                TooLargeException, BadRequestException {
+        permits ValidationException,
+                NotFoundException,
+                ConflictException,
+                UnauthorizedException,
+                ForbiddenException,
+                TooLargeException,
+                BadRequestException {
     private final String code;
     private final String field;
 

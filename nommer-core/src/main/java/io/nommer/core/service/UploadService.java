@@ -26,8 +26,10 @@ public final class UploadService {
      */
     public Upload store(InputStream body, long declaredLength, String filename) {
         if (declaredLength > maxBytes) {
-            throw new TooLargeException("upload_too_large", "the upload is " + declaredLength + " bytes; the limit is "
-                    + maxBytes + " (setting max_upload_bytes)");
+            throw new TooLargeException(
+                    "upload_too_large",
+                    "the upload is " + declaredLength + " bytes; the limit is " + maxBytes
+                            + " (setting max_upload_bytes)");
         }
         if (declaredLength == 0) {
             throw empty();
@@ -35,8 +37,9 @@ public final class UploadService {
         try {
             return uploads.storeUpload(body, maxBytes, filename);
         } catch (UploadTooLargeException e) {
-            throw new TooLargeException("upload_too_large", "the upload exceeds the limit of " + maxBytes
-                    + " bytes (setting max_upload_bytes)");
+            throw new TooLargeException(
+                    "upload_too_large",
+                    "the upload exceeds the limit of " + maxBytes + " bytes (setting max_upload_bytes)");
         } catch (EmptyUploadException e) {
             throw empty();
         }

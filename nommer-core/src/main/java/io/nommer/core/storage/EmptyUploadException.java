@@ -1,7 +1,5 @@
 package io.nommer.core.storage;
 
-import io.nommer.core.storage.UploadRejectedException;
-
 /** The upload's body was empty; nothing was stored. */
 public class EmptyUploadException extends UploadRejectedException {
     public EmptyUploadException() {

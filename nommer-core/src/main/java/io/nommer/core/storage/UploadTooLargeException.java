@@ -1,7 +1,5 @@
 package io.nommer.core.storage;
 
-import io.nommer.core.storage.UploadRejectedException;
-
 /** The upload's body went past the limit; nothing was stored. */
 public class UploadTooLargeException extends UploadRejectedException {
     private final long maxBytes;

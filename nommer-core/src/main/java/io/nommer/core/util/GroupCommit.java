@@ -97,8 +97,8 @@ public final class GroupCommit<I, O> {
             return;
         }
         if (results.size() != batch.size()) {
-            throw new IllegalStateException("writeAll answered " + results.size() + " results for " + batch.size()
-                    + " items");
+            throw new IllegalStateException(
+                    "writeAll answered " + results.size() + " results for " + batch.size() + " items");
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).succeed(results.get(i));
@@ -111,6 +111,7 @@ public final class GroupCommit<I, O> {
         volatile boolean done;
         /** Its caller is to write it alone. */
         boolean alone;
+
         O result;
         RuntimeException error;
 

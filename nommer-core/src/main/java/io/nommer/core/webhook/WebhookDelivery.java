@@ -1,6 +1,5 @@
 package io.nommer.core.webhook;
 
-
 /**
  * A pending webhook (an outbox row), written in the transaction that made its job terminal.
  *

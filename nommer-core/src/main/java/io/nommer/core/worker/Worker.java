@@ -1,30 +1,30 @@
 package io.nommer.core.worker;
 
 import io.nommer.core.encode.Cancellation;
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.failure.ErrorCode;
-import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.encode.noop.NullEncoder;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.job.Job;
+import io.nommer.core.job.JobStore;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Task;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.media.StreamInfo;
-import io.nommer.core.storage.InputFetcher;
-import io.nommer.core.storage.LocalInput;
-import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
 import io.nommer.core.queue.QueueSignal;
-import io.nommer.core.fleet.FleetRegistry;
-import io.nommer.core.job.Job;
-import io.nommer.core.job.JobStore;
-import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.queue.TaskFailure;
-import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.storage.InputFetcher;
+import io.nommer.core.storage.LocalInput;
+import io.nommer.core.storage.OutputPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -94,8 +94,17 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    public Worker(WorkerConfig config, TaskQueue queue, JobStore jobs, FleetRegistry fleet, QueueSignal signal, InputFetcher inputs, MediaProber prober,
-            Encoder encoder, OutputPublisher outputs, InstantSource clock) {
+    public Worker(
+            WorkerConfig config,
+            TaskQueue queue,
+            JobStore jobs,
+            FleetRegistry fleet,
+            QueueSignal signal,
+            InputFetcher inputs,
+            MediaProber prober,
+            Encoder encoder,
+            OutputPublisher outputs,
+            InstantSource clock) {
         this.config = config;
         this.queue = queue;
         this.jobs = jobs;
@@ -128,8 +137,12 @@ public final class Worker implements AutoCloseable {
         }
         threads.add(Thread.ofPlatform().name("nommer-heartbeat").daemon().start(this::heartbeatLoop));
         report();
-        log.info("worker {} started with {} slot(s) for cloud(s) {}, work directory {}", config.workerId(),
-                config.slots(), String.join(",", config.clouds()), config.workRoot());
+        log.info(
+                "worker {} started with {} slot(s) for cloud(s) {}, work directory {}",
+                config.workerId(),
+                config.slots(),
+                String.join(",", config.clouds()),
+                config.workRoot());
         return this;
     }
 
@@ -146,8 +159,8 @@ public final class Worker implements AutoCloseable {
             while (!stopping) {
                 List<ClaimedTask> claimed;
                 try {
-                    claimed = queue.claim(config.workerId(), config.clouds(), instant ? config.claimBatch() : 1,
-                            config.lease());
+                    claimed = queue.claim(
+                            config.workerId(), config.clouds(), instant ? config.claimBatch() : 1, config.lease());
                 } catch (RuntimeException e) {
                     log.warn("worker {}: claiming failed, retrying: {}", config.workerId(), e.toString());
                     idle(config.idlePoll());
@@ -163,8 +176,12 @@ public final class Worker implements AutoCloseable {
                     try {
                         done = runInstantly(claimed);
                     } catch (RuntimeException e) {
-                        log.warn("worker {}: running a batch of {} task(s) failed; the leases left will expire and "
-                                + "those tasks will run again: {}", config.workerId(), claimed.size(), e.toString());
+                        log.warn(
+                                "worker {}: running a batch of {} task(s) failed; the leases left will expire and "
+                                        + "those tasks will run again: {}",
+                                config.workerId(),
+                                claimed.size(),
+                                e.toString());
                         continue;
                     }
                     recording = awaitRecorded(recording);
@@ -177,8 +194,11 @@ public final class Worker implements AutoCloseable {
                     } catch (RuntimeException e) {
                         // why: recording the outcome failed (the store is unreachable, say). The slot must live on;
                         // the unrecorded lease expires and the reaper queues the task again.
-                        log.warn("task {}: its outcome could not be recorded; the lease will expire and it will run "
-                                + "again: {}", c.taskId(), e.toString());
+                        log.warn(
+                                "task {}: its outcome could not be recorded; the lease will expire and it will run "
+                                        + "again: {}",
+                                c.taskId(),
+                                e.toString());
                     }
                 }
             }
@@ -228,7 +248,12 @@ public final class Worker implements AutoCloseable {
         running.put(task.id(), r);
         Path workDir = config.workRoot().resolve(task.id() + "-" + task.attempt());
         try {
-            log.info("task {} (job {}, output {}) attempt {} started", task.id(), task.jobId(), task.name(), task.attempt());
+            log.info(
+                    "task {} (job {}, output {}) attempt {} started",
+                    task.id(),
+                    task.jobId(),
+                    task.name(),
+                    task.attempt());
             List<OutputFile> files = produce(r, workDir);
             if (!queue.complete(task.id(), claim.leaseToken(), files, r.cpuSeconds)) {
                 log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
@@ -244,13 +269,32 @@ public final class Worker implements AutoCloseable {
                 stopped(r);
                 return;
             }
-            log.info("task {} attempt {} failed: {} {}", task.id(), task.attempt(), e.code().code(), e.getMessage());
-            queue.fail(task.id(), claim.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), r.cpuSeconds,
-                    config.retryBackoff().multipliedBy(task.attempt())));
+            log.info(
+                    "task {} attempt {} failed: {} {}",
+                    task.id(),
+                    task.attempt(),
+                    e.code().code(),
+                    e.getMessage());
+            queue.fail(
+                    task.id(),
+                    claim.leaseToken(),
+                    new TaskFailure(
+                            e.code(),
+                            e.getMessage(),
+                            e.logTail(),
+                            r.cpuSeconds,
+                            config.retryBackoff().multipliedBy(task.attempt())));
         } catch (RuntimeException e) {
             log.error("task {} attempt {} failed unexpectedly", task.id(), task.attempt(), e);
-            queue.fail(task.id(), claim.leaseToken(), new TaskFailure(ErrorCode.INTERNAL,
-                    "internal error: " + e, null, r.cpuSeconds, config.retryBackoff().multipliedBy(task.attempt())));
+            queue.fail(
+                    task.id(),
+                    claim.leaseToken(),
+                    new TaskFailure(
+                            ErrorCode.INTERNAL,
+                            "internal error: " + e,
+                            null,
+                            r.cpuSeconds,
+                            config.retryBackoff().multipliedBy(task.attempt())));
         } finally {
             running.remove(task.id());
             deleteRecursively(workDir);
@@ -268,12 +312,22 @@ public final class Worker implements AutoCloseable {
         for (ClaimedTask c : claimed) {
             Task task = c.task();
             try {
-                EncodeResult result = encoder.encode(new EncodeRequest(task.id(), task.profile(), null, null, null,
-                        task.name(), config.encodeTimeout()), p -> {}, new Cancellation());
+                EncodeResult result = encoder.encode(
+                        new EncodeRequest(
+                                task.id(), task.profile(), null, null, null, task.name(), config.encodeTimeout()),
+                        p -> {},
+                        new Cancellation());
                 done.add(new Completion(task.id(), c.leaseToken(), List.of(), result.cpuSeconds()));
             } catch (TaskFailedException e) {
-                queue.fail(task.id(), c.leaseToken(), new TaskFailure(e.code(), e.getMessage(), e.logTail(), 0,
-                        config.retryBackoff().multipliedBy(task.attempt())));
+                queue.fail(
+                        task.id(),
+                        c.leaseToken(),
+                        new TaskFailure(
+                                e.code(),
+                                e.getMessage(),
+                                e.logTail(),
+                                0,
+                                config.retryBackoff().multipliedBy(task.attempt())));
             }
         }
         return done;
@@ -285,12 +339,17 @@ public final class Worker implements AutoCloseable {
             List<Boolean> held = queue.completeAll(done);
             long lost = held.stream().filter(h -> !h).count();
             if (lost > 0) {
-                log.warn("worker {}: {} lease(s) lost before completion; those results are discarded",
-                        config.workerId(), lost);
+                log.warn(
+                        "worker {}: {} lease(s) lost before completion; those results are discarded",
+                        config.workerId(),
+                        lost);
             }
         } catch (RuntimeException e) {
-            log.warn("worker {}: recording {} outcome(s) failed; their leases will expire and they will run again: {}",
-                    config.workerId(), done.size(), e.toString());
+            log.warn(
+                    "worker {}: recording {} outcome(s) failed; their leases will expire and they will run again: {}",
+                    config.workerId(),
+                    done.size(),
+                    e.toString());
         }
     }
 
@@ -324,14 +383,28 @@ public final class Worker implements AutoCloseable {
         checkLimits(info);
         Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(r, workDir) : Map.of();
         checkCancelled(r);
-        EncodeRequest request = new EncodeRequest(task.id(), task.profile(), info, input.file(), workDir.resolve("out"),
-                task.name(), config.encodeTimeout(), task.part(), renditions);
-        EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)),
-                r.cancellation);
+        EncodeRequest request = new EncodeRequest(
+                task.id(),
+                task.profile(),
+                info,
+                input.file(),
+                workDir.resolve("out"),
+                task.name(),
+                config.encodeTimeout(),
+                task.part(),
+                renditions);
+        EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)), r.cancellation);
         r.cpuSeconds = result.cpuSeconds();
         if (!result.runs().isEmpty()) {
-            jobs.addEvent(task.jobId(), task.id(), "task.encoded", String.format(Locale.ROOT, "%s; %.1f CPU seconds",
-                    String.join("; ", result.runs()), result.cpuSeconds()));
+            jobs.addEvent(
+                    task.jobId(),
+                    task.id(),
+                    "task.encoded",
+                    String.format(
+                            Locale.ROOT,
+                            "%s; %.1f CPU seconds",
+                            String.join("; ", result.runs()),
+                            result.cpuSeconds()));
         }
         // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
         List<Described> described = new ArrayList<>();
@@ -348,9 +421,11 @@ public final class Worker implements AutoCloseable {
             r.cancellation.cancel("lease lost before publishing");
             throw new CancellationException(r.cancellation.reason());
         }
-        URI folder = task.isPart() ? outputs.defaultFolder(task.jobId(), PARTS_FOLDER + task.name())
-                : task.destination() != null ? URI.create(task.destination())
-                : outputs.defaultFolder(task.jobId(), task.name());
+        URI folder = task.isPart()
+                ? outputs.defaultFolder(task.jobId(), PARTS_FOLDER + task.name())
+                : task.destination() != null
+                        ? URI.create(task.destination())
+                        : outputs.defaultFolder(task.jobId(), task.name());
         List<OutputFile> files = new ArrayList<>();
         for (Described d : described) {
             String name = d.file.path().getFileName().toString();
@@ -358,8 +433,12 @@ public final class Worker implements AutoCloseable {
             try {
                 uri = outputs.publish(d.file.path(), folder, name);
             } catch (UncheckedIOException e) {
-                throw new TaskFailedException(ErrorCode.OUTPUT_FAILED, "publishing " + name + " to " + folder + " failed: "
-                        + e.getCause().getMessage(), null, e);
+                throw new TaskFailedException(
+                        ErrorCode.OUTPUT_FAILED,
+                        "publishing " + name + " to " + folder + " failed: "
+                                + e.getCause().getMessage(),
+                        null,
+                        e);
             }
             files.add(toOutputFile(name, uri, d));
         }
@@ -393,17 +472,24 @@ public final class Worker implements AutoCloseable {
                 if (!part.isPart() || !part.name().equals(task.name())) {
                     continue;
                 }
-                OutputFile f = part.files().stream().filter(x -> PlannedFile.INTERMEDIATE.equals(x.role())).findFirst()
-                        .orElseThrow(() -> new TaskFailedException(ErrorCode.INTERNAL, "rendition " + (part.part() + 1)
-                                + " of output " + task.name() + " has no encoded file"));
+                OutputFile f = part.files().stream()
+                        .filter(x -> PlannedFile.INTERMEDIATE.equals(x.role()))
+                        .findFirst()
+                        .orElseThrow(() -> new TaskFailedException(
+                                ErrorCode.INTERNAL,
+                                "rendition " + (part.part() + 1) + " of output " + task.name()
+                                        + " has no encoded file"));
                 Path local = dir.resolve(f.name());
                 outputs.copyToLocal(URI.create(f.uri()), local);
                 renditions.put(part.part(), local);
                 running.renditions.add(URI.create(f.uri()));
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "fetching the renditions of output " + task.name()
-                    + " failed: " + e.getMessage(), null, e);
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_FETCH_FAILED,
+                    "fetching the renditions of output " + task.name() + " failed: " + e.getMessage(),
+                    null,
+                    e);
         }
         return renditions;
     }
@@ -414,19 +500,32 @@ public final class Worker implements AutoCloseable {
         }
         StreamInfo v = d.info.video().orElse(null);
         Double duration = "thumbnail".equals(d.file.role()) ? null : d.info.duration();
-        return new OutputFile(name, uri.toString(), d.size, d.file.role(), duration,
-                v == null ? null : v.width(), v == null ? null : v.height());
+        return new OutputFile(
+                name,
+                uri.toString(),
+                d.size,
+                d.file.role(),
+                duration,
+                v == null ? null : v.width(),
+                v == null ? null : v.height());
     }
 
     private void checkLimits(MediaInfo info) {
         if (info.duration() != null && info.duration() > config.maxInputSeconds()) {
-            throw new TaskFailedException(ErrorCode.INPUT_LIMITS_EXCEEDED, String.format(Locale.ROOT,
-                    "the input lasts %.0f s, more than the limit of %.0f s", info.duration(), config.maxInputSeconds()));
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_LIMITS_EXCEEDED,
+                    String.format(
+                            Locale.ROOT,
+                            "the input lasts %.0f s, more than the limit of %.0f s",
+                            info.duration(),
+                            config.maxInputSeconds()));
         }
         for (StreamInfo s : info.streams()) {
             if (s.width() != null && s.height() != null && (long) s.width() * s.height() > config.maxInputPixels()) {
-                throw new TaskFailedException(ErrorCode.INPUT_LIMITS_EXCEEDED, "the input's " + s.width() + "x" + s.height()
-                        + " picture exceeds the limit of " + config.maxInputPixels() + " pixels");
+                throw new TaskFailedException(
+                        ErrorCode.INPUT_LIMITS_EXCEEDED,
+                        "the input's " + s.width() + "x" + s.height() + " picture exceeds the limit of "
+                                + config.maxInputPixels() + " pixels");
             }
         }
     }
@@ -457,8 +556,15 @@ public final class Worker implements AutoCloseable {
     /** Tells the store this worker is alive and what it is doing, for operators (GET /v1/workers). */
     private void report() {
         try {
-            fleet.recordWorker(new WorkerStatus(config.workerId(), config.clouds(), config.slots(), running.size(), host,
-                    encoder.needsInput() ? "ffmpeg" : NullEncoder.NAME, null, null));
+            fleet.recordWorker(new WorkerStatus(
+                    config.workerId(),
+                    config.clouds(),
+                    config.slots(),
+                    running.size(),
+                    host,
+                    encoder.needsInput() ? "ffmpeg" : NullEncoder.NAME,
+                    null,
+                    null));
         } catch (RuntimeException e) {
             log.warn("worker {}: reporting to the store failed: {}", config.workerId(), e.toString());
         }

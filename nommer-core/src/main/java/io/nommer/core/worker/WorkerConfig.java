@@ -50,6 +50,7 @@ public record WorkerConfig(
      * no better than 200 (BENCHMARKS.md).
      */
     public static final int DEFAULT_CLAIM_BATCH = 200;
+
     public static final int MAX_CLAIM_BATCH = 1000;
 
     public WorkerConfig {
@@ -66,7 +67,9 @@ public record WorkerConfig(
             throw new IllegalArgumentException("lease_seconds cannot be less than " + MIN_LEASE.toSeconds() + ", not "
                     + (lease == null ? null : lease.toSeconds()));
         }
-        if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()
+        if (heartbeat == null
+                || heartbeat.isNegative()
+                || heartbeat.isZero()
                 || heartbeat.multipliedBy(2).compareTo(lease) > 0) {
             throw new IllegalArgumentException("the heartbeat (" + heartbeat + ") must be positive and at most half "
                     + "of lease_seconds (" + lease.toSeconds() + ")");
@@ -91,8 +94,8 @@ public record WorkerConfig(
             }
         }
         if (claimBatch < 1 || claimBatch > MAX_CLAIM_BATCH) {
-            throw new IllegalArgumentException("the claim batch must be between 1 and " + MAX_CLAIM_BATCH + ", not "
-                    + claimBatch);
+            throw new IllegalArgumentException(
+                    "the claim batch must be between 1 and " + MAX_CLAIM_BATCH + ", not " + claimBatch);
         }
     }
 
@@ -171,8 +174,19 @@ public record WorkerConfig(
 
         /** @throws IllegalArgumentException naming the first bad setting */
         public WorkerConfig build() {
-            return new WorkerConfig(workerId, slots, workRoot, lease, heartbeat, idlePoll, encodeTimeout, retryBackoff,
-                    maxInputSeconds, maxInputPixels, clouds, claimBatch);
+            return new WorkerConfig(
+                    workerId,
+                    slots,
+                    workRoot,
+                    lease,
+                    heartbeat,
+                    idlePoll,
+                    encodeTimeout,
+                    retryBackoff,
+                    maxInputSeconds,
+                    maxInputPixels,
+                    clouds,
+                    claimBatch);
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.nommer.core.compile.Ladder.Rung;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.nommer.core.compile.Ladder;
 
 class LadderTest {
     private static List<Rung> ladder(double w, double h, Integer top, Integer capW, Integer capH, boolean upscale) {
@@ -22,16 +21,19 @@ class LadderTest {
     @Test
     void videoBitrate_givesItsHalfQuarterAndEighth() {
         assertThat(Ladder.bitrates(4000, 4)).containsExactly(4000, 2000, 1000, 500);
-        assertThat(ladder(1920, 1080, 4000, null, null, false)).extracting(Rung::videoBitrate)
+        assertThat(ladder(1920, 1080, 4000, null, null, false))
+                .extracting(Rung::videoBitrate)
                 .containsExactly(4000, 2000, 1000, 500);
     }
 
     @Test
     void sizesFollowTheBitrateTable_keepingAspectWithEvenDimensions() {
-        assertThat(ladder(1920, 1080, null, null, null, false)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(1920, 1080, null, null, null, false))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(1280, 720), tuple(640, 360), tuple(480, 270), tuple(320, 180));
         // 4:3 source: widths follow the aspect and are rounded to even numbers
-        assertThat(ladder(1440, 1080, 5000, null, null, false)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(1440, 1080, 5000, null, null, false))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(1440, 1080), tuple(960, 720), tuple(720, 540), tuple(480, 360));
         assertThat(ladder(1000, 562, 600, null, null, false)).allSatisfy(r -> {
             assertThat(r.width() % 2).isZero();
@@ -41,23 +43,28 @@ class LadderTest {
 
     @Test
     void smallSource_isNeverUpscaledUnlessAsked() {
-        assertThat(ladder(320, 240, null, null, null, false)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(320, 240, null, null, null, false))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(320, 240), tuple(320, 240), tuple(320, 240), tuple(240, 180));
-        assertThat(ladder(320, 240, null, null, null, true)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(320, 240, null, null, null, true))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(960, 720), tuple(480, 360), tuple(360, 270), tuple(240, 180));
     }
 
     @Test
     void portraitSource_appliesTheTableToItsShorterSide() {
-        assertThat(ladder(1080, 1920, null, null, null, false)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(1080, 1920, null, null, null, false))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(720, 1280), tuple(360, 640), tuple(270, 480), tuple(180, 320));
     }
 
     @Test
     void profileWidthAndHeight_capTheTopRungAndSoEveryRung() {
-        assertThat(ladder(1920, 1080, 5000, 854, 480, false)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(1920, 1080, 5000, 854, 480, false))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(854, 480), tuple(854, 480), tuple(854, 480), tuple(640, 360));
-        assertThat(ladder(1920, 1080, 5000, 640, null, false)).extracting(Rung::width, Rung::height)
+        assertThat(ladder(1920, 1080, 5000, 640, null, false))
+                .extracting(Rung::width, Rung::height)
                 .containsExactly(tuple(640, 360), tuple(640, 360), tuple(640, 360), tuple(640, 360));
     }
 

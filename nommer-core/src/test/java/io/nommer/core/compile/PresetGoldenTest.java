@@ -15,10 +15,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.nommer.core.compile.ProfileCompiler;
-import io.nommer.core.compile.FfmpegCommand;
-import io.nommer.core.compile.EncodePlan;
-import io.nommer.core.compile.PlanStep;
 
 /**
  * Pins the exact ffmpeg arguments of every preset against one probed 1080p source. A change to a preset's command
@@ -26,9 +22,14 @@ import io.nommer.core.compile.PlanStep;
  * {@code ./mvnw -pl nommer-core test -Dgolden.update=true} and review the diff.
  */
 class PresetGoldenTest {
-    static final MediaInfo SOURCE_1080P = new MediaInfo("mov,mp4,m4a,3gp,3g2,mj2", 10.0, 5_000_000L, 6_250_000, List.of(
-            new StreamInfo(0, "video", "h264", 1920, 1080, 25.0, 4_800_000L, null, null, 10.0, "1:1", 0),
-            new StreamInfo(1, "audio", "aac", null, null, null, 128_000L, 48000, 2, 10.0, null, 0)));
+    static final MediaInfo SOURCE_1080P = new MediaInfo(
+            "mov,mp4,m4a,3gp,3g2,mj2",
+            10.0,
+            5_000_000L,
+            6_250_000,
+            List.of(
+                    new StreamInfo(0, "video", "h264", 1920, 1080, 25.0, 4_800_000L, null, null, 10.0, "1:1", 0),
+                    new StreamInfo(1, "audio", "aac", null, null, null, 128_000L, 48000, 2, 10.0, null, 0)));
 
     static Stream<String> presets() {
         return Presets.all().keySet().stream();
@@ -38,8 +39,8 @@ class PresetGoldenTest {
     @MethodSource("presets")
     void preset_compilesToItsGoldenArguments(String preset) throws IOException {
         Profile profile = Presets.find(preset).orElseThrow();
-        EncodePlan plan = new ProfileCompiler().compile(profile, SOURCE_1080P, Path.of("/work/task/input"),
-                Path.of("/work/task/out"), "out");
+        EncodePlan plan = new ProfileCompiler()
+                .compile(profile, SOURCE_1080P, Path.of("/work/task/input"), Path.of("/work/task/out"), "out");
         List<String> lines = new ArrayList<>();
         for (FfmpegCommand c : plan.commands()) {
             lines.add("# " + c.label());
@@ -66,7 +67,9 @@ class PresetGoldenTest {
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(golden, actual, StandardCharsets.UTF_8);
         }
-        assertThat(golden).as("golden file for %s (regenerate with -Dgolden.update=true)", preset).exists();
+        assertThat(golden)
+                .as("golden file for %s (regenerate with -Dgolden.update=true)", preset)
+                .exists();
         assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }
 

@@ -3,28 +3,32 @@ package io.nommer.core.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
-import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.testing.Profiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import io.nommer.core.failure.ErrorCode;
-import io.nommer.core.failure.TaskFailedException;
-import io.nommer.core.compile.ProfileCompiler;
-import io.nommer.core.compile.FfmpegCommand;
-import io.nommer.core.compile.EncodePlan;
 
 class ProfileCompilerTest {
     static final Path IN = Path.of("/w/input");
     static final Path OUT = Path.of("/w/out");
-    static final MediaInfo AUDIO_ONLY = new MediaInfo("mp3", 30.0, 128_000L, 480_000, List.of(
-            new StreamInfo(0, "audio", "mp3", null, null, null, 128_000L, 44100, 2, 30.0, null, 0)));
-    static final MediaInfo VIDEO_ONLY = new MediaInfo("matroska,webm", 4.0, 1_000_000L, 500_000, List.of(
-            new StreamInfo(0, "video", "vp9", 640, 480, 30.0, null, null, null, null, "1:1", 90)));
+    static final MediaInfo AUDIO_ONLY = new MediaInfo(
+            "mp3",
+            30.0,
+            128_000L,
+            480_000,
+            List.of(new StreamInfo(0, "audio", "mp3", null, null, null, 128_000L, 44100, 2, 30.0, null, 0)));
+    static final MediaInfo VIDEO_ONLY = new MediaInfo(
+            "matroska,webm",
+            4.0,
+            1_000_000L,
+            500_000,
+            List.of(new StreamInfo(0, "video", "vp9", 640, 480, 30.0, null, null, null, null, "1:1", 90)));
 
     private final ProfileCompiler compiler = new ProfileCompiler();
 
@@ -47,27 +51,36 @@ class ProfileCompilerTest {
 
     @Test
     void videoWithoutAudio_dropsAudioInsteadOfFailing() {
-        List<String> args = compiler.compile(preset("mp4-h264", Map.of()), VIDEO_ONLY, IN, OUT, "o").commands().get(0).args();
+        List<String> args = compiler.compile(preset("mp4-h264", Map.of()), VIDEO_ONLY, IN, OUT, "o")
+                .commands()
+                .get(0)
+                .args();
         assertThat(args).contains("-an").doesNotContain("-c:a");
     }
 
     @Test
     void rotatedSource_isFittedAfterRotation() {
         // 640x480 rotated 90 degrees displays as 480x640; fitting into 1280x720 without upscaling keeps 480x640.
-        List<String> args = compiler.compile(preset("mp4-h264", Map.of()), VIDEO_ONLY, IN, OUT, "o").commands().get(0).args();
+        List<String> args = compiler.compile(preset("mp4-h264", Map.of()), VIDEO_ONLY, IN, OUT, "o")
+                .commands()
+                .get(0)
+                .args();
         assertThat(args).contains("scale=480:640:flags=bicubic,setsar=1");
     }
 
     @Test
     void inputIsForcedToTheProbedDemuxerAndFileProtocol() {
-        List<String> args = compiler.compile(preset("mp4-h264", Map.of()), VIDEO_ONLY, IN, OUT, "o").commands().get(0).args();
+        List<String> args = compiler.compile(preset("mp4-h264", Map.of()), VIDEO_ONLY, IN, OUT, "o")
+                .commands()
+                .get(0)
+                .args();
         assertThat(String.join(" ", args)).contains("-protocol_whitelist file -f matroska -i file:/w/input");
     }
 
     @Test
     void twoPass_withBitrate_runsTwoPassesSharingALogFile() {
-        EncodePlan plan = compiler.compile(preset("mp4-h264", Map.of("two_pass", true, "video_bitrate", 800)),
-                VIDEO_ONLY, IN, OUT, "o");
+        EncodePlan plan = compiler.compile(
+                preset("mp4-h264", Map.of("two_pass", true, "video_bitrate", 800)), VIDEO_ONLY, IN, OUT, "o");
         assertThat(plan.commands()).extracting(FfmpegCommand::label).containsExactly("pass 1 of 2", "pass 2 of 2");
         assertThat(plan.commands().get(0).args()).containsSequence("-pass", "1", "-passlogfile", "/w/out/o-pass");
         assertThat(plan.commands().get(1).args()).containsSequence("-pass", "2", "-passlogfile", "/w/out/o-pass");
@@ -75,9 +88,10 @@ class ProfileCompilerTest {
 
     @Test
     void clip_seeksBeforeTheInputAndLimitsLength() {
-        EncodePlan plan = compiler.compile(preset("mp4-h264", Map.of("clip_offset", 1.5, "clip_length", 2)),
-                VIDEO_ONLY, IN, OUT, "o");
-        assertThat(plan.commands().get(0).args()).containsSequence("-ss", "1.500", "-protocol_whitelist")
+        EncodePlan plan = compiler.compile(
+                preset("mp4-h264", Map.of("clip_offset", 1.5, "clip_length", 2)), VIDEO_ONLY, IN, OUT, "o");
+        assertThat(plan.commands().get(0).args())
+                .containsSequence("-ss", "1.500", "-protocol_whitelist")
                 .containsSequence("-t", "2.000");
         assertThat(plan.mediaSeconds()).isEqualTo(2.0);
     }
@@ -87,7 +101,8 @@ class ProfileCompilerTest {
         EncodePlan plan = compiler.compile(preset("thumbnails", Map.of("frame_count", 3)), VIDEO_ONLY, IN, OUT, "t");
         List<String> args = plan.commands().get(0).args();
         assertThat(args).containsSubsequence("-ss", "1.000", "-ss", "2.000", "-ss", "3.000");
-        assertThat(plan.files()).extracting(f -> f.path().getFileName().toString())
+        assertThat(plan.files())
+                .extracting(f -> f.path().getFileName().toString())
                 .containsExactly("t_01.jpg", "t_02.jpg", "t_03.jpg");
     }
 }

@@ -4,27 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.core.compile.ProfileCompiler.LadderMode;
+import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.media.MediaInfo;
-import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.InvalidProfileException;
-import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
-import io.nommer.core.testing.Profiles;
 import io.nommer.core.profile.ProfileViolation;
+import io.nommer.core.testing.Profiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import io.nommer.core.compile.ProfileCompiler;
-import io.nommer.core.compile.FfmpegCommand;
-import io.nommer.core.compile.EncodePlan;
-import io.nommer.core.compile.PlanStep;
-import io.nommer.core.compile.FileSet;
-import io.nommer.core.compile.PresetGoldenTest;
-import io.nommer.core.compile.ProfileCompilerTest;
-import io.nommer.core.encode.PlannedFile;
 
 class StreamingCompilerTest {
     static final Path IN = Path.of("/w/input");
@@ -32,8 +23,15 @@ class StreamingCompilerTest {
     static final Path SCRATCH = Path.of("/w/out.scratch");
     static final MediaInfo SOURCE = PresetGoldenTest.SOURCE_1080P;
     static final String KEY = "000102030405060708090a0b0c0d0e0f";
-    static final Map<String, Object> ENCRYPTED = Map.of("encryption", true, "encryption_key", KEY,
-            "encryption_iv", "ffeeddccbbaa99887766554433221100", "encryption_key_url", "https://k.example/key");
+    static final Map<String, Object> ENCRYPTED = Map.of(
+            "encryption",
+            true,
+            "encryption_key",
+            KEY,
+            "encryption_iv",
+            "ffeeddccbbaa99887766554433221100",
+            "encryption_key_url",
+            "https://k.example/key");
 
     private final ProfileCompiler compiler = new ProfileCompiler();
 
@@ -52,16 +50,21 @@ class StreamingCompilerTest {
         assertThat(plan.commands()).hasSize(1);
         List<String> args = plan.commands().getFirst().args();
         assertThat(args.stream().filter(a -> a.equals("-i"))).hasSize(1);
-        assertThat(args).containsSequence("-filter_complex", "[0:v:0]split=4[s0][s1][s2][s3]"
-                + ";[s0]scale=1280:720:flags=bicubic,setsar=1[v0];[s1]scale=640:360:flags=bicubic,setsar=1[v1]"
-                + ";[s2]scale=480:270:flags=bicubic,setsar=1[v2];[s3]scale=320:180:flags=bicubic,setsar=1[v3]")
+        assertThat(args)
+                .containsSequence(
+                        "-filter_complex",
+                        "[0:v:0]split=4[s0][s1][s2][s3]"
+                                + ";[s0]scale=1280:720:flags=bicubic,setsar=1[v0];[s1]scale=640:360:flags=bicubic,setsar=1[v1]"
+                                + ";[s2]scale=480:270:flags=bicubic,setsar=1[v2];[s3]scale=320:180:flags=bicubic,setsar=1[v3]")
                 .containsSequence("-b:v:0", "2400k", "-maxrate:v:0", "2400k", "-bufsize:v:0", "4800k")
                 .containsSequence("-b:v:3", "120k", "-maxrate:v:3", "120k", "-bufsize:v:3", "240k")
                 // 25 fps and 6-second segments: a keyframe every 150 frames and at every boundary, none elsewhere
                 .containsSequence("-g", "150", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*6)")
                 .containsSequence("-hls_time", "6")
                 .containsSequence("-var_stream_map", "v:0,name:v0 v:1,name:v1 v:2,name:v2 v:3,name:v3 a:0,name:audio");
-        assertThat(args.stream().filter(a -> a.equals("-c:a"))).as("audio is encoded once").hasSize(1);
+        assertThat(args.stream().filter(a -> a.equals("-c:a")))
+                .as("audio is encoded once")
+                .hasSize(1);
     }
 
     @Test
@@ -70,14 +73,22 @@ class StreamingCompilerTest {
         EncodePlan single = compile(p, LadderMode.SINGLE_DECODE);
         EncodePlan per = compile(p, LadderMode.PER_RENDITION);
 
-        assertThat(per.commands()).extracting(FfmpegCommand::label).containsExactly(
-                "rendition 1 of 4 (2400k 1280x720)", "rendition 2 of 4 (600k 640x360)",
-                "rendition 3 of 4 (300k 480x270)", "rendition 4 of 4 (120k 320x180)", "audio", "package (dash)");
-        assertThat(per.commands().get(2).args()).containsSequence("-b:v:0", "300k", "-maxrate:v:0", "300k")
+        assertThat(per.commands())
+                .extracting(FfmpegCommand::label)
+                .containsExactly(
+                        "rendition 1 of 4 (2400k 1280x720)",
+                        "rendition 2 of 4 (600k 640x360)",
+                        "rendition 3 of 4 (300k 480x270)",
+                        "rendition 4 of 4 (120k 320x180)",
+                        "audio",
+                        "package (dash)");
+        assertThat(per.commands().get(2).args())
+                .containsSequence("-b:v:0", "300k", "-maxrate:v:0", "300k")
                 .containsSequence("-an", "-sn", "-dn", "-f", "mp4", "file:/w/out.scratch/o-v2.mp4");
         List<String> pack = per.commands().getLast().args();
         assertThat(pack).containsSequence("-c", "copy").endsWith("file:" + SCRATCH.resolve("package/o.mpd"));
-        assertThat(muxerArgs(pack)).as("the same packaging as the single run")
+        assertThat(muxerArgs(pack))
+                .as("the same packaging as the single run")
                 .isEqualTo(muxerArgs(single.commands().getFirst().args()));
         assertThat(per.files()).isEqualTo(single.files());
         assertThat(per.after()).isEqualTo(single.after());
@@ -93,7 +104,8 @@ class StreamingCompilerTest {
         EncodePlan plan = compile(preset("hls-ladder", Map.of()), LadderMode.SINGLE_DECODE);
 
         assertThat(plan.fileSets()).containsExactly(new FileSet(OUT, "o-", ".ts", PlannedFile.SEGMENT));
-        assertThat(plan.files()).extracting(f -> f.path().getFileName().toString(), PlannedFile::role)
+        assertThat(plan.files())
+                .extracting(f -> f.path().getFileName().toString(), PlannedFile::role)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("o-v0.m3u8", "variant_playlist"),
                         org.assertj.core.groups.Tuple.tuple("o-v1.m3u8", "variant_playlist"),
@@ -101,29 +113,35 @@ class StreamingCompilerTest {
                         org.assertj.core.groups.Tuple.tuple("o-v3.m3u8", "variant_playlist"),
                         org.assertj.core.groups.Tuple.tuple("o-audio.m3u8", "variant_playlist"),
                         org.assertj.core.groups.Tuple.tuple("o.m3u8", "master_playlist"));
-        assertThat(plan.files()).allSatisfy(f -> assertThat(f.path().getParent()).isEqualTo(OUT));
+        assertThat(plan.files())
+                .allSatisfy(f -> assertThat(f.path().getParent()).isEqualTo(OUT));
     }
 
     @Test
     void masterPlaylist_listsBandwidthResolutionAndCodecs_andTheAudioOnlyVariantOnRequest() {
         String without = master(compile(preset("hls-ladder", Map.of()), LadderMode.SINGLE_DECODE));
-        String with = master(compile(preset("hls-ladder", Map.of("audio_only_variant", true)), LadderMode.SINGLE_DECODE));
+        String with =
+                master(compile(preset("hls-ladder", Map.of("audio_only_variant", true)), LadderMode.SINGLE_DECODE));
 
-        assertThat(without).startsWith("#EXTM3U\n")
+        assertThat(without)
+                .startsWith("#EXTM3U\n")
                 .contains("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,"
                         + "URI=\"o-audio.m3u8\"\n")
                 .contains("#EXT-X-STREAM-INF:BANDWIDTH=2780800,AVERAGE-BANDWIDTH=2528000,RESOLUTION=1280x720,"
                         + "CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"audio\"\no-v0.m3u8\n")
                 .contains("RESOLUTION=320x180,CODECS=\"avc1.64001e,mp4a.40.2\",AUDIO=\"audio\"\no-v3.m3u8\n")
                 .doesNotContain("CODECS=\"mp4a.40.2\"");
-        assertThat(with).endsWith("#EXT-X-STREAM-INF:BANDWIDTH=140800,AVERAGE-BANDWIDTH=128000,CODECS=\"mp4a.40.2\","
-                + "AUDIO=\"audio\"\no-audio.m3u8\n");
+        assertThat(with)
+                .endsWith("#EXT-X-STREAM-INF:BANDWIDTH=140800,AVERAGE-BANDWIDTH=128000,CODECS=\"mp4a.40.2\","
+                        + "AUDIO=\"audio\"\no-audio.m3u8\n");
     }
 
     private static String master(EncodePlan plan) {
-        return plan.after().stream().filter(s -> s instanceof PlanStep.WriteFile w
+        return plan.after().stream()
+                .filter(s -> s instanceof PlanStep.WriteFile w
                         && w.path().getFileName().toString().equals("o.m3u8"))
-                .map(s -> new String(((PlanStep.WriteFile) s).content(), StandardCharsets.UTF_8)).findFirst()
+                .map(s -> new String(((PlanStep.WriteFile) s).content(), StandardCharsets.UTF_8))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -132,11 +150,15 @@ class StreamingCompilerTest {
         EncodePlan plan = compile(preset("hls", ENCRYPTED), LadderMode.SINGLE_DECODE);
 
         PlanStep.WriteFile key = (PlanStep.WriteFile) plan.before().stream()
-                .filter(s -> s instanceof PlanStep.WriteFile w && w.path().toString().endsWith(".key")).findFirst()
+                .filter(s ->
+                        s instanceof PlanStep.WriteFile w && w.path().toString().endsWith(".key"))
+                .findFirst()
                 .orElseThrow();
         PlanStep.WriteFile info = (PlanStep.WriteFile) plan.before().stream()
-                .filter(s -> s instanceof PlanStep.WriteFile w && w.path().toString().endsWith(".keyinfo"))
-                .findFirst().orElseThrow();
+                .filter(s ->
+                        s instanceof PlanStep.WriteFile w && w.path().toString().endsWith(".keyinfo"))
+                .findFirst()
+                .orElseThrow();
         assertThat(key.secret()).isTrue();
         assertThat(key.path().getParent()).isEqualTo(SCRATCH);
         assertThat(key.content()).hasSize(16).startsWith(0, 1, 2, 3);
@@ -154,9 +176,11 @@ class StreamingCompilerTest {
     void encryption_withoutKeyIvOrUrl_isRefusedNamingEachField() {
         Profile p = preset("hls-ladder", Map.of("encryption", true));
         assertThatThrownBy(() -> compile(p, LadderMode.SINGLE_DECODE))
-                .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.violations())
-                        .extracting(ProfileViolation::field)
-                        .containsExactly("encryption_key", "encryption_iv", "encryption_key_url"));
+                .isInstanceOfSatisfying(
+                        InvalidProfileException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(ProfileViolation::field)
+                                .containsExactly("encryption_key", "encryption_iv", "encryption_key_url"));
         Map<String, Object> noUrl = new LinkedHashMap<>(ENCRYPTED);
         noUrl.remove("encryption_key_url");
         assertThatThrownBy(() -> compile(preset("hls", noUrl), LadderMode.SINGLE_DECODE))
@@ -173,28 +197,41 @@ class StreamingCompilerTest {
         assertThat(plan.fileSets()).isEmpty();
         assertThat(plan.commands().getFirst().args()).endsWith("file:/w/out.scratch/package/o.ismv");
         assertThat(plan.commands().getLast().args()).endsWith("smoothstreaming", "/w/out.scratch/smooth");
-        assertThat(plan.after()).containsExactly(
-                new PlanStep.CopyFile(SCRATCH.resolve("smooth/Manifest"), SCRATCH.resolve("package/o.ismc")),
-                new PlanStep.SmoothServerManifest(SCRATCH.resolve("smooth/Manifest"),
-                        SCRATCH.resolve("package/o.ism"), "o.ismv", "o.ismc"),
-                new PlanStep.TarArchive(OUT.resolve("o.tar"), SCRATCH.resolve("package"), List.of("o.ism", "o.ismc")));
+        assertThat(plan.after())
+                .containsExactly(
+                        new PlanStep.CopyFile(SCRATCH.resolve("smooth/Manifest"), SCRATCH.resolve("package/o.ismc")),
+                        new PlanStep.SmoothServerManifest(
+                                SCRATCH.resolve("smooth/Manifest"),
+                                SCRATCH.resolve("package/o.ism"),
+                                "o.ismv",
+                                "o.ismc"),
+                        new PlanStep.TarArchive(
+                                OUT.resolve("o.tar"), SCRATCH.resolve("package"), List.of("o.ism", "o.ismc")));
     }
 
     @Test
     void sourceWithoutAudio_hasNoAudioRendition() {
-        EncodePlan plan = compiler.compile(preset("hls-ladder", Map.of("renditions", 2)),
-                ProfileCompilerTest.VIDEO_ONLY, IN, OUT, "o", LadderMode.PER_RENDITION);
+        EncodePlan plan = compiler.compile(
+                preset("hls-ladder", Map.of("renditions", 2)),
+                ProfileCompilerTest.VIDEO_ONLY,
+                IN,
+                OUT,
+                "o",
+                LadderMode.PER_RENDITION);
 
         assertThat(plan.commands()).extracting(FfmpegCommand::label).doesNotContain("audio");
-        assertThat(plan.commands().getLast().args()).containsSequence("-var_stream_map", "v:0,name:v0 v:1,name:v1")
+        assertThat(plan.commands().getLast().args())
+                .containsSequence("-var_stream_map", "v:0,name:v0 v:1,name:v1")
                 .doesNotContain("0:a:0");
-        assertThat(plan.files()).extracting(f -> f.path().getFileName().toString())
+        assertThat(plan.files())
+                .extracting(f -> f.path().getFileName().toString())
                 .containsExactly("o-v0.m3u8", "o-v1.m3u8", "o.m3u8");
     }
 
     @Test
     void baseNameThatWouldBeAMuxerTemplate_isRefused() {
         assertThatThrownBy(() -> compiler.compile(preset("dash-ladder", Map.of()), SOURCE, IN, OUT, "a%d$"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("base name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("base name");
     }
 }

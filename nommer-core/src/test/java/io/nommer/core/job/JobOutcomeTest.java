@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 class JobOutcomeTest {
     @Test
     void aJobWithAnyTaskQueuedOrRunning_hasNoOutcomeYet() {
-        assertThat(JobOutcome.of(Map.of(JobState.SUCCEEDED, 2, JobState.RUNNING, 1))).isEmpty();
-        assertThat(JobOutcome.of(Map.of(JobState.FAILED, 1, JobState.QUEUED, 1))).isEmpty();
+        assertThat(JobOutcome.of(Map.of(JobState.SUCCEEDED, 2, JobState.RUNNING, 1)))
+                .isEmpty();
+        assertThat(JobOutcome.of(Map.of(JobState.FAILED, 1, JobState.QUEUED, 1)))
+                .isEmpty();
     }
 
     @Test

@@ -17,9 +17,11 @@ class ProfileTest {
         bad.put("aspect_mode", "squish");
         bad.put("colour", "red");
         assertThatThrownBy(() -> Profiles.of(bad))
-                .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.violations())
-                        .extracting(ProfileViolation::field)
-                        .containsExactly("width", "height", "aspect_mode", "colour"));
+                .isInstanceOfSatisfying(
+                        InvalidProfileException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(ProfileViolation::field)
+                                .containsExactly("width", "height", "aspect_mode", "colour"));
     }
 
     @Test
@@ -56,13 +58,15 @@ class ProfileTest {
     void userForm_readsWhatTheApiWrites_exceptPresetOnlyFields() {
         Profile h264 = Presets.find("mp4-h264").orElseThrow();
         assertThat(ProfileJson.parse(ProfileJson.write(h264))).isEqualTo(h264);
-        assertThatThrownBy(() -> ProfileJson.parse(ProfileJson.write(Presets.find("mp4-mpeg4-320x180").orElseThrow())))
+        assertThatThrownBy(() -> ProfileJson.parse(
+                        ProfileJson.write(Presets.find("mp4-mpeg4-320x180").orElseThrow())))
                 .hasMessage("codec_options: is fixed by the preset and cannot be set");
     }
 
     @Test
     void userForm_takesNullAsAbsent_andRefusesObjectsWhereScalarsBelong() {
-        assertThat(ProfileJson.parse("{\"width\": null, \"height\": 360}").has(Profile.WIDTH)).isFalse();
+        assertThat(ProfileJson.parse("{\"width\": null, \"height\": 360}").has(Profile.WIDTH))
+                .isFalse();
         assertThatThrownBy(() -> ProfileJson.parse("{\"width\": {\"px\": 640}, \"fps\": [25]}"))
                 .hasMessage("width: must be an integer; fps: must be a number");
     }
@@ -77,8 +81,10 @@ class ProfileTest {
     void typedValues_areCheckedAsJsonOnesAre() {
         assertThatThrownBy(() -> Profile.builder().set(Profile.WIDTH, 641))
                 .hasMessage("must be even (4:2:0 video needs even dimensions)");
-        assertThat(Profile.EMPTY.with(Profile.ENCRYPTION_KEY, "00112233445566778899AABBCCDDEEFF")
-                .get(Profile.ENCRYPTION_KEY)).isEqualTo("00112233445566778899aabbccddeeff");
+        assertThat(Profile.EMPTY
+                        .with(Profile.ENCRYPTION_KEY, "00112233445566778899AABBCCDDEEFF")
+                        .get(Profile.ENCRYPTION_KEY))
+                .isEqualTo("00112233445566778899aabbccddeeff");
     }
 
     @Test
@@ -96,9 +102,16 @@ class ProfileTest {
     @Test
     void seedFlvPreset_keepsTheSeedSettings() {
         Profile flv = Presets.find("flv-320x240").orElseThrow();
-        assertThat(flv).extracting(p -> p.get(Profile.FORMAT), p -> p.get(Profile.WIDTH), p -> p.get(Profile.HEIGHT),
-                p -> p.get(Profile.FPS), p -> p.get(Profile.VIDEO_BITRATE), p -> p.get(Profile.AUDIO_BITRATE),
-                p -> p.get(Profile.AUDIO_SAMPLE_RATE)).containsExactly("flv", 320, 240, 25.0, 200, 56, 44100);
+        assertThat(flv)
+                .extracting(
+                        p -> p.get(Profile.FORMAT),
+                        p -> p.get(Profile.WIDTH),
+                        p -> p.get(Profile.HEIGHT),
+                        p -> p.get(Profile.FPS),
+                        p -> p.get(Profile.VIDEO_BITRATE),
+                        p -> p.get(Profile.AUDIO_BITRATE),
+                        p -> p.get(Profile.AUDIO_SAMPLE_RATE))
+                .containsExactly("flv", 320, 240, 25.0, 200, 56, 44100);
     }
 
     @Test
@@ -110,15 +123,21 @@ class ProfileTest {
         bad.put("encryption_iv", "0011");
         bad.put("encryption_key_url", "https://k.example/a b");
         bad.put("audio_only_variant", "yes");
-        assertThatThrownBy(() -> Profiles.of(bad))
-                .isInstanceOfSatisfying(InvalidProfileException.class, e -> {
-                    assertThat(e.violations()).extracting(ProfileViolation::field).containsExactly("segment_time",
-                            "renditions", "encryption_key", "encryption_iv", "encryption_key_url",
+        assertThatThrownBy(() -> Profiles.of(bad)).isInstanceOfSatisfying(InvalidProfileException.class, e -> {
+            assertThat(e.violations())
+                    .extracting(ProfileViolation::field)
+                    .containsExactly(
+                            "segment_time",
+                            "renditions",
+                            "encryption_key",
+                            "encryption_iv",
+                            "encryption_key_url",
                             "audio_only_variant");
-                    assertThat(e.getMessage()).contains("segment_time: must be between 1 and 60")
-                            .contains("encryption_key: must be 32 hexadecimal characters")
-                            .doesNotContain("aabbccddeefg");
-                });
+            assertThat(e.getMessage())
+                    .contains("segment_time: must be between 1 and 60")
+                    .contains("encryption_key: must be 32 hexadecimal characters")
+                    .doesNotContain("aabbccddeefg");
+        });
         assertThatThrownBy(() -> Profiles.of(Map.of("encryption_key_url", "https://k/\nx\"")))
                 .hasMessageContaining("encryption_key_url");
     }
@@ -126,32 +145,48 @@ class ProfileTest {
     @Test
     void streamingFormat_acceptsOnlyItsOwnExtnames() {
         Profile dash = Presets.find("dash-ladder").orElseThrow();
-        assertThat(dash.overlay(Profiles.of(Map.of("extname", ".mpd"))).requireComplete()).isNotNull();
-        assertThatThrownBy(() -> dash.overlay(Profiles.of(Map.of("extname", ".m3u8"))).requireComplete())
+        assertThat(dash.overlay(Profiles.of(Map.of("extname", ".mpd"))).requireComplete())
+                .isNotNull();
+        assertThatThrownBy(() ->
+                        dash.overlay(Profiles.of(Map.of("extname", ".m3u8"))).requireComplete())
                 .isInstanceOf(InvalidProfileException.class)
                 .hasMessageContaining("extname: must be .mpd or .tar with format dash");
-        assertThatThrownBy(() -> Presets.find("hss-ladder").orElseThrow()
-                .overlay(Profiles.of(Map.of("extname", ".zip"))).requireComplete())
+        assertThatThrownBy(() -> Presets.find("hss-ladder")
+                        .orElseThrow()
+                        .overlay(Profiles.of(Map.of("extname", ".zip")))
+                        .requireComplete())
                 .hasMessageContaining("must be .ism or .tar");
     }
 
     @Test
     void encryption_needsKeyIvAndKeyUrl_andOnlyExistsForHls() {
         Profile hls = Presets.find("hls-ladder").orElseThrow();
-        assertThatThrownBy(() -> hls.overlay(Profiles.of(Map.of("encryption", true,
-                "encryption_key", "00112233445566778899aabbccddeeff",
-                "encryption_iv", "00112233445566778899aabbccddeeff"))).requireComplete())
-                .isInstanceOfSatisfying(InvalidProfileException.class, e -> assertThat(e.violations())
-                        .extracting(ProfileViolation::field).containsExactly("encryption_key_url"));
-        assertThatThrownBy(() -> Presets.find("mp4-h264").orElseThrow()
-                .overlay(Profiles.of(Map.of("encryption", true))).requireComplete())
+        assertThatThrownBy(() -> hls.overlay(Profiles.of(Map.of(
+                                "encryption",
+                                true,
+                                "encryption_key",
+                                "00112233445566778899aabbccddeeff",
+                                "encryption_iv",
+                                "00112233445566778899aabbccddeeff")))
+                        .requireComplete())
+                .isInstanceOfSatisfying(
+                        InvalidProfileException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(ProfileViolation::field)
+                                .containsExactly("encryption_key_url"));
+        assertThatThrownBy(() -> Presets.find("mp4-h264")
+                        .orElseThrow()
+                        .overlay(Profiles.of(Map.of("encryption", true)))
+                        .requireComplete())
                 .hasMessageContaining("encryption: is only available with format hls");
     }
 
     @Test
     void ladderBitrate_mustLeaveTheLowestRungAtLeast16k() {
-        assertThatThrownBy(() -> Presets.find("hls-ladder").orElseThrow()
-                .overlay(Profiles.of(Map.of("video_bitrate", 100))).requireComplete())
+        assertThatThrownBy(() -> Presets.find("hls-ladder")
+                        .orElseThrow()
+                        .overlay(Profiles.of(Map.of("video_bitrate", 100)))
+                        .requireComplete())
                 .hasMessageContaining("video_bitrate: must be at least 128 for 4 renditions");
     }
 }

@@ -13,9 +13,12 @@ class AttemptTest {
 
     @Test
     void aRetryableFailureWithAttemptsLeft_requeues_othersEndTheTask() {
-        assertThat(SECOND_OF_THREE.requeuesAfter(TaskFailure.of(ErrorCode.OUTPUT_FAILED, "s3 down"))).isTrue();
-        assertThat(SECOND_OF_THREE.requeuesAfter(TaskFailure.of(ErrorCode.ENCODE_FAILED, "bad"))).isFalse();
-        assertThat(LAST.requeuesAfter(TaskFailure.of(ErrorCode.OUTPUT_FAILED, "s3 down"))).isFalse();
+        assertThat(SECOND_OF_THREE.requeuesAfter(TaskFailure.of(ErrorCode.OUTPUT_FAILED, "s3 down")))
+                .isTrue();
+        assertThat(SECOND_OF_THREE.requeuesAfter(TaskFailure.of(ErrorCode.ENCODE_FAILED, "bad")))
+                .isFalse();
+        assertThat(LAST.requeuesAfter(TaskFailure.of(ErrorCode.OUTPUT_FAILED, "s3 down")))
+                .isFalse();
     }
 
     @Test
@@ -25,10 +28,17 @@ class AttemptTest {
 
     @Test
     void theTimelineNamesTheAttemptAndWhenTheNextTryIs() {
-        assertThat(Timeline.leaseExpired(SECOND_OF_THREE.describe(), Duration.ofMillis(1500)).message())
+        assertThat(Timeline.leaseExpired(SECOND_OF_THREE.describe(), Duration.ofMillis(1500))
+                        .message())
                 .isEqualTo("lease of attempt 2 of 3 on worker w-1 expired; next try in 1.5s");
-        assertThat(Timeline.retrying(TaskFailure.of(ErrorCode.OUTPUT_FAILED, "s3 down").reason(), 2, 3,
-                Duration.ofSeconds(20)).message()).isEqualTo("output_failed: s3 down (attempt 2 of 3; next try in 20s)");
+        assertThat(Timeline.retrying(
+                                TaskFailure.of(ErrorCode.OUTPUT_FAILED, "s3 down")
+                                        .reason(),
+                                2,
+                                3,
+                                Duration.ofSeconds(20))
+                        .message())
+                .isEqualTo("output_failed: s3 down (attempt 2 of 3; next try in 20s)");
         assertThat(TaskFailure.leaseExpired(LAST).message())
                 .isEqualTo("lease of attempt 3 of 3 on worker w-1 expired; no attempts left");
     }

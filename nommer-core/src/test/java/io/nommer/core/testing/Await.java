@@ -32,7 +32,8 @@ public final class Await {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+                throw new AssertionError(
+                        "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
             }
             pause();
         }

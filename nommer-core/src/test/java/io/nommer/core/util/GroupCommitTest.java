@@ -16,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import io.nommer.core.util.GroupCommit;
 
 class GroupCommitTest {
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
@@ -70,10 +69,13 @@ class GroupCommitTest {
 
     @Test
     void aFailedBatchIsWrittenAgainItemByItemSoOnlyTheBadItemsCallerSeesTheError() throws Exception {
-        GroupCommit<String, String> commits = new GroupCommit<>(items -> {
-            batches.add(items);
-            throw new IllegalStateException("the transaction rolled back");
-        }, this::storeAloneAfterFirstReleased, 10);
+        GroupCommit<String, String> commits = new GroupCommit<>(
+                items -> {
+                    batches.add(items);
+                    throw new IllegalStateException("the transaction rolled back");
+                },
+                this::storeAloneAfterFirstReleased,
+                10);
         Future<String> first = callers.submit(() -> commits.write("first"));
         List<Future<String>> later = waitingBehindTheFirstWrite(commits, List.of("good", "bad"));
 
@@ -81,7 +83,8 @@ class GroupCommitTest {
 
         assertThat(first.get()).isEqualTo("stored first");
         assertThat(later.get(0).get()).isEqualTo("stored good");
-        assertThatThrownBy(() -> later.get(1).get()).hasCauseInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> later.get(1).get())
+                .hasCauseInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad item");
         assertThat(batches).hasSize(1);
         assertThat(alone).containsExactlyInAnyOrder("first", "good");
@@ -90,19 +93,22 @@ class GroupCommitTest {
     @Test
     void afterAFailedBatchItsCallersWriteTheirItemsAtTheSameTimeNotInTurn() throws Exception {
         CyclicBarrier bothWriting = new CyclicBarrier(2);
-        GroupCommit<String, String> commits = new GroupCommit<>(items -> {
-            throw new IllegalStateException("the database is down");
-        }, item -> {
-            if (!item.equals("first")) {
-                try {
-                    // both retries must be under way at once for either to pass
-                    bothWriting.await(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException("the retries ran one after the other", e);
-                }
-            }
-            return storeAloneAfterFirstReleased(item);
-        }, 10);
+        GroupCommit<String, String> commits = new GroupCommit<>(
+                items -> {
+                    throw new IllegalStateException("the database is down");
+                },
+                item -> {
+                    if (!item.equals("first")) {
+                        try {
+                            // both retries must be under way at once for either to pass
+                            bothWriting.await(10, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the retries ran one after the other", e);
+                        }
+                    }
+                    return storeAloneAfterFirstReleased(item);
+                },
+                10);
         Future<String> first = callers.submit(() -> commits.write("first"));
         List<Future<String>> later = waitingBehindTheFirstWrite(commits, List.of("x", "y"));
 
@@ -136,7 +142,9 @@ class GroupCommitTest {
                 return commits.write(item);
             }));
         }
-        Await.until(items.size() + " callers waiting behind the first write", Duration.ofSeconds(10),
+        Await.until(
+                items.size() + " callers waiting behind the first write",
+                Duration.ofSeconds(10),
                 () -> threads.size() == items.size()
                         && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
         return results;

@@ -25,13 +25,20 @@ class WorkerConfigTest {
     void badSettings_areRefusedByTheNamesUsersWrite() {
         assertThatThrownBy(() -> WorkerConfig.builder("w", WORK).slots(0).build())
                 .hasMessage("workers must be between 1 and 256, not 0");
-        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK).lease(Duration.ofSeconds(1)).build())
+        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK)
+                        .lease(Duration.ofSeconds(1))
+                        .build())
                 .hasMessage("lease_seconds cannot be less than 2, not 1");
-        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK).lease(Duration.ofSeconds(2), Duration.ofSeconds(2))
-                .build()).hasMessageContaining("at most half of lease_seconds (2)");
-        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK).encodeTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK)
+                        .lease(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                        .build())
+                .hasMessageContaining("at most half of lease_seconds (2)");
+        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK)
+                        .encodeTimeout(Duration.ZERO)
+                        .build())
                 .hasMessage("encode_timeout_seconds cannot be less than 1");
-        assertThatThrownBy(() -> WorkerConfig.builder("w", WORK).clouds(List.of("GPU!")).build())
+        assertThatThrownBy(() ->
+                        WorkerConfig.builder("w", WORK).clouds(List.of("GPU!")).build())
                 .hasMessageStartingWith("clouds: 'GPU!' is not a valid cloud name");
     }
 }

@@ -2,38 +2,36 @@ package io.nommer.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
 import io.nommer.core.job.JobState;
+import io.nommer.core.job.JobStore;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Page;
-import io.nommer.core.profile.StoredProfile;
 import io.nommer.core.job.Task;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.queue.Completion;
+import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
-import io.nommer.core.queue.ClaimedTask;
-import io.nommer.core.fleet.Cloud;
-import io.nommer.core.queue.Completion;
-import io.nommer.core.job.CreateResult;
-import io.nommer.core.fleet.FleetRegistry;
-import io.nommer.core.job.JobStore;
-import io.nommer.core.queue.TaskQueue;
-import io.nommer.core.queue.QueueSignal;
-import io.nommer.core.queue.TaskFailure;
-import io.nommer.core.webhook.WebhookDelivery;
-import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.core.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
@@ -55,8 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The worker's logic with fakes at every port: what it records in the Store for each way a task can end. */
 class WorkerTest {
-    static final MediaInfo CLIP = new MediaInfo("mov,mp4", 2.0, 1_000_000L, 250_000, List.of(
-            new StreamInfo(0, "video", "h264", 320, 240, 25.0, null, null, null, 2.0, "1:1", 0)));
+    static final MediaInfo CLIP = new MediaInfo(
+            "mov,mp4",
+            2.0,
+            1_000_000L,
+            250_000,
+            List.of(new StreamInfo(0, "video", "h264", 320, 240, 25.0, null, null, null, 2.0, "1:1", 0)));
 
     @TempDir
     Path tmp;
@@ -195,7 +197,6 @@ class WorkerTest {
         public int reapExpiredLeases(Duration backoff) {
             throw new UnsupportedOperationException();
         }
-
     }
 
     /** Publishes by copying into a folder under the temp dir, remembering what it published. */
@@ -248,8 +249,28 @@ class WorkerTest {
     private ClaimedTask aTask() throws Exception {
         Path input = Files.writeString(tmp.resolve("input.mp4"), "pretend media");
         Profile p = Presets.find("mp4-h264").orElseThrow();
-        Task t = new Task("tsk_1", "job_1", 0, "web", "mp4-h264", p, null, JobState.RUNNING, 0, 1, 3, List.of(), null,
-                null, null, 0, Instant.EPOCH, Instant.EPOCH, null, null, 0);
+        Task t = new Task(
+                "tsk_1",
+                "job_1",
+                0,
+                "web",
+                "mp4-h264",
+                p,
+                null,
+                JobState.RUNNING,
+                0,
+                1,
+                3,
+                List.of(),
+                null,
+                null,
+                null,
+                0,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                null,
+                null,
+                0);
         return new ClaimedTask(t, "token-1", input.toUri().toString());
     }
 
@@ -265,8 +286,18 @@ class WorkerTest {
             public void checkAcceptable(URI input) {}
         };
         WorkerConfig config = WorkerConfig.builder("w1", tmp.resolve("work"))
-                .lease(Duration.ofSeconds(2), Duration.ofMillis(50)).build();
-        return new Worker(config, store, store, store, new SleepingSignal(), inputs, file -> CLIP, encoder, publisher,
+                .lease(Duration.ofSeconds(2), Duration.ofMillis(50))
+                .build();
+        return new Worker(
+                config,
+                store,
+                store,
+                store,
+                new SleepingSignal(),
+                inputs,
+                file -> CLIP,
+                encoder,
+                publisher,
                 InstantSource.system());
     }
 
@@ -294,7 +325,8 @@ class WorkerTest {
             assertThat(f.name()).isEqualTo("web.mp4");
             assertThat(f.size()).isEqualTo(7);
             assertThat(f.width()).isEqualTo(320);
-            assertThat(Path.of(URI.create(f.uri()))).hasContent("encoded")
+            assertThat(Path.of(URI.create(f.uri())))
+                    .hasContent("encoded")
                     .startsWith(tmp.resolve("published/job_1/web"));
         });
         assertThat(tmp.resolve("work")).isEmptyDirectory();
@@ -367,8 +399,11 @@ class WorkerTest {
     @Test
     void nullEncoder_completesWithoutFetchingOrProbingAndTheWorkerReportsItself() throws Exception {
         store.claimable.add(new ClaimedTask(aTask().task(), "token-1", "file:///nowhere/at/all.mp4"));
-        WorkerConfig config = WorkerConfig.builder("w-null", tmp.resolve("work")).slots(2)
-                .lease(Duration.ofSeconds(2), Duration.ofMillis(50)).clouds(List.of("bench")).build();
+        WorkerConfig config = WorkerConfig.builder("w-null", tmp.resolve("work"))
+                .slots(2)
+                .lease(Duration.ofSeconds(2), Duration.ofMillis(50))
+                .clouds(List.of("bench"))
+                .build();
         InputFetcher refusing = new InputFetcher() {
             @Override
             public LocalInput fetch(URI input, Path workDir) {
@@ -378,9 +413,20 @@ class WorkerTest {
             @Override
             public void checkAcceptable(URI input) {}
         };
-        try (Worker w = new Worker(config, store, store, store, new SleepingSignal(), refusing, file -> {
-            throw new AssertionError("the null encoder needs no probe");
-        }, new io.nommer.core.encode.noop.NullEncoder(), publisher, InstantSource.system()).start()) {
+        try (Worker w = new Worker(
+                        config,
+                        store,
+                        store,
+                        store,
+                        new SleepingSignal(),
+                        refusing,
+                        file -> {
+                            throw new AssertionError("the null encoder needs no probe");
+                        },
+                        new io.nommer.core.encode.noop.NullEncoder(),
+                        publisher,
+                        InstantSource.system())
+                .start()) {
             assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
             assertThat(w.activeTasks()).isZero();
         }
@@ -391,7 +437,9 @@ class WorkerTest {
             assertThat(r.slots()).isEqualTo(2);
             assertThat(r.encoder()).isEqualTo("null");
         });
-        assertThat(store.reports.get(store.reports.size() - 1)).as("removed on stop").isNull();
+        assertThat(store.reports.get(store.reports.size() - 1))
+                .as("removed on stop")
+                .isNull();
     }
 
     /** A signal nobody sends: idle slots just sleep out their poll interval. */

@@ -148,12 +148,16 @@ public final class StreamingFiles {
         for (int i = 0; i < reps.getLength(); i++) {
             Element rep = (Element) reps.item(i);
             String id = rep.getAttribute("id");
-            Element template = (Element) rep.getElementsByTagName("SegmentTemplate").item(0);
+            Element template =
+                    (Element) rep.getElementsByTagName("SegmentTemplate").item(0);
             if (template == null) {
-                template = (Element) ((Element) rep.getParentNode()).getElementsByTagName("SegmentTemplate").item(0);
+                template = (Element) ((Element) rep.getParentNode())
+                        .getElementsByTagName("SegmentTemplate")
+                        .item(0);
             }
             names.add(template.getAttribute("initialization").replace("$RepresentationID$", id));
-            int number = template.hasAttribute("startNumber") ? Integer.parseInt(template.getAttribute("startNumber")) : 1;
+            int number =
+                    template.hasAttribute("startNumber") ? Integer.parseInt(template.getAttribute("startNumber")) : 1;
             NodeList s = template.getElementsByTagName("S");
             String media = template.getAttribute("media").replace("$RepresentationID$", id);
             Matcher m = Pattern.compile("\\$Number(%0(\\d+)d)?\\$").matcher(media);
@@ -165,7 +169,9 @@ public final class StreamingFiles {
                 Element e = (Element) s.item(j);
                 int repeat = e.hasAttribute("r") ? Integer.parseInt(e.getAttribute("r")) : 0;
                 for (int k = 0; k <= repeat; k++) {
-                    String n = width == 0 ? Integer.toString(number) : String.format(Locale.ROOT, "%0" + width + "d", number);
+                    String n = width == 0
+                            ? Integer.toString(number)
+                            : String.format(Locale.ROOT, "%0" + width + "d", number);
                     names.add(media.substring(0, m.start()) + n + media.substring(m.end()));
                     number++;
                 }
@@ -188,7 +194,10 @@ public final class StreamingFiles {
                 if (!"trackID".equals(param.getAttribute("name"))) {
                     throw new AssertionError("expected a trackID param in " + e.getTagName());
                 }
-                t.add(new SmilTrack(e.getTagName(), e.getAttribute("src"), Long.parseLong(e.getAttribute("systemBitrate")),
+                t.add(new SmilTrack(
+                        e.getTagName(),
+                        e.getAttribute("src"),
+                        Long.parseLong(e.getAttribute("systemBitrate")),
                         Integer.parseInt(param.getAttribute("value"))));
             }
         }
@@ -213,7 +222,10 @@ public final class StreamingFiles {
 
     public static Element xml(Path p) {
         try {
-            return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(p.toFile()).getDocumentElement();
+            return DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(p.toFile())
+                    .getDocumentElement();
         } catch (Exception e) {
             throw new AssertionError("cannot parse " + p + ": " + e, e);
         }

@@ -55,9 +55,24 @@ public final class TestMedia {
     /** An mp4 (mpeg4 video, aac audio) of the given length, picture size and frame rate. */
     public static Path videoWithAudio(double seconds, int width, int height, double fps) {
         String name = String.format(Locale.ROOT, "av-%s-%dx%d-%s.mp4", num(seconds), width, height, num(fps));
-        return generate(name, withVideo(width, height, fps, withAudio(List.of())),
-                List.of("-map", "0:v", "-map", "1:a", "-c:v", "mpeg4", "-q:v", "5", "-c:a", "aac", "-b:a", "64k",
-                        "-t", num(seconds)));
+        return generate(
+                name,
+                withVideo(width, height, fps, withAudio(List.of())),
+                List.of(
+                        "-map",
+                        "0:v",
+                        "-map",
+                        "1:a",
+                        "-c:v",
+                        "mpeg4",
+                        "-q:v",
+                        "5",
+                        "-c:a",
+                        "aac",
+                        "-b:a",
+                        "64k",
+                        "-t",
+                        num(seconds)));
     }
 
     /** A 2-second 320x240 25 fps mp4 with audio: the default input. */
@@ -71,24 +86,52 @@ public final class TestMedia {
      */
     public static Path detailedVideoWithAudio(double seconds, int width, int height, double fps) {
         String name = String.format(Locale.ROOT, "grain-%s-%dx%d-%s.mp4", num(seconds), width, height, num(fps));
-        return generate(name, List.of("-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate="
-                        + num(fps) + ",noise=alls=25:allf=t", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"),
-                List.of("-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20",
-                        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-t", num(seconds)));
+        return generate(
+                name,
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=" + width + "x" + height + ":rate=" + num(fps) + ",noise=alls=25:allf=t",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=frequency=440:sample_rate=48000"),
+                List.of(
+                        "-map",
+                        "0:v",
+                        "-map",
+                        "1:a",
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "ultrafast",
+                        "-crf",
+                        "20",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-c:a",
+                        "aac",
+                        "-b:a",
+                        "96k",
+                        "-t",
+                        num(seconds)));
     }
 
     /** An mp4 with only a video stream. */
     public static Path videoOnly(double seconds, int width, int height, double fps) {
         String name = String.format(Locale.ROOT, "v-%s-%dx%d-%s.mp4", num(seconds), width, height, num(fps));
-        return generate(name, withVideo(width, height, fps, List.of()),
+        return generate(
+                name,
+                withVideo(width, height, fps, List.of()),
                 List.of("-map", "0:v", "-c:v", "mpeg4", "-q:v", "5", "-t", num(seconds)));
     }
 
     /** An m4a (aac) with only an audio stream. */
     public static Path audioOnly(double seconds) {
         String name = String.format(Locale.ROOT, "a-%s.m4a", num(seconds));
-        return generate(name, withAudio(List.of()),
-                List.of("-map", "0:a", "-c:a", "aac", "-b:a", "64k", "-t", num(seconds)));
+        return generate(
+                name, withAudio(List.of()), List.of("-map", "0:a", "-c:a", "aac", "-b:a", "64k", "-t", num(seconds)));
     }
 
     /**
@@ -99,8 +142,8 @@ public final class TestMedia {
         FfmpegBinaries b = requireFfmpeg();
         return CACHE.computeIfAbsent(name, n -> {
             Path out = dir().resolve(n);
-            List<String> cmd = new ArrayList<>(List.of(b.ffmpeg().toString(), "-hide_banner", "-nostdin",
-                    "-loglevel", "error", "-y"));
+            List<String> cmd = new ArrayList<>(
+                    List.of(b.ffmpeg().toString(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"));
             cmd.addAll(inputs);
             cmd.addAll(outputOptions);
             cmd.add(out.toString());
@@ -119,8 +162,8 @@ public final class TestMedia {
     }
 
     private static List<String> withVideo(int width, int height, double fps, List<String> more) {
-        List<String> a = new ArrayList<>(List.of("-f", "lavfi", "-i",
-                "testsrc2=size=" + width + "x" + height + ":rate=" + num(fps)));
+        List<String> a = new ArrayList<>(
+                List.of("-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=" + num(fps)));
         a.addAll(more);
         return a;
     }
@@ -134,7 +177,10 @@ public final class TestMedia {
     private static void run(List<String> cmd) {
         try {
             Path log = Files.createTempFile(dir(), "ffmpeg", ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("generating test media timed out: " + cmd);

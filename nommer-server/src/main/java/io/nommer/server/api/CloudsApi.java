@@ -2,8 +2,8 @@ package io.nommer.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nommer.core.fleet.Cloud;
-import io.nommer.core.service.FleetService;
 import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.service.FleetService;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -20,16 +20,22 @@ public final class CloudsApi {
     }
 
     public void register(Router r) {
-        r.add("GET", "/v1/clouds", req -> Response.ok(new Clouds(fleet.clouds().stream().map(CloudsApi::cloud)
-                .toList())));
+        r.add(
+                "GET",
+                "/v1/clouds",
+                req -> Response.ok(
+                        new Clouds(fleet.clouds().stream().map(CloudsApi::cloud).toList())));
         r.add("GET", "/v1/clouds/{name}", req -> Response.ok(cloud(fleet.cloud(req.path("name")))));
         r.add("PUT", "/v1/clouds/{name}", this::put);
         r.add("DELETE", "/v1/clouds/{name}", req -> {
             fleet.deleteCloud(req.path("name"));
             return Response.noContent();
         });
-        r.add("GET", "/v1/workers", req -> Response.ok(new Workers(fleet.workers().stream().map(CloudsApi::worker)
-                .toList())));
+        r.add(
+                "GET",
+                "/v1/workers",
+                req -> Response.ok(new Workers(
+                        fleet.workers().stream().map(CloudsApi::worker).toList())));
     }
 
     private Response put(Request req) {
@@ -54,8 +60,15 @@ public final class CloudsApi {
     record Clouds(List<CloudView> clouds) {}
 
     /** What a worker last reported, for operators. */
-    record WorkerView(String id, String host, List<String> clouds, int slots, int active, String encoder,
-            String startedAt, String lastSeen) {}
+    record WorkerView(
+            String id,
+            String host,
+            List<String> clouds,
+            int slots,
+            int active,
+            String encoder,
+            String startedAt,
+            String lastSeen) {}
 
     record Workers(List<WorkerView> workers) {}
 
@@ -64,7 +77,14 @@ public final class CloudsApi {
     }
 
     private static WorkerView worker(WorkerStatus w) {
-        return new WorkerView(w.id(), w.host(), w.clouds(), w.slots(), w.active(), w.encoder(),
-                Json.time(w.startedAt()), Json.time(w.lastSeen()));
+        return new WorkerView(
+                w.id(),
+                w.host(),
+                w.clouds(),
+                w.slots(),
+                w.active(),
+                w.encoder(),
+                Json.time(w.startedAt()),
+                Json.time(w.lastSeen()));
     }
 }

@@ -28,8 +28,11 @@ final class Fields {
     static void onlyKnown(JsonNode node, Set<String> known, String prefix) {
         node.fieldNames().forEachRemaining(f -> {
             if (!known.contains(f)) {
-                throw new ApiException(422, "unknown_field", "'" + f + "' is not a field here; known fields are "
-                        + new java.util.TreeSet<>(known), prefix + f);
+                throw new ApiException(
+                        422,
+                        "unknown_field",
+                        "'" + f + "' is not a field here; known fields are " + new java.util.TreeSet<>(known),
+                        prefix + f);
             }
         });
     }

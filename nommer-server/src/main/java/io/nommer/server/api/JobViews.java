@@ -29,32 +29,76 @@ public final class JobViews {
      *
      * @param metadata free-form JSON the client attached to the job, returned as given
      */
-    public record JobView(String id, String state, double progress, String priority, String cloud, String input,
-            MediaInfoView inputInfo, Map<String, Object> metadata, String notifyUrl, String createdAt,
-            String startedAt, String finishedAt, String updatedAt, double cpuSeconds, List<OutputView> outputs,
-            Links links, String ownerToken) {}
+    public record JobView(
+            String id,
+            String state,
+            double progress,
+            String priority,
+            String cloud,
+            String input,
+            MediaInfoView inputInfo,
+            Map<String, Object> metadata,
+            String notifyUrl,
+            String createdAt,
+            String startedAt,
+            String finishedAt,
+            String updatedAt,
+            double cpuSeconds,
+            List<OutputView> outputs,
+            Links links,
+            String ownerToken) {}
 
-    public record OutputView(String name, String preset, String state, double progress, int attempt, int maxAttempts,
-            double cpuSeconds, String destination, String startedAt, String finishedAt, List<FileView> files,
-            List<PartView> parts, ErrorView error, Profile profile, String keyUrl) {}
+    public record OutputView(
+            String name,
+            String preset,
+            String state,
+            double progress,
+            int attempt,
+            int maxAttempts,
+            double cpuSeconds,
+            String destination,
+            String startedAt,
+            String finishedAt,
+            List<FileView> files,
+            List<PartView> parts,
+            ErrorView error,
+            Profile profile,
+            String keyUrl) {}
 
-    public record FileView(String name, String uri, String url, long size, String role, Double duration,
-            Integer width, Integer height) {}
+    public record FileView(
+            String name,
+            String uri,
+            String url,
+            long size,
+            String role,
+            Double duration,
+            Integer width,
+            Integer height) {}
 
     /** One rendition of a ladder spread over workers, before the output's own task packages it. */
-    public record PartView(int rendition, String state, double progress, int attempt, double cpuSeconds,
-            PartError error) {}
+    public record PartView(
+            int rendition, String state, double progress, int attempt, double cpuSeconds, PartError error) {}
 
     public record PartError(String code, String message) {}
 
     public record ErrorView(String code, String message, String logTail) {}
 
-    public record MediaInfoView(String container, String formatName, Double duration, Long bitrate, Long size,
-            List<StreamView> streams) {}
+    public record MediaInfoView(
+            String container, String formatName, Double duration, Long bitrate, Long size, List<StreamView> streams) {}
 
     /** @param rotation degrees, only when the stream is rotated */
-    public record StreamView(int index, String type, String codec, Integer width, Integer height, Double fps,
-            Long bitrate, Integer sampleRate, Integer channels, Double duration, Integer rotation) {}
+    public record StreamView(
+            int index,
+            String type,
+            String codec,
+            Integer width,
+            Integer height,
+            Double fps,
+            Long bitrate,
+            Integer sampleRate,
+            Integer channels,
+            Double duration,
+            Integer rotation) {}
 
     /** A job's own links: itself, its timeline, and its cancel and retry actions. */
     public record Links(String self, String events, String cancel, String retry) {
@@ -70,8 +114,12 @@ public final class JobViews {
      */
     public record Receipt(String id, String state, boolean created, String ownerToken, Links links) {
         static Receipt of(CreateResult result, String baseUrl) {
-            return new Receipt(result.job().id(), result.job().state().wireName(), result.created(),
-                    result.ownerToken(), Links.of(result.job().id(), baseUrl));
+            return new Receipt(
+                    result.job().id(),
+                    result.job().state().wireName(),
+                    result.created(),
+                    result.ownerToken(),
+                    Links.of(result.job().id(), baseUrl));
         }
     }
 
@@ -92,49 +140,108 @@ public final class JobViews {
 
     private static JobView job(Job job, String baseUrl, String ownerToken) {
         double cpu = job.tasks().stream().mapToDouble(Task::cpuSeconds).sum();
-        List<OutputView> outputs = job.tasks().stream().filter(t -> !t.isPart()).map(t -> output(job, t, baseUrl))
+        List<OutputView> outputs = job.tasks().stream()
+                .filter(t -> !t.isPart())
+                .map(t -> output(job, t, baseUrl))
                 .toList();
-        return new JobView(job.id(), job.state().wireName(), round1(job.progress()), job.priority().wireName(),
-                job.cloud(), job.input(), job.inputInfo() == null ? null : mediaInfo(job.inputInfo()), job.metadata(),
-                job.notifyUrl(), time(job.createdAt()), time(job.startedAt()), time(job.finishedAt()),
-                time(job.updatedAt()), round3(cpu), outputs, Links.of(job.id(), baseUrl), ownerToken);
+        return new JobView(
+                job.id(),
+                job.state().wireName(),
+                round1(job.progress()),
+                job.priority().wireName(),
+                job.cloud(),
+                job.input(),
+                job.inputInfo() == null ? null : mediaInfo(job.inputInfo()),
+                job.metadata(),
+                job.notifyUrl(),
+                time(job.createdAt()),
+                time(job.startedAt()),
+                time(job.finishedAt()),
+                time(job.updatedAt()),
+                round3(cpu),
+                outputs,
+                Links.of(job.id(), baseUrl),
+                ownerToken);
     }
 
     private static OutputView output(Job job, Task t, String baseUrl) {
         String base = baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name());
         List<FileView> files = t.files().stream().map(f -> file(f, base)).toList();
         // a ladder spread over workers: its renditions' own tasks, before this one packages them
-        List<PartView> parts = t.parts() == 0 ? null : job.tasks().stream()
-                .filter(p -> p.isPart() && p.name().equals(t.name()))
-                .map(p -> new PartView(p.part(), p.state().wireName(), round1(p.progress()), p.attempt(),
-                        round3(p.cpuSeconds()), p.errorCode() == null ? null
-                                : new PartError(p.errorCode(), String.valueOf(p.errorMessage()))))
-                .toList();
+        List<PartView> parts = t.parts() == 0
+                ? null
+                : job.tasks().stream()
+                        .filter(p -> p.isPart() && p.name().equals(t.name()))
+                        .map(p -> new PartView(
+                                p.part(),
+                                p.state().wireName(),
+                                round1(p.progress()),
+                                p.attempt(),
+                                round3(p.cpuSeconds()),
+                                p.errorCode() == null
+                                        ? null
+                                        : new PartError(p.errorCode(), String.valueOf(p.errorMessage()))))
+                        .toList();
         ErrorView error = t.errorCode() == null ? null : new ErrorView(t.errorCode(), t.errorMessage(), t.logTail());
-        return new OutputView(t.name(), t.preset(), t.state().wireName(), round1(t.progress()), t.attempt(),
-                t.maxAttempts(), round3(t.cpuSeconds()), t.destination(), time(t.startedAt()), time(t.finishedAt()),
-                files, parts, error, t.profile(), t.profile().encryptionOrDefault() ? base + "/key" : null);
+        return new OutputView(
+                t.name(),
+                t.preset(),
+                t.state().wireName(),
+                round1(t.progress()),
+                t.attempt(),
+                t.maxAttempts(),
+                round3(t.cpuSeconds()),
+                t.destination(),
+                time(t.startedAt()),
+                time(t.finishedAt()),
+                files,
+                parts,
+                error,
+                t.profile(),
+                t.profile().encryptionOrDefault() ? base + "/key" : null);
     }
 
     private static FileView file(OutputFile f, String outputUrl) {
-        return new FileView(f.name(), f.uri(), outputUrl + "/files/" + enc(f.name()), f.size(), f.role(),
-                round3(f.duration()), f.width(), f.height());
+        return new FileView(
+                f.name(),
+                f.uri(),
+                outputUrl + "/files/" + enc(f.name()),
+                f.size(),
+                f.role(),
+                round3(f.duration()),
+                f.width(),
+                f.height());
     }
 
     public static MediaInfoView mediaInfo(MediaInfo info) {
         List<StreamView> streams = info.streams().stream().map(JobViews::stream).toList();
-        return new MediaInfoView(info.demuxer(), info.formatName(), round3(info.duration()), info.bitrate(),
-                info.size(), streams);
+        return new MediaInfoView(
+                info.demuxer(), info.formatName(), round3(info.duration()), info.bitrate(), info.size(), streams);
     }
 
     private static StreamView stream(StreamInfo s) {
-        return new StreamView(s.index(), s.type(), s.codec(), s.width(), s.height(), round3(s.fps()), s.bitrate(),
-                s.sampleRate(), s.channels(), round3(s.duration()), s.rotation() == 0 ? null : s.rotation());
+        return new StreamView(
+                s.index(),
+                s.type(),
+                s.codec(),
+                s.width(),
+                s.height(),
+                round3(s.fps()),
+                s.bitrate(),
+                s.sampleRate(),
+                s.channels(),
+                round3(s.duration()),
+                s.rotation() == 0 ? null : s.rotation());
     }
 
     public static EventView event(JobEvent e, Job job) {
-        String output = e.taskId() == null ? null : job.tasks().stream().filter(t -> t.id().equals(e.taskId()))
-                .findFirst().map(Task::name).orElse(null);
+        String output = e.taskId() == null
+                ? null
+                : job.tasks().stream()
+                        .filter(t -> t.id().equals(e.taskId()))
+                        .findFirst()
+                        .map(Task::name)
+                        .orElse(null);
         return new EventView(e.id(), time(e.at()), e.type(), output, e.message());
     }
 

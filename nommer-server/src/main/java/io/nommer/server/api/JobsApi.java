@@ -2,15 +2,14 @@ package io.nommer.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobFilter;
 import io.nommer.core.job.JobState;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Page;
-import io.nommer.core.job.Task;
 import io.nommer.core.service.JobRequest;
 import io.nommer.core.service.JobService;
-import io.nommer.core.job.CreateResult;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -99,8 +98,11 @@ public final class JobsApi {
         }
         List<CreateResult> results = jobs.submitAll(requests);
         boolean anyCreated = results.stream().anyMatch(CreateResult::created);
-        return Response.json(anyCreated ? 201 : 200,
-                new Receipts(results.stream().map(r -> JobViews.Receipt.of(r, req.baseUrl())).toList()));
+        return Response.json(
+                anyCreated ? 201 : 200,
+                new Receipts(results.stream()
+                        .map(r -> JobViews.Receipt.of(r, req.baseUrl()))
+                        .toList()));
     }
 
     /** A job object from the request body; field paths in errors start with {@code prefix}. */
@@ -133,8 +135,8 @@ public final class JobsApi {
                 throw ApiException.invalid(prefix + "metadata", "metadata must be a JSON object");
             }
             if (md.toString().length() > MAX_METADATA_BYTES) {
-                throw ApiException.invalid(prefix + "metadata",
-                        "metadata must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
+                throw ApiException.invalid(
+                        prefix + "metadata", "metadata must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> converted = mapper.convertValue(md, LinkedHashMap.class);
@@ -174,11 +176,11 @@ public final class JobsApi {
                 throw ApiException.invalid("limit", "limit must be an integer between 1 and 500");
             }
         }
-        JobFilter filter = new JobFilter(states, instant(req, "created_after"), instant(req, "created_before"),
-                req.query("cursor"), limit);
+        JobFilter filter = new JobFilter(
+                states, instant(req, "created_after"), instant(req, "created_before"), req.query("cursor"), limit);
         Page<Job> page = jobs.list(filter);
-        return Response.ok(new JobList(page.items().stream().map(j -> JobViews.job(j, req.baseUrl())).toList(),
-                page.nextCursor()));
+        return Response.ok(new JobList(
+                page.items().stream().map(j -> JobViews.job(j, req.baseUrl())).toList(), page.nextCursor()));
     }
 
     /** A page of jobs; {@code nextCursor} is absent on the last page. */
@@ -209,7 +211,8 @@ public final class JobsApi {
 
     private Response events(Request req) {
         Job job = jobs.find(req.path("id"));
-        return Response.ok(new Events(jobs.events(job).stream().map(e -> JobViews.event(e, job)).toList()));
+        return Response.ok(new Events(
+                jobs.events(job).stream().map(e -> JobViews.event(e, job)).toList()));
     }
 
     private Response download(Request req) throws java.io.IOException {
@@ -225,19 +228,31 @@ public final class JobsApi {
 
     private Response key(Request req) {
         String auth = req.header("Authorization");
-        String token = auth == null || !auth.startsWith("Bearer ") ? null : auth.substring("Bearer ".length()).trim();
-        return Response.bytes(200, "application/octet-stream", jobs.encryptionKey(req.path("id"), req.path("output"),
-                token)).header("Cache-Control", "no-store");
+        String token = auth == null || !auth.startsWith("Bearer ")
+                ? null
+                : auth.substring("Bearer ".length()).trim();
+        return Response.bytes(
+                        200, "application/octet-stream", jobs.encryptionKey(req.path("id"), req.path("output"), token))
+                .header("Cache-Control", "no-store");
     }
 
     /** Content types by file extension; anything else is served as {@code application/octet-stream}. */
     private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
-            Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("flv", "video/x-flv"),
-            Map.entry("mp3", "audio/mpeg"), Map.entry("m4a", "audio/mp4"), Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"), Map.entry("m3u8", "application/vnd.apple.mpegurl"),
-            Map.entry("ts", "video/mp2t"), Map.entry("mpd", "application/dash+xml"),
-            Map.entry("m4s", "video/iso.segment"), Map.entry("ismv", "video/mp4"), Map.entry("ism", "application/xml"),
-            Map.entry("ismc", "application/xml"), Map.entry("tar", "application/x-tar"));
+            Map.entry("mp4", "video/mp4"),
+            Map.entry("webm", "video/webm"),
+            Map.entry("flv", "video/x-flv"),
+            Map.entry("mp3", "audio/mpeg"),
+            Map.entry("m4a", "audio/mp4"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("m3u8", "application/vnd.apple.mpegurl"),
+            Map.entry("ts", "video/mp2t"),
+            Map.entry("mpd", "application/dash+xml"),
+            Map.entry("m4s", "video/iso.segment"),
+            Map.entry("ismv", "video/mp4"),
+            Map.entry("ism", "application/xml"),
+            Map.entry("ismc", "application/xml"),
+            Map.entry("tar", "application/x-tar"));
 
     static String contentType(String name) {
         String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);

@@ -37,8 +37,8 @@ public final class MetaApi {
         r.add("GET", "/v1/openapi.yaml", req -> Response.file(openapi, "application/yaml"));
         r.add("GET", "/v1/", req -> {
             String b = req.baseUrl() + "/v1/";
-            return Response.ok(new Index(b + "openapi.yaml", b + "jobs", b + "uploads", b + "profiles", b + "presets",
-                    b + "capabilities"));
+            return Response.ok(new Index(
+                    b + "openapi.yaml", b + "jobs", b + "uploads", b + "profiles", b + "presets", b + "capabilities"));
         });
         r.add("GET", "/healthz", req -> Response.ok(new Health("ok")));
     }

@@ -42,8 +42,11 @@ public final class ProfilesApi {
 
     private Response replace(Request req) {
         JsonNode body = req.jsonObject(MAX_BODY);
-        return Response.ok(profiles.replace(req.path("name"), Fields.text(body, "name", "name"),
-                Fields.text(body, "preset", "preset"), fields(body)));
+        return Response.ok(profiles.replace(
+                req.path("name"),
+                Fields.text(body, "name", "name"),
+                Fields.text(body, "preset", "preset"),
+                fields(body)));
     }
 
     private ParsedProfile fields(JsonNode body) {

@@ -1,9 +1,9 @@
 package io.nommer.server.api;
 
 import io.nommer.core.encode.Toolchain;
-import io.nommer.core.service.NotFoundException;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.service.NotFoundException;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import java.util.LinkedHashMap;
@@ -33,22 +33,30 @@ public final class ToolchainApi {
     /** Whether a preset can run here, and if not, why. */
     record Runnability(boolean runnable, List<String> missing) {}
 
-    record Capabilities(Toolchain.Report ffmpeg, Map<String, Runnability> presets, List<String> inputSchemes,
+    record Capabilities(
+            Toolchain.Report ffmpeg,
+            Map<String, Runnability> presets,
+            List<String> inputSchemes,
             List<String> outputSchemes) {}
 
     public void register(Router r) {
-        r.add("GET", "/v1/presets", req -> Response.ok(new PresetList(Presets.all().entrySet()
-                .stream().map(e -> preset(e.getKey(), e.getValue())).toList())));
+        r.add(
+                "GET",
+                "/v1/presets",
+                req -> Response.ok(new PresetList(Presets.all().entrySet().stream()
+                        .map(e -> preset(e.getKey(), e.getValue()))
+                        .toList())));
         r.add("GET", "/v1/presets/{name}", req -> {
             String name = req.path("name");
-            Profile p = Presets.find(name)
-                    .orElseThrow(() -> new NotFoundException("preset " + name));
+            Profile p = Presets.find(name).orElseThrow(() -> new NotFoundException("preset " + name));
             return Response.ok(preset(name, p));
         });
         r.add("GET", "/v1/capabilities", req -> {
             Map<String, Runnability> presets = new LinkedHashMap<>();
             Presets.all().forEach((name, p) -> presets.put(name, runnable(p)));
-            return Response.ok(new Capabilities(toolchain.report(), presets,
+            return Response.ok(new Capabilities(
+                    toolchain.report(),
+                    presets,
                     s3 ? List.of("upload", "file", "http", "https", "s3") : List.of("upload", "file", "http", "https"),
                     s3 ? List.of("file", "s3") : List.of("file")));
         });

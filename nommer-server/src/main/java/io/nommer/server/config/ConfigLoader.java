@@ -19,11 +19,36 @@ import java.util.Set;
  * ({@code --setting value}). Setting names are the same everywhere: {@code port}, {@code data}, {@code workers}, ...
  */
 public final class ConfigLoader {
-    public static final Set<String> SETTINGS = Set.of("bind", "port", "data", "workers", "ffmpeg", "ffprobe",
-            "input_roots", "output_roots", "allow_private_networks", "max_upload_bytes", "max_input_bytes",
-            "lease_seconds", "encode_timeout_seconds", "webhook_secret", "config", "store", "storage", "s3_endpoint",
-            "s3_region", "s3_path_style", "s3_access_key", "s3_secret_key", "exit_when_idle",
-            "clouds", "encoder", "null_encoder_pause_ms", "http_idle_timeout_seconds", "cors_origins", "tls_keystore",
+    public static final Set<String> SETTINGS = Set.of(
+            "bind",
+            "port",
+            "data",
+            "workers",
+            "ffmpeg",
+            "ffprobe",
+            "input_roots",
+            "output_roots",
+            "allow_private_networks",
+            "max_upload_bytes",
+            "max_input_bytes",
+            "lease_seconds",
+            "encode_timeout_seconds",
+            "webhook_secret",
+            "config",
+            "store",
+            "storage",
+            "s3_endpoint",
+            "s3_region",
+            "s3_path_style",
+            "s3_access_key",
+            "s3_secret_key",
+            "exit_when_idle",
+            "clouds",
+            "encoder",
+            "null_encoder_pause_ms",
+            "http_idle_timeout_seconds",
+            "cors_origins",
+            "tls_keystore",
             "tls_keystore_password");
 
     private ConfigLoader() {}
@@ -68,21 +93,28 @@ public final class ConfigLoader {
                     bool(merged, origin, "allow_private_networks"),
                     longValue(merged, origin, "max_upload_bytes", ServerConfig.DEFAULT_MAX_UPLOAD_BYTES),
                     longValue(merged, origin, "max_input_bytes", ServerConfig.DEFAULT_MAX_INPUT_BYTES),
-                    Duration.ofSeconds(longValue(merged, origin, "lease_seconds", ServerConfig.DEFAULT_LEASE.toSeconds())),
-                    Duration.ofSeconds(longValue(merged, origin, "encode_timeout_seconds",
-                            ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds())),
+                    Duration.ofSeconds(
+                            longValue(merged, origin, "lease_seconds", ServerConfig.DEFAULT_LEASE.toSeconds())),
+                    Duration.ofSeconds(longValue(
+                            merged, origin, "encode_timeout_seconds", ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds())),
                     merged.get("webhook_secret"),
                     merged.get("store"),
                     merged.get("storage"),
-                    new ServerConfig.S3Settings(merged.get("s3_endpoint"), merged.getOrDefault("s3_region", "us-east-1"),
-                            bool(merged, origin, "s3_path_style"), merged.get("s3_access_key"),
+                    new ServerConfig.S3Settings(
+                            merged.get("s3_endpoint"),
+                            merged.getOrDefault("s3_region", "us-east-1"),
+                            bool(merged, origin, "s3_path_style"),
+                            merged.get("s3_access_key"),
                             merged.get("s3_secret_key")),
                     duration(merged, origin, "exit_when_idle"),
                     list(merged.get("clouds")),
                     merged.get("encoder"),
                     Duration.ofMillis(longValue(merged, origin, "null_encoder_pause_ms", 0)),
                     new ServerConfig.Http(
-                            Duration.ofSeconds(longValue(merged, origin, "http_idle_timeout_seconds",
+                            Duration.ofSeconds(longValue(
+                                    merged,
+                                    origin,
+                                    "http_idle_timeout_seconds",
                                     ServerConfig.Http.DEFAULT_IDLE_TIMEOUT.toSeconds())),
                             list(merged.get("cors_origins")),
                             merged.get("tls_keystore") == null ? null : Path.of(merged.get("tls_keystore")),
@@ -121,7 +153,8 @@ public final class ConfigLoader {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, not '" + v + "' (" + origin.get(key) + ")");
+            throw new IllegalArgumentException(
+                    key + " must be a whole number, not '" + v + "' (" + origin.get(key) + ")");
         }
     }
 
@@ -131,9 +164,11 @@ public final class ConfigLoader {
         if (v == null) {
             return null;
         }
-        java.util.regex.Matcher x = java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(v.trim());
+        java.util.regex.Matcher x =
+                java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(v.trim());
         if (!x.matches()) {
-            throw new IllegalArgumentException(key + " must look like 90s, 10m or 2h, not '" + v + "' (" + origin.get(key) + ")");
+            throw new IllegalArgumentException(
+                    key + " must look like 90s, 10m or 2h, not '" + v + "' (" + origin.get(key) + ")");
         }
         long n = Long.parseLong(x.group(1));
         return switch (x.group(2)) {
@@ -151,13 +186,19 @@ public final class ConfigLoader {
         return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "" -> true;
             case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, not '" + v + "' (" + origin.get(key) + ")");
+            default ->
+                throw new IllegalArgumentException(
+                        key + " must be true or false, not '" + v + "' (" + origin.get(key) + ")");
         };
     }
 
     private static List<String> list(String v) {
-        return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::trim)
-                .filter(x -> !x.isEmpty()).toList();
+        return v == null
+                ? List.of()
+                : java.util.Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(x -> !x.isEmpty())
+                        .toList();
     }
 
     private static List<Path> paths(String v) {

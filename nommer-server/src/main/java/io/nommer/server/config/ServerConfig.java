@@ -143,10 +143,13 @@ public record ServerConfig(
         if (webhookSecret != null && webhookSecret.length() < 16) {
             throw new IllegalArgumentException("webhook_secret must be at least 16 characters");
         }
-        if (store != null && !store.startsWith("postgresql://") && !store.startsWith("postgres://")
-                && !store.startsWith("jdbc:postgresql:") && !store.startsWith("sqlite:")) {
-            throw new IllegalArgumentException("store must be postgresql://USER@HOST:PORT/DB or sqlite:PATH, not '"
-                    + maskUrl(store) + "'");
+        if (store != null
+                && !store.startsWith("postgresql://")
+                && !store.startsWith("postgres://")
+                && !store.startsWith("jdbc:postgresql:")
+                && !store.startsWith("sqlite:")) {
+            throw new IllegalArgumentException(
+                    "store must be postgresql://USER@HOST:PORT/DB or sqlite:PATH, not '" + maskUrl(store) + "'");
         }
         if (storage != null && !storage.startsWith("s3://") && !storage.equals("local")) {
             throw new IllegalArgumentException("storage must be s3://BUCKET/PREFIX or local, not '" + storage + "'");
@@ -186,7 +189,8 @@ public record ServerConfig(
                 + (store == null ? "sqlite (in the data directory)" : maskUrl(store)) + ", storage="
                 + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="
                 + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", clouds=" + String.join(",", clouds)
-                + ", encoder=" + encoder + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms="
-                + nullEncoderPause.toMillis() : "") + ", " + http + "]";
+                + ", encoder=" + encoder
+                + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms=" + nullEncoderPause.toMillis() : "")
+                + ", " + http + "]";
     }
 }

@@ -49,7 +49,12 @@ public final class HttpServer implements AutoCloseable {
      * @param corsOrigins origins browsers may call the API from ({@code *} for any); empty for none
      * @param tlsKeystore a PKCS12 key store with the server's certificate, or null for plain HTTP
      */
-    public record Settings(String bind, int port, Duration idleTimeout, List<String> corsOrigins, Path tlsKeystore,
+    public record Settings(
+            String bind,
+            int port,
+            Duration idleTimeout,
+            List<String> corsOrigins,
+            Path tlsKeystore,
             String tlsKeystorePassword) {
         public Settings {
             corsOrigins = List.copyOf(corsOrigins);
@@ -85,8 +90,8 @@ public final class HttpServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = settings.tlsKeystore() == null ? clearConnector(server, http)
-                : tlsConnector(server, http, settings);
+        ServerConnector connector =
+                settings.tlsKeystore() == null ? clearConnector(server, http) : tlsConnector(server, http, settings);
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -108,8 +113,8 @@ public final class HttpServer implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new IllegalArgumentException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         return new HttpServer(server, connector, settings.tlsKeystore() != null);
     }
@@ -137,19 +142,25 @@ public final class HttpServer implements AutoCloseable {
         HttpConnectionFactory http11 = new HttpConnectionFactory(https);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http11.getProtocol());
-        return new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
-                new HTTP2ServerConnectionFactory(https), http11);
+        return new ServerConnector(
+                server,
+                new SslConnectionFactory(ssl, alpn.getProtocol()),
+                alpn,
+                new HTTP2ServerConnectionFactory(https),
+                http11);
     }
 
     private static Handler cors(List<String> origins, Handler next) {
         CrossOriginHandler cors = new CrossOriginHandler();
-        cors.setAllowedOriginPatterns(origins.contains("*") ? Set.of("*")
-                : origins.stream().map(Pattern::quote).collect(Collectors.toSet()));
+        cors.setAllowedOriginPatterns(
+                origins.contains("*")
+                        ? Set.of("*")
+                        : origins.stream().map(Pattern::quote).collect(Collectors.toSet()));
         cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PUT", "DELETE"));
-        cors.setAllowedHeaders(Set.of("Content-Type", "Authorization", "Idempotency-Key", "Range", "If-None-Match",
-                "If-Modified-Since"));
-        cors.setExposedHeaders(Set.of("Location", "ETag", "Last-Modified", "Content-Range", "Content-Length",
-                "Accept-Ranges"));
+        cors.setAllowedHeaders(Set.of(
+                "Content-Type", "Authorization", "Idempotency-Key", "Range", "If-None-Match", "If-Modified-Since"));
+        cors.setExposedHeaders(
+                Set.of("Location", "ETag", "Last-Modified", "Content-Range", "Content-Length", "Accept-Ranges"));
         cors.setAllowCredentials(false);
         cors.setPreflightMaxAge(Duration.ofMinutes(10));
         cors.setHandler(next);

@@ -61,7 +61,8 @@ public final class Request {
      */
     public JsonNode jsonObject(int maxBytes) {
         String type = header("Content-Type");
-        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")
+        if (type != null
+                && !type.toLowerCase(Locale.ROOT).startsWith("application/json")
                 && !type.toLowerCase(Locale.ROOT).contains("+json")) {
             throw new ApiException(415, "unsupported_media_type", "send JSON with Content-Type: application/json");
         }

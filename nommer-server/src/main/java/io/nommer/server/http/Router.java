@@ -8,11 +8,9 @@ import io.nommer.core.service.NotFoundException;
 import io.nommer.core.service.ServiceException;
 import io.nommer.core.service.TooLargeException;
 import io.nommer.core.service.UnauthorizedException;
-import io.nommer.core.storage.EmptyUploadException;
-import io.nommer.core.storage.UploadTooLargeException;
 import java.io.InputStream;
-import java.net.URI;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,8 +72,8 @@ public final class Router extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
-            Callback callback) {
+    public boolean handle(
+            org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback) {
         Response answer;
         try {
             answer = dispatch(request);
@@ -125,8 +123,11 @@ public final class Router extends Handler.Abstract {
     record Problem(String type, String title, int status, String code, String detail, String field) {}
 
     static Response problem(int status, String code, String detail, String field) {
-        return Response.json(status, new Problem("https://nommer.io/problems/" + code, titleFor(status), status, code,
-                detail, field)).header("Content-Type", "application/problem+json");
+        return Response.json(
+                        status,
+                        new Problem(
+                                "https://nommer.io/problems/" + code, titleFor(status), status, code, detail, field))
+                .header("Content-Type", "application/problem+json");
     }
 
     /** The HTTP status of each kind of refusal. */
@@ -168,19 +169,27 @@ public final class Router extends Handler.Abstract {
 
     private Resource resource(URI uri) {
         ResourceFactory factory = ResourceFactory.of(this);
-        return "jar".equals(uri.getScheme()) ? mounted.computeIfAbsent(uri, factory::newResource)
+        return "jar".equals(uri.getScheme())
+                ? mounted.computeIfAbsent(uri, factory::newResource)
                 : factory.newResource(uri);
     }
 
-    private void send(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
-            Callback callback, Response r) throws Exception {
+    private void send(
+            org.eclipse.jetty.server.Request request,
+            org.eclipse.jetty.server.Response response,
+            Callback callback,
+            Response r)
+            throws Exception {
         boolean head = "HEAD".equals(request.getMethod());
         response.setStatus(r.status);
         r.headers.forEach((k, v) -> response.getHeaders().put(k, v));
         if (r.file != null) {
             // why: Jetty's resource service answers ranges, ETags and conditional requests exactly as the RFCs say
-            files.doGet(request, response, callback, new ResourceHttpContent(resource(r.file),
-                    r.headers.get("Content-Type")));
+            files.doGet(
+                    request,
+                    response,
+                    callback,
+                    new ResourceHttpContent(resource(r.file), r.headers.get("Content-Type")));
             return;
         }
         if (r.status == 204) {
@@ -193,7 +202,8 @@ public final class Router extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
             }
             if (!head) {
-                try (InputStream in = r.stream.in(); OutputStream out = Content.Sink.asOutputStream(response)) {
+                try (InputStream in = r.stream.in();
+                        OutputStream out = Content.Sink.asOutputStream(response)) {
                     in.transferTo(out);
                 }
             }

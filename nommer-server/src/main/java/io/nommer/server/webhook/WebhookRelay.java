@@ -3,8 +3,8 @@ package io.nommer.server.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
-import io.nommer.core.webhook.WebhookOutbox;
 import io.nommer.core.webhook.WebhookDelivery;
+import io.nommer.core.webhook.WebhookOutbox;
 import io.nommer.server.api.JobViews;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,10 +38,17 @@ public final class WebhookRelay {
     private final byte[] secret;
     private final InstantSource clock;
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
-    public WebhookRelay(WebhookOutbox outbox, JobStore jobs, ObjectMapper mapper, String secret, InstantSource clock,
+    public WebhookRelay(
+            WebhookOutbox outbox,
+            JobStore jobs,
+            ObjectMapper mapper,
+            String secret,
+            InstantSource clock,
             String baseUrl) {
         this.outbox = outbox;
         this.jobs = jobs;
@@ -106,8 +113,13 @@ public final class WebhookRelay {
 
     private void failed(WebhookDelivery d, String why) {
         Duration backoff = backoff(d.attempts() + 1);
-        log.info("webhook {} for job {} failed (attempt {}): {}; next try in {}", d.event(), d.jobId(),
-                d.attempts() + 1, why, backoff);
+        log.info(
+                "webhook {} for job {} failed (attempt {}): {}; next try in {}",
+                d.event(),
+                d.jobId(),
+                d.attempts() + 1,
+                why,
+                backoff);
         outbox.markFailed(d.id(), why, backoff, GIVE_UP_AFTER_ATTEMPTS);
     }
 

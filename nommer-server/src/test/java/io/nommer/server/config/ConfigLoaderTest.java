@@ -17,7 +17,8 @@ class ConfigLoaderTest {
     void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
         Path file = tmp.resolve("nommer.properties");
         Files.writeString(file, "port = 7000\nworkers = 3\ndata = /srv/file-data\n");
-        ServerConfig c = ConfigLoader.load(Map.of("config", file.toString(), "port", "9000"),
+        ServerConfig c = ConfigLoader.load(
+                Map.of("config", file.toString(), "port", "9000"),
                 Map.of("NOMMER_WORKERS", "5", "NOMMER_PORT", "8000"));
         assertThat(c.port()).isEqualTo(9000);
         assertThat(c.workers()).isEqualTo(5);
@@ -36,7 +37,8 @@ class ConfigLoaderTest {
     @Test
     void badValues_nameTheSettingAndWhereItCameFrom() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("NOMMER_PORT", "eighty")))
-                .hasMessageContaining("port").hasMessageContaining("NOMMER_PORT");
+                .hasMessageContaining("port")
+                .hasMessageContaining("NOMMER_PORT");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("workers", "-1"), Map.of()))
                 .hasMessageContaining("workers must be between 0 and 256");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("colour", "red"), Map.of()))
@@ -53,14 +55,26 @@ class ConfigLoaderTest {
 
     @Test
     void storeAndStorage_areCheckedAndPasswordsMasked() {
-        ServerConfig c = ConfigLoader.load(Map.of("store", "postgresql://nommer:hunter2@db:5432/nommer",
-                "storage", "s3://media/nommer", "s3_access_key", "AKIAEXAMPLE", "s3_secret_key", "s3cr3t-value",
-                "exit_when_idle", "10m"), Map.of());
+        ServerConfig c = ConfigLoader.load(
+                Map.of(
+                        "store",
+                        "postgresql://nommer:hunter2@db:5432/nommer",
+                        "storage",
+                        "s3://media/nommer",
+                        "s3_access_key",
+                        "AKIAEXAMPLE",
+                        "s3_secret_key",
+                        "s3cr3t-value",
+                        "exit_when_idle",
+                        "10m"),
+                Map.of());
         assertThat(c.exitWhenIdle()).isEqualTo(java.time.Duration.ofMinutes(10));
-        assertThat(c.toString()).doesNotContain("hunter2", "AKIAEXAMPLE", "s3cr3t-value")
+        assertThat(c.toString())
+                .doesNotContain("hunter2", "AKIAEXAMPLE", "s3cr3t-value")
                 .contains("postgresql://nommer:<masked>@db:5432/nommer", "storage=s3://media/nommer");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("store", "mysql://x:pw@y/z"), Map.of()))
-                .hasMessageContaining("store must be postgresql://").hasMessageNotContaining(":pw@");
+                .hasMessageContaining("store must be postgresql://")
+                .hasMessageNotContaining(":pw@");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("storage", "gs://bucket"), Map.of()))
                 .hasMessageContaining("storage must be s3://");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("s3_access_key", "only-one"), Map.of()))

@@ -14,8 +14,13 @@ import java.util.Objects;
  * @param allowPrivateNetworks whether inputs may come from loopback, private, link-local and similar addresses; off
  *     by default because it lets job submitters reach internal services and cloud metadata endpoints
  */
-public record HttpFetchConfig(Duration connectTimeout, Duration readTimeout, Duration totalDeadline, long maxBytes,
-        int maxRedirects, boolean allowPrivateNetworks) {
+public record HttpFetchConfig(
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration totalDeadline,
+        long maxBytes,
+        int maxRedirects,
+        boolean allowPrivateNetworks) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
@@ -38,8 +43,13 @@ public record HttpFetchConfig(Duration connectTimeout, Duration readTimeout, Dur
     }
 
     public static HttpFetchConfig defaults() {
-        return new HttpFetchConfig(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_DEADLINE,
-                DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, false);
+        return new HttpFetchConfig(
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_READ_TIMEOUT,
+                DEFAULT_TOTAL_DEADLINE,
+                DEFAULT_MAX_BYTES,
+                DEFAULT_MAX_REDIRECTS,
+                false);
     }
 
     public HttpFetchConfig withAllowPrivateNetworks(boolean allow) {
@@ -47,8 +57,8 @@ public record HttpFetchConfig(Duration connectTimeout, Duration readTimeout, Dur
     }
 
     public HttpFetchConfig withMaxBytes(long bytes) {
-        return new HttpFetchConfig(connectTimeout, readTimeout, totalDeadline, bytes, maxRedirects,
-                allowPrivateNetworks);
+        return new HttpFetchConfig(
+                connectTimeout, readTimeout, totalDeadline, bytes, maxRedirects, allowPrivateNetworks);
     }
 
     public HttpFetchConfig withTimeouts(Duration connect, Duration read, Duration total) {
@@ -56,8 +66,8 @@ public record HttpFetchConfig(Duration connectTimeout, Duration readTimeout, Dur
     }
 
     public HttpFetchConfig withMaxRedirects(int redirects) {
-        return new HttpFetchConfig(connectTimeout, readTimeout, totalDeadline, maxBytes, redirects,
-                allowPrivateNetworks);
+        return new HttpFetchConfig(
+                connectTimeout, readTimeout, totalDeadline, maxBytes, redirects, allowPrivateNetworks);
     }
 
     private static void requirePositive(Duration d, String setting) {

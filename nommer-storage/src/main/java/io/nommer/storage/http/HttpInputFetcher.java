@@ -1,7 +1,7 @@
 package io.nommer.storage.http;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
@@ -144,7 +144,10 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                 }
                 LocalInput result = outcome(input, response, target);
                 done = true;
-                log.info("downloaded {} bytes from {} in {} ms", result.size(), redact(input),
+                log.info(
+                        "downloaded {} bytes from {} in {} ms",
+                        result.size(),
+                        redact(input),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 return result;
             }
@@ -174,12 +177,12 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             return new LocalInput(target, size, true);
         }
         if (status == 404 || status == 410) {
-            throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input " + where + " was not found (HTTP "
-                    + status + ")");
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_NOT_FOUND, "the input " + where + " was not found (HTTP " + status + ")");
         }
         if (status == 401 || status == 403) {
-            throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, "the server refused access to " + where + " (HTTP "
-                    + status + ")");
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_FORBIDDEN, "the server refused access to " + where + " (HTTP " + status + ")");
         }
         throw failed(input, "the server answered HTTP " + status);
     }
@@ -214,8 +217,10 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             if (totalLeft <= 0 || idleLeft <= 0) {
                 abort(future, download.get());
                 throw totalLeft <= 0
-                        ? failed(uri, "the download did not finish within " + human(config.totalDeadline())
-                                + " (totalDeadline)")
+                        ? failed(
+                                uri,
+                                "the download did not finish within " + human(config.totalDeadline())
+                                        + " (totalDeadline)")
                         : failed(uri, "the server sent nothing for " + human(config.readTimeout()) + " (readTimeout)");
             }
             try {
@@ -233,8 +238,10 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                 }
                 Throwable cause = e.getCause();
                 if (cause instanceof HttpTimeoutException) {
-                    throw failed(uri, "the server did not answer within " + human(config.readTimeout())
-                            + " (readTimeout)", cause);
+                    throw failed(
+                            uri,
+                            "the server did not answer within " + human(config.readTimeout()) + " (readTimeout)",
+                            cause);
                 }
                 throw failed(uri, "the download failed: " + describe(cause), cause);
             }
@@ -297,16 +304,20 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             Optional<String> reason = policy.apply(a);
             if (reason.isPresent()) {
                 log.warn("refused to download {}: {} is {}", redact(uri), a.getHostAddress(), reason.get());
-                throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, "the input host " + host + " resolves to "
-                        + reason.get() + ", and this service does not download from private networks"
-                        + " (allowPrivateNetworks)");
+                throw new TaskFailedException(
+                        ErrorCode.INPUT_FORBIDDEN,
+                        "the input host " + host + " resolves to "
+                                + reason.get() + ", and this service does not download from private networks"
+                                + " (allowPrivateNetworks)");
             }
         }
     }
 
     private TaskFailedException tooLarge(URI uri, String detail) {
-        return new TaskFailedException(ErrorCode.INPUT_TOO_LARGE, "the input " + redact(uri) + " " + detail
-                + ", more than the limit of " + config.maxBytes() + " bytes (maxBytes)");
+        return new TaskFailedException(
+                ErrorCode.INPUT_TOO_LARGE,
+                "the input " + redact(uri) + " " + detail + ", more than the limit of " + config.maxBytes()
+                        + " bytes (maxBytes)");
     }
 
     private static TaskFailedException failed(URI uri, String detail) {
@@ -314,13 +325,14 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
     }
 
     private static TaskFailedException failed(URI uri, String detail, Throwable cause) {
-        return new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + redact(uri) + " failed: " + detail,
-                null, cause);
+        return new TaskFailedException(
+                ErrorCode.INPUT_FETCH_FAILED, "downloading " + redact(uri) + " failed: " + detail, null, cause);
     }
 
     private static String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": "
-                + t.getMessage();
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private static String human(Duration d) {
@@ -408,7 +420,10 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
             try {
-                channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                channel = FileChannel.open(
+                        target,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
                         StandardOpenOption.WRITE);
             } catch (IOException e) {
                 s.cancel();

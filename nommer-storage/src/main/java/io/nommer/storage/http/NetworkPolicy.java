@@ -74,7 +74,10 @@ public final class NetworkPolicy {
             v4 = Arrays.copyOfRange(b, 12, 16); // ::ffff:a.b.c.d (Java usually hands these over as Inet4Address)
         } else if (allZero(b, 0, 12) && !allZero(b, 12, 16) && !(allZero(b, 12, 15) && b[15] == 1)) {
             v4 = Arrays.copyOfRange(b, 12, 16); // ::a.b.c.d, but not :: or ::1
-        } else if ((b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+        } else if ((b[0] & 0xff) == 0x00
+                && (b[1] & 0xff) == 0x64
+                && (b[2] & 0xff) == 0xff
+                && (b[3] & 0xff) == 0x9b
                 && allZero(b, 4, 12)) {
             v4 = Arrays.copyOfRange(b, 12, 16); // 64:ff9b::a.b.c.d
         } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {

@@ -23,7 +23,8 @@ final class FileRoots {
             throw new IllegalArgumentException(
                     "'" + uri + "' must be an absolute file: URI with three slashes, e.g. file:///srv/media/in.mp4");
         }
-        if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
+        if (uri.getRawAuthority() != null
+                && !uri.getRawAuthority().isEmpty()
                 && !"localhost".equalsIgnoreCase(uri.getRawAuthority())) {
             throw new IllegalArgumentException("'" + uri + "' names a remote host; file: URIs must be local");
         }

@@ -1,10 +1,13 @@
 package io.nommer.storage.local;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.storage.EmptyUploadException;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.storage.Upload;
+import io.nommer.core.storage.UploadTooLargeException;
 import io.nommer.core.util.Ids;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +31,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.nommer.core.storage.Upload;
-import io.nommer.core.storage.UploadTooLargeException;
-import io.nommer.core.storage.EmptyUploadException;
 
 /**
  * The service's own folder ({@code uploads/}, {@code outputs/}) and {@code file:} inputs and destinations under
@@ -46,6 +46,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     private static final Pattern UPLOAD_ID = Pattern.compile("upl_[0-9a-z]{26}");
     /** A file or folder name we create: no separators, not {@code .}/{@code ..}, not hidden like our temp files. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     private static final int BUFFER = 64 * 1024;
 
     private final LocalStorageConfig config;
@@ -184,8 +185,8 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
             file = switch (scheme(input)) {
                 case "upload" -> uploadPath(input);
                 case "file" -> readablePath(input);
-                default -> throw new IllegalArgumentException("local storage cannot read '" + input.getScheme()
-                        + ":' inputs");
+                default ->
+                    throw new IllegalArgumentException("local storage cannot read '" + input.getScheme() + ":' inputs");
             };
         } catch (IllegalArgumentException e) {
             throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
@@ -199,15 +200,17 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         } catch (NoSuchFileException e) {
             throw new TaskFailedException(ErrorCode.INPUT_NOT_FOUND, "the input " + input + " does not exist");
         } catch (IOException e) {
-            throw new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "cannot read the input " + input + ": " + e,
-                    null, e);
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_FETCH_FAILED, "cannot read the input " + input + ": " + e, null, e);
         }
         if (size == 0) {
             throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
         }
         if (size > config.maxInputBytes()) {
-            throw new TaskFailedException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " has " + size
-                    + " bytes, more than the limit of " + config.maxInputBytes() + " (setting max_input_bytes)");
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_TOO_LARGE,
+                    "the input " + input + " has " + size + " bytes, more than the limit of " + config.maxInputBytes()
+                            + " (setting max_input_bytes)");
         }
         return new LocalInput(file, size, false);
     }
@@ -217,8 +220,8 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         Path file = switch (scheme(input)) {
             case "upload" -> uploadPath(input);
             case "file" -> readablePath(input);
-            default -> throw new IllegalArgumentException("local storage cannot read '" + input.getScheme()
-                    + ":' inputs");
+            default ->
+                throw new IllegalArgumentException("local storage cannot read '" + input.getScheme() + ":' inputs");
         };
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("the input " + input + " does not exist or is not a file");
@@ -295,14 +298,16 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     /** The real path of a destination folder, checked against the output roots. */
     private Path writableFolder(URI folder) {
         if (!"file".equals(scheme(folder))) {
-            throw new IllegalArgumentException("local storage cannot write to '" + folder.getScheme() + ":' destinations");
+            throw new IllegalArgumentException(
+                    "local storage cannot write to '" + folder.getScheme() + ":' destinations");
         }
         if (!folder.toString().endsWith("/")) {
             throw new IllegalArgumentException("destination must be a folder URI ending in '/', not '" + folder + "'");
         }
         Path real = real(FileRoots.toPath(folder), folder);
         if (!FileRoots.within(real, writableRoots())) {
-            throw new IllegalArgumentException(folder + " is outside the folders this service may write (setting output_roots)");
+            throw new IllegalArgumentException(
+                    folder + " is outside the folders this service may write (setting output_roots)");
         }
         if (Files.exists(real) && !Files.isDirectory(real)) {
             throw new IllegalArgumentException(folder + " exists and is not a folder");
@@ -390,7 +395,8 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
                 channel.close();
                 throw e;
             }
-            return Optional.of(new StoredFile(Channels.newInputStream(channel), size, file.getFileName().toString()));
+            return Optional.of(new StoredFile(
+                    Channels.newInputStream(channel), size, file.getFileName().toString()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param maxInputBytes the largest {@code file:} or upload input a task will read
  * @param maxUploadBytes the largest upload accepted through the API
  */
-public record LocalStorageConfig(Path dataDir, List<Path> inputRoots, List<Path> outputRoots, long maxInputBytes,
-        long maxUploadBytes) {
+public record LocalStorageConfig(
+        Path dataDir, List<Path> inputRoots, List<Path> outputRoots, long maxInputBytes, long maxUploadBytes) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("nommer-data");
     public static final long DEFAULT_MAX_INPUT_BYTES = 50L * 1024 * 1024 * 1024;

@@ -1,7 +1,7 @@
 package io.nommer.storage.s3;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
@@ -65,17 +65,31 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
     /** A file or folder name we create: no separators, not {@code .}/{@code ..}, not hidden. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     private static final Pattern EXTENSION = Pattern.compile("\\.([A-Za-z0-9]{1,10})$");
     private static final Duration MAX_PRESIGN = Duration.ofDays(7);
     private static final int BUFFER = 64 * 1024;
-    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(Map.entry("mp4", "video/mp4"),
-            Map.entry("m4v", "video/mp4"), Map.entry("m4a", "audio/mp4"), Map.entry("m4s", "video/iso.segment"),
-            Map.entry("webm", "video/webm"), Map.entry("mkv", "video/x-matroska"), Map.entry("mov", "video/quicktime"),
-            Map.entry("ts", "video/mp2t"), Map.entry("m3u8", "application/vnd.apple.mpegurl"),
-            Map.entry("mpd", "application/dash+xml"), Map.entry("mp3", "audio/mpeg"), Map.entry("ogg", "audio/ogg"),
-            Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"),
-            Map.entry("webp", "image/webp"), Map.entry("vtt", "text/vtt"), Map.entry("json", "application/json"),
-            Map.entry("tar", "application/x-tar"), Map.entry("key", "application/octet-stream"));
+    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
+            Map.entry("mp4", "video/mp4"),
+            Map.entry("m4v", "video/mp4"),
+            Map.entry("m4a", "audio/mp4"),
+            Map.entry("m4s", "video/iso.segment"),
+            Map.entry("webm", "video/webm"),
+            Map.entry("mkv", "video/x-matroska"),
+            Map.entry("mov", "video/quicktime"),
+            Map.entry("ts", "video/mp2t"),
+            Map.entry("m3u8", "application/vnd.apple.mpegurl"),
+            Map.entry("mpd", "application/dash+xml"),
+            Map.entry("mp3", "audio/mpeg"),
+            Map.entry("ogg", "audio/ogg"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("png", "image/png"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("vtt", "text/vtt"),
+            Map.entry("json", "application/json"),
+            Map.entry("tar", "application/x-tar"),
+            Map.entry("key", "application/octet-stream"));
 
     private final S3StorageConfig config;
     private final S3Client client;
@@ -89,8 +103,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     S3Storage(S3StorageConfig config, UnaryOperator<S3Client> decorate) {
         this.config = config;
         AwsCredentialsProvider credentials = config.accessKey().isPresent()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey().get(),
-                        config.secretKey().orElseThrow()))
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        config.accessKey().get(), config.secretKey().orElseThrow()))
                 : DefaultCredentialsProvider.builder().build();
         Region region = Region.of(config.region());
         var builder = S3Client.builder()
@@ -109,7 +123,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         var presign = S3Presigner.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyleAccess())
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(config.pathStyleAccess())
                         .build());
         config.endpoint().ifPresent(presign::endpointOverride);
         this.presigner = presign.build();
@@ -131,8 +146,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     public void checkAcceptable(URI input) {
         Location at = location(input);
         if (at.key().isEmpty() || at.key().endsWith("/")) {
-            throw new IllegalArgumentException("an s3: input names an object, s3://bucket/key, not a folder: '"
-                    + input + "'");
+            throw new IllegalArgumentException(
+                    "an s3: input names an object, s3://bucket/key, not a folder: '" + input + "'");
         }
     }
 
@@ -155,7 +170,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         Path target = workDir.resolve(fileName(at.key()));
         boolean done = false;
         try {
-            HeadObjectResponse head = client.headObject(r -> r.bucket(at.bucket()).key(at.key()));
+            HeadObjectResponse head =
+                    client.headObject(r -> r.bucket(at.bucket()).key(at.key()));
             long declared = head.contentLength() == null ? -1 : head.contentLength();
             if (declared == 0) {
                 throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
@@ -165,10 +181,13 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
             }
             Files.createDirectories(workDir);
             long size = 0;
-            try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(at.bucket())
-                    .key(at.key()));
-                    OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (ResponseInputStream<GetObjectResponse> in =
+                            client.getObject(r -> r.bucket(at.bucket()).key(at.key()));
+                    OutputStream out = Files.newOutputStream(
+                            target,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) != -1) {
@@ -192,8 +211,10 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         } catch (S3Exception e) {
             throw switch (e.statusCode()) {
                 case 404 -> notFound(input);
-                case 403 -> new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, "access to the input " + input
-                        + " is denied (" + errorCode(e) + ")");
+                case 403 ->
+                    new TaskFailedException(
+                            ErrorCode.INPUT_FORBIDDEN,
+                            "access to the input " + input + " is denied (" + errorCode(e) + ")");
                 default -> fetchFailed(input, errorCode(e) + ", HTTP " + e.statusCode(), e);
             };
         } catch (SdkException e) {
@@ -235,8 +256,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         if (!key.isEmpty()) {
             for (String segment : key.substring(0, key.length() - 1).split("/", -1)) {
                 if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                    throw new IllegalArgumentException("destination has an empty, '.' or '..' path segment: '"
-                            + folder + "'");
+                    throw new IllegalArgumentException(
+                            "destination has an empty, '.' or '..' path segment: '" + folder + "'");
                 }
             }
         }
@@ -262,22 +283,23 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
             if (size > config.multipartThreshold()) {
                 multipart(file, size, at.bucket(), key, contentType);
             } else {
-                client.putObject(r -> r.bucket(at.bucket()).key(key).contentType(contentType),
-                        RequestBody.fromFile(file));
+                client.putObject(
+                        r -> r.bucket(at.bucket()).key(key).contentType(contentType), RequestBody.fromFile(file));
             }
             log.debug("published {} ({} bytes) as {}", file, size, target);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("publishing " + name + " to " + folder + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new UncheckedIOException("publishing " + name + " to " + folder + " failed: "
-                    + describe(e), new IOException(e));
+            throw new UncheckedIOException(
+                    "publishing " + name + " to " + folder + " failed: " + describe(e), new IOException(e));
         }
     }
 
     private void multipart(Path file, long size, String bucket, String key, String contentType) {
         long partSize = Math.max(config.partSize(), ceilDiv(size, S3StorageConfig.MAX_PARTS));
-        String uploadId = client.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType))
+        String uploadId = client.createMultipartUpload(
+                        r -> r.bucket(bucket).key(key).contentType(contentType))
                 .uploadId();
         boolean completed = false;
         try {
@@ -287,15 +309,25 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
                 long length = Math.min(partSize, size - offset);
                 long from = offset;
                 int partNumber = number;
-                String etag = client.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength(length),
-                        RequestBody.fromContentProvider(() -> slice(file, from, length), length,
-                                "application/octet-stream"))
+                String etag = client.uploadPart(
+                                r -> r.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber)
+                                        .contentLength(length),
+                                RequestBody.fromContentProvider(
+                                        () -> slice(file, from, length), length, "application/octet-stream"))
                         .eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+                parts.add(CompletedPart.builder()
+                        .partNumber(partNumber)
+                        .eTag(etag)
+                        .build());
             }
-            client.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            client.completeMultipartUpload(r -> r.bucket(bucket)
+                    .key(key)
+                    .uploadId(uploadId)
+                    .multipartUpload(
+                            CompletedMultipartUpload.builder().parts(parts).build()));
             completed = true;
         } finally {
             if (!completed) {
@@ -338,7 +370,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         checkAcceptable(uri);
         Location at = location(uri);
         try {
-            ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(at.bucket()).key(at.key()));
+            ResponseInputStream<GetObjectResponse> in =
+                    client.getObject(r -> r.bucket(at.bucket()).key(at.key()));
             Long length = in.response().contentLength();
             String name = at.key().substring(at.key().lastIndexOf('/') + 1);
             return Optional.of(new StoredFile(in, length == null ? -1 : length, name));
@@ -363,12 +396,14 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     public URL presign(URI uri, Duration validity) {
         checkAcceptable(uri);
         if (validity == null || validity.isNegative() || validity.isZero() || validity.compareTo(MAX_PRESIGN) > 0) {
-            throw new IllegalArgumentException("a presigned URL is valid for more than 0 and at most 7 days, not "
-                    + validity);
+            throw new IllegalArgumentException(
+                    "a presigned URL is valid for more than 0 and at most 7 days, not " + validity);
         }
         Location at = location(uri);
-        return presigner.presignGetObject(r -> r.signatureDuration(validity)
-                .getObjectRequest(g -> g.bucket(at.bucket()).key(at.key()))).url();
+        return presigner
+                .presignGetObject(r -> r.signatureDuration(validity)
+                        .getObjectRequest(g -> g.bucket(at.bucket()).key(at.key())))
+                .url();
     }
 
     @Override
@@ -384,21 +419,24 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     /** Parses and checks {@code s3://bucket/key}: the form, and that the bucket is allowed. */
     Location location(URI uri) {
         if (uri == null || !"s3".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("S3 storage cannot use '" + (uri == null ? null : uri.getScheme())
-                    + ":' URIs");
+            throw new IllegalArgumentException(
+                    "S3 storage cannot use '" + (uri == null ? null : uri.getScheme()) + ":' URIs");
         }
-        if (uri.isOpaque() || uri.getRawUserInfo() != null || uri.getPort() != -1 || uri.getRawQuery() != null
+        if (uri.isOpaque()
+                || uri.getRawUserInfo() != null
+                || uri.getPort() != -1
+                || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("an S3 URI is written s3://bucket/key, with no credentials, port, query"
-                    + " or fragment");
+            throw new IllegalArgumentException(
+                    "an S3 URI is written s3://bucket/key, with no credentials, port, query" + " or fragment");
         }
         String bucket = uri.getAuthority();
         if (!S3StorageConfig.isBucketName(bucket)) {
             throw new IllegalArgumentException("'" + uri + "' does not name a valid bucket (s3://bucket/key)");
         }
         if (!config.allows(bucket)) {
-            throw new IllegalArgumentException("bucket '" + bucket + "' is not one this service may use (setting"
-                    + " allowed_buckets)");
+            throw new IllegalArgumentException(
+                    "bucket '" + bucket + "' is not one this service may use (setting" + " allowed_buckets)");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
         return new Location(bucket, path.startsWith("/") ? path.substring(1) : path);
@@ -479,7 +517,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     private static String contentType(String name) {
         Matcher m = EXTENSION.matcher(name);
-        return m.find() ? CONTENT_TYPES.getOrDefault(m.group(1).toLowerCase(Locale.ROOT), "application/octet-stream")
+        return m.find()
+                ? CONTENT_TYPES.getOrDefault(m.group(1).toLowerCase(Locale.ROOT), "application/octet-stream")
                 : "application/octet-stream";
     }
 
@@ -507,17 +546,21 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     private static String errorCode(S3Exception e) {
         return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
-                ? e.awsErrorDetails().errorCode() : "S3 error";
+                ? e.awsErrorDetails().errorCode()
+                : "S3 error";
     }
 
     private static String describe(SdkException e) {
-        return e instanceof S3Exception s3 ? errorCode(s3) + ", HTTP " + s3.statusCode()
+        return e instanceof S3Exception s3
+                ? errorCode(s3) + ", HTTP " + s3.statusCode()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private TaskFailedException tooLarge(URI input, String detail) {
-        return new TaskFailedException(ErrorCode.INPUT_TOO_LARGE, "the input " + input + " " + detail
-                + ", more than the limit of " + config.maxInputBytes() + " bytes (setting max_input_bytes)");
+        return new TaskFailedException(
+                ErrorCode.INPUT_TOO_LARGE,
+                "the input " + input + " " + detail + ", more than the limit of " + config.maxInputBytes()
+                        + " bytes (setting max_input_bytes)");
     }
 
     private static TaskFailedException notFound(URI input) {
@@ -525,8 +568,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     }
 
     private static TaskFailedException fetchFailed(URI input, String detail, Throwable cause) {
-        return new TaskFailedException(ErrorCode.INPUT_FETCH_FAILED, "downloading " + input + " failed: " + detail, null,
-                cause);
+        return new TaskFailedException(
+                ErrorCode.INPUT_FETCH_FAILED, "downloading " + input + " failed: " + detail, null, cause);
     }
 
     private static void deleteQuietly(Path p) {

@@ -24,9 +24,17 @@ import java.util.regex.Pattern;
  * @param partSize the size of each part but the last (S3 requires 5 MiB to 5 GiB)
  * @param maxInputBytes the largest {@code s3:} input a task will download
  */
-public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pathStyleAccess,
-        Optional<String> accessKey, Optional<String> secretKey, URI defaultLocation, List<String> allowedBuckets,
-        long multipartThreshold, long partSize, long maxInputBytes) {
+public record S3StorageConfig(
+        Optional<URI> endpoint,
+        String region,
+        boolean pathStyleAccess,
+        Optional<String> accessKey,
+        Optional<String> secretKey,
+        URI defaultLocation,
+        List<String> allowedBuckets,
+        long multipartThreshold,
+        long partSize,
+        long maxInputBytes) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -44,11 +52,13 @@ public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pat
         endpoint = Objects.requireNonNullElse(endpoint, Optional.empty());
         endpoint.ifPresent(S3StorageConfig::checkEndpoint);
         if (region == null || !REGION.matcher(region).matches()) {
-            throw new IllegalArgumentException("region must be an AWS region name such as us-east-1, not '"
-                    + region + "'");
+            throw new IllegalArgumentException(
+                    "region must be an AWS region name such as us-east-1, not '" + region + "'");
         }
-        accessKey = Objects.requireNonNullElse(accessKey, Optional.<String>empty()).filter(s -> !s.isBlank());
-        secretKey = Objects.requireNonNullElse(secretKey, Optional.<String>empty()).filter(s -> !s.isBlank());
+        accessKey =
+                Objects.requireNonNullElse(accessKey, Optional.<String>empty()).filter(s -> !s.isBlank());
+        secretKey =
+                Objects.requireNonNullElse(secretKey, Optional.<String>empty()).filter(s -> !s.isBlank());
         if (accessKey.isPresent() != secretKey.isPresent()) {
             throw new IllegalArgumentException("accessKey and secretKey must be set together (or both left out to use"
                     + " the default credentials chain)");
@@ -69,8 +79,8 @@ public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pat
                     + " bytes (an S3 limit), not " + partSize);
         }
         if (multipartThreshold < MIN_PART_SIZE) {
-            throw new IllegalArgumentException("multipartThreshold must be at least " + MIN_PART_SIZE + " bytes, not "
-                    + multipartThreshold);
+            throw new IllegalArgumentException(
+                    "multipartThreshold must be at least " + MIN_PART_SIZE + " bytes, not " + multipartThreshold);
         }
         if (maxInputBytes <= 0) {
             throw new IllegalArgumentException("maxInputBytes must be positive, not " + maxInputBytes);
@@ -79,8 +89,17 @@ public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pat
 
     /** AWS in {@code us-east-1}, the default credentials chain and default sizes, writing under {@code defaultLocation}. */
     public static S3StorageConfig of(URI defaultLocation) {
-        return new S3StorageConfig(Optional.empty(), DEFAULT_REGION, false, Optional.empty(), Optional.empty(),
-                defaultLocation, List.of(), DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, DEFAULT_MAX_INPUT_BYTES);
+        return new S3StorageConfig(
+                Optional.empty(),
+                DEFAULT_REGION,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                defaultLocation,
+                List.of(),
+                DEFAULT_MULTIPART_THRESHOLD,
+                DEFAULT_PART_SIZE,
+                DEFAULT_MAX_INPUT_BYTES);
     }
 
     /** The bucket of {@link #defaultLocation()}. */
@@ -96,52 +115,116 @@ public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pat
 
     /** Whether jobs may read and write {@code bucket}. */
     public boolean allows(String bucket) {
-        return allowedBuckets.isEmpty() ? defaultBucket().equals(bucket) : allowedBuckets.contains(bucket)
-                || defaultBucket().equals(bucket);
+        return allowedBuckets.isEmpty()
+                ? defaultBucket().equals(bucket)
+                : allowedBuckets.contains(bucket) || defaultBucket().equals(bucket);
     }
 
     public S3StorageConfig withEndpoint(URI url) {
-        return new S3StorageConfig(Optional.ofNullable(url), region, pathStyleAccess, accessKey, secretKey,
-                defaultLocation, allowedBuckets, multipartThreshold, partSize, maxInputBytes);
+        return new S3StorageConfig(
+                Optional.ofNullable(url),
+                region,
+                pathStyleAccess,
+                accessKey,
+                secretKey,
+                defaultLocation,
+                allowedBuckets,
+                multipartThreshold,
+                partSize,
+                maxInputBytes);
     }
 
     public S3StorageConfig withRegion(String name) {
-        return new S3StorageConfig(endpoint, name, pathStyleAccess, accessKey, secretKey, defaultLocation,
-                allowedBuckets, multipartThreshold, partSize, maxInputBytes);
+        return new S3StorageConfig(
+                endpoint,
+                name,
+                pathStyleAccess,
+                accessKey,
+                secretKey,
+                defaultLocation,
+                allowedBuckets,
+                multipartThreshold,
+                partSize,
+                maxInputBytes);
     }
 
     public S3StorageConfig withPathStyleAccess(boolean pathStyle) {
-        return new S3StorageConfig(endpoint, region, pathStyle, accessKey, secretKey, defaultLocation, allowedBuckets,
-                multipartThreshold, partSize, maxInputBytes);
+        return new S3StorageConfig(
+                endpoint,
+                region,
+                pathStyle,
+                accessKey,
+                secretKey,
+                defaultLocation,
+                allowedBuckets,
+                multipartThreshold,
+                partSize,
+                maxInputBytes);
     }
 
     public S3StorageConfig withCredentials(String access, String secret) {
-        return new S3StorageConfig(endpoint, region, pathStyleAccess, Optional.ofNullable(access),
-                Optional.ofNullable(secret), defaultLocation, allowedBuckets, multipartThreshold, partSize,
+        return new S3StorageConfig(
+                endpoint,
+                region,
+                pathStyleAccess,
+                Optional.ofNullable(access),
+                Optional.ofNullable(secret),
+                defaultLocation,
+                allowedBuckets,
+                multipartThreshold,
+                partSize,
                 maxInputBytes);
     }
 
     public S3StorageConfig withAllowedBuckets(List<String> buckets) {
-        return new S3StorageConfig(endpoint, region, pathStyleAccess, accessKey, secretKey, defaultLocation, buckets,
-                multipartThreshold, partSize, maxInputBytes);
+        return new S3StorageConfig(
+                endpoint,
+                region,
+                pathStyleAccess,
+                accessKey,
+                secretKey,
+                defaultLocation,
+                buckets,
+                multipartThreshold,
+                partSize,
+                maxInputBytes);
     }
 
     public S3StorageConfig withMultipart(long threshold, long part) {
-        return new S3StorageConfig(endpoint, region, pathStyleAccess, accessKey, secretKey, defaultLocation,
-                allowedBuckets, threshold, part, maxInputBytes);
+        return new S3StorageConfig(
+                endpoint,
+                region,
+                pathStyleAccess,
+                accessKey,
+                secretKey,
+                defaultLocation,
+                allowedBuckets,
+                threshold,
+                part,
+                maxInputBytes);
     }
 
     public S3StorageConfig withMaxInputBytes(long bytes) {
-        return new S3StorageConfig(endpoint, region, pathStyleAccess, accessKey, secretKey, defaultLocation,
-                allowedBuckets, multipartThreshold, partSize, bytes);
+        return new S3StorageConfig(
+                endpoint,
+                region,
+                pathStyleAccess,
+                accessKey,
+                secretKey,
+                defaultLocation,
+                allowedBuckets,
+                multipartThreshold,
+                partSize,
+                bytes);
     }
 
     /** Secrets masked: safe to log. */
     @Override
     public String toString() {
         return "S3StorageConfig[endpoint=" + endpoint.map(URI::toString).orElse("<aws>") + ", region=" + region
-                + ", pathStyleAccess=" + pathStyleAccess + ", accessKey=" + accessKey.map(k -> "<masked>")
-                .orElse("<default chain>") + ", secretKey=" + secretKey.map(k -> "<masked>").orElse("<default chain>")
+                + ", pathStyleAccess=" + pathStyleAccess + ", accessKey="
+                + accessKey.map(k -> "<masked>").orElse("<default chain>") + ", secretKey="
+                + secretKey.map(k -> "<masked>").orElse("<default chain>")
                 + ", defaultLocation=" + defaultLocation + ", allowedBuckets=" + allowedBuckets
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", maxInputBytes="
                 + maxInputBytes + "]";
@@ -162,14 +245,16 @@ public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pat
             throw new IllegalArgumentException("endpoint must not carry credentials; set accessKey and secretKey");
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new IllegalArgumentException("endpoint must not have a query or fragment: '" + withoutUserInfo(url)
-                    + "'");
+            throw new IllegalArgumentException(
+                    "endpoint must not have a query or fragment: '" + withoutUserInfo(url) + "'");
         }
     }
 
     private static URI checkLocation(URI location) {
-        if (!"s3".equalsIgnoreCase(location.getScheme()) || location.isOpaque()
-                || !isBucketName(location.getAuthority()) || location.getRawQuery() != null
+        if (!"s3".equalsIgnoreCase(location.getScheme())
+                || location.isOpaque()
+                || !isBucketName(location.getAuthority())
+                || location.getRawQuery() != null
                 || location.getRawFragment() != null) {
             throw new IllegalArgumentException("defaultLocation must be written s3://BUCKET or s3://BUCKET/PREFIX, with"
                     + " a valid bucket name, not '" + withoutUserInfo(location) + "'");
@@ -180,8 +265,8 @@ public record S3StorageConfig(Optional<URI> endpoint, String region, boolean pat
         }
         for (String segment : path.isEmpty() ? new String[0] : path.substring(1).split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException("defaultLocation has an empty, '.' or '..' path segment: '"
-                        + location + "'");
+                throw new IllegalArgumentException(
+                        "defaultLocation has an empty, '.' or '..' path segment: '" + location + "'");
             }
         }
         return S3Storage.uri(location.getAuthority(), path.isEmpty() ? "" : path.substring(1));

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +37,7 @@ class HttpInputFetcherTest {
 
     @TempDir
     Path work;
+
     HttpServer server;
     ExecutorService executor;
     String base;
@@ -55,7 +56,9 @@ class HttpInputFetcherTest {
         route("/r2", ex -> redirect(ex, 301, base + "/media.mp4?sig=secret#frag"));
         route("/loop", ex -> redirect(ex, 302, "/loop"));
         route("/to-metadata", ex -> redirect(ex, 302, "http://169.254.169.254/latest/meta-data/"));
-        route("/to-loopback", ex -> redirect(ex, 307, "http://[::1]:" + server.getAddress().getPort() + "/media.mp4"));
+        route(
+                "/to-loopback",
+                ex -> redirect(ex, 307, "http://[::1]:" + server.getAddress().getPort() + "/media.mp4"));
         route("/big-declared", ex -> send(ex, 200, bytes(1_001)));
         route("/exact", ex -> send(ex, 200, bytes(1_000)));
         route("/big-chunked", ex -> {
@@ -137,9 +140,11 @@ class HttpInputFetcherTest {
     void fetch_refusesLoopbackUnlessAllowed() {
         try (HttpInputFetcher strict = new HttpInputFetcher(PRIVATE_ALLOWED.withAllowPrivateNetworks(false))) {
             assertCode(() -> strict.fetch(uri("/media.mp4"), work), ErrorCode.INPUT_FORBIDDEN, "allowPrivateNetworks");
-            assertCode(() -> strict.fetch(
-                    URI.create("http://localhost:" + server.getAddress().getPort() + "/media.mp4"), work),
-                    ErrorCode.INPUT_FORBIDDEN, "loopback");
+            assertCode(
+                    () -> strict.fetch(
+                            URI.create("http://localhost:" + server.getAddress().getPort() + "/media.mp4"), work),
+                    ErrorCode.INPUT_FORBIDDEN,
+                    "loopback");
             assertThatThrownBy(() -> strict.checkAcceptable(uri("/media.mp4")))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -150,9 +155,10 @@ class HttpInputFetcherTest {
     @Test
     void fetch_checksEveryRedirectHop() {
         // the test server itself sits on 127.0.0.1: allow exactly that address, refuse what any other hop leads to
-        try (HttpInputFetcher strict = new HttpInputFetcher(PRIVATE_ALLOWED.withAllowPrivateNetworks(false),
-                HostResolver.SYSTEM, a -> a.getHostAddress().equals("127.0.0.1") ? Optional.empty()
-                        : NetworkPolicy.refusalReason(a))) {
+        try (HttpInputFetcher strict = new HttpInputFetcher(
+                PRIVATE_ALLOWED.withAllowPrivateNetworks(false),
+                HostResolver.SYSTEM,
+                a -> a.getHostAddress().equals("127.0.0.1") ? Optional.empty() : NetworkPolicy.refusalReason(a))) {
             assertCode(() -> strict.fetch(uri("/to-metadata"), work), ErrorCode.INPUT_FORBIDDEN, "link-local");
             assertCode(() -> strict.fetch(uri("/to-loopback"), work), ErrorCode.INPUT_FORBIDDEN, "loopback");
             assertThat(strict.fetch(uri("/media.mp4"), work).size()).isEqualTo(500);
@@ -164,9 +170,11 @@ class HttpInputFetcherTest {
     @Test
     void fetch_refusesAHostWithAnyRefusedAddress() throws IOException {
         InetAddress[] mixed = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("10.0.0.1")};
-        try (HttpInputFetcher strict = new HttpInputFetcher(PRIVATE_ALLOWED.withAllowPrivateNetworks(false),
-                host -> mixed, NetworkPolicy::refusalReason)) {
-            assertCode(() -> strict.fetch(URI.create("http://media.example/a.mp4"), work), ErrorCode.INPUT_FORBIDDEN,
+        try (HttpInputFetcher strict = new HttpInputFetcher(
+                PRIVATE_ALLOWED.withAllowPrivateNetworks(false), host -> mixed, NetworkPolicy::refusalReason)) {
+            assertCode(
+                    () -> strict.fetch(URI.create("http://media.example/a.mp4"), work),
+                    ErrorCode.INPUT_FORBIDDEN,
                     "private");
         }
     }
@@ -174,11 +182,16 @@ class HttpInputFetcherTest {
     @Test
     void fetch_refusesOtherSchemesAndCredentialsInTheUrl() {
         String port = ":" + server.getAddress().getPort();
-        for (String bad : new String[] {"http://user:pw@127.0.0.1" + port + "/media.mp4",
-                "http://user@127.0.0.1" + port + "/media.mp4", "ftp://127.0.0.1" + port + "/media.mp4",
-                "file:///etc/passwd", "http:/media.mp4"}) {
+        for (String bad : new String[] {
+            "http://user:pw@127.0.0.1" + port + "/media.mp4",
+            "http://user@127.0.0.1" + port + "/media.mp4",
+            "ftp://127.0.0.1" + port + "/media.mp4",
+            "file:///etc/passwd",
+            "http:/media.mp4"
+        }) {
             assertCode(() -> fetcher.fetch(URI.create(bad), work), ErrorCode.INPUT_FORBIDDEN, "");
-            assertThatThrownBy(() -> fetcher.checkAcceptable(URI.create(bad))).as(bad)
+            assertThatThrownBy(() -> fetcher.checkAcceptable(URI.create(bad)))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(totalHits.get()).isZero();
@@ -223,8 +236,8 @@ class HttpInputFetcherTest {
 
     @Test
     void fetch_abandonsATrickleAtTheTotalDeadline() {
-        try (HttpInputFetcher f = new HttpInputFetcher(PRIVATE_ALLOWED.withTimeouts(Duration.ofSeconds(2),
-                Duration.ofSeconds(2), Duration.ofMillis(700)))) {
+        try (HttpInputFetcher f = new HttpInputFetcher(
+                PRIVATE_ALLOWED.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(700)))) {
             long start = System.nanoTime();
 
             assertCode(() -> f.fetch(uri("/trickle"), work), ErrorCode.INPUT_FETCH_FAILED, "totalDeadline");
@@ -236,8 +249,8 @@ class HttpInputFetcherTest {
 
     @Test
     void fetch_abandonsASilentServerAtTheReadTimeout() {
-        try (HttpInputFetcher f = new HttpInputFetcher(PRIVATE_ALLOWED.withTimeouts(Duration.ofSeconds(2),
-                Duration.ofMillis(300), Duration.ofSeconds(30)))) {
+        try (HttpInputFetcher f = new HttpInputFetcher(
+                PRIVATE_ALLOWED.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30)))) {
             long start = System.nanoTime();
 
             assertCode(() -> f.fetch(uri("/silent"), work), ErrorCode.INPUT_FETCH_FAILED, "readTimeout");
@@ -252,8 +265,10 @@ class HttpInputFetcherTest {
         try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closedPort = socket.getLocalPort();
         }
-        assertCode(() -> fetcher.fetch(URI.create("http://127.0.0.1:" + closedPort + "/a.mp4"), work),
-                ErrorCode.INPUT_FETCH_FAILED, "");
+        assertCode(
+                () -> fetcher.fetch(URI.create("http://127.0.0.1:" + closedPort + "/a.mp4"), work),
+                ErrorCode.INPUT_FETCH_FAILED,
+                "");
     }
 
     @Test
@@ -261,14 +276,18 @@ class HttpInputFetcherTest {
         assertThat(HttpInputFetcher.redact(URI.create("https://cdn.example:8443/a/b.mp4?X-Amz-Signature=abc#x")))
                 .isEqualTo("https://cdn.example:8443/a/b.mp4");
         assertThatThrownBy(() -> fetcher.fetch(uri("/missing?X-Amz-Signature=secret"), work))
-                .message().doesNotContain("secret").doesNotContain("Signature");
+                .message()
+                .doesNotContain("secret")
+                .doesNotContain("Signature");
     }
 
     @Test
     void fileName_keepsAPlainExtensionOnly() {
-        assertThat(HttpInputFetcher.fileName(URI.create("http://h/a/b.MOV?x=1"))).isEqualTo("input.mov");
+        assertThat(HttpInputFetcher.fileName(URI.create("http://h/a/b.MOV?x=1")))
+                .isEqualTo("input.mov");
         assertThat(HttpInputFetcher.fileName(URI.create("http://h/a/"))).isEqualTo("input");
-        assertThat(HttpInputFetcher.fileName(URI.create("http://h/a/b.m%2F..%2Fx"))).isEqualTo("input");
+        assertThat(HttpInputFetcher.fileName(URI.create("http://h/a/b.m%2F..%2Fx")))
+                .isEqualTo("input");
     }
 
     private void route(String path, HttpHandler handler) {
@@ -312,7 +331,8 @@ class HttpInputFetcherTest {
 
     private static void assertCode(Runnable r, ErrorCode code, String messagePart) {
         assertThatThrownBy(r::run)
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .hasMessageContaining(messagePart);
     }
 

@@ -3,8 +3,8 @@ package io.nommer.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalStorageFileRootsTest {
     @TempDir
     Path base;
+
     Path in;
     Path out;
     Path secret;
@@ -33,7 +34,9 @@ class LocalStorageFileRootsTest {
         work = Files.createDirectories(base.resolve("work"));
         Files.writeString(secret.resolve("file.mp4"), "secret");
         storage = new LocalStorage(LocalStorageConfig.of(base.resolve("data"))
-                .withInputRoots(List.of(in)).withOutputRoots(List.of(out)).withMaxInputBytes(100));
+                .withInputRoots(List.of(in))
+                .withOutputRoots(List.of(out))
+                .withMaxInputBytes(100));
     }
 
     @Test
@@ -53,7 +56,8 @@ class LocalStorageFileRootsTest {
         URI outside = secret.resolve("file.mp4").toUri();
 
         assertThatThrownBy(() -> storage.checkAcceptable(outside))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input_roots");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input_roots");
         assertForbidden(outside);
     }
 
@@ -70,8 +74,10 @@ class LocalStorageFileRootsTest {
         Files.createSymbolicLink(in.resolve("link.mp4"), secret.resolve("file.mp4"));
         Files.createSymbolicLink(in.resolve("linkdir"), secret);
 
-        for (URI uri : List.of(in.resolve("link.mp4").toUri(), in.resolve("linkdir/file.mp4").toUri())) {
-            assertThatThrownBy(() -> storage.checkAcceptable(uri)).as(uri.toString())
+        for (URI uri : List.of(
+                in.resolve("link.mp4").toUri(), in.resolve("linkdir/file.mp4").toUri())) {
+            assertThatThrownBy(() -> storage.checkAcceptable(uri))
+                    .as(uri.toString())
                     .isInstanceOf(IllegalArgumentException.class);
             assertForbidden(uri);
         }
@@ -91,7 +97,8 @@ class LocalStorageFileRootsTest {
         Path file = Files.writeString(in.resolve("movie.mp4"), "movie");
 
         assertThatThrownBy(() -> noRoots.checkAcceptable(file.toUri()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not enabled");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not enabled");
     }
 
     @Test
@@ -107,7 +114,8 @@ class LocalStorageFileRootsTest {
     @Test
     void checkAcceptable_refusesRemoteAndRelativeFileUris() {
         for (String bad : List.of("file://fileserver/share/a.mp4", "file:a.mp4", "file:///in/a.mp4?x=1")) {
-            assertThatThrownBy(() -> storage.checkAcceptable(URI.create(bad))).as(bad)
+            assertThatThrownBy(() -> storage.checkAcceptable(URI.create(bad)))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -128,18 +136,25 @@ class LocalStorageFileRootsTest {
     @Test
     void checkWritable_refusesFoldersOutsideTheRoots() throws IOException {
         Files.createSymbolicLink(out.resolve("escape"), secret);
-        for (URI bad : List.of(secret.toUri(), URI.create(out.toUri() + "../secret/"),
-                URI.create(out.toUri() + "escape/"), URI.create(out.toUri() + "escape/deeper/"),
-                URI.create(storage.dataDir().toUri() + "uploads/"), in.toUri())) {
-            assertThatThrownBy(() -> storage.checkWritable(bad)).as(bad.toString())
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output_roots");
+        for (URI bad : List.of(
+                secret.toUri(),
+                URI.create(out.toUri() + "../secret/"),
+                URI.create(out.toUri() + "escape/"),
+                URI.create(out.toUri() + "escape/deeper/"),
+                URI.create(storage.dataDir().toUri() + "uploads/"),
+                in.toUri())) {
+            assertThatThrownBy(() -> storage.checkWritable(bad))
+                    .as(bad.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("output_roots");
         }
     }
 
     @Test
     void checkWritable_wantsAFolderUriEndingInASlash() {
         assertThatThrownBy(() -> storage.checkWritable(URI.create(out.toUri() + "video.mp4")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ending in '/'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ending in '/'");
         assertThatThrownBy(() -> storage.checkWritable(URI.create("ftp://host/out/")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -181,7 +196,8 @@ class LocalStorageFileRootsTest {
             }
         });
         assertThat(storage.open(URI.create(out.toUri() + "x/missing.mp4"))).isEmpty();
-        assertThatThrownBy(() -> storage.open(out.resolve("x/.video.mp4.tmp-abc").toUri()))
+        assertThatThrownBy(
+                        () -> storage.open(out.resolve("x/.video.mp4.tmp-abc").toUri()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.open(secret.resolve("file.mp4").toUri()))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -194,7 +210,9 @@ class LocalStorageFileRootsTest {
     }
 
     private void assertCode(URI uri, ErrorCode code) {
-        assertThatThrownBy(() -> storage.fetch(uri, work)).as(uri.toString())
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(() -> storage.fetch(uri, work))
+                .as(uri.toString())
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalStorageOutputPublisherTest extends OutputPublisherContractTest {
     @TempDir
     Path data;
+
     LocalStorage storage;
 
     @BeforeEach

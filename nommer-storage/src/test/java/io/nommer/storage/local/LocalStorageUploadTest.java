@@ -3,9 +3,12 @@ package io.nommer.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.storage.EmptyUploadException;
 import io.nommer.core.storage.LocalInput;
+import io.nommer.core.storage.Upload;
+import io.nommer.core.storage.UploadTooLargeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,15 +20,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.nommer.core.storage.Upload;
-import io.nommer.core.storage.UploadTooLargeException;
-import io.nommer.core.storage.EmptyUploadException;
 
 class LocalStorageUploadTest {
     @TempDir
     Path data;
+
     @TempDir
     Path work;
+
     LocalStorage storage;
 
     @BeforeEach
@@ -48,7 +50,8 @@ class LocalStorageUploadTest {
 
     @Test
     void storeUpload_givesEveryUploadItsOwnId() {
-        assertThat(storage.storeUpload(body(1), null).id()).isNotEqualTo(storage.storeUpload(body(1), null).id());
+        assertThat(storage.storeUpload(body(1), null).id())
+                .isNotEqualTo(storage.storeUpload(body(1), null).id());
     }
 
     @Test
@@ -74,7 +77,8 @@ class LocalStorageUploadTest {
             }
         };
 
-        assertThatThrownBy(() -> storage.storeUpload(endless, 100_000, "x")).isInstanceOf(UploadTooLargeException.class);
+        assertThatThrownBy(() -> storage.storeUpload(endless, 100_000, "x"))
+                .isInstanceOf(UploadTooLargeException.class);
     }
 
     @Test
@@ -101,20 +105,27 @@ class LocalStorageUploadTest {
         URI unknown = URI.create("upload:upl_0000000000aaaaaaaaaaaaaaaa");
 
         assertThatThrownBy(() -> storage.fetch(unknown, work))
-                .isInstanceOfSatisfying(TaskFailedException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_NOT_FOUND));
         assertThatThrownBy(() -> storage.checkAcceptable(unknown)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void uploadIds_thatCouldTraverseAreRefusedEverywhere() throws IOException {
         Files.writeString(data.resolve("secret"), "secret");
-        for (String bad : List.of("upload:../secret", "upload:..%2Fsecret", "upload:upl_../../secret",
-                "upload:UPL_0000000000AAAAAAAAAAAAAAAA", "upload:/etc/passwd", "upload:.tmp", "upload:%00")) {
+        for (String bad : List.of(
+                "upload:../secret",
+                "upload:..%2Fsecret",
+                "upload:upl_../../secret",
+                "upload:UPL_0000000000AAAAAAAAAAAAAAAA",
+                "upload:/etc/passwd",
+                "upload:.tmp",
+                "upload:%00")) {
             URI uri = URI.create(bad);
-            assertThatThrownBy(() -> storage.fetch(uri, work)).as(bad)
-                    .isInstanceOfSatisfying(TaskFailedException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN));
+            assertThatThrownBy(() -> storage.fetch(uri, work))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN));
             assertThatThrownBy(() -> storage.checkAcceptable(uri)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.open(uri)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }

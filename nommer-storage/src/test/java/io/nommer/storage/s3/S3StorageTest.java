@@ -3,8 +3,8 @@ package io.nommer.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.failure.ErrorCode;
+import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.storage.local.StoredFile;
 import java.io.IOException;
@@ -45,6 +45,7 @@ class S3StorageTest {
 
     @TempDir
     Path work;
+
     S3TestServer server;
     String prefix;
     S3Storage storage;
@@ -104,7 +105,8 @@ class S3StorageTest {
     void fetch_bucketNotAllowedIsInputForbidden() {
         server.put(S3TestServer.OTHER_BUCKET, "a.mp4", new byte[] {1});
 
-        assertCode(() -> storage.fetch(URI.create("s3://" + S3TestServer.OTHER_BUCKET + "/a.mp4"), work),
+        assertCode(
+                () -> storage.fetch(URI.create("s3://" + S3TestServer.OTHER_BUCKET + "/a.mp4"), work),
                 ErrorCode.INPUT_FORBIDDEN);
     }
 
@@ -114,7 +116,8 @@ class S3StorageTest {
         server.put(S3TestServer.OTHER_BUCKET, prefix + "/a.mp4", new byte[] {1, 2});
         try {
             assertThat(wide.fetch(URI.create("s3://" + S3TestServer.OTHER_BUCKET + "/" + prefix + "/a.mp4"), work)
-                    .size()).isEqualTo(2);
+                            .size())
+                    .isEqualTo(2);
         } finally {
             wide.close();
         }
@@ -122,15 +125,26 @@ class S3StorageTest {
 
     @Test
     void checks_refuseMalformedURIsAndOtherBuckets() {
-        for (String bad : List.of("s3://" + S3TestServer.BUCKET + "/", "s3://" + S3TestServer.BUCKET,
-                "s3:opaque", "s3://user:pw@" + S3TestServer.BUCKET + "/a", "s3://" + S3TestServer.BUCKET + "/a?x=1",
-                "s3://" + S3TestServer.OTHER_BUCKET + "/a.mp4", "s3://Bad_Bucket/a.mp4", "file:///a.mp4")) {
-            assertThatThrownBy(() -> storage.checkAcceptable(URI.create(bad))).as(bad)
+        for (String bad : List.of(
+                "s3://" + S3TestServer.BUCKET + "/",
+                "s3://" + S3TestServer.BUCKET,
+                "s3:opaque",
+                "s3://user:pw@" + S3TestServer.BUCKET + "/a",
+                "s3://" + S3TestServer.BUCKET + "/a?x=1",
+                "s3://" + S3TestServer.OTHER_BUCKET + "/a.mp4",
+                "s3://Bad_Bucket/a.mp4",
+                "file:///a.mp4")) {
+            assertThatThrownBy(() -> storage.checkAcceptable(URI.create(bad)))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        for (String bad : List.of("s3://" + S3TestServer.BUCKET + "/out", "s3://" + S3TestServer.BUCKET + "/a//b/",
-                "s3://" + S3TestServer.BUCKET + "/a/../b/", "s3://" + S3TestServer.OTHER_BUCKET + "/out/")) {
-            assertThatThrownBy(() -> storage.checkWritable(URI.create(bad))).as(bad)
+        for (String bad : List.of(
+                "s3://" + S3TestServer.BUCKET + "/out",
+                "s3://" + S3TestServer.BUCKET + "/a//b/",
+                "s3://" + S3TestServer.BUCKET + "/a/../b/",
+                "s3://" + S3TestServer.OTHER_BUCKET + "/out/")) {
+            assertThatThrownBy(() -> storage.checkWritable(URI.create(bad)))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         storage.checkWritable(URI.create("s3://" + S3TestServer.BUCKET + "/anywhere/out/"));
@@ -187,7 +201,8 @@ class S3StorageTest {
         URI folder = failing.defaultFolder("job_abort", "mp4");
         try {
             assertThatThrownBy(() -> failing.publish(file, folder, "video.mp4"))
-                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("video.mp4");
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("video.mp4");
         } finally {
             failing.close();
         }
@@ -195,20 +210,23 @@ class S3StorageTest {
         assertThat(aborted).isTrue();
         assertThat(server.read(URI.create(folder + "video.mp4"))).isEmpty();
         assertThat(server.list(folder)).isEmpty();
-        assertThat(server.client.listMultipartUploads(r -> r.bucket(S3TestServer.BUCKET).prefix(folder.getPath()
-                .substring(1))).uploads()).isEmpty();
+        assertThat(server.client
+                        .listMultipartUploads(r -> r.bucket(S3TestServer.BUCKET)
+                                .prefix(folder.getPath().substring(1)))
+                        .uploads())
+                .isEmpty();
     }
 
     @Test
     void presign_givesAURLThatDownloadsTheBytesWithAPlainGet() throws Exception {
         byte[] bytes = randomBytes(50_000);
-        URI uri = storage.publish(Files.write(work.resolve("v.mp4"), bytes), storage.defaultFolder("job_p", "mp4"),
-                "v.mp4");
+        URI uri = storage.publish(
+                Files.write(work.resolve("v.mp4"), bytes), storage.defaultFolder("job_p", "mp4"), "v.mp4");
 
         URI url = storage.presign(uri, Duration.ofMinutes(5)).toURI();
 
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(bytes);
         assertThat(url.toString()).doesNotContain(S3TestServer.SECRET_KEY);
@@ -216,8 +234,10 @@ class S3StorageTest {
 
     @Test
     void open_servesAPublishedObjectAndIsEmptyForAMissingOne() throws IOException {
-        URI uri = storage.publish(Files.write(work.resolve("v.mp4"), new byte[] {4, 5, 6}),
-                storage.defaultFolder("job_o", "mp4"), "v.mp4");
+        URI uri = storage.publish(
+                Files.write(work.resolve("v.mp4"), new byte[] {4, 5, 6}),
+                storage.defaultFolder("job_o", "mp4"),
+                "v.mp4");
 
         Optional<StoredFile> opened = storage.open(uri);
         assertThat(opened).isPresent();
@@ -226,23 +246,27 @@ class S3StorageTest {
             assertThat(f.name()).isEqualTo("v.mp4");
             assertThat(f.body().readAllBytes()).containsExactly(4, 5, 6);
         }
-        assertThat(storage.open(URI.create(storage.defaultFolder("job_o", "mp4") + "none.mp4"))).isEmpty();
+        assertThat(storage.open(URI.create(storage.defaultFolder("job_o", "mp4") + "none.mp4")))
+                .isEmpty();
     }
 
     @Test
     void credentials_neverAppearInToStringOrErrors() throws IOException {
         String secret = "wrong-SECRET-kq93jd";
         S3StorageConfig config = server.config(prefix).withCredentials("wrong-ACCESS-1234", secret);
-        assertThat(config.toString()).doesNotContain(secret).doesNotContain("wrong-ACCESS-1234")
-                .doesNotContain(S3TestServer.SECRET_KEY).contains("<masked>");
+        assertThat(config.toString())
+                .doesNotContain(secret)
+                .doesNotContain("wrong-ACCESS-1234")
+                .doesNotContain(S3TestServer.SECRET_KEY)
+                .contains("<masked>");
         assertThat(server.config(prefix).toString()).doesNotContain(S3TestServer.SECRET_KEY);
 
         S3Storage wrong = new S3Storage(config);
         Path file = Files.write(work.resolve("v.mp4"), new byte[] {1});
         try {
             assertThatThrownBy(() -> wrong.fetch(object(prefix + "/a.mp4"), work))
-                    .isInstanceOfSatisfying(TaskFailedException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
+                    .isInstanceOfSatisfying(
+                            TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
             assertThatThrownBy(() -> wrong.publish(file, wrong.defaultFolder("job_c", "mp4"), "v.mp4"))
                     .isInstanceOf(UncheckedIOException.class)
@@ -258,19 +282,21 @@ class S3StorageTest {
     @Test
     void config_validationNamesTheSetting() {
         URI location = URI.create("s3://bucket/prefix");
-        assertThatThrownBy(() -> S3StorageConfig.of(location).withMultipart(10 * MIB, MIB)).hasMessageContaining(
-                "partSize");
-        assertThatThrownBy(() -> S3StorageConfig.of(location).withMultipart(MIB, 5 * MIB)).hasMessageContaining(
-                "multipartThreshold");
-        assertThatThrownBy(() -> S3StorageConfig.of(location).withMaxInputBytes(0)).hasMessageContaining(
-                "maxInputBytes");
-        assertThatThrownBy(() -> S3StorageConfig.of(location).withCredentials("a", null)).hasMessageContaining(
-                "secretKey");
-        assertThatThrownBy(() -> S3StorageConfig.of(URI.create("http://bucket/x"))).hasMessageContaining(
-                "defaultLocation");
+        assertThatThrownBy(() -> S3StorageConfig.of(location).withMultipart(10 * MIB, MIB))
+                .hasMessageContaining("partSize");
+        assertThatThrownBy(() -> S3StorageConfig.of(location).withMultipart(MIB, 5 * MIB))
+                .hasMessageContaining("multipartThreshold");
+        assertThatThrownBy(() -> S3StorageConfig.of(location).withMaxInputBytes(0))
+                .hasMessageContaining("maxInputBytes");
+        assertThatThrownBy(() -> S3StorageConfig.of(location).withCredentials("a", null))
+                .hasMessageContaining("secretKey");
+        assertThatThrownBy(() -> S3StorageConfig.of(URI.create("http://bucket/x")))
+                .hasMessageContaining("defaultLocation");
         assertThatThrownBy(() -> S3StorageConfig.of(location).withRegion("")).hasMessageContaining("region");
-        assertThat(S3StorageConfig.of(URI.create("s3://bucket/a/b/")).defaultPrefix()).isEqualTo("a/b/");
-        assertThat(S3StorageConfig.of(URI.create("s3://bucket")).defaultPrefix()).isEmpty();
+        assertThat(S3StorageConfig.of(URI.create("s3://bucket/a/b/")).defaultPrefix())
+                .isEqualTo("a/b/");
+        assertThat(S3StorageConfig.of(URI.create("s3://bucket")).defaultPrefix())
+                .isEmpty();
     }
 
     private static URI object(String key) {
@@ -285,7 +311,8 @@ class S3StorageTest {
 
     private static void assertCode(Runnable r, ErrorCode code) {
         assertThatThrownBy(r::run)
-                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     /** Delegates what S3Storage uses when publishing, so a test can intercept one call. */

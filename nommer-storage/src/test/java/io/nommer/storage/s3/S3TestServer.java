@@ -38,21 +38,30 @@ public final class S3TestServer {
 
     private S3TestServer(URI endpoint) {
         this.endpoint = endpoint;
-        this.client = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY,
-                        SECRET_KEY)))
+        this.client = S3Client.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
     }
 
     public static synchronized S3TestServer get() throws Exception {
         if (instance == null) {
             // why: by name, jclouds would load every provider on the classpath, and the cloud ones are left out
-            BlobStore store = ContextBuilder.newBuilder(new TransientApiMetadata()).credentials("unused", "unused")
-                    .build(BlobStoreContext.class).getBlobStore();
-            S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+            BlobStore store = ContextBuilder.newBuilder(new TransientApiMetadata())
+                    .credentials("unused", "unused")
+                    .build(BlobStoreContext.class)
+                    .getBlobStore();
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(store)
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .build();
             proxy.start();
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!"STARTED".equals(proxy.getState())) {
@@ -87,15 +96,19 @@ public final class S3TestServer {
 
     /** Storage on this server writing under {@code s3://nommer-test/<prefix>}, with 5 MiB multipart settings. */
     public S3StorageConfig config(String prefix) {
-        return S3StorageConfig.of(URI.create("s3://" + BUCKET + "/" + prefix)).withEndpoint(endpoint)
-                .withPathStyleAccess(true).withCredentials(ACCESS_KEY, SECRET_KEY)
+        return S3StorageConfig.of(URI.create("s3://" + BUCKET + "/" + prefix))
+                .withEndpoint(endpoint)
+                .withPathStyleAccess(true)
+                .withCredentials(ACCESS_KEY, SECRET_KEY)
                 .withMultipart(5L * 1024 * 1024, 5L * 1024 * 1024);
     }
 
     public Optional<byte[]> read(URI file) throws IOException {
         String key = file.getPath().substring(1);
         try {
-            return Optional.of(client.getObjectAsBytes(r -> r.bucket(file.getAuthority()).key(key)).asByteArray());
+            return Optional.of(
+                    client.getObjectAsBytes(r -> r.bucket(file.getAuthority()).key(key))
+                            .asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -103,12 +116,16 @@ public final class S3TestServer {
 
     public List<String> list(URI folder) {
         String prefix = folder.getPath().substring(1);
-        return client.listObjectsV2Paginator(r -> r.bucket(folder.getAuthority()).prefix(prefix)).contents().stream()
-                .map(S3Object::key).map(k -> k.substring(prefix.length())).toList();
+        return client
+                .listObjectsV2Paginator(r -> r.bucket(folder.getAuthority()).prefix(prefix))
+                .contents()
+                .stream()
+                .map(S3Object::key)
+                .map(k -> k.substring(prefix.length()))
+                .toList();
     }
 
     public void put(String bucket, String key, byte[] bytes) {
-        client.putObject(r -> r.bucket(bucket).key(key),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+        client.putObject(r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
     }
 }

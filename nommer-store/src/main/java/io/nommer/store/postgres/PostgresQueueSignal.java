@@ -1,7 +1,7 @@
 package io.nommer.store.postgres;
 
-import io.nommer.store.InProcessQueueSignal;
 import io.nommer.core.queue.QueueSignal;
+import io.nommer.store.InProcessQueueSignal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -143,7 +143,11 @@ public final class PostgresQueueSignal implements QueueSignal, AutoCloseable {
                 if (closed) {
                     break;
                 }
-                log.warn("listening on {} at {} failed, reconnecting in {}: {}", CHANNEL, url, RECONNECT_DELAY,
+                log.warn(
+                        "listening on {} at {} failed, reconnecting in {}: {}",
+                        CHANNEL,
+                        url,
+                        RECONNECT_DELAY,
                         e.getMessage());
             } finally {
                 listening = false;

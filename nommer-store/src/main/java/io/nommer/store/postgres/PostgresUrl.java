@@ -59,7 +59,9 @@ public record PostgresUrl(String jdbcUrl, String user, String password) {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("PostgreSQL URL " + mask(s) + " names no host");
         }
-        String db = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? null : decode(uri.getRawPath().substring(1));
+        String db = uri.getRawPath() == null || uri.getRawPath().length() <= 1
+                ? null
+                : decode(uri.getRawPath().substring(1));
         if (db == null) {
             throw new IllegalArgumentException("PostgreSQL URL " + mask(s) + " names no database");
         }
@@ -73,9 +75,12 @@ public record PostgresUrl(String jdbcUrl, String user, String password) {
         }
         String host = uri.getHost();
         int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
-        String jdbc = JDBC_PREFIX + "//" + host + ":" + port + "/" + uri.getRawPath().substring(1);
+        String jdbc =
+                JDBC_PREFIX + "//" + host + ":" + port + "/" + uri.getRawPath().substring(1);
         Split rest = split(uri.getRawQuery());
-        return new PostgresUrl(jdbc + rest.query(), rest.user() != null ? rest.user() : user,
+        return new PostgresUrl(
+                jdbc + rest.query(),
+                rest.user() != null ? rest.user() : user,
                 rest.password() != null ? rest.password() : password);
     }
 

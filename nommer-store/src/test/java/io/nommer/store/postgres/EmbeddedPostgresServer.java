@@ -32,13 +32,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static synchronized EmbeddedPostgresServer shared() {
         if (shared == null) {
             EmbeddedPostgresServer s = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting; the server's directory is temporary
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    s.close();
+                                } catch (IOException ignored) {
+                                    // the JVM is exiting; the server's directory is temporary
+                                }
+                            },
+                            "embedded-postgres-stop"));
             shared = s;
         }
         return shared;
@@ -69,13 +72,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * where clients left them.
      */
     public static EmbeddedPostgresServer startRestartable(java.nio.file.Path dataDir, int port) throws IOException {
-        EmbeddedPostgresServer s = new EmbeddedPostgresServer(builder(dataDir, port).start());
+        EmbeddedPostgresServer s =
+                new EmbeddedPostgresServer(builder(dataDir, port).start());
         s.dataDir = dataDir;
         return s;
     }
 
     private static EmbeddedPostgres.Builder builder(java.nio.file.Path dataDir, int port) {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
                 .setServerConfig("max_connections", "200");
     }
 
@@ -93,7 +100,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** A URL in the command line's form naming a new, empty database. */
     public String newDatabaseUrl() {
         String db = "nommer_test_" + databases.incrementAndGet();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
             throw new IllegalStateException("creating database " + db + " failed", e);

@@ -68,7 +68,9 @@ class PostgresQueueSignalTest {
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (receiver.listening()) {
-                assertThat(System.nanoTime()).as("the listener notices within 10 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the listener notices within 10 s")
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
             awaitListening(receiver);

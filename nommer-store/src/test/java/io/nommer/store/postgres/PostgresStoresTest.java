@@ -43,7 +43,8 @@ class PostgresStoresTest {
 
     private static NewJob aJob(String id, int outputs) {
         List<OutputSpec> outs = IntStream.range(0, outputs)
-                .mapToObj(i -> new OutputSpec("out-" + i, "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null))
+                .mapToObj(i -> new OutputSpec(
+                        "out-" + i, "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null))
                 .toList();
         return new NewJob(id, "file:///in/" + id + ".mov", outs, Priority.NORMAL, Map.of(), null, null, 3, null);
     }
@@ -58,8 +59,11 @@ class PostgresStoresTest {
 
             assertThat(job.createdAt()).isBetween(before, after);
             assertThat(c.task().startedAt()).isBetween(before, after);
-            assertThat(store.queue().reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
-            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
+            assertThat(store.queue().reapExpiredLeases(Duration.ZERO))
+                    .as("a 5 minute lease is not expired")
+                    .isZero();
+            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0))
+                    .isTrue();
         }
     }
 
@@ -78,9 +82,13 @@ class PostgresStoresTest {
     void open_aVersion5Store_migratesItsQueuedWorkSoItRunsOn() throws Exception {
         String url = server.newDatabaseUrl();
         PostgresUrl pg = PostgresUrl.parse(url);
-        Flyway.configure().dataSource(pg.jdbcUrl(), pg.user(), pg.password())
+        Flyway.configure()
+                .dataSource(pg.jdbcUrl(), pg.user(), pg.password())
                 .locations(new PostgresDialect().migrationLocations().toArray(String[]::new))
-                .placeholders(new PostgresDialect().migrationPlaceholders()).target("5").load().migrate();
+                .placeholders(new PostgresDialect().migrationPlaceholders())
+                .target("5")
+                .load()
+                .migrate();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
                 Statement st = c.createStatement()) {
             // rows as the version 5 store wrote them, with its constraints still in place
@@ -97,15 +105,31 @@ class PostgresStoresTest {
         try (Store store = PostgresStores.open(url)) {
             ClaimedTask c = store.queue().claim("w1", 1, Duration.ofMinutes(5)).get(0);
             assertThat(c.taskId()).isEqualTo("tsk_old_0");
-            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 50.0)).isTrue();
-            assertThat(store.queue().complete(c.taskId(), c.leaseToken(), List.of(), 1.0)).isTrue();
+            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 50.0))
+                    .isTrue();
+            assertThat(store.queue().complete(c.taskId(), c.leaseToken(), List.of(), 1.0))
+                    .isTrue();
 
-            assertThat(store.jobs().find("job_old")).get().extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
-            assertThat(store.jobs().events("job_old")).extracting(e -> e.type())
+            assertThat(store.jobs().find("job_old"))
+                    .get()
+                    .extracting(Job::state)
+                    .isEqualTo(JobState.SUCCEEDED);
+            assertThat(store.jobs().events("job_old"))
+                    .extracting(e -> e.type())
                     .containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
-            NewJob again = new NewJob("job_new", "file:///in/a.mov", aJob("job_new", 1).outputs(), Priority.NORMAL,
-                    Map.of(), null, "k1", 3, null);
-            assertThat(store.jobs().create(again).job().id()).as("the idempotency key still holds").isEqualTo("job_old");
+            NewJob again = new NewJob(
+                    "job_new",
+                    "file:///in/a.mov",
+                    aJob("job_new", 1).outputs(),
+                    Priority.NORMAL,
+                    Map.of(),
+                    null,
+                    "k1",
+                    3,
+                    null);
+            assertThat(store.jobs().create(again).job().id())
+                    .as("the idempotency key still holds")
+                    .isEqualTo("job_old");
         }
     }
 
@@ -133,8 +157,10 @@ class PostgresStoresTest {
 
     @Test
     void open_unreachableServer_failsWithoutRevealingThePassword() {
-        assertThatThrownBy(() -> PostgresStores.open(new PostgresUrl("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1",
-                "nommer", "hunter2"), 1, null))
+        assertThatThrownBy(() -> PostgresStores.open(
+                        new PostgresUrl("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1", "nommer", "hunter2"),
+                        1,
+                        null))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("127.0.0.1:1")
                 .hasMessageNotContaining("hunter2");
@@ -170,7 +196,8 @@ class PostgresStoresTest {
                         }
                         for (ClaimedTask t : batch) {
                             mine.add(t.taskId());
-                            assertThat(store.queue().complete(t.taskId(), t.leaseToken(), List.of(), 0.1)).isTrue();
+                            assertThat(store.queue().complete(t.taskId(), t.leaseToken(), List.of(), 0.1))
+                                    .isTrue();
                         }
                     }
                 }));
@@ -183,10 +210,13 @@ class PostgresStoresTest {
 
             assertThat(all).hasSize(jobs * outputsPerJob).doesNotHaveDuplicates();
             assertThat(workers.stream().filter(f -> !f.resultNow().isEmpty()).count())
-                    .as("claims really ran concurrently").isGreaterThan(1);
+                    .as("claims really ran concurrently")
+                    .isGreaterThan(1);
             for (int j = 0; j < jobs; j++) {
-                assertThat(stores.get(1).jobs().find(String.format("job_%03d", j))).get()
-                        .extracting(Job::state).isEqualTo(JobState.SUCCEEDED);
+                assertThat(stores.get(1).jobs().find(String.format("job_%03d", j)))
+                        .get()
+                        .extracting(Job::state)
+                        .isEqualTo(JobState.SUCCEEDED);
             }
         } finally {
             pool.shutdownNow();

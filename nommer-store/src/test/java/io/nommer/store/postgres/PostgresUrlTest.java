@@ -36,7 +36,9 @@ class PostgresUrlTest {
     @Test
     void toString_masksThePassword() {
         assertThat(PostgresUrl.parse("postgresql://nommer:hunter2@db/media").toString())
-                .doesNotContain("hunter2").contains("password=<masked>").contains("user=nommer");
+                .doesNotContain("hunter2")
+                .contains("password=<masked>")
+                .contains("user=nommer");
     }
 
     @Test

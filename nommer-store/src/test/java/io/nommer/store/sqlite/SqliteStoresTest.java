@@ -24,9 +24,17 @@ class SqliteStoresTest {
     Path dir;
 
     private static NewJob aJob(String id) {
-        return new NewJob(id, "file:///in/a.mov",
-                List.of(new OutputSpec("main", "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null)),
-                Priority.NORMAL, Map.of(), null, null, 3, null);
+        return new NewJob(
+                id,
+                "file:///in/a.mov",
+                List.of(new OutputSpec(
+                        "main", "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null)),
+                Priority.NORMAL,
+                Map.of(),
+                null,
+                null,
+                3,
+                null);
     }
 
     @Test
@@ -39,8 +47,11 @@ class SqliteStoresTest {
 
             assertThat(job.createdAt()).isBetween(before, after);
             assertThat(c.task().startedAt()).isBetween(before, after);
-            assertThat(store.queue().reapExpiredLeases(Duration.ZERO)).as("a 5 minute lease is not expired").isZero();
-            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0)).isTrue();
+            assertThat(store.queue().reapExpiredLeases(Duration.ZERO))
+                    .as("a 5 minute lease is not expired")
+                    .isZero();
+            assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 10.0))
+                    .isTrue();
         }
     }
 

@@ -1,13 +1,13 @@
 package io.nommer.core.encode.noop;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CancellationException;
 import io.nommer.core.encode.Cancellation;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
 import io.nommer.core.encode.ProgressListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * Produces nothing and finishes at once (or after a fixed pause per task): a worker running it measures the
