@@ -4,30 +4,24 @@ import io.nommer.core.encode.Cancellation;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
-import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Task;
-import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.MediaProber;
-import io.nommer.core.media.StreamInfo;
 import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.InputFetcher;
-import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +29,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,41 +51,18 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final String SHUTDOWN = "worker shutting down";
-    /** Where a ladder's renditions encoded by separate tasks wait for packaging (output names are lower case, so no
-     * output can have this folder). */
-    public static final String PARTS_FOLDER = "RENDITIONS-";
-    /** The roles of files that are media on their own, probed after encoding for their duration and size. */
-    private static final java.util.Set<String> PROBED_ROLES = java.util.Set.of("video", "audio", "thumbnail");
-
     private final WorkerConfig config;
     private final TaskQueue queue;
-    private final JobStore jobs;
     private final FleetRegistry fleet;
     private final QueueSignal signal;
-    private final InputFetcher inputs;
-    private final MediaProber prober;
     private final Encoder encoder;
-    private final OutputPublisher outputs;
+    private final OutputProducer producer;
     private final InstantSource clock;
     private final String host = hostName();
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch stopped;
     private volatile boolean stopping;
-
-    /** A task this worker is running: what the heartbeat reports and how it is stopped. */
-    private static final class Running {
-        final ClaimedTask claim;
-        final Cancellation cancellation = new Cancellation();
-        volatile double progress;
-        volatile double cpuSeconds;
-        /** For a packaging task: the renditions other tasks published, deleted once the output is complete. */
-        final List<URI> renditions = new ArrayList<>();
-
-        Running(ClaimedTask claim) {
-            this.claim = claim;
-        }
-    }
 
     public Worker(
             WorkerConfig config,
@@ -107,13 +77,10 @@ public final class Worker implements AutoCloseable {
             InstantSource clock) {
         this.config = config;
         this.queue = queue;
-        this.jobs = jobs;
         this.fleet = fleet;
         this.signal = signal;
-        this.inputs = inputs;
-        this.prober = prober;
         this.encoder = encoder;
-        this.outputs = outputs;
+        this.producer = new OutputProducer(config, queue, jobs, inputs, prober, encoder, outputs);
         this.clock = clock;
         this.stopped = new CountDownLatch(config.slots());
     }
@@ -244,7 +211,7 @@ public final class Worker implements AutoCloseable {
 
     private void runClaimed(ClaimedTask claim) {
         Task task = claim.task();
-        Running r = new Running(claim);
+        RunningTask r = new RunningTask(claim);
         running.put(task.id(), r);
         Path workDir = config.workRoot().resolve(task.id() + "-" + task.attempt());
         try {
@@ -254,12 +221,12 @@ public final class Worker implements AutoCloseable {
                     task.jobId(),
                     task.name(),
                     task.attempt());
-            List<OutputFile> files = produce(r, workDir);
+            List<OutputFile> files = producer.produce(r, workDir);
             if (!queue.complete(task.id(), claim.leaseToken(), files, r.cpuSeconds)) {
                 log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
             } else {
                 log.info("task {} succeeded with {} file(s)", task.id(), files.size());
-                deleteRenditions(r);
+                producer.deleteRenditions(r);
             }
         } catch (CancellationException e) {
             stopped(r);
@@ -358,198 +325,12 @@ public final class Worker implements AutoCloseable {
      * attempt. The release is fenced, so when the job was cancelled or another worker holds the lease it changes
      * nothing.
      */
-    private void stopped(Running r) {
+    private void stopped(RunningTask r) {
         String why = r.cancellation.cancelled() ? r.cancellation.reason() : "shutting down";
         if (queue.release(r.claim.taskId(), r.claim.leaseToken())) {
             log.info("task {}: stopped ({}); lease released", r.claim.taskId(), why);
         } else {
             log.info("task {}: stopped ({})", r.claim.taskId(), why);
-        }
-    }
-
-    private List<OutputFile> produce(Running r, Path workDir) {
-        Task task = r.claim.task();
-        try {
-            Files.createDirectories(workDir.resolve("out"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("task " + task.id() + ": cannot create " + workDir, e);
-        }
-        checkCancelled(r);
-        LocalInput input = inputs.fetch(URI.create(r.claim.input()), workDir);
-        checkCancelled(r);
-        MediaInfo info = prober.probe(input.file());
-        jobs.recordInputInfo(task.jobId(), info);
-        jobs.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
-        checkLimits(info);
-        Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(r, workDir) : Map.of();
-        checkCancelled(r);
-        EncodeRequest request = new EncodeRequest(
-                task.id(),
-                task.profile(),
-                info,
-                input.file(),
-                workDir.resolve("out"),
-                task.name(),
-                config.encodeTimeout(),
-                task.part(),
-                renditions);
-        EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)), r.cancellation);
-        r.cpuSeconds = result.cpuSeconds();
-        if (!result.runs().isEmpty()) {
-            jobs.addEvent(
-                    task.jobId(),
-                    task.id(),
-                    "task.encoded",
-                    String.format(
-                            Locale.ROOT,
-                            "%s; %.1f CPU seconds",
-                            String.join("; ", result.runs()),
-                            result.cpuSeconds()));
-        }
-        // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
-        List<Described> described = new ArrayList<>();
-        for (PlannedFile f : result.files()) {
-            // Playlists, manifests, segments and archives are not probed: the whitelist rightly refuses playlist
-            // demuxers, and probing every segment would cost more than it tells.
-            MediaInfo made = PROBED_ROLES.contains(f.role()) ? prober.probe(f.path()) : null;
-            described.add(new Described(f, made, size(f.path())));
-        }
-        checkCancelled(r);
-        // Publish only while the lease holds, so a worker that stalled past its lease does not overwrite the
-        // newer attempt's files (the window left is this call's round trip; see DESIGN.md on fencing).
-        if (!queue.heartbeat(task.id(), r.claim.leaseToken(), config.lease(), null)) {
-            r.cancellation.cancel("lease lost before publishing");
-            throw new CancellationException(r.cancellation.reason());
-        }
-        URI folder = task.isPart()
-                ? outputs.defaultFolder(task.jobId(), PARTS_FOLDER + task.name())
-                : task.destination() != null
-                        ? URI.create(task.destination())
-                        : outputs.defaultFolder(task.jobId(), task.name());
-        List<OutputFile> files = new ArrayList<>();
-        for (Described d : described) {
-            String name = d.file.path().getFileName().toString();
-            URI uri;
-            try {
-                uri = outputs.publish(d.file.path(), folder, name);
-            } catch (UncheckedIOException e) {
-                throw new TaskFailedException(
-                        ErrorCode.OUTPUT_FAILED,
-                        "publishing " + name + " to " + folder + " failed: "
-                                + e.getCause().getMessage(),
-                        null,
-                        e);
-            }
-            files.add(toOutputFile(name, uri, d));
-        }
-        return files;
-    }
-
-    private record Described(PlannedFile file, MediaInfo info, long size) {}
-
-    /** Best effort: a rendition left behind costs storage, not correctness. */
-    private void deleteRenditions(Running r) {
-        for (URI uri : r.renditions) {
-            try {
-                outputs.delete(uri);
-            } catch (RuntimeException e) {
-                log.warn("task {}: could not delete the rendition {}: {}", r.claim.taskId(), uri, e.toString());
-            }
-        }
-    }
-
-    /**
-     * The renditions other workers encoded for this packaging task, copied from the service's storage into the
-     * working directory, by rung.
-     */
-    private Map<Integer, Path> fetchRenditions(Running running, Path workDir) {
-        Task task = running.claim.task();
-        Path dir = workDir.resolve("renditions");
-        Map<Integer, Path> renditions = new java.util.HashMap<>();
-        try {
-            Files.createDirectories(dir);
-            for (Task part : jobs.find(task.jobId()).map(Job::tasks).orElse(List.of())) {
-                if (!part.isPart() || !part.name().equals(task.name())) {
-                    continue;
-                }
-                OutputFile f = part.files().stream()
-                        .filter(x -> PlannedFile.INTERMEDIATE.equals(x.role()))
-                        .findFirst()
-                        .orElseThrow(() -> new TaskFailedException(
-                                ErrorCode.INTERNAL,
-                                "rendition " + (part.part() + 1) + " of output " + task.name()
-                                        + " has no encoded file"));
-                Path local = dir.resolve(f.name());
-                outputs.copyToLocal(URI.create(f.uri()), local);
-                renditions.put(part.part(), local);
-                running.renditions.add(URI.create(f.uri()));
-            }
-        } catch (IOException | UncheckedIOException e) {
-            throw new TaskFailedException(
-                    ErrorCode.INPUT_FETCH_FAILED,
-                    "fetching the renditions of output " + task.name() + " failed: " + e.getMessage(),
-                    null,
-                    e);
-        }
-        return renditions;
-    }
-
-    private static OutputFile toOutputFile(String name, URI uri, Described d) {
-        if (d.info == null) {
-            return new OutputFile(name, uri.toString(), d.size, d.file.role(), null, null, null);
-        }
-        StreamInfo v = d.info.video().orElse(null);
-        Double duration = "thumbnail".equals(d.file.role()) ? null : d.info.duration();
-        return new OutputFile(
-                name,
-                uri.toString(),
-                d.size,
-                d.file.role(),
-                duration,
-                v == null ? null : v.width(),
-                v == null ? null : v.height());
-    }
-
-    private void checkLimits(MediaInfo info) {
-        if (info.duration() != null && info.duration() > config.maxInputSeconds()) {
-            throw new TaskFailedException(
-                    ErrorCode.INPUT_LIMITS_EXCEEDED,
-                    String.format(
-                            Locale.ROOT,
-                            "the input lasts %.0f s, more than the limit of %.0f s",
-                            info.duration(),
-                            config.maxInputSeconds()));
-        }
-        for (StreamInfo s : info.streams()) {
-            if (s.width() != null && s.height() != null && (long) s.width() * s.height() > config.maxInputPixels()) {
-                throw new TaskFailedException(
-                        ErrorCode.INPUT_LIMITS_EXCEEDED,
-                        "the input's " + s.width() + "x" + s.height() + " picture exceeds the limit of "
-                                + config.maxInputPixels() + " pixels");
-            }
-        }
-    }
-
-    private static String describe(MediaInfo info) {
-        StringBuilder b = new StringBuilder("input is ").append(info.demuxer());
-        if (info.duration() != null) {
-            b.append(String.format(Locale.ROOT, ", %.2f s", info.duration()));
-        }
-        for (StreamInfo s : info.streams()) {
-            b.append(", ").append(s.type()).append(' ').append(s.codec());
-            if (s.isVideo() && s.width() != null) {
-                b.append(' ').append(s.width()).append('x').append(s.height());
-                if (s.fps() != null) {
-                    b.append(String.format(Locale.ROOT, " %.2f fps", s.fps()));
-                }
-            }
-        }
-        return b.toString();
-    }
-
-    private static void checkCancelled(Running r) {
-        if (r.cancellation.cancelled()) {
-            throw new CancellationException(r.cancellation.reason());
         }
     }
 
@@ -580,7 +361,7 @@ public final class Worker implements AutoCloseable {
             if (!stopping) {
                 report();
             }
-            for (Running r : running.values()) {
+            for (RunningTask r : running.values()) {
                 try {
                     double p = r.progress;
                     boolean held = queue.heartbeat(r.claim.taskId(), r.claim.leaseToken(), config.lease(), p);
@@ -638,14 +419,6 @@ public final class Worker implements AutoCloseable {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
