@@ -66,6 +66,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheProfileCodec_readsAndWritesJsonInCore() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.nommer.core..")
+                .and()
+                .haveNameNotMatching("io\\.nommer\\.core\\.profile\\.ProfileJson(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.fasterxml.jackson..")
+                .check(CLASSES);
+    }
+
+    @Test
     void corePackages_haveNoCycles() {
         slices().matching("io.nommer.core.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

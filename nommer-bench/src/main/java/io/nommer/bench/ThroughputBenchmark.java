@@ -171,7 +171,7 @@ public final class ThroughputBenchmark {
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f " + "jobs/s%n",
+                        "median of %d rounds: single submits %.0f jobs/s, bulk submits %.0f jobs/s%n",
                         ROUNDS,
                         BenchSupport.median(singles),
                         BenchSupport.median(bulks));

@@ -207,7 +207,7 @@ public record FfmpegCapabilities(
         FILTERS.stream().filter(f -> !filters.contains(f)).forEach(f -> absent.add("filter " + f));
         return "ffmpeg " + version + " at " + path
                 + (absent.isEmpty()
-                        ? ", all needed encoders, muxers and filters " + "present"
+                        ? ", all needed encoders, muxers and filters present"
                         : ", missing " + String.join(", ", absent));
     }
 

@@ -250,7 +250,7 @@ public final class FfmpegEncoder implements Encoder {
             if (size <= 0) {
                 throw new TaskFailedException(
                         ErrorCode.ENCODE_FAILED,
-                        "task " + request.taskId() + ": ffmpeg finished but " + "the output "
+                        "task " + request.taskId() + ": ffmpeg finished but the output "
                                 + f.path().getFileName() + (size < 0 ? " is missing" : " is empty"));
             }
         }
@@ -265,8 +265,7 @@ public final class FfmpegEncoder implements Encoder {
     private static TaskFailedException timedOut(EncodeRequest request, List<String> tail) {
         return new TaskFailedException(
                 ErrorCode.ENCODE_TIMEOUT,
-                "task " + request.taskId() + ": encode did not finish " + "within " + request.timeout()
-                        + " and was stopped",
+                "task " + request.taskId() + ": encode did not finish within " + request.timeout() + " and was stopped",
                 tail.isEmpty() ? null : String.join("\n", tail),
                 null);
     }

@@ -24,12 +24,10 @@ import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
-import io.nommer.storage.local.StoredFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -107,10 +105,9 @@ public final class NommerServer implements AutoCloseable {
                     // a local file is served with byte ranges and ETags; one in S3 is streamed whole
                     Optional<Path> local = storage.localFile(uri);
                     if (local.isPresent()) {
-                        return Response.file(local.get().toUri(), contentType);
+                        return Optional.of(Response.file(local.get().toUri(), contentType));
                     }
-                    StoredFile f = storage.open(uri).orElseThrow(() -> new NoSuchFileException(uri.toString()));
-                    return Response.stream(contentType, f.body(), f.size());
+                    return storage.open(uri).map(f -> Response.stream(contentType, f.body(), f.size()));
                 })
                 .register(router);
         new UploadsApi(new UploadService(storage, config.maxUploadBytes())).register(router);

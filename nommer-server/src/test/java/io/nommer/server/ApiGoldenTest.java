@@ -242,12 +242,18 @@ class ApiGoldenTest {
         send(
                 "POST",
                 "/v1/jobs",
-                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp3\"}], " + "\"cloud\": \"gpu\"}");
+                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp3\"}], \"cloud\": \"gpu\"}");
         send("DELETE", "/v1/clouds/gpu", null);
         send("DELETE", "/v1/clouds/default", null);
         send("DELETE", "/v1/clouds/nope", null);
         send("GET", "/v1/clouds/nope", null);
         send("GET", "/v1/workers", null);
+
+        // a request wrong in two ways is refused for the one the API checks first
+        send("POST", "/v1/profiles", "{\"preset\": 5}");
+        send("POST", "/v1/profiles", "{\"name\": \"keyed\", \"preset\": 5}");
+        send("PUT", "/v1/profiles/x", "{\"name\": \"y\", \"preset\": 5}");
+        send("PUT", "/v1/clouds/Bad%20Name", "not json");
 
         String actual = String.join("\n", transcript) + "\n";
         if (Boolean.getBoolean("golden.update")) {

@@ -2,7 +2,11 @@ package io.nommer.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nommer.server.api.Json;
 import io.nommer.server.config.ConfigLoader;
+import io.nommer.server.http.HttpServer;
+import io.nommer.server.http.Response;
+import io.nommer.server.http.Router;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -16,7 +20,10 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -197,6 +204,47 @@ class HttpServerTest {
             assertThat(waited).as("closed after about the idle timeout").isBetween(500L, 8_000L);
             assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotContain("201");
         }
+    }
+
+    @Test
+    void aHandlerThatWorksLongerThanTheIdleTimeout_stillAnswers() throws Exception {
+        Router router = new Router(Json.mapper());
+        router.add("GET", "/slow", req -> {
+            Thread.sleep(2_500);
+            return Response.ok(Map.of("done", true));
+        });
+        try (HttpServer http = HttpServer.start(
+                new HttpServer.Settings("127.0.0.1", 0, Duration.ofSeconds(1), List.of(), null, null),
+                router,
+                Json.mapper())) {
+            HttpResponse<byte[]> r = get(HttpClient.newHttpClient(), http.baseUrl("127.0.0.1") + "/slow");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"done\":true}");
+        }
+    }
+
+    @Test
+    void stopping_letsARequestInFlightFinish() throws Exception {
+        Router router = new Router(Json.mapper());
+        CountDownLatch started = new CountDownLatch(1);
+        router.add("POST", "/work", req -> {
+            started.countDown();
+            Thread.sleep(400);
+            return Response.json(201, Map.of("stored", true));
+        });
+        HttpServer http = HttpServer.start(
+                new HttpServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30), List.of(), null, null),
+                router,
+                Json.mapper());
+        CompletableFuture<HttpResponse<byte[]>> answer = HttpClient.newHttpClient()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create(http.baseUrl("127.0.0.1") + "/work"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        http.close();
+        assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
     }
 
     /** Sends raw bytes and reads the answer until the server closes or stops sending. */

@@ -55,7 +55,7 @@ final class JdbcFleetRegistry implements FleetRegistry {
         return sql.read("listing clouds", c -> {
             List<Cloud> clouds = new ArrayList<>();
             try (PreparedStatement ps =
-                            prepare(c, "SELECT " + CLOUD_COLUMNS + " FROM clouds ORDER BY priority DESC, " + "name");
+                            prepare(c, "SELECT " + CLOUD_COLUMNS + " FROM clouds ORDER BY priority DESC, name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     clouds.add(cloud(rs));
@@ -73,7 +73,7 @@ final class JdbcFleetRegistry implements FleetRegistry {
         return sql.inTransaction("deleting cloud " + name, c -> {
             try (PreparedStatement ps = prepare(
                             c,
-                            "SELECT COUNT(*) FROM tasks WHERE cloud = ? AND state IN " + "('queued', 'running')",
+                            "SELECT COUNT(*) FROM tasks WHERE cloud = ? AND state IN " + JobRows.ACTIVE_STATES,
                             name);
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -371,9 +371,9 @@ final class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public void addEvent(String jobId, String taskId, String type, String message) {
-        sql.inTransaction("adding event " + type + " to job " + jobId, c -> {
-            finisher.addEvent(c, jobId, taskId, new Timeline.Entry(type, message), sql.now(c));
+    public void addEvent(String jobId, String taskId, Timeline.Entry entry) {
+        sql.inTransaction("adding event " + entry.type() + " to job " + jobId, c -> {
+            finisher.addEvent(c, jobId, taskId, entry, sql.now(c));
             return null;
         });
     }
@@ -407,7 +407,7 @@ final class JdbcJobStore implements JobStore {
             int tasks = update(
                     c,
                     "UPDATE tasks SET state = ?, lease_token = NULL, lease_until = NULL, finished_at = ?, "
-                            + "updated_at = ? WHERE job_id = ? AND state IN ('queued', 'running')",
+                            + "updated_at = ? WHERE job_id = ? AND state IN " + JobRows.ACTIVE_STATES,
                     JobState.CANCELLED.wireName(),
                     now,
                     now,

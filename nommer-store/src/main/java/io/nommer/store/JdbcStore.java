@@ -37,10 +37,6 @@ public final class JdbcStore implements Store {
         this.outbox = new JdbcWebhookOutbox(sql);
     }
 
-    public Dialect dialect() {
-        return sql.dialect();
-    }
-
     @Override
     public JobStore jobs() {
         return jobs;

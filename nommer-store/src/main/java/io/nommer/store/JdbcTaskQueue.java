@@ -289,10 +289,7 @@ final class JdbcTaskQueue implements TaskQueue {
             long now = sql.now(c);
             String code = failure.code().code();
             if (a.requeuesAfter(failure)) {
-                Duration delay =
-                        failure.retryAfter() == null || failure.retryAfter().isNegative()
-                                ? Duration.ZERO
-                                : failure.retryAfter();
+                Duration delay = failure.delay();
                 int n = update(
                         c,
                         "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
@@ -366,7 +363,6 @@ final class JdbcTaskQueue implements TaskQueue {
 
     @Override
     public int reapExpiredLeases(Duration backoff) {
-        Duration base = backoff == null || backoff.isNegative() ? Duration.ZERO : backoff;
         return sql.inTransaction("reaping expired leases", c -> {
             long now = sql.now(c);
             List<Attempt> expired = new ArrayList<>();
@@ -385,7 +381,7 @@ final class JdbcTaskQueue implements TaskQueue {
             String stillExpired = " WHERE job_id = ? AND id = ? AND state = 'running' AND lease_until < ?";
             for (Attempt a : expired) {
                 if (a.hasAttemptsLeft()) {
-                    Duration delay = a.backoffAfterExpiry(base);
+                    Duration delay = a.backoffAfterExpiry(backoff);
                     int n = update(
                             c,
                             "UPDATE tasks SET state = ?, run_after = ?, progress = 0, lease_token = NULL, "
@@ -417,12 +413,7 @@ final class JdbcTaskQueue implements TaskQueue {
                         now);
                 if (n > 0) {
                     reaped++;
-                    finisher.addEvent(
-                            c,
-                            a.jobId(),
-                            a.taskId(),
-                            Timeline.failed(ErrorCode.LEASE_EXPIRED.code() + ": lease of " + a.describe() + " expired"),
-                            now);
+                    finisher.addEvent(c, a.jobId(), a.taskId(), Timeline.leaseLost(a.describe()), now);
                     finisher.failPackagingOf(c, a.taskId(), ErrorCode.LEASE_EXPIRED.code(), now);
                     finisher.finishIfDone(c, List.of(a.jobId()), now);
                 }

@@ -90,9 +90,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
                     id);
             if (n > 0) {
                 try (PreparedStatement ps = prepare(
-                                c,
-                                "SELECT job_id, attempts FROM outbox WHERE id = ? " + "AND given_up_at IS NOT NULL",
-                                id);
+                                c, "SELECT job_id, attempts FROM outbox WHERE id = ? AND given_up_at IS NOT NULL", id);
                         ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         log.warn(

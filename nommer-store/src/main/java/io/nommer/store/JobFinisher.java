@@ -85,9 +85,8 @@ final class JobFinisher {
      */
     void finishIfDone(Connection c, Collection<String> jobs, long now) throws SQLException {
         // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would
-        // each
-        // see the other's task still running and leave the job unfinished; locking the job rows first makes the later
-        // one count after the earlier one committed
+        // each see the other's task still running and leave the job unfinished; locking the job rows first makes the
+        // later one count after the earlier one committed
         Map<String, LockedJob> locked = lockJobs(c, jobs);
         List<String> jobIds = locked.entrySet().stream()
                 .filter(e -> !e.getValue().state().terminal())

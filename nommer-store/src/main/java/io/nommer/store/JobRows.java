@@ -24,6 +24,9 @@ import java.util.Optional;
 
 /** Reading jobs and tasks: the column lists, the row mappers and the queries that load a job with its tasks. */
 final class JobRows {
+    /** The states of a task (or job) still to finish, for {@code state IN} conditions. */
+    static final String ACTIVE_STATES = "('queued', 'running')";
+
     static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, cloud, "
             + "created_at, started_at, finished_at, updated_at, owner_token_hash";
     static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "

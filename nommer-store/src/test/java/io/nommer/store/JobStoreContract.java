@@ -14,6 +14,7 @@ import io.nommer.core.job.JobStore;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.Page;
 import io.nommer.core.job.Task;
+import io.nommer.core.job.Timeline;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
@@ -108,9 +109,9 @@ public abstract class JobStoreContract extends StoreFixture {
     void events_areListedInTheOrderTheyWereWritten() {
         Job job = aJob().create();
         clock.tick(Duration.ofSeconds(1));
-        jobs.addEvent(job.id(), null, "custom.one", "first");
+        jobs.addEvent(job.id(), null, new Timeline.Entry("custom.one", "first"));
         ClaimedTask c = claimOne("w1");
-        jobs.addEvent(job.id(), c.taskId(), "task.probed", "mov, 10s");
+        jobs.addEvent(job.id(), c.taskId(), new Timeline.Entry("task.probed", "mov, 10s"));
         queue.complete(c.taskId(), c.leaseToken(), files(), 2);
 
         List<JobEvent> events = jobs.events(job.id());

@@ -193,8 +193,8 @@ public final class ProfileCompiler {
 
     private EncodePlan thumbnails(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
         StreamInfo v = requireVideo(info);
-        int count = p.get(FRAME_COUNT) == null ? 7 : p.get(FRAME_COUNT);
-        double start = p.get(CLIP_OFFSET) == null ? 0 : p.get(CLIP_OFFSET);
+        int count = p.get(FRAME_COUNT, 7);
+        double start = p.get(CLIP_OFFSET, 0.0);
         Double length = mediaSeconds(p, info);
         if (length == null) {
             throw new TaskFailedException(
@@ -272,7 +272,7 @@ public final class ProfileCompiler {
                 if (p.get(VIDEO_BITRATE) != null) {
                     a.addAll(List.of("-b:v", p.get(VIDEO_BITRATE) + "k"));
                 } else {
-                    a.addAll(List.of("-crf", Integer.toString(p.get(H264_CRF) == null ? 23 : p.get(H264_CRF))));
+                    a.addAll(List.of("-crf", Integer.toString(p.get(H264_CRF, 23))));
                 }
                 if (p.get(H264_PROFILE) != null) {
                     a.addAll(List.of("-profile:v", p.get(H264_PROFILE)));
@@ -285,18 +285,12 @@ public final class ProfileCompiler {
                 if (p.get(VIDEO_BITRATE) != null) {
                     a.addAll(List.of("-b:v", p.get(VIDEO_BITRATE) + "k"));
                 } else {
-                    a.addAll(List.of(
-                            "-crf", Integer.toString(p.get(VP9_CRF) == null ? 33 : p.get(VP9_CRF)), "-b:v", "0"));
+                    a.addAll(List.of("-crf", Integer.toString(p.get(VP9_CRF, 33)), "-b:v", "0"));
                 }
                 a.addAll(List.of(
-                        "-deadline",
-                        "good",
-                        "-cpu-used",
-                        Integer.toString(p.get(VP9_SPEED) == null ? 5 : p.get(VP9_SPEED)),
-                        "-row-mt",
-                        "1"));
+                        "-deadline", "good", "-cpu-used", Integer.toString(p.get(VP9_SPEED, 5)), "-row-mt", "1"));
             }
-            default -> a.addAll(List.of("-b:v", (p.get(VIDEO_BITRATE) == null ? 1000 : p.get(VIDEO_BITRATE)) + "k"));
+            default -> a.addAll(List.of("-b:v", (p.get(VIDEO_BITRATE, 1000)) + "k"));
         }
         if (p.get(CODEC_OPTIONS) != null) {
             a.addAll(p.get(CODEC_OPTIONS));
@@ -359,7 +353,7 @@ public final class ProfileCompiler {
         if (d == null) {
             return p.get(CLIP_LENGTH);
         }
-        double remaining = Math.max(0, d - (p.get(CLIP_OFFSET) == null ? 0 : p.get(CLIP_OFFSET)));
+        double remaining = Math.max(0, d - p.get(CLIP_OFFSET, 0.0));
         return p.get(CLIP_LENGTH) == null ? remaining : Math.min(remaining, p.get(CLIP_LENGTH));
     }
 

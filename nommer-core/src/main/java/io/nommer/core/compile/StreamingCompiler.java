@@ -97,14 +97,14 @@ final class StreamingCompiler {
         this.scratch = ProfileCompiler.scratchDir(outDir);
         this.pkg = tar ? scratch.resolve("package") : outDir;
         this.fps = p.get(FPS) != null ? p.get(FPS) : v.fps() != null && v.fps() > 0 ? v.fps() : 25;
-        this.segment = p.get(SEGMENT_TIME) == null ? DEFAULT_SEGMENT_SECONDS : p.get(SEGMENT_TIME);
-        this.h264Profile = p.get(H264_PROFILE) == null ? DEFAULT_H264_PROFILE : p.get(H264_PROFILE);
+        this.segment = p.get(SEGMENT_TIME, DEFAULT_SEGMENT_SECONDS);
+        this.h264Profile = p.get(H264_PROFILE, DEFAULT_H264_PROFILE);
         double[] d = ProfileCompiler.displaySize(v);
         this.rungs = Ladder.of(
                 d[0],
                 d[1],
                 p.get(VIDEO_BITRATE),
-                p.get(RENDITIONS) == null ? 1 : p.get(RENDITIONS),
+                p.get(RENDITIONS, 1),
                 p.get(WIDTH),
                 p.get(HEIGHT),
                 p.upscaleOrDefault(),
@@ -264,7 +264,7 @@ final class StreamingCompiler {
         a.addAll(muxer);
         List<FfmpegCommand> commands = new ArrayList<>();
         commands.add(new FfmpegCommand(
-                "encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one " + "decode ")
+                "encode " + n + " rendition" + (n == 1 ? "" : "s") + (n == 1 ? " " : " from one decode ")
                         + describe(rungs) + " and package (" + p.get(FORMAT) + ")",
                 a));
         return commands;
@@ -456,7 +456,7 @@ final class StreamingCompiler {
      * (ffmpeg's own rule); AVERAGE-BANDWIDTH is the nominal sum.
      */
     String masterPlaylist() {
-        int audioKbps = p.get(AUDIO_BITRATE) == null ? DEFAULT_AUDIO_KBPS : p.get(AUDIO_BITRATE);
+        int audioKbps = p.get(AUDIO_BITRATE, DEFAULT_AUDIO_KBPS);
         StringBuilder m = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         if (audio) {
             m.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,URI=\"")
@@ -467,7 +467,7 @@ final class StreamingCompiler {
             int kbps = r.videoBitrate() + (audio ? audioKbps : 0);
             m.append(String.format(
                     Locale.ROOT,
-                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d," + "CODECS=\"%s\"",
+                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,CODECS=\"%s\"",
                     kbps * 1100L,
                     kbps * 1000L,
                     r.width(),
@@ -482,7 +482,7 @@ final class StreamingCompiler {
         if (audio && Boolean.TRUE.equals(p.get(AUDIO_ONLY_VARIANT))) {
             m.append(String.format(
                     Locale.ROOT,
-                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d," + "CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n",
+                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n",
                     audioKbps * 1100L,
                     audioKbps * 1000L));
             m.append(base).append("-audio.m3u8\n");

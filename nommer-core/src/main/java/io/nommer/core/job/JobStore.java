@@ -42,8 +42,8 @@ public interface JobStore {
     /** The job's timeline, oldest first. */
     List<JobEvent> events(String jobId);
 
-    /** Appends a timeline event. */
-    void addEvent(String jobId, String taskId, String type, String message);
+    /** Appends a timeline event (see {@link Timeline}); {@code taskId} is null for a job's own events. */
+    void addEvent(String jobId, String taskId, Timeline.Entry entry);
 
     /** Keeps the first probe of the job's input; later calls do nothing. */
     void recordInputInfo(String jobId, MediaInfo info);

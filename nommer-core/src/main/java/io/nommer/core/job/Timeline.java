@@ -1,6 +1,10 @@
 package io.nommer.core.job;
 
+import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * What a job's timeline says (its {@link JobEvent}s' types and messages), written in one place so that every engine
@@ -53,6 +57,36 @@ public final class Timeline {
     /** A lease of {@code attempt} (see {@link #started}) expired; the task runs again after {@code delay}. */
     public static Entry leaseExpired(String attempt, Duration delay) {
         return new Entry("task.lease_expired", "lease of " + attempt + " expired; next try in " + seconds(delay));
+    }
+
+    /** The last attempt's lease of {@code attempt} expired: the task failed for good. */
+    public static Entry leaseLost(String attempt) {
+        return new Entry("task.failed", "lease_expired: lease of " + attempt + " expired");
+    }
+
+    /** What the worker found in the input ({@code input is mov,mp4, 2.00 s, video h264 320x240 25.00 fps, ...}). */
+    public static Entry probed(MediaInfo info) {
+        StringBuilder b = new StringBuilder("input is ").append(info.demuxer());
+        if (info.duration() != null) {
+            b.append(String.format(Locale.ROOT, ", %.2f s", info.duration()));
+        }
+        for (StreamInfo s : info.streams()) {
+            b.append(", ").append(s.type()).append(' ').append(s.codec());
+            if (s.isVideo() && s.width() != null) {
+                b.append(' ').append(s.width()).append('x').append(s.height());
+                if (s.fps() != null) {
+                    b.append(String.format(Locale.ROOT, " %.2f fps", s.fps()));
+                }
+            }
+        }
+        return new Entry("task.probed", b.toString());
+    }
+
+    /** How the output was encoded: the encoder's runs and the CPU time they took. */
+    public static Entry encoded(List<String> runs, double cpuSeconds) {
+        return new Entry(
+                "task.encoded",
+                String.format(Locale.ROOT, "%s; %.1f CPU seconds", String.join("; ", runs), cpuSeconds));
     }
 
     public static Entry finished(JobOutcome outcome) {

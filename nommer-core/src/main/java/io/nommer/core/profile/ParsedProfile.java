@@ -8,8 +8,6 @@ import java.util.List;
  * in the order they always were.
  */
 public record ParsedProfile(Profile profile, List<ProfileViolation> violations) {
-    public static final ParsedProfile EMPTY = new ParsedProfile(Profile.EMPTY, List.of());
-
     public ParsedProfile {
         violations = List.copyOf(violations);
     }

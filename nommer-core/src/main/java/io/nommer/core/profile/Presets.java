@@ -64,8 +64,7 @@ public final class Presets {
                         .set(FPS, 25.0)
                         .set(AUDIO_BITRATE, 128)
                         // why: ffmpeg 5.1 spells the seed's "+4mv" as "mv4"; the options are bound to the video stream
-                        // so
-                        // that -flags does not reach the aac encoder.
+                        // so that -flags does not reach the aac encoder.
                         .set(CODEC_OPTIONS, List.of("-mbd:v", "2", "-flags:v", "+mv4", "-cmp:v", "2", "-subcmp:v", "2"))
                         .build());
         ALL.put(

@@ -119,9 +119,9 @@ public final class Profile {
     public static final ProfileField<Boolean> AUDIO_ONLY_VARIANT = ProfileField.bool("audio_only_variant");
     public static final ProfileField<Boolean> ENCRYPTION = ProfileField.bool("encryption");
     /** The AES-128 key: never rendered by the API (the key endpoint serves it to the job's owner), masked in logs. */
-    public static final ProfileField<String> ENCRYPTION_KEY = ProfileField.secretHex("encryption_key");
+    public static final ProfileField<String> ENCRYPTION_KEY = ProfileField.hex128("encryption_key", true);
 
-    public static final ProfileField<String> ENCRYPTION_IV = ProfileField.hex("encryption_iv");
+    public static final ProfileField<String> ENCRYPTION_IV = ProfileField.hex128("encryption_iv", false);
     public static final ProfileField<String> ENCRYPTION_KEY_URL =
             ProfileField.string("encryption_key_url", Profile::keyUrl);
     /** Preset-only codec options that users may not set (the seed's mpeg4 tuning, say). */
@@ -303,10 +303,14 @@ public final class Profile {
         StringJoiner s = new StringJoiner(", ", "Profile{", "}");
         for (ProfileField<?> f : FIELDS) {
             if (has(f)) {
-                s.add(f.name() + "=" + (f.secret() ? "<masked>" : values[f.index()]));
+                s.add(f.name() + "=" + (f.secret() ? "<masked>" : json(f)));
             }
         }
         return s.toString();
+    }
+
+    private <T> Object json(ProfileField<T> field) {
+        return field.toJson(get(field));
     }
 
     /** Assembles a profile field by field; every value is checked as if it came from JSON. */

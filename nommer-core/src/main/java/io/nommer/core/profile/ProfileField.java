@@ -121,12 +121,9 @@ public final class ProfileField<T> {
         return new ProfileField<>(name, raw -> check.apply(asString(raw)), s -> s, true, false);
     }
 
-    static ProfileField<String> secretHex(String name) {
-        return new ProfileField<>(name, raw -> hex128(raw), s -> s, true, true);
-    }
-
-    static ProfileField<String> hex(String name) {
-        return new ProfileField<>(name, raw -> hex128(raw), s -> s, true, false);
+    /** 32 hexadecimal characters (128 bits), kept in lower case; a {@code secret} one is never rendered or logged. */
+    static ProfileField<String> hex128(String name, boolean secret) {
+        return new ProfileField<>(name, ProfileField::hex128, s -> s, true, secret);
     }
 
     static ProfileField<String> oneOf(String name, Set<String> allowed) {

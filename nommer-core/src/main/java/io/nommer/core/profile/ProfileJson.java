@@ -31,6 +31,15 @@ public final class ProfileJson {
      * {@code null} value counts as absent.
      */
     public static ParsedProfile read(JsonParser p, Set<String> skip) throws IOException {
+        return read(p, skip, false);
+    }
+
+    /**
+     * The fields of the object at {@code p}. A user's ({@code stored} false) may not name unknown or preset-only
+     * fields; the store's may name any field, and fields this version does not know (a newer one wrote them) are
+     * skipped.
+     */
+    private static ParsedProfile read(JsonParser p, Set<String> skip, boolean stored) throws IOException {
         JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
         if (t != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("a profile must be a JSON object");
@@ -46,8 +55,10 @@ public final class ProfileJson {
             }
             Optional<ProfileField<?>> field = Profile.field(name);
             if (field.isEmpty()) {
-                violations.add(new ProfileViolation(name, "is not a profile field"));
-            } else if (!field.get().settable()) {
+                if (!stored) {
+                    violations.add(new ProfileViolation(name, "is not a profile field"));
+                }
+            } else if (!stored && !field.get().settable()) {
                 violations.add(new ProfileViolation(name, "is fixed by the preset and cannot be set"));
             } else {
                 try {
@@ -82,24 +93,12 @@ public final class ProfileJson {
      */
     public static Profile readStored(String json) {
         try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("a stored profile must be a JSON object");
+            ParsedProfile parsed = read(p, Set.of(), true);
+            if (!parsed.violations().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "stored profile field " + parsed.violations().get(0));
             }
-            Profile.Builder builder = Profile.builder();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                Object value = value(p);
-                Optional<ProfileField<?>> field = Profile.field(name);
-                if (value != null && field.isPresent()) {
-                    try {
-                        set(builder, field.get(), value);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("stored profile field " + name + " " + e.getMessage(), e);
-                    }
-                }
-            }
-            return builder.build();
+            return parsed.profile();
         } catch (IOException e) {
             throw new IllegalArgumentException("stored profile is not JSON: " + e.getMessage(), e);
         }

@@ -17,9 +17,9 @@ public record Attempt(String taskId, String jobId, int attempt, int maxAttempts,
         return failure.code().retryable() && hasAttemptsLeft();
     }
 
-    /** After a lost lease, the task runs again after {@code backoff} times the attempts made. */
+    /** After a lost lease, the task runs again after {@code backoff} times the attempts made (never negative). */
     public Duration backoffAfterExpiry(Duration backoff) {
-        return backoff.multipliedBy(attempt);
+        return backoff == null || backoff.isNegative() ? Duration.ZERO : backoff.multipliedBy(attempt);
     }
 
     /** {@code attempt 2 of 3 on worker w-1}, for the timeline. */

@@ -27,6 +27,11 @@ public record TaskFailure(ErrorCode code, String message, String logTail, double
         return of(ErrorCode.PART_FAILED, "rendition " + (part + 1) + " failed: " + why);
     }
 
+    /** How long the task waits before it runs again, when it does: never negative. */
+    public Duration delay() {
+        return retryAfter == null || retryAfter.isNegative() ? Duration.ZERO : retryAfter;
+    }
+
     /** {@code code: message}, or the code alone. */
     public String reason() {
         return code.code() + (message == null ? "" : ": " + message);

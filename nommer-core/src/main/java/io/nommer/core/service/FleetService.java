@@ -53,7 +53,7 @@ public final class FleetService {
             throw new ValidationException(
                     "invalid_request",
                     "name",
-                    "cloud names are 1-64 of a-z, 0-9, '.', '_', " + "'-', starting with a letter or digit");
+                    "cloud names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
         }
     }
 

@@ -146,8 +146,8 @@ final class JobValidator {
             throw new ValidationException(
                     "invalid_request",
                     path + ".name",
-                    "output names are 1-64 of a-z, 0-9, " + "'.', '_', '-', starting with a letter or digit, not '"
-                            + name + "'");
+                    "output names are 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit, not '" + name
+                            + "'");
         }
         if (!names.add(name)) {
             throw new ValidationException(

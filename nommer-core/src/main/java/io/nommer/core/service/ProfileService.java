@@ -7,6 +7,7 @@ import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.profile.StoredProfile;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Users' named profiles as the API offers them: each a preset (optional) plus fields, complete once merged. */
 public final class ProfileService {
@@ -28,10 +29,11 @@ public final class ProfileService {
     /**
      * Stores a new profile.
      *
+     * @param preset read only once the name passed, so that a request's mistakes are reported in the API's order
      * @throws ValidationException {@code invalid_request} without a name
      * @throws ConflictException {@code profile_exists} when the name is taken
      */
-    public StoredProfile create(String name, String preset, ParsedProfile fields) {
+    public StoredProfile create(String name, Supplier<String> preset, ParsedProfile fields) {
         if (name == null) {
             throw new ValidationException("invalid_request", "name", "name is required");
         }
@@ -41,7 +43,7 @@ public final class ProfileService {
                     "name",
                     "a profile named '" + name + "' exists; PUT /v1/profiles/" + name + " replaces it");
         }
-        return put(name, preset, fields);
+        return put(name, preset.get(), fields);
     }
 
     /**
@@ -49,14 +51,14 @@ public final class ProfileService {
      *
      * @param bodyName the name the request's body gives, if any: it must be {@code name}
      */
-    public StoredProfile replace(String name, String bodyName, String preset, ParsedProfile fields) {
+    public StoredProfile replace(String name, String bodyName, Supplier<String> preset, ParsedProfile fields) {
         if (bodyName != null && !bodyName.equals(name)) {
             throw new ValidationException(
                     "invalid_request",
                     "name",
                     "the body's name '" + bodyName + "' differs from the URL's '" + name + "'");
         }
-        return put(name, preset, fields);
+        return put(name, preset.get(), fields);
     }
 
     /** @throws NotFoundException when there was no such profile */

@@ -11,7 +11,8 @@ public abstract sealed class ServiceException extends RuntimeException
                 UnauthorizedException,
                 ForbiddenException,
                 TooLargeException,
-                BadRequestException {
+                BadRequestException,
+                GoneException {
     private final String code;
     private final String field;
 

@@ -10,6 +10,7 @@ import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Task;
+import io.nommer.core.job.Timeline;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.media.StreamInfo;
@@ -88,7 +89,7 @@ final class OutputProducer {
         checkCancelled(r);
         MediaInfo info = prober.probe(input.file());
         jobs.recordInputInfo(task.jobId(), info);
-        jobs.addEvent(task.jobId(), task.id(), "task.probed", describe(info));
+        jobs.addEvent(task.jobId(), task.id(), Timeline.probed(info));
         checkLimits(info);
         Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(r, workDir) : Map.of();
         checkCancelled(r);
@@ -105,15 +106,7 @@ final class OutputProducer {
         EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)), r.cancellation);
         r.cpuSeconds = result.cpuSeconds();
         if (!result.runs().isEmpty()) {
-            jobs.addEvent(
-                    task.jobId(),
-                    task.id(),
-                    "task.encoded",
-                    String.format(
-                            Locale.ROOT,
-                            "%s; %.1f CPU seconds",
-                            String.join("; ", result.runs()),
-                            result.cpuSeconds()));
+            jobs.addEvent(task.jobId(), task.id(), Timeline.encoded(result.runs(), result.cpuSeconds()));
         }
         // Probe what we made before publishing: the job reports real durations and sizes, not the plan's.
         List<Described> described = new ArrayList<>();
@@ -237,23 +230,6 @@ final class OutputProducer {
                                 + config.maxInputPixels() + " pixels");
             }
         }
-    }
-
-    private static String describe(MediaInfo info) {
-        StringBuilder b = new StringBuilder("input is ").append(info.demuxer());
-        if (info.duration() != null) {
-            b.append(String.format(Locale.ROOT, ", %.2f s", info.duration()));
-        }
-        for (StreamInfo s : info.streams()) {
-            b.append(", ").append(s.type()).append(' ').append(s.codec());
-            if (s.isVideo() && s.width() != null) {
-                b.append(' ').append(s.width()).append('x').append(s.height());
-                if (s.fps() != null) {
-                    b.append(String.format(Locale.ROOT, " %.2f fps", s.fps()));
-                }
-            }
-        }
-        return b.toString();
     }
 
     private static void checkCancelled(RunningTask r) {

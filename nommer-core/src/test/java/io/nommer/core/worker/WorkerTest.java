@@ -20,6 +20,7 @@ import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Page;
 import io.nommer.core.job.Task;
+import io.nommer.core.job.Timeline;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
@@ -106,7 +107,7 @@ class WorkerTest {
         }
 
         @Override
-        public void addEvent(String jobId, String taskId, String type, String message) {}
+        public void addEvent(String jobId, String taskId, Timeline.Entry entry) {}
 
         @Override
         public void recordInputInfo(String jobId, MediaInfo info) {}

@@ -27,7 +27,7 @@ public final class JobViews {
     /**
      * A job. {@code ownerToken} is only in the answer that created it.
      *
-     * @param metadata free-form JSON the client attached to the job, returned as given
+     * @param metadata free-form JSON the client attached to the job, returned as given (null values left out)
      */
     public record JobView(
             String id,

@@ -8,6 +8,7 @@ import io.nommer.core.job.JobFilter;
 import io.nommer.core.job.JobState;
 import io.nommer.core.job.OutputFile;
 import io.nommer.core.job.Page;
+import io.nommer.core.service.GoneException;
 import io.nommer.core.service.JobRequest;
 import io.nommer.core.service.JobService;
 import io.nommer.server.http.ApiException;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code /v1/jobs}: submit, inspect, list, cancel, retry, timeline and output downloads. */
@@ -36,12 +38,8 @@ public final class JobsApi {
     /** Opens published files for download. */
     @FunctionalInterface
     public interface FileOpener {
-        /**
-         * The file as a response of {@code contentType}.
-         *
-         * @throws java.nio.file.NoSuchFileException when it is no longer in storage
-         */
-        Response open(URI uri, String contentType) throws java.io.IOException;
+        /** The file as a response of {@code contentType}; empty when it is no longer in storage. */
+        Optional<Response> open(URI uri, String contentType);
     }
 
     private final JobService jobs;
@@ -215,15 +213,12 @@ public final class JobsApi {
                 jobs.events(job).stream().map(e -> JobViews.event(e, job)).toList()));
     }
 
-    private Response download(Request req) throws java.io.IOException {
+    private Response download(Request req) {
         String fileName = req.path("file");
         OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
-        try {
-            return files.open(URI.create(file.uri()), contentType(fileName))
-                    .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ApiException(410, "file_gone", "file " + fileName + " is no longer in storage");
-        }
+        return files.open(URI.create(file.uri()), contentType(fileName))
+                .orElseThrow(() -> new GoneException("file_gone", "file " + fileName + " is no longer in storage"))
+                .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
     }
 
     private Response key(Request req) {

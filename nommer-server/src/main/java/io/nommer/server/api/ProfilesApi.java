@@ -36,7 +36,7 @@ public final class ProfilesApi {
     private Response create(Request req) {
         JsonNode body = req.jsonObject(MAX_BODY);
         String name = Fields.text(body, "name", "name");
-        StoredProfile p = profiles.create(name, Fields.text(body, "preset", "preset"), fields(body));
+        StoredProfile p = profiles.create(name, () -> Fields.text(body, "preset", "preset"), fields(body));
         return Response.json(201, p).header("Location", "/v1/profiles/" + name);
     }
 
@@ -45,7 +45,7 @@ public final class ProfilesApi {
         return Response.ok(profiles.replace(
                 req.path("name"),
                 Fields.text(body, "name", "name"),
-                Fields.text(body, "preset", "preset"),
+                () -> Fields.text(body, "preset", "preset"),
                 fields(body)));
     }
 

@@ -32,10 +32,6 @@ public final class ApiException extends RuntimeException {
         return field;
     }
 
-    public static ApiException notFound(String what) {
-        return new ApiException(404, "not_found", what + " not found");
-    }
-
     public static ApiException invalid(String field, String detail) {
         return new ApiException(422, "invalid_request", detail, field);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -23,10 +24,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,9 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(Settings settings, Router router, ObjectMapper mapper) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("nommer-http");
-        threads.setVirtualThreadsExecutor(new VirtualThreadPool());
+        // why: a virtual thread per request, as many as arrive (Jetty's VirtualThreadPool would cap them at 200);
+        // the accept queue and the clients' own limits are the back pressure, as with the JDK server before
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         Server server = new Server(threads);
 
         HttpConfiguration http = new HttpConfiguration();
@@ -102,7 +105,9 @@ public final class HttpServer implements AutoCloseable {
         if (!settings.corsOrigins().isEmpty()) {
             handler = cors(settings.corsOrigins(), router);
         }
-        server.setHandler(handler);
+        // why: a stop lets requests in flight finish (a bulk submit that committed gets its answer) for STOP_TIMEOUT,
+        // and answers new ones 503 meanwhile
+        server.setHandler(new GracefulHandler(handler));
         server.setErrorHandler(new ProblemErrorHandler(mapper));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         try {
@@ -218,8 +223,20 @@ public final class HttpServer implements AutoCloseable {
                 case 431 -> "headers_too_large";
                 default -> status >= 500 ? "internal_error" : "http_" + status;
             };
-            Object message = request.getAttribute(ERROR_MESSAGE);
-            String detail = message == null ? HttpStatus.getMessage(status) : message.toString();
+            String detail;
+            if (status >= 500) {
+                // why: an exception's text may say more than a client should read; the log has it
+                log.warn(
+                        "{} {} failed with {}",
+                        request.getMethod(),
+                        request.getHttpURI().getPath(),
+                        status,
+                        request.getAttribute(ERROR_EXCEPTION));
+                detail = "the server failed to handle this request; see its log";
+            } else {
+                Object message = request.getAttribute(ERROR_MESSAGE);
+                detail = message == null ? HttpStatus.getMessage(status) : message.toString();
+            }
             io.nommer.server.http.Response problem = Router.problem(status, code, detail, null);
             byte[] body = mapper.writeValueAsBytes(problem.json);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");

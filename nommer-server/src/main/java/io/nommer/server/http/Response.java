@@ -19,7 +19,7 @@ public final class Response {
     final URI file;
 
     /** A body copied to the client; {@code length} may be -1 when unknown. */
-    public record StreamBody(InputStream in, long length) {}
+    record StreamBody(InputStream in, long length) {}
 
     private Response(int status, Object json, byte[] bytes, StreamBody stream, URI file) {
         this.status = status;

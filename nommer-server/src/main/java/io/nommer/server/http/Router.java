@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.service.BadRequestException;
 import io.nommer.core.service.ConflictException;
 import io.nommer.core.service.ForbiddenException;
+import io.nommer.core.service.GoneException;
 import io.nommer.core.service.NotFoundException;
 import io.nommer.core.service.ServiceException;
 import io.nommer.core.service.TooLargeException;
@@ -50,6 +51,7 @@ public final class Router extends Handler.Abstract {
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper mapper;
     private final ResourceService files = new ResourceService();
+    private volatile ResourceFactory resources;
     /** Class-path resources, each mounted once (a jar is opened when its first resource is). */
     private final Map<URI, Resource> mounted = new ConcurrentHashMap<>();
 
@@ -149,6 +151,9 @@ public final class Router extends Handler.Abstract {
         }
         if (e instanceof BadRequestException) {
             return 400;
+        }
+        if (e instanceof GoneException) {
+            return 410;
         }
         return 422;
     }

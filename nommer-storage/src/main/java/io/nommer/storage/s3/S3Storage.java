@@ -428,7 +428,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
                 || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(
-                    "an S3 URI is written s3://bucket/key, with no credentials, port, query" + " or fragment");
+                    "an S3 URI is written s3://bucket/key, with no credentials, port, query or fragment");
         }
         String bucket = uri.getAuthority();
         if (!S3StorageConfig.isBucketName(bucket)) {
@@ -436,7 +436,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         }
         if (!config.allows(bucket)) {
             throw new IllegalArgumentException(
-                    "bucket '" + bucket + "' is not one this service may use (setting" + " allowed_buckets)");
+                    "bucket '" + bucket + "' is not one this service may use (setting allowed_buckets)");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
         return new Location(bucket, path.startsWith("/") ? path.substring(1) : path);
