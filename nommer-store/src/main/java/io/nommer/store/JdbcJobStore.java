@@ -155,47 +155,11 @@ final class JdbcJobStore implements JobStore {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
                 String profile = profileJson.computeIfAbsent(out.profile(), JsonColumns::profile);
-                taskRows.add(new Object[] {
-                    TaskIds.taskId(job.id(), i),
-                    job.id(),
-                    i,
-                    out.name(),
-                    out.preset(),
-                    profile,
-                    out.destination(),
-                    QUEUED,
-                    priority,
-                    job.cloud(),
-                    job.maxAttempts(),
-                    now,
-                    now,
-                    now,
-                    null,
-                    out.parts(),
-                    out.parts()
-                });
+                taskRows.add(taskRow(job, i, out, profile, priority, null, now));
                 tasks.add(newTask(job, i, out, null, at));
                 for (int r = 0; r < out.parts(); r++) {
                     int idx = TaskIds.partIndex(i, r);
-                    taskRows.add(new Object[] {
-                        TaskIds.taskId(job.id(), idx),
-                        job.id(),
-                        idx,
-                        out.name(),
-                        out.preset(),
-                        profile,
-                        out.destination(),
-                        QUEUED,
-                        priority,
-                        job.cloud(),
-                        job.maxAttempts(),
-                        now,
-                        now,
-                        now,
-                        r,
-                        0,
-                        0
-                    });
+                    taskRows.add(taskRow(job, idx, out, profile, priority, r, now));
                     tasks.add(newTask(job, idx, out, r, at));
                 }
             }
@@ -258,6 +222,34 @@ final class JdbcJobStore implements JobStore {
             }
         }
         return byKey;
+    }
+
+    /**
+     * A queued task's row for {@link #INSERT_TASKS}: an output's own task ({@code part} null), which waits for its
+     * renditions when the ladder is spread over workers, or one rendition of it.
+     */
+    private static Object[] taskRow(
+            NewJob job, int idx, OutputSpec out, String profile, int priority, Integer part, long now) {
+        int parts = part == null ? out.parts() : 0;
+        return new Object[] {
+            TaskIds.taskId(job.id(), idx),
+            job.id(),
+            idx,
+            out.name(),
+            out.preset(),
+            profile,
+            out.destination(),
+            QUEUED,
+            priority,
+            job.cloud(),
+            job.maxAttempts(),
+            now,
+            now,
+            now,
+            part,
+            parts,
+            parts
+        };
     }
 
     /** A task as {@link #insertJobs} writes it: queued, never attempted. */
