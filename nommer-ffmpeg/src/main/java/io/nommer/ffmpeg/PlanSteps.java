@@ -3,6 +3,7 @@ package io.nommer.ffmpeg;
 import io.nommer.core.compile.EncodePlan;
 import io.nommer.core.compile.FileSet;
 import io.nommer.core.compile.PlanStep;
+import io.nommer.core.compile.StreamRates;
 import io.nommer.core.encode.PlannedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,11 +31,23 @@ final class PlanSteps {
             case PlanStep.MakeDirectory d -> Files.createDirectories(d.dir());
             case PlanStep.WriteFile w -> write(w);
             case PlanStep.CopyFile c -> Files.copy(c.from(), c.to(), StandardCopyOption.REPLACE_EXISTING);
-            case PlanStep.SmoothServerManifest s -> {
-                String client = Files.readString(s.clientManifest(), StandardCharsets.UTF_8);
+            case PlanStep.HlsMasterPlaylist h -> {
+                Map<String, StreamRates> rates = new HashMap<>();
+                for (String name : h.playlist().mediaPlaylists()) {
+                    rates.put(name, MediaPlaylists.rates(h.master().resolveSibling(name)));
+                }
+                Files.writeString(h.master(), h.playlist().render(rates), StandardCharsets.UTF_8);
+            }
+            case PlanStep.DashManifest d -> DashManifests.correct(d.mpd());
+            case PlanStep.SmoothManifests s -> {
+                IsmvIndex index = IsmvIndex.read(s.media());
+                Files.writeString(s.clientManifest(), SmoothManifests.client(index), StandardCharsets.UTF_8);
                 Files.writeString(
                         s.serverManifest(),
-                        SmoothServerManifests.serverManifest(client, s.mediaName(), s.clientManifestName()),
+                        SmoothManifests.server(
+                                index,
+                                s.media().getFileName().toString(),
+                                s.clientManifest().getFileName().toString()),
                         StandardCharsets.UTF_8);
             }
             case PlanStep.TarArchive t -> UstarWriter.write(t.archive(), members(t));

@@ -155,6 +155,7 @@ class AdaptiveStreamingIntegrationTest {
             assertThat(d).hasSize((int) Math.ceil(SECONDS / SEGMENT));
             d.subList(0, d.size() - 1).forEach(x -> assertThat(x).isCloseTo(SEGMENT, within(0.05)));
             assertThat(d.getLast()).isLessThanOrEqualTo(SEGMENT + 0.05);
+            assertRatesMeasured(e.outDir, variants.get(i), "show-audio.m3u8");
         }
         assertDecodes(e.outDir.resolve("show-audio.m3u8"));
     }
@@ -261,6 +262,29 @@ class AdaptiveStreamingIntegrationTest {
             assertDecodes(mpd, "0:v:" + i);
         }
         assertDecodes(mpd, "0:a:0");
+        String manifest = Files.readString(mpd);
+        assertThat(manifest).doesNotContain("bitstreamSwitching");
+        double minBuffer = java.time.Duration.parse(StreamingFiles.xml(mpd).getAttribute("minBufferTime"))
+                        .toNanos()
+                / 1e9;
+        assertThat(minBuffer).as("minBufferTime: the longest segment").isBetween(SEGMENT, SEGMENT + 0.1);
+        org.w3c.dom.NodeList reps = StreamingFiles.xml(mpd).getElementsByTagName("Representation");
+        for (int i = 0; i < reps.getLength(); i++) {
+            org.w3c.dom.Element rep = (org.w3c.dom.Element) reps.item(i);
+            String id = rep.getAttribute("id");
+            long largest = 0;
+            int count = 0;
+            for (String name : entries) {
+                if (name.startsWith("show-chunk-" + id + "-")) {
+                    largest = Math.max(largest, Files.size(dir.resolve(name)));
+                    count++;
+                }
+            }
+            assertThat(count).as("segments of representation %s", id).isEqualTo((int) Math.ceil(SECONDS / SEGMENT));
+            assertThat(Long.parseLong(rep.getAttribute("bandwidth")))
+                    .as("bandwidth of representation %s: its largest segment within minBufferTime", id)
+                    .isGreaterThanOrEqualTo((long) (largest * 8 / minBuffer));
+        }
     }
 
     @Test
@@ -322,7 +346,7 @@ class AdaptiveStreamingIntegrationTest {
                 .extracting(SmilTrack::systemBitrate)
                 .as("server and client manifests' bitrates")
                 .containsExactlyElementsOf(clientRates);
-        // The .ismv's own view: ffprobe's stream id is the mp4 track ID.
+        // The .ismv's own view: ffprobe's stream id is the mp4 track ID, bit_rate its average rate.
         String probe = run(List.of(
                         bin.ffprobe().toString(),
                         "-v",
@@ -333,15 +357,70 @@ class AdaptiveStreamingIntegrationTest {
                         "csv=p=0",
                         dir.resolve("show.ismv").toString()))
                 .output();
-        List<String> expected = tracks.stream()
-                .map(t -> String.format("%s,0x%x,%d", t.type(), t.trackId(), t.systemBitrate()))
-                .toList();
-        assertThat(probe.lines().map(String::strip).toList())
-                .as("ismv tracks: type, track ID, bitrate")
-                .containsExactlyElementsOf(expected);
+        List<String[]> probed = probe.lines().map(l -> l.strip().split(",")).toList();
+        assertThat(probed)
+                .extracting(p -> p[0] + "," + p[1])
+                .as("ismv tracks: type, track ID")
+                .containsExactlyElementsOf(tracks.stream()
+                        .map(t -> String.format("%s,0x%x", t.type(), t.trackId()))
+                        .toList());
+        for (int i = 0; i < tracks.size(); i++) {
+            assertThat(tracks.get(i).systemBitrate())
+                    .as(
+                            "declared bitrate of track %d against its average",
+                            tracks.get(i).trackId())
+                    .isGreaterThanOrEqualTo(Long.parseLong(probed.get(i)[2]));
+        }
+        // What a client asks for must exist: every chunk start of the client manifest is a fragment of the track in
+        // the .ismv's own index, none before zero, and audio has as many chunks as video.
+        Map<String, List<Long>> chunks = StreamingFiles.ismcChunkTimes(dir.resolve("show.ismc"));
+        Map<Integer, List<Long>> fragments = StreamingFiles.ismvFragmentTimes(dir.resolve("show.ismv"));
+        for (SmilTrack t : tracks) {
+            assertThat(fragments.get(t.trackId()))
+                    .as("fragments of track %d", t.trackId())
+                    .isEqualTo(chunks.get(t.type()))
+                    .allSatisfy(x -> assertThat(x).isNotNegative());
+        }
+        assertThat(chunks.get("audio")).hasSameSizeAs(chunks.get("video"));
         for (int i = 0; i < tracks.size(); i++) {
             assertDecodes(dir.resolve("show.ismv"), "0:" + i);
         }
+    }
+
+    /**
+     * A variant's BANDWIDTH bounds what any whole segment of it carries plus what any whole audio segment carries
+     * (RFC 8216 sums the renditions' peaks), its AVERAGE-BANDWIDTH is what the two playlists carry on average, and
+     * the audio has a segment for each video one.
+     */
+    private static void assertRatesMeasured(Path dir, Map<String, String> variant, String audio) throws IOException {
+        Playlist video = Playlist.read(dir.resolve(variant.get("uri")));
+        Playlist sound = Playlist.read(dir.resolve(audio));
+        assertThat(sound.segmentDurations())
+                .as("audio segments beside %s", variant.get("uri"))
+                .hasSameSizeAs(video.segmentDurations());
+        long bytes = 0;
+        double seconds = 0;
+        long peak = 0;
+        for (Playlist p : List.of(video, sound)) {
+            List<Double> d = p.segmentDurations();
+            long playlistPeak = 0;
+            long playlistBytes = 0;
+            for (int k = 0; k < d.size(); k++) {
+                long size = Files.size(dir.resolve(p.uris().get(k)));
+                if (d.get(k) >= SEGMENT / 2) {
+                    playlistPeak = Math.max(playlistPeak, (long) (size * 8 / d.get(k)));
+                }
+                playlistBytes += size;
+            }
+            peak += playlistPeak;
+            seconds = d.stream().mapToDouble(Double::doubleValue).sum();
+            bytes += (long) (playlistBytes * 8 / seconds);
+        }
+        assertThat(Long.parseLong(variant.get("BANDWIDTH"))).as("BANDWIDTH").isGreaterThanOrEqualTo(peak);
+        assertThat(Double.parseDouble(variant.get("AVERAGE-BANDWIDTH")))
+                .as("AVERAGE-BANDWIDTH")
+                .isCloseTo(bytes, within(bytes * 0.01));
+        assertThat(variant.get("FRAME-RATE")).isEqualTo("25.000");
     }
 
     /** The output directory holds exactly the returned files: flat, nothing extra, nothing missing. */

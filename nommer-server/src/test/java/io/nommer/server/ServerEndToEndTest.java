@@ -524,6 +524,22 @@ class ServerEndToEndTest {
                 .findFirst()
                 .orElseThrow();
         String playlist = Files.readString(download(variant));
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
+        URI variantUrl = URI.create(variant.path("url").asText());
+        var inline = browser.send(
+                HttpRequest.newBuilder(variantUrl).GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(inline.headers().firstValue("Content-Type")).hasValue("application/vnd.apple.mpegurl");
+        assertThat(inline.headers().firstValue("Content-Disposition"))
+                .as("a player uses the URL as it is")
+                .hasValue("inline; filename=\"hls-v0.m3u8\"");
+        assertThat(browser.send(
+                                HttpRequest.newBuilder(URI.create(variantUrl + "?download=1"))
+                                        .GET()
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .headers()
+                        .firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"hls-v0.m3u8\"");
         assertThat(playlist)
                 .contains("#EXT-X-KEY:METHOD=AES-128,URI=\"https://keys.example.com/k/1\"")
                 .doesNotContain(keyHex);

@@ -49,12 +49,22 @@ public sealed interface PlanStep {
     record CopyFile(Path from, Path to) implements PlanStep {}
 
     /**
-     * Writes the Smooth Streaming server manifest (SMIL) {@code serverManifest} from the client manifest ffmpeg wrote:
-     * one {@code video}/{@code audio} entry per quality level, all pointing at {@code mediaName} (the .ismv) with the
-     * client manifest's bitrates and the .ismv's track IDs, so that the two manifests and the media agree.
+     * Writes the HLS master playlist {@code playlist} at {@code master}, its bit rates measured from the media
+     * playlists beside it and their segments.
      */
-    record SmoothServerManifest(Path clientManifest, Path serverManifest, String mediaName, String clientManifestName)
-            implements PlanStep {}
+    record HlsMasterPlaylist(Path master, HlsMaster playlist) implements PlanStep {}
+
+    /**
+     * Rewrites the MPD ffmpeg wrote at {@code mpd} to declare what its segments, which lie beside it, are: measured
+     * bandwidths, and no bitstream switching between representations that each have an initialization segment.
+     */
+    record DashManifest(Path mpd) implements PlanStep {}
+
+    /**
+     * Writes the Smooth Streaming server manifest (.ism) and client manifest (.ismc) of the .ismv at {@code media},
+     * from the tracks and fragments in that file, so that the manifests list exactly the fragments it holds.
+     */
+    record SmoothManifests(Path media, Path serverManifest, Path clientManifest) implements PlanStep {}
 
     /**
      * Writes an uncompressed ustar archive of every regular file directly in {@code sourceDir}: the names in

@@ -349,7 +349,11 @@ public final class ProfileCompiler {
 
     /** Seconds of media a run covers, after clipping; null when the input's duration is unknown. */
     static Double mediaSeconds(Profile p, MediaInfo info) {
-        Double d = info.duration();
+        return clipped(p, info.duration());
+    }
+
+    /** What remains of {@code d} seconds of input after the profile's clip offset and length; null if unknown. */
+    static Double clipped(Profile p, Double d) {
         if (d == null) {
             return p.get(CLIP_LENGTH);
         }

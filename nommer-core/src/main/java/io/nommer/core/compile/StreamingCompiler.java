@@ -1,8 +1,8 @@
 package io.nommer.core.compile;
 
-import static io.nommer.core.profile.Profile.AUDIO_BITRATE;
 import static io.nommer.core.profile.Profile.AUDIO_CODEC;
 import static io.nommer.core.profile.Profile.AUDIO_ONLY_VARIANT;
+import static io.nommer.core.profile.Profile.AUDIO_SAMPLE_RATE;
 import static io.nommer.core.profile.Profile.ENCRYPTION_IV;
 import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
 import static io.nommer.core.profile.Profile.ENCRYPTION_KEY_URL;
@@ -20,8 +20,10 @@ import static io.nommer.core.profile.Profile.WIDTH;
 
 import io.nommer.core.compile.Ladder.Rung;
 import io.nommer.core.compile.PlanStep.CopyFile;
+import io.nommer.core.compile.PlanStep.DashManifest;
+import io.nommer.core.compile.PlanStep.HlsMasterPlaylist;
 import io.nommer.core.compile.PlanStep.MakeDirectory;
-import io.nommer.core.compile.PlanStep.SmoothServerManifest;
+import io.nommer.core.compile.PlanStep.SmoothManifests;
 import io.nommer.core.compile.PlanStep.TarArchive;
 import io.nommer.core.compile.PlanStep.WriteFile;
 import io.nommer.core.compile.ProfileCompiler.LadderMode;
@@ -61,8 +63,9 @@ final class StreamingCompiler {
     /** The x264 profile ladders use unless the profile says otherwise. */
     static final String DEFAULT_H264_PROFILE = "high";
 
-    private static final int DEFAULT_AUDIO_KBPS = 128;
     private static final double DEFAULT_SEGMENT_SECONDS = 6;
+    /** The samples ffmpeg's AAC encoder puts before the audio proper (its initial padding). */
+    static final int AAC_PRIMING_SAMPLES = 1024;
 
     private final Profile p;
     private final MediaInfo info;
@@ -127,8 +130,7 @@ final class StreamingCompiler {
         switch (p.get(FORMAT)) {
             case "hls" -> {
                 muxer = hlsMuxer(before);
-                after.add(new WriteFile(
-                        pkg.resolve(base + ".m3u8"), masterPlaylist().getBytes(StandardCharsets.UTF_8), false));
+                after.add(new HlsMasterPlaylist(pkg.resolve(base + ".m3u8"), master()));
                 sets.add(new FileSet(outDir, base + "-", ".ts", PlannedFile.SEGMENT));
                 for (String variant : variantNames()) {
                     files.add(new PlannedFile(
@@ -139,18 +141,25 @@ final class StreamingCompiler {
             }
             case "dash" -> {
                 muxer = dashMuxer();
+                after.add(new DashManifest(pkg.resolve(base + ".mpd")));
                 sets.add(new FileSet(outDir, base + "-init-", ".m4s", PlannedFile.MEDIA));
                 sets.add(new FileSet(outDir, base + "-chunk-", ".m4s", PlannedFile.SEGMENT));
                 files.add(new PlannedFile(outDir.resolve(base + ".mpd"), PlannedFile.MANIFEST));
                 manifests = List.of(base + ".mpd");
             }
             case "ismv" -> {
+                // why: AAC's priming samples would put the first audio fragment before zero, which Smooth
+                // Streaming cannot address; shifting every track by as much keeps them in sync.
                 muxer = List.of(
-                        "-movflags", "+frag_keyframe+delay_moov", "-f", "ismv", "file:" + pkg.resolve(base + ".ismv"));
-                Path clientManifest = scratch.resolve("smooth").resolve("Manifest");
-                after.add(new CopyFile(clientManifest, pkg.resolve(base + ".ismc")));
-                after.add(new SmoothServerManifest(
-                        clientManifest, pkg.resolve(base + ".ism"), base + ".ismv", base + ".ismc"));
+                        "-avoid_negative_ts",
+                        "make_zero",
+                        "-movflags",
+                        "+frag_keyframe+delay_moov",
+                        "-f",
+                        "ismv",
+                        "file:" + pkg.resolve(base + ".ismv"));
+                after.add(new SmoothManifests(
+                        pkg.resolve(base + ".ismv"), pkg.resolve(base + ".ism"), pkg.resolve(base + ".ismc")));
                 files.add(new PlannedFile(outDir.resolve(base + ".ismv"), PlannedFile.MEDIA));
                 files.add(new PlannedFile(outDir.resolve(base + ".ismc"), PlannedFile.MANIFEST));
                 files.add(new PlannedFile(outDir.resolve(base + ".ism"), PlannedFile.MANIFEST));
@@ -159,9 +168,6 @@ final class StreamingCompiler {
             default -> throw new IllegalStateException("not a streaming format: " + p.get(FORMAT));
         }
         List<FfmpegCommand> commands = mode == LadderMode.PER_RENDITION ? perRendition(muxer) : singleDecode(muxer);
-        if (p.get(FORMAT).equals("ismv")) {
-            commands.add(smoothClientManifest());
-        }
         if (tar) {
             Path archive = outDir.resolve(base + ".tar");
             after.add(new TarArchive(archive, pkg, manifests));
@@ -258,6 +264,7 @@ final class StreamingCompiler {
             rung(a, r, ":v:" + r.index());
         }
         if (audio) {
+            audioLength(a);
             ProfileCompiler.audioCodec(p, a);
         }
         a.addAll(List.of("-sn", "-dn"));
@@ -305,6 +312,7 @@ final class StreamingCompiler {
         if (audio) {
             List<String> a = ProfileCompiler.head(p, info, input);
             a.addAll(List.of("-map", "0:a:0", "-vn", "-sn", "-dn"));
+            audioLength(a);
             ProfileCompiler.audioCodec(p, a);
             a.addAll(List.of("-f", "ipod", "file:" + audioIntermediate()));
             commands.add(new FfmpegCommand("audio", a, 0.1));
@@ -328,29 +336,32 @@ final class StreamingCompiler {
         return commands;
     }
 
-    /** Smooth Streaming's client manifest, written by ffmpeg's smoothstreaming muxer from the finished .ismv. */
-    private FfmpegCommand smoothClientManifest() {
-        List<String> a = ProfileCompiler.common();
-        a.addAll(List.of(
-                "-protocol_whitelist",
-                "file",
-                "-f",
-                "mov",
-                "-i",
-                "file:" + pkg.resolve(base + ".ismv"),
-                "-map",
-                "0",
-                "-c",
-                "copy",
-                // why: chunks start at the video keyframes every segment_time; a bound a little below it makes
-                // every keyframe a chunk start whatever the timestamp rounding.
-                "-min_frag_duration",
-                Long.toString(Math.round(segment * 900_000)),
-                // why: no "file:" here; this muxer creates a directory named by its output argument.
-                "-f",
-                "smoothstreaming",
-                scratch.resolve("smooth").toString()));
-        return new FfmpegCommand("smooth streaming client manifest", a, 0.02);
+    /**
+     * Makes the audio end with the video, padded with silence or cut. The segmenters start counting a stream's time
+     * at its first packet, and the AAC encoder's first packet holds {@value #AAC_PRIMING_SAMPLES} priming samples
+     * before the audio proper: audio as long as the video would reach a little past the video's last segment
+     * boundary and leave a last audio segment of a few milliseconds that no video segment matches. So the audio
+     * proper ends that much before the video does.
+     */
+    private void audioLength(List<String> a) {
+        Double seconds = videoSeconds();
+        Integer rate = p.get(AUDIO_SAMPLE_RATE) != null
+                ? p.get(AUDIO_SAMPLE_RATE)
+                : info.audio().map(StreamInfo::sampleRate).orElse(null);
+        if (seconds == null || rate == null || rate <= 0) {
+            return;
+        }
+        double end = seconds - (double) AAC_PRIMING_SAMPLES / rate;
+        if (end > 0) {
+            String e = String.format(Locale.ROOT, "%.6f", end);
+            a.addAll(List.of("-filter:a", "apad=whole_dur=" + e + ",atrim=end=" + e));
+        }
+    }
+
+    /** How long the output's video lasts: the input's video stream (or the input) after clipping; null if unknown. */
+    private Double videoSeconds() {
+        Double d = ProfileCompiler.requireVideo(info).duration();
+        return ProfileCompiler.clipped(p, d != null ? d : info.duration());
     }
 
     private Path intermediate(Rung r) {
@@ -449,45 +460,15 @@ final class StreamingCompiler {
         return a;
     }
 
-    /**
-     * The master playlist, written by us rather than by ffmpeg's hls muxer because that one always lists the audio
-     * rendition as a variant of its own; here the audio-only variant is optional. BANDWIDTH is the peak the player
-     * budgets for: the nominal video and audio rates plus 10% for rate-control overshoot and MPEG-TS overhead
-     * (ffmpeg's own rule); AVERAGE-BANDWIDTH is the nominal sum.
-     */
-    String masterPlaylist() {
-        int audioKbps = p.get(AUDIO_BITRATE, DEFAULT_AUDIO_KBPS);
-        StringBuilder m = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        if (audio) {
-            m.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,URI=\"")
-                    .append(base)
-                    .append("-audio.m3u8\"\n");
-        }
+    /** The master playlist, its rates to be measured once the segments exist (see {@link HlsMaster}). */
+    HlsMaster master() {
+        List<HlsMaster.Variant> variants = new ArrayList<>();
         for (Rung r : rungs) {
-            int kbps = r.videoBitrate() + (audio ? audioKbps : 0);
-            m.append(String.format(
-                    Locale.ROOT,
-                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,CODECS=\"%s\"",
-                    kbps * 1100L,
-                    kbps * 1000L,
-                    r.width(),
-                    r.height(),
-                    r.codecs(h264Profile) + (audio ? ",mp4a.40.2" : "")));
-            m.append(audio ? ",AUDIO=\"audio\"\n" : "\n")
-                    .append(base)
-                    .append("-v")
-                    .append(r.index())
-                    .append(".m3u8\n");
+            variants.add(new HlsMaster.Variant(
+                    base + "-v" + r.index() + ".m3u8", r.width(), r.height(), fps, r.codecs(h264Profile)));
         }
-        if (audio && Boolean.TRUE.equals(p.get(AUDIO_ONLY_VARIANT))) {
-            m.append(String.format(
-                    Locale.ROOT,
-                    "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,CODECS=\"mp4a.40.2\",AUDIO=\"audio\"\n",
-                    audioKbps * 1100L,
-                    audioKbps * 1000L));
-            m.append(base).append("-audio.m3u8\n");
-        }
-        return m.toString();
+        return new HlsMaster(
+                variants, audio ? base + "-audio.m3u8" : null, audio && Boolean.TRUE.equals(p.get(AUDIO_ONLY_VARIANT)));
     }
 
     // ------------------------------------------------------------------ DASH

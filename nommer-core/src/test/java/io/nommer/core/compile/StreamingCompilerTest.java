@@ -118,31 +118,57 @@ class StreamingCompilerTest {
     }
 
     @Test
-    void masterPlaylist_listsBandwidthResolutionAndCodecs_andTheAudioOnlyVariantOnRequest() {
-        String without = master(compile(preset("hls-ladder", Map.of()), LadderMode.SINGLE_DECODE));
-        String with =
-                master(compile(preset("hls-ladder", Map.of("audio_only_variant", true)), LadderMode.SINGLE_DECODE));
+    void masterPlaylist_isMeasuredAfterEncoding_fromEveryRungAndTheAudio() {
+        EncodePlan plan = compile(preset("hls-ladder", Map.of()), LadderMode.SINGLE_DECODE);
 
-        assertThat(without)
-                .startsWith("#EXTM3U\n")
-                .contains("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"audio\",DEFAULT=YES,AUTOSELECT=YES,"
-                        + "URI=\"o-audio.m3u8\"\n")
-                .contains("#EXT-X-STREAM-INF:BANDWIDTH=2780800,AVERAGE-BANDWIDTH=2528000,RESOLUTION=1280x720,"
-                        + "CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"audio\"\no-v0.m3u8\n")
-                .contains("RESOLUTION=320x180,CODECS=\"avc1.64001e,mp4a.40.2\",AUDIO=\"audio\"\no-v3.m3u8\n")
-                .doesNotContain("CODECS=\"mp4a.40.2\"");
-        assertThat(with)
-                .endsWith("#EXT-X-STREAM-INF:BANDWIDTH=140800,AVERAGE-BANDWIDTH=128000,CODECS=\"mp4a.40.2\","
-                        + "AUDIO=\"audio\"\no-audio.m3u8\n");
+        PlanStep.HlsMasterPlaylist step =
+                (PlanStep.HlsMasterPlaylist) plan.after().getLast();
+        assertThat(step.master()).isEqualTo(OUT.resolve("o.m3u8"));
+        assertThat(step.playlist().variants())
+                .containsExactly(
+                        new HlsMaster.Variant("o-v0.m3u8", 1280, 720, 25.0, "avc1.64001f"),
+                        new HlsMaster.Variant("o-v1.m3u8", 640, 360, 25.0, "avc1.64001e"),
+                        new HlsMaster.Variant("o-v2.m3u8", 480, 270, 25.0, "avc1.64001e"),
+                        new HlsMaster.Variant("o-v3.m3u8", 320, 180, 25.0, "avc1.64001e"));
+        assertThat(step.playlist().audioPlaylist()).isEqualTo("o-audio.m3u8");
+        assertThat(step.playlist().audioOnlyVariant()).isFalse();
+        assertThat(((PlanStep.HlsMasterPlaylist) compile(
+                                        preset("hls-ladder", Map.of("audio_only_variant", true)),
+                                        LadderMode.SINGLE_DECODE)
+                                .after()
+                                .getLast())
+                        .playlist()
+                        .audioOnlyVariant())
+                .isTrue();
     }
 
-    private static String master(EncodePlan plan) {
-        return plan.after().stream()
-                .filter(s -> s instanceof PlanStep.WriteFile w
-                        && w.path().getFileName().toString().equals("o.m3u8"))
-                .map(s -> new String(((PlanStep.WriteFile) s).content(), StandardCharsets.UTF_8))
-                .findFirst()
-                .orElseThrow();
+    @Test
+    void audio_endsWithTheVideo_lessTheEncodersPrimingSamples() {
+        // 10 s of video; 1024 priming samples at 48 kHz are 21.333 ms
+        String filter = "apad=whole_dur=9.978667,atrim=end=9.978667";
+        for (LadderMode mode : LadderMode.values()) {
+            EncodePlan plan = compile(preset("dash-ladder", Map.of()), mode);
+            assertThat(plan.commands())
+                    .filteredOn(c -> c.args().contains("-c:a"))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.args()).containsSequence("-filter:a", filter));
+        }
+        EncodePlan clipped = compile(preset("hls", Map.of("clip_length", 4.0)), LadderMode.SINGLE_DECODE);
+        assertThat(clipped.commands().getFirst().args())
+                .containsSequence("-filter:a", "apad=whole_dur=3.978667,atrim=end=3.978667");
+    }
+
+    @Test
+    void dash_andSmooth_correctTheirManifestsFromTheWrittenSegments() {
+        assertThat(compile(preset("dash-ladder", Map.of("extname", ".mpd")), LadderMode.SINGLE_DECODE)
+                        .after())
+                .containsExactly(new PlanStep.DashManifest(OUT.resolve("o.mpd")));
+        EncodePlan smooth = compile(preset("hss-ladder", Map.of("extname", ".ism")), LadderMode.PER_RENDITION);
+        assertThat(smooth.after())
+                .containsExactly(new PlanStep.SmoothManifests(
+                        OUT.resolve("o.ismv"), OUT.resolve("o.ism"), OUT.resolve("o.ismc")));
+        assertThat(smooth.commands().getLast().args())
+                .containsSequence("-avoid_negative_ts", "make_zero", "-movflags", "+frag_keyframe+delay_moov");
     }
 
     @Test
@@ -196,15 +222,13 @@ class StreamingCompilerTest {
         assertThat(plan.files()).containsExactly(new PlannedFile(OUT.resolve("o.tar"), PlannedFile.ARCHIVE));
         assertThat(plan.fileSets()).isEmpty();
         assertThat(plan.commands().getFirst().args()).endsWith("file:/w/out.scratch/package/o.ismv");
-        assertThat(plan.commands().getLast().args()).endsWith("smoothstreaming", "/w/out.scratch/smooth");
+        assertThat(plan.commands()).hasSize(1);
         assertThat(plan.after())
                 .containsExactly(
-                        new PlanStep.CopyFile(SCRATCH.resolve("smooth/Manifest"), SCRATCH.resolve("package/o.ismc")),
-                        new PlanStep.SmoothServerManifest(
-                                SCRATCH.resolve("smooth/Manifest"),
+                        new PlanStep.SmoothManifests(
+                                SCRATCH.resolve("package/o.ismv"),
                                 SCRATCH.resolve("package/o.ism"),
-                                "o.ismv",
-                                "o.ismc"),
+                                SCRATCH.resolve("package/o.ismc")),
                         new PlanStep.TarArchive(
                                 OUT.resolve("o.tar"), SCRATCH.resolve("package"), List.of("o.ism", "o.ismc")));
     }

@@ -218,7 +218,16 @@ public final class JobsApi {
         OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
         return files.open(URI.create(file.uri()), contentType(fileName))
                 .orElseThrow(() -> new GoneException("file_gone", "file " + fileName + " is no longer in storage"))
-                .header("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
+                .header("Content-Disposition", disposition(req, fileName));
+    }
+
+    /**
+     * Inline, so that a player or a browser tab can use the file's URL directly; an attachment (the browser saves it)
+     * with {@code ?download=1}.
+     */
+    static String disposition(Request req, String fileName) {
+        String type = "1".equals(req.query("download")) ? "attachment" : "inline";
+        return type + "; filename=\"" + fileName.replace("\"", "") + "\"";
     }
 
     private Response key(Request req) {
@@ -245,8 +254,9 @@ public final class JobsApi {
             Map.entry("mpd", "application/dash+xml"),
             Map.entry("m4s", "video/iso.segment"),
             Map.entry("ismv", "video/mp4"),
-            Map.entry("ism", "application/xml"),
-            Map.entry("ismc", "application/xml"),
+            // why: the IANA type of Smooth Streaming's client manifest; the server manifest is a SMIL document.
+            Map.entry("ism", "application/smil+xml"),
+            Map.entry("ismc", "application/vnd.ms-sstr+xml"),
             Map.entry("tar", "application/x-tar"));
 
     static String contentType(String name) {

@@ -60,12 +60,8 @@ public final class Request {
      * @throws ApiException 400 {@code malformed_json}, 413 {@code body_too_large}, 415 {@code unsupported_media_type}
      */
     public JsonNode jsonObject(int maxBytes) {
-        String type = header("Content-Type");
-        if (type != null
-                && !type.toLowerCase(Locale.ROOT).startsWith("application/json")
-                && !type.toLowerCase(Locale.ROOT).contains("+json")) {
-            throw new ApiException(415, "unsupported_media_type", "send JSON with Content-Type: application/json");
-        }
+        // why: the body is read before the type is judged; answering before the client has sent it all makes the
+        // server close a connection with unread bytes, and the reset can destroy the answer in flight.
         byte[] raw;
         try {
             raw = body().readNBytes(maxBytes + 1);
@@ -74,6 +70,12 @@ public final class Request {
         }
         if (raw.length > maxBytes) {
             throw new ApiException(413, "body_too_large", "the JSON body is larger than " + maxBytes + " bytes");
+        }
+        String type = header("Content-Type");
+        if (type != null
+                && !type.toLowerCase(Locale.ROOT).startsWith("application/json")
+                && !type.toLowerCase(Locale.ROOT).contains("+json")) {
+            throw new ApiException(415, "unsupported_media_type", "send JSON with Content-Type: application/json");
         }
         if (raw.length == 0) {
             throw new ApiException(400, "malformed_json", "the request body is empty; send a JSON object");
