@@ -20,10 +20,12 @@ import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
+import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
+import io.nommer.storage.s3.ObjectRead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -101,13 +108,16 @@ public final class NommerServer implements AutoCloseable {
                 : null;
 
         Router router = new Router(mapper);
-        new JobsApi(jobs, mapper, (uri, contentType) -> {
-                    // a local file is served with byte ranges and ETags; one in S3 is streamed whole
+        new JobsApi(jobs, mapper, (uri, contentType, req) -> {
+                    // byte ranges and conditional requests: Jetty answers them for a local file, S3 for its objects
                     Optional<Path> local = storage.localFile(uri);
                     if (local.isPresent()) {
                         return Optional.of(Response.file(local.get().toUri(), contentType));
                     }
-                    return storage.open(uri).map(f -> Response.stream(contentType, f.body(), f.size()));
+                    if (!"s3".equals(uri.getScheme())) {
+                        return Optional.empty();
+                    }
+                    return storage.readS3(uri, conditions(req)).map(r -> response(r, contentType));
                 })
                 .register(router);
         new UploadsApi(new UploadService(storage, config.maxUploadBytes())).register(router);
@@ -156,6 +166,40 @@ public final class NommerServer implements AutoCloseable {
                 () -> guard("webhook relay", relay::deliverDue), 1000, 1000, TimeUnit.MILLISECONDS);
         log.info("nommer listening on {}", baseUrl);
         return new NommerServer(config, backends, http, worker, housekeeping, baseUrl, router);
+    }
+
+    /** What a client's request asks of an object in S3 beyond the object itself. */
+    private static ObjectRead.Conditions conditions(Request req) {
+        Instant since = null;
+        String v = req.header("If-Modified-Since");
+        if (v != null && req.header("If-None-Match") == null) {
+            try {
+                since = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+            } catch (DateTimeParseException e) {
+                // RFC 9110: a date that does not parse is ignored
+            }
+        }
+        return new ObjectRead.Conditions(req.header("Range"), req.header("If-None-Match"), since);
+    }
+
+    private static Response response(ObjectRead r, String contentType) {
+        Response resp = r.body() != null
+                ? Response.stream(r.status(), contentType, r.body(), r.length())
+                : Response.empty(r.status());
+        resp.header("Accept-Ranges", "bytes");
+        if (r.contentRange() != null) {
+            resp.header("Content-Range", r.contentRange());
+        }
+        if (r.etag() != null) {
+            resp.header("ETag", r.etag());
+        }
+        if (r.lastModified() != null) {
+            resp.header(
+                    "Last-Modified",
+                    DateTimeFormatter.RFC_1123_DATE_TIME.format(r.lastModified().atZone(ZoneOffset.UTC)));
+        }
+        return resp;
     }
 
     private static void guard(String what, Runnable r) {

@@ -91,6 +91,34 @@ class DistributedTest {
                 HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
         assertThat(dl.status()).isEqualTo(200);
         assertThat((long) dl.raw().length).isEqualTo(file.path("size").asLong());
+        // ranges and conditional requests, answered by S3 and passed through
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        URI url = URI.create(file.path("url").asText());
+        var part = http.send(
+                HttpRequest.newBuilder(url).header("Range", "bytes=4-11").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.headers().firstValue("Content-Range"))
+                .hasValue("bytes 4-11/" + file.path("size").asLong());
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(dl.raw(), 4, 12));
+        String etag = part.headers().firstValue("ETag").orElseThrow();
+        assertThat(http.send(
+                                HttpRequest.newBuilder(url)
+                                        .header("If-None-Match", etag)
+                                        .GET()
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(304);
+        var outside = http.send(
+                HttpRequest.newBuilder(url)
+                        .header("Range", "bytes=999999999-")
+                        .GET()
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(outside.statusCode()).isEqualTo(416);
+        assertThat(outside.headers().firstValue("Content-Range"))
+                .hasValue("bytes */" + file.path("size").asLong());
         assertThat(worker.activeTasks()).isZero();
     }
 

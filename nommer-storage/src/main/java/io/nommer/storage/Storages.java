@@ -12,6 +12,7 @@ import io.nommer.storage.http.HttpInputFetcher;
 import io.nommer.storage.local.LocalStorage;
 import io.nommer.storage.local.LocalStorageConfig;
 import io.nommer.storage.local.StoredFile;
+import io.nommer.storage.s3.ObjectRead;
 import io.nommer.storage.s3.S3Storage;
 import io.nommer.storage.s3.S3StorageConfig;
 import java.io.InputStream;
@@ -143,6 +144,17 @@ public final class Storages implements InputFetcher, OutputPublisher, UploadStor
             case "s3" -> requireS3().open(uri);
             default -> local.open(uri);
         };
+    }
+
+    /**
+     * Reads an object in S3 for an HTTP client, with its byte range and conditional request (see
+     * {@link S3Storage#read}).
+     *
+     * @return empty when there is no such object
+     * @throws IllegalArgumentException for a URI that is not an allowed S3 object, or when S3 is not configured
+     */
+    public Optional<ObjectRead> readS3(URI uri, ObjectRead.Conditions conditions) {
+        return requireS3().read(uri, conditions);
     }
 
     /**

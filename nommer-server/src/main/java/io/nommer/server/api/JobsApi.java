@@ -39,7 +39,7 @@ public final class JobsApi {
     @FunctionalInterface
     public interface FileOpener {
         /** The file as a response of {@code contentType}; empty when it is no longer in storage. */
-        Optional<Response> open(URI uri, String contentType);
+        Optional<Response> open(URI uri, String contentType, Request request);
     }
 
     private final JobService jobs;
@@ -216,7 +216,7 @@ public final class JobsApi {
     private Response download(Request req) {
         String fileName = req.path("file");
         OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
-        return files.open(URI.create(file.uri()), contentType(fileName))
+        return files.open(URI.create(file.uri()), contentType(fileName), req)
                 .orElseThrow(() -> new GoneException("file_gone", "file " + fileName + " is no longer in storage"))
                 .header("Content-Disposition", disposition(req, fileName));
     }

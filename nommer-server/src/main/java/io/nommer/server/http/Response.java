@@ -46,7 +46,16 @@ public final class Response {
     }
 
     public static Response stream(String contentType, InputStream in, long length) {
-        return new Response(200, null, null, new StreamBody(in, length), null).header("Content-Type", contentType);
+        return stream(200, contentType, in, length);
+    }
+
+    public static Response stream(int status, String contentType, InputStream in, long length) {
+        return new Response(status, null, null, new StreamBody(in, length), null).header("Content-Type", contentType);
+    }
+
+    /** A status without a body, such as 304. */
+    public static Response empty(int status) {
+        return new Response(status, null, null, null, null);
     }
 
     /**

@@ -367,21 +367,56 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
      * @throws UncheckedIOException when S3 fails
      */
     public Optional<StoredFile> open(URI uri) {
+        String key = location(uri).key();
+        return read(uri, ObjectRead.Conditions.NONE)
+                .map(r -> new StoredFile(r.body(), r.length(), key.substring(key.lastIndexOf('/') + 1)));
+    }
+
+    /**
+     * Reads a stored object for an HTTP client: S3 itself answers the byte range and the conditional request.
+     *
+     * @return empty when no such object exists
+     * @throws IllegalArgumentException for a malformed URI, a bucket that is not allowed, or a folder
+     * @throws UncheckedIOException when S3 fails
+     */
+    public Optional<ObjectRead> read(URI uri, ObjectRead.Conditions c) {
         checkAcceptable(uri);
         Location at = location(uri);
         try {
-            ResponseInputStream<GetObjectResponse> in =
-                    client.getObject(r -> r.bucket(at.bucket()).key(at.key()));
-            Long length = in.response().contentLength();
-            String name = at.key().substring(at.key().lastIndexOf('/') + 1);
-            return Optional.of(new StoredFile(in, length == null ? -1 : length, name));
+            ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(at.bucket())
+                    .key(at.key())
+                    .range(c.range())
+                    .ifNoneMatch(c.ifNoneMatch())
+                    .ifModifiedSince(c.ifModifiedSince()));
+            GetObjectResponse g = in.response();
+            Long length = g.contentLength();
+            return Optional.of(new ObjectRead(
+                    g.contentRange() != null ? 206 : 200,
+                    in,
+                    length == null ? -1 : length,
+                    g.contentRange(),
+                    g.eTag(),
+                    g.lastModified()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
+            return switch (e.statusCode()) {
+                case 404 -> Optional.empty();
+                case 304 -> Optional.of(new ObjectRead(304, null, 0, null, c.ifNoneMatch(), null));
+                case 416 -> Optional.of(rangeNotSatisfiable(uri, at));
+                default ->
+                    throw new UncheckedIOException("cannot open " + uri + ": " + describe(e), new IOException(e));
+            };
+        } catch (SdkException e) {
             throw new UncheckedIOException("cannot open " + uri + ": " + describe(e), new IOException(e));
+        }
+    }
+
+    /** A 416 with the object's size, which a client needs to ask for a range that exists. */
+    private ObjectRead rangeNotSatisfiable(URI uri, Location at) {
+        try {
+            HeadObjectResponse h = client.headObject(r -> r.bucket(at.bucket()).key(at.key()));
+            return new ObjectRead(416, null, 0, "bytes */" + h.contentLength(), h.eTag(), h.lastModified());
         } catch (SdkException e) {
             throw new UncheckedIOException("cannot open " + uri + ": " + describe(e), new IOException(e));
         }
