@@ -11,6 +11,7 @@ import io.nommer.core.job.Page;
 import io.nommer.core.service.GoneException;
 import io.nommer.core.service.JobRequest;
 import io.nommer.core.service.JobService;
+import io.nommer.core.storage.ContentTypes;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -216,7 +217,7 @@ public final class JobsApi {
     private Response download(Request req) {
         String fileName = req.path("file");
         OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
-        return files.open(URI.create(file.uri()), contentType(fileName), req)
+        return files.open(URI.create(file.uri()), ContentTypes.of(fileName), req)
                 .orElseThrow(() -> new GoneException("file_gone", "file " + fileName + " is no longer in storage"))
                 .header("Content-Disposition", disposition(req, fileName));
     }
@@ -238,29 +239,5 @@ public final class JobsApi {
         return Response.bytes(
                         200, "application/octet-stream", jobs.encryptionKey(req.path("id"), req.path("output"), token))
                 .header("Cache-Control", "no-store");
-    }
-
-    /** Content types by file extension; anything else is served as {@code application/octet-stream}. */
-    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
-            Map.entry("mp4", "video/mp4"),
-            Map.entry("webm", "video/webm"),
-            Map.entry("flv", "video/x-flv"),
-            Map.entry("mp3", "audio/mpeg"),
-            Map.entry("m4a", "audio/mp4"),
-            Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"),
-            Map.entry("m3u8", "application/vnd.apple.mpegurl"),
-            Map.entry("ts", "video/mp2t"),
-            Map.entry("mpd", "application/dash+xml"),
-            Map.entry("m4s", "video/iso.segment"),
-            Map.entry("ismv", "video/mp4"),
-            // why: the IANA type of Smooth Streaming's client manifest; the server manifest is a SMIL document.
-            Map.entry("ism", "application/smil+xml"),
-            Map.entry("ismc", "application/vnd.ms-sstr+xml"),
-            Map.entry("tar", "application/x-tar"));
-
-    static String contentType(String name) {
-        String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
-        return CONTENT_TYPES.getOrDefault(extension, "application/octet-stream");
     }
 }

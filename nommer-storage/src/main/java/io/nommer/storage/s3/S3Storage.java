@@ -2,6 +2,7 @@ package io.nommer.storage.s3;
 
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.storage.ContentTypes;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -69,27 +69,6 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     private static final Pattern EXTENSION = Pattern.compile("\\.([A-Za-z0-9]{1,10})$");
     private static final Duration MAX_PRESIGN = Duration.ofDays(7);
     private static final int BUFFER = 64 * 1024;
-    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
-            Map.entry("mp4", "video/mp4"),
-            Map.entry("m4v", "video/mp4"),
-            Map.entry("m4a", "audio/mp4"),
-            Map.entry("m4s", "video/iso.segment"),
-            Map.entry("webm", "video/webm"),
-            Map.entry("mkv", "video/x-matroska"),
-            Map.entry("mov", "video/quicktime"),
-            Map.entry("ts", "video/mp2t"),
-            Map.entry("m3u8", "application/vnd.apple.mpegurl"),
-            Map.entry("mpd", "application/dash+xml"),
-            Map.entry("mp3", "audio/mpeg"),
-            Map.entry("ogg", "audio/ogg"),
-            Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"),
-            Map.entry("png", "image/png"),
-            Map.entry("webp", "image/webp"),
-            Map.entry("vtt", "text/vtt"),
-            Map.entry("json", "application/json"),
-            Map.entry("tar", "application/x-tar"),
-            Map.entry("key", "application/octet-stream"));
 
     private final S3StorageConfig config;
     private final S3Client client;
@@ -277,7 +256,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         Location at = location(folder);
         String key = at.key() + name;
         URI target = uri(at.bucket(), key);
-        String contentType = contentType(name);
+        String contentType = ContentTypes.of(name);
         try {
             long size = Files.size(file);
             if (size > config.multipartThreshold()) {
@@ -548,13 +527,6 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
-    }
-
-    private static String contentType(String name) {
-        Matcher m = EXTENSION.matcher(name);
-        return m.find()
-                ? CONTENT_TYPES.getOrDefault(m.group(1).toLowerCase(Locale.ROOT), "application/octet-stream")
-                : "application/octet-stream";
     }
 
     /** {@code input} plus the key's extension when it has a plain one: some demuxers are chosen by extension. */
