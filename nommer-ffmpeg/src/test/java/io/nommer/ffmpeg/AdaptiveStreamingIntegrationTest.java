@@ -14,6 +14,7 @@ import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.testing.Profiles;
+import io.nommer.ffmpeg.testing.FragmentIndex;
 import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.StreamingFiles.Playlist;
 import io.nommer.ffmpeg.testing.StreamingFiles.SmilTrack;
@@ -374,7 +375,8 @@ class AdaptiveStreamingIntegrationTest {
         // What a client asks for must exist: every chunk start of the client manifest is a fragment of the track in
         // the .ismv's own index, none before zero, and audio has as many chunks as video.
         Map<String, List<Long>> chunks = StreamingFiles.ismcChunkTimes(dir.resolve("show.ismc"));
-        Map<Integer, List<Long>> fragments = StreamingFiles.ismvFragmentTimes(dir.resolve("show.ismv"));
+        Map<Integer, List<Long>> fragments =
+                FragmentIndex.read(dir.resolve("show.ismv")).times();
         for (SmilTrack t : tracks) {
             assertThat(fragments.get(t.trackId()))
                     .as("fragments of track %d", t.trackId())

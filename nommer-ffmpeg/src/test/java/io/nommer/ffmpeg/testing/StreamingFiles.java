@@ -220,64 +220,50 @@ public final class StreamingFiles {
         return m;
     }
 
-    /** The client manifest's chunk start times per stream type: each {@code c}'s t, or the previous start plus d. */
+    /** The client manifest's chunk start times per stream type. */
     public static Map<String, List<Long>> ismcChunkTimes(Path ismc) {
-        Element root = xml(ismc);
         Map<String, List<Long>> m = new LinkedHashMap<>();
-        NodeList indexes = root.getElementsByTagName("StreamIndex");
-        for (int i = 0; i < indexes.getLength(); i++) {
-            Element index = (Element) indexes.item(i);
-            List<Long> times = m.computeIfAbsent(index.getAttribute("Type"), k -> new ArrayList<>());
-            NodeList chunks = index.getElementsByTagName("c");
-            long next = 0;
-            for (int j = 0; j < chunks.getLength(); j++) {
-                Element c = (Element) chunks.item(j);
-                long t = c.hasAttribute("t") ? Long.parseLong(c.getAttribute("t")) : next;
-                times.add(t);
-                next = t + Long.parseLong(c.getAttribute("d"));
-            }
-        }
+        ismcStreams(ismc).forEach(s -> m.put(s.type(), s.starts()));
         return m;
     }
 
     /**
-     * Each track's fragment start times as the .ismv's own index lists them (the tfra boxes of its mfra box, found
-     * through the mfro box that ends the file): the times at which an IIS-style origin finds fragments.
+     * A StreamIndex of a Smooth Streaming client manifest: its type, its name in fragment URLs (the
+     * {@code Fragments(name=...)} of its Url template, else its type), and its chunks' start times.
      */
-    public static Map<Integer, List<Long>> ismvFragmentTimes(Path ismv) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(read(ismv));
-        int mfraSize = b.getInt(b.limit() - 4);
-        int mfra = b.limit() - mfraSize;
-        if (!"mfra".equals(new String(read4(b, mfra + 4), StandardCharsets.US_ASCII))) {
-            throw new AssertionError(ismv + " does not end with an mfra box");
-        }
-        Map<Integer, List<Long>> times = new LinkedHashMap<>();
-        int pos = mfra + 8;
-        while (pos < b.limit() - 16) {
-            int size = b.getInt(pos);
-            if (new String(read4(b, pos + 4), StandardCharsets.US_ASCII).equals("tfra")) {
-                int version = b.get(pos + 8);
-                int track = b.getInt(pos + 12);
-                int lengths = b.getInt(pos + 16);
-                int entries = b.getInt(pos + 20);
-                int skip = ((lengths >> 4) & 3) + ((lengths >> 2) & 3) + (lengths & 3) + 3;
-                int e = pos + 24;
-                List<Long> t = new ArrayList<>();
-                for (int i = 0; i < entries; i++) {
-                    t.add(version == 1 ? b.getLong(e) : Integer.toUnsignedLong(b.getInt(e)));
-                    e += (version == 1 ? 16 : 8) + skip;
-                }
-                times.put(track, t);
-            }
-            pos += size;
-        }
-        return times;
-    }
+    public record IsmcStream(String type, String name, List<Long> starts) {}
 
-    private static byte[] read4(java.nio.ByteBuffer b, int at) {
-        byte[] t = new byte[4];
-        b.get(at, t);
-        return t;
+    private static final Pattern FRAGMENTS_NAME = Pattern.compile("Fragments\\(([^=()]+)=");
+
+    /** MS-SSTR 2.2.2.5: a chunk starts at its t, or where the previous one ends (its start plus d); r repeats it. */
+    public static List<IsmcStream> ismcStreams(Path ismc) {
+        NodeList indexes = xml(ismc).getElementsByTagName("StreamIndex");
+        List<IsmcStream> streams = new ArrayList<>();
+        for (int i = 0; i < indexes.getLength(); i++) {
+            Element index = (Element) indexes.item(i);
+            Matcher name = FRAGMENTS_NAME.matcher(index.getAttribute("Url"));
+            List<Long> starts = new ArrayList<>();
+            Long next = 0L;
+            NodeList chunks = index.getElementsByTagName("c");
+            for (int j = 0; j < chunks.getLength(); j++) {
+                Element c = (Element) chunks.item(j);
+                if (c.hasAttribute("t")) {
+                    next = Long.parseLong(c.getAttribute("t"));
+                }
+                if (next == null) {
+                    throw new AssertionError("chunk " + j + " of the " + index.getAttribute("Type")
+                            + " stream has no t, and the chunk before it no d");
+                }
+                int repeat = c.hasAttribute("r") ? Integer.parseInt(c.getAttribute("r")) : 1;
+                for (int r = 0; r < repeat; r++) {
+                    starts.add(next);
+                    next = c.hasAttribute("d") ? next + Long.parseLong(c.getAttribute("d")) : null;
+                }
+            }
+            streams.add(new IsmcStream(
+                    index.getAttribute("Type"), name.find() ? name.group(1) : index.getAttribute("Type"), starts));
+        }
+        return streams;
     }
 
     public static Element xml(Path p) {
