@@ -107,7 +107,7 @@ public final class NommerServer implements AutoCloseable {
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
                 : null;
 
-        Router router = new Router(mapper);
+        Router router = new Router(mapper, config.http().publicUrl());
         new JobsApi(jobs, mapper, (uri, contentType, req) -> {
                     // byte ranges and conditional requests: Jetty answers them for a local file, S3 for its objects
                     Optional<Path> local = storage.localFile(uri);
@@ -145,10 +145,11 @@ public final class NommerServer implements AutoCloseable {
             }
             throw e;
         }
-        String baseUrl = http.baseUrl(config.bind());
+        String own = http.baseUrl(config.bind());
+        String publicUrl = config.http().publicUrl() != null ? config.http().publicUrl() : own;
 
         WebhookRelay relay =
-                new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, baseUrl);
+                new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, publicUrl);
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(
                 1, Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
         housekeeping.scheduleWithFixedDelay(
@@ -164,8 +165,19 @@ public final class NommerServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(
                 () -> guard("webhook relay", relay::deliverDue), 1000, 1000, TimeUnit.MILLISECONDS);
-        log.info("nommer listening on {}", baseUrl);
-        return new NommerServer(config, backends, http, worker, housekeeping, baseUrl, router);
+        String bound = (config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind()) + ":" + http.port();
+        if (config.http().publicUrl() != null) {
+            log.info("nommer listening on {}; links and webhooks name {} (public_url)", bound, publicUrl);
+        } else if (HttpServer.isWildcard(config.bind())) {
+            log.info(
+                    "nommer listening on {} (every interface); links name the address each request came in on, "
+                            + "webhooks name {}; set public_url to the address clients use",
+                    bound,
+                    publicUrl);
+        } else {
+            log.info("nommer listening on {}", own);
+        }
+        return new NommerServer(config, backends, http, worker, housekeeping, own, router);
     }
 
     /** What a client's request asks of an object in S3 beyond the object itself. */

@@ -1,6 +1,7 @@
 package io.nommer.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.server.api.Json;
 import io.nommer.server.config.ConfigLoader;
@@ -72,6 +73,45 @@ class HttpServerTest {
             assertThat(get(client, url, "If-None-Match", etag).statusCode()).isEqualTo(304);
             assertThat(get(client, url, "Range", "bytes=999999999-").statusCode())
                     .isEqualTo(416);
+        }
+    }
+
+    /** A raw HTTP/1.1 GET, since Java's client will not send a Host header of the caller's choosing. */
+    private static String rawGet(NommerServer server, String path, String host) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void links_nameTheConnectionsAddress_notTheHostHeader() throws Exception {
+        try (NommerServer server = start(Map.of())) {
+            String answer = rawGet(server, "/v1/", "evil.example");
+            assertThat(answer).startsWith("HTTP/1.1 200").doesNotContain("evil.example");
+            assertThat(answer).contains("\"jobs\":\"http://127.0.0.1:" + server.port() + "/v1/jobs\"");
+        }
+    }
+
+    @Test
+    void links_namePublicUrl_whenConfigured() throws Exception {
+        try (NommerServer server = start(Map.of("public_url", "https://media.example.com/nommer/"))) {
+            assertThat(rawGet(server, "/v1/", "evil.example"))
+                    .contains("\"jobs\":\"https://media.example.com/nommer/v1/jobs\"")
+                    .doesNotContain("evil.example");
+        }
+    }
+
+    @Test
+    void publicUrl_mustBeAPlainUrl() {
+        for (String bad : List.of("media.example.com", "https://user@media.example.com", "https://x/?a=b", "ftp://x")) {
+            assertThatThrownBy(() -> start(Map.of("public_url", bad)))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("public_url");
         }
     }
 
@@ -208,7 +248,7 @@ class HttpServerTest {
 
     @Test
     void aHandlerThatWorksLongerThanTheIdleTimeout_stillAnswers() throws Exception {
-        Router router = new Router(Json.mapper());
+        Router router = new Router(Json.mapper(), null);
         router.add("GET", "/slow", req -> {
             Thread.sleep(2_500);
             return Response.ok(Map.of("done", true));
@@ -225,7 +265,7 @@ class HttpServerTest {
 
     @Test
     void stopping_letsARequestInFlightFinish() throws Exception {
-        Router router = new Router(Json.mapper());
+        Router router = new Router(Json.mapper(), null);
         CountDownLatch started = new CountDownLatch(1);
         router.add("POST", "/work", req -> {
             started.countDown();

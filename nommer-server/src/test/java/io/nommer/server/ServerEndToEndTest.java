@@ -210,6 +210,10 @@ class ServerEndToEndTest {
     @CsvSource(delimiter = '|', textBlock = """
             not json                                                              | 400 | malformed_json   |
             []                                                                    | 400 | malformed_json   |
+            {"input": "upload:upl_x", "input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}]} | 400 | malformed_json |
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "width": 320, "width": 640}]} | 400 | malformed_json |
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "metadata": {"title": "a\\ud800b"}} | 400 | malformed_json |
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "metadata": {"\\udc00": "x"}} | 400 | malformed_json |
             {"outputs": [{"preset": "mp4-h264"}]}                                  | 422 | invalid_request  | input
             {"input": 42, "outputs": [{"preset": "mp4-h264"}]}                     | 422 | invalid_request  | input
             {"input": "upload:upl_x", "outputs": "mp4"}                           | 422 | invalid_request  | outputs
@@ -238,6 +242,29 @@ class ServerEndToEndTest {
             assertThat(r.body().path("field").asText()).isEqualTo(field);
         }
         assertThat(r.body().path("detail").asText()).isNotBlank();
+    }
+
+    @Test
+    void repeatedKeysAndUnpairedSurrogates_areRefusedSayingWhere_whileSurrogatePairsPass() {
+        String input = uploadClip();
+        Reply repeated = api.post("/v1/jobs", """
+                {"input": "%s", "outputs": [{"preset": "mp3", "audio_bitrate": 64, "audio_bitrate": 128}]}""".formatted(input));
+        assertThat(repeated.status()).isEqualTo(400);
+        assertThat(repeated.body().path("detail").asText()).contains("'audio_bitrate'", "/outputs/0");
+
+        Reply lone = api.post("/v1/jobs", """
+                {"input": "%s", "outputs": [{"preset": "mp3"}], "metadata": {"title": "a\\ud800"}}""".formatted(input));
+        assertThat(lone.status()).isEqualTo(400);
+        assertThat(lone.body().path("detail").asText()).contains("/metadata/title");
+
+        String id = submit("""
+                {"input": "%s", "outputs": [{"preset": "mp3"}], "metadata": {"title": "clap \\ud83c\\udfac"}}""".formatted(input));
+        assertThat(api.get("/v1/jobs/" + id)
+                        .body()
+                        .path("metadata")
+                        .path("title")
+                        .asText())
+                .isEqualTo("clap \uD83C\uDFAC");
     }
 
     @Test

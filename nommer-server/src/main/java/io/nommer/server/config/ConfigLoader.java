@@ -49,7 +49,8 @@ public final class ConfigLoader {
             "http_idle_timeout_seconds",
             "cors_origins",
             "tls_keystore",
-            "tls_keystore_password");
+            "tls_keystore_password",
+            "public_url");
 
     private ConfigLoader() {}
 
@@ -118,7 +119,8 @@ public final class ConfigLoader {
                                     ServerConfig.Http.DEFAULT_IDLE_TIMEOUT.toSeconds())),
                             list(merged.get("cors_origins")),
                             merged.get("tls_keystore") == null ? null : Path.of(merged.get("tls_keystore")),
-                            merged.get("tls_keystore_password")));
+                            merged.get("tls_keystore_password"),
+                            merged.get("public_url")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }

@@ -50,8 +50,15 @@ public record ServerConfig(
      * @param idleTimeout a connection that sends nothing for this long (also while sending a request) is closed
      * @param corsOrigins origins browsers may call the API from ({@code *}: any); empty: none
      * @param tlsKeystore a PKCS12 key store with the server's certificate and key; null serves plain HTTP
+     * @param publicUrl the URL clients reach the API at ({@code https://media.example.com}, or with a path prefix
+     *     behind a proxy), which every link and webhook names; null: the server's own address
      */
-    public record Http(Duration idleTimeout, List<String> corsOrigins, Path tlsKeystore, String tlsKeystorePassword) {
+    public record Http(
+            Duration idleTimeout,
+            List<String> corsOrigins,
+            Path tlsKeystore,
+            String tlsKeystorePassword,
+            String publicUrl) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
         public Http {
@@ -63,6 +70,13 @@ public record ServerConfig(
                 if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
                     throw new IllegalArgumentException("cors_origins: '" + origin + "' is not an origin such as "
                             + "https://app.example.com (scheme, host and port only) or *");
+                }
+            }
+            if (publicUrl != null) {
+                publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+                if (!publicUrl.matches("https?://[^/\\s?#@]+(/[^\\s?#]*)?")) {
+                    throw new IllegalArgumentException("public_url: '" + publicUrl + "' is not a URL such as "
+                            + "https://media.example.com or https://example.com/nommer (no query, fragment or user)");
                 }
             }
             if ((tlsKeystore == null) != (tlsKeystorePassword == null)) {
@@ -77,7 +91,8 @@ public record ServerConfig(
         public String toString() {
             return "http_idle_timeout_seconds=" + idleTimeout.toSeconds() + ", cors_origins=" + corsOrigins
                     + ", tls_keystore=" + (tlsKeystore == null ? "none (plain HTTP)" : tlsKeystore)
-                    + ", tls_keystore_password=" + (tlsKeystorePassword == null ? "none" : "<masked>");
+                    + ", tls_keystore_password=" + (tlsKeystorePassword == null ? "none" : "<masked>")
+                    + ", public_url=" + (publicUrl == null ? "none (the server's own address)" : publicUrl);
         }
     }
 

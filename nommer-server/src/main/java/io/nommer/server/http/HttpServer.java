@@ -172,13 +172,18 @@ public final class HttpServer implements AutoCloseable {
         return cors;
     }
 
-    /** The base URL clients reach this server at, e.g. {@code http://127.0.0.1:8080}. */
+    /**
+     * The base URL this machine reaches this server at, e.g. {@code http://127.0.0.1:8080}: the bind address, or
+     * loopback for a wildcard bind.
+     */
     public String baseUrl(String bind) {
-        String host = bind.contains(":") ? "[" + bind + "]" : bind;
-        if ("0.0.0.0".equals(bind) || "::".equals(bind)) {
-            host = "127.0.0.1";
-        }
+        String host = isWildcard(bind) ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
         return (tls ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    /** Whether {@code bind} means every interface. */
+    public static boolean isWildcard(String bind) {
+        return "0.0.0.0".equals(bind) || "::".equals(bind) || "[::]".equals(bind);
     }
 
     public int port() {

@@ -1,13 +1,15 @@
 package io.nommer.server.http;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Fields;
 
@@ -17,12 +19,18 @@ public final class Request {
     private final Map<String, String> pathParams;
     private final Fields query;
     private final ObjectMapper mapper;
+    private final String publicUrl;
 
-    Request(org.eclipse.jetty.server.Request jetty, Map<String, String> pathParams, ObjectMapper mapper) {
+    Request(
+            org.eclipse.jetty.server.Request jetty,
+            Map<String, String> pathParams,
+            ObjectMapper mapper,
+            String publicUrl) {
         this.jetty = jetty;
         this.pathParams = pathParams;
         this.query = org.eclipse.jetty.server.Request.extractQueryParameters(jetty);
         this.mapper = mapper;
+        this.publicUrl = publicUrl;
     }
 
     public String path(String name) {
@@ -38,10 +46,20 @@ public final class Request {
         return jetty.getHeaders().get(name);
     }
 
-    /** The request's base URL ({@code http://host:port}, or https) as the client addressed us. */
+    /**
+     * The API's base URL for links in answers: the configured {@code public_url}, else the scheme and the local
+     * address and port of the connection this request came in on.
+     */
     public String baseUrl() {
-        HttpURI uri = jetty.getHttpURI();
-        return uri.getScheme() + "://" + uri.getAuthority();
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        // why: never the Host header, which the client chooses: "Host: evil.example" would make every link of the
+        // answer (downloads, cancel, the owner's key) point at a server of the sender's choosing
+        String address = org.eclipse.jetty.server.Request.getLocalAddr(jetty);
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        return (jetty.isSecure() ? "https" : "http") + "://" + host + ":"
+                + org.eclipse.jetty.server.Request.getLocalPort(jetty);
     }
 
     /** The body; read it to its end before the response is sent (closing it early fails the request). */
@@ -82,8 +100,20 @@ public final class Request {
         }
         JsonNode node;
         try {
-            node = mapper.readTree(raw);
+            // why: with a repeated key, which value wins is up to the parser; a client that meant the other one
+            // would be served silently wrong (I-JSON, RFC 7493, requires unique names)
+            node = mapper.reader()
+                    .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(raw);
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field") && e.getProcessor() instanceof JsonParser p) {
+                throw new ApiException(
+                        400,
+                        "malformed_json",
+                        "the body repeats the key '" + p.getParsingContext().getCurrentName() + "'"
+                                + where(p.getParsingContext().getParent().pathAsPointer())
+                                + "; each key may appear once in an object");
+            }
             throw new ApiException(400, "malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ApiException(400, "malformed_json", "the body could not be read as JSON");
@@ -91,6 +121,60 @@ public final class Request {
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "malformed_json", "the body must be a JSON object");
         }
+        JsonPointer unpaired = unpairedSurrogate(node, JsonPointer.empty());
+        if (unpaired != null) {
+            // why: an unpaired surrogate (\ud800) is no character; stored or forwarded it would be changed to U+FFFD
+            // or refused somewhere else (PostgreSQL, webhooks), so what the client sent would not be what it gets back
+            throw new ApiException(
+                    400,
+                    "malformed_json",
+                    "the body has an unpaired UTF-16 surrogate escape (such as \\ud800)" + where(unpaired)
+                            + "; send Unicode characters only");
+        }
         return node;
+    }
+
+    private static String where(JsonPointer pointer) {
+        return pointer.matches() ? "" : " at " + pointer;
+    }
+
+    /** Where the first key or string value holding an unpaired surrogate is, or null if there is none. */
+    private static JsonPointer unpairedSurrogate(JsonNode node, JsonPointer at) {
+        if (node.isTextual()) {
+            return hasUnpairedSurrogate(node.textValue()) ? at : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonPointer found = unpairedSurrogate(node.get(i), at.appendIndex(i));
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        if (node.isObject()) {
+            for (var e : node.properties()) {
+                JsonPointer child = at.appendProperty(e.getKey());
+                if (hasUnpairedSurrogate(e.getKey())) {
+                    return child;
+                }
+                JsonPointer found = unpairedSurrogate(e.getValue(), child);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

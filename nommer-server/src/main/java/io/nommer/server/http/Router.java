@@ -50,13 +50,19 @@ public final class Router extends Handler.Abstract {
 
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper mapper;
+    private final String publicUrl;
     private final ResourceService files = new ResourceService();
     private volatile ResourceFactory resources;
     /** Class-path resources, each mounted once (a jar is opened when its first resource is). */
     private final Map<URI, Resource> mounted = new ConcurrentHashMap<>();
 
-    public Router(ObjectMapper mapper) {
+    /**
+     * @param publicUrl what links name as the API's address (the {@code public_url} setting); null: the address of
+     *     the connection each request came in on
+     */
+    public Router(ObjectMapper mapper, String publicUrl) {
         this.mapper = mapper;
+        this.publicUrl = publicUrl;
         files.setEtags(true);
         files.setAcceptRanges(true);
         files.setDirAllowed(false);
@@ -112,7 +118,7 @@ public final class Router extends Handler.Abstract {
             }
             Map<String, String> params = new LinkedHashMap<>();
             raw.forEach((name, value) -> params.put(name, URIUtil.decodePath(value)));
-            return r.handler.handle(new Request(request, params, mapper));
+            return r.handler.handle(new Request(request, params, mapper, publicUrl));
         }
         String shown = URIUtil.decodePath(path);
         if (pathMatched) {
