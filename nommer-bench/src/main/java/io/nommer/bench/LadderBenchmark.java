@@ -7,6 +7,7 @@ import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegEncoder;
 import io.nommer.ffmpeg.FfprobeProber;
@@ -97,7 +98,8 @@ public final class LadderBenchmark {
             FfmpegBinaries bin, LadderMode mode, Profile profile, MediaInfo info, Path source, Path dir)
             throws IOException {
         Path out = Files.createDirectories(dir.resolve("out"));
-        FfmpegEncoder encoder = new FfmpegEncoder(bin.ffmpeg(), new LocalProcessRunner(), mode);
+        FfmpegEncoder encoder =
+                new FfmpegEncoder(bin.ffmpeg(), new LocalProcessRunner(), mode, WorkerConfig.DEFAULT_MAX_INPUT_PIXELS);
         long t0 = System.nanoTime();
         EncodeResult r = encoder.encode(
                 new EncodeRequest("bench-" + mode, profile, info, source, out, "bench", Duration.ofHours(1)),

@@ -14,6 +14,7 @@ import io.nommer.core.encode.ProgressListener;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.profile.InvalidProfileException;
+import io.nommer.core.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,25 +45,41 @@ public final class FfmpegEncoder implements Encoder {
     private static final Logger log = LoggerFactory.getLogger(FfmpegEncoder.class);
     private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile(
             "(?i)error|invalid|unable|not found|no such|failed|unknown|cannot|could not");
+    /** What libavutil logs when a decoder meets a frame larger than {@code -max_pixels} (and refuses to decode it). */
+    private static final java.util.regex.Pattern PIXEL_LIMIT =
+            java.util.regex.Pattern.compile("Picture size (\\d+x\\d+) exceeds specified max pixel count");
 
     private final Path ffmpeg;
     private final ProcessRunner runner;
     private final ProfileCompiler compiler;
     private final LadderMode ladderMode;
+    private final long maxPixels;
 
     public FfmpegEncoder(FfmpegBinaries binaries) {
-        this(binaries.ffmpeg(), new LocalProcessRunner());
+        this(binaries, WorkerConfig.DEFAULT_MAX_INPUT_PIXELS);
+    }
+
+    public FfmpegEncoder(FfmpegBinaries binaries, long maxPixels) {
+        this(binaries.ffmpeg(), new LocalProcessRunner(), LadderMode.SINGLE_DECODE, maxPixels);
     }
 
     public FfmpegEncoder(Path ffmpeg, ProcessRunner runner) {
-        this(ffmpeg, runner, LadderMode.SINGLE_DECODE);
+        this(ffmpeg, runner, LadderMode.SINGLE_DECODE, WorkerConfig.DEFAULT_MAX_INPUT_PIXELS);
     }
 
-    /** @param ladderMode how adaptive-streaming ladders are compiled (see {@link LadderMode}) */
-    public FfmpegEncoder(Path ffmpeg, ProcessRunner runner, LadderMode ladderMode) {
+    /**
+     * @param ladderMode how adaptive-streaming ladders are compiled (see {@link LadderMode})
+     * @param maxPixels the most pixels a decoded frame may have: ffmpeg refuses to decode a larger one, and the
+     *     encode fails with {@code input_limits_exceeded}
+     */
+    public FfmpegEncoder(Path ffmpeg, ProcessRunner runner, LadderMode ladderMode, long maxPixels) {
         this.ffmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.ladderMode = Objects.requireNonNull(ladderMode, "ladderMode");
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, not " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
         this.compiler = new ProfileCompiler();
     }
 
@@ -165,8 +183,17 @@ public final class FfmpegEncoder implements Encoder {
             DoubleAdder cpu) {
         List<String> argv = new ArrayList<>(command.args().size() + 1);
         argv.add(ffmpeg.toString());
-        argv.addAll(command.args());
+        for (String arg : command.args()) {
+            if (arg.equals("-i")) {
+                // why: the probe saw only the start of the input; a stream may switch to far larger frames later,
+                // and the limit must hold for what is decoded (ffmpeg's decoders check it for every frame)
+                argv.add("-max_pixels");
+                argv.add(Long.toString(maxPixels));
+            }
+            argv.add(arg);
+        }
         ProgressParser parser = new ProgressParser(mediaSeconds);
+        AtomicReference<String> oversized = new AtomicReference<>();
         ProcessRequest pr = new ProcessRequest(
                 argv,
                 request.outDir(),
@@ -175,6 +202,10 @@ public final class FfmpegEncoder implements Encoder {
                 line -> {
                     OptionalDouble s = BenchmarkParser.cpuSeconds(line);
                     s.ifPresent(cpu::add);
+                    java.util.regex.Matcher m = PIXEL_LIMIT.matcher(line);
+                    if (m.find()) {
+                        oversized.compareAndSet(null, m.group(1));
+                    }
                 },
                 cancel);
         log.debug("task {}: running ffmpeg ({}): {}", request.taskId(), command.label(), argv);
@@ -194,6 +225,16 @@ public final class FfmpegEncoder implements Encoder {
         if (r.timedOut()) {
             throw timedOut(request, r.stderrTail());
         }
+        if (oversized.get() != null) {
+            // why: ffmpeg skips the frames it refused and may still exit 0, with an output missing them
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_LIMITS_EXCEEDED,
+                    "task " + request.taskId() + ": the input has a " + oversized.get() + " picture, more than the "
+                            + "limit of " + maxPixels + " pixels per frame (the probe saw only "
+                            + probedSizes(request) + ")",
+                    r.stderrText(),
+                    null);
+        }
         if (r.exitCode() != 0) {
             throw new TaskFailedException(
                     ErrorCode.ENCODE_FAILED,
@@ -207,6 +248,15 @@ public final class FfmpegEncoder implements Encoder {
                 request.taskId(),
                 command.label(),
                 r.elapsed().toMillis());
+    }
+
+    private static String probedSizes(EncodeRequest request) {
+        List<String> sizes = request.input().streams().stream()
+                .filter(s -> s.width() != null && s.height() != null)
+                .map(s -> s.width() + "x" + s.height())
+                .distinct()
+                .toList();
+        return sizes.isEmpty() ? "no picture" : String.join(", ", sizes);
     }
 
     /** Overall percentage: each run is an equal share; a run's own 100 (its {@code progress=end}) closes its share. */

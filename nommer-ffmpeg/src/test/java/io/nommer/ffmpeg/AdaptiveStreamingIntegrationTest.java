@@ -14,6 +14,7 @@ import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.testing.Profiles;
+import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.testing.FragmentIndex;
 import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.StreamingFiles.Playlist;
@@ -82,7 +83,7 @@ class AdaptiveStreamingIntegrationTest {
 
     private static Encoded encode(String name, Profile profile, LadderMode mode) {
         RecordingRunner runner = new RecordingRunner();
-        FfmpegEncoder encoder = new FfmpegEncoder(bin.ffmpeg(), runner, mode);
+        FfmpegEncoder encoder = new FfmpegEncoder(bin.ffmpeg(), runner, mode, WorkerConfig.DEFAULT_MAX_INPUT_PIXELS);
         Path out = TestMedia.newDirectory(name);
         List<Double> progress = new CopyOnWriteArrayList<>();
         EncodeResult r = encoder.encode(

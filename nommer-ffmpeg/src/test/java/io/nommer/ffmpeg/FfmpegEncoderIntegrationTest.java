@@ -117,6 +117,30 @@ class FfmpegEncoderIntegrationTest {
     }
 
     @Test
+    void aPictureLargerThanTheLimitMidStream_isInputLimitsExceeded_thoughTheProbeSawASmallOne() {
+        Path input = TestMedia.pictureThatGrows();
+        MediaInfo info = prober.probe(input);
+        assertThat(info.video().orElseThrow().width()).as("what the probe sees").isEqualTo(160);
+        FfmpegEncoder limited = new FfmpegEncoder(bin, 320L * 180);
+        EncodeRequest r = new EncodeRequest(
+                "task-grows",
+                Presets.find("mp4-h264").orElseThrow(),
+                info,
+                input,
+                TestMedia.newDirectory("out"),
+                "out",
+                Duration.ofSeconds(60));
+
+        assertThatThrownBy(() -> limited.encode(r, null, new Cancellation()))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INPUT_LIMITS_EXCEEDED);
+                    assertThat(e.getMessage()).contains("640x360", "57600 pixels", "160x90");
+                });
+        // the same file within the limit encodes
+        assertThat(encoder.encode(r, null, new Cancellation()).files()).hasSize(1);
+    }
+
+    @Test
     void audioOnlyInputIntoAVideoPreset_isNoVideoStream() {
         Path audio = TestMedia.audioOnly(2);
         MediaInfo info = prober.probe(audio);

@@ -119,7 +119,9 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 .claimBatch(claimBatch(WorkerConfig.DEFAULT_CLAIM_BATCH, config.lease(), config.nullEncoderPause()))
                 .build();
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
-        Encoder encoder = nullEncoder ? new NullEncoder(config.nullEncoderPause()) : new FfmpegEncoder(binaries);
+        Encoder encoder = nullEncoder
+                ? new NullEncoder(config.nullEncoderPause())
+                : new FfmpegEncoder(binaries, wc.maxInputPixels());
         MediaProber prober = nullEncoder
                 ? file -> {
                     throw new IllegalStateException("the null encoder probes nothing");

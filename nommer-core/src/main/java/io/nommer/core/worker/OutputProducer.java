@@ -222,6 +222,12 @@ final class OutputProducer {
                             info.duration(),
                             config.maxInputSeconds()));
         }
+        if (info.streams().size() > WorkerConfig.MAX_INPUT_STREAMS) {
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_LIMITS_EXCEEDED,
+                    "the input has " + info.streams().size() + " streams, more than the limit of "
+                            + WorkerConfig.MAX_INPUT_STREAMS);
+        }
         for (StreamInfo s : info.streams()) {
             if (s.width() != null && s.height() != null && (long) s.width() * s.height() > config.maxInputPixels()) {
                 throw new TaskFailedException(

@@ -46,6 +46,11 @@ public record WorkerConfig(
     public static final double DEFAULT_MAX_INPUT_SECONDS = 12 * 3600;
     public static final long DEFAULT_MAX_INPUT_PIXELS = 7680L * 4320;
     /**
+     * Inputs with more streams than this are refused: broadcast files carry a few dozen at most (MXF with 16 mono
+     * audio tracks), while every stream costs the demuxer and the probe memory and time.
+     */
+    public static final int MAX_INPUT_STREAMS = 64;
+    /**
      * Measured with {@code ./bench throughput}: 64 left the two slots waiting on commits with a core idle, 500 was
      * no better than 200 (BENCHMARKS.md).
      */

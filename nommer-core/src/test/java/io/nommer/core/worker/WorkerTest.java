@@ -22,6 +22,7 @@ import io.nommer.core.job.Page;
 import io.nommer.core.job.Task;
 import io.nommer.core.job.Timeline;
 import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.MediaProber;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
@@ -276,6 +277,10 @@ class WorkerTest {
     }
 
     private Worker worker(Encoder encoder) {
+        return worker(encoder, file -> CLIP);
+    }
+
+    private Worker worker(Encoder encoder, MediaProber prober) {
         InputFetcher inputs = new InputFetcher() {
             @Override
             public LocalInput fetch(URI input, Path workDir) {
@@ -296,7 +301,7 @@ class WorkerTest {
                 store,
                 new SleepingSignal(),
                 inputs,
-                file -> CLIP,
+                prober,
                 encoder,
                 publisher,
                 InstantSource.system());
@@ -331,6 +336,28 @@ class WorkerTest {
                     .startsWith(tmp.resolve("published/job_1/web"));
         });
         assertThat(tmp.resolve("work")).isEmptyDirectory();
+    }
+
+    @Test
+    void anInputWithTooManyStreams_failsWithInputLimitsExceeded_beforeEncoding() throws Exception {
+        store.claimable.add(aTask());
+        List<StreamInfo> streams = new ArrayList<>();
+        for (int i = 0; i <= WorkerConfig.MAX_INPUT_STREAMS; i++) {
+            streams.add(new StreamInfo(i, "audio", "pcm_s16le", null, null, null, null, 48000, 1, 2.0, null, 0));
+        }
+        MediaInfo many = new MediaInfo("mxf", 2.0, 1_000_000L, 250_000, streams);
+        AtomicBoolean encoded = new AtomicBoolean();
+        Encoder encoder = (request, progress, cancel) -> {
+            encoded.set(true);
+            throw new AssertionError("must not encode");
+        };
+        try (Worker w = worker(encoder, file -> many).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("fail");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(store.failure.code()).isEqualTo(ErrorCode.INPUT_LIMITS_EXCEEDED);
+        assertThat(store.failure.message()).contains("65 streams", "limit of 64");
+        assertThat(encoded).isFalse();
     }
 
     @Test
