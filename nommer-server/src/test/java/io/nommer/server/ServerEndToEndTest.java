@@ -180,6 +180,14 @@ class ServerEndToEndTest {
                 .isEqualTo(320);
         assertThat(output(job, "web").path("files").get(0).path("uri").asText())
                 .isEqualTo(published.toUri().toString());
+
+        // a second job may not publish over the first one's files
+        Reply again = api.post("/v1/jobs", """
+                {"input": "%s", "outputs": [{"preset": "mp3", "name": "web", "destination": "%s"}]}""".formatted(clip.toUri(), dest));
+        assertThat(again.status()).as("%s", again.body()).isEqualTo(409);
+        assertThat(again.body().path("code").asText()).isEqualTo("destination_exists");
+        assertThat(again.body().path("field").asText()).isEqualTo("outputs[0].destination");
+        assertThat(again.body().path("detail").asText()).contains(id);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.nommer.store.Sql.prepare;
 import static io.nommer.store.Sql.update;
 
 import io.nommer.core.job.CreateResult;
+import io.nommer.core.job.DestinationTakenException;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
@@ -33,6 +34,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -124,7 +126,9 @@ final class JdbcJobStore implements JobStore {
         List<Object[]> jobRows = new ArrayList<>();
         List<Object[]> taskRows = new ArrayList<>();
         List<Object[]> eventRows = new ArrayList<>();
-        for (NewJob job : jobs) {
+        Map<Place, Integer> places = new LinkedHashMap<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            NewJob job = jobs.get(j);
             String key = job.idempotencyKey();
             String earlier = key == null ? null : byKey.get(key);
             if (earlier != null) {
@@ -134,6 +138,12 @@ final class JdbcJobStore implements JobStore {
             }
             if (key != null) {
                 byKey.put(key, job.id());
+            }
+            for (OutputSpec out : job.outputs()) {
+                if (out.destination() != null
+                        && places.putIfAbsent(new Place(out.destination(), out.name()), j) != null) {
+                    throw new DestinationTakenException(j, out.name(), out.destination(), null);
+                }
             }
             String metadata = JsonColumns.metadata(job.metadata());
             jobRows.add(new Object[] {
@@ -184,6 +194,7 @@ final class JdbcJobStore implements JobStore {
                 eventRows.add(event(job.id(), null, Timeline.planned(step), now));
             }
         }
+        refuseTakenPlaces(c, places, null);
         sql.insert(c, INSERT_JOBS, jobRows);
         sql.insert(c, INSERT_TASKS, taskRows);
         finisher.addEvents(c, eventRows);
@@ -200,6 +211,55 @@ final class JdbcJobStore implements JobStore {
                             : new CreateResult(loaded.get(existing.get(e++)), false));
         }
         return results;
+    }
+
+    /** Where an output publishes its files: a destination folder, and the output's name the files are named by. */
+    private record Place(String destination, String name) {}
+
+    /**
+     * Refuses places ({@code place -> which of the jobs} wants it) that an output of another job than {@code except}
+     * holds: queued, running or succeeded (failed and cancelled outputs give their place up). On PostgreSQL each place
+     * is locked until the transaction ends, so that two transactions cannot both find a place free and take it.
+     *
+     * @throws DestinationTakenException for the first place taken
+     */
+    private void refuseTakenPlaces(Connection c, Map<Place, Integer> places, String except) throws SQLException {
+        if (places.isEmpty()) {
+            return;
+        }
+        String lock = sql.dialect().lockKey();
+        if (lock != null) {
+            // in one order, so that two transactions wanting the same places cannot each hold one the other waits for
+            List<String> keys = places.keySet().stream()
+                    .map(p -> p.destination() + "\n" + p.name())
+                    .sorted()
+                    .toList();
+            for (String key : keys) {
+                try (PreparedStatement ps = prepare(c, lock, key);
+                        ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+            }
+        }
+        List<String> folders =
+                places.keySet().stream().map(Place::destination).distinct().toList();
+        List<Object> args = new ArrayList<>(folders);
+        String query = "SELECT job_id, destination, name FROM tasks WHERE part IS NULL AND "
+                + in("destination", folders.size()) + " AND state NOT IN ('failed', 'cancelled')";
+        if (except != null) {
+            query += " AND job_id <> ?";
+            args.add(except);
+        }
+        try (PreparedStatement ps = prepare(c, query, args.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Place held = new Place(rs.getString(2), rs.getString(3));
+                Integer wanting = places.get(held);
+                if (wanting != null) {
+                    throw new DestinationTakenException(wanting, held.name(), held.destination(), rs.getString(1));
+                }
+            }
+        }
     }
 
     /** The jobs that already hold the idempotency keys these jobs name, by key. */
@@ -425,6 +485,18 @@ final class JdbcJobStore implements JobStore {
                 throw new IllegalStateException("job " + jobId + " is "
                         + state.get().wireName() + "; only failed or cancelled jobs can be retried");
             }
+            Map<Place, Integer> places = new LinkedHashMap<>();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT destination, name FROM tasks WHERE job_id = ? AND part IS NULL "
+                                    + "AND destination IS NOT NULL AND state IN ('failed', 'cancelled')",
+                            jobId);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    places.put(new Place(rs.getString(1), rs.getString(2)), 0);
+                }
+            }
+            refuseTakenPlaces(c, places, jobId);
             long now = sql.now(c);
             int tasks = update(
                     c,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.job.CreateResult;
+import io.nommer.core.job.DestinationTakenException;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
@@ -253,6 +254,88 @@ public abstract class JobStoreContract extends StoreFixture {
                 .hasSize(3);
         assertThat(eventTypes(results.get(0).job().id())).containsExactly("job.created");
         assertThat(queue.claim("w", 10, LEASE)).hasSize(4);
+    }
+
+    @Test
+    void createJob_refusesADestinationAndNameThatAnotherJobsOutputHolds() {
+        String folder = "file:///srv/out/";
+        Job first = aJob().withOutputInto("web", folder).create();
+
+        assertThatThrownBy(() -> aJob().withOutputInto("web", folder).create())
+                .isInstanceOfSatisfying(DestinationTakenException.class, e -> {
+                    assertThat(e.holder()).isEqualTo(first.id());
+                    assertThat(e.output()).isEqualTo("web");
+                    assertThat(e.jobIndex()).isZero();
+                });
+        // another name, another folder, or the service's own storage: no clash
+        aJob().withOutputInto("mobile", folder).create();
+        aJob().withOutputInto("web", "file:///srv/other/").create();
+        aJob().withOutput("web", H264).create();
+        assertThat(jobs.list(new JobFilter(Set.of(), null, null, null, 100)).items())
+                .hasSize(4);
+    }
+
+    @Test
+    void createJobs_refuseTwoJobsOfOneBatchPublishingToOnePlace_andStoreNone() {
+        assertThatThrownBy(() -> jobs.createAll(List.of(
+                        aJob().build(),
+                        aJob().withOutputInto("web", "file:///srv/out/").build(),
+                        aJob().withOutputInto("web", "file:///srv/out/").build())))
+                .isInstanceOfSatisfying(DestinationTakenException.class, e -> {
+                    assertThat(e.jobIndex()).isEqualTo(2);
+                    assertThat(e.holder()).isNull();
+                });
+        assertThat(jobs.list(new JobFilter(Set.of(), null, null, null, 100)).items())
+                .isEmpty();
+    }
+
+    @Test
+    void failedOrCancelledOutputsGiveTheirPlaceUp_andRetryingThemThenIsRefused() {
+        String folder = "file:///srv/out/";
+        Job first = aJob().withOutputInto("web", folder).create();
+        jobs.cancel(first.id());
+
+        Job second = aJob().withOutputInto("web", folder).create();
+
+        assertThatThrownBy(() -> jobs.retry(first.id()))
+                .isInstanceOfSatisfying(
+                        DestinationTakenException.class,
+                        e -> assertThat(e.holder()).isEqualTo(second.id()));
+        assertThat(job(first.id()).state()).isEqualTo(JobState.CANCELLED);
+        jobs.cancel(second.id());
+        assertThat(jobs.retry(first.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void createJob_concurrentJobsForOnePlace_exactlyOneIsStored() throws Exception {
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 0; i < writers; i++) {
+                NewJob job = aJob().withOutputInto("web", "file:///srv/race/").build();
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        jobs.create(job);
+                        return true;
+                    } catch (DestinationTakenException e) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int stored = 0;
+            for (java.util.concurrent.Future<Boolean> f : outcomes) {
+                stored += f.get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(stored).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jobs.list(new JobFilter(Set.of(), null, null, null, 100)).items())
+                .hasSize(1);
     }
 
     @Test

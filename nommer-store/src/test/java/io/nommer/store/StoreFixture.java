@@ -101,6 +101,12 @@ public abstract class StoreFixture {
             return this;
         }
 
+        /** An output publishing into a destination folder. */
+        public JobBuilder withOutputInto(String name, String destination) {
+            outputs.add(new OutputSpec(name, "mp4-h264", H264, destination));
+            return this;
+        }
+
         public JobBuilder withLadderInParts(String name, int parts) {
             outputs.add(new OutputSpec(name, "hls-ladder", H264, null, parts));
             return this;

@@ -27,6 +27,8 @@ public interface JobStore {
      * Either every job is stored (or found by its idempotency key) or none is.
      *
      * @throws IllegalArgumentException for a job without outputs or with fewer than one attempt
+     * @throws DestinationTakenException when an output names a destination folder and an output name that a queued,
+     *     running or succeeded output of another job (or of an earlier job in {@code jobs}) already does
      */
     List<CreateResult> createAll(List<NewJob> jobs);
 
@@ -62,6 +64,8 @@ public interface JobStore {
      *
      * @return the job after the change, or empty when there is no such job
      * @throws IllegalStateException when the job is not failed or cancelled
+     * @throws DestinationTakenException when another job's output has taken the destination and name of an output to
+     *     be retried since it failed
      */
     Optional<Job> retry(String jobId);
 }

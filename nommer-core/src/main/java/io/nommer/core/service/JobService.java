@@ -4,12 +4,14 @@ import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
 
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.CreateResult;
+import io.nommer.core.job.DestinationTakenException;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputFile;
+import io.nommer.core.job.OutputSpec;
 import io.nommer.core.job.Page;
 import io.nommer.core.job.Task;
 import io.nommer.core.profile.ProfileStore;
@@ -67,10 +69,17 @@ public final class JobService {
      * creates the job carries its owner token.
      *
      * @throws ValidationException naming the first unacceptable field
+     * @throws ConflictException {@code destination_exists} when an output would publish over another job's files
      */
     public CreateResult submit(JobRequest request) {
         String token = OwnerTokens.newToken();
-        CreateResult result = creates.write(validator().validate(request, "", token));
+        NewJob job = validator().validate(request, "", token);
+        CreateResult result;
+        try {
+            result = creates.write(job);
+        } catch (DestinationTakenException e) {
+            throw destinationExists(e, job, "");
+        }
         // why: after the batch, not in it: the next batch need not wait for this round trip
         signal.signal();
         return result.withOwnerToken(token);
@@ -80,6 +89,8 @@ public final class JobService {
      * Validates every request, then stores all the jobs in one transaction: either all are accepted or none is.
      *
      * @throws ValidationException naming the first unacceptable field, prefixed with {@code jobs[i].}
+     * @throws ConflictException {@code destination_exists} when an output would publish over another job's files,
+     *     or over those of an earlier job in the request
      */
     public List<CreateResult> submitAll(List<JobRequest> requests) {
         if (requests.isEmpty() || requests.size() > MAX_BULK_JOBS) {
@@ -95,7 +106,12 @@ public final class JobService {
             tokens.add(OwnerTokens.newToken());
             batch.add(validator.validate(requests.get(i), "jobs[" + i + "].", tokens.get(i)));
         }
-        List<CreateResult> stored = jobs.createAll(batch);
+        List<CreateResult> stored;
+        try {
+            stored = jobs.createAll(batch);
+        } catch (DestinationTakenException e) {
+            throw destinationExists(e, batch.get(e.jobIndex()), "jobs[" + e.jobIndex() + "].");
+        }
         signal.signal();
         List<CreateResult> results = new ArrayList<>();
         for (int i = 0; i < stored.size(); i++) {
@@ -139,9 +155,22 @@ public final class JobService {
             job = jobs.retry(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
         } catch (IllegalStateException e) {
             throw new ConflictException("job_not_retryable", "job " + jobId + " cannot be retried: " + e.getMessage());
+        } catch (DestinationTakenException e) {
+            throw new ConflictException("destination_exists", "job " + jobId + " cannot be retried: " + e.getMessage());
         }
         signal.signal();
         return job;
+    }
+
+    private static ConflictException destinationExists(DestinationTakenException e, NewJob job, String prefix) {
+        List<OutputSpec> outputs = job.outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.get(i).name().equals(e.output())) {
+                return new ConflictException(
+                        "destination_exists", prefix + "outputs[" + i + "].destination", e.getMessage());
+            }
+        }
+        return new ConflictException("destination_exists", e.getMessage());
     }
 
     /** A published file of an output. @throws NotFoundException for an unknown job, output or file */

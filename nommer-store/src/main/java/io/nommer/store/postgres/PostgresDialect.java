@@ -34,6 +34,13 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String lockKey() {
+        // why: a transaction-level advisory lock on the key's 64-bit hash; a collision only serializes two unrelated
+        // keys for a moment
+        return "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+    }
+
+    @Override
     public String lockForUpdate() {
         // why: NO KEY UPDATE does not block the key-share locks that inserting a job's outbox rows takes on it
         return " FOR NO KEY UPDATE";
