@@ -19,6 +19,11 @@ public enum ErrorCode {
     ENCODE_FAILED(false),
     ENCODE_TIMEOUT(false),
     OUTPUT_FAILED(true),
+    /**
+     * The storage itself cannot be used: its bucket does not exist or refuses the service's credentials. Retryable:
+     * the cause may be one worker's configuration, and another worker's attempt may succeed.
+     */
+    STORAGE_UNAVAILABLE(true),
     LEASE_EXPIRED(false),
     /** A rendition of a ladder spread over workers failed, so its output cannot be packaged. */
     PART_FAILED(false),

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 public interface InputFetcher {
     /**
      * @throws io.nommer.core.failure.TaskFailedException {@code input_not_found}, {@code input_forbidden} (outside the
-     *     allowed roots or a refused network address), {@code input_too_large}, {@code input_empty}, or the retryable
-     *     {@code input_fetch_failed}
+     *     allowed roots or a refused network address), {@code input_too_large}, {@code input_empty},
+     *     {@code storage_unavailable} ({@link StorageUnavailableException}: the storage holding the input cannot be
+     *     used at all), or the retryable {@code input_fetch_failed}
      */
     LocalInput fetch(URI input, Path workDir);
 

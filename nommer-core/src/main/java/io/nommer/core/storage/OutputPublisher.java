@@ -12,7 +12,9 @@ public interface OutputPublisher {
      * @param folder a folder URI ending in {@code /}
      * @param name the file name inside it
      * @return the published file's URI
-     * @throws java.io.UncheckedIOException when the storage fails
+     * @throws StorageUnavailableException when the storage as a whole cannot be used (a bucket that does not exist or
+     *     refuses the service's credentials)
+     * @throws java.io.UncheckedIOException when the storage fails otherwise
      */
     URI publish(Path file, URI folder, String name);
 

@@ -6,6 +6,7 @@ import io.nommer.core.storage.ContentTypes;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.storage.StorageUnavailableException;
 import io.nommer.storage.local.StoredFile;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -47,6 +48,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -59,7 +61,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * a multipart upload above it; either way the object appears under its key whole, on completion, and a multipart
  * upload that fails is aborted so no parts are left behind to be billed. Jobs may only use the allowed buckets.
  *
- * <p>Errors and logs name buckets and keys, never credentials.
+ * <p>A bucket that does not exist or refuses the service's credentials is a {@link StorageUnavailableException}
+ * wherever it is met. Errors and logs name buckets and keys, never credentials.
  */
 public final class S3Storage implements InputFetcher, OutputPublisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3Storage.class);
@@ -133,8 +136,9 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
     /**
      * @return the downloaded file in {@code workDir} ({@link LocalInput#temporary()} is true)
      * @throws TaskFailedException {@code input_forbidden} (malformed URI, bucket not allowed, access denied),
-     *     {@code input_not_found}, {@code input_too_large}, {@code input_empty}, or the retryable
-     *     {@code input_fetch_failed} for other storage and network errors
+     *     {@code input_not_found}, {@code input_too_large}, {@code input_empty}, {@code storage_unavailable} (a
+     *     {@link StorageUnavailableException}: the bucket does not exist), or the retryable {@code input_fetch_failed}
+     *     for other storage and network errors
      */
     @Override
     public LocalInput fetch(URI input, Path workDir) {
@@ -149,17 +153,10 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         Path target = workDir.resolve(fileName(at.key()));
         boolean done = false;
         try {
-            HeadObjectResponse head =
-                    client.headObject(r -> r.bucket(at.bucket()).key(at.key()));
-            long declared = head.contentLength() == null ? -1 : head.contentLength();
-            if (declared == 0) {
-                throw new TaskFailedException(ErrorCode.INPUT_EMPTY, "the input " + input + " is empty");
-            }
-            if (declared > max) {
-                throw tooLarge(input, "has " + declared + " bytes");
-            }
             Files.createDirectories(workDir);
             long size = 0;
+            // why: a GET rather than HEAD then GET: an error answer to a HEAD has no body, so no S3 error code to tell
+            // a missing bucket (storage_unavailable) from a missing key (input_not_found)
             try (ResponseInputStream<GetObjectResponse> in =
                             client.getObject(r -> r.bucket(at.bucket()).key(at.key()));
                     OutputStream out = Files.newOutputStream(
@@ -167,6 +164,11 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
                             StandardOpenOption.CREATE,
                             StandardOpenOption.TRUNCATE_EXISTING,
                             StandardOpenOption.WRITE)) {
+                Long declared = in.response().contentLength();
+                if (declared != null && declared > max) {
+                    in.abort();
+                    throw tooLarge(input, "has " + declared + " bytes");
+                }
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) != -1) {
@@ -188,8 +190,12 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         } catch (NoSuchKeyException e) {
             throw notFound(input);
         } catch (S3Exception e) {
+            if (isNoSuchBucket(e)) {
+                throw unavailable(at.bucket(), e);
+            }
             throw switch (e.statusCode()) {
                 case 404 -> notFound(input);
+                // why: S3 also answers 403 for one object a bucket policy hides, so it stays the input's refusal
                 case 403 ->
                     new TaskFailedException(
                             ErrorCode.INPUT_FORBIDDEN,
@@ -247,7 +253,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
      * above it (aborted on any failure). The object appears whole on completion and replaces any previous one.
      *
      * @throws IllegalArgumentException for an unacceptable folder or name (checked at submission, so a bug here)
-     * @throws UncheckedIOException when reading the file or writing to S3 fails
+     * @throws StorageUnavailableException when the bucket does not exist or refuses the service's credentials
+     * @throws UncheckedIOException when reading the file or writing to S3 fails otherwise
      */
     @Override
     public URI publish(Path file, URI folder, String name) {
@@ -270,8 +277,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         } catch (IOException e) {
             throw new UncheckedIOException("publishing " + name + " to " + folder + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new UncheckedIOException(
-                    "publishing " + name + " to " + folder + " failed: " + describe(e), new IOException(e));
+            throw storageFailure(at.bucket(), e, "publishing " + name + " to " + folder + " failed");
         }
     }
 
@@ -329,7 +335,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         try {
             client.deleteObject(r -> r.bucket(at.bucket()).key(at.key()));
         } catch (SdkException e) {
-            throw new UncheckedIOException("cannot delete " + published + ": " + describe(e), new IOException(e));
+            throw storageFailure(at.bucket(), e, "cannot delete " + published);
         }
     }
 
@@ -343,7 +349,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
      *
      * @return empty when no such object exists
      * @throws IllegalArgumentException for a malformed URI, a bucket that is not allowed, or a folder
-     * @throws UncheckedIOException when S3 fails
+     * @throws StorageUnavailableException when the bucket does not exist or refuses the service's credentials
+     * @throws UncheckedIOException when S3 fails otherwise
      */
     public Optional<StoredFile> open(URI uri) {
         String key = location(uri).key();
@@ -356,7 +363,8 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
      *
      * @return empty when no such object exists
      * @throws IllegalArgumentException for a malformed URI, a bucket that is not allowed, or a folder
-     * @throws UncheckedIOException when S3 fails
+     * @throws StorageUnavailableException when the bucket does not exist or refuses the service's credentials
+     * @throws UncheckedIOException when S3 fails otherwise
      */
     public Optional<ObjectRead> read(URI uri, ObjectRead.Conditions c) {
         checkAcceptable(uri);
@@ -379,15 +387,17 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
+            if (isNoSuchBucket(e)) {
+                throw unavailable(at.bucket(), e);
+            }
             return switch (e.statusCode()) {
                 case 404 -> Optional.empty();
                 case 304 -> Optional.of(new ObjectRead(304, null, 0, null, c.ifNoneMatch(), null));
                 case 416 -> Optional.of(rangeNotSatisfiable(uri, at));
-                default ->
-                    throw new UncheckedIOException("cannot open " + uri + ": " + describe(e), new IOException(e));
+                default -> throw storageFailure(at.bucket(), e, "cannot open " + uri);
             };
         } catch (SdkException e) {
-            throw new UncheckedIOException("cannot open " + uri + ": " + describe(e), new IOException(e));
+            throw storageFailure(at.bucket(), e, "cannot open " + uri);
         }
     }
 
@@ -397,7 +407,7 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
             HeadObjectResponse h = client.headObject(r -> r.bucket(at.bucket()).key(at.key()));
             return new ObjectRead(416, null, 0, "bytes */" + h.contentLength(), h.eTag(), h.lastModified());
         } catch (SdkException e) {
-            throw new UncheckedIOException("cannot open " + uri + ": " + describe(e), new IOException(e));
+            throw storageFailure(at.bucket(), e, "cannot open " + uri);
         }
     }
 
@@ -561,6 +571,30 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
         return e instanceof S3Exception s3
                 ? errorCode(s3) + ", HTTP " + s3.statusCode()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static boolean isNoSuchBucket(S3Exception e) {
+        return e instanceof NoSuchBucketException || "NoSuchBucket".equals(errorCode(e));
+    }
+
+    /**
+     * What an S3 failure on {@code bucket} means to the caller: the storage as a whole is unusable (the bucket does not
+     * exist, or any 403: S3 refuses the service's credentials for it), or an I/O failure saying {@code doing}.
+     */
+    private static RuntimeException storageFailure(String bucket, SdkException e, String doing) {
+        if (e instanceof S3Exception s3 && (isNoSuchBucket(s3) || s3.statusCode() == 403)) {
+            return unavailable(bucket, s3);
+        }
+        return new UncheckedIOException(doing + ": " + describe(e), new IOException(e));
+    }
+
+    private static StorageUnavailableException unavailable(String bucket, S3Exception e) {
+        String why = isNoSuchBucket(e)
+                ? "does not exist"
+                : "refuses the credentials this service uses (settings s3_access_key and s3_secret_key, or the AWS"
+                        + " default credentials)";
+        return new StorageUnavailableException(
+                "S3 storage is unavailable: bucket '" + bucket + "' " + why + " (" + describe(e) + ")", e);
     }
 
     private TaskFailedException tooLarge(URI input, String detail) {

@@ -269,7 +269,9 @@ class S3StorageTest {
                             TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_FORBIDDEN))
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
             assertThatThrownBy(() -> wrong.publish(file, wrong.defaultFolder("job_c", "mp4"), "v.mp4"))
-                    .isInstanceOf(UncheckedIOException.class)
+                    .isInstanceOfSatisfying(
+                            TaskFailedException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE))
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
         } finally {
             wrong.close();

@@ -125,6 +125,19 @@ public final class S3TestServer {
                 .toList();
     }
 
+    /** Creates {@code bucket}, e.g. one a test deletes again. */
+    public void createBucket(String bucket) {
+        client.createBucket(b -> b.bucket(bucket));
+    }
+
+    /** Deletes {@code bucket} with every object in it, as an operator removing it under a running service would. */
+    public void deleteBucket(String bucket) {
+        client.listObjectsV2Paginator(r -> r.bucket(bucket))
+                .contents()
+                .forEach(o -> client.deleteObject(r -> r.bucket(bucket).key(o.key())));
+        client.deleteBucket(r -> r.bucket(bucket));
+    }
+
     public void put(String bucket, String key, byte[] bytes) {
         client.putObject(r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
     }
