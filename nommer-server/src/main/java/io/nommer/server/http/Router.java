@@ -9,6 +9,7 @@ import io.nommer.core.service.NotFoundException;
 import io.nommer.core.service.ServiceException;
 import io.nommer.core.service.TooLargeException;
 import io.nommer.core.service.UnauthorizedException;
+import io.nommer.core.storage.StorageUnavailableException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -89,6 +90,11 @@ public final class Router extends Handler.Abstract {
             answer = problem(e.status(), e.code(), e.getMessage(), e.field());
         } catch (ServiceException e) {
             answer = problem(status(e), e.code(), e.getMessage(), e.field());
+        } catch (StorageUnavailableException e) {
+            // why: the request is fine; the service cannot serve it until an operator fixes its storage, so a 503 that
+            // says which bucket and why, and a warning without a stack trace for the operator
+            log.warn("{} {}: {}", request.getMethod(), request.getHttpURI().getPath(), e.getMessage());
+            answer = problem(503, "storage_unavailable", e.getMessage(), null);
         } catch (Exception e) {
             log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             answer = problem(500, "internal_error", "the server failed to handle this request; see its log", null);
