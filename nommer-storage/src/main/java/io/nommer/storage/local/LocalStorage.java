@@ -16,8 +16,12 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * The service's own folder ({@code uploads/}, {@code outputs/}) and {@code file:} inputs and destinations under
  * configured roots.
  *
- * <p>Layout: {@code <data>/uploads/<id>} (written to {@code uploads/.tmp} first), and
+ * <p>Layout: {@code <data>/uploads/<id>} (written to {@code uploads/.tmp/<id>.part} first, which is locked while the
+ * upload runs; opening local storage deletes the part files no running upload holds), and
  * {@code <data>/outputs/<jobId>/<outputName>/<file>} for outputs with no destination. Every {@code file:} path is
  * resolved through its symlinks before it is checked against the roots, so neither {@code ..} nor a symlink can
  * reach outside them.
@@ -48,6 +55,12 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private static final int BUFFER = 64 * 1024;
+    private static final String PART = ".part";
+    /**
+     * The part files of uploads running in this JVM. A clean-up must not even open them: closing any channel to a file
+     * drops every POSIX lock this process holds on it, the running upload's included.
+     */
+    private static final Set<Path> LIVE_PARTS = ConcurrentHashMap.newKeySet();
 
     private final LocalStorageConfig config;
     private final Path dataDir;
@@ -74,6 +87,7 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder (dataDir) " + config.dataDir(), e);
         }
+        deleteAbandonedParts();
     }
 
     public LocalStorageConfig config() {
@@ -104,40 +118,140 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes must be positive, not " + maxBytes);
         }
-        String id = ids.next("upl");
-        Path tmp = uploadsTmp.resolve(id + ".part");
-        boolean stored = false;
+        Part part;
         try {
+            part = openPart();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot create an upload's file in " + uploadsTmp + ": " + e.getMessage(), e);
+        }
+        String id = part.id();
+        Path tmp = part.file();
+        boolean stored = false;
+        // why: the channel, and so the part file's lock, stays open until the upload is renamed into place, so that
+        // no clean-up in another process takes a finished upload for an abandoned one
+        try (FileChannel out = part.channel()) {
             long size = 0;
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[BUFFER];
-                int n;
-                while ((n = body.read(buf)) != -1) {
-                    size += n;
-                    if (size > maxBytes) {
-                        throw new UploadTooLargeException(maxBytes);
-                    }
-                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                    while (b.hasRemaining()) {
-                        out.write(b);
-                    }
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = body.read(buf)) != -1) {
+                size += n;
+                if (size > maxBytes) {
+                    throw new UploadTooLargeException(maxBytes);
                 }
-                if (size == 0) {
-                    throw new EmptyUploadException();
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
                 }
-                out.force(true);
             }
+            if (size == 0) {
+                throw new EmptyUploadException();
+            }
+            out.force(true);
             Files.move(tmp, uploads.resolve(id), StandardCopyOption.ATOMIC_MOVE);
             stored = true;
             fsyncDirectory(uploads);
             log.info("stored upload {} ({} bytes, client name '{}')", id, size, printable(filenameHint));
             return new Upload(id, uploadUri(id), size);
         } catch (IOException e) {
+            // a client that disconnects mid-body ends here too (the body's read fails): nothing is kept
             throw new UncheckedIOException("storing upload " + id + " failed: " + e.getMessage(), e);
         } finally {
             if (!stored) {
                 deleteQuietly(tmp);
             }
+            LIVE_PARTS.remove(tmp);
+        }
+    }
+
+    private record Part(String id, Path file, FileChannel channel) {}
+
+    /** A new upload's part file, created and locked; see {@link #deleteAbandonedParts}. */
+    private Part openPart() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String id = ids.next("upl");
+            Path tmp = uploadsTmp.resolve(id + PART);
+            LIVE_PARTS.add(tmp);
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                if (!lock(ch, tmp)) {
+                    return new Part(id, tmp, ch);
+                }
+                // why: a clean-up in another process may have taken the new file for an abandoned one between its
+                // creation and our lock; it deletes only while holding the lock, so the file is gone or ours for good
+                if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                    return new Part(id, tmp, ch);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (ch != null) {
+                    ch.close();
+                }
+                LIVE_PARTS.remove(tmp);
+                throw e;
+            }
+            ch.close();
+            LIVE_PARTS.remove(tmp);
+            if (attempt == 3) {
+                throw new IOException("its part file was deleted by another process three times over");
+            }
+        }
+    }
+
+    /** @return whether the file is locked; false where the file system has no locks, which is logged */
+    private static boolean lock(FileChannel ch, Path file) {
+        try {
+            ch.lock();
+            return true;
+        } catch (IOException e) {
+            log.warn("cannot lock {} ({}): a process that opens this data folder now may delete this upload", file, e);
+            return false;
+        }
+    }
+
+    /**
+     * Deletes the part files that no running upload holds: those of uploads cut short when their process died.
+     *
+     * <p>why: a lock rather than an age. Several processes may share a data folder (orchestrators, workers, one
+     * restarted beside the old one), and an upload may run for hours or stall for up to the HTTP idle timeout, which
+     * can be set to anything; no age is both safe for a slow live upload and short enough to catch what a crash left
+     * a moment before a restart. A running upload holds an exclusive lock on its part file, the kernel drops it when
+     * its process dies however it dies, and a part file whose lock can be taken belongs to no live upload. It is
+     * deleted while the lock is held (see {@link #openPart}). Where the file system cannot lock, nothing is deleted.
+     */
+    private void deleteAbandonedParts() {
+        int deleted = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(uploadsTmp, "*" + PART)) {
+            for (Path part : parts) {
+                if (!LIVE_PARTS.contains(part)
+                        && Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)
+                        && deleteIfAbandoned(part)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot look for abandoned uploads in {}: {}", uploadsTmp, e.toString());
+        }
+        if (deleted > 0) {
+            log.info("deleted {} upload(s) left unfinished in {} by a process that stopped", deleted, uploadsTmp);
+        }
+    }
+
+    private static boolean deleteIfAbandoned(Path part) {
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return false; // a running upload in another process
+            }
+            Files.delete(part);
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // a running upload in this JVM that registered after we listed
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            log.warn("cannot check or delete the abandoned upload {}: {}", part, e.toString());
+            return false;
         }
     }
 
