@@ -306,6 +306,10 @@ class ServerEndToEndTest {
         Path playlist = media.resolve("sneaky.mp4");
         Files.writeString(
                 playlist, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n" + clip.toUri() + "\n#EXT-X-ENDLIST\n");
+        String sparse = api.upload(io.nommer.ffmpeg.testing.TestMedia.framesHoursApart())
+                .body()
+                .path("uri")
+                .asText();
         String good = uploadClip();
 
         String a = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(notMedia));
@@ -313,6 +317,7 @@ class ServerEndToEndTest {
         String c = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(truncated));
         String d = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(playlist.toUri()));
         String e = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp3\"}]}".formatted(good));
+        String f = submit("{\"input\": \"%s\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}".formatted(sparse));
 
         assertFailed(a, "not_media");
         assertFailed(b, "no_video_stream");
@@ -320,6 +325,7 @@ class ServerEndToEndTest {
         assertThat(t.path("state").asText()).isEqualTo("failed");
         assertThat(output(t, "mp4-h264").path("error").path("code").asText()).isIn("not_media", "encode_failed");
         assertFailed(d, "not_media");
+        assertFailed(f, "input_limits_exceeded");
         assertThat(api.awaitTerminal(e).path("state").asText()).isEqualTo("succeeded");
         assertThat(api.get("/healthz").status()).isEqualTo(200);
     }

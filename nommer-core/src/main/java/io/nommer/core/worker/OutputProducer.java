@@ -222,6 +222,21 @@ final class OutputProducer {
                             info.duration(),
                             config.maxInputSeconds()));
         }
+        if (info.duration() != null
+                && info.duration() > WorkerConfig.SPARSE_INPUT_SECONDS
+                && info.size() < info.duration() * WorkerConfig.MIN_INPUT_BYTES_PER_SECOND) {
+            throw new TaskFailedException(
+                    ErrorCode.INPUT_LIMITS_EXCEEDED,
+                    String.format(
+                            Locale.ROOT,
+                            "the input declares %.0f s of media but holds only %d bytes (%.1f per second, fewer than"
+                                    + " the %d that media this long carries at least): its timestamps leave gaps that"
+                                    + " no data fills, which would be encoded as repeated frames",
+                            info.duration(),
+                            info.size(),
+                            info.size() / info.duration(),
+                            WorkerConfig.MIN_INPUT_BYTES_PER_SECOND));
+        }
         if (info.streams().size() > WorkerConfig.MAX_INPUT_STREAMS) {
             throw new TaskFailedException(
                     ErrorCode.INPUT_LIMITS_EXCEEDED,

@@ -51,6 +51,15 @@ public record WorkerConfig(
      */
     public static final int MAX_INPUT_STREAMS = 64;
     /**
+     * Inputs declaring more than {@link #SPARSE_INPUT_SECONDS} of media must hold at least this many bytes per
+     * second of it. Real media does by far (speech at 8 kbit/s is 1,000; a still picture encoded as video several
+     * hundred); a file whose timestamps jump over hours that no packet fills (two frames ten hours apart, 4 KB) does
+     * not, and would be encoded as hours of repeated frames.
+     */
+    public static final int MIN_INPUT_BYTES_PER_SECOND = 100;
+    /** Below this declared length, a sparse input costs too little to refuse (see MIN_INPUT_BYTES_PER_SECOND). */
+    public static final double SPARSE_INPUT_SECONDS = 600;
+    /**
      * Measured with {@code ./bench throughput}: 64 left the two slots waiting on commits with a core idle, 500 was
      * no better than 200 (BENCHMARKS.md).
      */

@@ -361,6 +361,24 @@ class WorkerTest {
     }
 
     @Test
+    void anInputWhoseBytesCannotFillItsDeclaredLength_failsWithInputLimitsExceeded_beforeEncoding() throws Exception {
+        store.claimable.add(aTask());
+        // two frames ten hours apart: what ffmpeg makes of it is ten hours of repeated frames
+        MediaInfo sparse = new MediaInfo("mov,mp4", 36_001.0, 1L, 4287, CLIP.streams());
+        try (Worker w = worker(
+                        (request, progress, cancel) -> {
+                            throw new AssertionError("must not encode");
+                        },
+                        file -> sparse)
+                .start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("fail");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(store.failure.code()).isEqualTo(ErrorCode.INPUT_LIMITS_EXCEEDED);
+        assertThat(store.failure.message()).contains("36001 s", "4287 bytes");
+    }
+
+    @Test
     void encodeFailure_isRecordedWithItsCodeAndLog() throws Exception {
         store.claimable.add(aTask());
         Encoder failing = (request, progress, cancel) -> {
