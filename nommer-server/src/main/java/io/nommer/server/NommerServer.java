@@ -12,10 +12,12 @@ import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegCapabilities;
 import io.nommer.server.api.CloudsApi;
+import io.nommer.server.api.JobViews;
 import io.nommer.server.api.JobsApi;
 import io.nommer.server.api.Json;
 import io.nommer.server.api.MetaApi;
 import io.nommer.server.api.ProfilesApi;
+import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.config.ServerConfig;
@@ -108,7 +110,8 @@ public final class NommerServer implements AutoCloseable {
                 : null;
 
         Router router = new Router(mapper, config.http().publicUrl());
-        new JobsApi(jobs, mapper, (uri, contentType, req) -> {
+        JobViews views = new JobViews(new ServerPaths(data));
+        new JobsApi(jobs, views, mapper, (uri, contentType, req) -> {
                     // byte ranges and conditional requests: Jetty answers them for a local file, S3 for its objects
                     Optional<Path> local = storage.localFile(uri);
                     if (local.isPresent()) {
@@ -148,8 +151,8 @@ public final class NommerServer implements AutoCloseable {
         String own = http.baseUrl(config.bind());
         String publicUrl = config.http().publicUrl() != null ? config.http().publicUrl() : own;
 
-        WebhookRelay relay =
-                new WebhookRelay(store.outbox(), store.jobs(), mapper, webhookSecret(config, data), clock, publicUrl);
+        WebhookRelay relay = new WebhookRelay(
+                store.outbox(), store.jobs(), mapper, views, webhookSecret(config, data), clock, publicUrl);
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(
                 1, Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
         housekeeping.scheduleWithFixedDelay(

@@ -134,6 +134,9 @@ class ServerEndToEndTest {
         assertThat(job.path("cpu_seconds").asDouble()).isPositive();
 
         JsonNode flv = output(job, "flv-320x240").path("files").get(0);
+        // where the server keeps its data is its own business
+        assertThat(flv.path("uri").asText()).startsWith("storage:outputs/" + id + "/flv-320x240/");
+        assertThat(job.toString()).doesNotContain(tmp.resolve("data").toString());
         assertThat(flv.path("width").asInt()).isEqualTo(320);
         assertThat(flv.path("height").asInt()).isEqualTo(240);
         JsonNode flvProbe = Media.probe(download(flv));
@@ -336,6 +339,10 @@ class ServerEndToEndTest {
         JsonNode err = job.path("outputs").get(0).path("error");
         assertThat(err.path("code").asText()).as("job %s", job).isEqualTo(code);
         assertThat(err.path("message").asText()).isNotBlank();
+        // the server's data directory stays out of sight (an input path the client named itself may show)
+        String data = tmp.resolve("data").toString();
+        assertThat(job.toString()).as("job %s", job).doesNotContain(data);
+        assertThat(api.get("/v1/jobs/" + id + "/events").body().toString()).doesNotContain(data);
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.Map;
  * webhooks agree. Null fields are left out ({@link Json#mapper()}).
  */
 public final class JobViews {
-    private JobViews() {}
 
     /**
      * A job. {@code ownerToken} is only in the answer that created it.
@@ -129,16 +128,22 @@ public final class JobViews {
     /**
      * @param baseUrl {@code http://host:port} for the download links, as the client reached us
      */
-    public static JobView job(Job job, String baseUrl) {
+    private final ServerPaths paths;
+
+    public JobViews(ServerPaths paths) {
+        this.paths = paths;
+    }
+
+    public JobView job(Job job, String baseUrl) {
         return job(job, baseUrl, null);
     }
 
     /** A submitted job as the submitter sees it: with the owner token, in the answer that created the job only. */
-    public static JobView created(CreateResult result, String baseUrl) {
+    public JobView created(CreateResult result, String baseUrl) {
         return job(result.job(), baseUrl, result.ownerToken());
     }
 
-    private static JobView job(Job job, String baseUrl, String ownerToken) {
+    private JobView job(Job job, String baseUrl, String ownerToken) {
         double cpu = job.tasks().stream().mapToDouble(Task::cpuSeconds).sum();
         List<OutputView> outputs = job.tasks().stream()
                 .filter(t -> !t.isPart())
@@ -164,7 +169,7 @@ public final class JobViews {
                 ownerToken);
     }
 
-    private static OutputView output(Job job, Task t, String baseUrl) {
+    private OutputView output(Job job, Task t, String baseUrl) {
         String base = baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name());
         List<FileView> files = t.files().stream().map(f -> file(f, base)).toList();
         // a ladder spread over workers: its renditions' own tasks, before this one packages them
@@ -180,9 +185,11 @@ public final class JobViews {
                                 round3(p.cpuSeconds()),
                                 p.errorCode() == null
                                         ? null
-                                        : new PartError(p.errorCode(), String.valueOf(p.errorMessage()))))
+                                        : new PartError(p.errorCode(), String.valueOf(paths.text(p.errorMessage())))))
                         .toList();
-        ErrorView error = t.errorCode() == null ? null : new ErrorView(t.errorCode(), t.errorMessage(), t.logTail());
+        ErrorView error = t.errorCode() == null
+                ? null
+                : new ErrorView(t.errorCode(), paths.text(t.errorMessage()), paths.text(t.logTail()));
         return new OutputView(
                 t.name(),
                 t.preset(),
@@ -201,10 +208,10 @@ public final class JobViews {
                 t.profile().encryptionOrDefault() ? base + "/key" : null);
     }
 
-    private static FileView file(OutputFile f, String outputUrl) {
+    private FileView file(OutputFile f, String outputUrl) {
         return new FileView(
                 f.name(),
-                f.uri(),
+                paths.uri(f.uri()),
                 outputUrl + "/files/" + enc(f.name()),
                 f.size(),
                 f.role(),
@@ -234,7 +241,7 @@ public final class JobViews {
                 s.rotation() == 0 ? null : s.rotation());
     }
 
-    public static EventView event(JobEvent e, Job job) {
+    public EventView event(JobEvent e, Job job) {
         String output = e.taskId() == null
                 ? null
                 : job.tasks().stream()
@@ -242,7 +249,7 @@ public final class JobViews {
                         .findFirst()
                         .map(Task::name)
                         .orElse(null);
-        return new EventView(e.id(), time(e.at()), e.type(), output, e.message());
+        return new EventView(e.id(), time(e.at()), e.type(), output, paths.text(e.message()));
     }
 
     private static String enc(String s) {

@@ -44,11 +44,13 @@ public final class JobsApi {
     }
 
     private final JobService jobs;
+    private final JobViews views;
     private final ObjectMapper mapper;
     private final FileOpener files;
 
-    public JobsApi(JobService jobs, ObjectMapper mapper, FileOpener files) {
+    public JobsApi(JobService jobs, JobViews views, ObjectMapper mapper, FileOpener files) {
         this.jobs = jobs;
+        this.views = views;
         this.mapper = mapper;
         this.files = files;
     }
@@ -57,7 +59,7 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs", this::submit);
         r.add("POST", "/v1/jobs/bulk", this::submitBulk);
         r.add("GET", "/v1/jobs", this::list);
-        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(JobViews.job(jobs.find(req.path("id")), req.baseUrl())));
+        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(views.job(jobs.find(req.path("id")), req.baseUrl())));
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
@@ -68,7 +70,7 @@ public final class JobsApi {
     private Response submit(Request req) {
         JobRequest request = parseJob(req.jsonObject(MAX_JOB_BODY), "", req.header("Idempotency-Key"));
         CreateResult result = jobs.submit(request);
-        return Response.json(result.created() ? 201 : 200, JobViews.created(result, req.baseUrl()))
+        return Response.json(result.created() ? 201 : 200, views.created(result, req.baseUrl()))
                 .header("Location", "/v1/jobs/" + result.job().id());
     }
 
@@ -179,7 +181,7 @@ public final class JobsApi {
                 states, instant(req, "created_after"), instant(req, "created_before"), req.query("cursor"), limit);
         Page<Job> page = jobs.list(filter);
         return Response.ok(new JobList(
-                page.items().stream().map(j -> JobViews.job(j, req.baseUrl())).toList(), page.nextCursor()));
+                page.items().stream().map(j -> views.job(j, req.baseUrl())).toList(), page.nextCursor()));
     }
 
     /** A page of jobs; {@code nextCursor} is absent on the last page. */
@@ -201,17 +203,17 @@ public final class JobsApi {
     }
 
     private Response cancel(Request req) {
-        return Response.ok(JobViews.job(jobs.cancel(req.path("id")), req.baseUrl()));
+        return Response.ok(views.job(jobs.cancel(req.path("id")), req.baseUrl()));
     }
 
     private Response retry(Request req) {
-        return Response.ok(JobViews.job(jobs.retry(req.path("id")), req.baseUrl()));
+        return Response.ok(views.job(jobs.retry(req.path("id")), req.baseUrl()));
     }
 
     private Response events(Request req) {
         Job job = jobs.find(req.path("id"));
         return Response.ok(new Events(
-                jobs.events(job).stream().map(e -> JobViews.event(e, job)).toList()));
+                jobs.events(job).stream().map(e -> views.event(e, job)).toList()));
     }
 
     private Response download(Request req) {

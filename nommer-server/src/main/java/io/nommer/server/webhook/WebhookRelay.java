@@ -35,6 +35,7 @@ public final class WebhookRelay {
     private final WebhookOutbox outbox;
     private final JobStore jobs;
     private final ObjectMapper mapper;
+    private final JobViews views;
     private final byte[] secret;
     private final InstantSource clock;
     private final String baseUrl;
@@ -47,10 +48,12 @@ public final class WebhookRelay {
             WebhookOutbox outbox,
             JobStore jobs,
             ObjectMapper mapper,
+            JobViews views,
             String secret,
             InstantSource clock,
             String baseUrl) {
         this.outbox = outbox;
+        this.views = views;
         this.jobs = jobs;
         this.mapper = mapper;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -86,7 +89,7 @@ public final class WebhookRelay {
                 outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
                 return;
             }
-            byte[] body = mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), JobViews.job(job, baseUrl)));
+            byte[] body = mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), views.job(job, baseUrl)));
             long ts = clock.instant().getEpochSecond();
             HttpRequest req = HttpRequest.newBuilder(URI.create(d.url()))
                     .timeout(Duration.ofSeconds(10))

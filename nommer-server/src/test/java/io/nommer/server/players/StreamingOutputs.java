@@ -44,11 +44,14 @@ final class StreamingOutputs implements AutoCloseable {
     private final JsonNode job;
     private final String ownerToken;
     private final Path unpacked;
+    private final Path data;
     private final Duration took;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private StreamingOutputs(NommerServer server, JsonNode job, String ownerToken, Path unpacked, Duration took) {
+    private StreamingOutputs(
+            NommerServer server, JsonNode job, String ownerToken, Path data, Path unpacked, Duration took) {
         this.server = server;
+        this.data = data;
         this.job = job;
         this.ownerToken = ownerToken;
         this.unpacked = unpacked;
@@ -130,6 +133,7 @@ final class StreamingOutputs implements AutoCloseable {
                     server,
                     job,
                     submitted.path("owner_token").asText(),
+                    work.resolve("data"),
                     unpacked,
                     Duration.ofNanos(System.nanoTime() - start));
             o.unpackArchives();
@@ -171,7 +175,7 @@ final class StreamingOutputs implements AutoCloseable {
         if (files.size() == 1 && files.get(0).path("role").asText().equals("archive")) {
             return unpacked.resolve(name);
         }
-        return Path.of(URI.create(files.get(0).path("uri").asText())).getParent();
+        return local(files.get(0)).getParent();
     }
 
     /**
@@ -238,10 +242,18 @@ final class StreamingOutputs implements AutoCloseable {
                     && files.size() == 1
                     && files.get(0).path("role").asText().equals("archive")) {
                 Path dir = Files.createDirectories(unpacked.resolve(name));
-                StreamingFiles.extract(
-                        Path.of(URI.create(files.get(0).path("uri").asText())), dir);
+                StreamingFiles.extract(local(files.get(0)), dir);
             }
         }
+    }
+
+    /** Where a file the API lists as {@code storage:outputs/...} is: under the server's data directory. */
+    private Path local(JsonNode file) {
+        String uri = file.path("uri").asText();
+        if (!uri.startsWith("storage:")) {
+            throw new AssertionError("expected a file in nommer's own storage, not " + uri);
+        }
+        return data.resolve(uri.substring("storage:".length()));
     }
 
     private JsonNode output(String name) {
