@@ -71,6 +71,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 .withMaxUploadBytes(config.maxUploadBytes());
         HttpFetchConfig http = HttpFetchConfig.defaults()
                 .withMaxBytes(config.maxInputBytes())
+                .withMinRate(config.minInputBytesPerSecond(), config.minInputRateWindow())
                 .withAllowPrivateNetworks(config.allowPrivateNetworks());
         boolean s3Default = config.storage() != null && config.storage().startsWith("s3://");
         Optional<S3StorageConfig> s3 = Optional.empty();

@@ -10,6 +10,11 @@ public enum ErrorCode {
     INPUT_EMPTY(false),
     /** A network or storage error while fetching; worth another attempt. */
     INPUT_FETCH_FAILED(true),
+    /**
+     * The input arrived slower than the minimum transfer rate; worth another attempt (the network may recover), and
+     * each attempt is bounded by the rate's window, not the download's whole deadline.
+     */
+    INPUT_TOO_SLOW(true),
     NOT_MEDIA(false),
     INPUT_LIMITS_EXCEEDED(false),
     NO_VIDEO_STREAM(false),

@@ -31,6 +31,8 @@ public final class ConfigLoader {
             "allow_private_networks",
             "max_upload_bytes",
             "max_input_bytes",
+            "min_input_bytes_per_second",
+            "min_input_rate_window_seconds",
             "lease_seconds",
             "encode_timeout_seconds",
             "webhook_secret",
@@ -94,6 +96,16 @@ public final class ConfigLoader {
                     bool(merged, origin, "allow_private_networks"),
                     longValue(merged, origin, "max_upload_bytes", ServerConfig.DEFAULT_MAX_UPLOAD_BYTES),
                     longValue(merged, origin, "max_input_bytes", ServerConfig.DEFAULT_MAX_INPUT_BYTES),
+                    longValue(
+                            merged,
+                            origin,
+                            "min_input_bytes_per_second",
+                            ServerConfig.DEFAULT_MIN_INPUT_BYTES_PER_SECOND),
+                    Duration.ofSeconds(longValue(
+                            merged,
+                            origin,
+                            "min_input_rate_window_seconds",
+                            ServerConfig.DEFAULT_MIN_INPUT_RATE_WINDOW.toSeconds())),
                     Duration.ofSeconds(
                             longValue(merged, origin, "lease_seconds", ServerConfig.DEFAULT_LEASE.toSeconds())),
                     Duration.ofSeconds(longValue(

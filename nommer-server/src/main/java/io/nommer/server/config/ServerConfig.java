@@ -14,6 +14,8 @@ import java.util.List;
  * @param inputRoots directories whose files {@code file:} inputs may name
  * @param outputRoots directories {@code file:} destinations may name
  * @param allowPrivateNetworks let http(s) inputs reach loopback, private and link-local addresses
+ * @param minInputBytesPerSecond the slowest http(s) input download accepted, averaged over
+ *     {@code minInputRateWindow}; 0 accepts any rate
  * @param webhookSecret HMAC key for webhook signatures; null generates one in the data directory
  * @param clouds the clouds this process's workers claim from
  * @param encoder {@code ffmpeg}, or {@code null} to complete tasks at once without encoding (for measuring the
@@ -32,6 +34,8 @@ public record ServerConfig(
         boolean allowPrivateNetworks,
         long maxUploadBytes,
         long maxInputBytes,
+        long minInputBytesPerSecond,
+        Duration minInputRateWindow,
         Duration lease,
         Duration encodeTimeout,
         String webhookSecret,
@@ -122,6 +126,10 @@ public record ServerConfig(
     public static final Path DEFAULT_DATA = Path.of("nommer-data");
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024 * 1024;
     public static final long DEFAULT_MAX_INPUT_BYTES = 10L * 1024 * 1024 * 1024;
+    /** 16 KiB/s (128 kbit/s): far below any real origin, far above a deliberate trickle. */
+    public static final long DEFAULT_MIN_INPUT_BYTES_PER_SECOND = 16 * 1024;
+
+    public static final Duration DEFAULT_MIN_INPUT_RATE_WINDOW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ENCODE_TIMEOUT = Duration.ofHours(6);
 
@@ -148,6 +156,13 @@ public record ServerConfig(
         }
         if (maxInputBytes < 1) {
             throw new IllegalArgumentException("max_input_bytes must be positive, not " + maxInputBytes);
+        }
+        if (minInputBytesPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "min_input_bytes_per_second cannot be negative, not " + minInputBytesPerSecond);
+        }
+        if (minInputRateWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("min_input_rate_window_seconds cannot be less than 1");
         }
         if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new IllegalArgumentException("lease_seconds cannot be less than 2, not " + lease.toSeconds());
@@ -198,8 +213,10 @@ public record ServerConfig(
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDir.toAbsolutePath() + ", workers="
                 + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", input_roots=" + inputRoots
                 + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
-                + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes + ", lease_seconds="
-                + lease.toSeconds() + ", encode_timeout_seconds=" + encodeTimeout.toSeconds() + ", webhook_secret="
+                + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes
+                + ", min_input_bytes_per_second=" + minInputBytesPerSecond + ", min_input_rate_window_seconds="
+                + minInputRateWindow.toSeconds() + ", lease_seconds=" + lease.toSeconds() + ", encode_timeout_seconds="
+                + encodeTimeout.toSeconds() + ", webhook_secret="
                 + (webhookSecret == null ? "<generated>" : "<masked>") + ", store="
                 + (store == null ? "sqlite (in the data directory)" : maskUrl(store)) + ", storage="
                 + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="

@@ -32,6 +32,8 @@ class ConfigLoaderTest {
         assertThat(c.dataDir()).isEqualTo(ServerConfig.DEFAULT_DATA);
         assertThat(c.workers()).isPositive();
         assertThat(c.allowPrivateNetworks()).isFalse();
+        assertThat(c.minInputBytesPerSecond()).isEqualTo(16 * 1024);
+        assertThat(c.minInputRateWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
     }
 
     @Test
@@ -45,6 +47,10 @@ class ConfigLoaderTest {
                 .hasMessageContaining("unknown setting 'colour'");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("allow-private-networks", "maybe"), Map.of()))
                 .hasMessageContaining("allow_private_networks must be true or false");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("min_input_bytes_per_second", "-1"), Map.of()))
+                .hasMessageContaining("min_input_bytes_per_second cannot be negative");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("min_input_rate_window_seconds", "0"), Map.of()))
+                .hasMessageContaining("min_input_rate_window_seconds cannot be less than 1");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Redirects are followed by this class, not by the HTTP client, so that every hop is checked: scheme, no
  * credentials in the URL, and (unless {@link HttpFetchConfig#allowPrivateNetworks()}) every address the host resolves
  * to must be public ({@link NetworkPolicy}). Downloads are bounded by size (Content-Length up front, and bytes counted
- * while streaming), by a connect timeout, by an idle timeout between reads and by a total deadline.
+ * while streaming), by a connect timeout, by an idle timeout between reads, by a minimum transfer rate averaged over a
+ * window, and by a total deadline.
  *
  * <p>Known limit: the HTTP client resolves the host again when it connects, so a DNS server answering differently
  * within that instant (DNS rebinding) is not caught here; an egress firewall is the complete defence.
@@ -109,7 +111,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
      * @return the downloaded file in {@code workDir} ({@link LocalInput#temporary()} is true)
      * @throws TaskFailedException {@code input_forbidden} (scheme, credentials, refused address on any hop, HTTP 401/403),
      *     {@code input_not_found} (HTTP 404/410), {@code input_too_large}, {@code input_empty}, or the retryable
-     *     {@code input_fetch_failed} (5xx, 408, 429, timeouts, network errors, too many redirects)
+     *     {@code input_too_slow} (below {@link HttpFetchConfig#minBytesPerSecond()}) and {@code input_fetch_failed}
+     *     (5xx, 408, 429, timeouts, network errors, too many redirects)
      */
     @Override
     public LocalInput fetch(URI input, Path workDir) {
@@ -210,6 +213,9 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         };
         CompletableFuture<HttpResponse<Long>> future = client.sendAsync(request, handler);
         long idleNanos = config.readTimeout().toNanos();
+        RateWindow rate = null;
+        // why: the loop must wake to judge the rate, also to notice that the body has begun
+        long tick = config.minBytesPerSecond() > 0 ? RateWindow.tick(config.rateWindow()) : Long.MAX_VALUE;
         while (true) {
             long now = System.nanoTime();
             long totalLeft = deadline - now;
@@ -223,10 +229,20 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                                         + " (totalDeadline)")
                         : failed(uri, "the server sent nothing for " + human(config.readTimeout()) + " (readTimeout)");
             }
+            Download body = download.get();
+            if (body != null && config.minBytesPerSecond() > 0) {
+                if (rate == null) {
+                    rate = new RateWindow(body.started, config.rateWindow().toNanos());
+                }
+                if (rate.tooSlow(now, body.count, config.minBytesPerSecond())) {
+                    abort(future, body);
+                    throw tooSlow(uri, rate);
+                }
+            }
             try {
-                return future.get(Math.min(totalLeft, idleLeft), TimeUnit.NANOSECONDS);
+                return future.get(Math.min(Math.min(totalLeft, idleLeft), tick), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                // loop: re-read the activity clock
+                // loop: re-read the activity clock and the rate
             } catch (InterruptedException e) {
                 abort(future, download.get());
                 Thread.currentThread().interrupt();
@@ -320,6 +336,22 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                         + " bytes (maxBytes)");
     }
 
+    private TaskFailedException tooSlow(URI uri, RateWindow rate) {
+        return new TaskFailedException(
+                ErrorCode.INPUT_TOO_SLOW,
+                String.format(
+                        Locale.ROOT,
+                        "downloading %s failed: the server sent %d bytes in the last %.1f s (%d bytes/s), less than"
+                                + " the minimum of %d bytes/s averaged over %s (min_input_bytes_per_second,"
+                                + " min_input_rate_window_seconds)",
+                        redact(uri),
+                        rate.bytes,
+                        rate.nanos / 1e9,
+                        rate.bytesPerSecond(),
+                        config.minBytesPerSecond(),
+                        human(config.rateWindow())));
+    }
+
     private static TaskFailedException failed(URI uri, String detail) {
         return failed(uri, detail, null);
     }
@@ -365,6 +397,56 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         client.shutdownNow();
     }
 
+    /**
+     * The body's transfer rate over the last window: samples of the byte count, the oldest kept being the newest one
+     * at least a window old. Judged only once the body has been arriving for a whole window.
+     */
+    private static final class RateWindow {
+        private final long window;
+
+        private final ArrayDeque<long[]> samples = new ArrayDeque<>();
+        /** What the last judgement measured. */
+        long bytes;
+
+        long nanos;
+
+        RateWindow(long bodyStarted, long window) {
+            this.window = window;
+            samples.add(new long[] {bodyStarted, 0});
+        }
+
+        /** How often the rate is looked at, in nanoseconds: a tenth of the window, between 50 ms and 1 s. */
+        static long tick(Duration window) {
+            return Math.clamp(window.toNanos() / 10, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1));
+        }
+
+        boolean tooSlow(long now, long count, long minBytesPerSecond) {
+            samples.add(new long[] {now, count});
+            while (samples.size() > 2 && now - nth(samples, 1)[0] >= window) {
+                samples.removeFirst();
+            }
+            long[] oldest = samples.getFirst();
+            if (now - oldest[0] < window) {
+                return false;
+            }
+            bytes = count - oldest[1];
+            nanos = now - oldest[0];
+            return bytesPerSecond() < minBytesPerSecond;
+        }
+
+        long bytesPerSecond() {
+            return nanos == 0 ? 0 : (long) (bytes * 1e9 / nanos);
+        }
+
+        private static long[] nth(ArrayDeque<long[]> q, int n) {
+            var it = q.iterator();
+            for (int i = 0; i < n; i++) {
+                it.next();
+            }
+            return it.next();
+        }
+    }
+
     /** Reads no body: redirects and errors are decided on their status alone, whatever their body's size. */
     private static final class Discard implements HttpResponse.BodySubscriber<Long> {
         private final CompletableFuture<Long> result = new CompletableFuture<>();
@@ -396,6 +478,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
 
     /** Streams the body to a file, counting bytes; stops at the size cap. */
     private static final class Download implements HttpResponse.BodySubscriber<Long> {
+        final long started = System.nanoTime();
         private final Path target;
         private final long maxBytes;
         private final AtomicLong lastActivity;
@@ -403,7 +486,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         private volatile Flow.Subscription subscription;
         private volatile FileChannel channel;
         private volatile boolean tooLarge;
-        private long count;
+        /** Written by the client's thread (one onNext at a time), read by the fetching thread for the rate. */
+        private volatile long count;
 
         Download(Path target, long maxBytes, AtomicLong lastActivity) {
             this.target = target;

@@ -91,6 +91,17 @@ class HttpInputFetcherTest {
                 Thread.currentThread().interrupt();
             }
         });
+        route("/stall", ex -> {
+            ex.sendResponseHeaders(200, 1_000);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes(500));
+                out.flush();
+                Thread.sleep(1_000);
+                out.write(bytes(500));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         route("/silent", ex -> {
             try {
                 Thread.sleep(10_000);
@@ -245,6 +256,34 @@ class HttpInputFetcherTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
         assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
+    void fetch_failsATrickleBelowTheMinimumRate_sayingWhatRateItSawAndTheMinimum() {
+        try (HttpInputFetcher f = new HttpInputFetcher(PRIVATE_ALLOWED.withMinRate(1_000, Duration.ofSeconds(1)))) {
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> f.fetch(uri("/trickle"), work))
+                    .isInstanceOfSatisfying(
+                            TaskFailedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_TOO_SLOW))
+                    .message()
+                    .containsPattern("sent \\d+ bytes in the last [0-9.]+ s \\(\\d+ bytes/s\\)")
+                    .contains("less than the minimum of 1000 bytes/s");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("failed once one window had passed, not at the 10 s deadline")
+                    .isLessThan(Duration.ofSeconds(4));
+        }
+        assertThat(work).as("no partial file left").isEmptyDirectory();
+    }
+
+    @Test
+    void fetch_letsAShortStallPass_whenTheAverageOverTheWindowIsFastEnough() throws IOException {
+        try (HttpInputFetcher f = new HttpInputFetcher(PRIVATE_ALLOWED.withMinRate(100, Duration.ofMillis(1_500)))) {
+            LocalInput input = f.fetch(uri("/stall"), work);
+
+            assertThat(input.size()).isEqualTo(1_000);
+        }
     }
 
     @Test
