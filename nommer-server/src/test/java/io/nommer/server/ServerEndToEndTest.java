@@ -20,6 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import javax.crypto.Mac;
@@ -376,6 +379,68 @@ class ServerEndToEndTest {
                         .asText())
                 .isEqualTo("cancelled");
         assertThat(api.post("/v1/jobs/" + id + "/cancel", "").status()).isEqualTo(409);
+    }
+
+    @Test
+    void cancel_stopsAnInputDownloadInProgress_andDeletesThePartialFile() throws Exception {
+        CountDownLatch hungUp = new CountDownLatch(1);
+        AtomicLong sent = new AtomicLong();
+        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.createContext("/endless.mp4", ex -> {
+            // fast enough for the minimum rate, endless enough to be downloading when the job is cancelled
+            ex.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            try (var out = ex.getResponseBody()) {
+                while (System.nanoTime() < until) {
+                    out.write(chunk);
+                    out.flush();
+                    sent.addAndGet(chunk.length);
+                    Thread.sleep(50);
+                }
+            } catch (java.io.IOException e) {
+                hungUp.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        origin.start();
+        try {
+            String id =
+                    submit("{\"input\": \"http://127.0.0.1:%d/endless.mp4\", \"outputs\": [{\"preset\": \"m4a-aac\"}]}"
+                            .formatted(origin.getAddress().getPort()));
+            Await.until("the download to be under way", Duration.ofSeconds(30), () -> sent.get() > 256 * 1024);
+            Path work = tmp.resolve("data").resolve("work");
+            assertThat(partialDownloads(work)).as("the partial download").isNotEmpty();
+
+            Reply r = api.post("/v1/jobs/" + id + "/cancel", "");
+            assertThat(r.status()).isEqualTo(200);
+
+            assertThat(hungUp.await(5, TimeUnit.SECONDS))
+                    .as("the origin saw the download's connection closed within seconds of the cancel")
+                    .isTrue();
+            Await.until(
+                    "the partial download to be deleted",
+                    Duration.ofSeconds(5),
+                    () -> partialDownloads(work).isEmpty());
+            JsonNode job = api.get("/v1/jobs/" + id).body();
+            assertThat(job.path("state").asText()).isEqualTo("cancelled");
+            assertThat(output(job, "m4a-aac").path("state").asText()).isEqualTo("cancelled");
+        } finally {
+            origin.stop(0);
+        }
+    }
+
+    private static List<Path> partialDownloads(Path work) {
+        if (!Files.isDirectory(work)) {
+            return List.of();
+        }
+        try (var files = Files.walk(work)) {
+            return files.filter(f -> f.getFileName().toString().equals("input.mp4"))
+                    .toList();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return List.of(work); // a folder vanishing while walked: look again
+        }
     }
 
     private static List<ProcessHandle> ffmpegChildren() {

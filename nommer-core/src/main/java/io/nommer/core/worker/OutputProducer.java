@@ -85,7 +85,7 @@ final class OutputProducer {
             throw new UncheckedIOException("task " + task.id() + ": cannot create " + workDir, e);
         }
         checkCancelled(r);
-        LocalInput input = inputs.fetch(URI.create(r.claim.input()), workDir);
+        LocalInput input = fetchInput(r, workDir);
         checkCancelled(r);
         MediaInfo info = prober.probe(input.file());
         jobs.recordInputInfo(task.jobId(), info);
@@ -148,6 +148,56 @@ final class OutputProducer {
     }
 
     private record Described(PlannedFile file, MediaInfo info, long size) {}
+
+    /**
+     * Fetches the task's input so that a cancellation (job cancelled, lease lost, shutdown) stops a download at once
+     * rather than after it: the slot's thread is interrupted while, and only while, the fetch runs, which makes the
+     * http fetcher close the connection and delete the partial file.
+     *
+     * @throws CancellationException when the task was cancelled during the fetch, whatever the fetch threw
+     */
+    private LocalInput fetchInput(RunningTask r, Path workDir) {
+        InterruptOnCancel interrupt = new InterruptOnCancel(Thread.currentThread());
+        r.cancellation.onCancel(interrupt::cancelled);
+        try {
+            return inputs.fetch(URI.create(r.claim.input()), workDir);
+        } catch (RuntimeException e) {
+            if (r.cancellation.cancelled()) {
+                CancellationException stopped = new CancellationException(r.cancellation.reason());
+                stopped.initCause(e);
+                throw stopped;
+            }
+            throw e;
+        } finally {
+            interrupt.done();
+        }
+    }
+
+    /** Interrupts a thread on cancellation until {@link #done()}; then clears the interrupt it made, if any. */
+    private static final class InterruptOnCancel {
+        private final Thread thread;
+        private boolean running = true;
+        private boolean interrupted;
+
+        InterruptOnCancel(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void cancelled() {
+            if (running) {
+                interrupted = true;
+                thread.interrupt();
+            }
+        }
+
+        /** Called on {@link #thread}: the slot goes on to record the outcome, which an interrupt would break. */
+        synchronized void done() {
+            running = false;
+            if (interrupted) {
+                Thread.interrupted();
+            }
+        }
+    }
 
     /** Best effort: a rendition left behind costs storage, not correctness. */
     void deleteRenditions(RunningTask r) {

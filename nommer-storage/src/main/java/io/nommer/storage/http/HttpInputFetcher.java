@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * to must be public ({@link NetworkPolicy}). Downloads are bounded by size (Content-Length up front, and bytes counted
  * while streaming), by a connect timeout, by an idle timeout between reads, by a minimum transfer rate averaged over a
  * window, and by a total deadline.
+ *
+ * <p>Interrupting the thread in {@link #fetch} stops the download at once: the connection is closed and the partial
+ * file deleted. The worker does this when the task is cancelled.
  *
  * <p>Known limit: the HTTP client resolves the host again when it connects, so a DNS server answering differently
  * within that instant (DNS rebinding) is not caught here; an egress firewall is the complete defence.
@@ -112,7 +116,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
      * @throws TaskFailedException {@code input_forbidden} (scheme, credentials, refused address on any hop, HTTP 401/403),
      *     {@code input_not_found} (HTTP 404/410), {@code input_too_large}, {@code input_empty}, or the retryable
      *     {@code input_too_slow} (below {@link HttpFetchConfig#minBytesPerSecond()}) and {@code input_fetch_failed}
-     *     (5xx, 408, 429, timeouts, network errors, too many redirects)
+     *     (5xx, 408, 429, timeouts, network errors, too many redirects, the thread interrupted)
      */
     @Override
     public LocalInput fetch(URI input, Path workDir) {
@@ -193,6 +197,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
     private HttpResponse<Long> exchange(URI uri, Path target, long deadline) {
         AtomicLong lastActivity = new AtomicLong(System.nanoTime());
         AtomicReference<Download> download = new AtomicReference<>();
+        AtomicBoolean aborted = new AtomicBoolean();
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(config.readTimeout())
@@ -200,7 +205,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                 .build();
         HttpResponse.BodyHandler<Long> handler = info -> {
             lastActivity.set(System.nanoTime());
-            if (info.statusCode() != 200) {
+            // why: headers arriving just as the exchange is abandoned must not open a file nobody deletes
+            if (aborted.get() || info.statusCode() != 200) {
                 return new Discard();
             }
             OptionalLong length = info.headers().firstValueAsLong("Content-Length");
@@ -209,6 +215,9 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             }
             Download d = new Download(target, config.maxBytes(), lastActivity);
             download.set(d);
+            if (aborted.get()) {
+                d.abort(); // abandoned between the check above and now; abort() may not have seen d
+            }
             return d;
         };
         CompletableFuture<HttpResponse<Long>> future = client.sendAsync(request, handler);
@@ -221,7 +230,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             long totalLeft = deadline - now;
             long idleLeft = lastActivity.get() + idleNanos - now;
             if (totalLeft <= 0 || idleLeft <= 0) {
-                abort(future, download.get());
+                abort(aborted, future, download.get());
                 throw totalLeft <= 0
                         ? failed(
                                 uri,
@@ -235,7 +244,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                     rate = new RateWindow(body.started, config.rateWindow().toNanos());
                 }
                 if (rate.tooSlow(now, body.count, config.minBytesPerSecond())) {
-                    abort(future, body);
+                    abort(aborted, future, body);
                     throw tooSlow(uri, rate);
                 }
             }
@@ -244,7 +253,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             } catch (TimeoutException e) {
                 // loop: re-read the activity clock and the rate
             } catch (InterruptedException e) {
-                abort(future, download.get());
+                abort(aborted, future, download.get());
                 Thread.currentThread().interrupt();
                 throw failed(uri, "the download was interrupted");
             } catch (ExecutionException e) {
@@ -264,7 +273,8 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         }
     }
 
-    private static void abort(CompletableFuture<?> future, Download download) {
+    private static void abort(AtomicBoolean aborted, CompletableFuture<?> future, Download download) {
+        aborted.set(true);
         if (download != null) {
             download.abort();
         }
@@ -503,6 +513,10 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
+            if (result.isDone()) {
+                s.cancel();
+                return;
+            }
             try {
                 channel = FileChannel.open(
                         target,

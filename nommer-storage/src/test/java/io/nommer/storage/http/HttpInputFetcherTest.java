@@ -20,9 +20,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -283,6 +286,52 @@ class HttpInputFetcherTest {
             LocalInput input = f.fetch(uri("/stall"), work);
 
             assertThat(input.size()).isEqualTo(1_000);
+        }
+    }
+
+    @Test
+    void interruptingTheFetch_closesTheConnectionAtOnceAndDeletesThePartialFile() throws Exception {
+        CountDownLatch hungUp = new CountDownLatch(1);
+        route("/endless.mp4", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            try {
+                while (true) {
+                    out.write(bytes(1_000));
+                    out.flush();
+                    Thread.sleep(20);
+                }
+            } catch (IOException e) {
+                hungUp.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        try (HttpInputFetcher f = new HttpInputFetcher(PRIVATE_ALLOWED.withMaxBytes(1L << 30))) {
+            Thread fetching = Thread.ofPlatform().start(() -> {
+                try {
+                    f.fetch(uri("/endless.mp4"), work);
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                }
+            });
+            Path partial = work.resolve("input.mp4");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!(Files.exists(partial) && Files.size(partial) > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(partial).as("the download has begun").isNotEmptyFile();
+
+            fetching.interrupt();
+
+            fetching.join(Duration.ofSeconds(2));
+            assertThat(fetching.isAlive()).as("fetch returned").isFalse();
+            assertThat(hungUp.await(5, TimeUnit.SECONDS))
+                    .as("the server saw the connection closed")
+                    .isTrue();
+            assertThat(thrown.get()).isInstanceOf(TaskFailedException.class).hasMessageContaining("interrupted");
+            assertThat(partial).doesNotExist();
         }
     }
 
