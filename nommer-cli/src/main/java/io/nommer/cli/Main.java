@@ -124,7 +124,7 @@ public final class Main {
         Thread hook = new Thread(worker::close, "nommer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("nommer worker running (stop with SIGTERM; running encodes get "
-                + WorkerProcess.SHUTDOWN_GRACE.toSeconds() + " s to finish)");
+                + worker.shutdownGrace().toSeconds() + " s to finish)");
         worker.awaitExit();
         return 0;
     }

@@ -137,27 +137,42 @@ class WorkerCrashTest {
     }
 
     @Test
-    void sigtermedWorker_releasesItsLeaseWithoutSpendingAnAttempt_andExits() throws Exception {
+    void sigtermedWorker_pastItsGrace_stopsFfmpegAndReleasesTheLeaseWithoutSpendingAnAttempt() throws Exception {
         Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
         s3.put(S3TestServer.BUCKET, "sources/term.mp4", Files.readAllBytes(clip));
-        // Slow enough to outlast the worker's shutdown grace, so the lease is given back rather than finished.
+        // Far slower than the 3 s grace, so the lease is given back rather than finished.
         JsonNode job = client.mapper().readTree("""
                 {"input": "s3://%s/sources/term.mp4", "outputs": [{"preset": "webm-vp9", "name": "slow",
                  "vp9_speed": 0, "upscale": true, "width": 1920, "height": 1080}]}""".formatted(S3TestServer.BUCKET));
         String id = client.submit(job).path("id").asText();
+        try {
+            sigtermPastTheGrace(id);
+        } finally {
+            client.post("/v1/jobs/" + id + "/cancel"); // the released task must not wait for the next test's worker
+        }
+    }
 
-        Process worker = startWorker("worker-c");
+    private void sigtermPastTheGrace(String id) throws Exception {
+        Process worker = nommer("worker-c", "worker", "--slots", "1", "--shutdown-grace-seconds", "3");
         await(id, j -> j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
         ProcessHandle ffmpeg = ffmpegOf(worker).orElseThrow();
+        long termed = System.nanoTime();
         worker.destroy(); // SIGTERM
+        Thread.sleep(1000);
+        assertThat(ffmpeg.isAlive()).as("the encode goes on during the grace").isTrue();
+
         assertThat(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
                 .as("worker exits after its grace")
                 .isTrue();
-        assertThat(ffmpeg.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - termed))
+                .as("the worker did not wait for the encode")
+                .isLessThan(Duration.ofSeconds(20));
+        ffmpeg.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(ffmpeg.isAlive()).as("ffmpeg is not left running").isFalse();
 
         JsonNode after = client.job(id);
         JsonNode output = after.path("outputs").get(0);
-        assertThat(output.path("state").asText()).isEqualTo("queued");
+        assertThat(output.path("state").asText()).as("ready to be leased again").isEqualTo("queued");
         assertThat(output.path("attempt").asInt())
                 .as("a release is not a failed attempt")
                 .isZero();
@@ -166,7 +181,39 @@ class WorkerCrashTest {
                 .path("events")
                 .forEach(e -> types.add(e.path("type").asText()));
         assertThat(types).contains("task.released").doesNotContain("task.failed", "task.lease_expired");
-        client.post("/v1/jobs/" + id + "/cancel");
+    }
+
+    @Test
+    void sigtermedWorker_finishesTheEncodeItIsRunningWithinItsGrace_andTheJobSucceeds() throws Exception {
+        Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
+        s3.put(S3TestServer.BUCKET, "sources/finish.mp4", Files.readAllBytes(clip));
+        // A few seconds of encoding: long enough to be under way at SIGTERM, far shorter than the grace.
+        JsonNode job = client.mapper().readTree("""
+                {"input": "s3://%s/sources/finish.mp4", "outputs": [{"preset": "mp4-h264", "name": "web",
+                 "h264_preset": "slower"}]}""".formatted(S3TestServer.BUCKET));
+        String id = client.submit(job).path("id").asText();
+
+        Process worker = nommer("worker-g", "worker", "--slots", "1", "--shutdown-grace-seconds", "120");
+        await(id, j -> j.path("outputs").get(0).path("progress").asDouble() > 0, Duration.ofSeconds(60));
+        ProcessHandle ffmpeg = ffmpegOf(worker).orElseThrow(() -> new AssertionError("the worker runs no ffmpeg"));
+        worker.destroy(); // SIGTERM
+
+        assertThat(worker.waitFor(120, java.util.concurrent.TimeUnit.SECONDS))
+                .as("worker exits once its encode is done")
+                .isTrue();
+        assertThat(ffmpeg.isAlive()).isFalse();
+        JsonNode done = client.job(id);
+        assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
+        assertThat(done.path("outputs").get(0).path("attempt").asInt())
+                .as("finished by the attempt that was running at SIGTERM")
+                .isEqualTo(1);
+        List<String> types = new ArrayList<>();
+        client.get("/v1/jobs/" + id + "/events")
+                .path("events")
+                .forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types).contains("task.succeeded").doesNotContain("task.released", "task.failed");
+        assertThat(s3.list(URI.create("s3://" + S3TestServer.BUCKET + "/crash/outputs/" + id + "/web/")))
+                .containsExactly("web.mp4");
     }
 
     /** {@code nommer serve} in its own JVM with no workers, on a free port; returns once it answers. */

@@ -16,9 +16,29 @@ class LiveProcessesTest {
 
     /**
      * Run in a child JVM: starts a long process through the runner and prints its pid; then exits the JVM, or with
-     * argument {@code wait} keeps running until it is killed.
+     * argument {@code wait} keeps running until it is killed. With {@code deferred SECONDS} the kill at exit is
+     * deferred that long (never released, as by a worker whose graceful stop takes all of it) and the process is one
+     * that prints {@code finished} after three seconds.
      */
     public static void main(String[] args) {
+        if (args.length > 1 && args[0].equals("deferred")) {
+            LiveProcesses.deferKill(Duration.ofSeconds(Long.parseLong(args[1])));
+            Thread.ofPlatform()
+                    .start(() -> new LocalProcessRunner()
+                            .run(new ProcessRequest(
+                                    List.of("sh", "-c", "echo $$; sleep 3; echo finished"),
+                                    null,
+                                    Duration.ofMinutes(5),
+                                    line -> System.out.println(line),
+                                    null,
+                                    null)));
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("wait")) {
             Thread.ofPlatform()
                     .start(() -> new LocalProcessRunner()
@@ -79,6 +99,39 @@ class LiveProcessesTest {
         for (String pid : lines) {
             LocalProcessRunnerTest.assertGone(Long.parseLong(pid));
         }
+    }
+
+    @Test
+    void jvmExit_withTheKillDeferred_letsTheProcessFinish() throws Exception {
+        List<String> lines = runChild("deferred", "30");
+
+        assertThat(lines).as("what the child JVM printed").contains("finished");
+    }
+
+    @Test
+    void jvmExit_withTheKillDeferred_killsWhatIsStillRunningWhenTheDeferralRunsOut() throws Exception {
+        long started = System.nanoTime();
+        List<String> lines = runChild("deferred", "1");
+
+        assertThat(lines).as("what the child JVM printed").doesNotContain("finished");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        LocalProcessRunnerTest.assertGone(Long.parseLong(
+                lines.stream().filter(l -> l.matches("\\d+")).findFirst().orElseThrow()));
+    }
+
+    private static List<String> runChild(String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(
+                List.of(java, "-cp", System.getProperty("java.class.path"), LiveProcessesTest.class.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines;
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = r.lines().toList();
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return lines;
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegCapabilities;
+import io.nommer.ffmpeg.LiveProcesses;
 import io.nommer.server.api.CloudsApi;
 import io.nommer.server.api.JobViews;
 import io.nommer.server.api.JobsApi;
@@ -67,6 +68,8 @@ public final class NommerServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final String baseUrl;
     private final Router router;
+    /** Keeps the JVM's shutdown hook from killing ffmpeg while {@link #close()} gives it its grace (SIGTERM). */
+    private final LiveProcesses.Deferral processKill;
 
     private NommerServer(
             ServerConfig config,
@@ -83,6 +86,7 @@ public final class NommerServer implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.baseUrl = baseUrl;
         this.router = router;
+        this.processKill = LiveProcesses.deferKill(config.shutdownGrace().plus(WorkerProcess.STOP_MARGIN));
     }
 
     /**
@@ -272,15 +276,16 @@ public final class NommerServer implements AutoCloseable {
         return router.routes();
     }
 
-    /** Stops accepting requests, lets running encodes finish for a short grace period, releases the rest. */
+    /** Stops accepting requests, lets running encodes finish for {@code shutdown_grace_seconds}, releases the rest. */
     @Override
     public void close() {
         log.info("nommer shutting down");
         http.close();
         housekeeping.shutdownNow();
         if (worker != null) {
-            worker.stop(Duration.ofSeconds(10));
+            worker.stop(config.shutdownGrace());
         }
         backends.close();
+        processKill.close();
     }
 }

@@ -3,6 +3,7 @@ package io.nommer.server;
 import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
+import io.nommer.ffmpeg.LiveProcesses;
 import io.nommer.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -17,17 +18,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    /** How long running encodes may take to finish at SIGTERM before their leases are given back. */
-    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** Beyond the grace: the worker cancels what is left, waits for its slots and closes the store and storage. */
+    static final Duration STOP_MARGIN = Duration.ofSeconds(30);
 
+    private final ServerConfig config;
     private final Backends backends;
     private final Worker worker;
+    /** Keeps the JVM's shutdown hook from killing ffmpeg while {@link #close()} gives it its grace (SIGTERM). */
+    private final LiveProcesses.Deferral processKill;
+
     private final CountDownLatch exited = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private WorkerProcess(Backends backends, Worker worker) {
+    private WorkerProcess(ServerConfig config, Backends backends, Worker worker) {
+        this.config = config;
         this.backends = backends;
         this.worker = worker;
+        this.processKill = LiveProcesses.deferKill(config.shutdownGrace().plus(STOP_MARGIN));
     }
 
     /** Starts the worker's slots ({@code workers} setting) and, with {@code exit_when_idle}, its idle watch. */
@@ -43,7 +50,7 @@ public final class WorkerProcess implements AutoCloseable {
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
                 "worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
-        WorkerProcess p = new WorkerProcess(backends, worker);
+        WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));
         }
@@ -81,16 +88,25 @@ public final class WorkerProcess implements AutoCloseable {
         return worker.activeTasks();
     }
 
-    /** Stops claiming, lets running encodes finish within {@link #SHUTDOWN_GRACE}, releases the rest, and exits. */
+    /** How long running encodes may take to finish when the worker is closed ({@code shutdown_grace_seconds}). */
+    public Duration shutdownGrace() {
+        return config.shutdownGrace();
+    }
+
+    /** Stops claiming, lets running encodes finish within {@link #shutdownGrace()}, releases the rest, and exits. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        worker.stop(SHUTDOWN_GRACE);
-        backends.close();
-        exited.countDown();
+        try {
+            worker.stop(config.shutdownGrace());
+            backends.close();
+        } finally {
+            processKill.close();
+            exited.countDown();
+        }
     }
 
     private static String host() {

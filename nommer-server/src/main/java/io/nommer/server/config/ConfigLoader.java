@@ -45,6 +45,7 @@ public final class ConfigLoader {
             "s3_access_key",
             "s3_secret_key",
             "exit_when_idle",
+            "shutdown_grace_seconds",
             "clouds",
             "encoder",
             "null_encoder_pause_ms",
@@ -120,6 +121,8 @@ public final class ConfigLoader {
                             merged.get("s3_access_key"),
                             merged.get("s3_secret_key")),
                     duration(merged, origin, "exit_when_idle"),
+                    Duration.ofSeconds(longValue(
+                            merged, origin, "shutdown_grace_seconds", ServerConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds())),
                     list(merged.get("clouds")),
                     merged.get("encoder"),
                     Duration.ofMillis(longValue(merged, origin, "null_encoder_pause_ms", 0)),

@@ -16,6 +16,8 @@ import java.util.List;
  * @param allowPrivateNetworks let http(s) inputs reach loopback, private and link-local addresses
  * @param minInputBytesPerSecond the slowest http(s) input download accepted, averaged over
  *     {@code minInputRateWindow}; 0 accepts any rate
+ * @param shutdownGrace how long running encodes may go on when a worker is stopped (SIGTERM) before they are stopped
+ *     and their tasks given back to the queue
  * @param webhookSecret HMAC key for webhook signatures; null generates one in the data directory
  * @param clouds the clouds this process's workers claim from
  * @param encoder {@code ffmpeg}, or {@code null} to complete tasks at once without encoding (for measuring the
@@ -43,6 +45,7 @@ public record ServerConfig(
         String storage,
         S3Settings s3,
         Duration exitWhenIdle,
+        Duration shutdownGrace,
         List<String> clouds,
         String encoder,
         Duration nullEncoderPause,
@@ -132,6 +135,7 @@ public record ServerConfig(
     public static final Duration DEFAULT_MIN_INPUT_RATE_WINDOW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ENCODE_TIMEOUT = Duration.ofHours(6);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
     /** One worker slot per two cores, at least one: ffmpeg is multi-threaded, so more slots than that just contend. */
     public static int defaultWorkers() {
@@ -169,6 +173,10 @@ public record ServerConfig(
         }
         if (encodeTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("encode_timeout_seconds cannot be less than 1");
+        }
+        if (shutdownGrace.isNegative() || shutdownGrace.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "shutdown_grace_seconds must be between 0 and 86400, not " + shutdownGrace.toSeconds());
         }
         if (webhookSecret != null && webhookSecret.length() < 16) {
             throw new IllegalArgumentException("webhook_secret must be at least 16 characters");
@@ -220,7 +228,8 @@ public record ServerConfig(
                 + (webhookSecret == null ? "<generated>" : "<masked>") + ", store="
                 + (store == null ? "sqlite (in the data directory)" : maskUrl(store)) + ", storage="
                 + (storage == null ? "local" : storage) + ", " + s3 + ", exit_when_idle="
-                + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", clouds=" + String.join(",", clouds)
+                + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", shutdown_grace_seconds="
+                + shutdownGrace.toSeconds() + ", clouds=" + String.join(",", clouds)
                 + ", encoder=" + encoder
                 + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms=" + nullEncoderPause.toMillis() : "")
                 + ", " + http + "]";

@@ -34,6 +34,7 @@ class ConfigLoaderTest {
         assertThat(c.allowPrivateNetworks()).isFalse();
         assertThat(c.minInputBytesPerSecond()).isEqualTo(16 * 1024);
         assertThat(c.minInputRateWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(c.shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(20));
     }
 
     @Test
@@ -51,6 +52,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("min_input_bytes_per_second cannot be negative");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("min_input_rate_window_seconds", "0"), Map.of()))
                 .hasMessageContaining("min_input_rate_window_seconds cannot be less than 1");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("shutdown_grace_seconds", "-5"), Map.of()))
+                .hasMessageContaining("shutdown_grace_seconds must be between 0 and 86400");
     }
 
     @Test
