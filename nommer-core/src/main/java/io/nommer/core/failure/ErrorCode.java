@@ -29,6 +29,11 @@ public enum ErrorCode {
      * the cause may be one worker's configuration, and another worker's attempt may succeed.
      */
     STORAGE_UNAVAILABLE(true),
+    /**
+     * The worker's disk filled up (its work directory, or the store beside it); retryable: the attempt's files are
+     * deleted first, and another attempt, here or on another worker, may find room.
+     */
+    WORKER_DISK_FULL(true),
     LEASE_EXPIRED(false),
     /** A rendition of a ladder spread over workers failed, so its output cannot be packaged. */
     PART_FAILED(false),

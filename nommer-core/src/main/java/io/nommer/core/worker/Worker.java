@@ -242,29 +242,59 @@ public final class Worker implements AutoCloseable {
                     task.attempt(),
                     e.code().code(),
                     e.getMessage());
-            queue.fail(
-                    task.id(),
-                    claim.leaseToken(),
-                    new TaskFailure(
-                            e.code(),
-                            e.getMessage(),
-                            e.logTail(),
-                            r.cpuSeconds,
-                            config.retryBackoff().multipliedBy(task.attempt())));
+            recordFailure(
+                    r,
+                    workDir,
+                    diskFull(e.getMessage(), e.logTail()) ? ErrorCode.WORKER_DISK_FULL : e.code(),
+                    e.getMessage(),
+                    e.logTail());
         } catch (RuntimeException e) {
             log.error("task {} attempt {} failed unexpectedly", task.id(), task.attempt(), e);
-            queue.fail(
-                    task.id(),
-                    claim.leaseToken(),
-                    new TaskFailure(
-                            ErrorCode.INTERNAL,
-                            "internal error: " + e,
-                            null,
-                            r.cpuSeconds,
-                            config.retryBackoff().multipliedBy(task.attempt())));
+            recordFailure(
+                    r,
+                    workDir,
+                    diskFull(e.toString(), null) ? ErrorCode.WORKER_DISK_FULL : ErrorCode.INTERNAL,
+                    "internal error: " + e,
+                    null);
         } finally {
             running.remove(task.id());
             deleteRecursively(workDir);
+        }
+    }
+
+    /** What the OS says, in Java's and ffmpeg's words alike, when a write finds no room (ENOSPC). */
+    private static final String NO_SPACE = "No space left on device";
+
+    private static boolean diskFull(String message, String logTail) {
+        return (message != null && message.contains(NO_SPACE)) || (logTail != null && logTail.contains(NO_SPACE));
+    }
+
+    /**
+     * Records a failed attempt, having deleted its work directory first: when the disk is full, that is what makes
+     * room for the store (often on the same disk) to record the real cause rather than leave the lease to expire.
+     */
+    private void recordFailure(RunningTask r, Path workDir, ErrorCode code, String message, String logTail) {
+        deleteRecursively(workDir);
+        Task task = r.claim.task();
+        try {
+            queue.fail(
+                    task.id(),
+                    r.claim.leaseToken(),
+                    new TaskFailure(
+                            code,
+                            message,
+                            logTail,
+                            r.cpuSeconds,
+                            config.retryBackoff().multipliedBy(task.attempt())));
+        } catch (RuntimeException e) {
+            // the lease will expire and the reaper will run the task again; the cause is at least in this log
+            log.error(
+                    "task {} attempt {}: recording its failure ({} {}) failed: {}",
+                    task.id(),
+                    task.attempt(),
+                    code.code(),
+                    message,
+                    e.toString());
         }
     }
 

@@ -91,8 +91,20 @@ class WorkerTest {
             return true;
         }
 
+        /** A directory whose contents {@link #fail} notes when it is called. */
+        volatile Path watched;
+
+        volatile List<Path> leftInWatchedAtFail;
+
         @Override
         public boolean fail(String taskId, String leaseToken, TaskFailure f) {
+            if (watched != null) {
+                try (java.util.stream.Stream<Path> files = Files.walk(watched)) {
+                    leftInWatchedAtFail = files.filter(Files::isRegularFile).toList();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             failure = f;
             outcomes.add("fail");
             return true;
@@ -376,6 +388,34 @@ class WorkerTest {
         }
         assertThat(store.failure.code()).isEqualTo(ErrorCode.INPUT_LIMITS_EXCEEDED);
         assertThat(store.failure.message()).contains("36001 s", "4287 bytes");
+    }
+
+    @Test
+    void aFullDisk_freesTheAttemptsFilesBeforeRecording_andSaysWhy() throws Exception {
+        store.claimable.add(aTask());
+        store.watched = tmp.resolve("work");
+        Encoder filling = (request, progress, cancel) -> {
+            try {
+                Files.write(request.outDir().resolve("partial.mp4"), new byte[4096]);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            throw new TaskFailedException(
+                    ErrorCode.ENCODE_FAILED,
+                    "ffmpeg exited with code 1: Error writing trailer: No space left on device",
+                    "av_interleaved_write_frame(): No space left on device",
+                    null);
+        };
+        try (Worker w = worker(filling).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("fail");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(store.leftInWatchedAtFail)
+                .as("work files left when the failure was recorded")
+                .isEmpty();
+        assertThat(store.failure.code()).isEqualTo(ErrorCode.WORKER_DISK_FULL);
+        assertThat(store.failure.code().retryable()).isTrue();
+        assertThat(store.failure.message()).contains("No space left on device");
     }
 
     @Test
