@@ -262,6 +262,21 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * A failure as the job's owner may read it: paths inside this worker's work directory (the input's copy, ffmpeg's
+     * outputs, in messages and ffmpeg's log) are shown as {@code <work>/...}, since where a worker keeps its files,
+     * possibly on another machine, is the operator's business.
+     */
+    private String withoutWorkRoot(String text) {
+        if (text == null) {
+            return null;
+        }
+        Path root = config.workRoot().toAbsolutePath().normalize();
+        return text.replace(root.toUri().toString(), "<work>/")
+                .replace("file:" + root + "/", "<work>/")
+                .replace(root + "/", "<work>/");
+    }
+
     /** What the OS says, in Java's and ffmpeg's words alike, when a write finds no room (ENOSPC). */
     private static final String NO_SPACE = "No space left on device";
 
@@ -282,8 +297,8 @@ public final class Worker implements AutoCloseable {
                     r.claim.leaseToken(),
                     new TaskFailure(
                             code,
-                            message,
-                            logTail,
+                            withoutWorkRoot(message),
+                            withoutWorkRoot(logTail),
                             r.cpuSeconds,
                             config.retryBackoff().multipliedBy(task.attempt())));
         } catch (RuntimeException e) {

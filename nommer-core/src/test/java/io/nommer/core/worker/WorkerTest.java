@@ -403,7 +403,8 @@ class WorkerTest {
             throw new TaskFailedException(
                     ErrorCode.ENCODE_FAILED,
                     "ffmpeg exited with code 1: Error writing trailer: No space left on device",
-                    "av_interleaved_write_frame(): No space left on device",
+                    "[out#0/mp4] file:" + request.outDir().resolve("partial.mp4")
+                            + ": av_interleaved_write_frame(): No space left on device",
                     null);
         };
         try (Worker w = worker(filling).start()) {
@@ -416,6 +417,8 @@ class WorkerTest {
         assertThat(store.failure.code()).isEqualTo(ErrorCode.WORKER_DISK_FULL);
         assertThat(store.failure.code().retryable()).isTrue();
         assertThat(store.failure.message()).contains("No space left on device");
+        // where this worker keeps its files is not the job owner's business
+        assertThat(store.failure.logTail()).doesNotContain(tmp.toString()).contains("<work>/tsk_1-");
     }
 
     @Test
