@@ -76,6 +76,23 @@ class StorageUnavailableTest {
     }
 
     @Test
+    void upload_toAnS3EndpointWhereNothingListens_isStorageUnavailable() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Map<String, String> settings = new java.util.HashMap<>(s3.nommerSettings("p"));
+        settings.put("s3_endpoint", "http://127.0.0.1:" + closed);
+        try (NommerServer server = start(settings, 0)) {
+            ApiClient api = new ApiClient(server.baseUrl());
+            ApiClient.Reply r = api.upload(new byte[] {1, 2, 3});
+
+            assertUnavailable(r, "cannot be reached");
+            assertThat(api.openapi.violations()).isEmpty();
+        }
+    }
+
+    @Test
     void aBucketDeletedUnderTheServer_failsDownloadsAndOutputsWithStorageUnavailable() throws Exception {
         TestMedia.requireFfmpeg();
         String bucket = "nommer-vanishing-" + UUID.randomUUID().toString().substring(0, 8);

@@ -579,13 +579,36 @@ public final class S3Storage implements InputFetcher, OutputPublisher, AutoClose
 
     /**
      * What an S3 failure on {@code bucket} means to the caller: the storage as a whole is unusable (the bucket does not
-     * exist, or any 403: S3 refuses the service's credentials for it), or an I/O failure saying {@code doing}.
+     * exist, any 403: S3 refuses the service's credentials for it, or its endpoint cannot be reached at all), or an
+     * I/O failure saying {@code doing}.
      */
     private static RuntimeException storageFailure(String bucket, SdkException e, String doing) {
         if (e instanceof S3Exception s3 && (isNoSuchBucket(s3) || s3.statusCode() == 403)) {
             return unavailable(bucket, s3);
         }
+        if (unreachable(e)) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return new StorageUnavailableException(
+                    "S3 storage is unavailable: the endpoint of bucket '" + bucket + "' cannot be reached (setting"
+                            + " s3_endpoint): " + root.getMessage(),
+                    e);
+        }
         return new UncheckedIOException(doing + ": " + describe(e), new IOException(e));
+    }
+
+    /** Whether no S3 server answered at all: nothing listens there, or its name does not resolve. */
+    private static boolean unreachable(SdkException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static StorageUnavailableException unavailable(String bucket, S3Exception e) {
