@@ -7,6 +7,7 @@ import io.nommer.server.NommerServer;
 import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
+import io.nommer.server.http.HttpServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -108,8 +109,11 @@ public final class Main {
                             done.countDown();
                         },
                         "nommer-shutdown"));
-        out.println("nommer serving on " + server.baseUrl() + " (data in "
-                + config.dataDir().toAbsolutePath() + ")");
+        String where = HttpServer.isWildcard(config.bind())
+                ? "every interface, port " + server.port() + " (from this machine: " + server.baseUrl() + ")"
+                : server.baseUrl();
+        out.println(
+                "nommer serving on " + where + " (data in " + config.dataDir().toAbsolutePath() + ")");
         done.await();
         return 0;
     }
