@@ -45,6 +45,11 @@ public final class FfmpegEncoder implements Encoder {
     private static final Logger log = LoggerFactory.getLogger(FfmpegEncoder.class);
     private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile(
             "(?i)error|invalid|unable|not found|no such|failed|unknown|cannot|could not");
+    /**
+     * What ffmpeg logs when a write finds no room (ENOSPC). It may still exit 0 (a failed trailer write is not an
+     * error to it), leaving a truncated file that would be published.
+     */
+    private static final String NO_SPACE = "No space left on device";
     /** What libavutil logs when a decoder meets a frame larger than {@code -max_pixels} (and refuses to decode it). */
     private static final java.util.regex.Pattern PIXEL_LIMIT =
             java.util.regex.Pattern.compile("Picture size (\\d+x\\d+) exceeds specified max pixel count");
@@ -194,6 +199,7 @@ public final class FfmpegEncoder implements Encoder {
         }
         ProgressParser parser = new ProgressParser(mediaSeconds);
         AtomicReference<String> oversized = new AtomicReference<>();
+        AtomicReference<String> noSpace = new AtomicReference<>();
         ProcessRequest pr = new ProcessRequest(
                 argv,
                 request.outDir(),
@@ -205,6 +211,9 @@ public final class FfmpegEncoder implements Encoder {
                     java.util.regex.Matcher m = PIXEL_LIMIT.matcher(line);
                     if (m.find()) {
                         oversized.compareAndSet(null, m.group(1));
+                    }
+                    if (line.contains(NO_SPACE)) {
+                        noSpace.compareAndSet(null, line.strip());
                     }
                 },
                 cancel);
@@ -224,6 +233,14 @@ public final class FfmpegEncoder implements Encoder {
         }
         if (r.timedOut()) {
             throw timedOut(request, r.stderrTail());
+        }
+        if (noSpace.get() != null) {
+            throw new TaskFailedException(
+                    ErrorCode.WORKER_DISK_FULL,
+                    "task " + request.taskId() + ": the worker's disk is full (ffmpeg " + command.label() + ": "
+                            + noSpace.get() + ")",
+                    r.stderrText(),
+                    null);
         }
         if (oversized.get() != null) {
             // why: ffmpeg skips the frames it refused and may still exit 0, with an output missing them

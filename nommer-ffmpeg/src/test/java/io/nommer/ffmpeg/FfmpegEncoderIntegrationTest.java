@@ -16,6 +16,7 @@ import io.nommer.core.profile.OutputKind;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
 import io.nommer.ffmpeg.testing.TestMedia;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -138,6 +139,28 @@ class FfmpegEncoderIntegrationTest {
                 });
         // the same file within the limit encodes
         assertThat(encoder.encode(r, null, new Cancellation()).files()).hasSize(1);
+    }
+
+    @Test
+    void aFullDisk_isWorkerDiskFull_thoughFfmpegMayExitZero() throws Exception {
+        Path input = TestMedia.videoWithAudio(2, 320, 240, 25);
+        Path out = TestMedia.newDirectory("full");
+        // every write to /dev/full fails with ENOSPC: a disk with no room left, for this one file
+        Files.createSymbolicLink(out.resolve("out.mp3"), Path.of("/dev/full"));
+        EncodeRequest r = new EncodeRequest(
+                "task-full",
+                Presets.find("mp3").orElseThrow(),
+                prober.probe(input),
+                input,
+                out,
+                "out",
+                Duration.ofSeconds(60));
+
+        assertThatThrownBy(() -> encoder.encode(r, null, new Cancellation()))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.WORKER_DISK_FULL);
+                    assertThat(e.getMessage()).contains("No space left on device");
+                });
     }
 
     @Test
