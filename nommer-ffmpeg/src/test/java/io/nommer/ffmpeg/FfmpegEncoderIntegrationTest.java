@@ -142,6 +142,34 @@ class FfmpegEncoderIntegrationTest {
     }
 
     @Test
+    void twoPass_onAnAviWithBFrames_bothPassesSeeTheSameFrames() {
+        // a typical AVI: MPEG-4 part 2 with B-frames and MP3; pass 2 used to see a frame pass 1 did not
+        Path avi = TestMedia.generate(
+                "b-frames.avi",
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=352x288:rate=25:duration=4",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=duration=4"),
+                List.of("-c:v", "mpeg4", "-bf", "2", "-q:v", "5", "-c:a", "libmp3lame", "-shortest"));
+        Profile profile = Presets.find("mp4-h264")
+                .orElseThrow()
+                .with(Profile.TWO_PASS, true)
+                .with(Profile.VIDEO_BITRATE, 400);
+
+        EncodeResult result =
+                encoder.encode(request("task-2pass", profile, avi, Duration.ofSeconds(60)), null, new Cancellation());
+
+        MediaInfo out = prober.probe(result.files().get(0).path());
+        assertThat(out.video().orElseThrow().codec()).isEqualTo("h264");
+        assertThat(out.duration()).isCloseTo(4.0, within(0.2));
+    }
+
+    @Test
     void aFullDisk_isWorkerDiskFull_thoughFfmpegMayExitZero() throws Exception {
         Path input = TestMedia.videoWithAudio(2, 320, 240, 25);
         Path out = TestMedia.newDirectory("full");

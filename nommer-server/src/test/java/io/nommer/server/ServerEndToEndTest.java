@@ -236,6 +236,7 @@ class ServerEndToEndTest {
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "width": -640}]} | 422 | invalid_profile | outputs[0].width
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "width": 100000}]} | 422 | invalid_profile | outputs[0].width
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "fps": "fast"}]} | 422 | invalid_profile | outputs[0].fps
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "two_pass": true}]} | 422 | invalid_profile | outputs[0].two_pass
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "colour": "red"}]} | 422 | invalid_profile | outputs[0].colour
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "priority": "urgent"} | 422 | invalid_request | priority
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}], "extra": 1} | 422 | unknown_field | extra

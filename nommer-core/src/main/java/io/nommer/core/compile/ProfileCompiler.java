@@ -142,12 +142,18 @@ public final class ProfileCompiler {
         List<FfmpegCommand> commands = new ArrayList<>();
         if (twoPass) {
             Path passLog = outDir.resolve(baseName + "-pass");
+            // why: left to ffmpeg, the frame-rate mode follows the muxer: passthrough for pass 1's null muxer, constant
+            // for an mp4, so pass 2 can see a frame pass 1 never did (x264: "Incomplete MB-tree stats file"); both
+            // passes get what ffmpeg would choose for the real output
+            List<String> fpsMode = List.of("-fps_mode", VARIABLE_FPS_FORMATS.contains(p.get(FORMAT)) ? "vfr" : "cfr");
             List<String> first = head(p, info, input);
             first.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            first.addAll(fpsMode);
             videoCodec(p, first);
             first.addAll(List.of("-pass", "1", "-passlogfile", passLog.toString(), "-an", "-f", "null", "-"));
             commands.add(new FfmpegCommand("pass 1 of 2", first));
             List<String> second = videoArgs(p, info, input, filter, withAudio);
+            second.addAll(fpsMode);
             second.addAll(List.of("-pass", "2", "-passlogfile", passLog.toString()));
             tail(p, second, out);
             commands.add(new FfmpegCommand("pass 2 of 2", second));
@@ -158,6 +164,10 @@ public final class ProfileCompiler {
         }
         return new EncodePlan(commands, List.of(new PlannedFile(out, "video")), mediaSeconds(p, info));
     }
+
+    /** Muxers that take frames at any times (AVFMT_VARIABLE_FPS); ffmpeg gives the others a constant frame rate. */
+    private static final java.util.Set<String> VARIABLE_FPS_FORMATS =
+            java.util.Set.of("webm", "matroska", "flv", "mpegts");
 
     private List<String> videoArgs(Profile p, MediaInfo info, Path input, String filter, boolean withAudio) {
         List<String> a = head(p, info, input);

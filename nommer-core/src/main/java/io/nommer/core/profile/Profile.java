@@ -228,6 +228,10 @@ public final class Profile {
             streaming(v, format);
         } else {
             hlsOnly(v, format);
+            if (kind == OutputKind.VIDEO && get(TWO_PASS, false) && !has(VIDEO_BITRATE)) {
+                // why: a second pass aims the whole file at a bit rate; without one it would silently run one pass
+                v.add(new ProfileViolation("two_pass", "needs video_bitrate (the bit rate both passes aim at)"));
+            }
         }
         if (!v.isEmpty()) {
             throw new InvalidProfileException(v);

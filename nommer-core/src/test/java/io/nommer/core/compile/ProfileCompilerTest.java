@@ -84,6 +84,11 @@ class ProfileCompilerTest {
         assertThat(plan.commands()).extracting(FfmpegCommand::label).containsExactly("pass 1 of 2", "pass 2 of 2");
         assertThat(plan.commands().get(0).args()).containsSequence("-pass", "1", "-passlogfile", "/w/out/o-pass");
         assertThat(plan.commands().get(1).args()).containsSequence("-pass", "2", "-passlogfile", "/w/out/o-pass");
+        // both passes must see the same frames: one frame-rate mode, the one ffmpeg would choose for an mp4
+        assertThat(plan.commands()).allSatisfy(c -> assertThat(c.args()).containsSequence("-fps_mode", "cfr"));
+        EncodePlan webm = compiler.compile(
+                preset("webm-vp9", Map.of("two_pass", true, "video_bitrate", 800)), VIDEO_ONLY, IN, OUT, "o");
+        assertThat(webm.commands()).allSatisfy(c -> assertThat(c.args()).containsSequence("-fps_mode", "vfr"));
     }
 
     @Test
