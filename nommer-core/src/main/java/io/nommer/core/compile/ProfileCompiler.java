@@ -89,6 +89,7 @@ public final class ProfileCompiler {
     public EncodePlan compile(
             Profile profile, MediaInfo info, Path input, Path outDir, String baseName, LadderMode mode) {
         profile.requireComplete();
+        requireClipInside(profile, info);
         if (profile.isStreaming()) {
             return new StreamingCompiler(profile, info, input, outDir, baseName).compile(mode);
         }
@@ -117,6 +118,23 @@ public final class ProfileCompiler {
         return streaming(profile, info, input, outDir, baseName).packaging(renditions);
     }
 
+    /**
+     * @throws TaskFailedException {@link ErrorCode#CLIP_OUTSIDE_INPUT} when {@code clip_offset} is at or past the end
+     *     of the input: ffmpeg would make an empty output and blame the input
+     */
+    static void requireClipInside(Profile p, MediaInfo info) {
+        Double offset = p.get(CLIP_OFFSET);
+        if (offset != null && info.duration() != null && offset >= info.duration()) {
+            throw new TaskFailedException(
+                    ErrorCode.CLIP_OUTSIDE_INPUT,
+                    String.format(
+                            Locale.ROOT,
+                            "clip_offset %s s is at or past the end of the input, which lasts %s s",
+                            number(offset),
+                            number(info.duration())));
+        }
+    }
+
     /** How many renditions a streaming profile's ladder has on this input. */
     public int renditions(Profile profile, MediaInfo info) {
         return streaming(profile, info, Path.of("input"), Path.of("out"), "out")
@@ -126,6 +144,7 @@ public final class ProfileCompiler {
 
     private static StreamingCompiler streaming(
             Profile profile, MediaInfo info, Path input, Path outDir, String baseName) {
+        requireClipInside(profile, info);
         profile.requireComplete();
         if (!profile.isStreaming()) {
             throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.get(FORMAT));

@@ -21,6 +21,8 @@ public enum ErrorCode {
     NO_AUDIO_STREAM(false),
     UNKNOWN_DURATION(false),
     INVALID_PROFILE(false),
+    /** The profile's clip_offset is at or past the end of the input. */
+    CLIP_OUTSIDE_INPUT(false),
     ENCODE_FAILED(false),
     ENCODE_TIMEOUT(false),
     OUTPUT_FAILED(true),

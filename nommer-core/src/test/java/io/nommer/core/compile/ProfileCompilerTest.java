@@ -102,6 +102,24 @@ class ProfileCompilerTest {
     }
 
     @Test
+    void clipOffset_atOrPastTheInputsEnd_isClipOutsideInput_forEveryKind() {
+        for (String preset : List.of("mp4-h264", "thumbnails", "hls-ladder")) {
+            for (double offset : new double[] {4.0, 10.0}) {
+                assertThatThrownBy(() -> compiler.compile(
+                                preset(preset, Map.of("clip_offset", offset)), VIDEO_ONLY, IN, OUT, "o"))
+                        .as("%s at %s s", preset, offset)
+                        .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.CLIP_OUTSIDE_INPUT);
+                            assertThat(e.getMessage()).contains("lasts 4 s");
+                        });
+            }
+        }
+        assertThat(compiler.compile(preset("mp4-h264", Map.of("clip_offset", 3.9)), VIDEO_ONLY, IN, OUT, "o")
+                        .mediaSeconds())
+                .isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
     void thumbnails_areEvenlySpacedAcrossTheClip() {
         EncodePlan plan = compiler.compile(preset("thumbnails", Map.of("frame_count", 3)), VIDEO_ONLY, IN, OUT, "t");
         List<String> args = plan.commands().get(0).args();
