@@ -15,6 +15,8 @@ import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.OutputKind;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.profile.ProfileJson;
+import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.TestMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +141,28 @@ class FfmpegEncoderIntegrationTest {
                 });
         // the same file within the limit encodes
         assertThat(encoder.encode(r, null, new Cancellation()).files()).hasSize(1);
+    }
+
+    @Test
+    void fps_29_97_isTheExactNtscRate_notTwentyNineNinetySevenHundredths() {
+        Path input = TestMedia.videoWithAudio(2, 320, 240, 25);
+        Profile profile = Presets.find("mp4-h264").orElseThrow().overlay(ProfileJson.parse("{\"fps\": 29.97}"));
+
+        EncodeResult result =
+                encoder.encode(request("task-ntsc", profile, input, Duration.ofSeconds(60)), null, new Cancellation());
+
+        StreamingFiles.Run probe = StreamingFiles.run(List.of(
+                bin.ffprobe().toString(),
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "stream=r_frame_rate,avg_frame_rate",
+                "-of",
+                "csv=p=0",
+                result.files().get(0).path().toString()));
+        assertThat(probe.output().strip()).isEqualTo("30000/1001,30000/1001");
     }
 
     @Test

@@ -325,7 +325,7 @@ public final class ProfileCompiler {
             a.addAll(p.get(CODEC_OPTIONS));
         }
         if (p.get(FPS) != null) {
-            a.addAll(List.of("-r", number(p.get(FPS))));
+            a.addAll(List.of("-r", p.get(FPS).toString()));
         }
         if (p.get(KEYFRAME_INTERVAL) != null) {
             a.addAll(List.of("-g", Integer.toString(p.get(KEYFRAME_INTERVAL))));

@@ -99,7 +99,7 @@ final class StreamingCompiler {
         this.tar = ".tar".equals(p.get(EXTNAME));
         this.scratch = ProfileCompiler.scratchDir(outDir);
         this.pkg = tar ? scratch.resolve("package") : outDir;
-        this.fps = p.get(FPS) != null ? p.get(FPS) : v.fps() != null && v.fps() > 0 ? v.fps() : 25;
+        this.fps = p.get(FPS) != null ? p.get(FPS).value() : v.fps() != null && v.fps() > 0 ? v.fps() : 25;
         this.segment = p.get(SEGMENT_TIME, DEFAULT_SEGMENT_SECONDS);
         this.h264Profile = p.get(H264_PROFILE, DEFAULT_H264_PROFILE);
         double[] d = ProfileCompiler.displaySize(v);
@@ -232,7 +232,7 @@ final class StreamingCompiler {
         List<String> a = ProfileCompiler.head(p, info, input);
         StringBuilder graph = new StringBuilder("[0:v:0]");
         if (p.get(FPS) != null) {
-            graph.append("fps=").append(ProfileCompiler.number(fps)).append(',');
+            graph.append("fps=").append(p.get(FPS)).append(',');
         }
         int n = rungs.size();
         if (n > 1) {
@@ -290,7 +290,7 @@ final class StreamingCompiler {
         Rung top = rungs.getFirst();
         for (Rung r : rungs) {
             List<String> a = ProfileCompiler.head(p, info, input);
-            String filter = (p.get(FPS) != null ? "fps=" + ProfileCompiler.number(fps) + "," : "") + scale(r);
+            String filter = (p.get(FPS) != null ? "fps=" + p.get(FPS) + "," : "") + scale(r);
             a.addAll(List.of("-map", "0:v:0", "-vf", filter));
             video(a);
             rung(a, r, ":v:0");

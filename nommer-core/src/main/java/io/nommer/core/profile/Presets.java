@@ -49,7 +49,7 @@ public final class Presets {
                         .set(HEIGHT, 240)
                         .set(ASPECT_MODE, AspectMode.LETTERBOX)
                         .set(VIDEO_BITRATE, 200)
-                        .set(FPS, 25.0)
+                        .set(FPS, new FrameRate(25, 1))
                         .set(AUDIO_BITRATE, 56)
                         .set(AUDIO_SAMPLE_RATE, 44100)
                         .build());
@@ -61,7 +61,7 @@ public final class Presets {
                         .set(HEIGHT, 180)
                         .set(ASPECT_MODE, AspectMode.LETTERBOX)
                         .set(VIDEO_BITRATE, 1200)
-                        .set(FPS, 25.0)
+                        .set(FPS, new FrameRate(25, 1))
                         .set(AUDIO_BITRATE, 128)
                         // why: ffmpeg 5.1 spells the seed's "+4mv" as "mv4"; the options are bound to the video stream
                         // so that -flags does not reach the aac encoder.

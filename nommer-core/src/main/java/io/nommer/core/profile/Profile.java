@@ -76,7 +76,7 @@ public final class Profile {
             "aspect_mode", AspectMode::parse, AspectMode::wireName, "preserve, letterbox, pad, crop, stretch");
     public static final ProfileField<Boolean> UPSCALE = ProfileField.bool("upscale");
     public static final ProfileField<Integer> VIDEO_BITRATE = ProfileField.integer("video_bitrate", 16, 200_000);
-    public static final ProfileField<Double> FPS = ProfileField.number("fps", 1, 120);
+    public static final ProfileField<FrameRate> FPS = ProfileField.frameRate("fps", 1, 120);
     public static final ProfileField<Integer> KEYFRAME_INTERVAL = ProfileField.integer("keyframe_interval", 1, 1000);
     public static final ProfileField<Integer> AUDIO_BITRATE = ProfileField.integer("audio_bitrate", 8, 640);
     public static final ProfileField<Integer> AUDIO_SAMPLE_RATE =

@@ -146,6 +146,33 @@ public final class ProfileField<T> {
         return new ProfileField<>(name, raw -> check.apply(number(raw, min, max)), d -> d, true, false);
     }
 
+    /**
+     * A frame rate between {@code min} and {@code max}: a number, or a string holding a fraction or a decimal; written
+     * back as a number when it is a whole one, else as the fraction ({@code "30000/1001"}).
+     */
+    static ProfileField<FrameRate> frameRate(String name, double min, double max) {
+        return new ProfileField<>(
+                name,
+                raw -> {
+                    FrameRate r;
+                    if (raw instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                        r = FrameRate.of(n.doubleValue());
+                    } else if (raw instanceof String s) {
+                        r = FrameRate.parse(s);
+                    } else {
+                        throw new IllegalArgumentException(
+                                "must be a number of frames per second or a fraction such as \"30000/1001\"");
+                    }
+                    if (r.value() < min || r.value() > max) {
+                        throw new IllegalArgumentException("must be between " + fmt(min) + " and " + fmt(max));
+                    }
+                    return r;
+                },
+                r -> r.den() == 1 ? (Object) (double) r.num() : r.toString(),
+                true,
+                false);
+    }
+
     static ProfileField<Boolean> bool(String name) {
         return new ProfileField<>(name, ProfileField::bool, b -> b, true, false);
     }

@@ -44,7 +44,7 @@ class ProfileTest {
         Profile p = flv.overlay(Profiles.of(Map.of("video_bitrate", 400)));
         assertThat(p.get(Profile.VIDEO_BITRATE)).isEqualTo(400);
         assertThat(p.get(Profile.WIDTH)).isEqualTo(320);
-        assertThat(p.get(Profile.FPS)).isEqualTo(25.0);
+        assertThat(p.get(Profile.FPS)).isEqualTo(new FrameRate(25, 1));
     }
 
     @Test
@@ -68,7 +68,27 @@ class ProfileTest {
         assertThat(ProfileJson.parse("{\"width\": null, \"height\": 360}").has(Profile.WIDTH))
                 .isFalse();
         assertThatThrownBy(() -> ProfileJson.parse("{\"width\": {\"px\": 640}, \"fps\": [25]}"))
-                .hasMessage("width: must be an integer; fps: must be a number");
+                .hasMessage(
+                        "width: must be an integer; fps: must be a number of frames per second or a fraction such as"
+                                + " \"30000/1001\"");
+    }
+
+    @Test
+    void fps_isExact_theNtscDecimalsMeanTheirRationals_andWholeRatesStayNumbers() {
+        assertThat(ProfileJson.parse("{\"fps\": \"30000/1001\"}").get(Profile.FPS))
+                .isEqualTo(new FrameRate(30000, 1001));
+        assertThat(ProfileJson.parse("{\"fps\": 29.97}").get(Profile.FPS)).isEqualTo(new FrameRate(30000, 1001));
+        assertThat(ProfileJson.parse("{\"fps\": 23.976}").get(Profile.FPS)).isEqualTo(new FrameRate(24000, 1001));
+        assertThat(ProfileJson.parse("{\"fps\": \"59.94\"}").get(Profile.FPS)).isEqualTo(new FrameRate(60000, 1001));
+        assertThat(ProfileJson.parse("{\"fps\": 12.5}").get(Profile.FPS)).isEqualTo(new FrameRate(25, 2));
+        assertThat(ProfileJson.parse("{\"fps\": \"50/2\"}").get(Profile.FPS)).isEqualTo(new FrameRate(25, 1));
+        assertThat(ProfileJson.write(ProfileJson.parse("{\"fps\": 29.97}"))).isEqualTo("{\"fps\":\"30000/1001\"}");
+        assertThat(ProfileJson.write(ProfileJson.parse("{\"fps\": \"25\"}"))).isEqualTo("{\"fps\":25.0}");
+        for (String bad : new String[] {"\"0/1\"", "\"30000/0\"", "\"fast\"", "121", "0.5", "\"1.2345\""}) {
+            assertThatThrownBy(() -> ProfileJson.parse("{\"fps\": " + bad + "}"))
+                    .as(bad)
+                    .hasMessageStartingWith("fps: must be");
+        }
     }
 
     @Test
@@ -111,7 +131,7 @@ class ProfileTest {
                         p -> p.get(Profile.VIDEO_BITRATE),
                         p -> p.get(Profile.AUDIO_BITRATE),
                         p -> p.get(Profile.AUDIO_SAMPLE_RATE))
-                .containsExactly("flv", 320, 240, 25.0, 200, 56, 44100);
+                .containsExactly("flv", 320, 240, new FrameRate(25, 1), 200, 56, 44100);
     }
 
     @Test
