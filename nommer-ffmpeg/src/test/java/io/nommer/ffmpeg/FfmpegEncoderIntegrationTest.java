@@ -165,6 +165,102 @@ class FfmpegEncoderIntegrationTest {
         assertThat(probe.output().strip()).isEqualTo("30000/1001,30000/1001");
     }
 
+    /** A white 32x32 square crossing a black 320x240 picture at 100 pixels a second, at 25 fps, lossless. */
+    private static Path movingSquare() {
+        return TestMedia.generate(
+                "moving-square.mp4",
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "color=c=black:s=320x240:r=25:d=2",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "color=c=white:s=32x32:r=25:d=2"),
+                List.of(
+                        "-filter_complex",
+                        "[0:v][1:v]overlay=x='40+t*100':y=104:shortest=1",
+                        "-c:v",
+                        "libx264",
+                        "-qp",
+                        "0",
+                        "-pix_fmt",
+                        "yuv420p"));
+    }
+
+    /** The horizontal centre of the bright pixels of each frame of a 320x240 video, decoded by ffmpeg. */
+    private static double[] squareCentres(Path video) throws Exception {
+        Process p = new ProcessBuilder(
+                        bin.ffmpeg().toString(),
+                        "-v",
+                        "error",
+                        "-i",
+                        video.toString(),
+                        "-f",
+                        "rawvideo",
+                        "-pix_fmt",
+                        "gray",
+                        "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        byte[] raw = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        int size = 320 * 240;
+        double[] centres = new double[raw.length / size];
+        for (int f = 0; f < centres.length; f++) {
+            long sum = 0;
+            long n = 0;
+            for (int i = 0; i < size; i++) {
+                if ((raw[f * size + i] & 0xff) > 128) {
+                    sum += i % 320;
+                    n++;
+                }
+            }
+            centres[f] = n == 0 ? Double.NaN : (double) sum / n;
+        }
+        return centres;
+    }
+
+    private double[] convertedTo50Fps(String conversion) throws Exception {
+        Profile profile = Presets.find("mp4-h264")
+                .orElseThrow()
+                .overlay(ProfileJson.parse(
+                        "{\"fps\": 50, \"frame_rate_conversion\": \"" + conversion + "\", \"h264_crf\": 10}"));
+        EncodeResult result = encoder.encode(
+                request("task-" + conversion, profile, movingSquare(), Duration.ofSeconds(120)),
+                null,
+                new Cancellation());
+        return squareCentres(result.files().get(0).path());
+    }
+
+    @Test
+    void motionCompensated_drawsTheInBetweenFrameWithTheObjectHalfway() throws Exception {
+        double[] x = convertedTo50Fps("motion_compensated");
+
+        assertThat(x.length).as("frames in 2 s at 50 fps").isBetween(95, 101);
+        // away from the ends, every new frame shows the square between its neighbours, about halfway, and it moves
+        int distinct = 0;
+        for (int i = 10; i < 90; i++) {
+            assertThat(x[i])
+                    .as("frame %d of %s", i, java.util.Arrays.toString(x))
+                    .isCloseTo((x[i - 1] + x[i + 1]) / 2, within(1.0));
+            distinct += Math.abs(x[i] - x[i - 1]) > 0.5 ? 1 : 0;
+        }
+        assertThat(distinct).as("frames that differ from the one before").isEqualTo(80);
+    }
+
+    @Test
+    void duplicate_repeatsFrames_soHalfOfThemShowNoMovement() throws Exception {
+        double[] x = convertedTo50Fps("duplicate");
+
+        int distinct = 0;
+        for (int i = 10; i < 90; i++) {
+            distinct += Math.abs(x[i] - x[i - 1]) > 0.5 ? 1 : 0;
+        }
+        assertThat(distinct).as("frames that differ from the one before").isBetween(38, 42);
+    }
+
     @Test
     void twoPass_onAnAviWithBFrames_bothPassesSeeTheSameFrames() {
         // a typical AVI: MPEG-4 part 2 with B-frames and MP3; pass 2 used to see a frame pass 1 did not

@@ -13,6 +13,7 @@ import static io.nommer.core.profile.Profile.FASTSTART;
 import static io.nommer.core.profile.Profile.FORMAT;
 import static io.nommer.core.profile.Profile.FPS;
 import static io.nommer.core.profile.Profile.FRAME_COUNT;
+import static io.nommer.core.profile.Profile.FRAME_RATE_CONVERSION;
 import static io.nommer.core.profile.Profile.H264_CRF;
 import static io.nommer.core.profile.Profile.H264_LEVEL;
 import static io.nommer.core.profile.Profile.H264_PRESET;
@@ -32,6 +33,7 @@ import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.FrameRateConversion;
 import io.nommer.core.profile.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,6 +159,10 @@ public final class ProfileCompiler {
         boolean withAudio = info.audio().isPresent() && p.get(AUDIO_CODEC) != null;
         Path out = outDir.resolve(baseName + p.get(EXTNAME));
         String filter = geometry(p, v).filter();
+        if (p.get(FRAME_RATE_CONVERSION, FrameRateConversion.DUPLICATE) != FrameRateConversion.DUPLICATE) {
+            // after scaling: interpolating the output's pixels costs less than the source's (-r then changes nothing)
+            filter += "," + p.frameRateFilter();
+        }
         boolean twoPass = Boolean.TRUE.equals(p.get(TWO_PASS)) && p.get(VIDEO_BITRATE) != null;
         List<FfmpegCommand> commands = new ArrayList<>();
         if (twoPass) {

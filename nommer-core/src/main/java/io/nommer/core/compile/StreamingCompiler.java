@@ -232,7 +232,7 @@ final class StreamingCompiler {
         List<String> a = ProfileCompiler.head(p, info, input);
         StringBuilder graph = new StringBuilder("[0:v:0]");
         if (p.get(FPS) != null) {
-            graph.append("fps=").append(p.get(FPS)).append(',');
+            graph.append(p.frameRateFilter()).append(',');
         }
         int n = rungs.size();
         if (n > 1) {
@@ -290,7 +290,7 @@ final class StreamingCompiler {
         Rung top = rungs.getFirst();
         for (Rung r : rungs) {
             List<String> a = ProfileCompiler.head(p, info, input);
-            String filter = (p.get(FPS) != null ? "fps=" + p.get(FPS) + "," : "") + scale(r);
+            String filter = (p.get(FPS) != null ? p.frameRateFilter() + "," : "") + scale(r);
             a.addAll(List.of("-map", "0:v:0", "-vf", filter));
             video(a);
             rung(a, r, ":v:0");

@@ -77,6 +77,11 @@ public final class Profile {
     public static final ProfileField<Boolean> UPSCALE = ProfileField.bool("upscale");
     public static final ProfileField<Integer> VIDEO_BITRATE = ProfileField.integer("video_bitrate", 16, 200_000);
     public static final ProfileField<FrameRate> FPS = ProfileField.frameRate("fps", 1, 120);
+    public static final ProfileField<FrameRateConversion> FRAME_RATE_CONVERSION = ProfileField.enumeration(
+            "frame_rate_conversion",
+            FrameRateConversion::parse,
+            FrameRateConversion::wireName,
+            "duplicate, blend, motion_compensated");
     public static final ProfileField<Integer> KEYFRAME_INTERVAL = ProfileField.integer("keyframe_interval", 1, 1000);
     public static final ProfileField<Integer> AUDIO_BITRATE = ProfileField.integer("audio_bitrate", 8, 640);
     public static final ProfileField<Integer> AUDIO_SAMPLE_RATE =
@@ -224,6 +229,9 @@ public final class Profile {
             v.add(new ProfileViolation(
                     has(WIDTH) ? "height" : "width", "is required with aspect_mode " + aspectMode.wireName()));
         }
+        if (has(FRAME_RATE_CONVERSION) && !has(FPS)) {
+            v.add(new ProfileViolation("frame_rate_conversion", "needs fps (the frame rate to convert to)"));
+        }
         if (isStreaming()) {
             streaming(v, format);
         } else {
@@ -289,6 +297,16 @@ public final class Profile {
             requirePresent(v, ENCRYPTION_IV, "is required with encryption (32 hex characters)");
             requirePresent(v, ENCRYPTION_KEY_URL, "is required with encryption: players fetch the key from it");
         }
+    }
+
+    /**
+     * The filter that makes the output's frame rate ({@code fps}, converted as {@code frame_rate_conversion} says), or
+     * null when the profile sets no rate.
+     */
+    public String frameRateFilter() {
+        return has(FPS)
+                ? get(FRAME_RATE_CONVERSION, FrameRateConversion.DUPLICATE).filter(get(FPS))
+                : null;
     }
 
     @Override

@@ -102,6 +102,51 @@ class ProfileCompilerTest {
     }
 
     @Test
+    void frameRateConversion_choosesTheFilter_afterScaling_andLaddersConvertOnceBeforeSplitting() {
+        assertThat(String.join(
+                        " ",
+                        compiler.compile(preset("mp4-h264", Map.of("fps", 50)), VIDEO_ONLY, IN, OUT, "o")
+                                .commands()
+                                .get(0)
+                                .args()))
+                .contains("-r 50")
+                .doesNotContain("framerate=", "minterpolate=");
+        assertThat(String.join(
+                        " ",
+                        compiler.compile(
+                                        preset("mp4-h264", Map.of("fps", 50, "frame_rate_conversion", "blend")),
+                                        VIDEO_ONLY,
+                                        IN,
+                                        OUT,
+                                        "o")
+                                .commands()
+                                .get(0)
+                                .args()))
+                .containsPattern("-vf scale=[^ ]*,setsar=1,framerate=fps=50 ");
+        assertThat(String.join(
+                        " ",
+                        compiler.compile(
+                                        preset(
+                                                "hls-ladder",
+                                                Map.of(
+                                                        "fps",
+                                                        "30000/1001",
+                                                        "frame_rate_conversion",
+                                                        "motion_compensated")),
+                                        VIDEO_ONLY,
+                                        IN,
+                                        OUT,
+                                        "o")
+                                .commands()
+                                .get(0)
+                                .args()))
+                .contains("[0:v:0]minterpolate=fps=30000/1001:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1,split=");
+        assertThatThrownBy(() -> preset("mp4-h264", Map.of("frame_rate_conversion", "blend"))
+                        .requireComplete())
+                .hasMessageContaining("frame_rate_conversion: needs fps");
+    }
+
+    @Test
     void clipOffset_atOrPastTheInputsEnd_isClipOutsideInput_forEveryKind() {
         for (String preset : List.of("mp4-h264", "thumbnails", "hls-ladder")) {
             for (double offset : new double[] {4.0, 10.0}) {
