@@ -9,9 +9,16 @@ import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.storage.s3.S3TestServer;
 import io.nommer.store.postgres.EmbeddedPostgresServer;
+import io.nommer.store.postgres.PostgresUrl;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +43,9 @@ class WorkerCrashTest {
     static EmbeddedPostgresServer postgres;
     static S3TestServer s3;
     static String store;
+    /** The folder {@code file:} destinations may name ({@code output_roots}). */
+    static Path outputRoot;
+
     static NommerServer orchestrator;
     static NommerClient client;
     final List<Process> workers = new ArrayList<>();
@@ -45,6 +55,7 @@ class WorkerCrashTest {
         m.put("store", store);
         m.putAll(s3.nommerSettings("crash"));
         m.put("lease_seconds", "3");
+        m.put("output_roots", outputRoot.toString());
         return m;
     }
 
@@ -54,6 +65,7 @@ class WorkerCrashTest {
         postgres = EmbeddedPostgresServer.shared();
         s3 = S3TestServer.get();
         store = postgres.newDatabaseUrl();
+        outputRoot = Files.createDirectories(tmp.resolve("destinations"));
         Map<String, String> m = shared();
         m.put("port", "0");
         m.put("data", tmp.resolve("orchestrator").toString());
@@ -331,5 +343,200 @@ class WorkerCrashTest {
         JsonNode after = client.job(id);
         assertThat(after.path("state").asText()).isEqualTo("succeeded");
         assertThat(after.path("outputs").get(0).path("attempt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void workerKilledBetweenPublishingAndCommitting_theRetryReplacesItsFiles_andNoSecondCopyIsLeft() throws Exception {
+        Path clip = TestMedia.videoWithAudio(8, 640, 360, 25);
+        s3.put(S3TestServer.BUCKET, "sources/publish.mp4", Files.readAllBytes(clip));
+        Path destination = Files.createDirectories(outputRoot.resolve("publish-crash"));
+        // Many files per output (segments, playlists): one output in the service's S3 storage, one on a file: folder.
+        JsonNode job = client.mapper().readTree("""
+                {"input": "s3://%s/sources/publish.mp4", "outputs": [
+                 {"preset": "hls", "name": "bucket", "segment_time": 2},
+                 {"preset": "hls", "name": "disk", "segment_time": 2, "destination": "%s"}]}""".formatted(S3TestServer.BUCKET, destination.toUri()));
+        String id = client.submit(job).path("id").asText();
+        URI jobFolder = URI.create("s3://" + S3TestServer.BUCKET + "/crash/outputs/" + id + "/");
+
+        List<String> publishedToS3;
+        List<String> publishedToDisk;
+        PostgresUrl url = PostgresUrl.parse(store);
+        try (Connection lock = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+                Connection watch = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+            Process first = nommer("worker-h", "worker", "--slots", "2");
+            Await.until(
+                    "worker H to probe the input for both tasks",
+                    Duration.ofSeconds(60),
+                    () -> probedTasks(watch, id),
+                    n -> n == 2);
+            // why: FOR SHARE on the job's row blocks what a completion takes on it (FOR NO KEY UPDATE, in
+            // JobFinisher.lockJobs, after writing its task's row) and any other update of the row; by now the claims
+            // and the input's probe have written theirs. What an attempt writes until it completes (heartbeats,
+            // events) passes, so the worker publishes everything and then waits inside its uncommitted completion.
+            lock.setAutoCommit(false);
+            try (PreparedStatement ps = lock.prepareStatement("SELECT id FROM jobs WHERE id = ? FOR SHARE")) {
+                ps.setString(1, id);
+                ps.executeQuery().close();
+            }
+            assertThat(taskStates(watch, id))
+                    .as("the test's lock came before either completion (the encodes take seconds)")
+                    .containsOnly(Map.entry("bucket", "running"), Map.entry("disk", "running"));
+            int holder = backendPid(lock);
+            List<Integer> completing = Await.until(
+                    "both completions to wait on the test's lock",
+                    Duration.ofSeconds(60),
+                    () -> waitingForJobRow(watch, holder),
+                    pids -> pids.size() == 2);
+            // A completion is reached only once every file of its output is published.
+            publishedToS3 = s3.list(jobFolder);
+            publishedToDisk = filesUnder(outputRoot);
+            assertThat(publishedToS3).as("published by the first attempt").isNotEmpty();
+            assertThat(publishedToDisk).as("published by the first attempt").isNotEmpty();
+
+            first.destroyForcibly(); // SIGKILL while both completions wait
+            first.waitFor();
+            lock.rollback(); // the completions go on, find their client gone, and roll back
+            lock.setAutoCommit(true);
+            Await.until(
+                    "the killed worker's completions to end",
+                    Duration.ofSeconds(20),
+                    () -> alive(watch, completing),
+                    List::isEmpty);
+            assertThat(taskStates(watch, id))
+                    .as("neither completion committed")
+                    .containsOnly(Map.entry("bucket", "running"), Map.entry("disk", "running"));
+        }
+
+        startWorker("worker-i");
+        JsonNode done =
+                await(id, j -> j.path("state").asText().matches("succeeded|failed|cancelled"), Duration.ofSeconds(90));
+        assertThat(done.path("state").asText()).as("%s", done).isEqualTo("succeeded");
+        Map<String, JsonNode> outputs = new LinkedHashMap<>();
+        done.path("outputs").forEach(o -> outputs.put(o.path("name").asText(), o));
+        assertThat(outputs.values())
+                .allSatisfy(o -> assertThat(o.path("attempt").asInt()).isEqualTo(2));
+
+        // S3: under the job's folder, exactly the files the job lists, each as large as the job says; nothing else.
+        List<String> listedInS3 = new ArrayList<>();
+        for (JsonNode f : outputs.get("bucket").path("files")) {
+            String name = "bucket/" + f.path("name").asText();
+            listedInS3.add(name);
+            assertThat(f.path("uri").asText()).isEqualTo(jobFolder + name);
+            assertThat(s3.read(URI.create(jobFolder + name)))
+                    .as(name)
+                    .hasValueSatisfying(bytes -> assertThat((long) bytes.length)
+                            .isEqualTo(f.path("size").asLong()));
+        }
+        assertThat(s3.list(jobFolder))
+                .as("one copy of each listed file in S3")
+                .containsExactlyInAnyOrderElementsOf(listedInS3)
+                .containsAll(publishedToS3);
+        // the check below can fail: this S3 server reports an open multipart upload
+        String open = s3.beginMultipartUpload(S3TestServer.BUCKET, "crash-probe/open");
+        assertThat(s3.multipartUploads(URI.create("s3://" + S3TestServer.BUCKET + "/crash-probe/")))
+                .containsExactly("crash-probe/open");
+        s3.abortMultipartUpload(S3TestServer.BUCKET, "crash-probe/open", open);
+        assertThat(s3.multipartUploads(jobFolder)).as("open multipart uploads").isEmpty();
+
+        // The destination: exactly the listed files, no temporary (hidden) or partial ones beside them.
+        List<String> listedOnDisk = new ArrayList<>();
+        for (JsonNode f : outputs.get("disk").path("files")) {
+            String name = f.path("name").asText();
+            listedOnDisk.add("publish-crash/" + name);
+            assertThat(URI.create(f.path("uri").asText()))
+                    .isEqualTo(destination.resolve(name).toUri());
+            assertThat(Files.size(destination.resolve(name)))
+                    .as(name)
+                    .isEqualTo(f.path("size").asLong());
+        }
+        assertThat(filesUnder(outputRoot))
+                .as("one copy of each listed file on disk")
+                .containsExactlyInAnyOrderElementsOf(listedOnDisk)
+                .containsAll(publishedToDisk);
+
+        List<String> types = new ArrayList<>();
+        client.get("/v1/jobs/" + id + "/events")
+                .path("events")
+                .forEach(e -> types.add(e.path("type").asText()));
+        assertThat(types.stream().filter("task.lease_expired"::equals)).hasSize(2);
+        assertThat(types.stream().filter("task.succeeded"::equals)).hasSize(2);
+    }
+
+    /** Each task of the job, by output name, with its state as committed. */
+    private static Map<String, String> taskStates(Connection c, String jobId) throws SQLException {
+        Map<String, String> states = new LinkedHashMap<>();
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT name, state FROM tasks WHERE job_id = ? ORDER BY name")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return states;
+    }
+
+    /** How many of the job's tasks have probed its input (the step before encoding). */
+    private static int probedTasks(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(DISTINCT task_id) FROM job_events WHERE job_id = ? AND type = 'task.probed'")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * The server processes waiting to lock a row of the jobs table that {@code holder}'s transaction has locked: the
+     * first waits on {@code holder} itself, the others queue behind it for the row's tuple lock (so their blocker is
+     * the first). A heartbeat waiting for a task row that a waiting completion wrote is not one of them.
+     */
+    private static List<Integer> waitingForJobRow(Connection c, int holder) throws SQLException {
+        List<Integer> pids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND"
+                + " (? = ANY(pg_blocking_pids(pid)) OR (locktype = 'tuple' AND relation = 'jobs'::regclass))")) {
+            ps.setInt(1, holder);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pids.add(rs.getInt(1));
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** Which of the server processes {@code pids} still run. */
+    private static List<Integer> alive(Connection c, List<Integer> pids) throws SQLException {
+        List<Integer> alive = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE pid = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("int4", pids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    alive.add(rs.getInt(1));
+                }
+            }
+        }
+        return alive;
+    }
+
+    /** Every file under {@code root}, hidden ones included, as paths relative to it. */
+    private static List<String> filesUnder(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> !Files.isDirectory(p))
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
+        }
     }
 }

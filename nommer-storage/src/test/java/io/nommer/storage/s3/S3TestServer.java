@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -123,6 +124,23 @@ public final class S3TestServer {
                 .map(S3Object::key)
                 .map(k -> k.substring(prefix.length()))
                 .toList();
+    }
+
+    /** The keys of the multipart uploads under {@code folder} that were begun and neither completed nor aborted. */
+    public List<String> multipartUploads(URI folder) {
+        String prefix = folder.getPath().substring(1);
+        return client.listMultipartUploads(r -> r.bucket(folder.getAuthority()).prefix(prefix)).uploads().stream()
+                .map(MultipartUpload::key)
+                .toList();
+    }
+
+    /** Begins a multipart upload of {@code key} and leaves it open, as a crashed uploader would; answers its id. */
+    public String beginMultipartUpload(String bucket, String key) {
+        return client.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+    }
+
+    public void abortMultipartUpload(String bucket, String key, String uploadId) {
+        client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
     }
 
     /** Creates {@code bucket}, e.g. one a test deletes again. */
