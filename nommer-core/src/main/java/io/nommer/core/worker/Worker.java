@@ -99,6 +99,10 @@ public final class Worker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create work directory " + config.workRoot(), e);
         }
+        int abandoned = WorkDirs.deleteAbandoned(config.workRoot());
+        if (abandoned > 0) {
+            log.info("deleted {} work director(ies) of attempts whose worker died", abandoned);
+        }
         for (int i = 0; i < config.slots(); i++) {
             threads.add(Thread.ofPlatform().name("nommer-worker-" + i).daemon().start(this::slotLoop));
         }
@@ -214,7 +218,13 @@ public final class Worker implements AutoCloseable {
         RunningTask r = new RunningTask(claim);
         running.put(task.id(), r);
         Path workDir = config.workRoot().resolve(task.id() + "-" + task.attempt());
+        WorkDirs.Held held = null;
         try {
+            try {
+                held = WorkDirs.open(workDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the work directory " + workDir + ": " + e, e);
+            }
             log.info(
                     "task {} (job {}, output {}) attempt {} started",
                     task.id(),
@@ -258,7 +268,11 @@ public final class Worker implements AutoCloseable {
                     null);
         } finally {
             running.remove(task.id());
-            deleteRecursively(workDir);
+            if (held != null) {
+                held.close();
+            } else {
+                deleteRecursively(workDir);
+            }
         }
     }
 

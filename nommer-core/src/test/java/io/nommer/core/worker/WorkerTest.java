@@ -422,6 +422,26 @@ class WorkerTest {
     }
 
     @Test
+    void start_deletesTheWorkDirectoriesOfAttemptsWhoseWorkerDied_butNotLiveOnes() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("work"));
+        // a killed worker's attempt: its lock file is there, and nobody holds the lock any more
+        Path dead = Files.createDirectories(root.resolve("tsk_dead-1"));
+        Files.writeString(dead.resolve(".lock"), "");
+        Files.write(dead.resolve("input"), new byte[4096]);
+        Path live = root.resolve("tsk_live-1");
+        WorkDirs.Held held = WorkDirs.open(live);
+        Files.write(live.resolve("input"), new byte[4096]);
+        try (Worker w = worker(writingEncoder()).start()) {
+            assertThat(dead).doesNotExist();
+            assertThat(live.resolve("input")).exists();
+            assertThat(w.activeTasks()).isZero();
+        } finally {
+            held.close();
+        }
+        assertThat(live).doesNotExist();
+    }
+
+    @Test
     void encodeFailure_isRecordedWithItsCodeAndLog() throws Exception {
         store.claimable.add(aTask());
         Encoder failing = (request, progress, cancel) -> {
