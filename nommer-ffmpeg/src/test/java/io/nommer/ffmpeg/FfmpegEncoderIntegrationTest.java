@@ -121,18 +121,15 @@ class FfmpegEncoderIntegrationTest {
 
     @Test
     void aPictureLargerThanTheLimitMidStream_isInputLimitsExceeded_thoughTheProbeSawASmallOne() {
-        Path input = TestMedia.pictureThatGrows();
-        MediaInfo info = prober.probe(input);
-        assertThat(info.video().orElseThrow().width()).as("what the probe sees").isEqualTo(160);
-        FfmpegEncoder limited = new FfmpegEncoder(bin, 320L * 180);
-        EncodeRequest r = new EncodeRequest(
+        EncodeRequest r = request(
                 "task-grows",
                 Presets.find("mp4-h264").orElseThrow(),
-                info,
-                input,
-                TestMedia.newDirectory("out"),
-                "out",
+                TestMedia.pictureThatGrows(),
                 Duration.ofSeconds(60));
+        assertThat(r.input().video().orElseThrow().width())
+                .as("what the probe sees")
+                .isEqualTo(160);
+        FfmpegEncoder limited = new FfmpegEncoder(bin, 320L * 180);
 
         assertThatThrownBy(() -> limited.encode(r, null, new Cancellation()))
                 .isInstanceOfSatisfying(TaskFailedException.class, e -> {

@@ -2,6 +2,7 @@ package io.nommer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nommer.core.profile.FrameRate;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileStore;
@@ -17,7 +18,7 @@ public abstract class ProfileStoreContract extends StoreFixture {
         Profile small = Profile.builder()
                 .set(Profile.WIDTH, 640)
                 .set(Profile.HEIGHT, 360)
-                .set(Profile.FPS, 29.97)
+                .set(Profile.FPS, FrameRate.parse("29.97"))
                 .build();
         Instant created = clock.instant();
 

@@ -101,45 +101,24 @@ class ProfileCompilerTest {
         assertThat(plan.mediaSeconds()).isEqualTo(2.0);
     }
 
+    /** The first ffmpeg run of a preset with fields overridden, as one line. */
+    private String firstRun(String preset, Map<String, Object> fields) {
+        return String.join(
+                " ",
+                compiler.compile(preset(preset, fields), VIDEO_ONLY, IN, OUT, "o")
+                        .commands()
+                        .get(0)
+                        .args());
+    }
+
     @Test
     void frameRateConversion_choosesTheFilter_afterScaling_andLaddersConvertOnceBeforeSplitting() {
-        assertThat(String.join(
-                        " ",
-                        compiler.compile(preset("mp4-h264", Map.of("fps", 50)), VIDEO_ONLY, IN, OUT, "o")
-                                .commands()
-                                .get(0)
-                                .args()))
+        assertThat(firstRun("mp4-h264", Map.of("fps", 50)))
                 .contains("-r 50")
                 .doesNotContain("framerate=", "minterpolate=");
-        assertThat(String.join(
-                        " ",
-                        compiler.compile(
-                                        preset("mp4-h264", Map.of("fps", 50, "frame_rate_conversion", "blend")),
-                                        VIDEO_ONLY,
-                                        IN,
-                                        OUT,
-                                        "o")
-                                .commands()
-                                .get(0)
-                                .args()))
+        assertThat(firstRun("mp4-h264", Map.of("fps", 50, "frame_rate_conversion", "blend")))
                 .containsPattern("-vf scale=[^ ]*,setsar=1,framerate=fps=50 ");
-        assertThat(String.join(
-                        " ",
-                        compiler.compile(
-                                        preset(
-                                                "hls-ladder",
-                                                Map.of(
-                                                        "fps",
-                                                        "30000/1001",
-                                                        "frame_rate_conversion",
-                                                        "motion_compensated")),
-                                        VIDEO_ONLY,
-                                        IN,
-                                        OUT,
-                                        "o")
-                                .commands()
-                                .get(0)
-                                .args()))
+        assertThat(firstRun("hls-ladder", Map.of("fps", "30000/1001", "frame_rate_conversion", "motion_compensated")))
                 .contains("[0:v:0]minterpolate=fps=30000/1001:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1,split=");
         assertThatThrownBy(() -> preset("mp4-h264", Map.of("frame_rate_conversion", "blend"))
                         .requireComplete())
