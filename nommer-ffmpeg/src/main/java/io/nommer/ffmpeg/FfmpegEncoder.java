@@ -212,7 +212,9 @@ public final class FfmpegEncoder implements Encoder {
                     if (m.find()) {
                         oversized.compareAndSet(null, m.group(1));
                     }
-                    if (line.contains(NO_SPACE)) {
+                    // why: only ffmpeg's own messages, which start at the line's beginning; the input's metadata is
+                    // printed indented, and a title may say anything
+                    if (line.contains(NO_SPACE) && !line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
                         noSpace.compareAndSet(null, line.strip());
                     }
                 },

@@ -280,12 +280,16 @@ public final class NommerServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("nommer shutting down");
-        http.close();
-        housekeeping.shutdownNow();
-        if (worker != null) {
-            worker.stop(config.shutdownGrace());
+        try {
+            http.close();
+            housekeeping.shutdownNow();
+            if (worker != null) {
+                worker.stop(config.shutdownGrace());
+            }
+            backends.close();
+        } finally {
+            // why: however the stop went, the JVM's hook may now kill what is left instead of waiting out the grace
+            processKill.close();
         }
-        backends.close();
-        processKill.close();
     }
 }

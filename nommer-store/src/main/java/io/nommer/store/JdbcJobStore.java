@@ -104,9 +104,10 @@ final class JdbcJobStore implements JobStore {
         String what = jobs.size() == 1 ? "creating job " + jobs.get(0).id() : "creating " + jobs.size() + " jobs";
         try {
             return sql.inTransaction(what, c -> insertJobs(c, jobs));
-        } catch (StoreException e) {
+        } catch (StoreException | DestinationTakenException e) {
             // why: where writers are not serialized (PostgreSQL) two requests with one key can both pass the lookup;
-            // the unique index lets one win, and running again answers with the winner's job
+            // the unique index lets one win (or the loser waits for the winner's destination lock and finds its place
+            // taken), and running again answers with the winner's job
             if (jobs.stream().anyMatch(j -> j.idempotencyKey() != null)) {
                 return sql.inTransaction(what, c -> insertJobs(c, jobs));
             }
@@ -218,8 +219,9 @@ final class JdbcJobStore implements JobStore {
 
     /**
      * Refuses places ({@code place -> which of the jobs} wants it) that an output of another job than {@code except}
-     * holds: queued, running or succeeded (failed and cancelled outputs give their place up). On PostgreSQL each place
-     * is locked until the transaction ends, so that two transactions cannot both find a place free and take it.
+     * holds: queued, running or succeeded (failed and cancelled outputs give their place up). On PostgreSQL each
+     * destination folder is locked until the transaction ends, so that two transactions cannot both find a place free
+     * and take it.
      *
      * @throws DestinationTakenException for the first place taken
      */
@@ -229,9 +231,12 @@ final class JdbcJobStore implements JobStore {
         }
         String lock = sql.dialect().lockKey();
         if (lock != null) {
-            // in one order, so that two transactions wanting the same places cannot each hold one the other waits for
+            // one lock per destination folder, not per place: a bulk submit may name thousands of places, and
+            // PostgreSQL's lock table holds only a few thousand locks; in one order, so that two transactions wanting
+            // the same folders cannot each hold one the other waits for
             List<String> keys = places.keySet().stream()
-                    .map(p -> p.destination() + "\n" + p.name())
+                    .map(Place::destination)
+                    .distinct()
                     .sorted()
                     .toList();
             for (String key : keys) {

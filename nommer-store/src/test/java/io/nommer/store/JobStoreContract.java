@@ -339,6 +339,37 @@ public abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void createJob_concurrentRetriesOfOneRequest_withADestination_allAnswerTheOneJob() throws Exception {
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<CreateResult>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 0; i < writers; i++) {
+                NewJob job = aJob().withIdempotencyKey("same-request")
+                        .withOutputInto("web", "file:///srv/retried/")
+                        .build();
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    return jobs.create(job);
+                }));
+            }
+            go.countDown();
+            Set<String> ids = new HashSet<>();
+            int created = 0;
+            for (java.util.concurrent.Future<CreateResult> f : outcomes) {
+                CreateResult r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                ids.add(r.job().id());
+                created += r.created() ? 1 : 0;
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void cancelJob_cancelsUnfinishedTasksAndMakesHeartbeatsFail() {
         Job job = aJob().withOutputs(3).notifying("https://example.com/hook").create();
         ClaimedTask done = claimOne("w1");

@@ -53,8 +53,10 @@ public record FrameRate(long num, long den) {
         if (ntsc != null) {
             return ntsc;
         }
-        if (d.signum() <= 0 || d.scale() > 3) {
-            throw new IllegalArgumentException("must be positive, with at most three decimals (or a fraction)");
+        if (d.signum() <= 0 || d.scale() > 3 || d.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+            // why: the upper bound keeps the scaled value inside a long; the field checks its own, far lower, range
+            throw new IllegalArgumentException(
+                    "must be positive and at most 1000000, with at most three decimals (or a fraction)");
         }
         BigDecimal scaled = d.movePointRight(Math.max(0, d.scale()));
         return new FrameRate(

@@ -69,6 +69,11 @@ final class WorkDirs {
             Files.createDirectories(abs);
             ch = FileChannel.open(abs.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             ch.lock();
+            // why: a clean-up in another process may have taken the new directory for an abandoned one between its
+            // creation and our lock; it deletes only while holding the lock, so now the file is gone or ours for good
+            if (!Files.exists(abs.resolve(LOCK))) {
+                throw new IOException("another worker's clean-up deleted " + abs + " as it was being created");
+            }
             return new Held(abs, ch);
         } catch (IOException | RuntimeException e) {
             if (ch != null) {

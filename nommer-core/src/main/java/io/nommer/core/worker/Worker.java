@@ -217,7 +217,12 @@ public final class Worker implements AutoCloseable {
         Task task = claim.task();
         RunningTask r = new RunningTask(claim);
         running.put(task.id(), r);
-        Path workDir = config.workRoot().resolve(task.id() + "-" + task.attempt());
+        // why: unique per claim, not only per attempt: a released task is claimed again under the same attempt number,
+        // possibly by another worker sharing this work root while the first still cleans up
+        Path workDir = config.workRoot()
+                .resolve(task.id() + "-" + task.attempt() + "-"
+                        + Long.toHexString(
+                                java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         WorkDirs.Held held = null;
         try {
             try {
@@ -252,18 +257,13 @@ public final class Worker implements AutoCloseable {
                     task.attempt(),
                     e.code().code(),
                     e.getMessage());
-            recordFailure(
-                    r,
-                    workDir,
-                    diskFull(e.getMessage(), e.logTail()) ? ErrorCode.WORKER_DISK_FULL : e.code(),
-                    e.getMessage(),
-                    e.logTail());
+            recordFailure(r, workDir, diskFull(e) ? ErrorCode.WORKER_DISK_FULL : e.code(), e.getMessage(), e.logTail());
         } catch (RuntimeException e) {
             log.error("task {} attempt {} failed unexpectedly", task.id(), task.attempt(), e);
             recordFailure(
                     r,
                     workDir,
-                    diskFull(e.toString(), null) ? ErrorCode.WORKER_DISK_FULL : ErrorCode.INTERNAL,
+                    diskFull(e) ? ErrorCode.WORKER_DISK_FULL : ErrorCode.INTERNAL,
                     "internal error: " + e,
                     null);
         } finally {
@@ -294,8 +294,23 @@ public final class Worker implements AutoCloseable {
     /** What the OS says, in Java's and ffmpeg's words alike, when a write finds no room (ENOSPC). */
     private static final String NO_SPACE = "No space left on device";
 
-    private static boolean diskFull(String message, String logTail) {
-        return (message != null && message.contains(NO_SPACE)) || (logTail != null && logTail.contains(NO_SPACE));
+    /**
+     * Whether a failure came from a local write finding no room: the encoder says so with its own code, and Java's
+     * I/O says it in the message of an {@link IOException} on the way (never ffmpeg's log, where an input's metadata
+     * may say anything).
+     */
+    private static boolean diskFull(Throwable e) {
+        if (e instanceof TaskFailedException t && t.code() == ErrorCode.WORKER_DISK_FULL) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException
+                    && t.getMessage() != null
+                    && t.getMessage().contains(NO_SPACE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -400,9 +400,10 @@ class WorkerTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            // what FfmpegEncoder throws when ffmpeg reports ENOSPC
             throw new TaskFailedException(
-                    ErrorCode.ENCODE_FAILED,
-                    "ffmpeg exited with code 1: Error writing trailer: No space left on device",
+                    ErrorCode.WORKER_DISK_FULL,
+                    "the worker's disk is full (ffmpeg encode: Error writing trailer: No space left on device)",
                     "[out#0/mp4] file:" + request.outDir().resolve("partial.mp4")
                             + ": av_interleaved_write_frame(): No space left on device",
                     null);

@@ -125,15 +125,13 @@ public final class JobViews {
     /** @param output the name of the output the event is about, for task events */
     public record EventView(long id, String at, String type, String output, String message) {}
 
-    /**
-     * @param baseUrl {@code http://host:port} for the download links, as the client reached us
-     */
     private final ServerPaths paths;
 
     public JobViews(ServerPaths paths) {
         this.paths = paths;
     }
 
+    /** @param baseUrl the API's base URL for the links (see {@code Request.baseUrl}) */
     public JobView job(Job job, String baseUrl) {
         return job(job, baseUrl, null);
     }
