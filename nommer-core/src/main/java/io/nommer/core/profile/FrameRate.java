@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  */
 public record FrameRate(long num, long den) {
     private static final Pattern RATIONAL = Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,9})\\s*");
+    /** A plain decimal, as the API documents it: no sign, no exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("\\s*\\d{1,9}(\\.\\d+)?\\s*");
+
     private static final Map<String, FrameRate> NTSC = Map.of(
             "23.976", new FrameRate(24000, 1001),
             "29.97", new FrameRate(30000, 1001),
@@ -42,13 +45,11 @@ public record FrameRate(long num, long den) {
         if (m.matches()) {
             return new FrameRate(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
         }
-        BigDecimal d;
-        try {
-            d = new BigDecimal(text.strip()).stripTrailingZeros();
-        } catch (NumberFormatException e) {
+        if (!DECIMAL.matcher(text).matches()) {
             throw new IllegalArgumentException(
                     "must be a number of frames per second or a fraction such as 30000/1001");
         }
+        BigDecimal d = new BigDecimal(text.strip()).stripTrailingZeros();
         FrameRate ntsc = NTSC.get(d.toPlainString());
         if (ntsc != null) {
             return ntsc;

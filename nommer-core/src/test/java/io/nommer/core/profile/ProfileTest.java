@@ -84,8 +84,9 @@ class ProfileTest {
         assertThat(ProfileJson.parse("{\"fps\": \"50/2\"}").get(Profile.FPS)).isEqualTo(new FrameRate(25, 1));
         assertThat(ProfileJson.write(ProfileJson.parse("{\"fps\": 29.97}"))).isEqualTo("{\"fps\":\"30000/1001\"}");
         assertThat(ProfileJson.write(ProfileJson.parse("{\"fps\": \"25\"}"))).isEqualTo("{\"fps\":25.0}");
-        for (String bad :
-                new String[] {"\"0/1\"", "\"30000/0\"", "\"fast\"", "121", "0.5", "\"1.2345\"", "1e30", "\"1e20\""}) {
+        for (String bad : new String[] {
+            "\"0/1\"", "\"30000/0\"", "\"fast\"", "121", "0.5", "\"1.2345\"", "1e30", "\"1e20\"", "\"+25\"", "\"1e1\""
+        }) {
             assertThatThrownBy(() -> ProfileJson.parse("{\"fps\": " + bad + "}"))
                     .as(bad)
                     .hasMessageStartingWith("fps: must be");
