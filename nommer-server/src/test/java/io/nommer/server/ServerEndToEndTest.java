@@ -194,6 +194,13 @@ class ServerEndToEndTest {
         assertThat(again.body().path("code").asText()).isEqualTo("destination_exists");
         assertThat(again.body().path("field").asText()).isEqualTo("outputs[0].destination");
         assertThat(again.body().path("detail").asText()).contains(id);
+        // nor by spelling the same folder another way
+        String respelled = dest.replace("file:///", "file:/").replace("/site/", "//./site/");
+        Reply sameFolder = api.post("/v1/jobs", """
+                {"input": "%s", "outputs": [{"preset": "mp3", "name": "web", "destination": "%s"}]}""".formatted(clip.toUri(), respelled));
+        assertThat(sameFolder.status())
+                .as("%s -> %s", respelled, sameFolder.body())
+                .isEqualTo(409);
     }
 
     @Test

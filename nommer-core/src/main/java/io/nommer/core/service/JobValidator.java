@@ -165,6 +165,7 @@ final class JobValidator {
             destinationProblem(folder).ifPresent(why -> {
                 throw new ValidationException("invalid_destination", path + ".destination", why);
             });
+            destination = canonical(folder);
         }
         return new OutputSpec(name, preset, profile, destination);
     }
@@ -223,6 +224,19 @@ final class JobValidator {
     /** Each distinct input checked once (a bulk submit often names one input many times): why it is refused. */
     private Optional<String> inputProblem(URI input) {
         return inputProblems.computeIfAbsent(input, u -> problem(() -> inputs.checkAcceptable(u)));
+    }
+
+    /**
+     * One spelling per folder, so that the store's check for two jobs publishing into one place compares like with
+     * like: {@code file:/srv/out/}, {@code file:///srv//out/} and {@code file:///srv/./out/} are all
+     * {@code file:///srv/out/}. Other schemes (s3) are kept as given, normalized.
+     */
+    static String canonical(URI folder) {
+        if ("file".equalsIgnoreCase(folder.getScheme())) {
+            String uri = java.nio.file.Path.of(folder).normalize().toUri().toString();
+            return uri.endsWith("/") ? uri : uri + "/";
+        }
+        return folder.normalize().toString();
     }
 
     /** Each distinct destination folder checked once: why it is refused. */
