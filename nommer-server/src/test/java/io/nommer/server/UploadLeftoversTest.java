@@ -2,6 +2,7 @@ package io.nommer.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nommer.core.testing.Await;
 import io.nommer.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -57,14 +59,9 @@ class UploadLeftoversTest {
     }
 
     /** Waits until {@code uploads/} (with its part files) holds {@code n} files. */
-    private void awaitFiles(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (uploadFiles().size() != n) {
-            assertThat(System.nanoTime())
-                    .as("uploads/ holding %d file(s), not %s", n, uploadFiles())
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private void awaitFiles(int n) {
+        Await.until(
+                "uploads/ holding " + n + " file(s)", Duration.ofSeconds(30), this::uploadFiles, f -> f.size() == n);
     }
 
     private List<Path> uploadFiles() {

@@ -306,67 +306,62 @@ public abstract class JobStoreContract extends StoreFixture {
         assertThat(jobs.retry(first.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     }
 
-    @Test
-    void createJob_concurrentJobsForOnePlace_exactlyOneIsStored() throws Exception {
-        int writers = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+    /** Runs {@code create} once per job, all released at once from their own threads; their answers, in order. */
+    private static <T> List<T> race(List<NewJob> racing, java.util.function.Function<NewJob, T> create)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racing.size());
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<Boolean>> outcomes = new ArrayList<>();
         try {
-            for (int i = 0; i < writers; i++) {
-                NewJob job = aJob().withOutputInto("web", "file:///srv/race/").build();
+            List<java.util.concurrent.Future<T>> outcomes = new ArrayList<>();
+            for (NewJob job : racing) {
                 outcomes.add(pool.submit(() -> {
                     go.await();
-                    try {
-                        jobs.create(job);
-                        return true;
-                    } catch (DestinationTakenException e) {
-                        return false;
-                    }
+                    return create.apply(job);
                 }));
             }
             go.countDown();
-            int stored = 0;
-            for (java.util.concurrent.Future<Boolean> f : outcomes) {
-                stored += f.get(60, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+            List<T> answers = new ArrayList<>();
+            for (java.util.concurrent.Future<T> f : outcomes) {
+                answers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
             }
-            assertThat(stored).isEqualTo(1);
+            return answers;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void createJob_concurrentJobsForOnePlace_exactlyOneIsStored() throws Exception {
+        List<NewJob> racing = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racing.add(aJob().withOutputInto("web", "file:///srv/race/").build());
+        }
+        List<Boolean> stored = race(racing, job -> {
+            try {
+                jobs.create(job);
+                return true;
+            } catch (DestinationTakenException e) {
+                return false;
+            }
+        });
+
+        assertThat(stored).containsOnlyOnce(true);
         assertThat(jobs.list(new JobFilter(Set.of(), null, null, null, 100)).items())
                 .hasSize(1);
     }
 
     @Test
     void createJob_concurrentRetriesOfOneRequest_withADestination_allAnswerTheOneJob() throws Exception {
-        int writers = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<CreateResult>> outcomes = new ArrayList<>();
-        try {
-            for (int i = 0; i < writers; i++) {
-                NewJob job = aJob().withIdempotencyKey("same-request")
-                        .withOutputInto("web", "file:///srv/retried/")
-                        .build();
-                outcomes.add(pool.submit(() -> {
-                    go.await();
-                    return jobs.create(job);
-                }));
-            }
-            go.countDown();
-            Set<String> ids = new HashSet<>();
-            int created = 0;
-            for (java.util.concurrent.Future<CreateResult> f : outcomes) {
-                CreateResult r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-                ids.add(r.job().id());
-                created += r.created() ? 1 : 0;
-            }
-            assertThat(ids).hasSize(1);
-            assertThat(created).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
+        List<NewJob> racing = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racing.add(aJob().withIdempotencyKey("same-request")
+                    .withOutputInto("web", "file:///srv/retried/")
+                    .build());
         }
+        List<CreateResult> answers = race(racing, jobs::create);
+
+        assertThat(answers.stream().map(r -> r.job().id()).distinct()).hasSize(1);
+        assertThat(answers).filteredOn(CreateResult::created).hasSize(1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.storage.LocalInput;
+import io.nommer.core.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -317,11 +318,11 @@ class HttpInputFetcherTest {
                 }
             });
             Path partial = work.resolve("input.mp4");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!(Files.exists(partial) && Files.size(partial) > 0) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(partial).as("the download has begun").isNotEmptyFile();
+            Await.until(
+                    "the download to begin",
+                    Duration.ofSeconds(5),
+                    () -> Files.exists(partial) && Files.size(partial) > 0,
+                    begun -> begun);
 
             fetching.interrupt();
 

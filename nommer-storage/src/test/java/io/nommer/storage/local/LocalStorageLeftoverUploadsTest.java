@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.core.storage.Upload;
+import io.nommer.core.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,20 +137,15 @@ class LocalStorageLeftoverUploadsTest {
         return p;
     }
 
-    private Path awaitPartFile() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            List<Path> parts = files(data.resolve("uploads/.tmp")).stream()
-                    .filter(f -> f.getFileName().toString().endsWith(".part") && size(f) > 0)
-                    .toList();
-            if (parts.size() == 1) {
-                return parts.get(0);
-            }
-            assertThat(System.nanoTime())
-                    .as("an upload's part file with its first bytes, in time")
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private Path awaitPartFile() {
+        return Await.until(
+                        "an upload's part file with its first bytes",
+                        Duration.ofSeconds(30),
+                        () -> files(data.resolve("uploads/.tmp")).stream()
+                                .filter(f -> f.getFileName().toString().endsWith(".part") && size(f) > 0)
+                                .toList(),
+                        parts -> parts.size() == 1)
+                .get(0);
     }
 
     private static long size(Path f) {
