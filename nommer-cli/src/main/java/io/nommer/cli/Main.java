@@ -3,6 +3,7 @@ package io.nommer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.nommer.server.NommerServer;
 import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
@@ -32,9 +33,11 @@ public final class Main {
                       [--encoder ffmpeg|null] [--SETTING VALUE ...]
                       Encode tasks of the given clouds from the store; talks only to the store and storage, opens
                       no port. The null encoder completes tasks at once, to measure the orchestration alone.
-              submit  FILE|URL --preset NAME [--preset NAME ...] [--priority high|normal|low] [--cloud NAME]
-                      [--wait] [--server URL]
+              submit  FILE|URL --preset NAME [--preset NAME ...] [--set FIELD=VALUE ...]
+                      [--priority high|normal|low] [--cloud NAME] [--wait] [--server URL]
                       Upload FILE (or use URL/URI as is), submit a job, print progress (with --wait) and outputs.
+                      --set overrides a profile field in every output (e.g. --set display_aspect_ratio=16:9,
+                      --set fps=30000/1001, --set interlaced=true); numbers and true/false are sent as such.
               status  ID [--server URL]
                       Print a job's state, progress and outputs.
               help    Print this text.
@@ -157,7 +160,8 @@ public final class Main {
         ObjectNode job = client.mapper().createObjectNode();
         job.put("input", input);
         ArrayNode outputs = job.putArray("outputs");
-        presets.forEach(p -> outputs.addObject().put("preset", p));
+        Map<String, JsonNode> overrides = overrides(client, a.options.getOrDefault("set", List.of()));
+        presets.forEach(p -> outputs.addObject().put("preset", p).setAll(overrides));
         a.single("priority").ifPresent(p -> job.put("priority", p));
         a.single("cloud").ifPresent(c -> job.put("cloud", c));
         JsonNode created = client.submit(job);
@@ -187,6 +191,27 @@ public final class Main {
             }
             Thread.sleep(1000);
         }
+    }
+
+    /** {@code FIELD=VALUE} pairs as JSON: numbers, booleans and quoted strings as JSON reads them, else a string. */
+    private static Map<String, JsonNode> overrides(NommerClient client, List<String> sets) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set needs FIELD=VALUE, not '" + set + "'");
+            }
+            String value = set.substring(eq + 1);
+            JsonNode node;
+            try {
+                node = client.mapper().readTree(value);
+            } catch (IOException e) {
+                node = null;
+            }
+            boolean scalar = node != null && (node.isNumber() || node.isBoolean() || node.isTextual());
+            fields.put(set.substring(0, eq), scalar ? node : TextNode.valueOf(value));
+        }
+        return fields;
     }
 
     private int status(Args a) throws IOException, InterruptedException {

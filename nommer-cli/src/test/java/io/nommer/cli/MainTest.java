@@ -2,13 +2,17 @@ package io.nommer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +70,63 @@ class MainTest {
         Run s = run("status", id, "--server", server.baseUrl());
         assertThat(s.code()).isZero();
         assertThat(s.out()).contains("job " + id + ": succeeded", "output mp3 (mp3): succeeded");
+    }
+
+    @Test
+    void submitSet_overridesProfileFields_asNumbersBooleansOrStrings() throws Exception {
+        Path clip = TestMedia.videoWithAudio();
+
+        Run r = run(
+                "submit",
+                clip.toString(),
+                "--preset",
+                "pal-sd-h264",
+                "--set",
+                "display_aspect_ratio=16:9",
+                "--set",
+                "field_order=bff",
+                "--set",
+                "video_bitrate=1500",
+                "--wait",
+                "--server",
+                server.baseUrl());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        String id = r.out().replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
+        JsonNode output = new NommerClient(URI.create(server.baseUrl()))
+                .job(id)
+                .path("outputs")
+                .get(0);
+        String url = output.path("files").get(0).path("url").asText();
+        String probed = StreamingFiles.run(List.of(
+                        TestMedia.requireFfmpeg().ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "stream=sample_aspect_ratio,display_aspect_ratio,field_order",
+                        "-of",
+                        "csv=p=0",
+                        url))
+                .output();
+        // MPEG-TS lists the stream under its program as well
+        assertThat(probed.lines().findFirst()).hasValue("64:45,16:9,bb");
+
+        Run bad = run("submit", clip.toString(), "--preset", "mp4-h264", "--set", "fps", "--server", server.baseUrl());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--set needs FIELD=VALUE");
+        Run refused = run(
+                "submit",
+                clip.toString(),
+                "--preset",
+                "mp4-h264",
+                "--set",
+                "interlaced=yes",
+                "--server",
+                server.baseUrl());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("interlaced");
     }
 
     @Test

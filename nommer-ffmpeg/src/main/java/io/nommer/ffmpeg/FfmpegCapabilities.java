@@ -3,12 +3,15 @@ package io.nommer.ffmpeg;
 import static io.nommer.core.profile.Profile.ASPECT_MODE;
 import static io.nommer.core.profile.Profile.AUDIO_CODEC;
 import static io.nommer.core.profile.Profile.FORMAT;
+import static io.nommer.core.profile.Profile.FRAME_RATE_CONVERSION;
+import static io.nommer.core.profile.Profile.INTERLACED;
 import static io.nommer.core.profile.Profile.KIND;
 import static io.nommer.core.profile.Profile.RENDITIONS;
 import static io.nommer.core.profile.Profile.VIDEO_CODEC;
 
 import io.nommer.core.encode.Toolchain;
 import io.nommer.core.profile.AspectMode;
+import io.nommer.core.profile.FrameRateConversion;
 import io.nommer.core.profile.OutputKind;
 import io.nommer.core.profile.Profile;
 import java.io.UncheckedIOException;
@@ -36,11 +39,49 @@ import java.util.TreeSet;
  */
 public record FfmpegCapabilities(
         Path path, String version, Set<String> encoders, Set<String> muxers, Set<String> filters) implements Toolchain {
-    public static final List<String> ENCODERS =
-            List.of("libx264", "libvpx-vp9", "flv", "mpeg4", "aac", "libmp3lame", "libopus", "mjpeg");
-    public static final List<String> MUXERS =
-            List.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv", "smoothstreaming", "null");
-    public static final List<String> FILTERS = List.of("scale", "pad", "crop", "setsar", "fps", "select", "split");
+    public static final List<String> ENCODERS = List.of(
+            "libx264",
+            "libvpx-vp9",
+            "flv",
+            "mpeg4",
+            "mpeg2video",
+            "dvvideo",
+            "aac",
+            "libmp3lame",
+            "libopus",
+            "mp2",
+            "ac3",
+            "pcm_s16le",
+            "mjpeg");
+    public static final List<String> MUXERS = List.of(
+            "mp4",
+            "flv",
+            "webm",
+            "mp3",
+            "ipod",
+            "image2",
+            "mpegts",
+            "dv",
+            "hls",
+            "dash",
+            "ismv",
+            "smoothstreaming",
+            "null");
+    public static final List<String> FILTERS = List.of(
+            "scale",
+            "pad",
+            "crop",
+            "setsar",
+            "fps",
+            "select",
+            "split",
+            "framerate",
+            "minterpolate",
+            "bwdif",
+            "interlace",
+            "telecine",
+            "setfield",
+            "fieldorder");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public FfmpegCapabilities {
@@ -180,7 +221,16 @@ public record FfmpegCapabilities(
             missing.add("filter split");
         }
         if (video) {
-            List<String> needed = new ArrayList<>(List.of("scale", "setsar"));
+            // bwdif deinterlaces interlaced sources for any video output
+            List<String> needed = new ArrayList<>(List.of("scale", "setsar", "bwdif"));
+            switch (profile.get(FRAME_RATE_CONVERSION, FrameRateConversion.DUPLICATE)) {
+                case BLEND -> needed.add("framerate");
+                case MOTION_COMPENSATED -> needed.add("minterpolate");
+                case DUPLICATE -> {}
+            }
+            if (profile.get(INTERLACED, false)) {
+                needed.addAll(List.of("fps", "interlace", "telecine", "setfield", "fieldorder"));
+            }
             if (profile.get(ASPECT_MODE) == AspectMode.CROP) {
                 needed.add("crop");
             } else if (profile.get(ASPECT_MODE) == AspectMode.LETTERBOX || profile.get(ASPECT_MODE) == AspectMode.PAD) {

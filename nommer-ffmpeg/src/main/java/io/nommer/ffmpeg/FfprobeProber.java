@@ -232,7 +232,8 @@ public final class FfprobeProber implements MediaProber {
                 audio ? intValue(s, "channels") : null,
                 doubleValue(s, "duration"),
                 video ? text(s, "sample_aspect_ratio") : null,
-                video ? rotation(s) : 0);
+                video ? rotation(s) : 0,
+                video ? text(s, "field_order") : null);
     }
 
     /**

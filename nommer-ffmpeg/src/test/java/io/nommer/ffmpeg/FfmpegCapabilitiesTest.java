@@ -80,7 +80,10 @@ class FfmpegCapabilitiesTest {
         Profile mp3 = Presets.find("mp3").orElseThrow();
 
         assertThat(none.missingFor(mp3)).isEmpty();
-        assertThat(none.missingFor(thumbs)).containsExactly("filter scale", "filter setsar");
+        assertThat(none.missingFor(thumbs)).containsExactly("filter scale", "filter setsar", "filter bwdif");
+        Profile tv = Presets.find("pal-sd-mpeg2").orElseThrow();
+        assertThat(none.missingFor(tv))
+                .contains("encoder mpeg2video", "encoder mp2", "muxer mpegts", "filter interlace", "filter telecine");
     }
 
     @Test

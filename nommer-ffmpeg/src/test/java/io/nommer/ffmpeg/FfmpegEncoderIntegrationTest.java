@@ -42,15 +42,22 @@ class FfmpegEncoderIntegrationTest {
     private record Expected(
             String videoCodec, Integer width, Integer height, Double fps, String audioCodec, Integer sampleRate) {}
 
-    private static final Map<String, Expected> EXPECTED = Map.of(
-            "flv-320x240", new Expected("flv1", 320, 240, 25.0, "mp3", 44100),
-            "mp4-mpeg4-320x180", new Expected("mpeg4", 320, 180, 25.0, "aac", 44100),
-            "mp4-h264", new Expected("h264", 320, 240, null, "aac", 48000),
-            "mp4-h264-hi", new Expected("h264", 320, 240, null, "aac", 48000),
-            "webm-vp9", new Expected("vp9", 320, 240, null, "opus", 48000),
-            "mp3", new Expected(null, null, null, null, "mp3", 44100),
-            "m4a-aac", new Expected(null, null, null, null, "aac", 48000),
-            "thumbnails", new Expected("mjpeg", 320, 240, null, null, null));
+    private static final Map<String, Expected> EXPECTED = Map.ofEntries(
+            Map.entry("flv-320x240", new Expected("flv1", 320, 240, 25.0, "mp3", 44100)),
+            Map.entry("mp4-mpeg4-320x180", new Expected("mpeg4", 320, 180, 25.0, "aac", 44100)),
+            Map.entry("mp4-h264", new Expected("h264", 320, 240, null, "aac", 48000)),
+            Map.entry("mp4-h264-hi", new Expected("h264", 320, 240, null, "aac", 48000)),
+            Map.entry("webm-vp9", new Expected("vp9", 320, 240, null, "opus", 48000)),
+            // television fills its frame, so these scale up
+            Map.entry("ntsc-sd-mpeg2", new Expected("mpeg2video", 720, 480, 29.97, "ac3", 48000)),
+            Map.entry("pal-sd-mpeg2", new Expected("mpeg2video", 720, 576, 25.0, "mp2", 48000)),
+            Map.entry("ntsc-sd-h264", new Expected("h264", 720, 480, 29.97, "aac", 48000)),
+            Map.entry("pal-sd-h264", new Expected("h264", 720, 576, 25.0, "aac", 48000)),
+            Map.entry("ntsc-dv", new Expected("dvvideo", 720, 480, 29.97, "pcm_s16le", 48000)),
+            Map.entry("pal-dv", new Expected("dvvideo", 720, 576, 25.0, "pcm_s16le", 48000)),
+            Map.entry("mp3", new Expected(null, null, null, null, "mp3", 44100)),
+            Map.entry("m4a-aac", new Expected(null, null, null, null, "aac", 48000)),
+            Map.entry("thumbnails", new Expected("mjpeg", 320, 240, null, null, null)));
 
     private static FfmpegBinaries bin;
     private static FfprobeProber prober;
@@ -392,7 +399,7 @@ class FfmpegEncoderIntegrationTest {
                 2.0,
                 1L,
                 1,
-                List.of(new StreamInfo(0, "audio", "mp3", null, null, null, null, 44100, 1, 2.0, null, 0)));
+                List.of(new StreamInfo(0, "audio", "mp3", null, null, null, null, 44100, 1, 2.0, null, 0, null)));
         EncodeRequest r = new EncodeRequest(
                 "task-fail",
                 Presets.find("mp3").orElseThrow(),

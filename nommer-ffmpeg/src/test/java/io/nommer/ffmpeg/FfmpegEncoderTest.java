@@ -33,8 +33,21 @@ class FfmpegEncoderTest {
             2_590_008L,
             1000,
             List.of(
-                    new StreamInfo(0, "video", "h264", 640, 480, 29.97, 2_511_817L, null, null, 6.006, "1:1", 0),
-                    new StreamInfo(1, "audio", "aac", null, null, null, 69_319L, 44100, 1, 6.0, null, 0)));
+                    new StreamInfo(
+                            0,
+                            "video",
+                            "h264",
+                            640,
+                            480,
+                            29.97,
+                            2_511_817L,
+                            null,
+                            null,
+                            6.006,
+                            "1:1",
+                            0,
+                            "progressive"),
+                    new StreamInfo(1, "audio", "aac", null, null, null, 69_319L, 44100, 1, 6.0, null, 0, null)));
 
     @TempDir
     Path out;
@@ -268,7 +281,7 @@ class FfmpegEncoderTest {
                 2.0,
                 64_000L,
                 10,
-                List.of(new StreamInfo(0, "audio", "mp3", null, null, null, 64_000L, 44100, 1, 2.0, null, 0)));
+                List.of(new StreamInfo(0, "audio", "mp3", null, null, null, 64_000L, 44100, 1, 2.0, null, 0, null)));
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
         EncodeRequest r = new EncodeRequest(
                 "task-8",

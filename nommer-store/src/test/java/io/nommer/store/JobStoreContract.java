@@ -225,8 +225,21 @@ public abstract class JobStoreContract extends StoreFixture {
                 1_000_000L,
                 123_456,
                 List.of(
-                        new StreamInfo(0, "video", "h264", 1920, 1080, 29.97, 900_000L, null, null, 10.5, "1:1", 90),
-                        new StreamInfo(1, "audio", "aac", null, null, null, null, 48000, 2, 10.4, null, 0)));
+                        new StreamInfo(
+                                0,
+                                "video",
+                                "h264",
+                                1920,
+                                1080,
+                                29.97,
+                                900_000L,
+                                null,
+                                null,
+                                10.5,
+                                "1:1",
+                                90,
+                                "progressive"),
+                        new StreamInfo(1, "audio", "aac", null, null, null, null, 48000, 2, 10.4, null, 0, null)));
         MediaInfo second = new MediaInfo("matroska,webm", null, null, 1, List.of());
 
         jobs.recordInputInfo(job.id(), first);

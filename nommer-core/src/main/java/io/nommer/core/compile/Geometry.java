@@ -1,6 +1,7 @@
 package io.nommer.core.compile;
 
 import io.nommer.core.profile.AspectMode;
+import io.nommer.core.profile.DisplayAspect;
 
 /**
  * Fits a source picture into a profile's box. Pure arithmetic so that output dimensions are known before ffmpeg runs
@@ -10,8 +11,41 @@ import io.nommer.core.profile.AspectMode;
  * @param scaleHeight ... and this height
  * @param outWidth the frame the encoder receives, after padding or cropping
  * @param outHeight see {@code outWidth}
+ * @param sampleAspect the shape of the output's pixels as {@code setsar} takes it: {@code "1"} (square) or, for an
+ *     anamorphic frame, a ratio such as {@code "8/9"}
  */
-public record Geometry(int scaleWidth, int scaleHeight, int outWidth, int outHeight, AspectMode mode) {
+public record Geometry(
+        int scaleWidth, int scaleHeight, int outWidth, int outHeight, AspectMode mode, String sampleAspect) {
+
+    public Geometry(int scaleWidth, int scaleHeight, int outWidth, int outHeight, AspectMode mode) {
+        this(scaleWidth, scaleHeight, outWidth, outHeight, mode, "1");
+    }
+
+    /**
+     * Fits the source into a box of {@code boxWidth} x {@code boxHeight} pixels that is shown at {@code aspect}
+     * (anamorphic when that is not the box's own shape): the fitting happens in display space, so a circle in the
+     * source is still a circle when the output is shown at {@code aspect}.
+     *
+     * @param aspect null for square pixels, as {@link #fit(double, double, Integer, Integer, AspectMode, boolean)}
+     */
+    public static Geometry fit(
+            double displayWidth,
+            double displayHeight,
+            Integer boxWidth,
+            Integer boxHeight,
+            AspectMode mode,
+            boolean upscale,
+            DisplayAspect aspect) {
+        if (aspect == null || boxWidth == null || boxHeight == null) {
+            return fit(displayWidth, displayHeight, boxWidth, boxHeight, mode, upscale);
+        }
+        // why: measured in the output's (wide or narrow) pixels, the source is displayWidth / sar of them wide; fitting
+        // that into the box in pixels keeps its shape in display space
+        double sar = aspect.sampleAspectValue(boxWidth, boxHeight);
+        Geometry g = fit(displayWidth / sar, displayHeight, boxWidth, boxHeight, mode, upscale);
+        return new Geometry(
+                g.scaleWidth, g.scaleHeight, g.outWidth, g.outHeight, g.mode, aspect.sampleAspect(boxWidth, boxHeight));
+    }
 
     /**
      * @param displayWidth the source's width in square pixels (coded width times sample aspect, after rotation)
@@ -83,14 +117,24 @@ public record Geometry(int scaleWidth, int scaleHeight, int outWidth, int outHei
         return (int) Math.max(2, r);
     }
 
-    /** The filter chain that produces this geometry: scale to square pixels, then pad or crop when needed. */
+    /** The filter chain that produces this geometry: scale, mark the pixels' shape, then pad or crop when needed. */
     public String filter() {
+        return filter(false);
+    }
+
+    /**
+     * Like {@link #filter()}; with {@code fields}, an interlaced picture is scaled field by field (ffmpeg's
+     * {@code interl=1}), which keeps its fields apart when only the width changes.
+     */
+    public String filter(boolean fields) {
         StringBuilder f = new StringBuilder()
                 .append("scale=")
                 .append(scaleWidth)
                 .append(':')
                 .append(scaleHeight)
-                .append(":flags=bicubic,setsar=1");
+                .append(fields ? ":interl=1" : "")
+                .append(":flags=bicubic,setsar=")
+                .append(sampleAspect);
         if (outWidth != scaleWidth || outHeight != scaleHeight) {
             if (mode == AspectMode.CROP) {
                 f.append(",crop=").append(outWidth).append(':').append(outHeight);

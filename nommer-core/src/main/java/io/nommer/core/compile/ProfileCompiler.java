@@ -8,17 +8,18 @@ import static io.nommer.core.profile.Profile.AUDIO_SAMPLE_RATE;
 import static io.nommer.core.profile.Profile.CLIP_LENGTH;
 import static io.nommer.core.profile.Profile.CLIP_OFFSET;
 import static io.nommer.core.profile.Profile.CODEC_OPTIONS;
+import static io.nommer.core.profile.Profile.DISPLAY_ASPECT_RATIO;
 import static io.nommer.core.profile.Profile.EXTNAME;
 import static io.nommer.core.profile.Profile.FASTSTART;
 import static io.nommer.core.profile.Profile.FORMAT;
 import static io.nommer.core.profile.Profile.FPS;
 import static io.nommer.core.profile.Profile.FRAME_COUNT;
-import static io.nommer.core.profile.Profile.FRAME_RATE_CONVERSION;
 import static io.nommer.core.profile.Profile.H264_CRF;
 import static io.nommer.core.profile.Profile.H264_LEVEL;
 import static io.nommer.core.profile.Profile.H264_PRESET;
 import static io.nommer.core.profile.Profile.H264_PROFILE;
 import static io.nommer.core.profile.Profile.HEIGHT;
+import static io.nommer.core.profile.Profile.INTERLACED;
 import static io.nommer.core.profile.Profile.KEYFRAME_INTERVAL;
 import static io.nommer.core.profile.Profile.KIND;
 import static io.nommer.core.profile.Profile.TWO_PASS;
@@ -33,7 +34,6 @@ import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
-import io.nommer.core.profile.FrameRateConversion;
 import io.nommer.core.profile.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,11 +158,7 @@ public final class ProfileCompiler {
         StreamInfo v = requireVideo(info);
         boolean withAudio = info.audio().isPresent() && p.get(AUDIO_CODEC) != null;
         Path out = outDir.resolve(baseName + p.get(EXTNAME));
-        String filter = geometry(p, v).filter();
-        if (p.get(FRAME_RATE_CONVERSION, FrameRateConversion.DUPLICATE) != FrameRateConversion.DUPLICATE) {
-            // after scaling: interpolating the output's pixels costs less than the source's (-r then changes nothing)
-            filter += "," + p.frameRateFilter();
-        }
+        String filter = VideoChain.of(p, v).filter();
         boolean twoPass = Boolean.TRUE.equals(p.get(TWO_PASS)) && p.get(VIDEO_BITRATE) != null;
         List<FfmpegCommand> commands = new ArrayList<>();
         if (twoPass) {
@@ -236,7 +232,7 @@ public final class ProfileCompiler {
                     ErrorCode.UNKNOWN_DURATION,
                     "the input's duration is unknown, so thumbnails cannot be spaced evenly");
         }
-        String filter = geometry(p, v).filter();
+        String filter = VideoChain.of(p, v).picture();
         List<String> a = common();
         // One fast input seek per thumbnail: evenly spaced, never the very first or last frame.
         for (int i = 0; i < count; i++) {
@@ -325,7 +321,12 @@ public final class ProfileCompiler {
                 a.addAll(List.of(
                         "-deadline", "good", "-cpu-used", Integer.toString(p.get(VP9_SPEED, 5)), "-row-mt", "1"));
             }
+            // DV's bit rate is fixed by the standard (25 Mbit/s of video)
+            case "dvvideo" -> {}
             default -> a.addAll(List.of("-b:v", (p.get(VIDEO_BITRATE, 1000)) + "k"));
+        }
+        if (p.get(INTERLACED, false)) {
+            interlacedCoding(p, a);
         }
         if (p.get(CODEC_OPTIONS) != null) {
             a.addAll(p.get(CODEC_OPTIONS));
@@ -336,7 +337,25 @@ public final class ProfileCompiler {
         if (p.get(KEYFRAME_INTERVAL) != null) {
             a.addAll(List.of("-g", Integer.toString(p.get(KEYFRAME_INTERVAL))));
         }
-        a.addAll(List.of("-pix_fmt", "yuv420p"));
+        // why: NTSC DV samples its colour 4:1:1; every other output here is 4:2:0
+        boolean ntscDv =
+                p.get(VIDEO_CODEC).equals("dvvideo") && Integer.valueOf(480).equals(p.get(HEIGHT));
+        a.addAll(List.of("-pix_fmt", ntscDv ? "yuv411p" : "yuv420p"));
+    }
+
+    /**
+     * Field-aware coding (interlaced DCT and motion estimation) and the field order written into the stream; x264
+     * does not take it from the frames, so it is told.
+     */
+    private static void interlacedCoding(Profile p, List<String> a) {
+        boolean tff = p.topFieldFirst();
+        switch (p.get(VIDEO_CODEC)) {
+            case "libx264" -> a.addAll(List.of("-flags:v", "+ilme+ildct", "-x264-params", tff ? "tff=1" : "bff=1"));
+            case "mpeg2video" ->
+                a.addAll(List.of("-flags:v", "+ilme+ildct", "-alternate_scan:v", "1", "-top:v", tff ? "1" : "0"));
+            case "dvvideo" -> a.addAll(List.of("-flags:v", "+ildct"));
+            default -> throw new IllegalStateException("not an interlaced codec: " + p.get(VIDEO_CODEC));
+        }
     }
 
     static void audioCodec(Profile p, List<String> a) {
@@ -368,7 +387,14 @@ public final class ProfileCompiler {
 
     static Geometry geometry(Profile p, StreamInfo v) {
         double[] d = displaySize(v);
-        return Geometry.fit(d[0], d[1], p.get(WIDTH), p.get(HEIGHT), p.get(ASPECT_MODE), p.upscaleOrDefault());
+        return Geometry.fit(
+                d[0],
+                d[1],
+                p.get(WIDTH),
+                p.get(HEIGHT),
+                p.get(ASPECT_MODE),
+                p.upscaleOrDefault(),
+                p.get(DISPLAY_ASPECT_RATIO));
     }
 
     /** Width (square pixels) and height of the picture ffmpeg scales. */

@@ -6,8 +6,10 @@ import static io.nommer.core.profile.Profile.AUDIO_CHANNELS;
 import static io.nommer.core.profile.Profile.AUDIO_CODEC;
 import static io.nommer.core.profile.Profile.AUDIO_SAMPLE_RATE;
 import static io.nommer.core.profile.Profile.CODEC_OPTIONS;
+import static io.nommer.core.profile.Profile.DISPLAY_ASPECT_RATIO;
 import static io.nommer.core.profile.Profile.EXTNAME;
 import static io.nommer.core.profile.Profile.FASTSTART;
+import static io.nommer.core.profile.Profile.FIELD_ORDER;
 import static io.nommer.core.profile.Profile.FORMAT;
 import static io.nommer.core.profile.Profile.FPS;
 import static io.nommer.core.profile.Profile.FRAME_COUNT;
@@ -16,10 +18,12 @@ import static io.nommer.core.profile.Profile.H264_LEVEL;
 import static io.nommer.core.profile.Profile.H264_PRESET;
 import static io.nommer.core.profile.Profile.H264_PROFILE;
 import static io.nommer.core.profile.Profile.HEIGHT;
+import static io.nommer.core.profile.Profile.INTERLACED;
 import static io.nommer.core.profile.Profile.KEYFRAME_INTERVAL;
 import static io.nommer.core.profile.Profile.KIND;
 import static io.nommer.core.profile.Profile.RENDITIONS;
 import static io.nommer.core.profile.Profile.SEGMENT_TIME;
+import static io.nommer.core.profile.Profile.UPSCALE;
 import static io.nommer.core.profile.Profile.VIDEO_BITRATE;
 import static io.nommer.core.profile.Profile.VIDEO_CODEC;
 import static io.nommer.core.profile.Profile.VP9_CRF;
@@ -114,6 +118,25 @@ public final class Presets {
                         .set(AUDIO_SAMPLE_RATE, 48000)
                         .set(AUDIO_CHANNELS, 2)
                         .build());
+        // Standard-definition television (seeds/003: what Panda's broadcast customers delivered): interlaced, with the
+        // standard's anamorphic pixels; 4:3 by default, "display_aspect_ratio": "16:9" for widescreen. MPEG-2 keeps
+        // to Main Profile at Main Level (at most 15 Mbit/s, a 1835008-bit buffer) with two B-frames and half-second
+        // GOPs, as broadcast chains expect; audio is AC-3 for NTSC (ATSC) and MPEG-1 Layer II for PAL (DVB).
+        ALL.put("ntsc-sd-mpeg2", sdMpeg2(ntsc(video("mpegts", ".ts", "mpeg2video", "ac3")), 15));
+        ALL.put("pal-sd-mpeg2", sdMpeg2(pal(video("mpegts", ".ts", "mpeg2video", "mp2")), 12));
+        ALL.put("ntsc-sd-h264", sdH264(ntsc(video("mpegts", ".ts", "libx264", "aac")), 30));
+        ALL.put("pal-sd-h264", sdH264(pal(video("mpegts", ".ts", "libx264", "aac")), 25));
+        // DV (IEC 61834): 25 Mbit/s intra-frame video, bottom field first, 16-bit PCM audio
+        ALL.put(
+                "ntsc-dv",
+                ntsc(video("dv", ".dv", "dvvideo", "pcm_s16le"))
+                        .set(FIELD_ORDER, "bff")
+                        .build());
+        ALL.put(
+                "pal-dv",
+                pal(video("dv", ".dv", "dvvideo", "pcm_s16le"))
+                        .set(FIELD_ORDER, "bff")
+                        .build());
         // Adaptive streaming (seeds/003): ladders of 2400k, 600k, 300k and 120k by default, or v, v/2, v/4, v/8 when
         // video_bitrate is v; segments of segment_time seconds, keyframe-aligned across renditions. Sizes follow the
         // bitrates (see compile/Ladder); width and height only cap the top rung.
@@ -176,6 +199,50 @@ public final class Presets {
                 .set(H264_PROFILE, "high")
                 .set(H264_PRESET, "veryfast")
                 .set(AUDIO_BITRATE, 128)
+                .set(AUDIO_SAMPLE_RATE, 48000)
+                .set(AUDIO_CHANNELS, 2);
+    }
+
+    private static Profile.Builder ntsc(Profile.Builder b) {
+        return television(b).set(HEIGHT, 480).set(FPS, new FrameRate(30000, 1001));
+    }
+
+    private static Profile.Builder pal(Profile.Builder b) {
+        return television(b).set(HEIGHT, 576).set(FPS, new FrameRate(25, 1));
+    }
+
+    /** MPEG-2 Main Profile at Main Level: at most 15 Mbit/s through a 1835008-bit buffer; two B-frames. */
+    private static Profile sdMpeg2(Profile.Builder tv, int gop) {
+        return tv.set(VIDEO_BITRATE, 6000)
+                .set(KEYFRAME_INTERVAL, gop)
+                .set(AUDIO_BITRATE, 192)
+                .set(CODEC_OPTIONS, List.of("-maxrate:v", "9000k", "-bufsize:v", "1835k", "-bf:v", "2"))
+                .build();
+    }
+
+    /** H.264 Main at level 3.0 (SD's level) with a capped bit rate. */
+    private static Profile sdH264(Profile.Builder tv, int gop) {
+        return tv.set(VIDEO_BITRATE, 2500)
+                .set(H264_PROFILE, "main")
+                .set(H264_LEVEL, "3.0")
+                .set(H264_PRESET, "fast")
+                .set(KEYFRAME_INTERVAL, gop)
+                .set(AUDIO_BITRATE, 192)
+                .set(CODEC_OPTIONS, List.of("-maxrate:v", "4000k", "-bufsize:v", "4000k"))
+                .build();
+    }
+
+    /**
+     * 720 pixels wide, interlaced, shown at 4:3, the source letterboxed into it (and scaled up if smaller: a
+     * television picture fills its frame); 48 kHz stereo.
+     */
+    private static Profile.Builder television(Profile.Builder b) {
+        return b.set(WIDTH, 720)
+                .set(ASPECT_MODE, AspectMode.LETTERBOX)
+                .set(UPSCALE, true)
+                .set(DISPLAY_ASPECT_RATIO, new DisplayAspect(4, 3))
+                .set(INTERLACED, true)
+                .set(FIELD_ORDER, "tff")
                 .set(AUDIO_SAMPLE_RATE, 48000)
                 .set(AUDIO_CHANNELS, 2);
     }

@@ -30,10 +30,23 @@ import java.util.regex.Pattern;
  * {@code keyframe_interval}, {@code h264_crf}, {@code two_pass} and {@code faststart} do not apply to ladders.
  */
 public final class Profile {
-    public static final Set<String> VIDEO_CODECS = Set.of("libx264", "mpeg4", "flv", "libvpx-vp9", "mjpeg");
-    public static final Set<String> AUDIO_CODECS = Set.of("aac", "libmp3lame", "libopus");
+    public static final Set<String> VIDEO_CODECS =
+            Set.of("libx264", "mpeg4", "flv", "libvpx-vp9", "mjpeg", "mpeg2video", "dvvideo");
+    public static final Set<String> AUDIO_CODECS = Set.of("aac", "libmp3lame", "libopus", "mp2", "ac3", "pcm_s16le");
     public static final Set<String> FORMATS =
-            Set.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv");
+            Set.of("mp4", "flv", "webm", "mp3", "ipod", "image2", "hls", "dash", "ismv", "mpegts", "dv");
+    /** Video codecs nommer encodes as interlaced fields ({@code interlaced: true}). */
+    public static final Set<String> INTERLACED_CODECS = Set.of("mpeg2video", "libx264", "dvvideo");
+    /** The frame rates MPEG-1/2 video can signal; its encoder refuses any other. */
+    public static final Set<FrameRate> MPEG2_FRAME_RATES = Set.of(
+            new FrameRate(24000, 1001),
+            new FrameRate(24, 1),
+            new FrameRate(25, 1),
+            new FrameRate(30000, 1001),
+            new FrameRate(30, 1),
+            new FrameRate(50, 1),
+            new FrameRate(60000, 1001),
+            new FrameRate(60, 1));
     /**
      * Adaptive-streaming formats and the extnames each accepts: the first delivers every file separately (named by
      * the main manifest), {@code .tar} delivers one archive holding them all. {@code ismv} is Smooth Streaming.
@@ -82,6 +95,17 @@ public final class Profile {
             FrameRateConversion::parse,
             FrameRateConversion::wireName,
             "duplicate, blend, motion_compensated");
+    /** Whether the video is encoded as interlaced fields (SD television); needs {@code fps}. */
+    public static final ProfileField<Boolean> INTERLACED = ProfileField.bool("interlaced");
+    /** Which field is shown first when {@code interlaced}: {@code tff} (top, the default) or {@code bff}. */
+    public static final ProfileField<String> FIELD_ORDER = ProfileField.oneOf("field_order", Set.of("tff", "bff"));
+    /**
+     * The shape the {@code width} x {@code height} frame is shown at; pixels are then not square (anamorphic) and
+     * {@code aspect_mode} fits the source in display space.
+     */
+    public static final ProfileField<DisplayAspect> DISPLAY_ASPECT_RATIO = ProfileField.custom(
+            "display_aspect_ratio", raw -> DisplayAspect.parse(ProfileField.asString(raw)), DisplayAspect::toString);
+
     public static final ProfileField<Integer> KEYFRAME_INTERVAL = ProfileField.integer("keyframe_interval", 1, 1000);
     public static final ProfileField<Integer> AUDIO_BITRATE = ProfileField.integer("audio_bitrate", 8, 640);
     public static final ProfileField<Integer> AUDIO_SAMPLE_RATE =
@@ -232,6 +256,15 @@ public final class Profile {
         if (has(FRAME_RATE_CONVERSION) && !has(FPS)) {
             v.add(new ProfileViolation("frame_rate_conversion", "needs fps (the frame rate to convert to)"));
         }
+        if (kind != null && kind != OutputKind.VIDEO) {
+            for (ProfileField<?> f : List.of(INTERLACED, FIELD_ORDER, DISPLAY_ASPECT_RATIO)) {
+                if (has(f)) {
+                    v.add(new ProfileViolation(f.name(), "is only available for video outputs"));
+                }
+            }
+        } else {
+            television(v, format);
+        }
         if (isStreaming()) {
             streaming(v, format);
         } else {
@@ -251,6 +284,81 @@ public final class Profile {
         if (!has(field)) {
             v.add(new ProfileViolation(field.name(), message));
         }
+    }
+
+    /** Interlacing, anamorphic frames, and what MPEG-2 and DV can carry. */
+    private void television(List<ProfileViolation> v, String format) {
+        boolean interlaced = get(INTERLACED, false);
+        String codec = get(VIDEO_CODEC);
+        FrameRate fps = get(FPS);
+        if (isStreaming()) {
+            for (ProfileField<?> f : List.of(INTERLACED, FIELD_ORDER, DISPLAY_ASPECT_RATIO)) {
+                if (has(f)) {
+                    // why: ladders are progressive with square pixels, which is what every streaming player expects
+                    v.add(new ProfileViolation(f.name(), "is not available with format " + format));
+                }
+            }
+            return;
+        }
+        if (has(FIELD_ORDER) && !interlaced) {
+            v.add(new ProfileViolation("field_order", "needs interlaced: true"));
+        }
+        if (interlaced && !has(FPS)) {
+            v.add(new ProfileViolation("interlaced", "needs fps (the frame rate, e.g. \"30000/1001\" or 25)"));
+        }
+        if (interlaced && codec != null && !INTERLACED_CODECS.contains(codec)) {
+            v.add(new ProfileViolation(
+                    "interlaced",
+                    "is available with video_codec " + String.join(", ", new TreeSet<>(INTERLACED_CODECS)) + ", not "
+                            + codec));
+        }
+        if (has(DISPLAY_ASPECT_RATIO) && !(has(WIDTH) && has(HEIGHT))) {
+            v.add(new ProfileViolation("display_aspect_ratio", "needs width and height (the frame it describes)"));
+        }
+        if ("mpeg2video".equals(codec) && fps != null && !MPEG2_FRAME_RATES.contains(fps)) {
+            v.add(new ProfileViolation(
+                    "fps",
+                    "must be one MPEG-2 can carry with video_codec mpeg2video: 24000/1001, 24, 25, 30000/1001, "
+                            + "30, 50, 60000/1001 or 60"));
+        }
+        if ("dvvideo".equals(codec) || "dv".equals(format)) {
+            dv(v, codec, format, fps);
+        }
+    }
+
+    /** DV carries exactly two pictures: NTSC (720x480, 30000/1001) and PAL (720x576, 25), fields bottom first. */
+    private void dv(List<ProfileViolation> v, String codec, String format, FrameRate fps) {
+        if (!"dvvideo".equals(codec)) {
+            v.add(new ProfileViolation("video_codec", "must be dvvideo with format dv"));
+        }
+        if (!"dv".equals(format)) {
+            v.add(new ProfileViolation("format", "must be dv with video_codec dvvideo"));
+        }
+        boolean ntsc = Integer.valueOf(480).equals(get(HEIGHT)) && new FrameRate(30000, 1001).equals(fps);
+        boolean pal = Integer.valueOf(576).equals(get(HEIGHT)) && new FrameRate(25, 1).equals(fps);
+        if (!Integer.valueOf(720).equals(get(WIDTH)) || !(ntsc || pal)) {
+            v.add(new ProfileViolation(
+                    "video_codec",
+                    "dvvideo needs width 720 and either height 480 with fps 30000/1001 (NTSC) or "
+                            + "height 576 with fps 25 (PAL)"));
+        }
+        if ("tff".equals(get(FIELD_ORDER))) {
+            v.add(new ProfileViolation("field_order", "must be bff with dvvideo (DV is bottom field first)"));
+        }
+        if (has(AUDIO_CODEC) && !"pcm_s16le".equals(get(AUDIO_CODEC))) {
+            v.add(new ProfileViolation("audio_codec", "must be pcm_s16le with format dv"));
+        }
+        if (has(AUDIO_SAMPLE_RATE) && get(AUDIO_SAMPLE_RATE) != 48000 && get(AUDIO_SAMPLE_RATE) != 32000) {
+            v.add(new ProfileViolation("audio_sample_rate", "must be 48000 or 32000 with format dv"));
+        }
+        if (has(AUDIO_CHANNELS) && get(AUDIO_CHANNELS) != 2) {
+            v.add(new ProfileViolation("audio_channels", "must be 2 with format dv"));
+        }
+    }
+
+    /** The field shown first when interlaced: true for top field first (the default), false for bottom. */
+    public boolean topFieldFirst() {
+        return !"bff".equals(get(FIELD_ORDER));
     }
 
     private void hlsOnly(List<ProfileViolation> v, String format) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.core.profile.AspectMode;
+import io.nommer.core.profile.DisplayAspect;
 import org.junit.jupiter.api.Test;
 
 class GeometryTest {
@@ -76,5 +77,28 @@ class GeometryTest {
     void degenerateSource_isRefused() {
         assertThatThrownBy(() -> Geometry.fit(0, 100, 10, 10, AspectMode.PRESERVE, false))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anamorphicBox_fitsInDisplaySpace_soShapesStayTrueOnScreen() {
+        // 16:9 HD into NTSC shown at 4:3: the 640x480 display box holds 640x360 of picture, stored 720 pixels wide
+        Geometry letterbox = Geometry.fit(1920, 1080, 720, 480, AspectMode.LETTERBOX, false, new DisplayAspect(4, 3));
+        assertThat(letterbox.filter())
+                .isEqualTo("scale=720:360:flags=bicubic,setsar=8/9,pad=720:480:(ow-iw)/2:(oh-ih)/2:color=black");
+        // at 16:9 (1024x576 shown) the same source fills PAL's frame exactly
+        assertThat(Geometry.fit(1920, 1080, 720, 576, AspectMode.LETTERBOX, false, new DisplayAspect(16, 9))
+                        .filter())
+                .isEqualTo("scale=720:576:flags=bicubic,setsar=64/45");
+        // a 4:3 source into a 16:9 NTSC frame: pillarboxed to 360 shown pixels of 853, 540 stored of 720
+        assertThat(Geometry.fit(640, 480, 720, 480, AspectMode.PAD, false, new DisplayAspect(16, 9)))
+                .extracting(Geometry::scaleWidth, Geometry::scaleHeight, Geometry::sampleAspect)
+                .containsExactly(540, 480, "32/27");
+        // crop and stretch fill the box, in display space too
+        assertThat(Geometry.fit(1920, 1080, 720, 480, AspectMode.CROP, true, new DisplayAspect(4, 3))
+                        .filter())
+                .isEqualTo("scale=960:480:flags=bicubic,setsar=8/9,crop=720:480");
+        assertThat(Geometry.fit(1920, 1080, 720, 576, AspectMode.STRETCH, false, new DisplayAspect(4, 3))
+                        .filter())
+                .isEqualTo("scale=720:576:flags=bicubic,setsar=16/15");
     }
 }

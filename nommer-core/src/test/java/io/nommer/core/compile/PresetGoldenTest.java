@@ -28,8 +28,21 @@ class PresetGoldenTest {
             5_000_000L,
             6_250_000,
             List.of(
-                    new StreamInfo(0, "video", "h264", 1920, 1080, 25.0, 4_800_000L, null, null, 10.0, "1:1", 0),
-                    new StreamInfo(1, "audio", "aac", null, null, null, 128_000L, 48000, 2, 10.0, null, 0)));
+                    new StreamInfo(
+                            0,
+                            "video",
+                            "h264",
+                            1920,
+                            1080,
+                            25.0,
+                            4_800_000L,
+                            null,
+                            null,
+                            10.0,
+                            "1:1",
+                            0,
+                            "progressive"),
+                    new StreamInfo(1, "audio", "aac", null, null, null, 128_000L, 48000, 2, 10.0, null, 0, null)));
 
     static Stream<String> presets() {
         return Presets.all().keySet().stream();

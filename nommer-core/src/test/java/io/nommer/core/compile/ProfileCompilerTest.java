@@ -22,13 +22,14 @@ class ProfileCompilerTest {
             30.0,
             128_000L,
             480_000,
-            List.of(new StreamInfo(0, "audio", "mp3", null, null, null, 128_000L, 44100, 2, 30.0, null, 0)));
+            List.of(new StreamInfo(0, "audio", "mp3", null, null, null, 128_000L, 44100, 2, 30.0, null, 0, null)));
     static final MediaInfo VIDEO_ONLY = new MediaInfo(
             "matroska,webm",
             4.0,
             1_000_000L,
             500_000,
-            List.of(new StreamInfo(0, "video", "vp9", 640, 480, 30.0, null, null, null, null, "1:1", 90)));
+            List.of(new StreamInfo(
+                    0, "video", "vp9", 640, 480, 30.0, null, null, null, null, "1:1", 90, "progressive")));
 
     private final ProfileCompiler compiler = new ProfileCompiler();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.core.testing.Profiles;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -210,5 +211,63 @@ class ProfileTest {
                         .overlay(Profiles.of(Map.of("video_bitrate", 100)))
                         .requireComplete())
                 .hasMessageContaining("video_bitrate: must be at least 128 for 4 renditions");
+    }
+
+    @Test
+    void televisionFields_areCheckedAgainstEachOtherAndTheCodec() {
+        assertThat(violations("ntsc-sd-h264", Map.of())).isEmpty();
+        assertThat(violations("mp4-h264", Map.of("field_order", "bff")))
+                .containsExactly("field_order: needs interlaced: true");
+        assertThat(violations("mp4-h264", Map.of("interlaced", true)))
+                .containsExactly("interlaced: needs fps (the frame rate, e.g. \"30000/1001\" or 25)");
+        assertThat(violations("webm-vp9", Map.of("interlaced", true, "fps", 25)))
+                .containsExactly(
+                        "interlaced: is available with video_codec dvvideo, libx264, mpeg2video, not libvpx-vp9");
+        assertThat(violations(Profiles.of(Map.of(
+                        "kind", "video",
+                        "format", "mp4",
+                        "extname", ".mp4",
+                        "video_codec", "libx264",
+                        "display_aspect_ratio", "16:9"))))
+                .containsExactly("display_aspect_ratio: needs width and height (the frame it describes)");
+        assertThat(violations("ntsc-sd-mpeg2", Map.of("fps", 15)))
+                .singleElement()
+                .asString()
+                .startsWith("fps: must be one MPEG-2");
+        assertThat(violations("ntsc-dv", Map.of("height", 576)))
+                .singleElement()
+                .asString()
+                .contains("dvvideo needs width 720");
+        assertThat(violations("pal-dv", Map.of("field_order", "tff", "audio_codec", "aac")))
+                .containsExactly(
+                        "field_order: must be bff with dvvideo (DV is bottom field first)",
+                        "audio_codec: must be pcm_s16le with format dv");
+        assertThat(violations("hls", Map.of("interlaced", true, "display_aspect_ratio", "4:3")))
+                .containsExactly(
+                        "interlaced: is not available with format hls",
+                        "display_aspect_ratio: is not available with format hls");
+        assertThat(violations("mp3", Map.of("display_aspect_ratio", "4:3")))
+                .containsExactly("display_aspect_ratio: is only available for video outputs");
+        assertThatThrownBy(() -> Profiles.of(Map.of("display_aspect_ratio", "4/3")))
+                .hasMessageContaining("\"4:3\"");
+        assertThatThrownBy(() -> Profiles.of(Map.of("display_aspect_ratio", "1:9")))
+                .hasMessageContaining("5 times");
+        assertThatThrownBy(() -> Profiles.of(Map.of("field_order", "top"))).hasMessageContaining("bff, tff");
+    }
+
+    /** What {@link Profile#requireComplete} says about {@code preset} with {@code overrides}, as "field: message". */
+    private static List<String> violations(String preset, Map<String, Object> overrides) {
+        return violations(Profiles.preset(preset, overrides));
+    }
+
+    private static List<String> violations(Profile profile) {
+        try {
+            profile.requireComplete();
+            return List.of();
+        } catch (InvalidProfileException e) {
+            return e.violations().stream()
+                    .map(v -> v.field() + ": " + v.message())
+                    .toList();
+        }
     }
 }

@@ -60,7 +60,8 @@ class WorkerTest {
             2.0,
             1_000_000L,
             250_000,
-            List.of(new StreamInfo(0, "video", "h264", 320, 240, 25.0, null, null, null, 2.0, "1:1", 0)));
+            List.of(new StreamInfo(
+                    0, "video", "h264", 320, 240, 25.0, null, null, null, 2.0, "1:1", 0, "progressive")));
 
     @TempDir
     Path tmp;
@@ -355,7 +356,7 @@ class WorkerTest {
         store.claimable.add(aTask());
         List<StreamInfo> streams = new ArrayList<>();
         for (int i = 0; i <= WorkerConfig.MAX_INPUT_STREAMS; i++) {
-            streams.add(new StreamInfo(i, "audio", "pcm_s16le", null, null, null, null, 48000, 1, 2.0, null, 0));
+            streams.add(new StreamInfo(i, "audio", "pcm_s16le", null, null, null, null, 48000, 1, 2.0, null, 0, null));
         }
         MediaInfo many = new MediaInfo("mxf", 2.0, 1_000_000L, 250_000, streams);
         AtomicBoolean encoded = new AtomicBoolean();

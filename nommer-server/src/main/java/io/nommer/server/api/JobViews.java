@@ -97,7 +97,9 @@ public final class JobViews {
             Integer sampleRate,
             Integer channels,
             Double duration,
-            Integer rotation) {}
+            Integer rotation,
+            String sampleAspectRatio,
+            String fieldOrder) {}
 
     /** A job's own links: itself, its timeline, and its cancel and retry actions. */
     public record Links(String self, String events, String cancel, String retry) {
@@ -236,7 +238,9 @@ public final class JobViews {
                 s.sampleRate(),
                 s.channels(),
                 round3(s.duration()),
-                s.rotation() == 0 ? null : s.rotation());
+                s.rotation() == 0 ? null : s.rotation(),
+                s.sampleAspectRatio(),
+                s.fieldOrder());
     }
 
     public EventView event(JobEvent e, Job job) {
