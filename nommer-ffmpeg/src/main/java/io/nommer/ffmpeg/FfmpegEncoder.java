@@ -101,7 +101,8 @@ public final class FfmpegEncoder implements Encoder {
                         request.inputFile(),
                         request.outDir(),
                         request.baseName(),
-                        request.rendition());
+                        request.rendition(),
+                        request.watermark());
             } else if (!request.renditions().isEmpty()) {
                 plan = compiler.compilePackaging(
                         request.profile(),
@@ -117,7 +118,8 @@ public final class FfmpegEncoder implements Encoder {
                         request.inputFile(),
                         request.outDir(),
                         request.baseName(),
-                        ladderMode);
+                        ladderMode,
+                        request.watermark());
             }
         } catch (InvalidProfileException e) {
             throw new TaskFailedException(

@@ -254,6 +254,12 @@ class ServerEndToEndTest {
             {"input": "upload:upl_00000000000000000000000000", "outputs": [{"preset": "mp4-h264"}]} | 422 | invalid_input | input
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "destination": "file:///etc/"}]} | 422 | invalid_destination | outputs[0].destination
             {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264"}, {"preset": "mp4-h264", "name": "mp4-h264"}]} | 422 | invalid_request | outputs[1].name
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "watermark_url": "upload:upl_00000000000000000000000000"}]} | 422 | invalid_input | outputs[0].watermark_url
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "watermark_url": "file:///etc/passwd"}]} | 422 | invalid_input | outputs[0].watermark_url
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "watermark_url": "logo.png"}]} | 422 | invalid_profile | outputs[0].watermark_url
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "watermark_opacity": 0.5}]} | 422 | invalid_profile | outputs[0].watermark_opacity
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp4-h264", "watermark_url": "upload:upl_x", "watermark_left": 0, "watermark_right": "5%"}]} | 422 | invalid_profile | outputs[0].watermark_right
+            {"input": "upload:upl_x", "outputs": [{"preset": "mp3", "watermark_url": "upload:upl_x"}]} | 422 | invalid_profile | outputs[0].watermark_url
             """)
     void badRequests_getAProblemWithAStableCode(String body, int status, String code, String field) {
         Reply r = api.post("/v1/jobs", body.replace("upload:upl_x", uploadClip()));
@@ -342,6 +348,101 @@ class ServerEndToEndTest {
         assertFailed(f, "input_limits_exceeded");
         assertThat(api.awaitTerminal(e).path("state").asText()).isEqualTo("succeeded");
         assertThat(api.get("/healthz").status()).isEqualTo(200);
+    }
+
+    @Test
+    void watermarks_areDrawnFromAnUpload_andABadOneFailsItsJobBeforeAnythingIsEncoded() throws Exception {
+        Path red = media.resolve("red.png");
+        Media.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=red:s=40x20",
+                "-frames:v",
+                "1",
+                red.toString()));
+        Path huge = media.resolve("huge.png");
+        Media.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=red:s=4100x8",
+                "-frames:v",
+                "1",
+                huge.toString()));
+        String logo = api.upload(red).body().path("uri").asText();
+        String text = api.upload("not a picture\n".repeat(20).getBytes())
+                .body()
+                .path("uri")
+                .asText();
+        String input = uploadClip();
+        HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        origin.start();
+        try {
+            String marked = submit("""
+                    {"input": "%s", "outputs": [{"preset": "mp4-h264", "watermark_url": "%s",
+                      "watermark_left": 0, "watermark_top": 0, "watermark_width": "25%%"}]}""".formatted(input, logo));
+            String notImage = submit("""
+                    {"input": "%s", "outputs": [{"preset": "mp4-h264", "watermark_url": "%s"}]}""".formatted(input, text));
+            String tooLarge = submit("""
+                    {"input": "%s", "outputs": [{"preset": "mp4-h264", "watermark_url": "%s"}]}""".formatted(input, huge.toUri()));
+            String missing = submit("""
+                    {"input": "%s", "outputs": [{"preset": "mp4-h264", "watermark_url": "http://127.0.0.1:%d/logo.png"}]}""".formatted(input, origin.getAddress().getPort()));
+
+            JsonNode job = api.awaitTerminal(marked);
+            assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
+            Path mp4 = download(output(job, "mp4-h264").path("files").get(0));
+            // a 25% wide mark in the top-left corner of the 320x240 frame: 80x40, red; the rest is the test pattern
+            Path pixel = tmp.resolve("pixel.rgb");
+            Media.run(List.of(
+                    "ffmpeg",
+                    "-v",
+                    "error",
+                    "-y",
+                    "-i",
+                    mp4.toString(),
+                    "-frames:v",
+                    "1",
+                    "-vf",
+                    "format=rgb24,crop=1:1:40:20",
+                    "-f",
+                    "rawvideo",
+                    pixel.toString()));
+            byte[] rgb = Files.readAllBytes(pixel);
+            assertThat(rgb[0] & 0xff).as("red").isGreaterThan(200);
+            assertThat(rgb[1] & 0xff).as("green").isLessThan(60);
+            assertThat(rgb[2] & 0xff).as("blue").isLessThan(60);
+
+            for (String[] failed : new String[][] {
+                {notImage, "watermark_not_image"}, {tooLarge, "watermark_too_large"}, {missing, "watermark_not_found"}
+            }) {
+                assertFailed(failed[0], failed[1]);
+                assertThat(output(api.awaitTerminal(failed[0]), "mp4-h264")
+                                .path("error")
+                                .path("message")
+                                .asText())
+                        .contains("the watermark (watermark_url ");
+                assertThat(api.get("/v1/jobs/" + failed[0] + "/events").body().toString())
+                        .as("the input is neither fetched nor probed")
+                        .doesNotContain("task.probed");
+            }
+        } finally {
+            origin.stop(0);
+        }
     }
 
     private static void assertFailed(String id, String code) {

@@ -117,6 +117,12 @@ public record Geometry(
         return (int) Math.max(2, r);
     }
 
+    /** How many times wider than high the output's pixels are shown: 1 unless anamorphic. */
+    public double pixelAspect() {
+        String[] r = sampleAspect.split("/");
+        return r.length == 2 ? Double.parseDouble(r[0]) / Double.parseDouble(r[1]) : Double.parseDouble(r[0]);
+    }
+
     /** The filter chain that produces this geometry: scale, mark the pixels' shape, then pad or crop when needed. */
     public String filter() {
         return filter(false);

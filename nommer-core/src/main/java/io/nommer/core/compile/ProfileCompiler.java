@@ -30,6 +30,7 @@ import static io.nommer.core.profile.Profile.VP9_SPEED;
 import static io.nommer.core.profile.Profile.WIDTH;
 
 import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.encode.Watermark;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.media.MediaInfo;
@@ -90,15 +91,35 @@ public final class ProfileCompiler {
      */
     public EncodePlan compile(
             Profile profile, MediaInfo info, Path input, Path outDir, String baseName, LadderMode mode) {
+        return compile(profile, info, input, outDir, baseName, mode, null);
+    }
+
+    /**
+     * Like {@link #compile(Profile, MediaInfo, Path, Path, String, LadderMode)}, drawing {@code watermark} when the
+     * profile {@link Profile#drawsWatermark() draws one} (see {@link WatermarkOverlay}).
+     *
+     * @param watermark the fetched and probed {@code watermark_url}; null when the profile draws none
+     * @throws IllegalArgumentException when the profile draws a watermark and {@code watermark} is null
+     */
+    public EncodePlan compile(
+            Profile profile,
+            MediaInfo info,
+            Path input,
+            Path outDir,
+            String baseName,
+            LadderMode mode,
+            Watermark watermark) {
         profile.requireComplete();
         requireClipInside(profile, info);
         if (profile.isStreaming()) {
-            return new StreamingCompiler(profile, info, input, outDir, baseName).compile(mode);
+            return new StreamingCompiler(
+                            profile, info, input, outDir, baseName, WatermarkOverlay.of(profile, watermark, 1))
+                    .compile(mode);
         }
         return switch (profile.get(KIND)) {
-            case VIDEO -> video(profile, info, input, outDir, baseName);
+            case VIDEO -> video(profile, info, input, outDir, baseName, WatermarkOverlay.of(profile, watermark, 1));
             case AUDIO -> audio(profile, info, input, outDir, baseName);
-            case THUMBNAILS -> thumbnails(profile, info, input, outDir, baseName);
+            case THUMBNAILS -> thumbnails(profile, info, input, outDir, baseName, watermark);
         };
     }
 
@@ -108,7 +129,14 @@ public final class ProfileCompiler {
      */
     public EncodePlan compileRendition(
             Profile profile, MediaInfo info, Path input, Path outDir, String baseName, int rung) {
-        return streaming(profile, info, input, outDir, baseName).rendition(rung);
+        return compileRendition(profile, info, input, outDir, baseName, rung, null);
+    }
+
+    /** Like {@link #compileRendition(Profile, MediaInfo, Path, Path, String, int)}, drawing {@code watermark}. */
+    public EncodePlan compileRendition(
+            Profile profile, MediaInfo info, Path input, Path outDir, String baseName, int rung, Watermark watermark) {
+        return streaming(profile, info, input, outDir, baseName, WatermarkOverlay.of(profile, watermark, 1))
+                .rendition(rung);
     }
 
     /**
@@ -117,7 +145,8 @@ public final class ProfileCompiler {
      */
     public EncodePlan compilePackaging(
             Profile profile, MediaInfo info, Path input, Path outDir, String baseName, Map<Integer, Path> renditions) {
-        return streaming(profile, info, input, outDir, baseName).packaging(renditions);
+        // why: packaging copies renditions encoded (and marked) elsewhere; it draws nothing itself
+        return streaming(profile, info, input, outDir, baseName, null).packaging(renditions);
     }
 
     /**
@@ -139,26 +168,36 @@ public final class ProfileCompiler {
 
     /** How many renditions a streaming profile's ladder has on this input. */
     public int renditions(Profile profile, MediaInfo info) {
-        return streaming(profile, info, Path.of("input"), Path.of("out"), "out")
+        return streaming(profile, info, Path.of("input"), Path.of("out"), "out", null)
                 .rungs()
                 .size();
     }
 
     private static StreamingCompiler streaming(
-            Profile profile, MediaInfo info, Path input, Path outDir, String baseName) {
+            Profile profile, MediaInfo info, Path input, Path outDir, String baseName, WatermarkOverlay mark) {
         requireClipInside(profile, info);
         profile.requireComplete();
         if (!profile.isStreaming()) {
             throw new IllegalArgumentException("not an adaptive-streaming profile: format " + profile.get(FORMAT));
         }
-        return new StreamingCompiler(profile, info, input, outDir, baseName);
+        return new StreamingCompiler(profile, info, input, outDir, baseName, mark);
     }
 
-    private EncodePlan video(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+    private EncodePlan video(
+            Profile p, MediaInfo info, Path input, Path outDir, String baseName, WatermarkOverlay mark) {
         StreamInfo v = requireVideo(info);
         boolean withAudio = info.audio().isPresent() && p.get(AUDIO_CODEC) != null;
         Path out = outDir.resolve(baseName + p.get(EXTNAME));
-        String filter = VideoChain.of(p, v).filter();
+        VideoChain chain = VideoChain.of(p, v);
+        String filter = chain.picture();
+        if (mark != null) {
+            // after the picture is made (the mark is placed on the output's frame), before its timing: the frame-rate
+            // conversion and the fields of an interlaced output
+            filter = mark.over(filter, geometry(p, v));
+        }
+        if (!chain.timing().isEmpty()) {
+            filter += "," + chain.timing();
+        }
         boolean twoPass = Boolean.TRUE.equals(p.get(TWO_PASS)) && p.get(VIDEO_BITRATE) != null;
         List<FfmpegCommand> commands = new ArrayList<>();
         if (twoPass) {
@@ -167,19 +206,20 @@ public final class ProfileCompiler {
             // for an mp4, so pass 2 can see a frame pass 1 never did (x264: "Incomplete MB-tree stats file"); both
             // passes get what ffmpeg would choose for the real output
             List<String> fpsMode = List.of("-fps_mode", VARIABLE_FPS_FORMATS.contains(p.get(FORMAT)) ? "vfr" : "cfr");
-            List<String> first = head(p, info, input);
-            first.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            List<String> first = head(p, info, input, mark);
+            first.addAll(List.of("-map", mark == null ? "0:v:0" : "[v]"));
+            first.addAll(videoFilter(filter, mark));
             first.addAll(fpsMode);
             videoCodec(p, first);
             first.addAll(List.of("-pass", "1", "-passlogfile", passLog.toString(), "-an", "-f", "null", "-"));
             commands.add(new FfmpegCommand("pass 1 of 2", first));
-            List<String> second = videoArgs(p, info, input, filter, withAudio);
+            List<String> second = videoArgs(p, info, input, mark, filter, withAudio);
             second.addAll(fpsMode);
             second.addAll(List.of("-pass", "2", "-passlogfile", passLog.toString()));
             tail(p, second, out);
             commands.add(new FfmpegCommand("pass 2 of 2", second));
         } else {
-            List<String> args = videoArgs(p, info, input, filter, withAudio);
+            List<String> args = videoArgs(p, info, input, mark, filter, withAudio);
             tail(p, args, out);
             commands.add(new FfmpegCommand("encode", args));
         }
@@ -190,13 +230,14 @@ public final class ProfileCompiler {
     private static final java.util.Set<String> VARIABLE_FPS_FORMATS =
             java.util.Set.of("webm", "matroska", "flv", "mpegts");
 
-    private List<String> videoArgs(Profile p, MediaInfo info, Path input, String filter, boolean withAudio) {
-        List<String> a = head(p, info, input);
-        a.addAll(List.of("-map", "0:v:0"));
+    private List<String> videoArgs(
+            Profile p, MediaInfo info, Path input, WatermarkOverlay mark, String filter, boolean withAudio) {
+        List<String> a = head(p, info, input, mark);
+        a.addAll(List.of("-map", mark == null ? "0:v:0" : "[v]"));
         if (withAudio) {
             a.addAll(List.of("-map", "0:a:0"));
         }
-        a.addAll(List.of("-vf", filter));
+        a.addAll(videoFilter(filter, mark));
         videoCodec(p, a);
         if (withAudio) {
             audioCodec(p, a);
@@ -222,7 +263,8 @@ public final class ProfileCompiler {
                 List.of(new FfmpegCommand("encode", a)), List.of(new PlannedFile(out, "audio")), mediaSeconds(p, info));
     }
 
-    private EncodePlan thumbnails(Profile p, MediaInfo info, Path input, Path outDir, String baseName) {
+    private EncodePlan thumbnails(
+            Profile p, MediaInfo info, Path input, Path outDir, String baseName, Watermark watermark) {
         StreamInfo v = requireVideo(info);
         int count = p.get(FRAME_COUNT, 7);
         double start = p.get(CLIP_OFFSET, 0.0);
@@ -232,6 +274,7 @@ public final class ProfileCompiler {
                     ErrorCode.UNKNOWN_DURATION,
                     "the input's duration is unknown, so thumbnails cannot be spaced evenly");
         }
+        Geometry g = geometry(p, v);
         String filter = VideoChain.of(p, v).picture();
         List<String> a = common();
         // One fast input seek per thumbnail: evenly spaced, never the very first or last frame.
@@ -240,25 +283,20 @@ public final class ProfileCompiler {
             a.addAll(List.of("-ss", seconds(t)));
             input(info, input, a);
         }
+        WatermarkOverlay mark = WatermarkOverlay.of(p, watermark, count);
+        if (mark != null) {
+            mark.input(a);
+            a.addAll(List.of("-filter_complex", mark.overEach(filter, count, g)));
+        }
         List<PlannedFile> files = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Path out = outDir.resolve(String.format(Locale.ROOT, "%s_%02d%s", baseName, i + 1, p.get(EXTNAME)));
+            a.addAll(List.of("-map", mark == null ? i + ":v:0" : "[t" + i + "]", "-frames:v", "1"));
+            if (mark == null) {
+                a.addAll(List.of("-vf", filter));
+            }
             a.addAll(List.of(
-                    "-map",
-                    i + ":v:0",
-                    "-frames:v",
-                    "1",
-                    "-vf",
-                    filter,
-                    "-c:v",
-                    p.get(VIDEO_CODEC),
-                    "-q:v",
-                    "2",
-                    "-f",
-                    p.get(FORMAT),
-                    "-update",
-                    "1",
-                    "file:" + out));
+                    "-c:v", p.get(VIDEO_CODEC), "-q:v", "2", "-f", p.get(FORMAT), "-update", "1", "file:" + out));
             files.add(new PlannedFile(out, "thumbnail"));
         }
         return new EncodePlan(List.of(new FfmpegCommand("thumbnails", a)), files, null);
@@ -280,11 +318,20 @@ public final class ProfileCompiler {
     }
 
     static List<String> head(Profile p, MediaInfo info, Path input) {
+        return head(p, info, input, null);
+    }
+
+    /** The common options and the inputs: the clipped input, then the watermark image when there is one. */
+    static List<String> head(Profile p, MediaInfo info, Path input, WatermarkOverlay mark) {
         List<String> a = common();
         if (p.get(CLIP_OFFSET) != null && p.get(CLIP_OFFSET) > 0) {
             a.addAll(List.of("-ss", seconds(p.get(CLIP_OFFSET))));
         }
         input(info, input, a);
+        if (mark != null) {
+            // why: before -t, which after the last input is an output option; after it, the image's input option
+            mark.input(a);
+        }
         if (p.get(CLIP_LENGTH) != null) {
             a.addAll(List.of("-t", seconds(p.get(CLIP_LENGTH))));
         }
@@ -293,6 +340,11 @@ public final class ProfileCompiler {
 
     static void input(MediaInfo info, Path input, List<String> a) {
         a.addAll(List.of("-protocol_whitelist", "file", "-f", info.demuxer(), "-i", "file:" + input));
+    }
+
+    /** A simple graph as {@code -vf}, or, with a watermark, the graph (labelled {@code [v]}) as a complex one. */
+    private static List<String> videoFilter(String filter, WatermarkOverlay mark) {
+        return mark == null ? List.of("-vf", filter) : List.of("-filter_complex", filter + "[v]");
     }
 
     private static void videoCodec(Profile p, List<String> a) {

@@ -57,6 +57,8 @@ import java.util.regex.Pattern;
  * <p>Keyframes: every rendition gets a keyframe exactly every {@code segment_time} seconds (a fixed GOP of
  * {@code fps * segment_time} frames, forced keyframes at the boundaries, scene-cut keyframes off), so segments of all
  * renditions start at the same instants.
+ *
+ * <p>A watermark is drawn on each rung after its scaling, sized for that rung ({@link WatermarkOverlay}).
  */
 final class StreamingCompiler {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -82,8 +84,10 @@ final class StreamingCompiler {
     private final double segment;
     private final String h264Profile;
     private final List<Rung> rungs;
+    /** The watermark drawn on every rung, or null. */
+    private final WatermarkOverlay mark;
 
-    StreamingCompiler(Profile p, MediaInfo info, Path input, Path outDir, String base) {
+    StreamingCompiler(Profile p, MediaInfo info, Path input, Path outDir, String base, WatermarkOverlay mark) {
         if (!SAFE_NAME.matcher(base).matches()) {
             // why: the name ends up inside ffmpeg's segment templates, where % and $ are directives.
             throw new IllegalArgumentException("output base name '" + base + "' must be letters, digits, '.', '_' "
@@ -94,6 +98,7 @@ final class StreamingCompiler {
         this.input = input;
         this.outDir = outDir;
         this.base = base;
+        this.mark = mark;
         StreamInfo v = ProfileCompiler.requireVideo(info);
         this.audio = info.audio().isPresent() && p.get(AUDIO_CODEC) != null;
         this.tar = ".tar".equals(p.get(EXTNAME));
@@ -229,7 +234,9 @@ final class StreamingCompiler {
     // ------------------------------------------------------------------ runs
 
     private List<FfmpegCommand> singleDecode(List<String> muxer) {
-        List<String> a = ProfileCompiler.head(p, info, input);
+        List<String> a = ProfileCompiler.head(p, info, input, mark);
+        // with a watermark, the scaled rungs [b<i>] are marked into [v<i>]
+        String scaled = mark == null ? "[v" : "[b";
         StringBuilder graph = new StringBuilder("[0:v:0]");
         if (p.get(FPS) != null) {
             graph.append(p.frameRateFilter()).append(',');
@@ -245,12 +252,16 @@ final class StreamingCompiler {
                         .append(r.index())
                         .append(']')
                         .append(scale(r))
-                        .append("[v")
+                        .append(scaled)
                         .append(r.index())
                         .append(']');
             }
         } else {
-            graph.append(scale(rungs.getFirst())).append("[v0]");
+            graph.append(scale(rungs.getFirst())).append(scaled).append("0]");
+        }
+        if (mark != null) {
+            graph.append(';')
+                    .append(mark.graph(rungs.stream().map(this::markFrame).toList()));
         }
         a.addAll(List.of("-filter_complex", graph.toString()));
         for (Rung r : rungs) {
@@ -289,9 +300,14 @@ final class StreamingCompiler {
         List<FfmpegCommand> commands = new ArrayList<>();
         Rung top = rungs.getFirst();
         for (Rung r : rungs) {
-            List<String> a = ProfileCompiler.head(p, info, input);
+            List<String> a = ProfileCompiler.head(p, info, input, mark);
             String filter = (p.get(FPS) != null ? p.frameRateFilter() + "," : "") + scale(r);
-            a.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            if (mark == null) {
+                a.addAll(List.of("-map", "0:v:0", "-vf", filter));
+            } else {
+                String graph = "[0:v:0]" + filter + "[b" + r.index() + "];" + mark.graph(List.of(markFrame(r)));
+                a.addAll(List.of("-map", "[v" + r.index() + "]", "-filter_complex", graph));
+            }
             video(a);
             rung(a, r, ":v:0");
             a.addAll(List.of("-an", "-sn", "-dn", "-f", "mp4", "file:" + intermediate(r)));
@@ -370,6 +386,12 @@ final class StreamingCompiler {
 
     private Path audioIntermediate() {
         return scratch.resolve(base + "-audio.m4a");
+    }
+
+    /** Rung {@code r}'s picture for the watermark: pixel values scale with its height over the top rung's. */
+    private WatermarkOverlay.Frame markFrame(Rung r) {
+        double scale = (double) r.height() / rungs.getFirst().height();
+        return new WatermarkOverlay.Frame("b" + r.index(), "v" + r.index(), r.width(), r.height(), scale);
     }
 
     private static String scale(Rung r) {

@@ -16,6 +16,16 @@ public enum ErrorCode {
      */
     INPUT_TOO_SLOW(true),
     NOT_MEDIA(false),
+    /** The output's watermark_url names nothing (no such upload, file, object, or HTTP 404). */
+    WATERMARK_NOT_FOUND(false),
+    /** The watermark may not be read: outside the allowed roots, a refused network address, or access denied. */
+    WATERMARK_FORBIDDEN(false),
+    /** The watermark is larger than {@code Watermark.MAX_BYTES} bytes or {@code Watermark.MAX_SIDE} pixels a side. */
+    WATERMARK_TOO_LARGE(false),
+    /** The watermark is not a PNG or JPEG image (or is empty). */
+    WATERMARK_NOT_IMAGE(false),
+    /** A network or storage error while fetching the watermark; worth another attempt. */
+    WATERMARK_FETCH_FAILED(true),
     INPUT_LIMITS_EXCEEDED(false),
     NO_VIDEO_STREAM(false),
     NO_AUDIO_STREAM(false),

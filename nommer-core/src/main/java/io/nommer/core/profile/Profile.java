@@ -153,6 +153,22 @@ public final class Profile {
     public static final ProfileField<String> ENCRYPTION_IV = ProfileField.hex128("encryption_iv", false);
     public static final ProfileField<String> ENCRYPTION_KEY_URL =
             ProfileField.string("encryption_key_url", Profile::keyUrl);
+    /**
+     * A picture drawn over the video (Panda's names): {@code watermark_url} is any URI an input may be, fetched by the
+     * worker with the same checks; the other fields need it. Placement and defaults: see
+     * {@code io.nommer.core.compile.WatermarkOverlay}.
+     */
+    public static final ProfileField<String> WATERMARK_URL =
+            ProfileField.string("watermark_url", Profile::watermarkUrl);
+
+    public static final ProfileField<PixelsOrPercent> WATERMARK_TOP = lengthField("watermark_top", 0);
+    public static final ProfileField<PixelsOrPercent> WATERMARK_BOTTOM = lengthField("watermark_bottom", 0);
+    public static final ProfileField<PixelsOrPercent> WATERMARK_LEFT = lengthField("watermark_left", 0);
+    public static final ProfileField<PixelsOrPercent> WATERMARK_RIGHT = lengthField("watermark_right", 0);
+    public static final ProfileField<PixelsOrPercent> WATERMARK_WIDTH = lengthField("watermark_width", 1);
+    public static final ProfileField<PixelsOrPercent> WATERMARK_HEIGHT = lengthField("watermark_height", 1);
+    public static final ProfileField<Double> WATERMARK_OPACITY = ProfileField.number("watermark_opacity", 0, 1);
+    public static final ProfileField<Boolean> WATERMARK_THUMBNAILS = ProfileField.bool("watermark_thumbnails");
     /** Preset-only codec options that users may not set (the seed's mpeg4 tuning, say). */
     public static final ProfileField<List<String>> CODEC_OPTIONS = ProfileField.presetOnlyStrings("codec_options");
 
@@ -258,13 +274,12 @@ public final class Profile {
         }
         if (kind != null && kind != OutputKind.VIDEO) {
             for (ProfileField<?> f : List.of(INTERLACED, FIELD_ORDER, DISPLAY_ASPECT_RATIO)) {
-                if (has(f)) {
-                    v.add(new ProfileViolation(f.name(), "is only available for video outputs"));
-                }
+                requireAbsent(v, f, "is only available for video outputs");
             }
         } else {
             television(v, format);
         }
+        watermark(v, kind);
         if (isStreaming()) {
             streaming(v, format);
         } else {
@@ -293,10 +308,8 @@ public final class Profile {
         FrameRate fps = get(FPS);
         if (isStreaming()) {
             for (ProfileField<?> f : List.of(INTERLACED, FIELD_ORDER, DISPLAY_ASPECT_RATIO)) {
-                if (has(f)) {
-                    // why: ladders are progressive with square pixels, which is what every streaming player expects
-                    v.add(new ProfileViolation(f.name(), "is not available with format " + format));
-                }
+                // why: ladders are progressive with square pixels, which is what every streaming player expects
+                requireAbsent(v, f, "is not available with format " + format);
             }
             return;
         }
@@ -359,6 +372,53 @@ public final class Profile {
     /** The field shown first when interlaced: true for top field first (the default), false for bottom. */
     public boolean topFieldFirst() {
         return !"bff".equals(get(FIELD_ORDER));
+    }
+
+    private static final List<ProfileField<?>> WATERMARK_DETAILS = List.of(
+            WATERMARK_TOP,
+            WATERMARK_BOTTOM,
+            WATERMARK_LEFT,
+            WATERMARK_RIGHT,
+            WATERMARK_WIDTH,
+            WATERMARK_HEIGHT,
+            WATERMARK_OPACITY,
+            WATERMARK_THUMBNAILS);
+
+    private void watermark(List<ProfileViolation> v, OutputKind kind) {
+        if (!has(WATERMARK_URL)) {
+            for (ProfileField<?> f : WATERMARK_DETAILS) {
+                requireAbsent(v, f, "needs watermark_url (the picture to draw)");
+            }
+            return;
+        }
+        if (kind == OutputKind.AUDIO) {
+            // why: refused rather than ignored, so that nobody believes an audio file carries their mark
+            v.add(new ProfileViolation("watermark_url", "cannot mark an audio output: it has no picture"));
+        }
+        if (has(WATERMARK_LEFT) && has(WATERMARK_RIGHT)) {
+            v.add(new ProfileViolation(
+                    "watermark_right", "cannot be set with watermark_left: the mark is placed from one side"));
+        }
+        if (has(WATERMARK_TOP) && has(WATERMARK_BOTTOM)) {
+            v.add(new ProfileViolation(
+                    "watermark_bottom", "cannot be set with watermark_top: the mark is placed from one side"));
+        }
+    }
+
+    private void requireAbsent(List<ProfileViolation> v, ProfileField<?> field, String message) {
+        if (has(field)) {
+            v.add(new ProfileViolation(field.name(), message));
+        }
+    }
+
+    /**
+     * Whether this output draws the watermark: it has {@code watermark_url}, and is video, or thumbnails with
+     * {@code watermark_thumbnails}.
+     */
+    public boolean drawsWatermark() {
+        return has(WATERMARK_URL)
+                && (get(KIND) == OutputKind.VIDEO
+                        || get(KIND) == OutputKind.THUMBNAILS && get(WATERMARK_THUMBNAILS, false));
     }
 
     private void hlsOnly(List<ProfileViolation> v, String format) {
@@ -479,6 +539,29 @@ public final class Profile {
             throw new IllegalArgumentException("must be even (4:2:0 video needs even dimensions)");
         }
         return px;
+    }
+
+    private static ProfileField<PixelsOrPercent> lengthField(String name, int minPixels) {
+        return ProfileField.custom(name, raw -> PixelsOrPercent.read(raw, minPixels), PixelsOrPercent::toJson);
+    }
+
+    /**
+     * Any absolute URI of at most 4096 characters; whether this service may read it is checked when a job names it
+     * (the input's checks, with the service's storage configuration).
+     */
+    private static String watermarkUrl(String s) {
+        if (s.isBlank() || s.length() > 4096) {
+            throw new IllegalArgumentException("must be a URI of 1 to 4096 characters");
+        }
+        try {
+            if (new URI(s).getScheme() == null) {
+                throw new IllegalArgumentException(
+                        "must be an absolute URI (upload:, file:, s3:, http: or https:), not '" + s + "'");
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("must be a URI: " + e.getReason());
+        }
+        return s;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.nommer.core.service;
 
 import static io.nommer.core.profile.Profile.RENDITIONS;
+import static io.nommer.core.profile.Profile.WATERMARK_URL;
 
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
@@ -141,6 +142,14 @@ final class JobValidator {
         String preset = requireText(o.preset(), path + ".preset");
         Profile profile =
                 ProfileResolver.resolve(bases.computeIfAbsent(preset, profiles::base), preset, o.overrides(), path);
+        if (profile.has(WATERMARK_URL)) {
+            // why: the worker fetches the watermark like the input, so it must pass the input's checks (an upload
+            // that exists, a file under the input roots, an allowed address); refused now rather than failing later
+            inputProblem(URI.create(profile.get(WATERMARK_URL))).ifPresent(why -> {
+                throw new ValidationException(
+                        "invalid_input", path + ".watermark_url", "watermark_url cannot be used: " + why);
+            });
+        }
         String name = o.name() != null ? o.name() : uniqueName(preset, names);
         if (!NAME.matcher(name).matches()) {
             throw new ValidationException(

@@ -4,6 +4,7 @@ import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
 import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.encode.Watermark;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.job.Job;
@@ -14,6 +15,7 @@ import io.nommer.core.job.Timeline;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.Profile;
 import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
@@ -85,7 +87,9 @@ final class OutputProducer {
             throw new UncheckedIOException("task " + task.id() + ": cannot create " + workDir, e);
         }
         checkCancelled(r);
-        LocalInput input = fetchInput(r, workDir);
+        Watermark watermark = watermark(r, workDir);
+        checkCancelled(r);
+        LocalInput input = fetch(r, URI.create(r.claim.input()), workDir);
         checkCancelled(r);
         MediaInfo info = prober.probe(input.file());
         jobs.recordInputInfo(task.jobId(), info);
@@ -102,7 +106,8 @@ final class OutputProducer {
                 task.name(),
                 config.encodeTimeout(),
                 task.part(),
-                renditions);
+                renditions,
+                watermark);
         EncodeResult result = encoder.encode(request, p -> r.progress = Math.max(0, Math.min(99.9, p)), r.cancellation);
         r.cpuSeconds = result.cpuSeconds();
         if (!result.runs().isEmpty()) {
@@ -150,17 +155,39 @@ final class OutputProducer {
     private record Described(PlannedFile file, MediaInfo info, long size) {}
 
     /**
-     * Fetches the task's input so that a cancellation (job cancelled, lease lost, shutdown) stops a download at once
+     * The output's watermark, fetched like the input into its own folder and checked, or null when the output draws
+     * none. A packaging task draws nothing: its renditions were marked by their own tasks. Fetched before the input,
+     * so that a bad watermark fails the task without downloading a large input.
+     *
+     * @throws TaskFailedException with a {@code watermark_*} code (see {@link WatermarkImages})
+     */
+    private Watermark watermark(RunningTask r, Path workDir) {
+        Task task = r.claim.task();
+        if (!task.profile().drawsWatermark() || task.parts() > 0) {
+            return null;
+        }
+        URI uri = URI.create(task.profile().get(Profile.WATERMARK_URL));
+        LocalInput file;
+        try {
+            file = fetch(r, uri, workDir.resolve("watermark"));
+        } catch (TaskFailedException e) {
+            throw WatermarkImages.fetchFailed(uri, e);
+        }
+        return WatermarkImages.check(uri, file, prober);
+    }
+
+    /**
+     * Fetches the task's input (or its watermark) so that a cancellation (job cancelled, lease lost, shutdown) stops a download at once
      * rather than after it: the slot's thread is interrupted while, and only while, the fetch runs, which makes the
      * http fetcher close the connection and delete the partial file.
      *
      * @throws CancellationException when the task was cancelled during the fetch, whatever the fetch threw
      */
-    private LocalInput fetchInput(RunningTask r, Path workDir) {
+    private LocalInput fetch(RunningTask r, URI uri, Path workDir) {
         InterruptOnCancel interrupt = new InterruptOnCancel(Thread.currentThread());
         r.cancellation.onCancel(interrupt::cancelled);
         try {
-            return inputs.fetch(URI.create(r.claim.input()), workDir);
+            return inputs.fetch(uri, workDir);
         } catch (RuntimeException e) {
             if (r.cancellation.cancelled()) {
                 CancellationException stopped = new CancellationException(r.cancellation.reason());

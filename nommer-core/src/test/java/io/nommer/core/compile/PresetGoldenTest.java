@@ -2,16 +2,20 @@ package io.nommer.core.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nommer.core.encode.Watermark;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
+import io.nommer.core.profile.OutputKind;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.testing.Profiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,6 +58,46 @@ class PresetGoldenTest {
         Profile profile = Presets.find(preset).orElseThrow();
         EncodePlan plan = new ProfileCompiler()
                 .compile(profile, SOURCE_1080P, Path.of("/work/task/input"), Path.of("/work/task/out"), "out");
+        assertGolden(plan, Path.of("src/test/resources/golden", preset + ".args"), preset);
+    }
+
+    /** A 200x100 PNG logo, as the worker hands it over once fetched and probed. */
+    static final Watermark LOGO = new Watermark(Path.of("/work/task/watermark/logo.png"), "png_pipe", 200, 100);
+
+    static Stream<String> presetsWithPictures() {
+        return Presets.all().entrySet().stream()
+                .filter(e -> e.getValue().get(Profile.KIND) != OutputKind.AUDIO)
+                .map(Map.Entry::getKey);
+    }
+
+    /** Every preset with a picture, watermarked: {@code golden/watermarked/<preset>.args}. */
+    @ParameterizedTest
+    @MethodSource("presetsWithPictures")
+    void watermarkedPreset_compilesToItsGoldenArguments(String preset) throws IOException {
+        Profile profile = Profiles.preset(
+                preset,
+                Map.of(
+                        "watermark_url",
+                        "upload:upl_logo",
+                        "watermark_width",
+                        "10%",
+                        "watermark_opacity",
+                        0.8,
+                        "watermark_thumbnails",
+                        true));
+        EncodePlan plan = new ProfileCompiler()
+                .compile(
+                        profile,
+                        SOURCE_1080P,
+                        Path.of("/work/task/input"),
+                        Path.of("/work/task/out"),
+                        "out",
+                        ProfileCompiler.LadderMode.SINGLE_DECODE,
+                        LOGO);
+        assertGolden(plan, Path.of("src/test/resources/golden/watermarked", preset + ".args"), preset);
+    }
+
+    private static void assertGolden(EncodePlan plan, Path golden, String preset) throws IOException {
         List<String> lines = new ArrayList<>();
         for (FfmpegCommand c : plan.commands()) {
             lines.add("# " + c.label());
@@ -75,9 +119,8 @@ class PresetGoldenTest {
             plan.after().forEach(step -> lines.add(describe(step)));
         }
         String actual = String.join("\n", lines) + "\n";
-
-        Path golden = Path.of("src/test/resources/golden", preset + ".args");
         if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(golden.getParent());
             Files.writeString(golden, actual, StandardCharsets.UTF_8);
         }
         assertThat(golden)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
 import io.nommer.core.encode.PlannedFile;
+import io.nommer.core.encode.Watermark;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.fleet.Cloud;
@@ -35,6 +36,7 @@ import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.testing.Await;
+import io.nommer.core.testing.Profiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +45,16 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -262,8 +267,11 @@ class WorkerTest {
     private final FolderPublisher publisher = new FolderPublisher();
 
     private ClaimedTask aTask() throws Exception {
+        return aTask(Presets.find("mp4-h264").orElseThrow());
+    }
+
+    private ClaimedTask aTask(Profile p) throws Exception {
         Path input = Files.writeString(tmp.resolve("input.mp4"), "pretend media");
-        Profile p = Presets.find("mp4-h264").orElseThrow();
         Task t = new Task(
                 "tsk_1",
                 "job_1",
@@ -294,11 +302,14 @@ class WorkerTest {
     }
 
     private Worker worker(Encoder encoder, MediaProber prober) {
+        return worker(encoder, prober, (input, workDir) -> new LocalInput(Path.of(input), 13, false));
+    }
+
+    private Worker worker(Encoder encoder, MediaProber prober, BiFunction<URI, Path, LocalInput> fetch) {
         InputFetcher inputs = new InputFetcher() {
             @Override
             public LocalInput fetch(URI input, Path workDir) {
-                Path f = Path.of(input);
-                return new LocalInput(f, 13, false);
+                return fetch.apply(input, workDir);
             }
 
             @Override
@@ -551,6 +562,139 @@ class WorkerTest {
         assertThat(store.reports.get(store.reports.size() - 1))
                 .as("removed on stop")
                 .isNull();
+    }
+
+    // ---------------------------------------------------------------- watermarks
+
+    static final URI LOGO = URI.create("https://cdn.example/logo.png?token=secret");
+
+    private static MediaInfo image(String demuxer, int width, int height) {
+        return new MediaInfo(
+                demuxer,
+                null,
+                null,
+                1000,
+                List.of(new StreamInfo(
+                        0, "video", "png", width, height, 25.0, null, null, null, null, "1:1", 0, "progressive")));
+    }
+
+    /**
+     * Runs one task marked with {@link #LOGO}, whose fetch {@code fetchLogo} answers and whose probe
+     * {@code probeLogo} answers, with an encoder that must not run; answers the failure recorded.
+     */
+    private TaskFailure failsBeforeEncoding(BiFunction<URI, Path, LocalInput> fetchLogo, MediaProber probeLogo)
+            throws Exception {
+        store.claimable.add(aTask(Profiles.preset("mp4-h264", Map.of("watermark_url", LOGO.toString()))));
+        List<URI> fetched = new CopyOnWriteArrayList<>();
+        BiFunction<URI, Path, LocalInput> fetch = (uri, dir) -> {
+            fetched.add(uri);
+            return uri.equals(LOGO) ? fetchLogo.apply(uri, dir) : new LocalInput(Path.of(uri), 13, false);
+        };
+        MediaProber prober = file -> file.getFileName().toString().equals("logo.png") ? probeLogo.probe(file) : CLIP;
+        Encoder encoder = (request, progress, cancel) -> {
+            throw new AssertionError("must not encode");
+        };
+        try (Worker w = worker(encoder, prober, fetch).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("fail");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(fetched)
+                .as("the watermark is fetched first; the input is not")
+                .containsExactly(LOGO);
+        assertThat(store.failure.message())
+                .contains("the watermark (watermark_url https://cdn.example/logo.png)")
+                .doesNotContain("secret");
+        return store.failure;
+    }
+
+    private LocalInput logoFile(long size) {
+        try {
+            Path dir = Files.createDirectories(tmp.resolve("fetched"));
+            return new LocalInput(Files.writeString(dir.resolve("logo.png"), "pretend png"), size, true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aWatermarkThatIsNotAnImage_failsWithWatermarkNotImage() throws Exception {
+        TaskFailure notMedia = failsBeforeEncoding((u, d) -> logoFile(11), file -> {
+            throw new TaskFailedException(ErrorCode.NOT_MEDIA, "no safe demuxer recognises it");
+        });
+        assertThat(notMedia.code()).isEqualTo(ErrorCode.WATERMARK_NOT_IMAGE);
+        assertThat(notMedia.message()).contains("is not a PNG or JPEG image: no safe demuxer recognises it");
+    }
+
+    @Test
+    void aWatermarkThatIsAVideo_failsWithWatermarkNotImage() throws Exception {
+        TaskFailure video = failsBeforeEncoding((u, d) -> logoFile(11), file -> CLIP);
+        assertThat(video.code()).isEqualTo(ErrorCode.WATERMARK_NOT_IMAGE);
+        assertThat(video.message()).contains("it was read as 'mov,mp4'");
+    }
+
+    @Test
+    void aWatermarkOverTheByteLimit_failsWithWatermarkTooLarge_withoutBeingProbed() throws Exception {
+        TaskFailure big = failsBeforeEncoding((u, d) -> logoFile(Watermark.MAX_BYTES + 1), file -> {
+            throw new AssertionError("must not probe");
+        });
+        assertThat(big.code()).isEqualTo(ErrorCode.WATERMARK_TOO_LARGE);
+        assertThat(big.message()).contains("10485761 bytes, more than the limit of 10485760");
+    }
+
+    @Test
+    void aWatermarkOverThePixelLimit_failsWithWatermarkTooLarge() throws Exception {
+        TaskFailure big = failsBeforeEncoding((u, d) -> logoFile(11), file -> image("png_pipe", 4097, 16));
+        assertThat(big.code()).isEqualTo(ErrorCode.WATERMARK_TOO_LARGE);
+        assertThat(big.message()).contains("is 4097x16 pixels, more than the limit of 4096x4096");
+    }
+
+    @Test
+    void aWatermarkThatCannotBeFetched_failsWithTheWatermarkCodeOfTheFetchFailure() throws Exception {
+        Map<ErrorCode, ErrorCode> mapped = Map.of(
+                ErrorCode.INPUT_NOT_FOUND, ErrorCode.WATERMARK_NOT_FOUND,
+                ErrorCode.INPUT_FORBIDDEN, ErrorCode.WATERMARK_FORBIDDEN,
+                ErrorCode.INPUT_TOO_LARGE, ErrorCode.WATERMARK_TOO_LARGE,
+                ErrorCode.INPUT_FETCH_FAILED, ErrorCode.WATERMARK_FETCH_FAILED);
+        for (Map.Entry<ErrorCode, ErrorCode> m : mapped.entrySet()) {
+            TaskFailure f = failsBeforeEncoding(
+                    (u, d) -> {
+                        throw new TaskFailedException(m.getKey(), "the fetcher's reason");
+                    },
+                    file -> {
+                        throw new AssertionError("must not probe");
+                    });
+            assertThat(f.code()).as("%s", m.getKey()).isEqualTo(m.getValue());
+            assertThat(f.message()).endsWith("cannot be fetched: the fetcher's reason");
+            store.outcomes.clear();
+        }
+    }
+
+    @Test
+    void aGoodWatermark_reachesTheEncoderWithItsProbedSize() throws Exception {
+        store.claimable.add(aTask(Profiles.preset("mp4-h264", Map.of("watermark_url", LOGO.toString()))));
+        List<Path> fetchedInto = new CopyOnWriteArrayList<>();
+        BiFunction<URI, Path, LocalInput> fetch = (uri, dir) -> {
+            if (!uri.equals(LOGO)) {
+                return new LocalInput(Path.of(uri), 13, false);
+            }
+            fetchedInto.add(dir);
+            return logoFile(11);
+        };
+        MediaProber prober =
+                file -> file.getFileName().toString().equals("logo.png") ? image("png_pipe,apng", 120, 60) : CLIP;
+        List<Watermark> seen = new CopyOnWriteArrayList<>();
+        Encoder encoder = (request, progress, cancel) -> {
+            seen.add(request.watermark());
+            return writingEncoder().encode(request, progress, cancel);
+        };
+        try (Worker w = worker(encoder, prober, fetch).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(seen).containsExactly(new Watermark(tmp.resolve("fetched/logo.png"), "png_pipe", 120, 60));
+        assertThat(fetchedInto)
+                .singleElement()
+                .satisfies(d -> assertThat(d.getFileName().toString()).isEqualTo("watermark"));
     }
 
     /** A signal nobody sends: idle slots just sleep out their poll interval. */
