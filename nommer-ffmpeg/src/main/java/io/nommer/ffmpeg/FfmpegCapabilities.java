@@ -81,7 +81,10 @@ public record FfmpegCapabilities(
             "interlace",
             "telecine",
             "setfield",
-            "fieldorder");
+            "fieldorder",
+            "overlay",
+            "format",
+            "colorchannelmixer");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public FfmpegCapabilities {
@@ -236,8 +239,12 @@ public record FfmpegCapabilities(
             } else if (profile.get(ASPECT_MODE) == AspectMode.LETTERBOX || profile.get(ASPECT_MODE) == AspectMode.PAD) {
                 needed.add("pad");
             }
+            if (profile.drawsWatermark()) {
+                // why: a mark is scaled and made translucent (WatermarkOverlay), then split for thumbnails or rungs
+                needed.addAll(List.of("overlay", "format", "colorchannelmixer", "split"));
+            }
             for (String f : needed) {
-                if (!filters.contains(f)) {
+                if (!filters.contains(f) && !missing.contains("filter " + f)) {
                     missing.add("filter " + f);
                 }
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.profile.ProfileJson;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +85,20 @@ class FfmpegCapabilitiesTest {
         Profile tv = Presets.find("pal-sd-mpeg2").orElseThrow();
         assertThat(none.missingFor(tv))
                 .contains("encoder mpeg2video", "encoder mp2", "muxer mpegts", "filter interlace", "filter telecine");
+    }
+
+    @Test
+    void aWatermark_needsTheOverlayFilters() {
+        FfmpegCapabilities scaling = new FfmpegCapabilities(
+                FFMPEG, "x", Set.of("libx264", "aac"), Set.of("mp4"), Set.of("scale", "setsar", "split"));
+        Profile marked = Presets.find("mp4-h264")
+                .orElseThrow()
+                .overlay(ProfileJson.parse("{\"watermark_url\": \"upload:upl_logo\"}"));
+
+        assertThat(scaling.missingFor(Presets.find("mp4-h264").orElseThrow())).isEmpty();
+        assertThat(scaling.missingFor(marked))
+                .containsExactly("filter overlay", "filter format", "filter colorchannelmixer");
+        assertThat(FfmpegCapabilities.FILTERS).contains("overlay", "format", "colorchannelmixer");
     }
 
     @Test
