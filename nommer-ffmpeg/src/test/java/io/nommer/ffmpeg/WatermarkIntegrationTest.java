@@ -182,6 +182,19 @@ class WatermarkIntegrationTest {
     }
 
     @Test
+    void twoPasses_seeTheSameMarkedFrames() {
+        EncodeResult r = encode(
+                "wm-two-pass",
+                profile("mp4-h264", "{\"watermark_url\": \"upload:x\", \"two_pass\": true, \"video_bitrate\": 400}"),
+                greyClip(320, 240),
+                halfRedPng(),
+                LadderMode.SINGLE_DECODE);
+
+        assertThat(r.runs()).containsExactly("pass 1 of 2", "pass 2 of 2");
+        assertMarkedOnlyIn(Pixels.firstFrame(only(r, "video"), 320, 240), 320, 240, 295, 215, 315, 235);
+    }
+
+    @Test
     void aJpeg_isOpaque_sizedAndPlacedByPixelsAndPercentages() {
         Path mp4 = only(
                 encode(
