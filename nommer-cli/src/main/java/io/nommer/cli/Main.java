@@ -38,6 +38,7 @@ public final class Main {
                       Upload FILE (or use URL/URI as is), submit a job, print progress (with --wait) and outputs.
                       --set overrides a profile field in every output (e.g. --set display_aspect_ratio=16:9,
                       --set fps=30000/1001, --set interlaced=true); numbers and true/false are sent as such.
+                      --set watermark_url=FILE uploads a local picture first.
               status  ID [--server URL]
                       Print a job's state, progress and outputs.
               help    Print this text.
@@ -145,22 +146,14 @@ public final class Main {
             throw new IllegalArgumentException("submit needs --preset NAME (see GET /v1/presets)");
         }
         NommerClient client = new NommerClient(server(a));
-        String source = a.positional.get(0);
-        String input;
-        if (source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !Files.exists(Path.of(source))) {
-            input = source;
-        } else {
-            Path file = Path.of(source);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("no such file: " + source);
-            }
-            out.println("uploading " + file + " (" + Files.size(file) + " bytes)");
-            input = client.upload(file).path("uri").asText();
+        Map<String, JsonNode> overrides = overrides(client, a.options.getOrDefault("set", List.of()));
+        String input = uri(client, a.positional.get(0));
+        if (overrides.get("watermark_url") instanceof TextNode mark) {
+            overrides.put("watermark_url", TextNode.valueOf(uri(client, mark.asText())));
         }
         ObjectNode job = client.mapper().createObjectNode();
         job.put("input", input);
         ArrayNode outputs = job.putArray("outputs");
-        Map<String, JsonNode> overrides = overrides(client, a.options.getOrDefault("set", List.of()));
         presets.forEach(p -> outputs.addObject().put("preset", p).setAll(overrides));
         a.single("priority").ifPresent(p -> job.put("priority", p));
         a.single("cloud").ifPresent(c -> job.put("cloud", c));
@@ -191,6 +184,19 @@ public final class Main {
             }
             Thread.sleep(1000);
         }
+    }
+
+    /** A URL or URI as it is, or a local file uploaded and named by its {@code upload:} URI. */
+    private String uri(NommerClient client, String source) throws IOException, InterruptedException {
+        if (source.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !Files.exists(Path.of(source))) {
+            return source;
+        }
+        Path file = Path.of(source);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no such file: " + source);
+        }
+        out.println("uploading " + file + " (" + Files.size(file) + " bytes)");
+        return client.upload(file).path("uri").asText();
     }
 
     /** {@code FIELD=VALUE} pairs as JSON: numbers, booleans and quoted strings as JSON reads them, else a string. */

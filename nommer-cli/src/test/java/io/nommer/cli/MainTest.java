@@ -73,8 +73,10 @@ class MainTest {
     }
 
     @Test
-    void submitSet_overridesProfileFields_asNumbersBooleansOrStrings() throws Exception {
+    void submitSet_overridesProfileFields_asNumbersBooleansOrStrings_andUploadsALocalWatermark() throws Exception {
         Path clip = TestMedia.videoWithAudio();
+        Path logo = TestMedia.generate(
+                "logo.png", List.of("-f", "lavfi", "-i", "color=c=red:s=64x32"), List.of("-frames:v", "1"));
 
         Run r = run(
                 "submit",
@@ -87,11 +89,16 @@ class MainTest {
                 "field_order=bff",
                 "--set",
                 "video_bitrate=1500",
+                "--set",
+                "watermark_url=" + logo,
+                "--set",
+                "watermark_opacity=0.5",
                 "--wait",
                 "--server",
                 server.baseUrl());
 
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("uploading " + logo);
         String id = r.out().replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
         JsonNode output = new NommerClient(URI.create(server.baseUrl()))
                 .job(id)
@@ -110,6 +117,7 @@ class MainTest {
                         "csv=p=0",
                         url))
                 .output();
+        assertThat(output.path("profile").path("watermark_url").asText()).startsWith("upload:upl_");
         // MPEG-TS lists the stream under its program as well
         assertThat(probed.lines().findFirst()).hasValue("64:45,16:9,bb");
 

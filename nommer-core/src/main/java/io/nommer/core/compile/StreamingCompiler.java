@@ -237,10 +237,7 @@ final class StreamingCompiler {
         List<String> a = ProfileCompiler.head(p, info, input, mark);
         // with a watermark, the scaled rungs [b<i>] are marked into [v<i>]
         String scaled = mark == null ? "[v" : "[b";
-        StringBuilder graph = new StringBuilder("[0:v:0]");
-        if (p.get(FPS) != null) {
-            graph.append(p.frameRateFilter()).append(',');
-        }
+        StringBuilder graph = new StringBuilder("[0:v:0]").append(beforeScaling());
         int n = rungs.size();
         if (n > 1) {
             graph.append("split=").append(n);
@@ -301,7 +298,7 @@ final class StreamingCompiler {
         Rung top = rungs.getFirst();
         for (Rung r : rungs) {
             List<String> a = ProfileCompiler.head(p, info, input, mark);
-            String filter = (p.get(FPS) != null ? p.frameRateFilter() + "," : "") + scale(r);
+            String filter = beforeScaling() + scale(r);
             if (mark == null) {
                 a.addAll(List.of("-map", "0:v:0", "-vf", filter));
             } else {
@@ -386,6 +383,21 @@ final class StreamingCompiler {
 
     private Path audioIntermediate() {
         return scratch.resolve(base + "-audio.m4a");
+    }
+
+    /**
+     * The filters every rung shares before its own scaling, each followed by a comma: an interlaced source
+     * deinterlaced (ladders are progressive), then the frame-rate conversion.
+     */
+    private String beforeScaling() {
+        StringBuilder f = new StringBuilder();
+        if (ProfileCompiler.requireVideo(info).interlaced()) {
+            f.append(VideoChain.DEINTERLACE).append(',');
+        }
+        if (p.get(FPS) != null) {
+            f.append(p.frameRateFilter()).append(',');
+        }
+        return f.toString();
     }
 
     /** Rung {@code r}'s picture for the watermark: pixel values scale with its height over the top rung's. */

@@ -36,6 +36,9 @@ import java.util.List;
  * @param timing filters from there to the frames handed to the encoder; may be empty
  */
 record VideoChain(String picture, String timing) {
+    /** Deinterlaces frames flagged interlaced into one frame each, at the source's frame rate; others pass. */
+    static final String DEINTERLACE = "bwdif=mode=send_frame:parity=auto:deint=interlaced";
+
     private static final FrameRate FILM = new FrameRate(24000, 1001);
     private static final FrameRate NTSC = new FrameRate(30000, 1001);
 
@@ -48,7 +51,7 @@ record VideoChain(String picture, String timing) {
         Geometry g = ProfileCompiler.geometry(p, v);
         FrameRateConversion conversion = p.get(FRAME_RATE_CONVERSION, FrameRateConversion.DUPLICATE);
         if (!p.get(INTERLACED, false)) {
-            String deinterlace = v.interlaced() ? "bwdif=mode=send_frame:parity=auto:deint=interlaced," : "";
+            String deinterlace = v.interlaced() ? DEINTERLACE + "," : "";
             // after scaling: interpolating the output's pixels costs less than the source's (-r then changes nothing)
             String timing = conversion == FrameRateConversion.DUPLICATE ? "" : p.frameRateFilter();
             return new VideoChain(deinterlace + g.filter(), timing);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.media.MediaInfo;
+import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.InvalidProfileException;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileViolation;
@@ -41,6 +42,30 @@ class StreamingCompilerTest {
 
     private EncodePlan compile(Profile p, LadderMode mode) {
         return compiler.compile(p, SOURCE, IN, OUT, "o", mode);
+    }
+
+    @Test
+    void interlacedSource_isDeinterlacedOnceBeforeTheRungs_inBothModes() {
+        MediaInfo interlaced = new MediaInfo(
+                "mpegts",
+                10.0,
+                8_000_000L,
+                10_000_000,
+                List.of(new StreamInfo(0, "video", "h264", 1920, 1080, 25.0, null, null, null, 10.0, "1:1", 0, "tt")));
+        Profile p = preset("hls-ladder", Map.of("renditions", 2));
+
+        String single = after(
+                compiler.compile(p, interlaced, IN, OUT, "o", LadderMode.SINGLE_DECODE)
+                        .commands()
+                        .getFirst()
+                        .args(),
+                "-filter_complex");
+        assertThat(single).startsWith("[0:v:0]bwdif=mode=send_frame:parity=auto:deint=interlaced,split=2[s0][s1];");
+        assertThat(compiler.compileRendition(p, interlaced, IN, OUT, "o", 1)
+                        .commands()
+                        .getFirst()
+                        .args())
+                .anySatisfy(a -> assertThat(a).startsWith("bwdif=mode=send_frame:parity=auto:deint=interlaced,scale="));
     }
 
     @Test
@@ -257,5 +282,9 @@ class StreamingCompilerTest {
         assertThatThrownBy(() -> compiler.compile(preset("dash-ladder", Map.of()), SOURCE, IN, OUT, "a%d$"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("base name");
+    }
+
+    private static String after(List<String> args, String option) {
+        return args.get(args.indexOf(option) + 1);
     }
 }

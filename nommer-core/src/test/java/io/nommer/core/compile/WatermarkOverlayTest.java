@@ -55,6 +55,17 @@ class WatermarkOverlayTest {
     }
 
     @Test
+    void onAnamorphicFrames_theMarkIsStoredNarrowerOrWider_soItKeepsItsShapeOnScreen() {
+        // the 200x100 logo on NTSC 4:3 (pixels shown 8/9 as wide): 225 stored pixels show as 200
+        Profile ntsc = marked("ntsc-sd-h264", Map.of("watermark_left", 0, "watermark_top", 0));
+        assertThat(WatermarkOverlay.of(ntsc, LOGO, 1).place(720, 480, 1, 8 / 9.0))
+                .isEqualTo(new Placement(0, 0, 225, 100));
+        // with only a height asked for, the width follows the logo's shape on screen: 100 shown, 94 stored on PAL 4:3
+        Profile pal = marked("pal-sd-h264", Map.of("watermark_height", 50));
+        assertThat(after(args(pal, 0), "-filter_complex")).contains("scale=94:50:flags=bicubic[wm0]");
+    }
+
+    @Test
     void anImageLargerThanTheFrame_isShrunkToFit_keepingItsAspect() {
         assertThat(place(Map.of(), 160, 120, 1)).isEqualTo(new Placement(0, 120 - 80 - 2, 160, 80));
         assertThat(place(Map.of("watermark_width", 4000, "watermark_height", 100), 640, 360, 1)
