@@ -90,7 +90,7 @@ class FfmpegCapabilitiesTest {
     @Test
     void aWatermark_needsTheOverlayFilters() {
         FfmpegCapabilities scaling = new FfmpegCapabilities(
-                FFMPEG, "x", Set.of("libx264", "aac"), Set.of("mp4"), Set.of("scale", "setsar", "split"));
+                FFMPEG, "x", Set.of("libx264", "aac"), Set.of("mp4"), Set.of("scale", "setsar", "bwdif", "split"));
         Profile marked = Presets.find("mp4-h264")
                 .orElseThrow()
                 .overlay(ProfileJson.parse("{\"watermark_url\": \"upload:upl_logo\"}"));
