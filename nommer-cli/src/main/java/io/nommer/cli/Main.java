@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.nommer.core.auth.ApiKey;
+import io.nommer.core.auth.ApiKeys;
+import io.nommer.core.auth.Role;
+import io.nommer.core.store.Store;
 import io.nommer.server.NommerServer;
 import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
@@ -14,6 +18,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +46,14 @@ public final class Main {
                       --set watermark_url=FILE uploads a local picture first.
               status  ID [--server URL]
                       Print a job's state, progress and outputs.
+              keys    create --tenant NAME [--admin] [--expires 2027-01-31T00:00:00Z] [--description TEXT]
+                      keys list [--tenant NAME] | keys revoke ID     [--data DIR] [--store URL]
+                      Manage API keys on the store directly (no server needed): the way to make the first
+                      admin key. A new key is printed once; only its hash is stored.
               help    Print this text.
 
-            The server URL defaults to $NOMMER_SERVER or http://127.0.0.1:8080.
+            The server URL defaults to $NOMMER_SERVER or http://127.0.0.1:8080; submit and status send the API key
+            --api-key KEY or $NOMMER_API_KEY (needed when the server requires keys: any address but loopback).
             Settings for serve may also come from NOMMER_<SETTING> variables and a properties file; see README.md.
             """;
 
@@ -76,6 +86,7 @@ public final class Main {
                 case "worker" -> worker(a);
                 case "submit" -> submit(a);
                 case "status" -> status(a);
+                case "keys" -> keys(a);
                 default -> {
                     err.println("nommer: unknown command '" + argv[0] + "'\n");
                     err.print(USAGE);
@@ -145,7 +156,7 @@ public final class Main {
         if (presets.isEmpty()) {
             throw new IllegalArgumentException("submit needs --preset NAME (see GET /v1/presets)");
         }
-        NommerClient client = new NommerClient(server(a));
+        NommerClient client = client(a);
         Map<String, JsonNode> overrides = overrides(client, a.options.getOrDefault("set", List.of()));
         String input = uri(client, a.positional.get(0));
         if (overrides.get("watermark_url") instanceof TextNode mark) {
@@ -224,7 +235,7 @@ public final class Main {
         if (a.positional.size() != 1) {
             throw new IllegalArgumentException("status needs exactly one job ID");
         }
-        JsonNode j = new NommerClient(server(a)).job(a.positional.get(0));
+        JsonNode j = client(a).job(a.positional.get(0));
         out.printf(
                 Locale.ROOT,
                 "job %s: %s %.1f%%%n",
@@ -260,6 +271,71 @@ public final class Main {
         }
     }
 
+    private int keys(Args a) {
+        if (a.positional.isEmpty()) {
+            throw new IllegalArgumentException("keys needs create, list or revoke");
+        }
+        String action = a.positional.get(0);
+        Map<String, String> settings = new LinkedHashMap<>();
+        a.single("data").ifPresent(d -> settings.put("data", d));
+        a.single("store").ifPresent(s -> settings.put("store", s));
+        try (Store store = NommerServer.openStore(ConfigLoader.load(settings, System.getenv()))) {
+            ApiKeys keys = store.keys();
+            switch (action) {
+                case "create" -> {
+                    String tenant = a.single("tenant")
+                            .orElseThrow(() -> new IllegalArgumentException("keys create needs --tenant NAME"));
+                    if (!ApiKeys.TENANT_NAME.matcher(tenant).matches()) {
+                        throw new IllegalArgumentException(
+                                "--tenant must be 1-64 of a-z, 0-9, '_', '-', starting with a letter or digit");
+                    }
+                    Instant expires = a.single("expires").map(Instant::parse).orElse(null);
+                    ApiKeys.Created c = keys.create(
+                            tenant,
+                            a.options.containsKey("admin") ? Role.ADMIN : Role.TENANT,
+                            a.single("description").orElse(null),
+                            expires);
+                    out.println("created " + c.key().role().wireName() + " key "
+                            + c.key().id() + " of tenant " + tenant + (expires == null ? "" : ", expiring " + expires));
+                    out.println("key (shown once; send it as 'Authorization: Bearer <key>' or NOMMER_API_KEY):");
+                    out.println(c.token());
+                }
+                case "list" -> {
+                    for (ApiKey k : keys.list(a.single("tenant").orElse(null))) {
+                        out.printf(
+                                Locale.ROOT,
+                                "%s  %-7s %-20s created %s%s%s%s%n",
+                                k.id(),
+                                k.role().wireName(),
+                                k.tenant(),
+                                k.createdAt(),
+                                k.expiresAt() == null ? "" : ", expires " + k.expiresAt(),
+                                k.revokedAt() == null ? "" : ", REVOKED " + k.revokedAt(),
+                                k.lastUsedAt() == null ? ", never used" : ", last used " + k.lastUsedAt());
+                    }
+                }
+                case "revoke" -> {
+                    if (a.positional.size() != 2) {
+                        throw new IllegalArgumentException("keys revoke needs the key's ID");
+                    }
+                    ApiKey k = keys.revoke(a.positional.get(1))
+                            .orElseThrow(() -> new IllegalArgumentException("no key " + a.positional.get(1)));
+                    out.println("revoked key " + k.id() + " of tenant " + k.tenant() + " at " + k.revokedAt());
+                }
+                default ->
+                    throw new IllegalArgumentException("keys needs create, list or revoke, not '" + action + "'");
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--expires must be a time such as 2027-01-31T00:00:00Z");
+        }
+        return 0;
+    }
+
+    /** A client of the server {@code --server} names, with the key {@code --api-key} or NOMMER_API_KEY gives. */
+    private static NommerClient client(Args a) {
+        return new NommerClient(server(a), a.single("api-key").orElse(System.getenv("NOMMER_API_KEY")));
+    }
+
     private static URI server(Args a) {
         String s = a.single("server").orElse(System.getenv().getOrDefault("NOMMER_SERVER", "http://127.0.0.1:8080"));
         return URI.create(s);
@@ -268,7 +344,7 @@ public final class Main {
     /** Options ({@code --name value}, {@code --flag}) and positional arguments. */
     record Args(Map<String, List<String>> options, List<String> positional) {
         private static final java.util.Set<String> FLAGS =
-                java.util.Set.of("wait", "allow-private-networks", "allow_private_networks");
+                java.util.Set.of("wait", "allow-private-networks", "allow_private_networks", "admin");
 
         static Args parse(String[] argv, int from) {
             Map<String, List<String>> opts = new LinkedHashMap<>();

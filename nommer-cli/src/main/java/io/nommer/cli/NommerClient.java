@@ -43,7 +43,15 @@ public final class NommerClient {
         }
     }
 
+    private final String apiKey;
+
     public NommerClient(URI base) {
+        this(base, null);
+    }
+
+    /** @param apiKey sent as {@code Authorization: Bearer} with every request; null to send none */
+    public NommerClient(URI base, String apiKey) {
+        this.apiKey = apiKey;
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.http =
@@ -58,7 +66,7 @@ public final class NommerClient {
     /** Uploads a local file; returns the server's JSON ({@code id}, {@code uri}, {@code size}). */
     public JsonNode upload(Path file) throws IOException, InterruptedException {
         String name = URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/uploads?filename=" + name))
+        HttpRequest req = request(base.resolve("/v1/uploads?filename=" + name))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file))
                 .build();
@@ -77,7 +85,7 @@ public final class NommerClient {
     }
 
     public JsonNode post(String path, JsonNode json) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest req = request(base.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(json)))
                 .build();
@@ -89,13 +97,18 @@ public final class NommerClient {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+        return send(request(base.resolve(path)).GET().build());
     }
 
     public JsonNode post(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path))
+        return send(request(base.resolve(path))
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build());
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        return apiKey == null ? b : b.header("Authorization", "Bearer " + apiKey);
     }
 
     public ObjectMapper mapper() {

@@ -138,6 +138,50 @@ class MainTest {
     }
 
     @Test
+    void keys_madeOnTheStore_openAServerThatRequiresThem_untilRevoked() {
+        Path data = tmp.resolve("keyed");
+        Run created = run(
+                "keys",
+                "create",
+                "--tenant",
+                "ops",
+                "--admin",
+                "--description",
+                "bootstrap",
+                "--data",
+                data.toString());
+        assertThat(created.code()).as(created.err()).isZero();
+        String key = created.out()
+                .lines()
+                .filter(l -> l.startsWith("nk_"))
+                .findFirst()
+                .orElseThrow();
+        String id = key.substring(3, 23);
+        assertThat(run("keys", "list", "--data", data.toString()).out()).contains(id, "admin", "ops", "never used");
+
+        NommerServer keyed = NommerServer.start(ConfigLoader.load(
+                Map.of("port", "0", "data", data.toString(), "workers", "0", "auth", "keys"), Map.of()));
+        try {
+            Run without = run("status", "job_nope", "--server", keyed.baseUrl());
+            assertThat(without.err()).contains("unauthorized");
+            Run with = run("status", "job_nope", "--server", keyed.baseUrl(), "--api-key", key);
+            assertThat(with.err())
+                    .as("past authentication, the job is simply not there")
+                    .contains("not_found");
+
+            assertThat(run("keys", "revoke", id, "--data", data.toString()).out())
+                    .contains("revoked key " + id);
+            assertThat(run("status", "job_nope", "--server", keyed.baseUrl(), "--api-key", key)
+                            .err())
+                    .contains("unauthorized");
+        } finally {
+            keyed.close();
+        }
+        assertThat(run("keys", "create", "--data", data.toString()).err()).contains("--tenant NAME");
+        assertThat(run("keys", "frobnicate", "--data", data.toString()).err()).contains("create, list or revoke");
+    }
+
+    @Test
     void badUsage_explainsItself() {
         assertThat(run("submit", "--preset", "mp3").err()).contains("exactly one FILE or URL");
         assertThat(run("submit", "/no/such/file.mp4", "--preset", "mp3").err()).contains("no such file");

@@ -52,15 +52,22 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         }
         Storages storage = storage(config, data);
         String url = config.store();
+        // why: SQLite has no cross-process notifications; other processes on the same file find work by polling.
+        QueueSignal signal =
+                url == null || url.startsWith("sqlite:") ? new InProcessQueueSignal() : PostgresStores.signal(url);
+        return new Backends(config, data, store(config, data), signal, storage);
+    }
+
+    /** Opens the store the configuration names (SQLite in {@code data} by default), migrated to this version. */
+    static Store store(ServerConfig config, Path data) {
+        String url = config.store();
         if (url == null || url.startsWith("sqlite:")) {
             Path db = url == null ? data.resolve("nommer.db") : Path.of(url.substring("sqlite:".length()));
             log.info("store: SQLite at {}", db.toAbsolutePath());
-            // why: SQLite has no cross-process notifications; other processes on the same file find work by polling.
-            return new Backends(config, data, SqliteStores.open(db), new InProcessQueueSignal(), storage);
+            return SqliteStores.open(db);
         }
         log.info("store: PostgreSQL at {}", ServerConfig.maskUrl(url));
-        Store store = PostgresStores.open(url);
-        return new Backends(config, data, store, PostgresStores.signal(url), storage);
+        return PostgresStores.open(url);
     }
 
     private static Storages storage(ServerConfig config, Path data) {

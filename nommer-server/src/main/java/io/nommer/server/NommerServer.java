@@ -16,11 +16,13 @@ import io.nommer.server.api.CloudsApi;
 import io.nommer.server.api.JobViews;
 import io.nommer.server.api.JobsApi;
 import io.nommer.server.api.Json;
+import io.nommer.server.api.KeysApi;
 import io.nommer.server.api.MetaApi;
 import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
+import io.nommer.server.auth.KeyAuthenticator;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
@@ -90,6 +92,20 @@ public final class NommerServer implements AutoCloseable {
     }
 
     /**
+     * Opens the store {@code config} names, as the server would, for commands that work on it directly (such as
+     * {@code nommer keys}); the caller closes it.
+     */
+    public static Store openStore(ServerConfig config) {
+        Path data = config.dataDir().toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(data);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("data directory " + data + " cannot be created: " + e.getMessage(), e);
+        }
+        return Backends.store(config, data);
+    }
+
+    /**
      * Starts everything and returns once the API is listening.
      *
      * @throws IllegalArgumentException when the configuration cannot work (no ffmpeg, unusable data directory)
@@ -106,14 +122,27 @@ public final class NommerServer implements AutoCloseable {
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
-        JobService jobs =
-                new JobService(store.jobs(), store.fleet(), store.profiles(), storage, storage, signal, new Ids(clock));
+        JobService jobs = new JobService(
+                store.jobs(),
+                store.fleet(),
+                store.profiles(),
+                storage,
+                storage,
+                signal,
+                new Ids(clock),
+                store.uploadOwners());
 
         Worker worker = config.workers() > 0
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
                 : null;
 
         Router router = new Router(mapper, config.http().publicUrl());
+        if (config.authRequired()) {
+            router.authenticator(new KeyAuthenticator(store.keys(), java.time.Clock.systemUTC()));
+            log.info("authentication: API keys required (Authorization: Bearer <key>); see nommer keys --help");
+        } else {
+            log.info("authentication: off (the API is on loopback; every request acts as the admin)");
+        }
         JobViews views = new JobViews(new ServerPaths(data));
         new JobsApi(jobs, views, mapper, (uri, contentType, req) -> {
                     // byte ranges and conditional requests: Jetty answers them for a local file, S3 for its objects
@@ -127,7 +156,8 @@ public final class NommerServer implements AutoCloseable {
                     return storage.readS3(uri, conditions(req)).map(r -> response(r, contentType));
                 })
                 .register(router);
-        new UploadsApi(new UploadService(storage, config.maxUploadBytes())).register(router);
+        new UploadsApi(new UploadService(storage, config.maxUploadBytes(), store.uploadOwners())).register(router);
+        new KeysApi(store.keys()).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
         new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);

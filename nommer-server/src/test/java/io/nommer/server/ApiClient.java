@@ -20,23 +20,46 @@ final class ApiClient {
     private final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper mapper = new ObjectMapper();
     /** Every exchange this client makes is checked against the OpenAPI document. */
-    final OpenApiCheck openapi = new OpenApiCheck();
+    final OpenApiCheck openapi;
+    /** The API key sent with every request, or null. */
+    private final String key;
 
     ApiClient(String base) {
+        this(base, null, new OpenApiCheck());
+    }
+
+    private ApiClient(String base, String key, OpenApiCheck openapi) {
         this.base = base;
+        this.key = key;
+        this.openapi = openapi;
+    }
+
+    /** A client of the same server that sends {@code apiKey} ({@code Authorization: Bearer}), checked alike. */
+    ApiClient withKey(String apiKey) {
+        return new ApiClient(base, apiKey, openapi);
+    }
+
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
     }
 
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send(builder(path).GET());
     }
 
     Reply post(String path, String json) {
         byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return send(
-                HttpRequest.newBuilder(URI.create(base + path))
+                builder(path)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
                 body);
+    }
+
+    /** A POST without a body (cancel, retry). */
+    Reply post(String path) {
+        return send(builder(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     Reply postJson(String path, Object body) {
@@ -50,21 +73,18 @@ final class ApiClient {
     Reply put(String path, String json) {
         byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return send(
-                HttpRequest.newBuilder(URI.create(base + path))
+                builder(path)
                         .header("Content-Type", "application/json")
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
                 body);
     }
 
     Reply delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+        return send(builder(path).DELETE());
     }
 
     Reply upload(byte[] bytes) {
-        return send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/uploads"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
-                bytes);
+        return send(builder("/v1/uploads").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
     }
 
     Reply upload(Path file) {

@@ -58,7 +58,8 @@ final class JdbcJobStore implements JobStore {
             "cloud text",
             "created_at int8",
             "updated_at int8",
-            "owner_token_hash text");
+            "owner_token_hash text",
+            "tenant text");
     private static final Sql.RowInsert INSERT_TASKS = new Sql.RowInsert(
             "tasks",
             "id text",
@@ -159,7 +160,8 @@ final class JdbcJobStore implements JobStore {
                 job.cloud(),
                 now,
                 now,
-                job.ownerTokenHash()
+                job.ownerTokenHash(),
+                job.tenant()
             });
             List<Task> tasks = new ArrayList<>();
             for (int i = 0; i < job.outputs().size(); i++) {
@@ -189,7 +191,8 @@ final class JdbcJobStore implements JobStore {
                     null,
                     null,
                     at,
-                    job.ownerTokenHash()));
+                    job.ownerTokenHash(),
+                    job.tenant()));
             eventRows.add(event(job.id(), null, Timeline.created(job.outputs().size()), now));
             for (String step : job.plan()) {
                 eventRows.add(event(job.id(), null, Timeline.planned(step), now));
@@ -360,6 +363,10 @@ final class JdbcJobStore implements JobStore {
                     .append(placeholders(filter.states().size()))
                     .append(')');
             filter.states().stream().map(JobState::wireName).sorted().forEach(args::add);
+        }
+        if (filter.tenant() != null) {
+            query.append(" AND tenant = ?");
+            args.add(filter.tenant());
         }
         if (filter.createdFrom() != null) {
             query.append(" AND created_at >= ?");

@@ -1,16 +1,18 @@
 package io.nommer.store;
 
+import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.store.Store;
 import io.nommer.core.webhook.WebhookOutbox;
 import java.time.InstantSource;
 import javax.sql.DataSource;
 
 /**
- * The {@link Store} on JDBC: one data source and dialect behind the five ports. All SQL is shared by every engine
+ * The {@link Store} on JDBC: one data source and dialect behind its ports. All SQL is shared by every engine
  * ({@link Sql} holds the plumbing); what differs sits behind {@link Dialect}. The schema comes from
  * {@link Migrations}.
  */
@@ -21,6 +23,8 @@ public final class JdbcStore implements Store {
     private final JdbcFleetRegistry fleet;
     private final JdbcProfileStore profiles;
     private final JdbcWebhookOutbox outbox;
+    private final JdbcApiKeys keys;
+    private final JdbcUploadOwners uploadOwners;
 
     /**
      * A store on {@code dataSource}, closed with the store when it is {@link AutoCloseable}.
@@ -35,6 +39,18 @@ public final class JdbcStore implements Store {
         this.fleet = new JdbcFleetRegistry(sql);
         this.profiles = new JdbcProfileStore(sql);
         this.outbox = new JdbcWebhookOutbox(sql);
+        this.keys = new JdbcApiKeys(sql);
+        this.uploadOwners = new JdbcUploadOwners(sql);
+    }
+
+    @Override
+    public ApiKeys keys() {
+        return keys;
+    }
+
+    @Override
+    public UploadOwners uploadOwners() {
+        return uploadOwners;
     }
 
     @Override

@@ -28,7 +28,7 @@ final class JobRows {
     static final String ACTIVE_STATES = "('queued', 'running')";
 
     static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, cloud, "
-            + "created_at, started_at, finished_at, updated_at, owner_token_hash";
+            + "created_at, started_at, finished_at, updated_at, owner_token_hash, tenant";
     static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
             + "finished_at, part, parts";
@@ -127,7 +127,8 @@ final class JobRows {
             Instant startedAt,
             Instant finishedAt,
             Instant updatedAt,
-            String ownerTokenHash) {
+            String ownerTokenHash,
+            String tenant) {
         static JobRow of(ResultSet rs) throws SQLException {
             return new JobRow(
                     rs.getString("id"),
@@ -142,7 +143,8 @@ final class JobRows {
                     instant(rs, "started_at"),
                     instant(rs, "finished_at"),
                     instant(rs, "updated_at"),
-                    rs.getString("owner_token_hash"));
+                    rs.getString("owner_token_hash"),
+                    rs.getString("tenant"));
         }
 
         Job toJob(List<Task> tasks) {
@@ -160,7 +162,8 @@ final class JobRows {
                     startedAt,
                     finishedAt,
                     updatedAt,
-                    ownerTokenHash);
+                    ownerTokenHash,
+                    tenant);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param inputInfo what ffprobe found in the input, once a worker has probed it; else null
  * @param ownerTokenHash SHA-256 (hex) of the owner token given out when the job was created; never shown
+ * @param tenant the tenant that made the job
  */
 public record Job(
         String id,
@@ -26,7 +27,8 @@ public record Job(
         Instant startedAt,
         Instant finishedAt,
         Instant updatedAt,
-        String ownerTokenHash) {
+        String ownerTokenHash,
+        String tenant) {
     public Job {
         tasks = List.copyOf(tasks);
         metadata = metadata == null ? Map.of() : metadata;

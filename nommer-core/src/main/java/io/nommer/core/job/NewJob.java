@@ -1,5 +1,6 @@
 package io.nommer.core.job;
 
+import io.nommer.core.auth.Principal;
 import io.nommer.core.profile.Priority;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param plan how the job will be run where that was a choice (a ladder in one task or spread over workers), for
  *     the timeline
  * @param ownerTokenHash SHA-256 (hex) of the token that proves ownership of the job, or null
+ * @param tenant the tenant the job belongs to ({@link Principal#DEFAULT_TENANT} when authentication is off)
  */
 public record NewJob(
         String id,
@@ -24,8 +26,10 @@ public record NewJob(
         int maxAttempts,
         String cloud,
         List<String> plan,
-        String ownerTokenHash) {
+        String ownerTokenHash,
+        String tenant) {
     public NewJob {
+        tenant = tenant == null ? Principal.DEFAULT_TENANT : tenant;
         plan = plan == null ? List.of() : List.copyOf(plan);
         cloud = cloud == null ? io.nommer.core.fleet.Cloud.DEFAULT : cloud;
         outputs = List.copyOf(outputs);
@@ -45,6 +49,18 @@ public record NewJob(
             String idempotencyKey,
             int maxAttempts,
             String cloud) {
-        this(id, input, outputs, priority, metadata, notifyUrl, idempotencyKey, maxAttempts, cloud, List.of(), null);
+        this(
+                id,
+                input,
+                outputs,
+                priority,
+                metadata,
+                notifyUrl,
+                idempotencyKey,
+                maxAttempts,
+                cloud,
+                List.of(),
+                null,
+                Principal.DEFAULT_TENANT);
     }
 }

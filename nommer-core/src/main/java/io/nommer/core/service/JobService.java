@@ -2,6 +2,7 @@ package io.nommer.core.service;
 
 import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
 
+import io.nommer.core.auth.Principal;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.DestinationTakenException;
@@ -18,6 +19,7 @@ import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.util.GroupCommit;
 import io.nommer.core.util.Ids;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class JobService {
     private final OutputPublisher outputs;
     private final QueueSignal signal;
     private final Ids ids;
+    private final UploadOwners uploadOwners;
     /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
     private final GroupCommit<NewJob, CreateResult> creates;
 
@@ -50,6 +53,20 @@ public final class JobService {
             OutputPublisher outputs,
             QueueSignal signal,
             Ids ids) {
+        this(jobs, fleet, profiles, inputs, outputs, signal, ids, null);
+    }
+
+    /** @param uploadOwners who stored each upload: a tenant may name only its own as inputs; null for no check */
+    public JobService(
+            JobStore jobs,
+            FleetRegistry fleet,
+            ProfileStore profiles,
+            InputFetcher inputs,
+            OutputPublisher outputs,
+            QueueSignal signal,
+            Ids ids,
+            UploadOwners uploadOwners) {
+        this.uploadOwners = uploadOwners;
         this.jobs = jobs;
         this.fleet = fleet;
         this.profiles = new ProfileResolver(profiles);
@@ -60,8 +77,8 @@ public final class JobService {
         this.creates = new GroupCommit<>(jobs::createAll, jobs::create, MAX_BULK_JOBS);
     }
 
-    private JobValidator validator() {
-        return new JobValidator(fleet, profiles, inputs, outputs, ids);
+    private JobValidator validator(Principal principal) {
+        return new JobValidator(fleet, profiles, inputs, outputs, ids, uploadOwners, principal);
     }
 
     /**
@@ -72,8 +89,13 @@ public final class JobService {
      * @throws ConflictException {@code destination_exists} when an output would publish over another job's files
      */
     public CreateResult submit(JobRequest request) {
+        return submit(request, Principal.LOCAL);
+    }
+
+    /** Like {@link #submit(JobRequest)}, the job belonging to {@code principal}'s tenant. */
+    public CreateResult submit(JobRequest request, Principal principal) {
         String token = OwnerTokens.newToken();
-        NewJob job = validator().validate(request, "", token);
+        NewJob job = validator(principal).validate(request, "", token);
         CreateResult result;
         try {
             result = creates.write(job);
@@ -93,13 +115,18 @@ public final class JobService {
      *     or over those of an earlier job in the request
      */
     public List<CreateResult> submitAll(List<JobRequest> requests) {
+        return submitAll(requests, Principal.LOCAL);
+    }
+
+    /** Like {@link #submitAll(List)}, the jobs belonging to {@code principal}'s tenant. */
+    public List<CreateResult> submitAll(List<JobRequest> requests, Principal principal) {
         if (requests.isEmpty() || requests.size() > MAX_BULK_JOBS) {
             throw new ValidationException(
                     "invalid_request",
                     "jobs",
                     "jobs must list 1 to " + MAX_BULK_JOBS + " jobs, not " + requests.size());
         }
-        JobValidator validator = validator();
+        JobValidator validator = validator(principal);
         List<NewJob> batch = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
@@ -122,7 +149,17 @@ public final class JobService {
 
     /** @throws NotFoundException when there is no such job */
     public Job find(String jobId) {
-        return jobs.find(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
+        return find(jobId, Principal.LOCAL);
+    }
+
+    /**
+     * @throws NotFoundException when there is no such job, or it is another tenant's (never a refusal, which would
+     *     confirm it exists)
+     */
+    public Job find(String jobId, Principal principal) {
+        return jobs.find(jobId)
+                .filter(j -> principal.sees(j.tenant()))
+                .orElseThrow(() -> new NotFoundException("job " + jobId));
     }
 
     /** @throws ValidationException for a cursor the service did not hand out */
@@ -140,7 +177,8 @@ public final class JobService {
     }
 
     /** @throws ConflictException {@code job_finished} when the job is already terminal */
-    public Job cancel(String jobId) {
+    public Job cancel(String jobId, Principal principal) {
+        find(jobId, principal);
         try {
             return jobs.cancel(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
         } catch (IllegalStateException e) {
@@ -149,7 +187,8 @@ public final class JobService {
     }
 
     /** Queues a failed or cancelled job's unfinished outputs again. @throws ConflictException otherwise */
-    public Job retry(String jobId) {
+    public Job retry(String jobId, Principal principal) {
+        find(jobId, principal);
         Job job;
         try {
             job = jobs.retry(jobId).orElseThrow(() -> new NotFoundException("job " + jobId));
@@ -174,8 +213,8 @@ public final class JobService {
     }
 
     /** A published file of an output. @throws NotFoundException for an unknown job, output or file */
-    public OutputFile outputFile(String jobId, String output, String file) {
-        Task task = output(find(jobId), output);
+    public OutputFile outputFile(String jobId, String output, String file, Principal principal) {
+        Task task = output(find(jobId, principal), output);
         return task.files().stream()
                 .filter(f -> f.name().equals(file))
                 .findFirst()
@@ -186,14 +225,20 @@ public final class JobService {
      * The 16-byte AES-128 key of an encrypted HLS output, for the job's owner only.
      *
      * @param ownerToken the bearer token the caller presented, or null
+     * @param principal who the request acts as, or null: a key of the job's tenant (or an admin key) needs no owner
+     *     token; without a key ({@link Principal#LOCAL}, authentication off) the owner token is needed
      * @throws UnauthorizedException {@code owner_token_required} without a token
      * @throws ForbiddenException {@code not_owner} with another job's token
      */
-    public byte[] encryptionKey(String jobId, String output, String ownerToken) {
+    public byte[] encryptionKey(String jobId, String output, String ownerToken, Principal principal) {
         Job job = find(jobId);
         String hex = output(job, output).profile().get(ENCRYPTION_KEY);
         if (hex == null) {
             throw new NotFoundException("an encryption key: output " + output + " is not encrypted");
+        }
+        if (principal != null && principal.keyId() != null && principal.sees(job.tenant())) {
+            // an API key of the job's tenant (or the admin's); with authentication off only the owner token unlocks
+            return HexFormat.of().parseHex(hex);
         }
         if (ownerToken == null) {
             throw new UnauthorizedException(

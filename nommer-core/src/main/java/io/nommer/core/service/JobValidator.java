@@ -3,6 +3,7 @@ package io.nommer.core.service;
 import static io.nommer.core.profile.Profile.RENDITIONS;
 import static io.nommer.core.profile.Profile.WATERMARK_URL;
 
+import io.nommer.core.auth.Principal;
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.NewJob;
@@ -11,6 +12,7 @@ import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.util.Ids;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -50,18 +52,33 @@ final class JobValidator {
     private final InputFetcher inputs;
     private final OutputPublisher outputs;
     private final Ids ids;
+    private final UploadOwners uploadOwners;
+    private final Principal principal;
     private final Map<String, Optional<Profile>> bases = new HashMap<>();
     private final Map<String, Boolean> clouds = new HashMap<>();
     private final Map<String, Integer> machines = new HashMap<>();
     private final Map<URI, Optional<String>> inputProblems = new HashMap<>();
     private final Map<URI, Optional<String>> destinationProblems = new HashMap<>();
 
-    JobValidator(FleetRegistry fleet, ProfileResolver profiles, InputFetcher inputs, OutputPublisher outputs, Ids ids) {
+    /**
+     * @param uploadOwners who stored each upload, or null when uploads are not owned (no check)
+     * @param principal who submits: the jobs are its tenant's, and it may name only its tenant's uploads
+     */
+    JobValidator(
+            FleetRegistry fleet,
+            ProfileResolver profiles,
+            InputFetcher inputs,
+            OutputPublisher outputs,
+            Ids ids,
+            UploadOwners uploadOwners,
+            Principal principal) {
         this.fleet = fleet;
         this.profiles = profiles;
         this.inputs = inputs;
         this.outputs = outputs;
         this.ids = ids;
+        this.uploadOwners = uploadOwners;
+        this.principal = principal;
     }
 
     /**
@@ -115,6 +132,10 @@ final class JobValidator {
             throw new ValidationException(
                     "invalid_request", "Idempotency-Key", "Idempotency-Key must be 1-255 characters");
         }
+        if (key != null) {
+            // why: keys are the tenant's own; another tenant's request with the same key must not answer this job
+            key = principal.tenant() + ":" + key;
+        }
         String cloud = request.cloud() == null ? Cloud.DEFAULT : request.cloud();
         if (!Cloud.validName(cloud) || !cloudExists(cloud)) {
             throw new ValidationException(
@@ -132,7 +153,8 @@ final class JobValidator {
                 DEFAULT_MAX_ATTEMPTS,
                 cloud,
                 plan,
-                OwnerTokens.hash(ownerToken));
+                OwnerTokens.hash(ownerToken),
+                principal.tenant());
     }
 
     private OutputSpec output(JobRequest.OutputRequest o, String path, Set<String> names) {
@@ -232,7 +254,19 @@ final class JobValidator {
 
     /** Each distinct input checked once (a bulk submit often names one input many times): why it is refused. */
     private Optional<String> inputProblem(URI input) {
-        return inputProblems.computeIfAbsent(input, u -> problem(() -> inputs.checkAcceptable(u)));
+        return inputProblems.computeIfAbsent(
+                input,
+                u -> problem(() -> {
+                    inputs.checkAcceptable(u);
+                    if ("upload".equals(u.getScheme()) && uploadOwners != null) {
+                        String owner =
+                                uploadOwners.owner(u.getSchemeSpecificPart()).orElse(Principal.DEFAULT_TENANT);
+                        if (!principal.sees(owner)) {
+                            // why: worded as for an upload that does not exist, which is what it is to this tenant
+                            throw new IllegalArgumentException("the input " + u + " does not exist or is not a file");
+                        }
+                    }
+                }));
     }
 
     /**

@@ -1,11 +1,8 @@
 package io.nommer.core.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.nommer.core.auth.KeyTokens;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * A job's owner token: handed out once, in the response that creates the job, and stored only as its hash. Until API
@@ -22,21 +19,13 @@ final class OwnerTokens {
         return "own_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** The stored form of an owner token (SHA-256, hex). */
+    /** The stored form of an owner token (SHA-256, hex), as API keys are kept. */
     static String hash(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return KeyTokens.hash(token);
     }
 
     /** Whether {@code token} is the one whose hash is {@code storedHash}, compared in constant time. */
     static boolean matches(String token, String storedHash) {
-        return storedHash != null
-                && MessageDigest.isEqual(
-                        hash(token).getBytes(StandardCharsets.US_ASCII),
-                        storedHash.getBytes(StandardCharsets.US_ASCII));
+        return KeyTokens.matches(token, storedHash);
     }
 }

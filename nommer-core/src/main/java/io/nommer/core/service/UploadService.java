@@ -1,7 +1,9 @@
 package io.nommer.core.service;
 
+import io.nommer.core.auth.Principal;
 import io.nommer.core.storage.EmptyUploadException;
 import io.nommer.core.storage.Upload;
+import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.storage.UploadStore;
 import io.nommer.core.storage.UploadTooLargeException;
 import java.io.InputStream;
@@ -10,11 +12,18 @@ import java.io.InputStream;
 public final class UploadService {
     private final UploadStore uploads;
     private final long maxBytes;
+    private final UploadOwners owners;
 
     /** @param maxBytes the largest upload (setting {@code max_upload_bytes}) */
     public UploadService(UploadStore uploads, long maxBytes) {
+        this(uploads, maxBytes, null);
+    }
+
+    /** @param owners where who stored each upload is recorded, or null not to record it */
+    public UploadService(UploadStore uploads, long maxBytes, UploadOwners owners) {
         this.uploads = uploads;
         this.maxBytes = maxBytes;
+        this.owners = owners;
     }
 
     /**
@@ -24,7 +33,7 @@ public final class UploadService {
      * @throws TooLargeException {@code upload_too_large}, before reading when the declared length says so
      * @throws BadRequestException {@code empty_upload}
      */
-    public Upload store(InputStream body, long declaredLength, String filename) {
+    public Upload store(InputStream body, long declaredLength, String filename, Principal principal) {
         if (declaredLength > maxBytes) {
             throw new TooLargeException(
                     "upload_too_large",
@@ -34,8 +43,9 @@ public final class UploadService {
         if (declaredLength == 0) {
             throw empty();
         }
+        Upload upload;
         try {
-            return uploads.storeUpload(body, maxBytes, filename);
+            upload = uploads.storeUpload(body, maxBytes, filename);
         } catch (UploadTooLargeException e) {
             throw new TooLargeException(
                     "upload_too_large",
@@ -43,6 +53,10 @@ public final class UploadService {
         } catch (EmptyUploadException e) {
             throw empty();
         }
+        if (owners != null) {
+            owners.record(upload.id(), principal.tenant(), upload.size());
+        }
+        return upload;
     }
 
     private static BadRequestException empty() {

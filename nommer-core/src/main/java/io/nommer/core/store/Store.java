@@ -1,13 +1,15 @@
 package io.nommer.core.store;
 
+import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.webhook.WebhookOutbox;
 
 /**
- * Durable state, by role: one engine (SQLite, PostgreSQL) opened once behind five ports. Code takes the port it needs,
+ * Durable state, by role: one engine (SQLite, PostgreSQL) opened once behind its ports. Code takes the port it needs,
  * never the whole store; this is what opens and closes them together.
  */
 public interface Store extends AutoCloseable {
@@ -20,6 +22,10 @@ public interface Store extends AutoCloseable {
     ProfileStore profiles();
 
     WebhookOutbox outbox();
+
+    ApiKeys keys();
+
+    UploadOwners uploadOwners();
 
     /** Releases the engine's connections. */
     @Override

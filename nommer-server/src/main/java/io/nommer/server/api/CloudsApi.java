@@ -8,6 +8,7 @@ import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.http.Router.Access;
 import java.util.List;
 import java.util.Set;
 
@@ -23,17 +24,19 @@ public final class CloudsApi {
         r.add(
                 "GET",
                 "/v1/clouds",
+                Access.ADMIN,
                 req -> Response.ok(
                         new Clouds(fleet.clouds().stream().map(CloudsApi::cloud).toList())));
-        r.add("GET", "/v1/clouds/{name}", req -> Response.ok(cloud(fleet.cloud(req.path("name")))));
-        r.add("PUT", "/v1/clouds/{name}", this::put);
-        r.add("DELETE", "/v1/clouds/{name}", req -> {
+        r.add("GET", "/v1/clouds/{name}", Access.ADMIN, req -> Response.ok(cloud(fleet.cloud(req.path("name")))));
+        r.add("PUT", "/v1/clouds/{name}", Access.ADMIN, this::put);
+        r.add("DELETE", "/v1/clouds/{name}", Access.ADMIN, req -> {
             fleet.deleteCloud(req.path("name"));
             return Response.noContent();
         });
         r.add(
                 "GET",
                 "/v1/workers",
+                Access.ADMIN,
                 req -> Response.ok(new Workers(
                         fleet.workers().stream().map(CloudsApi::worker).toList())));
     }

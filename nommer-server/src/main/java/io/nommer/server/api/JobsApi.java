@@ -16,6 +16,7 @@ import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.http.Router.Access;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,17 +60,21 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs", this::submit);
         r.add("POST", "/v1/jobs/bulk", this::submitBulk);
         r.add("GET", "/v1/jobs", this::list);
-        r.add("GET", "/v1/jobs/{id}", req -> Response.ok(views.job(jobs.find(req.path("id")), req.baseUrl())));
+        r.add(
+                "GET",
+                "/v1/jobs/{id}",
+                req -> Response.ok(views.job(jobs.find(req.path("id"), req.principal()), req.baseUrl())));
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
         r.add("GET", "/v1/jobs/{id}/outputs/{output}/files/{file}", this::download);
-        r.add("GET", "/v1/jobs/{id}/outputs/{output}/key", this::key);
+        // public: the owner token (or a key of the job's tenant) is checked by the handler
+        r.add("GET", "/v1/jobs/{id}/outputs/{output}/key", Access.PUBLIC, this::key);
     }
 
     private Response submit(Request req) {
         JobRequest request = parseJob(req.jsonObject(MAX_JOB_BODY), "", req.header("Idempotency-Key"));
-        CreateResult result = jobs.submit(request);
+        CreateResult result = jobs.submit(request, req.principal());
         return Response.json(result.created() ? 201 : 200, views.created(result, req.baseUrl()))
                 .header("Location", "/v1/jobs/" + result.job().id());
     }
@@ -97,7 +102,7 @@ public final class JobsApi {
             }
             requests.add(parseJob(list.get(i), path + ".", key == null ? null : key + "#" + i));
         }
-        List<CreateResult> results = jobs.submitAll(requests);
+        List<CreateResult> results = jobs.submitAll(requests, req.principal());
         boolean anyCreated = results.stream().anyMatch(CreateResult::created);
         return Response.json(
                 anyCreated ? 201 : 200,
@@ -178,7 +183,12 @@ public final class JobsApi {
             }
         }
         JobFilter filter = new JobFilter(
-                states, instant(req, "created_after"), instant(req, "created_before"), req.query("cursor"), limit);
+                states,
+                instant(req, "created_after"),
+                instant(req, "created_before"),
+                req.query("cursor"),
+                limit,
+                req.principal().admin() ? null : req.principal().tenant());
         Page<Job> page = jobs.list(filter);
         return Response.ok(new JobList(
                 page.items().stream().map(j -> views.job(j, req.baseUrl())).toList(), page.nextCursor()));
@@ -203,22 +213,22 @@ public final class JobsApi {
     }
 
     private Response cancel(Request req) {
-        return Response.ok(views.job(jobs.cancel(req.path("id")), req.baseUrl()));
+        return Response.ok(views.job(jobs.cancel(req.path("id"), req.principal()), req.baseUrl()));
     }
 
     private Response retry(Request req) {
-        return Response.ok(views.job(jobs.retry(req.path("id")), req.baseUrl()));
+        return Response.ok(views.job(jobs.retry(req.path("id"), req.principal()), req.baseUrl()));
     }
 
     private Response events(Request req) {
-        Job job = jobs.find(req.path("id"));
+        Job job = jobs.find(req.path("id"), req.principal());
         return Response.ok(new Events(
                 jobs.events(job).stream().map(e -> views.event(e, job)).toList()));
     }
 
     private Response download(Request req) {
         String fileName = req.path("file");
-        OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName);
+        OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName, req.principal());
         return files.open(URI.create(file.uri()), ContentTypes.of(fileName), req)
                 .orElseThrow(() -> new GoneException("file_gone", "file " + fileName + " is no longer in storage"))
                 .header("Content-Disposition", disposition(req, fileName));
@@ -238,8 +248,7 @@ public final class JobsApi {
         String token = auth == null || !auth.startsWith("Bearer ")
                 ? null
                 : auth.substring("Bearer ".length()).trim();
-        return Response.bytes(
-                        200, "application/octet-stream", jobs.encryptionKey(req.path("id"), req.path("output"), token))
-                .header("Cache-Control", "no-store");
+        byte[] key = jobs.encryptionKey(req.path("id"), req.path("output"), token, req.principal());
+        return Response.bytes(200, "application/octet-stream", key).header("Cache-Control", "no-store");
     }
 }

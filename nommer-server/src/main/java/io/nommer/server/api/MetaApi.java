@@ -2,6 +2,7 @@ package io.nommer.server.api;
 
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.http.Router.Access;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -34,12 +35,12 @@ public final class MetaApi {
     record Health(String status) {}
 
     public void register(Router r) {
-        r.add("GET", "/v1/openapi.yaml", req -> Response.file(openapi, "application/yaml"));
-        r.add("GET", "/v1/", req -> {
+        r.add("GET", "/v1/openapi.yaml", Access.PUBLIC, req -> Response.file(openapi, "application/yaml"));
+        r.add("GET", "/v1/", Access.PUBLIC, req -> {
             String b = req.baseUrl() + "/v1/";
             return Response.ok(new Index(
                     b + "openapi.yaml", b + "jobs", b + "uploads", b + "profiles", b + "presets", b + "capabilities"));
         });
-        r.add("GET", "/healthz", req -> Response.ok(new Health("ok")));
+        r.add("GET", "/healthz", Access.PUBLIC, req -> Response.ok(new Health("ok")));
     }
 }

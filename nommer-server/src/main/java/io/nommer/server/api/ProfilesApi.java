@@ -8,6 +8,7 @@ import io.nommer.core.service.ProfileService;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.http.Router.Access;
 import java.util.List;
 import java.util.Set;
 
@@ -24,10 +25,10 @@ public final class ProfilesApi {
 
     public void register(Router r) {
         r.add("GET", "/v1/profiles", req -> Response.ok(new Profiles(profiles.list())));
-        r.add("POST", "/v1/profiles", this::create);
+        r.add("POST", "/v1/profiles", Access.ADMIN, this::create);
         r.add("GET", "/v1/profiles/{name}", req -> Response.ok(profiles.find(req.path("name"))));
-        r.add("PUT", "/v1/profiles/{name}", this::replace);
-        r.add("DELETE", "/v1/profiles/{name}", req -> {
+        r.add("PUT", "/v1/profiles/{name}", Access.ADMIN, this::replace);
+        r.add("DELETE", "/v1/profiles/{name}", Access.ADMIN, req -> {
             profiles.delete(req.path("name"));
             return Response.noContent();
         });

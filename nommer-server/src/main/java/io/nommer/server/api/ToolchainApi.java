@@ -6,6 +6,7 @@ import io.nommer.core.profile.Profile;
 import io.nommer.core.service.NotFoundException;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.http.Router.Access;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class ToolchainApi {
             Profile p = Presets.find(name).orElseThrow(() -> new NotFoundException("preset " + name));
             return Response.ok(preset(name, p));
         });
-        r.add("GET", "/v1/capabilities", req -> {
+        r.add("GET", "/v1/capabilities", Access.ADMIN, req -> {
             Map<String, Runnability> presets = new LinkedHashMap<>();
             Presets.all().forEach((name, p) -> presets.put(name, runnable(p)));
             return Response.ok(new Capabilities(

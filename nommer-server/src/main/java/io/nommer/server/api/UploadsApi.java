@@ -18,7 +18,7 @@ public final class UploadsApi {
 
     public void register(Router r) {
         r.add("POST", "/v1/uploads", req -> {
-            Upload u = uploads.store(req.body(), req.contentLength(), req.query("filename"));
+            Upload u = uploads.store(req.body(), req.contentLength(), req.query("filename"), req.principal());
             return Response.json(201, new UploadView(u.id(), u.uri().toString(), u.size()));
         });
     }

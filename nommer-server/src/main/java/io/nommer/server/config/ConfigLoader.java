@@ -53,7 +53,9 @@ public final class ConfigLoader {
             "cors_origins",
             "tls_keystore",
             "tls_keystore_password",
-            "public_url");
+            "public_url",
+            "auth",
+            "auth_off_on_network");
 
     private ConfigLoader() {}
 
@@ -135,7 +137,9 @@ public final class ConfigLoader {
                             list(merged.get("cors_origins")),
                             merged.get("tls_keystore") == null ? null : Path.of(merged.get("tls_keystore")),
                             merged.get("tls_keystore_password"),
-                            merged.get("public_url")));
+                            merged.get("public_url"),
+                            merged.get("auth"),
+                            bool(merged, origin, "auth_off_on_network")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }

@@ -59,13 +59,18 @@ public record ServerConfig(
      * @param tlsKeystore a PKCS12 key store with the server's certificate and key; null serves plain HTTP
      * @param publicUrl the URL clients reach the API at ({@code https://media.example.com}, or with a path prefix
      *     behind a proxy), which every link and webhook names; null: the server's own address
+     * @param auth {@code keys} (every request needs an API key), {@code off}, or null: {@code off} when the API is
+     *     bound to loopback, {@code keys} otherwise
+     * @param authOffOnNetwork whether {@code auth off} may serve a non-loopback address (refused otherwise)
      */
     public record Http(
             Duration idleTimeout,
             List<String> corsOrigins,
             Path tlsKeystore,
             String tlsKeystorePassword,
-            String publicUrl) {
+            String publicUrl,
+            String auth,
+            boolean authOffOnNetwork) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
         public Http {
@@ -86,6 +91,9 @@ public record ServerConfig(
                             + "https://media.example.com or https://example.com/nommer (no query, fragment or user)");
                 }
             }
+            if (auth != null && !auth.equals("keys") && !auth.equals("off")) {
+                throw new IllegalArgumentException("auth must be keys or off, not '" + auth + "'");
+            }
             if ((tlsKeystore == null) != (tlsKeystorePassword == null)) {
                 throw new IllegalArgumentException("tls_keystore and tls_keystore_password must be set together");
             }
@@ -99,7 +107,8 @@ public record ServerConfig(
             return "http_idle_timeout_seconds=" + idleTimeout.toSeconds() + ", cors_origins=" + corsOrigins
                     + ", tls_keystore=" + (tlsKeystore == null ? "none (plain HTTP)" : tlsKeystore)
                     + ", tls_keystore_password=" + (tlsKeystorePassword == null ? "none" : "<masked>")
-                    + ", public_url=" + (publicUrl == null ? "none (the server's own address)" : publicUrl);
+                    + ", public_url=" + (publicUrl == null ? "none (the server's own address)" : publicUrl)
+                    + ", auth=" + (auth == null ? "default" : auth);
         }
     }
 
@@ -137,6 +146,20 @@ public record ServerConfig(
     public static final Duration DEFAULT_ENCODE_TIMEOUT = Duration.ofHours(6);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
+    /** Whether requests need an API key: {@code auth keys}, or by default whenever the API is not on loopback. */
+    public boolean authRequired() {
+        return http.auth() == null ? !loopback(bind) : http.auth().equals("keys");
+    }
+
+    /** Whether {@code bind} names only this machine (a loopback address or a name for one). */
+    static boolean loopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** One worker slot per two cores, at least one: ffmpeg is multi-threaded, so more slots than that just contend. */
     public static int defaultWorkers() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -145,6 +168,11 @@ public record ServerConfig(
     public ServerConfig {
         if (bind == null || bind.isBlank()) {
             throw new IllegalArgumentException("bind must not be blank");
+        }
+        if ("off".equals(http.auth()) && !loopback(bind) && !http.authOffOnNetwork()) {
+            throw new IllegalArgumentException("auth off on " + bind + " would let anyone who reaches the address "
+                    + "read and cancel every job: use auth keys (see nommer keys --help), bind to 127.0.0.1, or set "
+                    + "auth_off_on_network true if something in front of nommer authenticates");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.auth.Principal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -20,17 +21,28 @@ public final class Request {
     private final Fields query;
     private final ObjectMapper mapper;
     private final String publicUrl;
+    private final Principal principal;
 
     Request(
             org.eclipse.jetty.server.Request jetty,
             Map<String, String> pathParams,
             ObjectMapper mapper,
-            String publicUrl) {
+            String publicUrl,
+            Principal principal) {
+        this.principal = principal;
         this.jetty = jetty;
         this.pathParams = pathParams;
         this.query = org.eclipse.jetty.server.Request.extractQueryParameters(jetty);
         this.mapper = mapper;
         this.publicUrl = publicUrl;
+    }
+
+    /**
+     * Who the request acts as: {@link Principal#LOCAL} with authentication off; null only on a public route called
+     * without a valid key.
+     */
+    public Principal principal() {
+        return principal;
     }
 
     public String path(String name) {

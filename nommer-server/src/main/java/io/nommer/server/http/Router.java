@@ -1,6 +1,7 @@
 package io.nommer.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.auth.Principal;
 import io.nommer.core.service.BadRequestException;
 import io.nommer.core.service.ConflictException;
 import io.nommer.core.service.ForbiddenException;
@@ -47,11 +48,33 @@ public final class Router extends Handler.Abstract {
         Response handle(Request request) throws Exception;
     }
 
-    private record Route(String method, String template, UriTemplatePathSpec spec, Handler handler) {}
+    /** Who may call a route. */
+    public enum Access {
+        /** Anyone; an API key, when sent and valid, still says who the caller is. */
+        PUBLIC,
+        /** Any valid API key; the handler keeps each tenant to its own data. */
+        TENANT,
+        /** Admin keys only: the farm's own settings and machines. */
+        ADMIN
+    }
+
+    /** Says who a request acts as, from its {@code Authorization} header, or refuses it (401, 403). */
+    @FunctionalInterface
+    public interface Authenticator {
+        /**
+         * @param authorization the header's value, or null
+         * @return the principal; null only for a {@link Access#PUBLIC} route called without a valid key
+         * @throws ApiException 401 {@code unauthorized} or 403 {@code forbidden}
+         */
+        Principal authenticate(String authorization, Access access);
+    }
+
+    private record Route(String method, String template, UriTemplatePathSpec spec, Access access, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper mapper;
     private final String publicUrl;
+    private volatile Authenticator authenticator = (header, access) -> Principal.LOCAL;
     private final ResourceService files = new ResourceService();
     private volatile ResourceFactory resources;
     /** Class-path resources, each mounted once (a jar is opened when its first resource is). */
@@ -70,9 +93,27 @@ public final class Router extends Handler.Abstract {
         addBean(files);
     }
 
+    /** Adds a route any API key may call ({@link Access#TENANT}). */
     public Router add(String method, String template, Handler handler) {
-        routes.add(new Route(method, template, new UriTemplatePathSpec(template), handler));
+        return add(method, template, Access.TENANT, handler);
+    }
+
+    public Router add(String method, String template, Access access, Handler handler) {
+        routes.add(new Route(method, template, new UriTemplatePathSpec(template), access, handler));
         return this;
+    }
+
+    /** How requests are authenticated; by default every request is {@link Principal#LOCAL} (authentication off). */
+    public Router authenticator(Authenticator authenticator) {
+        this.authenticator = authenticator;
+        return this;
+    }
+
+    /** Every route's access, by {@code METHOD template}. */
+    public Map<String, Access> access() {
+        Map<String, Access> access = new LinkedHashMap<>();
+        routes.forEach(r -> access.put(r.method + " " + r.template, r.access));
+        return access;
     }
 
     /** Every route as {@code METHOD template}, for checking the OpenAPI document covers the API. */
@@ -87,9 +128,9 @@ public final class Router extends Handler.Abstract {
         try {
             answer = dispatch(request);
         } catch (ApiException e) {
-            answer = problem(e.status(), e.code(), e.getMessage(), e.field());
+            answer = challenged(problem(e.status(), e.code(), e.getMessage(), e.field()), e.status());
         } catch (ServiceException e) {
-            answer = problem(status(e), e.code(), e.getMessage(), e.field());
+            answer = challenged(problem(status(e), e.code(), e.getMessage(), e.field()), status(e));
         } catch (StorageUnavailableException e) {
             // why: the request is fine; the service cannot serve it until an operator fixes its storage, so a 503 that
             // says which bucket and why, and a warning without a stack trace for the operator
@@ -122,15 +163,22 @@ public final class Router extends Handler.Abstract {
             if (!r.method.equals(method) && !("HEAD".equals(method) && "GET".equals(r.method))) {
                 continue;
             }
+            Principal principal =
+                    authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), r.access);
             Map<String, String> params = new LinkedHashMap<>();
             raw.forEach((name, value) -> params.put(name, URIUtil.decodePath(value)));
-            return r.handler.handle(new Request(request, params, mapper, publicUrl));
+            return r.handler.handle(new Request(request, params, mapper, publicUrl, principal));
         }
         String shown = URIUtil.decodePath(path);
         if (pathMatched) {
             throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + shown);
         }
         throw new ApiException(404, "not_found", "no such endpoint: " + shown);
+    }
+
+    /** A 401 says how to authenticate (RFC 6750): with a bearer token. */
+    private static Response challenged(Response problem, int status) {
+        return status == 401 ? problem.header("WWW-Authenticate", "Bearer realm=\"nommer\"") : problem;
     }
 
     /** An RFC 9457 problem document with nommer's stable {@code code} and, when one is at fault, the field. */
@@ -173,6 +221,8 @@ public final class Router extends Handler.Abstract {
     static String titleFor(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";

@@ -1,6 +1,7 @@
 package io.nommer.store.postgres;
 
 import io.nommer.core.store.Store;
+import io.nommer.store.ApiKeysContract;
 import io.nommer.store.FleetRegistryContract;
 import io.nommer.store.JobStoreContract;
 import io.nommer.store.ProfileStoreContract;
@@ -49,6 +50,14 @@ class PostgresStoreTest {
 
     @Nested
     class Profiles extends ProfileStoreContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Keys extends ApiKeysContract {
         @Override
         protected Store newStore(InstantSource clock) {
             return open(clock);
