@@ -2,16 +2,14 @@ package io.nommer.storage.http;
 
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.net.HostResolver;
+import io.nommer.core.net.NetworkPolicy;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,24 +17,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Interrupting the thread in {@link #fetch} stops the download at once: the connection is closed and the partial
  * file deleted. The worker does this when the task is cancelled.
  *
- * <p>Known limit: the HTTP client resolves the host again when it connects, so a DNS server answering differently
- * within that instant (DNS rebinding) is not caught here; an egress firewall is the complete defence.
+ * <p>The addresses are checked when a connection is opened, by the {@link CheckedAddressResolver} the client connects
+ * through: the address connected to is one that was checked (no DNS rebinding between the check and the connection).
  *
  * <p>Query strings may carry signatures: logs and error messages show only scheme, host, port and path.
  */
@@ -64,8 +63,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
     private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
 
     private final HttpFetchConfig config;
-    private final HostResolver resolver;
-    private final Function<InetAddress, Optional<String>> policy;
+    private final CheckedAddressResolver addresses;
     private final HttpClient client;
 
     public HttpInputFetcher(HttpFetchConfig config) {
@@ -75,16 +73,9 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
     /** For tests: which addresses a host has, and which of them are refused, when private networks are not allowed. */
     HttpInputFetcher(HttpFetchConfig config, HostResolver resolver, Function<InetAddress, Optional<String>> policy) {
         this.config = config;
-        this.resolver = resolver;
-        this.policy = policy;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.connectTimeout())
-                // why: the address we checked must be the one we connect to, not a proxy's choice
-                .proxy(HttpClient.Builder.NO_PROXY)
-                // why: one large sequential download per request; HTTP/2 multiplexing brings nothing
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.addresses =
+                new CheckedAddressResolver(resolver, config.allowPrivateNetworks() ? a -> Optional.empty() : policy);
+        this.client = PinnedHttpClient.start("nommer-input", addresses, config.connectTimeout(), "nommer");
     }
 
     public HttpFetchConfig config() {
@@ -104,9 +95,11 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         String host = input.getHost();
         if (host.startsWith("[") || IPV4_LITERAL.matcher(host).matches() || "localhost".equalsIgnoreCase(host)) {
             try {
-                checkAddresses(input);
-            } catch (TaskFailedException e) {
-                throw new IllegalArgumentException(e.getMessage());
+                addresses.check(host, 0);
+            } catch (RefusedAddressException e) {
+                throw new IllegalArgumentException(refusal(e));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve the host " + host);
             }
         }
     }
@@ -138,15 +131,16 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, e.getMessage());
                 }
-                checkAddresses(current);
-                HttpResponse<Long> response = exchange(current, target, deadline);
-                int status = response.statusCode();
+                // the addresses of each hop are checked as it connects (CheckedAddressResolver)
+                Reply response = exchange(current, target, deadline);
+                int status = response.status();
                 if (REDIRECTS.contains(status)) {
                     if (redirects >= config.maxRedirects()) {
                         throw failed(input, "more than " + config.maxRedirects() + " redirects (maxRedirects)");
                     }
+                    URI previous = current;
                     current = redirectTarget(input, current, response);
-                    log.debug("{} redirects ({}) to {}", redact(response.uri()), status, redact(current));
+                    log.debug("{} redirects ({}) to {}", redact(previous), status, redact(current));
                     continue;
                 }
                 LocalInput result = outcome(input, response, target);
@@ -169,13 +163,13 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         }
     }
 
-    private LocalInput outcome(URI input, HttpResponse<Long> response, Path target) {
-        int status = response.statusCode();
+    private LocalInput outcome(URI input, Reply response, Path target) {
+        int status = response.status();
         String where = redact(input);
         if (status == 200) {
-            OptionalLong length = response.headers().firstValueAsLong("Content-Length");
-            if (length.isPresent() && length.getAsLong() > config.maxBytes()) {
-                throw tooLarge(input, "declares " + length.getAsLong() + " bytes");
+            long length = response.headers().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (length > config.maxBytes()) {
+                throw tooLarge(input, "declares " + length + " bytes");
             }
             long size = response.body();
             if (size == 0) {
@@ -194,33 +188,19 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         throw failed(input, "the server answered HTTP " + status);
     }
 
-    private HttpResponse<Long> exchange(URI uri, Path target, long deadline) {
+    /** The status and headers of one hop, and how many body bytes were written to the file (-1: not read). */
+    private record Reply(int status, HttpFields headers, long body) {}
+
+    private Reply exchange(URI uri, Path target, long deadline) {
         AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-        AtomicReference<Download> download = new AtomicReference<>();
-        AtomicBoolean aborted = new AtomicBoolean();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(config.readTimeout())
-                .header("User-Agent", "nommer")
-                .build();
-        HttpResponse.BodyHandler<Long> handler = info -> {
-            lastActivity.set(System.nanoTime());
-            // why: headers arriving just as the exchange is abandoned must not open a file nobody deletes
-            if (aborted.get() || info.statusCode() != 200) {
-                return new Discard();
-            }
-            OptionalLong length = info.headers().firstValueAsLong("Content-Length");
-            if (length.isPresent() && length.getAsLong() > config.maxBytes()) {
-                return new Discard();
-            }
-            Download d = new Download(target, config.maxBytes(), lastActivity);
-            download.set(d);
-            if (aborted.get()) {
-                d.abort(); // abandoned between the check above and now; abort() may not have seen d
-            }
-            return d;
-        };
-        CompletableFuture<HttpResponse<Long>> future = client.sendAsync(request, handler);
+        Exchange exchange = new Exchange(target, config.maxBytes(), lastActivity);
+        Request request = client.newRequest(uri)
+                .method(HttpMethod.GET)
+                // a backstop only: the loop below notices silence first and says which setting it was
+                .idleTimeout(config.readTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        exchange.request = request;
+        request.send(exchange);
+        CompletableFuture<Reply> future = exchange.result;
         long idleNanos = config.readTimeout().toNanos();
         RateWindow rate = null;
         // why: the loop must wake to judge the rate, also to notice that the body has begun
@@ -230,7 +210,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             long totalLeft = deadline - now;
             long idleLeft = lastActivity.get() + idleNanos - now;
             if (totalLeft <= 0 || idleLeft <= 0) {
-                abort(aborted, future, download.get());
+                exchange.abort();
                 throw totalLeft <= 0
                         ? failed(
                                 uri,
@@ -238,13 +218,13 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
                                         + " (totalDeadline)")
                         : failed(uri, "the server sent nothing for " + human(config.readTimeout()) + " (readTimeout)");
             }
-            Download body = download.get();
-            if (body != null && config.minBytesPerSecond() > 0) {
+            if (exchange.bodyStarted > 0 && config.minBytesPerSecond() > 0) {
                 if (rate == null) {
-                    rate = new RateWindow(body.started, config.rateWindow().toNanos());
+                    rate = new RateWindow(
+                            exchange.bodyStarted, config.rateWindow().toNanos());
                 }
-                if (rate.tooSlow(now, body.count, config.minBytesPerSecond())) {
-                    abort(aborted, future, body);
+                if (rate.tooSlow(now, exchange.count, config.minBytesPerSecond())) {
+                    exchange.abort();
                     throw tooSlow(uri, rate);
                 }
             }
@@ -253,16 +233,24 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
             } catch (TimeoutException e) {
                 // loop: re-read the activity clock and the rate
             } catch (InterruptedException e) {
-                abort(aborted, future, download.get());
+                exchange.abort();
                 Thread.currentThread().interrupt();
                 throw failed(uri, "the download was interrupted");
             } catch (ExecutionException e) {
-                Download d = download.get();
-                if (d != null && d.tooLarge) {
+                if (exchange.tooLarge) {
                     throw tooLarge(uri, "sent more than that");
                 }
                 Throwable cause = e.getCause();
-                if (cause instanceof HttpTimeoutException) {
+                RefusedAddressException refused = find(cause, RefusedAddressException.class);
+                if (refused != null) {
+                    log.warn("refused to download {}: {}", redact(uri), refused.getMessage());
+                    throw new TaskFailedException(ErrorCode.INPUT_FORBIDDEN, refusal(refused));
+                }
+                UnknownHostException unknown = find(cause, UnknownHostException.class);
+                if (unknown != null) {
+                    throw failed(uri, "cannot resolve the host " + uri.getHost(), cause);
+                }
+                if (find(cause, TimeoutException.class) != null) {
                     throw failed(
                             uri,
                             "the server did not answer within " + human(config.readTimeout()) + " (readTimeout)",
@@ -273,21 +261,27 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         }
     }
 
-    private static void abort(AtomicBoolean aborted, CompletableFuture<?> future, Download download) {
-        aborted.set(true);
-        if (download != null) {
-            download.abort();
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
         }
-        future.cancel(true);
+        return null;
     }
 
-    private URI redirectTarget(URI input, URI current, HttpResponse<?> response) {
-        Optional<String> location = response.headers().firstValue("Location");
-        if (location.isEmpty() || location.get().isBlank()) {
-            throw failed(input, "a redirect (HTTP " + response.statusCode() + ") without a Location");
+    private static String refusal(RefusedAddressException e) {
+        return "the input host " + e.host() + " resolves to " + e.reason()
+                + ", and this service does not download from private networks (allowPrivateNetworks)";
+    }
+
+    private URI redirectTarget(URI input, URI current, Reply response) {
+        String location = response.headers().get(HttpHeader.LOCATION);
+        if (location == null || location.isBlank()) {
+            throw failed(input, "a redirect (HTTP " + response.status() + ") without a Location");
         }
         try {
-            String next = current.resolve(location.get().trim()).toString();
+            String next = current.resolve(location.trim()).toString();
             // why: a fragment is the client's business and must not reach the next request
             int hash = next.indexOf('#');
             return URI.create(hash < 0 ? next : next.substring(0, hash));
@@ -311,31 +305,6 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("'" + redact(uri) + "' has no valid host name");
-        }
-    }
-
-    /** Refuses the hop when any address of its host is refused: the client may connect to any of them. */
-    private void checkAddresses(URI uri) {
-        if (config.allowPrivateNetworks()) {
-            return;
-        }
-        String host = uri.getHost();
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.resolve(host);
-        } catch (UnknownHostException e) {
-            throw failed(uri, "cannot resolve the host " + host, e);
-        }
-        for (InetAddress a : addresses) {
-            Optional<String> reason = policy.apply(a);
-            if (reason.isPresent()) {
-                log.warn("refused to download {}: {} is {}", redact(uri), a.getHostAddress(), reason.get());
-                throw new TaskFailedException(
-                        ErrorCode.INPUT_FORBIDDEN,
-                        "the input host " + host + " resolves to "
-                                + reason.get() + ", and this service does not download from private networks"
-                                + " (allowPrivateNetworks)");
-            }
         }
     }
 
@@ -404,7 +373,7 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
     /** Stops in-flight downloads and releases the client's threads. */
     @Override
     public void close() {
-        client.shutdownNow();
+        PinnedHttpClient.stop(client);
     }
 
     /**
@@ -457,136 +426,113 @@ public final class HttpInputFetcher implements InputFetcher, AutoCloseable {
         }
     }
 
-    /** Reads no body: redirects and errors are decided on their status alone, whatever their body's size. */
-    private static final class Discard implements HttpResponse.BodySubscriber<Long> {
-        private final CompletableFuture<Long> result = new CompletableFuture<>();
-
-        @Override
-        public CompletionStage<Long> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-            result.complete(-1L);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {}
-
-        @Override
-        public void onError(Throwable throwable) {
-            result.complete(-1L);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(-1L);
-        }
-    }
-
-    /** Streams the body to a file, counting bytes; stops at the size cap. */
-    private static final class Download implements HttpResponse.BodySubscriber<Long> {
-        final long started = System.nanoTime();
+    /**
+     * One hop's exchange: answers the status and headers at once for anything but a 200 (whose body is not read, and
+     * whose connection is closed), and streams a 200's body to the file, counting bytes and stopping at the size cap.
+     */
+    private static final class Exchange implements Response.Listener {
+        final CompletableFuture<Reply> result = new CompletableFuture<>();
         private final Path target;
         private final long maxBytes;
         private final AtomicLong lastActivity;
-        private final CompletableFuture<Long> result = new CompletableFuture<>();
-        private volatile Flow.Subscription subscription;
-        private volatile FileChannel channel;
-        private volatile boolean tooLarge;
-        /** Written by the client's thread (one onNext at a time), read by the fetching thread for the rate. */
-        private volatile long count;
+        Request request;
+        private FileChannel channel;
+        private boolean aborted;
+        /** Set when the body begins (System.nanoTime); read by the fetching thread for the rate. */
+        volatile long bodyStarted;
+        /** Written by the client's thread (one onContent at a time), read by the fetching thread for the rate. */
+        volatile long count;
 
-        Download(Path target, long maxBytes, AtomicLong lastActivity) {
+        volatile boolean tooLarge;
+
+        Exchange(Path target, long maxBytes, AtomicLong lastActivity) {
             this.target = target;
             this.maxBytes = maxBytes;
             this.lastActivity = lastActivity;
         }
 
         @Override
-        public CompletionStage<Long> getBody() {
-            return result;
+        public void onHeaders(Response response) {
+            lastActivity.set(System.nanoTime());
+            long length = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (response.getStatus() != 200 || length > maxBytes) {
+                result.complete(new Reply(response.getStatus(), response.getHeaders(), -1));
+                response.abort(new CancellationException("body not wanted"));
+                return;
+            }
+            // why: headers arriving just as the exchange is abandoned must not open a file nobody deletes
+            synchronized (this) {
+                if (aborted) {
+                    return;
+                }
+                try {
+                    channel = FileChannel.open(
+                            target,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE);
+                } catch (IOException e) {
+                    result.completeExceptionally(e);
+                    response.abort(e);
+                    return;
+                }
+            }
+            bodyStarted = System.nanoTime();
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (result.isDone()) {
-                s.cancel();
+        public void onContent(Response response, ByteBuffer content) {
+            FileChannel c = channel;
+            if (c == null || result.isDone()) {
                 return;
             }
             try {
-                channel = FileChannel.open(
-                        target,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                s.cancel();
-                result.completeExceptionally(e);
-                return;
-            }
-            if (result.isDone()) {
-                s.cancel();
-                closeChannel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            try {
-                for (ByteBuffer b : buffers) {
-                    count += b.remaining();
-                    if (count > maxBytes) {
-                        tooLarge = true;
-                        fail(new IOException("more than " + maxBytes + " bytes"));
-                        return;
-                    }
-                    while (b.hasRemaining()) {
-                        channel.write(b);
-                    }
+                count += content.remaining();
+                if (count > maxBytes) {
+                    tooLarge = true;
+                    IOException e = new IOException("more than " + maxBytes + " bytes");
+                    result.completeExceptionally(e);
+                    response.abort(e);
+                    closeChannel();
+                    return;
+                }
+                while (content.hasRemaining()) {
+                    c.write(content);
                 }
             } catch (IOException e) {
-                fail(e);
+                result.completeExceptionally(e);
+                response.abort(e);
+                closeChannel();
                 return;
             }
             lastActivity.set(System.nanoTime());
-            subscription.request(1);
         }
 
         @Override
-        public void onError(Throwable t) {
+        public void onComplete(Result r) {
             closeChannel();
-            result.completeExceptionally(t);
+            if (r.isFailed()) {
+                result.completeExceptionally(r.getFailure());
+            } else {
+                result.complete(
+                        new Reply(r.getResponse().getStatus(), r.getResponse().getHeaders(), count));
+            }
         }
 
-        @Override
-        public void onComplete() {
-            closeChannel();
-            result.complete(count);
-        }
-
+        /** Closes the connection at once; no file is opened after this returns. */
         void abort() {
-            fail(new CancellationException("download aborted"));
-        }
-
-        private void fail(Throwable t) {
-            result.completeExceptionally(t);
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
+            synchronized (this) {
+                aborted = true;
+            }
+            result.completeExceptionally(new CancellationException("download aborted"));
+            Request r = request;
+            if (r != null) {
+                r.abort(new CancellationException("download aborted"));
             }
             closeChannel();
         }
 
-        private void closeChannel() {
+        private synchronized void closeChannel() {
             FileChannel c = channel;
             if (c != null) {
                 try {

@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.net.HostResolver;
+import io.nommer.core.net.NetworkPolicy;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.testing.Await;
 import java.io.IOException;
@@ -192,6 +194,28 @@ class HttpInputFetcherTest {
                     ErrorCode.INPUT_FORBIDDEN,
                     "private");
         }
+    }
+
+    @Test
+    void fetch_connectsOnlyToTheAddressItChecked_soARebindingDnsServerCannotReachLoopback() {
+        // a rebinding DNS server: a public address for the first question, the test server's loopback for any later
+        AtomicInteger lookups = new AtomicInteger();
+        HostResolver rebinding = host -> lookups.getAndIncrement() == 0
+                ? new InetAddress[] {InetAddress.getByName("192.0.2.1")}
+                : new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        try (HttpInputFetcher strict = new HttpInputFetcher(
+                PRIVATE_ALLOWED
+                        .withAllowPrivateNetworks(false)
+                        .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(5)),
+                rebinding,
+                NetworkPolicy::refusalReason)) {
+            URI input =
+                    URI.create("http://rebind.example:" + server.getAddress().getPort() + "/media.mp4");
+
+            assertCode(() -> strict.fetch(input, work), ErrorCode.INPUT_FETCH_FAILED, "rebind.example");
+        }
+        assertThat(totalHits.get()).as("requests that reached loopback").isZero();
+        assertThat(lookups.get()).as("one lookup, checked and connected to").isEqualTo(1);
     }
 
     @Test

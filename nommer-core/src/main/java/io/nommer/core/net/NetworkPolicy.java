@@ -1,20 +1,29 @@
-package io.nommer.storage.http;
+package io.nommer.core.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Which addresses an input download may connect to when private networks are not allowed: only public unicast ones.
+ * Which addresses nommer's own outgoing requests (http(s) input downloads, webhooks) may connect to when private
+ * networks are not allowed: only public unicast ones.
  * Refuses loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16 with cloud metadata,
  * fe80::/10), unspecified, multicast, CGNAT (100.64/10), "this network" (0/8), IETF protocol assignments
  * (192.0.0/24), benchmarking (198.18/15), reserved (240/4, broadcast), and IPv6 forms that embed such an IPv4 address
- * (IPv4-mapped, IPv4-compatible, NAT64 64:ff9b::/96, 6to4 2002::/16).
+ * (IPv4-mapped, IPv4-compatible, NAT64 64:ff9b::/96, 6to4 2002::/16). Cloud metadata endpoints fall in these:
+ * 169.254.169.254 and 169.254.170.2 (link-local), fd00:ec2::254 (unique local), 100.100.100.200 (CGNAT).
+ *
+ * <p>The real guard is applied when connecting (see {@code io.nommer.storage.http.CheckedAddressResolver}): the
+ * addresses checked are the ones connected to. {@link #literalRefusal} only refuses the obvious early.
  */
 public final class NetworkPolicy {
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
+
     private NetworkPolicy() {}
 
     /** @return why {@code address} is refused, or empty when it is a public address */
@@ -66,6 +75,32 @@ public final class NetworkPolicy {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Judges a URL's host without a DNS lookup: IP literals (IPv6 with or without brackets) and {@code localhost}
+     * names. Other names are only judged when they are resolved, at connection time.
+     *
+     * @return why the host is refused, or empty when it is a public literal or a name
+     */
+    public static Optional<String> literalRefusal(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String lower = h.toLowerCase(Locale.ROOT);
+        if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.")) {
+            return Optional.of("a loopback address");
+        }
+        if (!h.contains(":") && !IPV4_LITERAL.matcher(h).matches()) {
+            return Optional.empty();
+        }
+        try {
+            // why: a literal, so getByName parses it and asks no DNS server
+            return refusalReason(InetAddress.getByName(h));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Inet4Address> embeddedIpv4(byte[] b) {

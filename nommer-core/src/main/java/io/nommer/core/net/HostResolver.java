@@ -1,4 +1,4 @@
-package io.nommer.storage.http;
+package io.nommer.core.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,9 +1,10 @@
-package io.nommer.storage.http;
+package io.nommer.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,7 +45,10 @@ class NetworkPolicyTest {
                 "240.0.0.1",
                 "198.18.0.1",
                 "198.19.255.255",
-                "192.0.0.170"
+                "192.0.0.170",
+                "fd00:ec2::254",
+                "100.100.100.200",
+                "169.254.170.2"
             })
     void refusalReason_refusesNonPublicAddresses(String literal) throws UnknownHostException {
         assertThat(NetworkPolicy.refusalReason(InetAddress.getByName(literal))).isPresent();
@@ -71,5 +75,18 @@ class NetworkPolicyTest {
             })
     void refusalReason_allowsPublicAddresses(String literal) throws UnknownHostException {
         assertThat(NetworkPolicy.refusalReason(InetAddress.getByName(literal))).isEmpty();
+    }
+
+    @Test
+    void literalRefusal_judgesIpLiteralsAndLocalhostWithoutResolvingNames() {
+        assertThat(NetworkPolicy.literalRefusal("127.0.0.1")).contains("a loopback address");
+        assertThat(NetworkPolicy.literalRefusal("[fd00:ec2::254]")).contains("a private (unique local) address");
+        assertThat(NetworkPolicy.literalRefusal("169.254.169.254")).contains("a link-local address");
+        assertThat(NetworkPolicy.literalRefusal("LOCALHOST")).contains("a loopback address");
+        assertThat(NetworkPolicy.literalRefusal("api.localhost")).contains("a loopback address");
+        assertThat(NetworkPolicy.literalRefusal("8.8.8.8")).isEmpty();
+        assertThat(NetworkPolicy.literalRefusal("hooks.example.com"))
+                .as("names are judged when resolved")
+                .isEmpty();
     }
 }
