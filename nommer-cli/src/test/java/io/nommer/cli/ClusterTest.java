@@ -56,7 +56,15 @@ class ClusterTest {
         shared.put("lease_seconds", "3");
         Map<String, String> serve = new LinkedHashMap<>(shared);
         serve.putAll(Map.of(
-                "port", "0", "workers", "0", "data", tmp.resolve("orchestrator").toString()));
+                "port",
+                "0",
+                "workers",
+                "0",
+                "data",
+                tmp.resolve("orchestrator").toString(),
+                // the webhook sink is on loopback
+                "allow_private_networks",
+                "true"));
         try (NommerServer orchestrator = NommerServer.start(ConfigLoader.load(serve, Map.of()))) {
             NommerClient client = new NommerClient(URI.create(orchestrator.baseUrl()));
             String input = client.upload(Files.writeString(tmp.resolve("tiny.bin"), "never read by the null encoder"))

@@ -30,6 +30,8 @@ import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
+import io.nommer.storage.http.CheckedAddressResolver;
+import io.nommer.storage.http.PinnedHttpClient;
 import io.nommer.storage.s3.ObjectRead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,6 +72,7 @@ public final class NommerServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final String baseUrl;
     private final Router router;
+    private final WebhookRelay relay;
     /** Keeps the JVM's shutdown hook from killing ffmpeg while {@link #close()} gives it its grace (SIGTERM). */
     private final LiveProcesses.Deferral processKill;
 
@@ -80,7 +83,9 @@ public final class NommerServer implements AutoCloseable {
             Worker worker,
             ScheduledExecutorService housekeeping,
             String baseUrl,
-            Router router) {
+            Router router,
+            WebhookRelay relay) {
+        this.relay = relay;
         this.config = config;
         this.backends = backends;
         this.http = http;
@@ -130,6 +135,7 @@ public final class NommerServer implements AutoCloseable {
                 storage,
                 signal,
                 new Ids(clock),
+                config.allowPrivateNetworks(),
                 store.uploadOwners());
 
         Worker worker = config.workers() > 0
@@ -186,7 +192,18 @@ public final class NommerServer implements AutoCloseable {
         String publicUrl = config.http().publicUrl() != null ? config.http().publicUrl() : own;
 
         WebhookRelay relay = new WebhookRelay(
-                store.outbox(), store.jobs(), mapper, views, webhookSecret(config, data), clock, publicUrl);
+                store.outbox(),
+                store.jobs(),
+                mapper,
+                views,
+                webhookSecret(config, data),
+                clock,
+                publicUrl,
+                PinnedHttpClient.start(
+                        "nommer-webhook",
+                        CheckedAddressResolver.of(config.allowPrivateNetworks()),
+                        Duration.ofSeconds(5),
+                        "nommer-webhook/1"));
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(
                 1, Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
         housekeeping.scheduleWithFixedDelay(
@@ -214,7 +231,7 @@ public final class NommerServer implements AutoCloseable {
         } else {
             log.info("nommer listening on {}", own);
         }
-        return new NommerServer(config, backends, http, worker, housekeeping, own, router);
+        return new NommerServer(config, backends, http, worker, housekeeping, own, router, relay);
     }
 
     /** What a client's request asks of an object in S3 beyond the object itself. */
@@ -313,6 +330,7 @@ public final class NommerServer implements AutoCloseable {
         try {
             http.close();
             housekeeping.shutdownNow();
+            relay.close();
             if (worker != null) {
                 worker.stop(config.shutdownGrace());
             }

@@ -97,6 +97,24 @@ public final class Timeline {
         return new Entry("job.retried", tasks + " task(s) queued again");
     }
 
+    /** A webhook for {@code event} reached {@code target} (a URL without its query), answering {@code status}. */
+    public static Entry webhookDelivered(String event, String target, int status, int attempt) {
+        return new Entry(
+                "webhook.delivered", event + " to " + target + ": HTTP " + status + " (attempt " + attempt + ")");
+    }
+
+    /**
+     * A webhook attempt failed; it is tried again after {@code retryIn}, or never again when that is null.
+     *
+     * @param target the URL without its query, which may carry a secret
+     */
+    public static Entry webhookFailed(String event, String target, String reason, int attempt, Duration retryIn) {
+        return new Entry(
+                "webhook.failed",
+                event + " to " + target + ": " + reason + " (attempt " + attempt + "; "
+                        + (retryIn == null ? "given up" : "next try in " + seconds(retryIn)) + ")");
+    }
+
     /** {@code 10s}, {@code 1.5s}. */
     static String seconds(Duration d) {
         long millis = d.toMillis();

@@ -42,6 +42,7 @@ public final class JobService {
     private final QueueSignal signal;
     private final Ids ids;
     private final UploadOwners uploadOwners;
+    private final boolean allowPrivateNetworks;
     /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
     private final GroupCommit<NewJob, CreateResult> creates;
 
@@ -52,11 +53,15 @@ public final class JobService {
             InputFetcher inputs,
             OutputPublisher outputs,
             QueueSignal signal,
-            Ids ids) {
-        this(jobs, fleet, profiles, inputs, outputs, signal, ids, null);
+            Ids ids,
+            boolean allowPrivateNetworks) {
+        this(jobs, fleet, profiles, inputs, outputs, signal, ids, allowPrivateNetworks, null);
     }
 
-    /** @param uploadOwners who stored each upload: a tenant may name only its own as inputs; null for no check */
+    /**
+     * @param allowPrivateNetworks whether notify URLs may name loopback, private and similar addresses
+     * @param uploadOwners who stored each upload: a tenant may name only its own as inputs; null for no check
+     */
     public JobService(
             JobStore jobs,
             FleetRegistry fleet,
@@ -65,7 +70,9 @@ public final class JobService {
             OutputPublisher outputs,
             QueueSignal signal,
             Ids ids,
+            boolean allowPrivateNetworks,
             UploadOwners uploadOwners) {
+        this.allowPrivateNetworks = allowPrivateNetworks;
         this.uploadOwners = uploadOwners;
         this.jobs = jobs;
         this.fleet = fleet;
@@ -78,7 +85,7 @@ public final class JobService {
     }
 
     private JobValidator validator(Principal principal) {
-        return new JobValidator(fleet, profiles, inputs, outputs, ids, uploadOwners, principal);
+        return new JobValidator(fleet, profiles, inputs, outputs, ids, allowPrivateNetworks, uploadOwners, principal);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputSpec;
+import io.nommer.core.net.NetworkPolicy;
 import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.storage.InputFetcher;
@@ -52,6 +53,7 @@ final class JobValidator {
     private final InputFetcher inputs;
     private final OutputPublisher outputs;
     private final Ids ids;
+    private final boolean allowPrivateNetworks;
     private final UploadOwners uploadOwners;
     private final Principal principal;
     private final Map<String, Optional<Profile>> bases = new HashMap<>();
@@ -61,6 +63,7 @@ final class JobValidator {
     private final Map<URI, Optional<String>> destinationProblems = new HashMap<>();
 
     /**
+     * @param allowPrivateNetworks whether notify URLs may name loopback, private and similar addresses
      * @param uploadOwners who stored each upload, or null when uploads are not owned (no check)
      * @param principal who submits: the jobs are its tenant's, and it may name only its tenant's uploads
      */
@@ -70,8 +73,10 @@ final class JobValidator {
             InputFetcher inputs,
             OutputPublisher outputs,
             Ids ids,
+            boolean allowPrivateNetworks,
             UploadOwners uploadOwners,
             Principal principal) {
+        this.allowPrivateNetworks = allowPrivateNetworks;
         this.fleet = fleet;
         this.profiles = profiles;
         this.inputs = inputs;
@@ -122,10 +127,7 @@ final class JobValidator {
         }
         String notifyUrl = request.notifyUrl();
         if (notifyUrl != null) {
-            URI u = parseUri(notifyUrl, "notify_url");
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new ValidationException("invalid_request", "notify_url", "notify_url must be an http(s) URL");
-            }
+            checkNotifyUrl(notifyUrl);
         }
         String key = request.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > 255)) {
@@ -155,6 +157,33 @@ final class JobValidator {
                 plan,
                 OwnerTokens.hash(ownerToken),
                 principal.tenant());
+    }
+
+    /**
+     * Refuses what is plainly not a webhook target this service will call. Host names are judged again, resolved, at
+     * every delivery (DNS answers change): that is the real guard; this only refuses the obvious early.
+     */
+    private void checkNotifyUrl(String notifyUrl) {
+        URI u = parseUri(notifyUrl, "notify_url");
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+            throw new ValidationException("invalid_notify_url", "notify_url", "notify_url must be an http(s) URL");
+        }
+        if (u.getRawUserInfo() != null) {
+            throw new ValidationException(
+                    "invalid_notify_url",
+                    "notify_url",
+                    "notify_url must not carry credentials (user:password@); webhooks are signed instead");
+        }
+        if (!allowPrivateNetworks) {
+            NetworkPolicy.literalRefusal(u.getHost()).ifPresent(why -> {
+                throw new ValidationException(
+                        "invalid_notify_url",
+                        "notify_url",
+                        "notify_url names " + why + ", and this service does not send webhooks to private networks"
+                                + " (allow_private_networks)");
+            });
+        }
     }
 
     private OutputSpec output(JobRequest.OutputRequest o, String path, Set<String> names) {

@@ -3,22 +3,32 @@ package io.nommer.server.webhook;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
+import io.nommer.core.job.Timeline;
 import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.webhook.WebhookOutbox;
 import io.nommer.server.api.JobViews;
+import io.nommer.storage.http.HttpInputFetcher;
+import io.nommer.storage.http.PinnedHttpClient;
+import io.nommer.storage.http.RefusedAddressException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * Delivers the webhook outbox: for each due row, POSTs the job's current JSON to its notify URL, signed with
  * HMAC-SHA256 over {@code <delivery id>.<timestamp>.<body>} in {@code Nommer-Signature: t=<ts>,v1=<hex>}.
  * Failures back off exponentially (capped at an hour) for over 24 hours before the delivery is given up.
+ *
+ * <p>Targets follow the network rules of http(s) inputs: the {@link HttpClient} it is given connects only to addresses
+ * its {@link io.nommer.storage.http.CheckedAddressResolver} checked (public ones, unless {@code allow_private_networks}),
+ * resolved once per connection. A refused target is given up at once: it is a configuration error, not a passing one.
+ * Redirects are not followed: a 3xx is a failed delivery. Every attempt is written to the job's timeline.
  */
-public final class WebhookRelay {
+public final class WebhookRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookRelay.class);
     /** 10 s doubling to an hour: about 31 tries cover the first 24 hours. */
     static final int GIVE_UP_AFTER_ATTEMPTS = 36;
@@ -39,11 +54,14 @@ public final class WebhookRelay {
     private final byte[] secret;
     private final InstantSource clock;
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient http;
 
+    /** How long one delivery may take, connection included. */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * @param http a started client from {@link PinnedHttpClient#start}; {@link #close} stops it
+     */
     public WebhookRelay(
             WebhookOutbox outbox,
             JobStore jobs,
@@ -51,7 +69,9 @@ public final class WebhookRelay {
             JobViews views,
             String secret,
             InstantSource clock,
-            String baseUrl) {
+            String baseUrl,
+            HttpClient http) {
+        this.http = http;
         this.outbox = outbox;
         this.views = views;
         this.jobs = jobs;
@@ -83,47 +103,108 @@ public final class WebhookRelay {
     }
 
     private void deliver(WebhookDelivery d) {
+        int attempt = d.attempts() + 1;
+        String target = HttpInputFetcher.redact(URI.create(d.url()));
         try {
             Job job = jobs.find(d.jobId()).orElse(null);
             if (job == null) {
                 outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
                 return;
             }
+            URI url = URI.create(d.url());
+            if (url.getRawUserInfo() != null) {
+                giveUp(d, target, attempt, "the URL carries credentials (user:password@)");
+                return;
+            }
             byte[] body = mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), views.job(job, baseUrl)));
             long ts = clock.instant().getEpochSecond();
-            HttpRequest req = HttpRequest.newBuilder(URI.create(d.url()))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "nommer-webhook/1")
-                    .header("Nommer-Event", d.event())
-                    .header("Nommer-Delivery", "whd_" + d.id())
-                    .header("Nommer-Signature", "t=" + ts + ",v1=" + sign("whd_" + d.id(), ts, body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-            if (res.statusCode() / 100 == 2) {
-                outbox.markDelivered(d.id(), res.statusCode());
-                log.info("webhook {} for job {} delivered ({})", d.event(), d.jobId(), res.statusCode());
-            } else {
-                failed(d, "HTTP " + res.statusCode());
+            Request req = http.newRequest(url)
+                    .method(HttpMethod.POST)
+                    .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> h.put("Nommer-Event", d.event())
+                            .put("Nommer-Delivery", "whd_" + d.id())
+                            .put("Nommer-Signature", "t=" + ts + ",v1=" + sign("whd_" + d.id(), ts, body)))
+                    .body(new BytesRequestContent("application/json", body));
+            CompletableFuture<Result> done = new CompletableFuture<>();
+            // the receiver's answer body is read and dropped: only its status counts
+            req.send(done::complete);
+            Result result;
+            try {
+                result = done.get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                req.abort(e);
+                Thread.currentThread().interrupt();
+                return;
+            } catch (TimeoutException | ExecutionException e) {
+                req.abort(e);
+                failed(d, target, attempt, "no answer within " + TIMEOUT.toSeconds() + "s");
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            failed(d, e.toString());
+            if (result.isFailed()) {
+                Throwable cause = result.getFailure();
+                RefusedAddressException refused = find(cause, RefusedAddressException.class);
+                if (refused != null) {
+                    giveUp(
+                            d,
+                            target,
+                            attempt,
+                            "refused: " + refused.getMessage()
+                                    + ", and webhooks are not sent to private networks (allow_private_networks)");
+                } else {
+                    failed(d, target, attempt, describe(cause));
+                }
+                return;
+            }
+            int status = result.getResponse().getStatus();
+            if (status / 100 == 2) {
+                outbox.markDelivered(d.id(), status);
+                jobs.addEvent(d.jobId(), null, Timeline.webhookDelivered(d.event(), target, status, attempt));
+                log.info("webhook {} for job {} delivered ({})", d.event(), d.jobId(), status);
+            } else if (status / 100 == 3) {
+                failed(d, target, attempt, "HTTP " + status + " (redirects are not followed)");
+            } else {
+                failed(d, target, attempt, "HTTP " + status);
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            failed(d, target, attempt, describe(e));
         }
     }
 
-    private void failed(WebhookDelivery d, String why) {
-        Duration backoff = backoff(d.attempts() + 1);
+    private void failed(WebhookDelivery d, String target, int attempt, String why) {
+        if (attempt >= GIVE_UP_AFTER_ATTEMPTS) {
+            giveUp(d, target, attempt, why);
+            return;
+        }
+        Duration backoff = backoff(attempt);
         log.info(
                 "webhook {} for job {} failed (attempt {}): {}; next try in {}",
                 d.event(),
                 d.jobId(),
-                d.attempts() + 1,
+                attempt,
                 why,
                 backoff);
         outbox.markFailed(d.id(), why, backoff, GIVE_UP_AFTER_ATTEMPTS);
+        jobs.addEvent(d.jobId(), null, Timeline.webhookFailed(d.event(), target, why, attempt, backoff));
+    }
+
+    private void giveUp(WebhookDelivery d, String target, int attempt, String why) {
+        log.warn("webhook {} for job {} failed (attempt {}): {}; giving up", d.event(), d.jobId(), attempt, why);
+        outbox.markFailed(d.id(), why, Duration.ZERO, 0);
+        jobs.addEvent(d.jobId(), null, Timeline.webhookFailed(d.event(), target, why, attempt, null));
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable t) {
+        String name = t.getClass().getSimpleName();
+        return t.getMessage() == null ? name : name + ": " + t.getMessage();
     }
 
     static Duration backoff(int attempt) {
@@ -141,5 +222,11 @@ public final class WebhookRelay {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
+    }
+
+    /** Stops the HTTP client, closing its connections. */
+    @Override
+    public void close() {
+        PinnedHttpClient.stop(http);
     }
 }
