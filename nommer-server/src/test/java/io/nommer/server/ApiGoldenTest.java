@@ -124,6 +124,16 @@ class ApiGoldenTest {
         send("GET", "/v1/jobs/" + encrypted + "/outputs/dash/files/x.mp4", null);
         send("POST", "/v1/jobs", job, Map.of("Idempotency-Key", "k-1"));
         send("POST", "/v1/jobs", job, Map.of("Idempotency-Key", "k-1"));
+        // the same request with its members in another order and other spacing: still the first job
+        send(
+                "POST",
+                "/v1/jobs",
+                "{ \"priority\": \"high\", \"input\": \"" + clip + "\", \"metadata\": {\"tags\": [\"a\", \"b\"], "
+                        + "\"video_id\": 42}, \"notify_url\": \"https://example.com/h\", \"outputs\": [{\"height\": 360, "
+                        + "\"preset\": \"mp4-h264\", \"width\": 640}, {\"frame_count\": 3, \"preset\": \"thumbnails\"}] }",
+                Map.of("Idempotency-Key", "k-1"));
+        // another request under the same key: refused, not answered with the first job
+        send("POST", "/v1/jobs", job.replace("\"high\"", "\"low\""), Map.of("Idempotency-Key", "k-1"));
         send("GET", "/v1/jobs?limit=2", null);
         send("GET", "/v1/jobs?state=cancelled", null);
         send("GET", "/v1/jobs?state=bogus", null);
@@ -162,6 +172,10 @@ class ApiGoldenTest {
                 "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}], \"cloud\": \"nowhere\"}",
                 "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}], \"metadata\": 3}",
                 "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}], \"notify_url\": \"ftp://x\"}",
+                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}], "
+                        + "\"notify_url\": \"http://169.254.169.254/latest/meta-data/\"}",
+                "{\"input\": \"" + clip + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}], "
+                        + "\"notify_url\": \"https://user:pw@hooks.example.com/h\"}",
                 "{\"input\": \"file:///etc/passwd\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}",
                 "{\"input\": \"gopher://x/y\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}",
                 "{\"input\": \"not a uri\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}",
@@ -181,6 +195,11 @@ class ApiGoldenTest {
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", " + job + "]}");
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", " + job + "]}", Map.of("Idempotency-Key", "b"));
         send("POST", "/v1/jobs/bulk", "{\"jobs\": [" + job + ", " + job + "]}", Map.of("Idempotency-Key", "b"));
+        send(
+                "POST",
+                "/v1/jobs/bulk",
+                "{\"jobs\": [" + job + ", " + job.replace("\"high\"", "\"low\"") + "]}",
+                Map.of("Idempotency-Key", "b"));
         send(
                 "POST",
                 "/v1/jobs/bulk",

@@ -8,6 +8,7 @@ import static io.nommer.store.Sql.update;
 
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.DestinationTakenException;
+import io.nommer.core.job.IdempotencyKeyReusedException;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
@@ -59,7 +60,8 @@ final class JdbcJobStore implements JobStore {
             "created_at int8",
             "updated_at int8",
             "owner_token_hash text",
-            "tenant text");
+            "tenant text",
+            "request_hash text");
     private static final Sql.RowInsert INSERT_TASKS = new Sql.RowInsert(
             "tasks",
             "id text",
@@ -118,7 +120,7 @@ final class JdbcJobStore implements JobStore {
 
     /** Inserts the jobs whose idempotency key is new, with their tasks and events, in a few batched statements. */
     private List<CreateResult> insertJobs(Connection c, List<NewJob> jobs) throws SQLException {
-        Map<String, String> byKey = jobsByKey(c, jobs);
+        Map<String, KeyHolder> byKey = jobsByKey(c, jobs);
         long now = sql.now(c);
         Instant at = Instant.ofEpochMilli(now);
         // the created jobs are answered as written, without reading them back; equal profiles are serialized once
@@ -132,14 +134,19 @@ final class JdbcJobStore implements JobStore {
         for (int j = 0; j < jobs.size(); j++) {
             NewJob job = jobs.get(j);
             String key = job.idempotencyKey();
-            String earlier = key == null ? null : byKey.get(key);
+            KeyHolder earlier = key == null ? null : byKey.get(key);
             if (earlier != null) {
+                if (earlier.requestHash() != null
+                        && job.requestHash() != null
+                        && !earlier.requestHash().equals(job.requestHash())) {
+                    throw new IdempotencyKeyReusedException(j, key, earlier.jobId());
+                }
                 createdJobs.add(null);
-                existing.add(earlier);
+                existing.add(earlier.jobId());
                 continue;
             }
             if (key != null) {
-                byKey.put(key, job.id());
+                byKey.put(key, new KeyHolder(job.id(), job.requestHash()));
             }
             for (OutputSpec out : job.outputs()) {
                 if (out.destination() != null
@@ -161,7 +168,8 @@ final class JdbcJobStore implements JobStore {
                 now,
                 now,
                 job.ownerTokenHash(),
-                job.tenant()
+                job.tenant(),
+                key == null ? null : job.requestHash()
             });
             List<Task> tasks = new ArrayList<>();
             for (int i = 0; i < job.outputs().size(); i++) {
@@ -270,9 +278,12 @@ final class JdbcJobStore implements JobStore {
         }
     }
 
+    /** The job holding an idempotency key, and the hash of the request it came from (null: not compared). */
+    private record KeyHolder(String jobId, String requestHash) {}
+
     /** The jobs that already hold the idempotency keys these jobs name, by key. */
-    private static Map<String, String> jobsByKey(Connection c, List<NewJob> jobs) throws SQLException {
-        Map<String, String> byKey = new HashMap<>();
+    private static Map<String, KeyHolder> jobsByKey(Connection c, List<NewJob> jobs) throws SQLException {
+        Map<String, KeyHolder> byKey = new HashMap<>();
         List<String> keys = jobs.stream()
                 .map(NewJob::idempotencyKey)
                 .filter(Objects::nonNull)
@@ -281,11 +292,12 @@ final class JdbcJobStore implements JobStore {
         if (!keys.isEmpty()) {
             try (PreparedStatement ps = prepare(
                             c,
-                            "SELECT idempotency_key, id FROM jobs WHERE " + in("idempotency_key", keys.size()),
+                            "SELECT idempotency_key, id, request_hash FROM jobs WHERE "
+                                    + in("idempotency_key", keys.size()),
                             keys.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byKey.put(rs.getString(1), rs.getString(2));
+                    byKey.put(rs.getString(1), new KeyHolder(rs.getString(2), rs.getString(3)));
                 }
             }
         }

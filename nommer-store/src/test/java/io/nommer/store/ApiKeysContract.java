@@ -94,6 +94,7 @@ public abstract class ApiKeysContract extends StoreFixture {
                 j.cloud(),
                 j.plan(),
                 j.ownerTokenHash(),
-                tenant);
+                tenant,
+                j.requestHash());
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.DestinationTakenException;
+import io.nommer.core.job.IdempotencyKeyReusedException;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
@@ -97,6 +98,60 @@ public abstract class JobStoreContract extends StoreFixture {
         assertThat(jobs.list(new JobFilter(null, null, null, null, 10)).items()).hasSize(1);
         assertThat(jobs.create(aJob().withIdempotencyKey("key-2").build()).created())
                 .isTrue();
+    }
+
+    @Test
+    void createJob_withAKeyHeldForAnotherRequest_isRefusedAndStoresNothing() {
+        Job first = aJob().withIdempotencyKey("key-1").forRequest("hash-a").create();
+
+        assertThatThrownBy(() -> jobs.create(
+                        aJob().withIdempotencyKey("key-1").forRequest("hash-b").build()))
+                .isInstanceOfSatisfying(IdempotencyKeyReusedException.class, e -> {
+                    assertThat(e.holder()).isEqualTo(first.id());
+                    assertThat(e.key()).isEqualTo("key-1");
+                });
+
+        CreateResult same = jobs.create(
+                aJob().withIdempotencyKey("key-1").forRequest("hash-a").build());
+        assertThat(same.created())
+                .as("the same request still answers the first job")
+                .isFalse();
+        assertThat(same.job().id()).isEqualTo(first.id());
+        assertThat(jobs.list(new JobFilter(null, null, null, null, 10)).items()).hasSize(1);
+    }
+
+    @Test
+    void createJobs_refuseAKeyReusedForAnotherRequest_storedOrEarlierInTheBatch_andStoreNothing() {
+        aJob().withIdempotencyKey("k#0").forRequest("hash-a").create();
+
+        assertThatThrownBy(() -> jobs.createAll(List.of(
+                        aJob().withIdempotencyKey("k#1").forRequest("hash-x").build(),
+                        aJob().withIdempotencyKey("k#0").forRequest("hash-b").build())))
+                .isInstanceOfSatisfying(
+                        IdempotencyKeyReusedException.class,
+                        e -> assertThat(e.jobIndex()).isEqualTo(1));
+        assertThatThrownBy(() -> jobs.createAll(List.of(
+                        aJob().withIdempotencyKey("k#2").forRequest("hash-c").build(),
+                        aJob().withIdempotencyKey("k#2").forRequest("hash-d").build())))
+                .isInstanceOfSatisfying(
+                        IdempotencyKeyReusedException.class,
+                        e -> assertThat(e.jobIndex()).isEqualTo(1));
+        assertThat(jobs.list(new JobFilter(null, null, null, null, 10)).items())
+                .as("all or nothing")
+                .hasSize(1);
+    }
+
+    @Test
+    void createJob_withAKeyWhoseRequestIsUnknown_answersTheFirstJob() {
+        // jobs stored before requests were hashed, or by a caller that does not hash
+        Job first = aJob().withIdempotencyKey("old").create();
+
+        assertThat(jobs.create(aJob().withIdempotencyKey("old")
+                                .forRequest("hash-a")
+                                .build())
+                        .job()
+                        .id())
+                .isEqualTo(first.id());
     }
 
     @Test

@@ -83,6 +83,7 @@ public abstract class StoreFixture {
         private Map<String, Object> metadata = Map.of();
         private String notifyUrl;
         private String idempotencyKey;
+        private String requestHash;
         private int maxAttempts = 3;
 
         private String cloud;
@@ -134,6 +135,12 @@ public abstract class StoreFixture {
             return this;
         }
 
+        /** The request the job came from, as its hash (see {@link NewJob#requestHash()}). */
+        public JobBuilder forRequest(String hash) {
+            requestHash = hash;
+            return this;
+        }
+
         public JobBuilder inCloud(String name) {
             cloud = name;
             return this;
@@ -148,15 +155,16 @@ public abstract class StoreFixture {
             List<OutputSpec> outs =
                     outputs.isEmpty() ? List.of(new OutputSpec("main", "mp4-h264", H264, null)) : outputs;
             return new NewJob(
-                    id,
-                    "file:///in/" + id + ".mov",
-                    outs,
-                    priority,
-                    metadata,
-                    notifyUrl,
-                    idempotencyKey,
-                    maxAttempts,
-                    cloud);
+                            id,
+                            "file:///in/" + id + ".mov",
+                            outs,
+                            priority,
+                            metadata,
+                            notifyUrl,
+                            idempotencyKey,
+                            maxAttempts,
+                            cloud)
+                    .withRequestHash(requestHash);
         }
 
         public Job create() {

@@ -16,7 +16,10 @@ public interface JobStore {
 
     /**
      * Stores a job and its tasks and events, in one transaction. With an idempotency key that an earlier job already
-     * has, stores nothing and returns that job.
+     * has, stores nothing and returns that job, when both came from the same request (equal
+     * {@link NewJob#requestHash()}, or either is null).
+     *
+     * @throws IdempotencyKeyReusedException when the key's job came from a different request
      */
     default CreateResult create(NewJob job) {
         return createAll(List.of(job)).get(0);
@@ -27,6 +30,8 @@ public interface JobStore {
      * Either every job is stored (or found by its idempotency key) or none is.
      *
      * @throws IllegalArgumentException for a job without outputs or with fewer than one attempt
+     * @throws IdempotencyKeyReusedException when a job's key is held by a job (stored, or earlier in {@code jobs}) that
+     *     came from a different request
      * @throws DestinationTakenException when an output names a destination folder and an output name that a queued,
      *     running or succeeded output of another job (or of an earlier job in {@code jobs}) already does
      */

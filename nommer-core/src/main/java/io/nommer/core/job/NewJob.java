@@ -14,6 +14,8 @@ import java.util.Map;
  *     the timeline
  * @param ownerTokenHash SHA-256 (hex) of the token that proves ownership of the job, or null
  * @param tenant the tenant the job belongs to ({@link Principal#DEFAULT_TENANT} when authentication is off)
+ * @param requestHash identifies the request the job came from, compared when its idempotency key is used again (see
+ *     {@link IdempotencyKeyReusedException}); null: never compared
  */
 public record NewJob(
         String id,
@@ -27,7 +29,8 @@ public record NewJob(
         String cloud,
         List<String> plan,
         String ownerTokenHash,
-        String tenant) {
+        String tenant,
+        String requestHash) {
     public NewJob {
         tenant = tenant == null ? Principal.DEFAULT_TENANT : tenant;
         plan = plan == null ? List.of() : List.copyOf(plan);
@@ -61,6 +64,25 @@ public record NewJob(
                 cloud,
                 List.of(),
                 null,
-                Principal.DEFAULT_TENANT);
+                Principal.DEFAULT_TENANT,
+                null);
+    }
+
+    /** This job, for a request identified by {@code hash} (see {@link #requestHash()}). */
+    public NewJob withRequestHash(String hash) {
+        return new NewJob(
+                id,
+                input,
+                outputs,
+                priority,
+                metadata,
+                notifyUrl,
+                idempotencyKey,
+                maxAttempts,
+                cloud,
+                plan,
+                ownerTokenHash,
+                tenant,
+                hash);
     }
 }

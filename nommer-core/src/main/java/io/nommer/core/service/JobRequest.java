@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param priority {@code high|normal|low} or null
  * @param cloud the cloud whose workers run the job, or null for the default cloud
+ * @param requestHash identifies the request's content, compared when its idempotency key is used again (the API:
+ *     SHA-256 of the job object's canonical JSON); null: never compared
  */
 public record JobRequest(
         String input,
@@ -17,7 +19,8 @@ public record JobRequest(
         Map<String, Object> metadata,
         String notifyUrl,
         String idempotencyKey,
-        String cloud) {
+        String cloud,
+        String requestHash) {
 
     /**
      * @param overrides profile fields laid over the preset, as the client wrote them (refused, if bad, only once the

@@ -6,6 +6,7 @@ import io.nommer.core.auth.Principal;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.DestinationTakenException;
+import io.nommer.core.job.IdempotencyKeyReusedException;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.job.JobFilter;
@@ -92,7 +93,8 @@ public final class JobService {
      * Stores a job, or answers the one an earlier request with the same idempotency key created; the answer that
      * creates the job carries its owner token.
      *
-     * @throws ValidationException naming the first unacceptable field
+     * @throws ValidationException naming the first unacceptable field; {@code idempotency_key_reused} when the key's
+     *     job came from a different request
      * @throws ConflictException {@code destination_exists} when an output would publish over another job's files
      */
     public CreateResult submit(JobRequest request) {
@@ -108,6 +110,8 @@ public final class JobService {
             result = creates.write(job);
         } catch (DestinationTakenException e) {
             throw destinationExists(e, job, "");
+        } catch (IdempotencyKeyReusedException e) {
+            throw keyReused(e, "");
         }
         // why: after the batch, not in it: the next batch need not wait for this round trip
         signal.signal();
@@ -145,6 +149,8 @@ public final class JobService {
             stored = jobs.createAll(batch);
         } catch (DestinationTakenException e) {
             throw destinationExists(e, batch.get(e.jobIndex()), "jobs[" + e.jobIndex() + "].");
+        } catch (IdempotencyKeyReusedException e) {
+            throw keyReused(e, "jobs[" + e.jobIndex() + "]: ");
         }
         signal.signal();
         List<CreateResult> results = new ArrayList<>();
@@ -206,6 +212,10 @@ public final class JobService {
         }
         signal.signal();
         return job;
+    }
+
+    private static ValidationException keyReused(IdempotencyKeyReusedException e, String prefix) {
+        return new ValidationException("idempotency_key_reused", "Idempotency-Key", prefix + e.getMessage());
     }
 
     private static ConflictException destinationExists(DestinationTakenException e, NewJob job, String prefix) {

@@ -156,7 +156,8 @@ final class JobValidator {
                 cloud,
                 plan,
                 OwnerTokens.hash(ownerToken),
-                principal.tenant());
+                principal.tenant(),
+                key == null ? null : request.requestHash());
     }
 
     /**

@@ -155,7 +155,8 @@ public final class JobsApi {
                 metadata,
                 Fields.text(body, "notify_url", prefix + "notify_url"),
                 idempotencyKey,
-                Fields.text(body, "cloud", prefix + "cloud"));
+                Fields.text(body, "cloud", prefix + "cloud"),
+                idempotencyKey == null ? null : RequestHash.of(mapper, body));
     }
 
     private Response list(Request req) {

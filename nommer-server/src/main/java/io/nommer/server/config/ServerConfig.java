@@ -13,7 +13,7 @@ import java.util.List;
  * @param workers in-process worker slots; 0 runs the API only
  * @param inputRoots directories whose files {@code file:} inputs may name
  * @param outputRoots directories {@code file:} destinations may name
- * @param allowPrivateNetworks let http(s) inputs reach loopback, private and link-local addresses
+ * @param allowPrivateNetworks let http(s) inputs and webhooks reach loopback, private, link-local and similar addresses
  * @param minInputBytesPerSecond the slowest http(s) input download accepted, averaged over
  *     {@code minInputRateWindow}; 0 accepts any rate
  * @param shutdownGrace how long running encodes may go on when a worker is stopped (SIGTERM) before they are stopped
