@@ -70,6 +70,8 @@ class WorkerCrashTest {
         m.put("port", "0");
         m.put("data", tmp.resolve("orchestrator").toString());
         m.put("workers", "0");
+        // every orchestrator relays webhooks, and the test's receiver is on loopback
+        m.put("allow_private_networks", "true");
         orchestrator = NommerServer.start(ConfigLoader.load(m, Map.of()));
         client = new NommerClient(URI.create(orchestrator.baseUrl()));
     }
