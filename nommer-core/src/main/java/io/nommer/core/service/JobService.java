@@ -215,7 +215,13 @@ public final class JobService {
     }
 
     private static ValidationException keyReused(IdempotencyKeyReusedException e, String prefix) {
-        return new ValidationException("idempotency_key_reused", "Idempotency-Key", prefix + e.getMessage());
+        // the stored key is "<tenant>:<key>" (JobValidator); the client is told the key it sent
+        String key = e.key().substring(e.key().indexOf(':') + 1);
+        return new ValidationException(
+                "idempotency_key_reused",
+                "Idempotency-Key",
+                prefix + "the Idempotency-Key '" + key + "' was used by job " + e.holder()
+                        + " for a different request; use a new key for a new request");
     }
 
     private static ConflictException destinationExists(DestinationTakenException e, NewJob job, String prefix) {
