@@ -145,7 +145,8 @@ public final class NommerServer implements AutoCloseable {
         Router router = new Router(mapper, config.http().publicUrl());
         if (config.authRequired()) {
             router.authenticator(new KeyAuthenticator(store.keys(), java.time.Clock.systemUTC()));
-            log.info("authentication: API keys required (Authorization: Bearer <key>); see nommer keys --help");
+            log.info("authentication: API keys required (Authorization: Bearer <key>); "
+                    + "make the first with nommer keys create");
         } else {
             log.info("authentication: off (the API is on loopback; every request acts as the admin)");
         }
