@@ -350,36 +350,29 @@ class ServerEndToEndTest {
         assertThat(api.get("/healthz").status()).isEqualTo(200);
     }
 
+    /** A solid red PNG of {@code size} ({@code WxH}) in the media directory. */
+    private static Path redPng(String name, String size) {
+        Path png = media.resolve(name);
+        Media.run(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=red:s=" + size,
+                "-frames:v",
+                "1",
+                png.toString()));
+        return png;
+    }
+
     @Test
     void watermarks_areDrawnFromAnUpload_andABadOneFailsItsJobBeforeAnythingIsEncoded() throws Exception {
-        Path red = media.resolve("red.png");
-        Media.run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "color=c=red:s=40x20",
-                "-frames:v",
-                "1",
-                red.toString()));
-        Path huge = media.resolve("huge.png");
-        Media.run(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "color=c=red:s=4100x8",
-                "-frames:v",
-                "1",
-                huge.toString()));
+        Path red = redPng("red.png", "40x20");
+        Path huge = redPng("huge.png", "4100x8");
         String logo = api.upload(red).body().path("uri").asText();
         String text = api.upload("not a picture\n".repeat(20).getBytes())
                 .body()

@@ -17,11 +17,16 @@ public final class IdempotencyKeyReusedException extends RuntimeException {
      * @param holder the job that holds the key (perhaps an earlier job of the same batch)
      */
     public IdempotencyKeyReusedException(int jobIndex, String key, String holder) {
-        super("the Idempotency-Key '" + key + "' was used by job " + holder
-                + " for a different request; use a new key for a new request");
+        super(describe(key, holder));
         this.jobIndex = jobIndex;
         this.key = key;
         this.holder = holder;
+    }
+
+    /** What happened, naming the key as {@code key} (the caller may show the client its own spelling). */
+    public static String describe(String key, String holder) {
+        return "the Idempotency-Key '" + key + "' was used by job " + holder
+                + " for a different request; use a new key for a new request";
     }
 
     public int jobIndex() {

@@ -220,8 +220,7 @@ public final class JobService {
         return new ValidationException(
                 "idempotency_key_reused",
                 "Idempotency-Key",
-                prefix + "the Idempotency-Key '" + key + "' was used by job " + e.holder()
-                        + " for a different request; use a new key for a new request");
+                prefix + IdempotencyKeyReusedException.describe(key, e.holder()));
     }
 
     private static ConflictException destinationExists(DestinationTakenException e, NewJob job, String prefix) {

@@ -32,6 +32,16 @@ public final class Pixels {
         return decode(List.of("-i", file.toString(), "-frames:v", "1"), file, width, height, false);
     }
 
+    /** Picture number {@code n} (from 0, in decoding order) of the video {@code file}, {@code width} x {@code height}. */
+    public static Pixels frame(Path file, int width, int height, int n) {
+        return decode(
+                List.of("-i", file.toString(), "-vf", "select=eq(n\\," + n + ")", "-frames:v", "1"),
+                file,
+                width,
+                height,
+                false);
+    }
+
     /** The last picture of the video {@code file}, which is {@code width} x {@code height}. */
     public static Pixels lastFrame(Path file, int width, int height) {
         return decode(List.of("-sseof", "-0.5", "-i", file.toString()), file, width, height, true);
@@ -74,6 +84,12 @@ public final class Pixels {
         }
         int i = (y * width + x) * 3;
         return new int[] {rgb[i] & 0xff, rgb[i + 1] & 0xff, rgb[i + 2] & 0xff};
+    }
+
+    /** How bright the pixel at column {@code x}, row {@code y} is: the mean of its red, green and blue. */
+    public int brightness(int x, int y) {
+        int[] c = at(x, y);
+        return (c[0] + c[1] + c[2]) / 3;
     }
 
     /** Whether the pixel at {@code x}, {@code y} is within {@code tolerance} of {@code r}, {@code g}, {@code b}. */
