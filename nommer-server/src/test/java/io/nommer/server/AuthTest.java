@@ -212,6 +212,32 @@ class AuthTest {
     }
 
     @Test
+    void storedProfiles_areEachTenantsOwn_andJobsUseTheirTenants() {
+        assertThat(acme.post("/v1/profiles", "{\"name\": \"voice\", \"preset\": \"mp3\"}")
+                        .status())
+                .isEqualTo(201);
+        String voiceJob = "{\"input\": \"%s\", \"outputs\": [{\"preset\": \"voice\"}]}";
+
+        assertThat(globex.get("/v1/profiles/voice").status()).isEqualTo(404);
+        assertThat(globex.get("/v1/profiles").body().path("profiles")).isEmpty();
+        Reply refused = globex.post("/v1/jobs", voiceJob.formatted(upload(globex)));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().path("code").asText()).isEqualTo("unknown_preset");
+        assertThat(globex.delete("/v1/profiles/voice").status()).isEqualTo(404);
+        assertThat(globex.put("/v1/profiles/voice", "{\"preset\": \"m4a-aac\"}").status())
+                .as("the same name, globex's own")
+                .isEqualTo(200);
+
+        assertThat(acme.get("/v1/profiles/voice").body().path("preset").asText())
+                .isEqualTo("mp3");
+        assertThat(acme.post("/v1/jobs", voiceJob.formatted(upload(acme))).status())
+                .isEqualTo(201);
+        assertThat(admin.get("/v1/profiles/voice").status())
+                .as("an admin's profiles are its own tenant's too")
+                .isEqualTo(404);
+    }
+
+    @Test
     void adminApi_makesTenantsAndKeys_showingTheKeyOnlyOnce() {
         Reply tenant = admin.post("/v1/tenants", "{\"name\": \"initech\"}");
         assertThat(tenant.status()).isEqualTo(201);

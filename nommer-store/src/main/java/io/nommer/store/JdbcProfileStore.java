@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The {@link ProfileStore} on JDBC: the profiles table, each profile's fields as JSON. */
+/** The {@link ProfileStore} on JDBC: the profiles table, keyed by tenant and name, each profile's fields as JSON. */
 final class JdbcProfileStore implements ProfileStore {
     private static final String COLUMNS = "name, preset, fields, created_at, updated_at";
 
@@ -27,35 +27,38 @@ final class JdbcProfileStore implements ProfileStore {
     }
 
     @Override
-    public StoredProfile put(String name, String preset, Profile fields) {
+    public StoredProfile put(String tenant, String name, String preset, Profile fields) {
+        Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fields, "fields");
         return sql.inTransaction("storing profile " + name, c -> {
             long now = sql.now(c);
             update(
                     c,
-                    "INSERT INTO profiles (name, preset, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
-                            + "ON CONFLICT (name) DO UPDATE SET preset = excluded.preset, fields = excluded.fields, "
+                    "INSERT INTO profiles (tenant, name, preset, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (tenant, name) DO UPDATE SET preset = excluded.preset, fields = excluded.fields, "
                             + "updated_at = excluded.updated_at",
+                    tenant,
                     name,
                     preset,
                     JsonColumns.profile(fields),
                     now,
                     now);
-            return load(c, name).orElseThrow();
+            return load(c, tenant, name).orElseThrow();
         });
     }
 
     @Override
-    public Optional<StoredProfile> find(String name) {
-        return sql.read("finding profile " + name, c -> load(c, name));
+    public Optional<StoredProfile> find(String tenant, String name) {
+        return sql.read("finding profile " + name, c -> load(c, tenant, name));
     }
 
     @Override
-    public List<StoredProfile> list() {
+    public List<StoredProfile> list(String tenant) {
         return sql.read("listing profiles", c -> {
             List<StoredProfile> profiles = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, "SELECT " + COLUMNS + " FROM profiles ORDER BY name");
+            try (PreparedStatement ps =
+                            prepare(c, "SELECT " + COLUMNS + " FROM profiles WHERE tenant = ? ORDER BY name", tenant);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     profiles.add(profile(rs));
@@ -66,13 +69,15 @@ final class JdbcProfileStore implements ProfileStore {
     }
 
     @Override
-    public boolean delete(String name) {
+    public boolean delete(String tenant, String name) {
         return sql.inTransaction(
-                "deleting profile " + name, c -> update(c, "DELETE FROM profiles WHERE name = ?", name) > 0);
+                "deleting profile " + name,
+                c -> update(c, "DELETE FROM profiles WHERE tenant = ? AND name = ?", tenant, name) > 0);
     }
 
-    private static Optional<StoredProfile> load(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT " + COLUMNS + " FROM profiles WHERE name = ?", name);
+    private static Optional<StoredProfile> load(Connection c, String tenant, String name) throws SQLException {
+        try (PreparedStatement ps =
+                        prepare(c, "SELECT " + COLUMNS + " FROM profiles WHERE tenant = ? AND name = ?", tenant, name);
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(profile(rs)) : Optional.empty();
         }

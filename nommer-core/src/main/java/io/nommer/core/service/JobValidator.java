@@ -192,8 +192,11 @@ final class JobValidator {
             throw new ValidationException("invalid_request", path, path + " must be an object");
         }
         String preset = requireText(o.preset(), path + ".preset");
-        Profile profile =
-                ProfileResolver.resolve(bases.computeIfAbsent(preset, profiles::base), preset, o.overrides(), path);
+        Profile profile = ProfileResolver.resolve(
+                bases.computeIfAbsent(preset, name -> profiles.base(principal.tenant(), name)),
+                preset,
+                o.overrides(),
+                path);
         if (profile.has(WATERMARK_URL)) {
             // why: the worker fetches the watermark like the input, so it must pass the input's checks (an upload
             // that exists, a file under the input roots, an allowed address); refused now rather than failing later

@@ -26,14 +26,14 @@ final class ProfileResolver {
         this.profiles = profiles;
     }
 
-    /** The preset or stored profile named {@code name}, merged over its preset. */
-    Optional<Profile> base(String name) {
+    /** The preset, or {@code tenant}'s stored profile, named {@code name}, merged over its preset. */
+    Optional<Profile> base(String tenant, String name) {
         // why: stored profiles may not take a preset's name (ProfileService), so a preset needs no store lookup
         Optional<Profile> preset = Presets.find(name);
         if (preset.isPresent()) {
             return preset;
         }
-        Optional<StoredProfile> stored = profiles.find(name);
+        Optional<StoredProfile> stored = profiles.find(tenant, name);
         if (stored.isPresent()) {
             StoredProfile sp = stored.get();
             Profile below = sp.preset() == null

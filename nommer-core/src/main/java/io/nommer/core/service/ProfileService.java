@@ -9,7 +9,10 @@ import io.nommer.core.profile.StoredProfile;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Users' named profiles as the API offers them: each a preset (optional) plus fields, complete once merged. */
+/**
+ * Users' named profiles as the API offers them: each a preset (optional) plus fields, complete once merged, and each
+ * its tenant's own (another tenant's profile is not found, as if it did not exist).
+ */
 public final class ProfileService {
     private final ProfileStore profiles;
 
@@ -17,13 +20,13 @@ public final class ProfileService {
         this.profiles = profiles;
     }
 
-    public List<StoredProfile> list() {
-        return profiles.list();
+    public List<StoredProfile> list(String tenant) {
+        return profiles.list(tenant);
     }
 
     /** @throws NotFoundException when there is no such profile */
-    public StoredProfile find(String name) {
-        return profiles.find(name).orElseThrow(() -> new NotFoundException("profile " + name));
+    public StoredProfile find(String tenant, String name) {
+        return profiles.find(tenant, name).orElseThrow(() -> new NotFoundException("profile " + name));
     }
 
     /**
@@ -33,17 +36,17 @@ public final class ProfileService {
      * @throws ValidationException {@code invalid_request} without a name
      * @throws ConflictException {@code profile_exists} when the name is taken
      */
-    public StoredProfile create(String name, Supplier<String> preset, ParsedProfile fields) {
+    public StoredProfile create(String tenant, String name, Supplier<String> preset, ParsedProfile fields) {
         if (name == null) {
             throw new ValidationException("invalid_request", "name", "name is required");
         }
-        if (profiles.find(name).isPresent()) {
+        if (profiles.find(tenant, name).isPresent()) {
             throw new ConflictException(
                     "profile_exists",
                     "name",
                     "a profile named '" + name + "' exists; PUT /v1/profiles/" + name + " replaces it");
         }
-        return put(name, preset.get(), fields);
+        return put(tenant, name, preset.get(), fields);
     }
 
     /**
@@ -51,19 +54,20 @@ public final class ProfileService {
      *
      * @param bodyName the name the request's body gives, if any: it must be {@code name}
      */
-    public StoredProfile replace(String name, String bodyName, Supplier<String> preset, ParsedProfile fields) {
+    public StoredProfile replace(
+            String tenant, String name, String bodyName, Supplier<String> preset, ParsedProfile fields) {
         if (bodyName != null && !bodyName.equals(name)) {
             throw new ValidationException(
                     "invalid_request",
                     "name",
                     "the body's name '" + bodyName + "' differs from the URL's '" + name + "'");
         }
-        return put(name, preset.get(), fields);
+        return put(tenant, name, preset.get(), fields);
     }
 
     /** @throws NotFoundException when there was no such profile */
-    public void delete(String name) {
-        if (!profiles.delete(name)) {
+    public void delete(String tenant, String name) {
+        if (!profiles.delete(tenant, name)) {
             throw new NotFoundException("profile " + name);
         }
     }
@@ -73,7 +77,7 @@ public final class ProfileService {
      *
      * @throws ValidationException when the name clashes with a preset, the preset is unknown or the fields are bad
      */
-    private StoredProfile put(String name, String preset, ParsedProfile fields) {
+    private StoredProfile put(String tenant, String name, String preset, ParsedProfile fields) {
         if (!JobValidator.NAME.matcher(name).matches()) {
             throw new ValidationException(
                     "invalid_request",
@@ -99,6 +103,6 @@ public final class ProfileService {
         } catch (InvalidProfileException e) {
             throw ProfileResolver.invalid(e, "");
         }
-        return profiles.put(name, preset, own);
+        return profiles.put(tenant, name, preset, own);
     }
 }

@@ -100,9 +100,16 @@ class PostgresStoresTest {
                     + "'queued', 0, 3, 0, 1, 1)");
             st.execute("INSERT INTO job_events (job_id, created_at, type, message) "
                     + "VALUES ('job_old', 1, 'job.created', '1 output(s)')");
+            st.execute("INSERT INTO profiles (name, preset, fields, created_at, updated_at) "
+                    + "VALUES ('small', 'mp4-h264', '{\"width\": 640}', 1, 1)");
         }
 
         try (Store store = PostgresStores.open(url)) {
+            assertThat(store.profiles().find("default", "small"))
+                    .as("profiles made before tenants are the default tenant's")
+                    .get()
+                    .extracting(p -> p.preset())
+                    .isEqualTo("mp4-h264");
             ClaimedTask c = store.queue().claim("w1", 1, Duration.ofMinutes(5)).get(0);
             assertThat(c.taskId()).isEqualTo("tsk_old_0");
             assertThat(store.queue().heartbeat(c.taskId(), c.leaseToken(), Duration.ofMinutes(5), 50.0))
