@@ -38,7 +38,7 @@ public final class JdbcStore implements Store {
         this.queue = new JdbcTaskQueue(sql, finisher);
         this.fleet = new JdbcFleetRegistry(sql);
         this.profiles = new JdbcProfileStore(sql);
-        this.outbox = new JdbcWebhookOutbox(sql);
+        this.outbox = new JdbcWebhookOutbox(sql, finisher);
         this.keys = new JdbcApiKeys(sql);
         this.uploadOwners = new JdbcUploadOwners(sql);
     }

@@ -3,10 +3,13 @@ package io.nommer.store;
 import static io.nommer.store.Sql.prepare;
 import static io.nommer.store.Sql.update;
 
+import io.nommer.core.job.Timeline;
 import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.webhook.WebhookOutbox;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +24,11 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
     private static final Logger log = LoggerFactory.getLogger(JdbcWebhookOutbox.class);
 
     private final Sql sql;
+    private final JobFinisher finisher;
 
-    JdbcWebhookOutbox(Sql sql) {
+    JdbcWebhookOutbox(Sql sql, JobFinisher finisher) {
         this.sql = sql;
+        this.finisher = finisher;
     }
 
     @Override
@@ -61,20 +66,25 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
     }
 
     @Override
-    public void markDelivered(long id, int httpStatus) {
-        sql.inTransaction(
-                "marking webhook " + id + " delivered",
-                c -> update(
-                        c,
-                        "UPDATE outbox SET delivered_at = ?, "
-                                + "http_status = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
-                        sql.now(c),
-                        httpStatus,
-                        id));
+    public void markDelivered(long id, int httpStatus, Timeline.Entry event) {
+        sql.inTransaction("marking webhook " + id + " delivered", c -> {
+            long now = sql.now(c);
+            int n = update(
+                    c,
+                    "UPDATE outbox SET delivered_at = ?, "
+                            + "http_status = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
+                    now,
+                    httpStatus,
+                    id);
+            if (n > 0) {
+                addEvent(c, id, event, now);
+            }
+            return n;
+        });
     }
 
     @Override
-    public void markFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts) {
+    public void markFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts, Timeline.Entry event) {
         long delay = retryAfter == null ? 0 : Math.max(0, retryAfter.toMillis());
         sql.inTransaction("marking webhook " + id + " failed", c -> {
             long now = sql.now(c);
@@ -89,6 +99,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
                     now,
                     id);
             if (n > 0) {
+                addEvent(c, id, event, now);
                 try (PreparedStatement ps = prepare(
                                 c, "SELECT job_id, attempts FROM outbox WHERE id = ? AND given_up_at IS NOT NULL", id);
                         ResultSet rs = ps.executeQuery()) {
@@ -104,5 +115,17 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
             }
             return n;
         });
+    }
+
+    private void addEvent(Connection c, long id, Timeline.Entry event, long now) throws SQLException {
+        if (event == null) {
+            return;
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT job_id FROM outbox WHERE id = ?", id);
+                ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                finisher.addEvent(c, rs.getString(1), null, event, now);
+            }
+        }
     }
 }

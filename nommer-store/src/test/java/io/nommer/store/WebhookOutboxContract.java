@@ -3,6 +3,7 @@ package io.nommer.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nommer.core.job.Job;
+import io.nommer.core.job.Timeline;
 import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.webhook.WebhookOutbox;
@@ -24,6 +25,9 @@ public abstract class WebhookOutboxContract extends StoreFixture {
         assertThat(outbox.due(10)).as("the first relay died; its claim lapsed").hasSize(1);
     }
 
+    private static final Timeline.Entry FAILED =
+            Timeline.webhookFailed("job.succeeded", "https://example.com/hook", "HTTP 500", 1, Duration.ofMinutes(1));
+
     @Test
     void webhook_isRetriedAfterFailuresUntilItGivesUp() {
         Job job = aJob().notifying("https://example.com/hook").create();
@@ -33,18 +37,23 @@ public abstract class WebhookOutboxContract extends StoreFixture {
         assertThat(due.event()).isEqualTo("job.succeeded");
         assertThat(due.jobId()).isEqualTo(job.id());
 
-        outbox.markFailed(due.id(), "HTTP 500", Duration.ofMinutes(1), 3);
+        outbox.markFailed(due.id(), "HTTP 500", Duration.ofMinutes(1), 3, FAILED);
         assertThat(outbox.due(10)).isEmpty();
         clock.tick(Duration.ofMinutes(1));
         assertThat(outbox.due(10)).extracting(WebhookDelivery::attempts).containsExactly(1);
 
-        outbox.markFailed(due.id(), "timeout", Duration.ofMinutes(1), 3);
+        outbox.markFailed(due.id(), "timeout", Duration.ofMinutes(1), 3, FAILED);
         clock.tick(Duration.ofMinutes(1));
         assertThat(outbox.due(10)).extracting(WebhookDelivery::attempts).containsExactly(2);
-        outbox.markFailed(due.id(), "timeout", Duration.ofMinutes(1), 3);
+        outbox.markFailed(due.id(), "timeout", Duration.ofMinutes(1), 3, FAILED);
 
         clock.tick(Duration.ofDays(2));
         assertThat(outbox.due(10)).as("given up after 3 attempts").isEmpty();
+        outbox.markFailed(due.id(), "late", Duration.ofMinutes(1), 3, FAILED);
+        assertThat(jobs.events(job.id()))
+                .filteredOn(e -> e.type().equals("webhook.failed"))
+                .as("each attempt in the timeline, written with the outbox row; none once given up")
+                .hasSize(3);
     }
 
     @Test
@@ -59,7 +68,12 @@ public abstract class WebhookOutboxContract extends StoreFixture {
                 .as("oldest first, at most max")
                 .containsExactly("https://example.com/a");
 
-        outbox.markDelivered(first.get(0).id(), 204);
+        outbox.markDelivered(first.get(0).id(), 204, Timeline.webhookDelivered("job.succeeded", "a", 204, 1));
+        outbox.markDelivered(first.get(0).id(), 204, Timeline.webhookDelivered("job.succeeded", "a", 204, 2));
+        assertThat(jobs.events(first.get(0).jobId()))
+                .filteredOn(e -> e.type().equals("webhook.delivered"))
+                .as("written once, with the mark")
+                .hasSize(1);
 
         assertThat(outbox.due(10)).extracting(WebhookDelivery::url).containsExactly("https://example.com/b");
         clock.tick(Duration.ofHours(1));

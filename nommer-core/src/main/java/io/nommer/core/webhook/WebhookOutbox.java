@@ -1,5 +1,6 @@
 package io.nommer.core.webhook;
 
+import io.nommer.core.job.Timeline;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,8 +16,15 @@ public interface WebhookOutbox {
      */
     List<WebhookDelivery> due(int max);
 
-    void markDelivered(long id, int httpStatus);
+    /**
+     * Records a delivery, and {@code event} in its job's timeline in the same transaction (so the timeline says what
+     * the outbox did, crash or not); nothing when it was already marked.
+     */
+    void markDelivered(long id, int httpStatus, Timeline.Entry event);
 
-    /** Records a failed delivery and schedules the next try; after {@code giveUpAfterAttempts} it stops trying. */
-    void markFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts);
+    /**
+     * Records a failed delivery and schedules the next try; after {@code giveUpAfterAttempts} it stops trying. The
+     * timeline gets {@code event}, if any, in the same transaction.
+     */
+    void markFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts, Timeline.Entry event);
 }

@@ -108,7 +108,7 @@ public final class WebhookRelay implements AutoCloseable {
         try {
             Job job = jobs.find(d.jobId()).orElse(null);
             if (job == null) {
-                outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0);
+                outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0, null);
                 return;
             }
             URI url = URI.create(d.url());
@@ -157,8 +157,7 @@ public final class WebhookRelay implements AutoCloseable {
             }
             int status = result.getResponse().getStatus();
             if (status / 100 == 2) {
-                outbox.markDelivered(d.id(), status);
-                jobs.addEvent(d.jobId(), null, Timeline.webhookDelivered(d.event(), target, status, attempt));
+                outbox.markDelivered(d.id(), status, Timeline.webhookDelivered(d.event(), target, status, attempt));
                 log.info("webhook {} for job {} delivered ({})", d.event(), d.jobId(), status);
             } else if (status / 100 == 3) {
                 failed(d, target, attempt, "HTTP " + status + " (redirects are not followed)");
@@ -183,14 +182,17 @@ public final class WebhookRelay implements AutoCloseable {
                 attempt,
                 why,
                 backoff);
-        outbox.markFailed(d.id(), why, backoff, GIVE_UP_AFTER_ATTEMPTS);
-        jobs.addEvent(d.jobId(), null, Timeline.webhookFailed(d.event(), target, why, attempt, backoff));
+        outbox.markFailed(
+                d.id(),
+                why,
+                backoff,
+                GIVE_UP_AFTER_ATTEMPTS,
+                Timeline.webhookFailed(d.event(), target, why, attempt, backoff));
     }
 
     private void giveUp(WebhookDelivery d, String target, int attempt, String why) {
         log.warn("webhook {} for job {} failed (attempt {}): {}; giving up", d.event(), d.jobId(), attempt, why);
-        outbox.markFailed(d.id(), why, Duration.ZERO, 0);
-        jobs.addEvent(d.jobId(), null, Timeline.webhookFailed(d.event(), target, why, attempt, null));
+        outbox.markFailed(d.id(), why, Duration.ZERO, 0, Timeline.webhookFailed(d.event(), target, why, attempt, null));
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
