@@ -23,6 +23,7 @@ import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.auth.KeyAuthenticator;
+import io.nommer.server.auth.SignedUrls;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
@@ -150,18 +151,26 @@ public final class NommerServer implements AutoCloseable {
         } else {
             log.info("authentication: off (the API is on loopback; every request acts as the admin)");
         }
-        JobViews views = new JobViews(new ServerPaths(data));
-        new JobsApi(jobs, views, mapper, (uri, contentType, req) -> {
-                    // byte ranges and conditional requests: Jetty answers them for a local file, S3 for its objects
-                    Optional<Path> local = storage.localFile(uri);
-                    if (local.isPresent()) {
-                        return Optional.of(Response.file(local.get().toUri(), contentType));
-                    }
-                    if (!"s3".equals(uri.getScheme())) {
-                        return Optional.empty();
-                    }
-                    return storage.readS3(uri, conditions(req)).map(r -> response(r, contentType));
-                })
+        String secret = webhookSecret(config, data);
+        SignedUrls signedUrls = new SignedUrls(secret, config.http().signedUrlLifetime(), clock);
+        JobViews views = new JobViews(new ServerPaths(data), config.authRequired() ? signedUrls : null);
+        new JobsApi(
+                        jobs,
+                        views,
+                        mapper,
+                        (uri, contentType, req) -> {
+                            // byte ranges and conditional requests: Jetty answers them for a local file, S3 for its
+                            // objects
+                            Optional<Path> local = storage.localFile(uri);
+                            if (local.isPresent()) {
+                                return Optional.of(Response.file(local.get().toUri(), contentType));
+                            }
+                            if (!"s3".equals(uri.getScheme())) {
+                                return Optional.empty();
+                            }
+                            return storage.readS3(uri, conditions(req)).map(r -> response(r, contentType));
+                        },
+                        signedUrls)
                 .register(router);
         new UploadsApi(new UploadService(storage, config.maxUploadBytes(), store.uploadOwners())).register(router);
         new KeysApi(store.keys()).register(router);
@@ -197,7 +206,7 @@ public final class NommerServer implements AutoCloseable {
                 store.jobs(),
                 mapper,
                 views,
-                webhookSecret(config, data),
+                secret,
                 clock,
                 publicUrl,
                 PinnedHttpClient.start(

@@ -9,12 +9,16 @@ import io.nommer.core.auth.Role;
 import io.nommer.core.store.Store;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.ApiClient.Reply;
+import io.nommer.server.auth.SignedUrls;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +238,26 @@ class AuthTest {
                 .isEqualTo(201);
         assertThat(admin.get("/v1/profiles/voice").status())
                 .as("an admin's profiles are its own tenant's too")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void signedDownloads_needNoKey_butAValidSignatureForThatJobAndOutput() throws Exception {
+        String id = submit(acme, upload(acme));
+        String secret = Files.readString(tmp.resolve("data/webhook-secret")).trim();
+        String token = new SignedUrls(secret, Duration.ofHours(1), InstantSource.system()).token(id, "mp3");
+
+        Reply forged =
+                anonymous.get("/v1/signed/" + token.replace('-', '0') + "-x/jobs/" + id + "/outputs/mp3/files/mp3.mp3");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body().path("code").asText()).isEqualTo("invalid_signature");
+        assertThat(anonymous
+                        .get("/v1/signed/" + token + "/jobs/" + id + "/outputs/other/files/mp3.mp3")
+                        .status())
+                .isEqualTo(403);
+        Reply signed = anonymous.get("/v1/signed/" + token + "/jobs/" + id + "/outputs/mp3/files/mp3.mp3");
+        assertThat(signed.status())
+                .as("signed, so past authentication: the file is not there yet")
                 .isEqualTo(404);
     }
 

@@ -12,6 +12,7 @@ import io.nommer.core.job.Task;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.media.StreamInfo;
 import io.nommer.core.profile.Profile;
+import io.nommer.server.auth.SignedUrls;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -68,6 +69,7 @@ public final class JobViews {
             String name,
             String uri,
             String url,
+            String signedUrl,
             long size,
             String role,
             Double duration,
@@ -128,9 +130,12 @@ public final class JobViews {
     public record EventView(long id, String at, String type, String output, String message) {}
 
     private final ServerPaths paths;
+    private final SignedUrls signed;
 
-    public JobViews(ServerPaths paths) {
+    /** @param signed makes each file's {@code signed_url}; null when files need no key (authentication off) */
+    public JobViews(ServerPaths paths, SignedUrls signed) {
         this.paths = paths;
+        this.signed = signed;
     }
 
     /** @param baseUrl the API's base URL for the links (see {@code Request.baseUrl}) */
@@ -171,7 +176,12 @@ public final class JobViews {
 
     private OutputView output(Job job, Task t, String baseUrl) {
         String base = baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name());
-        List<FileView> files = t.files().stream().map(f -> file(f, base)).toList();
+        String signedBase = signed == null || t.files().isEmpty()
+                ? null
+                : baseUrl + "/v1/signed/" + signed.token(job.id(), t.name()) + "/jobs/" + job.id() + "/outputs/"
+                        + enc(t.name());
+        List<FileView> files =
+                t.files().stream().map(f -> file(f, base, signedBase)).toList();
         // a ladder spread over workers: its renditions' own tasks, before this one packages them
         List<PartView> parts = t.parts() == 0
                 ? null
@@ -208,11 +218,12 @@ public final class JobViews {
                 t.profile().encryptionOrDefault() ? base + "/key" : null);
     }
 
-    private FileView file(OutputFile f, String outputUrl) {
+    private FileView file(OutputFile f, String outputUrl, String signedOutputUrl) {
         return new FileView(
                 f.name(),
                 paths.uri(f.uri()),
                 outputUrl + "/files/" + enc(f.name()),
+                signedOutputUrl == null ? null : signedOutputUrl + "/files/" + enc(f.name()),
                 f.size(),
                 f.role(),
                 round3(f.duration()),

@@ -2,6 +2,7 @@ package io.nommer.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.auth.Principal;
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobFilter;
@@ -12,6 +13,7 @@ import io.nommer.core.service.GoneException;
 import io.nommer.core.service.JobRequest;
 import io.nommer.core.service.JobService;
 import io.nommer.core.storage.ContentTypes;
+import io.nommer.server.auth.SignedUrls;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -48,12 +50,14 @@ public final class JobsApi {
     private final JobViews views;
     private final ObjectMapper mapper;
     private final FileOpener files;
+    private final SignedUrls signed;
 
-    public JobsApi(JobService jobs, JobViews views, ObjectMapper mapper, FileOpener files) {
+    public JobsApi(JobService jobs, JobViews views, ObjectMapper mapper, FileOpener files, SignedUrls signed) {
         this.jobs = jobs;
         this.views = views;
         this.mapper = mapper;
         this.files = files;
+        this.signed = signed;
     }
 
     public void register(Router r) {
@@ -68,6 +72,8 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
         r.add("GET", "/v1/jobs/{id}/outputs/{output}/files/{file}", this::download);
+        // public: the signature in the path grants the output's files (SignedUrls)
+        r.add("GET", "/v1/signed/{token}/jobs/{id}/outputs/{output}/files/{file}", Access.PUBLIC, this::signedDownload);
         // public: the owner token (or a key of the job's tenant) is checked by the handler
         r.add("GET", "/v1/jobs/{id}/outputs/{output}/key", Access.PUBLIC, this::key);
     }
@@ -228,8 +234,17 @@ public final class JobsApi {
     }
 
     private Response download(Request req) {
+        return download(req, req.principal());
+    }
+
+    private Response signedDownload(Request req) {
+        signed.verify(req.path("token"), req.path("id"), req.path("output"));
+        return download(req, Principal.LOCAL);
+    }
+
+    private Response download(Request req, Principal principal) {
         String fileName = req.path("file");
-        OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName, req.principal());
+        OutputFile file = jobs.outputFile(req.path("id"), req.path("output"), fileName, principal);
         return files.open(URI.create(file.uri()), ContentTypes.of(fileName), req)
                 .orElseThrow(() -> new GoneException("file_gone", "file " + fileName + " is no longer in storage"))
                 .header("Content-Disposition", disposition(req, fileName));

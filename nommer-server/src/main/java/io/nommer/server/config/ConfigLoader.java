@@ -55,7 +55,8 @@ public final class ConfigLoader {
             "tls_keystore_password",
             "public_url",
             "auth",
-            "auth_off_on_network");
+            "auth_off_on_network",
+            "signed_url_seconds");
 
     private ConfigLoader() {}
 
@@ -139,7 +140,12 @@ public final class ConfigLoader {
                             merged.get("tls_keystore_password"),
                             merged.get("public_url"),
                             merged.get("auth"),
-                            bool(merged, origin, "auth_off_on_network")));
+                            bool(merged, origin, "auth_off_on_network"),
+                            Duration.ofSeconds(longValue(
+                                    merged,
+                                    origin,
+                                    "signed_url_seconds",
+                                    ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds()))));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }

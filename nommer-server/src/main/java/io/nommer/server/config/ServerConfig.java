@@ -62,6 +62,7 @@ public record ServerConfig(
      * @param auth {@code keys} (every request needs an API key), {@code off}, or null: {@code off} when the API is
      *     bound to loopback, {@code keys} otherwise
      * @param authOffOnNetwork whether {@code auth off} may serve a non-loopback address (refused otherwise)
+     * @param signedUrlLifetime how long the signed download URLs jobs show (with keys required) work at least
      */
     public record Http(
             Duration idleTimeout,
@@ -70,8 +71,10 @@ public record ServerConfig(
             String tlsKeystorePassword,
             String publicUrl,
             String auth,
-            boolean authOffOnNetwork) {
+            boolean authOffOnNetwork,
+            Duration signedUrlLifetime) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_SIGNED_URL_LIFETIME = Duration.ofHours(24);
 
         public Http {
             if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -94,6 +97,11 @@ public record ServerConfig(
             if (auth != null && !auth.equals("keys") && !auth.equals("off")) {
                 throw new IllegalArgumentException("auth must be keys or off, not '" + auth + "'");
             }
+            if (signedUrlLifetime.compareTo(Duration.ofMinutes(1)) < 0
+                    || signedUrlLifetime.compareTo(Duration.ofDays(366)) > 0) {
+                throw new IllegalArgumentException(
+                        "signed_url_seconds must be between 60 and 31622400, not " + signedUrlLifetime.toSeconds());
+            }
             if ((tlsKeystore == null) != (tlsKeystorePassword == null)) {
                 throw new IllegalArgumentException("tls_keystore and tls_keystore_password must be set together");
             }
@@ -108,7 +116,8 @@ public record ServerConfig(
                     + ", tls_keystore=" + (tlsKeystore == null ? "none (plain HTTP)" : tlsKeystore)
                     + ", tls_keystore_password=" + (tlsKeystorePassword == null ? "none" : "<masked>")
                     + ", public_url=" + (publicUrl == null ? "none (the server's own address)" : publicUrl)
-                    + ", auth=" + (auth == null ? "default" : auth);
+                    + ", auth=" + (auth == null ? "default" : auth) + ", signed_url_seconds="
+                    + signedUrlLifetime.toSeconds();
         }
     }
 

@@ -81,7 +81,7 @@ class BrowserPlayersTest {
 
         @Override
         public String toString() {
-            return player + " plays " + output + (fromApi ? " from nommer's API on another origin" : "");
+            return player + " plays " + output + (fromApi ? " from nommer's API on another origin (signed URL)" : "");
         }
     }
 
@@ -193,7 +193,7 @@ class BrowserPlayersTest {
         boolean passed = r != null && r.failure() == null && errors.isEmpty() && ranEveryStep(scenario, r);
         summary.add(String.format(
                 Locale.ROOT,
-                "%-62s %s %5d ms (page %s)  %s",
+                "%-72s %s %5d ms (page %s)  %s",
                 scenario,
                 passed ? "PASS" : "FAIL",
                 took,

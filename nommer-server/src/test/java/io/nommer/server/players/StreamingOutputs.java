@@ -2,11 +2,14 @@ package io.nommer.server.players;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.auth.Role;
+import io.nommer.core.store.Store;
 import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.NommerServer;
 import io.nommer.server.config.ConfigLoader;
+import io.nommer.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,7 +29,8 @@ import java.util.stream.StreamSupport;
 /**
  * nommer's streaming outputs, made the way a user makes them: a real server (HTTP API, SQLite store, in-process
  * workers, ffmpeg) encodes one job with every preset that produces a stream, from an 8-second 640x360 clip cut into
- * 2-second segments. The files stay where nommer published them; archives are unpacked beside them.
+ * 2-second segments. The files stay where nommer published them; archives are unpacked beside them. API keys are
+ * required, as on any server reachable from a network: players reach the files through the job's signed URLs.
  */
 final class StreamingOutputs implements AutoCloseable {
     /** The clip's length; with 2-second segments, four per rendition. */
@@ -88,7 +92,7 @@ final class StreamingOutputs implements AutoCloseable {
         TestMedia.requireFfmpeg();
         long start = System.nanoTime();
         Path clip = TestMedia.videoWithAudio(SECONDS, 640, 360, 30);
-        NommerServer server = NommerServer.start(ConfigLoader.load(
+        ServerConfig config = ConfigLoader.load(
                 Map.of(
                         "port",
                         "0",
@@ -99,8 +103,15 @@ final class StreamingOutputs implements AutoCloseable {
                         "input_roots",
                         clip.getParent().toString(),
                         "cors_origins",
-                        corsOrigin),
-                Map.of()));
+                        corsOrigin,
+                        "auth",
+                        "keys"),
+                Map.of());
+        String apiKey;
+        try (Store store = NommerServer.openStore(config)) {
+            apiKey = store.keys().create("studio", Role.TENANT, null, null).token();
+        }
+        NommerServer server = NommerServer.start(config);
         try {
             ObjectMapper mapper = new ObjectMapper();
             List<Map<String, Object>> outputs = new ArrayList<>();
@@ -108,6 +119,7 @@ final class StreamingOutputs implements AutoCloseable {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> created = http.send(
                     HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs"))
+                            .header("Authorization", "Bearer " + apiKey)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(
                                     Map.of("input", clip.toUri().toString(), "outputs", outputs))))
@@ -123,6 +135,7 @@ final class StreamingOutputs implements AutoCloseable {
                     ENCODE_TIMEOUT,
                     () -> mapper.readTree(http.send(
                                     HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs/" + id))
+                                            .header("Authorization", "Bearer " + apiKey)
                                             .build(),
                                     HttpResponse.BodyHandlers.ofString())
                             .body()),
@@ -203,11 +216,14 @@ final class StreamingOutputs implements AutoCloseable {
         }
     }
 
-    /** The API's download URL of one of {@code name}'s files (its {@code url} field in the job). */
+    /**
+     * The API's download URL of one of {@code name}'s files that needs no key: its {@code signed_url} in the job,
+     * against which a player resolves the playlist's or manifest's relative references.
+     */
     String apiUrl(String name, String fileName) {
         return files(name).stream()
                 .filter(f -> f.path("name").asText().equals(fileName))
-                .map(f -> f.path("url").asText())
+                .map(f -> f.path("signed_url").asText())
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("output " + name + " has no file " + fileName));
     }

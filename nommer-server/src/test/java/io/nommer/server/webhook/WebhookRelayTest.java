@@ -185,7 +185,7 @@ class WebhookRelayTest extends StoreFixture {
                 outbox,
                 jobs,
                 Json.mapper(),
-                new JobViews(new ServerPaths(dir)),
+                new JobViews(new ServerPaths(dir), null),
                 "test-webhook-secret-0123456789",
                 clock,
                 "http://nommer.test",
