@@ -80,7 +80,15 @@ final class JdbcJobStore implements JobStore {
             "updated_at int8",
             "part int4",
             "parts int4",
-            "waiting_on int4");
+            "waiting_on int4",
+            "tenant text",
+            "fair_tag int8");
+    /** Where {@link #taskRow} puts the task's priority, cloud, tenant and fair tag. */
+    private static final int PRIORITY = 8;
+
+    private static final int CLOUD = 9;
+    private static final int TENANT = 17;
+    private static final int FAIR_TAG = 18;
 
     private final Sql sql;
     private final JobFinisher finisher;
@@ -207,6 +215,7 @@ final class JdbcJobStore implements JobStore {
             }
         }
         refuseTakenPlaces(c, places, null);
+        assignFairTags(c, taskRows, now);
         sql.insert(c, INSERT_JOBS, jobRows);
         sql.insert(c, INSERT_TASKS, taskRows);
         finisher.addEvents(c, eventRows);
@@ -328,8 +337,33 @@ final class JdbcJobStore implements JobStore {
             now,
             part,
             parts,
-            parts
+            parts,
+            job.tenant(),
+            0L
         };
+    }
+
+    /**
+     * Gives each new task its fair tag ({@link FairShare}): the tasks of one tenant in one band take consecutive tags,
+     * in the order they were submitted, after the tenant's queued ones and not before the band's virtual time.
+     */
+    private static void assignFairTags(Connection c, List<Object[]> taskRows, long now) throws SQLException {
+        Map<List<Object>, List<Object[]>> groups = new LinkedHashMap<>();
+        for (Object[] row : taskRows) {
+            groups.computeIfAbsent(List.of(row[CLOUD], row[PRIORITY], row[TENANT]), k -> new ArrayList<>())
+                    .add(row);
+        }
+        for (Map.Entry<List<Object>, List<Object[]>> g : groups.entrySet()) {
+            long tag = FairShare.nextTag(
+                    c,
+                    (String) g.getKey().get(0),
+                    (Integer) g.getKey().get(1),
+                    (String) g.getKey().get(2),
+                    now);
+            for (Object[] row : g.getValue()) {
+                row[FAIR_TAG] = tag++;
+            }
+        }
     }
 
     /** A task as {@link #insertJobs} writes it: queued, never attempted. */

@@ -7,6 +7,7 @@ import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.store.Store;
+import io.nommer.core.tenant.TenantQuotas;
 import io.nommer.core.webhook.WebhookOutbox;
 import java.time.InstantSource;
 import javax.sql.DataSource;
@@ -25,6 +26,7 @@ public final class JdbcStore implements Store {
     private final JdbcWebhookOutbox outbox;
     private final JdbcApiKeys keys;
     private final JdbcUploadOwners uploadOwners;
+    private final JdbcTenantQuotas quotas;
 
     /**
      * A store on {@code dataSource}, closed with the store when it is {@link AutoCloseable}.
@@ -41,6 +43,12 @@ public final class JdbcStore implements Store {
         this.outbox = new JdbcWebhookOutbox(sql, finisher);
         this.keys = new JdbcApiKeys(sql);
         this.uploadOwners = new JdbcUploadOwners(sql);
+        this.quotas = new JdbcTenantQuotas(sql);
+    }
+
+    @Override
+    public TenantQuotas quotas() {
+        return quotas;
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
 import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.tenant.TenantLimits;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,44 +73,38 @@ final class JdbcTaskQueue implements TaskQueue {
     }
 
     @Override
-    public List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease) {
+    public List<ClaimedTask> claim(
+            String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults) {
         Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(defaults, "defaults");
         requirePositive(lease, "lease");
         if (max < 1 || clouds.isEmpty()) {
             return List.of();
         }
         return sql.inTransaction("claiming tasks for worker " + workerId, c -> {
             long now = sql.now(c);
-            List<String> candidates = new ArrayList<>();
-            Set<String> candidateJobs = new LinkedHashSet<>();
-            // why: one query per tier of equal cloud priority keeps every query on the queue index (tasks_claim:
-            // cloud, priority, seq), so a claim costs the same with a million tasks queued as with a thousand.
+            // why: one tier of equal cloud priority at a time, each cloud's bands from the queue index (tasks_claim:
+            // cloud, priority, tenant, fair_tag, seq), so a claim costs the same with a million tasks queued as with
+            // a thousand; how tenants take turns within a band is FairShare's and FairClaim's.
             // A single cloud is its own tier: a cloud that does not exist has no tasks, so it needs no lookup.
             List<List<String>> tiers = clouds.size() == 1 ? List.of(clouds) : cloudTiers(c, clouds);
+            FairClaim choice = new FairClaim(c, sql.dialect(), now, defaults, max);
             for (List<String> tier : tiers) {
-                if (candidates.size() >= max) {
+                if (choice.picks().size() >= max) {
                     break;
                 }
-                List<Object> args = new ArrayList<>(tier);
-                args.add(now);
-                args.add(max - candidates.size());
-                try (PreparedStatement ps = prepare(
-                                c,
-                                "SELECT id, job_id FROM tasks WHERE state = 'queued' "
-                                        + "AND cloud IN (" + placeholders(tier.size())
-                                        + ") AND run_after <= ? AND waiting_on = 0 "
-                                        + "ORDER BY priority DESC, seq LIMIT ?"
-                                        + sql.dialect().skipLocked(),
-                                args.toArray());
-                        ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(rs.getString(1));
-                        candidateJobs.add(rs.getString(2));
-                    }
-                }
+                choice.fillFrom(tier.stream().distinct().toList());
             }
-            if (candidates.isEmpty()) {
+            if (choice.picks().isEmpty()) {
                 return List.of();
+            }
+            List<String> candidates = new ArrayList<>();
+            Set<String> candidateJobs = new LinkedHashSet<>();
+            Map<String, FairClaim.Pick> picked = new HashMap<>();
+            for (FairClaim.Pick p : choice.picks()) {
+                candidates.add(p.id());
+                candidateJobs.add(p.jobId());
+                picked.put(p.id(), p);
             }
             // One token per claim: a token only has to differ from every other lease of the same task.
             // The candidates are locked by this transaction, so they are still queued.
@@ -152,8 +147,9 @@ final class JdbcTaskQueue implements TaskQueue {
             for (String id : candidates) {
                 Task task = tasks.get(id);
                 if (task != null) {
+                    FairClaim.Pick p = picked.get(id);
                     claimed.add(
-                            new ClaimedTask(task, token, jobs.get(task.jobId()).input()));
+                            new ClaimedTask(task, token, jobs.get(task.jobId()).input(), p.tenant(), p.limits()));
                     Attempt attempt = new Attempt(id, task.jobId(), task.attempt(), task.maxAttempts(), workerId);
                     events.add(event(task.jobId(), id, Timeline.started(attempt.describe()), now));
                 }

@@ -87,6 +87,7 @@ public abstract class StoreFixture {
         private int maxAttempts = 3;
 
         private String cloud;
+        private String tenant;
 
         JobBuilder(String id) {
             this.id = id;
@@ -151,20 +152,28 @@ public abstract class StoreFixture {
             return this;
         }
 
+        public JobBuilder forTenant(String name) {
+            tenant = name;
+            return this;
+        }
+
         public NewJob build() {
             List<OutputSpec> outs =
                     outputs.isEmpty() ? List.of(new OutputSpec("main", "mp4-h264", H264, null)) : outputs;
             return new NewJob(
-                            id,
-                            "file:///in/" + id + ".mov",
-                            outs,
-                            priority,
-                            metadata,
-                            notifyUrl,
-                            idempotencyKey,
-                            maxAttempts,
-                            cloud)
-                    .withRequestHash(requestHash);
+                    id,
+                    "file:///in/" + id + ".mov",
+                    outs,
+                    priority,
+                    metadata,
+                    notifyUrl,
+                    idempotencyKey,
+                    maxAttempts,
+                    cloud,
+                    List.of(),
+                    null,
+                    tenant,
+                    requestHash);
         }
 
         public Job create() {

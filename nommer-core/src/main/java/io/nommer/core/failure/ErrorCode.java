@@ -27,6 +27,8 @@ public enum ErrorCode {
     /** A network or storage error while fetching the watermark; worth another attempt. */
     WATERMARK_FETCH_FAILED(true),
     INPUT_LIMITS_EXCEEDED(false),
+    /** The input is larger, longer or has more pixels per frame than its tenant's limits allow. */
+    TENANT_INPUT_LIMIT_EXCEEDED(false),
     NO_VIDEO_STREAM(false),
     NO_AUDIO_STREAM(false),
     UNKNOWN_DURATION(false),

@@ -2,6 +2,7 @@ package io.nommer.core.queue;
 
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.job.OutputFile;
+import io.nommer.core.tenant.TenantLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,10 +22,22 @@ public interface TaskQueue {
 
     /**
      * Leases up to {@code max} runnable queued tasks of the given clouds to {@code workerId} for {@code lease}, each
-     * with {@code attempt + 1} and a fresh token: clouds with a higher priority first, then higher task priority, then
-     * oldest. Clouds that do not exist contribute nothing.
+     * with {@code attempt + 1} and a fresh token: clouds with a higher priority first, then higher task priority;
+     * among tasks of equal priority, tenants take turns (one tenant's backlog never holds another's work back), and
+     * each tenant's tasks go oldest first. Clouds that do not exist contribute nothing.
+     *
+     * <p>A tenant with {@link io.nommer.core.tenant.TenantLimit#MAX_RUNNING_TASKS} in force (its own limit, else
+     * {@code defaults}) gets no more tasks than take its running tasks to that limit, even when several workers claim
+     * at once; its other tasks wait.
+     *
+     * @param defaults the limits of tenants that set none themselves (the worker's configuration)
      */
-    List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease);
+    List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults);
+
+    /** {@link #claim(String, List, int, Duration, TenantLimits)} with no default limits. */
+    default List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease) {
+        return claim(workerId, clouds, max, lease, TenantLimits.NONE);
+    }
 
     /** {@link #claim(String, List, int, Duration)} from the default cloud. */
     default List<ClaimedTask> claim(String workerId, int max, Duration lease) {

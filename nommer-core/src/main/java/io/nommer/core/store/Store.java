@@ -6,6 +6,7 @@ import io.nommer.core.job.JobStore;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.UploadOwners;
+import io.nommer.core.tenant.TenantQuotas;
 import io.nommer.core.webhook.WebhookOutbox;
 
 /**
@@ -26,6 +27,9 @@ public interface Store extends AutoCloseable {
     ApiKeys keys();
 
     UploadOwners uploadOwners();
+
+    /** Each tenant's limits and what it uses of them. */
+    TenantQuotas quotas();
 
     /** Releases the engine's connections. */
     @Override

@@ -20,6 +20,8 @@ import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.tenant.TenantLimit;
+import io.nommer.core.tenant.TenantLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -95,6 +97,7 @@ final class OutputProducer {
         jobs.recordInputInfo(task.jobId(), info);
         jobs.addEvent(task.jobId(), task.id(), Timeline.probed(info));
         checkLimits(info);
+        checkTenantLimits(r.claim.tenant(), r.claim.limits(), info);
         Map<Integer, Path> renditions = task.parts() > 0 ? fetchRenditions(r, workDir) : Map.of();
         checkCancelled(r);
         EncodeRequest request = new EncodeRequest(
@@ -327,6 +330,43 @@ final class OutputProducer {
                         "the input's " + s.width() + "x" + s.height() + " picture exceeds the limit of "
                                 + config.maxInputPixels() + " pixels");
             }
+        }
+    }
+
+    /**
+     * The input against its tenant's limits (a tenant's plan may allow less than the service's own limits above).
+     *
+     * @throws TaskFailedException {@code tenant_input_limit_exceeded}, naming the tenant and the limit
+     */
+    static void checkTenantLimits(String tenant, TenantLimits limits, MediaInfo info) {
+        refuseOver(tenant, limits, TenantLimit.MAX_INPUT_BYTES, info.size(), "the input is " + info.size() + " bytes");
+        if (info.duration() != null) {
+            refuseOver(
+                    tenant,
+                    limits,
+                    TenantLimit.MAX_INPUT_SECONDS,
+                    (long) Math.ceil(info.duration()),
+                    String.format(Locale.ROOT, "the input lasts %.1f s", info.duration()));
+        }
+        for (StreamInfo s : info.streams()) {
+            if (s.width() != null && s.height() != null) {
+                long pixels = (long) s.width() * s.height();
+                refuseOver(
+                        tenant,
+                        limits,
+                        TenantLimit.MAX_INPUT_PIXELS,
+                        pixels,
+                        "the input's " + s.width() + "x" + s.height() + " picture has " + pixels + " pixels");
+            }
+        }
+    }
+
+    private static void refuseOver(String tenant, TenantLimits limits, TenantLimit limit, long value, String what) {
+        if (value > limits.effective(limit)) {
+            throw new TaskFailedException(
+                    ErrorCode.TENANT_INPUT_LIMIT_EXCEEDED,
+                    what + ", more than tenant " + tenant + "'s " + limit.wireName() + " of "
+                            + limits.effective(limit));
         }
     }
 

@@ -131,7 +131,11 @@ public final class Worker implements AutoCloseable {
                 List<ClaimedTask> claimed;
                 try {
                     claimed = queue.claim(
-                            config.workerId(), config.clouds(), instant ? config.claimBatch() : 1, config.lease());
+                            config.workerId(),
+                            config.clouds(),
+                            instant ? config.claimBatch() : 1,
+                            config.lease(),
+                            config.tenantLimits());
                 } catch (RuntimeException e) {
                     log.warn("worker {}: claiming failed, retrying: {}", config.workerId(), e.toString());
                     idle(config.idlePoll());

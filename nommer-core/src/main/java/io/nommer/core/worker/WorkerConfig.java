@@ -1,6 +1,7 @@
 package io.nommer.core.worker;
 
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.tenant.TenantLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.List;
  * @param clouds the clouds whose tasks this worker claims ({@code clouds})
  * @param claimBatch how many tasks a slot claims at once when its encoder needs no input (the null encoder); encoders
  *     that do real work always claim one at a time, so that no task waits behind another's encode
+ * @param tenantLimits the limits of tenants that set none themselves ({@code tenant_limits.*}): the claim holds each
+ *     tenant to its running tasks, and the probe to its input limits
  */
 public record WorkerConfig(
         String workerId,
@@ -33,7 +36,8 @@ public record WorkerConfig(
         double maxInputSeconds,
         long maxInputPixels,
         List<String> clouds,
-        int claimBatch) {
+        int claimBatch,
+        TenantLimits tenantLimits) {
 
     public static final int DEFAULT_SLOTS = 1;
     public static final int MAX_SLOTS = 256;
@@ -111,6 +115,7 @@ public record WorkerConfig(
             throw new IllegalArgumentException(
                     "the claim batch must be between 1 and " + MAX_CLAIM_BATCH + ", not " + claimBatch);
         }
+        tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
     }
 
     /** A worker named {@code workerId} working under {@code workRoot}, every other setting at its default. */
@@ -132,6 +137,7 @@ public record WorkerConfig(
         private long maxInputPixels = DEFAULT_MAX_INPUT_PIXELS;
         private List<String> clouds = List.of(Cloud.DEFAULT);
         private int claimBatch = DEFAULT_CLAIM_BATCH;
+        private TenantLimits tenantLimits = TenantLimits.NONE;
 
         private Builder(String workerId, Path workRoot) {
             this.workerId = workerId;
@@ -186,6 +192,11 @@ public record WorkerConfig(
             return this;
         }
 
+        public Builder tenantLimits(TenantLimits defaults) {
+            tenantLimits = defaults;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first bad setting */
         public WorkerConfig build() {
             return new WorkerConfig(
@@ -200,7 +211,8 @@ public record WorkerConfig(
                     maxInputSeconds,
                     maxInputPixels,
                     clouds,
-                    claimBatch);
+                    claimBatch,
+                    tenantLimits);
         }
     }
 }

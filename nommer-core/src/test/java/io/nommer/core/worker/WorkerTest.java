@@ -35,6 +35,7 @@ import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
+import io.nommer.core.tenant.TenantLimits;
 import io.nommer.core.testing.Await;
 import io.nommer.core.testing.Profiles;
 import java.net.URI;
@@ -80,7 +81,8 @@ class WorkerTest {
         volatile boolean leaseHeld = true;
 
         @Override
-        public List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease) {
+        public List<ClaimedTask> claim(
+                String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults) {
             ClaimedTask t = claimable.poll();
             return t == null ? List.of() : List.of(t);
         }

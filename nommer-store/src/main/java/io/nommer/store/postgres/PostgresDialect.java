@@ -41,6 +41,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String tryLockKey() {
+        return "SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))";
+    }
+
+    @Override
     public String lockForUpdate() {
         // why: NO KEY UPDATE does not block the key-share locks that inserting a job's outbox rows takes on it
         return " FOR NO KEY UPDATE";

@@ -6,6 +6,8 @@ import io.nommer.store.FleetRegistryContract;
 import io.nommer.store.JobStoreContract;
 import io.nommer.store.ProfileStoreContract;
 import io.nommer.store.TaskQueueContract;
+import io.nommer.store.TenantFairnessContract;
+import io.nommer.store.TenantQuotasContract;
 import io.nommer.store.WebhookOutboxContract;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -66,6 +68,22 @@ class SqliteStoreTest {
 
     @Nested
     class Outbox extends WebhookOutboxContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Fairness extends TenantFairnessContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Quotas extends TenantQuotasContract {
         @Override
         protected Store newStore(InstantSource clock) {
             return open(clock);
