@@ -125,6 +125,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 .encodeTimeout(config.encodeTimeout())
                 .clouds(config.clouds())
                 .claimBatch(claimBatch(WorkerConfig.DEFAULT_CLAIM_BATCH, config.lease(), config.nullEncoderPause()))
+                .tenantLimits(config.tenantLimits())
                 .build();
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
         Encoder encoder = nullEncoder

@@ -5,6 +5,7 @@ import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
+import io.nommer.core.service.TenantService;
 import io.nommer.core.service.UploadService;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
@@ -128,6 +129,7 @@ public final class NommerServer implements AutoCloseable {
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
+        TenantService tenants = new TenantService(store.keys(), store.quotas(), config.tenantLimits(), clock);
         JobService jobs = new JobService(
                 store.jobs(),
                 store.fleet(),
@@ -137,7 +139,8 @@ public final class NommerServer implements AutoCloseable {
                 signal,
                 new Ids(clock),
                 config.allowPrivateNetworks(),
-                store.uploadOwners());
+                store.uploadOwners(),
+                tenants);
 
         Worker worker = config.workers() > 0
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
@@ -172,8 +175,9 @@ public final class NommerServer implements AutoCloseable {
                         },
                         signedUrls)
                 .register(router);
-        new UploadsApi(new UploadService(storage, config.maxUploadBytes(), store.uploadOwners())).register(router);
-        new KeysApi(store.keys()).register(router);
+        new UploadsApi(new UploadService(storage, config.maxUploadBytes(), store.uploadOwners(), tenants))
+                .register(router);
+        new KeysApi(store.keys(), tenants).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
         new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);

@@ -14,7 +14,12 @@ import java.util.function.Predicate;
 
 /** A small HTTP client for tests: every call returns status and parsed body. */
 final class ApiClient {
-    record Reply(int status, JsonNode body, String contentType, byte[] raw) {}
+    record Reply(int status, JsonNode body, String contentType, byte[] raw, java.net.http.HttpHeaders headers) {
+        /** The response's header, or null. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
 
     private final String base;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -112,7 +117,7 @@ final class ApiClient {
             if (type.contains("json") && r.body().length > 0) {
                 json = mapper.readTree(r.body());
             }
-            return new Reply(r.statusCode(), json, type, r.body());
+            return new Reply(r.statusCode(), json, type, r.body(), r.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

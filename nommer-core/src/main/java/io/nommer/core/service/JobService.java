@@ -46,6 +46,8 @@ public final class JobService {
     private final boolean allowPrivateNetworks;
     /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
     private final GroupCommit<NewJob, CreateResult> creates;
+    /** Holds tenants to their queued-jobs limit; null for none. */
+    private final TenantService tenants;
 
     public JobService(
             JobStore jobs,
@@ -56,12 +58,13 @@ public final class JobService {
             QueueSignal signal,
             Ids ids,
             boolean allowPrivateNetworks) {
-        this(jobs, fleet, profiles, inputs, outputs, signal, ids, allowPrivateNetworks, null);
+        this(jobs, fleet, profiles, inputs, outputs, signal, ids, allowPrivateNetworks, null, null);
     }
 
     /**
      * @param allowPrivateNetworks whether notify URLs may name loopback, private and similar addresses
      * @param uploadOwners who stored each upload: a tenant may name only its own as inputs; null for no check
+     * @param tenants holds each tenant to its {@code max_queued_jobs}; null for no limits
      */
     public JobService(
             JobStore jobs,
@@ -72,7 +75,9 @@ public final class JobService {
             QueueSignal signal,
             Ids ids,
             boolean allowPrivateNetworks,
-            UploadOwners uploadOwners) {
+            UploadOwners uploadOwners,
+            TenantService tenants) {
+        this.tenants = tenants;
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.uploadOwners = uploadOwners;
         this.jobs = jobs;
@@ -96,6 +101,7 @@ public final class JobService {
      * @throws ValidationException naming the first unacceptable field; {@code idempotency_key_reused} when the key's
      *     job came from a different request
      * @throws ConflictException {@code destination_exists} when an output would publish over another job's files
+     * @throws TooManyRequestsException {@code tenant_queue_full} when the tenant's queue is at its limit
      */
     public CreateResult submit(JobRequest request) {
         return submit(request, Principal.LOCAL);
@@ -105,6 +111,9 @@ public final class JobService {
     public CreateResult submit(JobRequest request, Principal principal) {
         String token = OwnerTokens.newToken();
         NewJob job = validator(principal).validate(request, "", token);
+        if (tenants != null) {
+            tenants.admitJobs(principal.tenant(), 1, null);
+        }
         CreateResult result;
         try {
             result = creates.write(job);
@@ -143,6 +152,9 @@ public final class JobService {
         for (int i = 0; i < requests.size(); i++) {
             tokens.add(OwnerTokens.newToken());
             batch.add(validator.validate(requests.get(i), "jobs[" + i + "].", tokens.get(i)));
+        }
+        if (tenants != null) {
+            tenants.admitJobs(principal.tenant(), batch.size(), "jobs");
         }
         List<CreateResult> stored;
         try {

@@ -11,6 +11,7 @@ public abstract sealed class ServiceException extends RuntimeException
                 UnauthorizedException,
                 ForbiddenException,
                 TooLargeException,
+                TooManyRequestsException,
                 BadRequestException,
                 GoneException {
     private final String code;

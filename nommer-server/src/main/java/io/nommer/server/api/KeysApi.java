@@ -7,6 +7,9 @@ import io.nommer.core.auth.ApiKey;
 import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.auth.Role;
 import io.nommer.core.service.NotFoundException;
+import io.nommer.core.service.TenantService;
+import io.nommer.core.tenant.TenantLimit;
+import io.nommer.core.tenant.TenantLimits;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -14,15 +17,22 @@ import io.nommer.server.http.Router;
 import io.nommer.server.http.Router.Access;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** {@code /v1/keys} and {@code /v1/tenants}: the admin's API for tenants and their API keys. */
+/**
+ * {@code /v1/keys} and {@code /v1/tenants}: the admin's API for tenants, their API keys and their limits (a tenant's
+ * own keys may read its own tenant's limits and usage).
+ */
 public final class KeysApi {
     private final ApiKeys keys;
+    private final TenantService tenants;
 
-    public KeysApi(ApiKeys keys) {
+    public KeysApi(ApiKeys keys, TenantService tenants) {
         this.keys = keys;
+        this.tenants = tenants;
     }
 
     /**
@@ -46,6 +56,19 @@ public final class KeysApi {
 
     record Tenants(List<TenantView> tenants) {}
 
+    /**
+     * A tenant with its limits: {@code limits} as set for it (a limit it does not set is absent: the default applies),
+     * {@code effective_limits} in force (every limit, a number or {@code unlimited}), and what it uses now.
+     */
+    record TenantDetail(
+            String name,
+            String createdAt,
+            Map<String, Object> limits,
+            Map<String, Object> effectiveLimits,
+            UsageView usage) {}
+
+    record UsageView(long runningTasks, long queuedJobs, long uploadsLastDay) {}
+
     public void register(Router r) {
         r.add(
                 "GET",
@@ -68,6 +91,16 @@ public final class KeysApi {
                 Access.ADMIN,
                 req -> Response.ok(
                         new Tenants(keys.tenants().stream().map(KeysApi::view).toList())));
+        r.add("GET", "/v1/tenants/{name}", Access.TENANT, req -> {
+            String name = req.path("name");
+            if (!req.principal().sees(name)
+                    || !ApiKeys.TENANT_NAME.matcher(name).matches()) {
+                // why: another tenant's name is answered as an unknown one (never 403, which would confirm it)
+                throw new NotFoundException("tenant " + name);
+            }
+            return Response.ok(detail(tenants.find(name)));
+        });
+        r.add("PUT", "/v1/tenants/{name}", Access.ADMIN, this::putLimits);
         r.add("POST", "/v1/tenants", Access.ADMIN, req -> {
             JsonNode body = req.jsonObject(4096);
             Fields.onlyKnown(body, Set.of("name"), "");
@@ -102,6 +135,60 @@ public final class KeysApi {
         ApiKeys.Created created = keys.create(tenant, role, description, expires);
         return Response.json(201, view(created.key(), created.token()))
                 .header("Location", "/v1/keys/" + created.key().id());
+    }
+
+    /** {@code {"limits": {"max_running_tasks": 4, "max_input_bytes": "unlimited", ...}}}: replaces the tenant's own. */
+    private Response putLimits(Request req) {
+        String name = tenantName(req.path("name"), "name");
+        JsonNode body = req.jsonObject(4096);
+        Fields.onlyKnown(body, Set.of("limits"), "");
+        JsonNode given = body.path("limits");
+        if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
+            throw ApiException.invalid("limits", "limits must be an object of limits by name");
+        }
+        TenantLimits limits = TenantLimits.NONE;
+        for (Map.Entry<String, JsonNode> e : given.properties()) {
+            String field = "limits." + e.getKey();
+            TenantLimit limit;
+            try {
+                limit = TenantLimit.parse(e.getKey());
+            } catch (IllegalArgumentException x) {
+                throw ApiException.invalid(field, x.getMessage());
+            }
+            JsonNode v = e.getValue();
+            if (v.isNull()) {
+                continue;
+            }
+            if (!(v.isIntegralNumber() && v.canConvertToLong()) && !v.isTextual()) {
+                throw ApiException.invalid(
+                        field, limit.wireName() + " must be a whole number of at least 0, \"unlimited\" or null");
+            }
+            try {
+                limits = limits.with(limit, TenantLimits.parseValue(limit, v.asText()));
+            } catch (IllegalArgumentException x) {
+                throw ApiException.invalid(field, x.getMessage());
+            }
+        }
+        boolean created = !tenants.exists(name);
+        return Response.json(created ? 201 : 200, detail(tenants.setLimits(name, limits)));
+    }
+
+    private static TenantDetail detail(TenantService.Tenant t) {
+        Map<String, Object> own = new LinkedHashMap<>();
+        Map<String, Object> effective = new LinkedHashMap<>();
+        for (TenantLimit l : TenantLimit.values()) {
+            if (t.own().get(l) != null) {
+                own.put(l.wireName(), TenantLimits.show(t.own().get(l)));
+            }
+            effective.put(l.wireName(), TenantLimits.show(t.effective().effective(l)));
+        }
+        TenantService.Usage u = t.usage();
+        return new TenantDetail(
+                t.tenant().name(),
+                time(t.tenant().createdAt()),
+                own,
+                effective,
+                new UsageView(u.runningTasks(), u.queuedJobs(), u.uploadsLastDay()));
     }
 
     private static String tenantQuery(Request req) {

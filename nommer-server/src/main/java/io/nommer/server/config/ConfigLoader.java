@@ -1,5 +1,7 @@
 package io.nommer.server.config;
 
+import io.nommer.core.tenant.TenantLimit;
+import io.nommer.core.tenant.TenantLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -19,6 +21,9 @@ import java.util.Set;
  * ({@code --setting value}). Setting names are the same everywhere: {@code port}, {@code data}, {@code workers}, ...
  */
 public final class ConfigLoader {
+    /** The settings of the tenant_limits block: {@code tenant_limits.<limit>}, read as {@code tenant_limits_<limit>}. */
+    private static final String TENANT_LIMITS = "tenant_limits_";
+
     public static final Set<String> SETTINGS = Set.of(
             "bind",
             "port",
@@ -145,23 +150,55 @@ public final class ConfigLoader {
                                     merged,
                                     origin,
                                     "signed_url_seconds",
-                                    ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds()))));
+                                    ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds()))),
+                    tenantLimits(merged, origin));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }
     }
 
     private static void put(Map<String, String> m, Map<String, String> origin, String key, String value, String from) {
-        if (!SETTINGS.contains(key)) {
+        if (!SETTINGS.contains(key) && !isTenantLimit(key)) {
             throw new IllegalArgumentException("unknown setting '" + key + "' (" + from + "); known settings: "
-                    + new java.util.TreeSet<>(SETTINGS));
+                    + new java.util.TreeSet<>(SETTINGS) + " and tenant_limits." + "{" + TenantLimit.known() + "}");
         }
         m.put(key, value);
         origin.put(key, from);
     }
 
+    /** Setting names in any case, with {@code -} or {@code .} for {@code _} ({@code tenant_limits.max_queued_jobs}). */
     static String normalize(String key) {
-        return key.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        return key.trim().toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+
+    private static boolean isTenantLimit(String key) {
+        if (!key.startsWith(TENANT_LIMITS)) {
+            return false;
+        }
+        try {
+            TenantLimit.parse(key.substring(TENANT_LIMITS.length()));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The tenant_limits block: each limit a whole number of at least 0 or {@code unlimited}; unset ones are unlimited. */
+    private static TenantLimits tenantLimits(Map<String, String> m, Map<String, String> origin) {
+        TenantLimits limits = TenantLimits.NONE;
+        for (TenantLimit l : TenantLimit.values()) {
+            String key = TENANT_LIMITS + l.wireName();
+            String v = m.get(key);
+            if (v != null) {
+                try {
+                    limits = limits.with(l, TenantLimits.parseValue(l, v.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            "tenant_limits." + e.getMessage() + " (" + origin.get(key) + ")");
+                }
+            }
+        }
+        return limits;
     }
 
     private static int integer(Map<String, String> m, Map<String, String> origin, String key, int dflt) {

@@ -2,6 +2,7 @@ package io.nommer.server.config;
 
 import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.tenant.TenantLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.List;
  * @param encoder {@code ffmpeg}, or {@code null} to complete tasks at once without encoding (for measuring the
  *     orchestration alone)
  * @param nullEncoderPause how long the null encoder takes per task (zero: at once)
+ * @param tenantLimits every tenant's limits unless it sets its own ({@code tenant_limits.*}; none by default)
  */
 public record ServerConfig(
         String bind,
@@ -49,7 +51,8 @@ public record ServerConfig(
         List<String> clouds,
         String encoder,
         Duration nullEncoderPause,
-        Http http) {
+        Http http,
+        TenantLimits tenantLimits) {
 
     /**
      * How the API is served beyond its address.
@@ -245,6 +248,7 @@ public record ServerConfig(
         }
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
+        tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
     }
 
     /** A URL with any password replaced, for logs and messages. */
@@ -269,6 +273,6 @@ public record ServerConfig(
                 + shutdownGrace.toSeconds() + ", clouds=" + String.join(",", clouds)
                 + ", encoder=" + encoder
                 + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms=" + nullEncoderPause.toMillis() : "")
-                + ", " + http + "]";
+                + ", " + http + ", tenant_limits=" + tenantLimits + "]";
     }
 }

@@ -9,6 +9,7 @@ import io.nommer.core.service.GoneException;
 import io.nommer.core.service.NotFoundException;
 import io.nommer.core.service.ServiceException;
 import io.nommer.core.service.TooLargeException;
+import io.nommer.core.service.TooManyRequestsException;
 import io.nommer.core.service.UnauthorizedException;
 import io.nommer.core.storage.StorageUnavailableException;
 import java.io.InputStream;
@@ -129,6 +130,10 @@ public final class Router extends Handler.Abstract {
             answer = dispatch(request);
         } catch (ApiException e) {
             answer = challenged(problem(e.status(), e.code(), e.getMessage(), e.field()), e.status());
+        } catch (TooManyRequestsException e) {
+            // why: a quota that frees up with time says when (RFC 9110 Retry-After, whole seconds, rounded up)
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            answer = problem(429, e.code(), e.getMessage(), e.field()).header("Retry-After", Long.toString(seconds));
         } catch (ServiceException e) {
             answer = challenged(problem(status(e), e.code(), e.getMessage(), e.field()), status(e));
         } catch (StorageUnavailableException e) {
@@ -229,6 +234,7 @@ public final class Router extends Handler.Abstract {
             case 413 -> "Payload Too Large";
             case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
             case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         };

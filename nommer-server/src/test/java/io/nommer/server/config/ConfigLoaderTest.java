@@ -3,6 +3,8 @@ package io.nommer.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nommer.core.tenant.TenantLimit;
+import io.nommer.core.tenant.TenantLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,6 +37,31 @@ class ConfigLoaderTest {
         assertThat(c.minInputBytesPerSecond()).isEqualTo(16 * 1024);
         assertThat(c.minInputRateWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(c.shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(20));
+    }
+
+    @Test
+    void tenantLimits_areABlockOfTheFile_orVariablesAndFlags_unlimitedUnlessSet() throws Exception {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).tenantLimits()).isEqualTo(TenantLimits.NONE);
+        Path file = tmp.resolve("nommer.properties");
+        Files.writeString(file, "tenant_limits.max_running_tasks = 8\ntenant_limits.max_input_bytes = unlimited\n");
+
+        ServerConfig c = ConfigLoader.load(
+                Map.of("config", file.toString(), "tenant-limits-max-uploads-per-day", "100"),
+                Map.of("NOMMER_TENANT_LIMITS_MAX_QUEUED_JOBS", "5000"));
+
+        TenantLimits limits = c.tenantLimits();
+        assertThat(limits.get(TenantLimit.MAX_RUNNING_TASKS)).isEqualTo(8);
+        assertThat(limits.get(TenantLimit.MAX_INPUT_BYTES)).isEqualTo(TenantLimits.UNLIMITED);
+        assertThat(limits.get(TenantLimit.MAX_UPLOADS_PER_DAY)).isEqualTo(100);
+        assertThat(limits.get(TenantLimit.MAX_QUEUED_JOBS)).isEqualTo(5000);
+        assertThat(limits.get(TenantLimit.MAX_INPUT_SECONDS)).isNull();
+        assertThat(c.toString()).contains("tenant_limits=max_running_tasks=8, max_queued_jobs=5000");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("tenant_limits.max_running_tasks", "-2"), Map.of()))
+                .hasMessageContaining("tenant_limits.max_running_tasks must be a whole number of at least 0 or "
+                        + "unlimited, not '-2' (flag --tenant_limits.max_running_tasks)");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("tenant_limits.max_gpus", "1"), Map.of()))
+                .hasMessageContaining("unknown setting 'tenant_limits_max_gpus'")
+                .hasMessageContaining("tenant_limits.{max_running_tasks, max_queued_jobs");
     }
 
     @Test
