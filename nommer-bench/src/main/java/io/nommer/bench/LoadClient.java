@@ -23,7 +23,8 @@ final class LoadClient implements AutoCloseable {
     private final InputStream in;
     private final byte[] request;
 
-    LoadClient(URI base, String path, byte[] json) throws IOException {
+    /** @param apiKey sent as {@code Authorization: Bearer}; null to send none */
+    LoadClient(URI base, String path, byte[] json, String apiKey) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(base.getHost(), base.getPort()));
@@ -32,10 +33,11 @@ final class LoadClient implements AutoCloseable {
         byte[] head = String.format(
                         Locale.ROOT,
                         "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: %d\r\n\r\n",
+                                + "%sContent-Length: %d\r\n\r\n",
                         path,
                         base.getHost(),
                         base.getPort(),
+                        apiKey == null ? "" : "Authorization: Bearer " + apiKey + "\r\n",
                         json.length)
                 .getBytes(StandardCharsets.US_ASCII);
         request = new byte[head.length + json.length];

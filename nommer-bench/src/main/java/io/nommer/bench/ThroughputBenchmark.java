@@ -2,6 +2,7 @@ package io.nommer.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nommer.cli.NommerClient;
+import io.nommer.core.auth.Role;
 import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
 import io.nommer.core.store.Store;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,13 +35,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with a deep queue. Not a test: it prints numbers and asserts nothing. Method in BENCHMARKS.md.
  *
  * <p>Usage: {@code ./bench throughput [single-jobs] [bulk-jobs] [deep-queue]}, defaults 20000 50000 1000000; the
- * system property {@code bench.slots} sets the in-process worker slots (default 2).
+ * system property {@code bench.slots} sets the in-process worker slots (default 2), {@code bench.tenants} how many
+ * tenants submit (default: authentication off, one tenant).
  */
 public final class ThroughputBenchmark {
     /** {@code -Dbench.statements=true}: after each timed run, the statements PostgreSQL spent the most time on. */
     private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
     /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 5); medians are printed. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    /**
+     * {@code -Dbench.tenants=N}: API keys required and N tenants, client i submitting as tenant i mod N (each with its
+     * own upload as the input), so that the queue holds several tenants' jobs at once; 0 (the default): authentication
+     * off and every job the default tenant's, as in the quick start.
+     */
+    private static final int TENANTS = Integer.getInteger("bench.tenants", 0);
 
     private static final int MAX_WARM_UP_ROUNDS = 8;
     /** The database of the end-to-end runs. */
@@ -100,9 +109,12 @@ public final class ThroughputBenchmark {
 
     // ---------------------------------------------------------------- end to end over HTTP
 
+    /** Who submits: a client with its key (null with authentication off), and its own upload as the input. */
+    private record Tenant(NommerClient client, String key, String input) {}
+
     private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs) throws Exception {
         String url = newDatabase(pg, E2E_DB);
-        Map<String, String> flags = Map.of(
+        Map<String, String> flags = new HashMap<>(Map.of(
                 "port",
                 "0",
                 "data",
@@ -112,12 +124,29 @@ public final class ThroughputBenchmark {
                 "workers",
                 System.getProperty("bench.slots", "2"),
                 "encoder",
-                "null");
+                "null"));
+        List<String> keys = new ArrayList<>();
+        if (TENANTS > 0) {
+            flags.put("auth", "keys");
+            try (Store store = PostgresStores.open(url)) {
+                for (int t = 0; t < TENANTS; t++) {
+                    keys.add(store.keys()
+                            .create("tenant-" + t, Role.TENANT, "benchmark", null)
+                            .token());
+                }
+            }
+            System.out.println(TENANTS + " tenant(s), API keys required; client i submits as tenant i mod " + TENANTS);
+        } else {
+            keys.add(null);
+        }
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
-            NommerClient client = new NommerClient(URI.create(server.baseUrl()));
-            String input = client.upload(Files.writeString(dir.resolve("in.bin"), "never read"))
-                    .path("uri")
-                    .asText();
+            Path in = Files.writeString(dir.resolve("in.bin"), "never read");
+            List<Tenant> tenants = new ArrayList<>();
+            for (String key : keys) {
+                NommerClient client = new NommerClient(URI.create(server.baseUrl()), key);
+                tenants.add(
+                        new Tenant(client, key, client.upload(in).path("uri").asText()));
+            }
             try (Store store = PostgresStores.open(url);
                     Connection db = pg.getDatabase("postgres", E2E_DB).getConnection()) {
                 // Warm-up: connection pools, query plans, and above all the JIT. The service runs for days, so the
@@ -129,8 +158,8 @@ public final class ThroughputBenchmark {
                 for (int round = 0; round < MAX_WARM_UP_ROUNDS; round++) {
                     long compiling = jit.getTotalCompilationTime();
                     long t0 = System.nanoTime();
-                    runSingle(client, db, input, Math.min(singleJobs, 10_000), 16);
-                    runBulk(client, db, input, Math.min(bulkJobs, 20_000), 2);
+                    runSingle(tenants, db, Math.min(singleJobs, 10_000), 16);
+                    runBulk(tenants, db, Math.min(bulkJobs, 20_000), 2);
                     double seconds = seconds(t0);
                     double compiled = (jit.getTotalCompilationTime() - compiling) / 1000.0;
                     System.out.printf(
@@ -149,7 +178,7 @@ public final class ThroughputBenchmark {
                 for (int round = 0; round < ROUNDS; round++) {
                     resetStatements(pg);
                     long wal = walBytes(pg);
-                    singles.add(runSingle(client, db, input, singleJobs, 16));
+                    singles.add(runSingle(tenants, db, singleJobs, 16));
                     System.out.printf(
                             Locale.ROOT,
                             "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
@@ -159,7 +188,7 @@ public final class ThroughputBenchmark {
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
                     printStatements(pg);
                     wal = walBytes(pg);
-                    bulks.add(runBulk(client, db, input, bulkJobs, 2));
+                    bulks.add(runBulk(tenants, db, bulkJobs, 2));
                     System.out.printf(
                             Locale.ROOT,
                             "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
@@ -175,7 +204,8 @@ public final class ThroughputBenchmark {
                         ROUNDS,
                         BenchSupport.median(singles),
                         BenchSupport.median(bulks));
-                submitToClaim(client, store, input, 500);
+                Tenant first = tenants.get(0);
+                submitToClaim(first.client(), store, first.input(), 500);
             }
         }
     }
@@ -188,10 +218,12 @@ public final class ThroughputBenchmark {
     }
 
     /** Jobs/s from the first submit until every job succeeded. */
-    private static double runSingle(NommerClient client, Connection db, String input, int jobs, int clients)
-            throws Exception {
-        byte[] body = client.mapper().writeValueAsBytes(job(client, input));
-        double[] times = run(client.baseUri(), db, "/v1/jobs", body, jobs, clients);
+    private static double runSingle(List<Tenant> tenants, Connection db, int jobs, int clients) throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
+        for (Tenant t : tenants) {
+            bodies.add(t.client().mapper().writeValueAsBytes(job(t.client(), t.input())));
+        }
+        double[] times = run(tenants, db, "/v1/jobs", bodies, jobs, clients);
         System.out.printf(
                 Locale.ROOT,
                 "  (single: %d jobs accepted in %.1f s, all finished after %.1f s)%n",
@@ -201,15 +233,17 @@ public final class ThroughputBenchmark {
         return jobs / times[1];
     }
 
-    private static double runBulk(NommerClient client, Connection db, String input, int jobs, int clients)
-            throws Exception {
-        ObjectNode bulk = client.mapper().createObjectNode();
-        for (int i = 0; i < 1000; i++) {
-            bulk.withArray("jobs").add(job(client, input));
+    private static double runBulk(List<Tenant> tenants, Connection db, int jobs, int clients) throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
+        for (Tenant t : tenants) {
+            ObjectNode bulk = t.client().mapper().createObjectNode();
+            for (int i = 0; i < 1000; i++) {
+                bulk.withArray("jobs").add(job(t.client(), t.input()));
+            }
+            bodies.add(t.client().mapper().writeValueAsBytes(bulk));
         }
         int requests = jobs / 1000;
-        double[] times =
-                run(client.baseUri(), db, "/v1/jobs/bulk", client.mapper().writeValueAsBytes(bulk), requests, clients);
+        double[] times = run(tenants, db, "/v1/jobs/bulk", bodies, requests, clients);
         System.out.printf(
                 Locale.ROOT,
                 "  (bulk: %d jobs accepted in %.1f s, all finished after %.1f s, at %s)%n",
@@ -221,15 +255,21 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * Posts {@code body} to {@code path} {@code requests} times from {@code clients} concurrent connections; answers
-     * the seconds until the last answer and until no job was left queued or running.
+     * Posts to {@code path} {@code requests} times from {@code clients} concurrent connections, client i as tenant i
+     * mod the number of tenants with that tenant's body; answers the seconds until the last answer and until no job
+     * was left queued or running.
      */
-    private static double[] run(URI base, Connection db, String path, byte[] body, int requests, int clients)
+    private static double[] run(
+            List<Tenant> tenants, Connection db, String path, List<byte[]> bodies, int requests, int clients)
             throws Exception {
         AtomicInteger left = new AtomicInteger(requests);
+        AtomicInteger nextClient = new AtomicInteger();
+        URI base = tenants.get(0).client().baseUri();
         long t0 = System.nanoTime();
         BenchSupport.concurrently(clients, () -> {
-            try (LoadClient http = new LoadClient(base, path, body)) {
+            int t = nextClient.getAndIncrement() % tenants.size();
+            try (LoadClient http =
+                    new LoadClient(base, path, bodies.get(t), tenants.get(t).key())) {
                 while (left.getAndDecrement() > 0) {
                     http.post();
                 }
