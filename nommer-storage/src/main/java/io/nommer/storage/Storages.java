@@ -18,6 +18,7 @@ import io.nommer.storage.s3.S3StorageConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -131,6 +132,22 @@ public final class Storages implements InputFetcher, OutputPublisher, UploadStor
         } finally {
             local.deleteUpload(upload.id());
         }
+    }
+
+    /** {@code upload:<id>}, and where S3 keeps uploads ({@code storage} set to S3), the object's URI in the bucket. */
+    @Override
+    public List<URI> uris(String uploadId) {
+        URI local = LocalStorage.uploadUri(uploadId);
+        return s3.isEmpty()
+                ? List.of(local)
+                : List.of(local, s3.get().uploadsFolder().resolve(uploadId));
+    }
+
+    /** Deletes the upload from local storage and, where S3 is configured, from the bucket's uploads folder. */
+    @Override
+    public void deleteUpload(String uploadId) {
+        local.deleteUpload(uploadId);
+        s3.ifPresent(bucket -> bucket.delete(bucket.uploadsFolder().resolve(uploadId)));
     }
 
     /**

@@ -483,6 +483,15 @@ final class JdbcJobStore implements JobStore {
     @Override
     public void addEvent(String jobId, String taskId, Timeline.Entry entry) {
         sql.inTransaction("adding event " + entry.type() + " to job " + jobId, c -> {
+            // why: a job deleted meanwhile (its webhook's last attempt, a worker's last word after a cancel) has no
+            // timeline to add to; the lock keeps a delete from passing between this look and the insert
+            try (PreparedStatement ps = prepare(
+                            c, "SELECT 1 FROM jobs WHERE id = ?" + sql.dialect().lockForUpdate(), jobId);
+                    ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+            }
             finisher.addEvent(c, jobId, taskId, entry, sql.now(c));
             return null;
         });

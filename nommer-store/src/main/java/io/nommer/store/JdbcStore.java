@@ -5,6 +5,7 @@ import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.retention.RetentionStore;
 import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.store.Store;
 import io.nommer.core.tenant.TenantQuotas;
@@ -27,6 +28,7 @@ public final class JdbcStore implements Store {
     private final JdbcApiKeys keys;
     private final JdbcUploadOwners uploadOwners;
     private final JdbcTenantQuotas quotas;
+    private final JdbcRetention retention;
 
     /**
      * A store on {@code dataSource}, closed with the store when it is {@link AutoCloseable}.
@@ -43,6 +45,7 @@ public final class JdbcStore implements Store {
         this.outbox = new JdbcWebhookOutbox(sql, finisher);
         this.keys = new JdbcApiKeys(sql);
         this.uploadOwners = new JdbcUploadOwners(sql);
+        this.retention = new JdbcRetention(sql);
         this.quotas = new JdbcTenantQuotas(sql);
     }
 
@@ -59,6 +62,11 @@ public final class JdbcStore implements Store {
     @Override
     public UploadOwners uploadOwners() {
         return uploadOwners;
+    }
+
+    @Override
+    public RetentionStore retention() {
+        return retention;
     }
 
     @Override

@@ -88,9 +88,15 @@ public abstract class StoreFixture {
 
         private String cloud;
         private String tenant;
+        private String input;
 
         JobBuilder(String id) {
             this.id = id;
+        }
+
+        public JobBuilder withInput(String uri) {
+            input = uri;
+            return this;
         }
 
         public JobBuilder withPriority(Priority p) {
@@ -162,7 +168,7 @@ public abstract class StoreFixture {
                     outputs.isEmpty() ? List.of(new OutputSpec("main", "mp4-h264", H264, null)) : outputs;
             return new NewJob(
                     id,
-                    "file:///in/" + id + ".mov",
+                    input != null ? input : "file:///in/" + id + ".mov",
                     outs,
                     priority,
                     metadata,

@@ -5,6 +5,7 @@ import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.retention.RetentionStore;
 import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.tenant.TenantQuotas;
 import io.nommer.core.webhook.WebhookOutbox;
@@ -30,6 +31,8 @@ public interface Store extends AutoCloseable {
 
     /** Each tenant's limits and what it uses of them. */
     TenantQuotas quotas();
+
+    RetentionStore retention();
 
     /** Releases the engine's connections. */
     @Override

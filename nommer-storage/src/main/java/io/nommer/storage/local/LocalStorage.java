@@ -19,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -264,15 +265,21 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
         }
     }
 
+    /** @throws IllegalArgumentException when {@code id} is not an upload id */
     public static URI uploadUri(String id) {
+        requireUploadId(id);
         return URI.create("upload:" + id);
+    }
+
+    private static void requireUploadId(String id) {
+        if (id == null || !UPLOAD_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + printable(id) + "' is not an upload id (upl_ and 26 of 0-9, a-z)");
+        }
     }
 
     /** @throws IllegalArgumentException when {@code id} is not an upload id (which also keeps paths inside uploads/) */
     private Path uploadPath(String id) {
-        if (id == null || !UPLOAD_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("'" + printable(id) + "' is not an upload id (upl_ and 26 of 0-9, a-z)");
-        }
+        requireUploadId(id);
         return uploads.resolve(id);
     }
 
@@ -459,6 +466,25 @@ public final class LocalStorage implements InputFetcher, OutputPublisher {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + published + ": " + e.getMessage(), e);
+        }
+        deleteEmptyFolders(file.getParent());
+    }
+
+    /**
+     * Deletes {@code dir} and its parents while they are empty, up to the service's own {@code outputs} folder (the
+     * folders {@link #defaultFolder} made for a job, once its files are deleted). Destinations under the output roots
+     * are the user's folders, and are left as they are.
+     */
+    private void deleteEmptyFolders(Path dir) {
+        for (Path d = dir; d != null && d.startsWith(outputs) && !d.equals(outputs); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                log.debug("cannot delete the empty folder {}: {}", d, e.toString());
+                return;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.nommer.store.ApiKeysContract;
 import io.nommer.store.FleetRegistryContract;
 import io.nommer.store.JobStoreContract;
 import io.nommer.store.ProfileStoreContract;
+import io.nommer.store.RetentionContract;
 import io.nommer.store.TaskQueueContract;
 import io.nommer.store.TenantFairnessContract;
 import io.nommer.store.TenantQuotasContract;
@@ -84,6 +85,14 @@ class SqliteStoreTest {
 
     @Nested
     class Quotas extends TenantQuotasContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Retention extends RetentionContract {
         @Override
         protected Store newStore(InstantSource clock) {
             return open(clock);
