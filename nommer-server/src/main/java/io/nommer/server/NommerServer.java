@@ -2,6 +2,7 @@ package io.nommer.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.retention.Retention;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code nommer serve}: the only place adapters are constructed. Runs the HTTP API, the
- * housekeeping loops (lease reaper, webhook relay) and, unless {@code workers} is 0, in-process workers that use the
+ * housekeeping loops (lease reaper, webhook relay, retention) and, unless {@code workers} is 0, in-process workers that use the
  * Store and Storage exactly as a standalone worker would.
  */
 public final class NommerServer implements AutoCloseable {
@@ -72,6 +73,9 @@ public final class NommerServer implements AutoCloseable {
     private final HttpServer http;
     private final Worker worker;
     private final ScheduledExecutorService housekeeping;
+    /** Null when retention is off. */
+    private final ScheduledExecutorService retention;
+
     private final String baseUrl;
     private final Router router;
     private final WebhookRelay relay;
@@ -84,6 +88,7 @@ public final class NommerServer implements AutoCloseable {
             HttpServer http,
             Worker worker,
             ScheduledExecutorService housekeeping,
+            ScheduledExecutorService retention,
             String baseUrl,
             Router router,
             WebhookRelay relay) {
@@ -93,6 +98,7 @@ public final class NommerServer implements AutoCloseable {
         this.http = http;
         this.worker = worker;
         this.housekeeping = housekeeping;
+        this.retention = retention;
         this.baseUrl = baseUrl;
         this.router = router;
         this.processKill = LiveProcesses.deferKill(config.shutdownGrace().plus(WorkerProcess.STOP_MARGIN));
@@ -140,7 +146,8 @@ public final class NommerServer implements AutoCloseable {
                 new Ids(clock),
                 config.allowPrivateNetworks(),
                 store.uploadOwners(),
-                tenants);
+                tenants,
+                store.retention());
 
         Worker worker = config.workers() > 0
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
@@ -175,7 +182,8 @@ public final class NommerServer implements AutoCloseable {
                         },
                         signedUrls)
                 .register(router);
-        new UploadsApi(new UploadService(storage, config.maxUploadBytes(), store.uploadOwners(), tenants))
+        new UploadsApi(new UploadService(
+                        storage, config.maxUploadBytes(), store.uploadOwners(), tenants, store.retention()))
                 .register(router);
         new KeysApi(store.keys(), tenants).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
@@ -233,6 +241,7 @@ public final class NommerServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(
                 () -> guard("webhook relay", relay::deliverDue), 1000, 1000, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService retention = startRetention(config, store, storage);
         String bound = (config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind()) + ":" + http.port();
         if (config.http().publicUrl() != null) {
             log.info("nommer listening on {}; links and webhooks name {} (public_url)", bound, publicUrl);
@@ -245,7 +254,25 @@ public final class NommerServer implements AutoCloseable {
         } else {
             log.info("nommer listening on {}", own);
         }
-        return new NommerServer(config, backends, http, worker, housekeeping, own, router, relay);
+        return new NommerServer(config, backends, http, worker, housekeeping, retention, own, router, relay);
+    }
+
+    /**
+     * Deletes expired jobs and uploads now and then, on a thread of its own: a pass pauses between its batches, and
+     * must not hold up the lease reaper or the webhook relay meanwhile. Null when retention is off.
+     */
+    private static ScheduledExecutorService startRetention(ServerConfig config, Store store, Storages storage) {
+        if (!config.retention().deletesJobs() && !config.retention().deletesUploads()) {
+            log.info("retention: off (finished jobs and uploads are kept forever)");
+            return null;
+        }
+        Retention retention = new Retention(store.retention(), storage, storage, config.retention());
+        long every = config.retention().interval().toMillis();
+        log.info("retention: {}, looking every {} s", config.retention(), every / 1000.0);
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("nommer-retention").daemon().factory());
+        executor.scheduleWithFixedDelay(() -> guard("retention", retention::run), every, every, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     /** What a client's request asks of an object in S3 beyond the object itself. */
@@ -280,6 +307,14 @@ public final class NommerServer implements AutoCloseable {
                     DateTimeFormatter.RFC_1123_DATE_TIME.format(r.lastModified().atZone(ZoneOffset.UTC)));
         }
         return resp;
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor, Duration timeout) {
+        try {
+            executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void guard(String what, Runnable r) {
@@ -344,6 +379,11 @@ public final class NommerServer implements AutoCloseable {
         try {
             http.close();
             housekeeping.shutdownNow();
+            if (retention != null) {
+                retention.shutdownNow();
+                // why: a pass stops at its next pause; let it finish its statement before the store closes
+                awaitQuietly(retention, Duration.ofSeconds(10));
+            }
             relay.close();
             if (worker != null) {
                 worker.stop(config.shutdownGrace());

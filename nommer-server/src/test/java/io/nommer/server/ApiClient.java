@@ -39,6 +39,13 @@ final class ApiClient {
         this.openapi = openapi;
     }
 
+    /** Fails when an exchange of this client (or of another made from it) broke the OpenAPI document. */
+    void assertFollowedOpenApi() {
+        org.assertj.core.api.Assertions.assertThat(openapi.violations())
+                .as("requests and responses that break the OpenAPI document")
+                .isEmpty();
+    }
+
     /** A client of the same server that sends {@code apiKey} ({@code Authorization: Bearer}), checked alike. */
     ApiClient withKey(String apiKey) {
         return new ApiClient(base, apiKey, openapi);

@@ -99,6 +99,8 @@ class ApiGoldenTest {
         send("POST", "/v1/uploads?filename=a.mp4", "some bytes".getBytes(StandardCharsets.UTF_8), Map.of());
         send("POST", "/v1/uploads", new byte[0], Map.of());
         send("POST", "/v1/uploads", new byte[MAX_UPLOAD + 1], Map.of());
+        send("DELETE", "/v1/uploads/" + vars.get("upload"), null);
+        send("DELETE", "/v1/uploads/" + vars.get("upload"), null);
 
         // jobs: submit, read, list, events, cancel, retry
         send("POST", "/v1/jobs", job);
@@ -149,6 +151,12 @@ class ApiGoldenTest {
         send("GET", "/v1/jobs/job_missing", null);
         send("POST", "/v1/jobs/job_missing/cancel", null);
         send("GET", "/v1/jobs/job_missing/events", null);
+        send("DELETE", "/v1/jobs/" + encrypted, null);
+        send("DELETE", "/v1/jobs/" + id + "?outputs=maybe", null);
+        send("DELETE", "/v1/jobs/job_missing", null);
+        send("POST", "/v1/jobs/" + id + "/cancel", null);
+        send("DELETE", "/v1/jobs/" + id, null);
+        send("GET", "/v1/jobs/" + id, null);
 
         // jobs: refused
         for (String bad : List.of(
@@ -314,6 +322,10 @@ class ApiGoldenTest {
         Matcher created = Pattern.compile("^\\{\"id\":\"(job_[0-9a-z]{26})\"").matcher(text);
         if (created.find()) {
             vars.put("job", created.group(1));
+        }
+        Matcher uploaded = Pattern.compile("^\\{\"id\":\"(upl_[0-9a-z]{26})\"").matcher(text);
+        if (uploaded.find()) {
+            vars.put("upload", uploaded.group(1));
         }
         StringBuilder t = new StringBuilder();
         t.append("> ").append(method).append(' ').append(normalize(path)).append('\n');

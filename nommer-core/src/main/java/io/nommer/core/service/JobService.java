@@ -18,18 +18,21 @@ import io.nommer.core.job.Page;
 import io.nommer.core.job.Task;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.retention.Retention;
+import io.nommer.core.retention.RetentionStore;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.storage.UploadOwners;
 import io.nommer.core.util.GroupCommit;
 import io.nommer.core.util.Ids;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Jobs as the API offers them: submit (validated completely before anything is stored, then stored with their tasks,
- * and workers woken), read, list, cancel, retry, their files and encryption keys. Refusals are
+ * and workers woken), read, list, cancel, retry, delete, their files and encryption keys. Refusals are
  * {@link ServiceException}s with stable codes.
  */
 public final class JobService {
@@ -44,6 +47,7 @@ public final class JobService {
     private final Ids ids;
     private final UploadOwners uploadOwners;
     private final boolean allowPrivateNetworks;
+    private final RetentionStore retention;
     /** Single submits that arrive together share a transaction (and its commit); see {@link GroupCommit}. */
     private final GroupCommit<NewJob, CreateResult> creates;
     /** Holds tenants to their queued-jobs limit; null for none. */
@@ -58,13 +62,14 @@ public final class JobService {
             QueueSignal signal,
             Ids ids,
             boolean allowPrivateNetworks) {
-        this(jobs, fleet, profiles, inputs, outputs, signal, ids, allowPrivateNetworks, null, null);
+        this(jobs, fleet, profiles, inputs, outputs, signal, ids, allowPrivateNetworks, null, null, null);
     }
 
     /**
      * @param allowPrivateNetworks whether notify URLs may name loopback, private and similar addresses
      * @param uploadOwners who stored each upload: a tenant may name only its own as inputs; null for no check
      * @param tenants holds each tenant to its {@code max_queued_jobs}; null for no limits
+     * @param retention what deletes finished jobs; null where jobs are never deleted ({@link #delete} refuses)
      */
     public JobService(
             JobStore jobs,
@@ -76,9 +81,11 @@ public final class JobService {
             Ids ids,
             boolean allowPrivateNetworks,
             UploadOwners uploadOwners,
-            TenantService tenants) {
+            TenantService tenants,
+            RetentionStore retention) {
         this.tenants = tenants;
         this.allowPrivateNetworks = allowPrivateNetworks;
+        this.retention = retention;
         this.uploadOwners = uploadOwners;
         this.jobs = jobs;
         this.fleet = fleet;
@@ -209,6 +216,43 @@ public final class JobService {
         } catch (IllegalStateException e) {
             throw new ConflictException("job_finished", "job " + jobId + " cannot be cancelled: " + e.getMessage());
         }
+    }
+
+    /**
+     * Deletes a finished job's record: its tasks, timeline and webhook deliveries (a pending one is dropped), and with
+     * {@code outputs} its output files first, so that a storage failure leaves the job to delete again.
+     *
+     * @throws NotFoundException when there is no such job, or it is another tenant's
+     * @throws ConflictException {@code job_not_finished} while the job is queued or running
+     */
+    public void delete(String jobId, boolean outputs, Principal principal) {
+        if (retention == null) {
+            throw new IllegalStateException("this service was made without a store to delete jobs from");
+        }
+        Job job = find(jobId, principal);
+        if (!job.state().terminal()) {
+            throw notFinished(job);
+        }
+        if (outputs) {
+            List<URI> files = job.tasks().stream()
+                    .flatMap(t -> t.files().stream())
+                    .map(f -> URI.create(f.uri()))
+                    .toList();
+            Retention.deleteOutputs(this.outputs, jobId, files);
+        }
+        if (retention.deleteJobs(List.of(jobId), null).isEmpty()) {
+            // retried meanwhile (no longer finished), or deleted by another request or by retention
+            throw jobs.find(jobId)
+                    .<ServiceException>map(JobService::notFinished)
+                    .orElseGet(() -> new NotFoundException("job " + jobId));
+        }
+    }
+
+    private static ConflictException notFinished(Job job) {
+        return new ConflictException(
+                "job_not_finished",
+                "job " + job.id() + " is " + job.state().wireName() + "; cancel it first (POST /v1/jobs/" + job.id()
+                        + "/cancel), then delete it");
     }
 
     /** Queues a failed or cancelled job's unfinished outputs again. @throws ConflictException otherwise */

@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code /v1/jobs}: submit, inspect, list, cancel, retry, timeline and output downloads. */
+/** {@code /v1/jobs}: submit, inspect, list, cancel, retry, delete, timeline and output downloads. */
 public final class JobsApi {
     static final int MAX_JOB_BODY = 256 * 1024;
     static final int MAX_METADATA_BYTES = 16 * 1024;
@@ -68,6 +68,7 @@ public final class JobsApi {
                 "GET",
                 "/v1/jobs/{id}",
                 req -> Response.ok(views.job(jobs.find(req.path("id"), req.principal()), req.baseUrl())));
+        r.add("DELETE", "/v1/jobs/{id}", this::delete);
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);
         r.add("GET", "/v1/jobs/{id}/events", this::events);
@@ -225,6 +226,16 @@ public final class JobsApi {
 
     private Response retry(Request req) {
         return Response.ok(views.job(jobs.retry(req.path("id"), req.principal()), req.baseUrl()));
+    }
+
+    /** A finished job's record; with {@code ?outputs=true} its output files too. */
+    private Response delete(Request req) {
+        String outputs = req.query("outputs");
+        if (outputs != null && !outputs.equals("true") && !outputs.equals("false")) {
+            throw ApiException.invalid("outputs", "outputs must be true or false, not '" + outputs + "'");
+        }
+        jobs.delete(req.path("id"), "true".equals(outputs), req.principal());
+        return Response.noContent();
     }
 
     private Response events(Request req) {

@@ -5,7 +5,10 @@ import io.nommer.core.storage.Upload;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 
-/** {@code POST /v1/uploads}: the raw body becomes a stored source, usable as a job input by its {@code uri}. */
+/**
+ * {@code POST /v1/uploads}: the raw body becomes a stored source, usable as a job input by its {@code uri};
+ * {@code DELETE /v1/uploads/{id}} deletes it once no queued or running job uses it.
+ */
 public final class UploadsApi {
     private final UploadService uploads;
 
@@ -20,6 +23,10 @@ public final class UploadsApi {
         r.add("POST", "/v1/uploads", req -> {
             Upload u = uploads.store(req.body(), req.contentLength(), req.query("filename"), req.principal());
             return Response.json(201, new UploadView(u.id(), u.uri().toString(), u.size()));
+        });
+        r.add("DELETE", "/v1/uploads/{id}", req -> {
+            uploads.delete(req.path("id"), req.principal());
+            return Response.noContent();
         });
     }
 }

@@ -1,5 +1,6 @@
 package io.nommer.server.config;
 
+import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimit;
 import io.nommer.core.tenant.TenantLimits;
 import java.io.IOException;
@@ -61,7 +62,10 @@ public final class ConfigLoader {
             "public_url",
             "auth",
             "auth_off_on_network",
-            "signed_url_seconds");
+            "signed_url_seconds",
+            "job_retention",
+            "upload_retention",
+            "delete_outputs_with_job");
 
     private ConfigLoader() {}
 
@@ -151,7 +155,11 @@ public final class ConfigLoader {
                                     origin,
                                     "signed_url_seconds",
                                     ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds()))),
-                    tenantLimits(merged, origin));
+                    tenantLimits(merged, origin),
+                    new RetentionPolicy(
+                            retention(merged, origin, "job_retention", RetentionPolicy.DEFAULT_JOBS),
+                            retention(merged, origin, "upload_retention", RetentionPolicy.DEFAULT_UPLOADS),
+                            bool(merged, origin, "delete_outputs_with_job")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }
@@ -228,18 +236,46 @@ public final class ConfigLoader {
         if (v == null) {
             return null;
         }
-        java.util.regex.Matcher x =
-                java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(v.trim());
-        if (!x.matches()) {
+        Duration d = parseDuration(v, false);
+        if (d == null) {
             throw new IllegalArgumentException(
                     key + " must look like 90s, 10m or 2h, not '" + v + "' (" + origin.get(key) + ")");
         }
+        return d;
+    }
+
+    /** A whole number of seconds, minutes, hours or days ({@code 45s}, {@code 2h}, {@code 30d}); null if not one. */
+    private static Duration parseDuration(String v, boolean unitRequired) {
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile(
+                        "(\\d{1,9})([smhd]" + (unitRequired ? "" : "?") + ")")
+                .matcher(v.trim().toLowerCase(Locale.ROOT));
+        if (!x.matches()) {
+            return null;
+        }
         long n = Long.parseLong(x.group(1));
         return switch (x.group(2)) {
-            case "m" -> Duration.ofMinutes(n);
+            case "d" -> Duration.ofDays(n);
             case "h" -> Duration.ofHours(n);
+            case "m" -> Duration.ofMinutes(n);
             default -> Duration.ofSeconds(n);
         };
+    }
+
+    /** {@code 30d}, {@code 12h}, {@code 90m} or {@code 45s}; {@code 0} or {@code off} keeps things forever. */
+    private static Duration retention(Map<String, String> m, Map<String, String> origin, String key, Duration dflt) {
+        String v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v.trim().equalsIgnoreCase("off") || v.trim().equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration d = parseDuration(v, true);
+        if (d == null) {
+            throw new IllegalArgumentException(
+                    key + " must look like 30d, 12h, 90m or 45s, or be off, not '" + v + "' (" + origin.get(key) + ")");
+        }
+        return d;
     }
 
     private static boolean bool(Map<String, String> m, Map<String, String> origin, String key) {

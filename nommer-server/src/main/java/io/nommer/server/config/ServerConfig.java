@@ -2,6 +2,7 @@ package io.nommer.server.config;
 
 import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.List;
  *     orchestration alone)
  * @param nullEncoderPause how long the null encoder takes per task (zero: at once)
  * @param tenantLimits every tenant's limits unless it sets its own ({@code tenant_limits.*}; none by default)
+ * @param retention how long finished jobs and uploads are kept
  */
 public record ServerConfig(
         String bind,
@@ -52,7 +54,8 @@ public record ServerConfig(
         String encoder,
         Duration nullEncoderPause,
         Http http,
-        TenantLimits tenantLimits) {
+        TenantLimits tenantLimits,
+        RetentionPolicy retention) {
 
     /**
      * How the API is served beyond its address.
@@ -249,6 +252,7 @@ public record ServerConfig(
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
         tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
+        retention = retention == null ? RetentionPolicy.DEFAULT : retention;
     }
 
     /** A URL with any password replaced, for logs and messages. */
@@ -273,6 +277,6 @@ public record ServerConfig(
                 + shutdownGrace.toSeconds() + ", clouds=" + String.join(",", clouds)
                 + ", encoder=" + encoder
                 + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms=" + nullEncoderPause.toMillis() : "")
-                + ", " + http + ", tenant_limits=" + tenantLimits + "]";
+                + ", " + http + ", tenant_limits=" + tenantLimits + ", " + retention + "]";
     }
 }

@@ -3,10 +3,12 @@ package io.nommer.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimit;
 import io.nommer.core.tenant.TenantLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,40 @@ class ConfigLoaderTest {
                 .hasMessageContaining("min_input_rate_window_seconds cannot be less than 1");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("shutdown_grace_seconds", "-5"), Map.of()))
                 .hasMessageContaining("shutdown_grace_seconds must be between 0 and 86400");
+    }
+
+    @Test
+    void retention_takesDaysHoursMinutesOrSeconds_orOff_andKeepsThirtyAndSevenDaysByDefault() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).retention()).isEqualTo(RetentionPolicy.DEFAULT);
+        RetentionPolicy r = ConfigLoader.load(
+                        Map.of("job_retention", "12h", "upload_retention", "off", "delete_outputs_with_job", "true"),
+                        Map.of("NOMMER_UPLOAD_RETENTION", "3d"))
+                .retention();
+        assertThat(r).isEqualTo(new RetentionPolicy(Duration.ofHours(12), Duration.ZERO, true));
+        assertThat(ConfigLoader.load(Map.of("job_retention", "0"), Map.of())
+                        .retention()
+                        .deletesJobs())
+                .isFalse();
+        assertThat(ConfigLoader.load(Map.of("job_retention", "90m"), Map.of()).toString())
+                .contains("job_retention=90m, upload_retention=7d, delete_outputs_with_job=false");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("job_retention", "a month"), Map.of()))
+                .hasMessageContaining("job_retention must look like 30d, 12h, 90m or 45s, or be off, not 'a month'")
+                .hasMessageContaining("flag --job_retention");
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Map.of("job_retention", "off", "delete_outputs_with_job", "true"), Map.of()))
+                .hasMessageContaining("delete_outputs_with_job needs job_retention");
+    }
+
+    @Test
+    void retention_looksEveryTenthOfTheShorterRetention_betweenASecondAndAMinute() {
+        Duration oneDay = Duration.ofDays(1);
+        assertThat(new RetentionPolicy(oneDay, Duration.ofSeconds(50), false).interval())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(new RetentionPolicy(Duration.ofSeconds(3), Duration.ZERO, false).interval())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(new RetentionPolicy(Duration.ZERO, Duration.ofMinutes(5), false).interval())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(RetentionPolicy.DEFAULT.interval()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
