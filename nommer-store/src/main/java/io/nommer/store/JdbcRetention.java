@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -45,26 +46,28 @@ final class JdbcRetention implements RetentionStore {
     }
 
     @Override
-    public List<ExpiredJob> expiredJobs(Duration age, int max, boolean withFiles) {
+    public List<ExpiredJob> expiredJobs(Duration age, Instant from, int max, boolean withFiles) {
         Objects.requireNonNull(age, "age");
         if (max < 1) {
             return List.of();
         }
         return sql.read("finding expired jobs", c -> {
             long cutoff = sql.now(c) - age.toMillis();
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT id FROM jobs WHERE " + EXPIRED + " ORDER BY finished_at LIMIT ?",
-                            cutoff,
-                            cutoff,
-                            cutoff,
-                            max);
+            List<Object> args = new ArrayList<>(List.of(cutoff, cutoff, cutoff));
+            String query = "SELECT id, finished_at FROM jobs WHERE " + EXPIRED;
+            if (from != null) {
+                query += " AND finished_at >= ?";
+                args.add(from.toEpochMilli());
+            }
+            args.add(max);
+            Map<String, Instant> finished = new LinkedHashMap<>();
+            try (PreparedStatement ps = prepare(c, query + " ORDER BY finished_at LIMIT ?", args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    finished.put(rs.getString(1), Sql.instant(rs, 2));
                 }
             }
+            List<String> ids = List.copyOf(finished.keySet());
             Map<String, List<URI>> files = new LinkedHashMap<>();
             ids.forEach(id -> files.put(id, new ArrayList<>()));
             if (withFiles && !ids.isEmpty()) {
@@ -83,7 +86,7 @@ final class JdbcRetention implements RetentionStore {
                 }
             }
             return files.entrySet().stream()
-                    .map(e -> new ExpiredJob(e.getKey(), e.getValue()))
+                    .map(e -> new ExpiredJob(e.getKey(), finished.get(e.getKey()), e.getValue()))
                     .toList();
         });
     }

@@ -221,7 +221,29 @@ public abstract class RetentionContract extends StoreFixture {
         }
 
         assertThat(results.stream().mapToInt(Retention.Deleted::jobs).sum()).isEqualTo(12);
-        assertThat(retention.expiredJobs(KEEP, 100, false)).isEmpty();
+        assertThat(retention.expiredJobs(KEEP, null, 100, false)).isEmpty();
+    }
+
+    @Test
+    void expiredJobs_comeOldestFirst_andAPageGoesOnFromWhereTheLastEnded() {
+        Job first = finished(aJob().create());
+        clock.tick(Duration.ofMinutes(1));
+        Job second = finished(aJob().create());
+        clock.tick(Duration.ofMinutes(1));
+        Job third = finished(aJob().create());
+        clock.tick(KEEP.plusHours(1));
+
+        List<RetentionStore.ExpiredJob> page = retention.expiredJobs(KEEP, null, 2, true);
+
+        assertThat(page).extracting(RetentionStore.ExpiredJob::id).containsExactly(first.id(), second.id());
+        assertThat(page.get(0).finishedAt()).isEqualTo(first.finishedAt());
+        assertThat(page.get(0).files()).containsExactly(file(first).toUri());
+        assertThat(retention.expiredJobs(KEEP, page.getLast().finishedAt(), 2, false))
+                .extracting(RetentionStore.ExpiredJob::id)
+                .containsExactly(second.id(), third.id());
+        assertThat(retention.expiredJobs(KEEP, null, 2, false).get(0).files())
+                .as("files only when asked for")
+                .isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.storage.UploadStore;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,12 +92,14 @@ public final class Retention {
     private int[] deleteJobs() {
         int jobs = 0;
         int files = 0;
+        Instant from = null;
         while (true) {
             long t0 = System.nanoTime();
-            List<ExpiredJob> expired = store.expiredJobs(policy.jobs(), batch, policy.deleteOutputsWithJob());
+            List<ExpiredJob> expired = store.expiredJobs(policy.jobs(), from, batch, policy.deleteOutputsWithJob());
             if (expired.isEmpty()) {
                 break;
             }
+            from = expired.getLast().finishedAt();
             List<String> ids = new ArrayList<>();
             boolean storageFailed = false;
             for (ExpiredJob job : expired) {

@@ -2,6 +2,7 @@ package io.nommer.core.retention;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,7 @@ public interface RetentionStore {
      *
      * @param files the output files its tasks published, when asked for; else empty
      */
-    record ExpiredJob(String id, List<URI> files) {
+    record ExpiredJob(String id, Instant finishedAt, List<URI> files) {
         public ExpiredJob {
             files = List.copyOf(files);
         }
@@ -32,9 +33,11 @@ public interface RetentionStore {
      * Expired jobs, those that finished first first, at most {@code max}. Reads only: nothing is locked or deleted, so
      * two callers may be handed the same jobs.
      *
+     * @param from where the previous page ended (its last job's {@code finishedAt}), so that a pass does not walk again
+     *     over what it deleted (until VACUUM, each deleted job leaves an index entry behind); null for the first page
      * @param withFiles whether to read the jobs' output files too
      */
-    List<ExpiredJob> expiredJobs(Duration age, int max, boolean withFiles);
+    List<ExpiredJob> expiredJobs(Duration age, Instant from, int max, boolean withFiles);
 
     /**
      * Deletes, in one transaction, those of {@code jobIds} that are finished (and, when {@code age} is not null, expired
