@@ -97,7 +97,7 @@ public abstract class RetentionContract extends StoreFixture {
     void finishedJobs_pastTheirRetention_goWithTheirTasksTimelinesAndWebhooks() {
         Job succeeded = finished(aJob().notifying("https://example.com/hook").create());
         WebhookDelivery hook = outbox.due(10).get(0);
-        outbox.markDelivered(hook.id(), 200);
+        outbox.markDelivered(hook.id(), 200, null);
         Job cancelled = aJob().create();
         jobs.cancel(cancelled.id());
         clock.tick(KEEP.plusMinutes(1));
@@ -157,7 +157,7 @@ public abstract class RetentionContract extends StoreFixture {
                 .as("webhook pending")
                 .isZero();
         WebhookDelivery hook = outbox.due(10).get(0);
-        outbox.markFailed(hook.id(), "HTTP 500", Duration.ZERO, 1);
+        outbox.markFailed(hook.id(), "HTTP 500", Duration.ZERO, 1, null);
         clock.tick(KEEP.minusDays(1));
         assertThat(pass(RECORDS_ONLY, Retention.BATCH).jobs())
                 .as("given up, but less than a retention ago: the relay's timeline entry is the latest")

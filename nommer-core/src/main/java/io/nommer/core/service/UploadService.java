@@ -21,12 +21,7 @@ public final class UploadService {
 
     /** @param maxBytes the largest upload (setting {@code max_upload_bytes}) */
     public UploadService(UploadStore uploads, long maxBytes) {
-        this(uploads, maxBytes, null, null);
-    }
-
-    /** @param owners where who stored each upload is recorded, or null not to record it */
-    public UploadService(UploadStore uploads, long maxBytes, UploadOwners owners) {
-        this(uploads, maxBytes, owners, null, null);
+        this(uploads, maxBytes, null, null, null);
     }
 
     /**
