@@ -43,6 +43,13 @@ public final class NommerClient {
         }
     }
 
+    /** Nothing answered at the service's address: no connection could be made. */
+    public static final class Unreachable extends IOException {
+        Unreachable(URI base, Throwable cause) {
+            super("cannot reach the nommer server at " + base + " (is `nommer serve` running there?)", cause);
+        }
+    }
+
     private final String apiKey;
 
     public NommerClient(URI base) {
@@ -66,7 +73,7 @@ public final class NommerClient {
     /** Uploads a local file; returns the server's JSON ({@code id}, {@code uri}, {@code size}). */
     public JsonNode upload(Path file) throws IOException, InterruptedException {
         String name = URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
-        HttpRequest req = request(base.resolve("/v1/uploads?filename=" + name))
+        HttpRequest req = request("/v1/uploads?filename=" + name)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file))
                 .build();
@@ -85,29 +92,52 @@ public final class NommerClient {
     }
 
     public JsonNode post(String path, JsonNode json) throws IOException, InterruptedException {
-        HttpRequest req = request(base.resolve(path))
+        return sendJson("POST", path, json);
+    }
+
+    /** Creates or replaces what {@code path} names (a cloud, a stored profile); answers it. */
+    public JsonNode put(String path, JsonNode json) throws IOException, InterruptedException {
+        return sendJson("PUT", path, json);
+    }
+
+    private JsonNode sendJson(String method, String path, JsonNode json) throws IOException, InterruptedException {
+        return send(request(path)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(json)))
-                .build();
-        return send(req);
-    }
-
-    public JsonNode job(String id) throws IOException, InterruptedException {
-        return get("/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
-    }
-
-    public JsonNode get(String path) throws IOException, InterruptedException {
-        return send(request(base.resolve(path)).GET().build());
-    }
-
-    public JsonNode post(String path) throws IOException, InterruptedException {
-        return send(request(base.resolve(path))
-                .POST(HttpRequest.BodyPublishers.noBody())
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(json)))
                 .build());
     }
 
-    private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+    public JsonNode job(String id) throws IOException, InterruptedException {
+        return get("/v1/jobs/" + segment(id));
+    }
+
+    /** Cancels a queued or running job; answers the job. */
+    public JsonNode cancel(String id) throws IOException, InterruptedException {
+        return post("/v1/jobs/" + segment(id) + "/cancel");
+    }
+
+    /** Runs a finished job's failed and cancelled outputs again; answers the job. */
+    public JsonNode retry(String id) throws IOException, InterruptedException {
+        return post("/v1/jobs/" + segment(id) + "/retry");
+    }
+
+    /** @param path from the API's root, such as {@code /v1/presets}, with its query if any */
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET().build());
+    }
+
+    public JsonNode post(String path) throws IOException, InterruptedException {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** One path segment, escaped. */
+    public static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    // why: appended, not resolved, so that a base with a path prefix (a public_url behind a proxy) keeps it
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         return apiKey == null ? b : b.header("Authorization", "Bearer " + apiKey);
     }
 
@@ -119,10 +149,17 @@ public final class NommerClient {
         HttpResponse<byte[]> res;
         try {
             res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot reach the nommer server at " + base + " (is `nommer serve` running?)", e);
+        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            throw new Unreachable(base, e);
         }
-        JsonNode body = res.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(res.body());
+        JsonNode body;
+        try {
+            body = res.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(res.body());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("the server at " + base + " answered HTTP " + res.statusCode() + " with "
+                    + res.headers().firstValue("Content-Type").orElse("no content type")
+                    + ", not JSON: is it a nommer server?");
+        }
         if (res.statusCode() >= 400) {
             throw new ApiError(
                     res.statusCode(),

@@ -3,6 +3,7 @@ package io.nommer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.NommerServer;
@@ -12,14 +13,16 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code nommer} command against a real server with real ffmpeg. */
+/** The {@code nommer} command against a real server with real ffmpeg, as a user types it. */
 class MainTest {
     @TempDir
     static Path tmp;
@@ -43,13 +46,28 @@ class MainTest {
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
+        return run(Terminal.PLAIN, args);
+    }
+
+    private static Run run(Terminal terminal, String... args) {
+        return run(Map.of(), terminal, args);
+    }
+
+    /** {@code nommer args} in this JVM, with the environment {@code env}, as if on {@code terminal}. */
+    private static Run run(Map<String, String> env, Terminal terminal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(
+        int code = new Main(new Context(
                         new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        env,
+                        terminal))
                 .run(args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String jobId(String out) {
+        return out.replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
     }
 
     @Test
@@ -63,13 +81,69 @@ class MainTest {
                         "uploading",
                         "submitted job job_",
                         "owner token (shown once",
-                        "succeeded 100.0%",
+                        "mp3: running",
+                        "mp3: succeeded",
+                        "succeeded 100.0%, took",
+                        "  mp3: mp3.mp3, ",
                         "/files/mp3.mp3");
+        assertThat(r.out()).as("no terminal: no cursor movement").doesNotContain("\033[");
 
-        String id = r.out().replaceAll("(?s).*submitted job (job_[0-9a-z]+).*", "$1");
+        String id = jobId(r.out());
         Run s = run("status", id, "--server", server.baseUrl());
         assertThat(s.code()).isZero();
-        assertThat(s.out()).contains("job " + id + ": succeeded", "output mp3 (mp3): succeeded");
+        assertThat(s.out()).contains("job " + id + ": succeeded", "  mp3: mp3.mp3, ", "/files/mp3.mp3");
+        assertThat(run("status", id, "--files", "--server", server.baseUrl()).out())
+                .containsPattern("audio +[0-9.]+ kB  http://.*/files/mp3.mp3");
+        Run json = run("status", id, "--json", "--server", server.baseUrl());
+        assertThat(new NommerClient(URI.create(server.baseUrl()))
+                        .mapper()
+                        .readTree(json.out())
+                        .path("state")
+                        .asText())
+                .isEqualTo("succeeded");
+
+        Run watched = run("watch", id, "--server", server.baseUrl());
+        assertThat(watched.code()).isZero();
+        assertThat(watched.out()).contains("job " + id + ": succeeded 100.0%", "/files/mp3.mp3");
+    }
+
+    @Test
+    void submitWait_onATerminal_redrawsABarPerOutputInPlace() {
+        Path clip = TestMedia.videoWithAudio();
+
+        Run r = run(
+                new Terminal(true, 100),
+                "submit",
+                clip.toString(),
+                "--preset",
+                "mp3",
+                "--preset",
+                "thumbnails",
+                "--wait",
+                "--server",
+                server.baseUrl());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("\033[3F\033[2Kjob job_", "] 100.0%", "\033[J")
+                .containsPattern("\033\\[2K  mp3 +(queued|running|succeeded) +\\[")
+                .containsPattern("thumbnails +succeeded +\\[#+\\] 100.0%")
+                .contains("  thumbnails: thumbnails_01.jpg + ");
+    }
+
+    @Test
+    void submitWaitJson_printsTheJobAtEveryChange_oneDocumentALine() throws Exception {
+        Path clip = TestMedia.videoWithAudio();
+
+        Run r = run("submit", clip.toString(), "--preset", "mp3", "--wait", "--json", "--server", server.baseUrl());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSizeGreaterThan(1);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(lines.get(0)).has("owner_token")).isTrue();
+        assertThat(json.readTree(lines.get(lines.size() - 1)).path("state").asText())
+                .isEqualTo("succeeded");
     }
 
     @Test
@@ -122,6 +196,7 @@ class MainTest {
         assertThat(probed.lines().findFirst()).hasValue("64:45,16:9,bb");
 
         Run bad = run("submit", clip.toString(), "--preset", "mp4-h264", "--set", "fps", "--server", server.baseUrl());
+        assertThat(bad.out()).as("nothing uploaded").isEmpty();
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--set needs FIELD=VALUE");
         Run refused = run(
@@ -133,7 +208,7 @@ class MainTest {
                 "interlaced=yes",
                 "--server",
                 server.baseUrl());
-        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.code()).isEqualTo(ExitCode.REFUSED);
         assertThat(refused.err()).contains("interlaced");
     }
 
@@ -177,22 +252,212 @@ class MainTest {
         } finally {
             keyed.close();
         }
-        assertThat(run("keys", "create", "--data", data.toString()).err()).contains("--tenant NAME");
-        assertThat(run("keys", "frobnicate", "--data", data.toString()).err()).contains("create, list or revoke");
+        assertThat(run("keys", "create", "--data", data.toString()).err()).contains("'--tenant=NAME'");
+        assertThat(run("keys", "frobnicate", "--data", data.toString()).err())
+                .contains("unknown command 'frobnicate' (commands: create, list, revoke)");
+        assertThat(run("keys").err()).contains("create, list or revoke");
     }
 
     @Test
     void badUsage_explainsItself() {
-        assertThat(run("submit", "--preset", "mp3").err()).contains("exactly one FILE or URL");
+        assertThat(run("submit", "--preset", "mp3").err()).contains("Missing required parameter: 'FILE|URL'");
         assertThat(run("submit", "/no/such/file.mp4", "--preset", "mp3").err()).contains("no such file");
         Run unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown command");
+        assertThat(unknown.err()).contains("unknown command 'frobnicate'");
         Run refused =
                 run("submit", "upload:upl_00000000000000000000000000", "--preset", "mp3", "--server", server.baseUrl());
-        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.code()).isEqualTo(ExitCode.REFUSED);
         assertThat(refused.err()).contains("invalid_input");
-        assertThat(run("status", "job_nope", "--server", server.baseUrl()).err())
-                .contains("not_found");
+        Run missing = run("status", "job_nope", "--server", server.baseUrl());
+        assertThat(missing.code()).isEqualTo(ExitCode.REFUSED);
+        assertThat(missing.err()).contains("not_found");
+    }
+
+    @Test
+    void mistakes_areUsageErrors_thatNameTheOption() {
+        Run frobnicate = run("submit", "clip.mp4", "--preset", "mp3", "--frobnicate", "yes");
+        assertThat(frobnicate.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(frobnicate.err()).contains("unknown option '--frobnicate'", "See 'nommer submit --help'.");
+
+        Run noValue = run("submit", "clip.mp4", "--preset");
+        assertThat(noValue.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noValue.err()).contains("'--preset'");
+        Run swallowed = run("submit", "clip.mp4", "--preset", "--wait");
+        assertThat(swallowed.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(swallowed.err()).contains("Expected parameter for option '--preset' but found '--wait'");
+
+        assertThat(run("submit", "clip.mp4", "--preset", "mp3", "--priority", "urgent")
+                        .err())
+                .contains("'--priority'", "expected high, normal or low");
+        assertThat(run("serve", "--frobnicate", "1").err()).contains("unknown option '--frobnicate'");
+        Run badPort =
+                run("serve", "--port", "eighty", "--data", tmp.resolve("never").toString());
+        assertThat(badPort.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(badPort.err()).contains("port must be a whole number, not 'eighty' (flag --port)");
+        assertThat(run("status", "job_x", "--server", "ftp://example.com").err())
+                .contains("--server 'ftp://example.com' must be an http:// or https:// URL");
+        assertThat(run("jobs", "--state", "done").err()).contains("--state: unknown state 'done'");
+        assertThat(run("stauts", "job_x").err()).contains("Did you mean: nommer status");
+    }
+
+    @Test
+    void help_everyCommandListsItsOptions_defaultsAndEnvironment() {
+        Run root = run("--help");
+        assertThat(root.code()).isZero();
+        assertThat(root.out()).contains("Commands:", "Exit codes:", "NOMMER_SERVER", "NOMMER_API_KEY", "completion");
+        assertThat(run().code()).as("no command").isEqualTo(ExitCode.USAGE);
+
+        for (String command : new Main(new Context(System.out, System.err, Map.of(), Terminal.PLAIN))
+                .commandLine()
+                .getSubcommands()
+                .keySet()) {
+            Run help = run(command, "--help");
+            assertThat(help.code()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: nommer " + command);
+        }
+        assertThat(run("submit", "--help").out())
+                .contains(
+                        "--preset=NAME",
+                        "--set=FIELD=VALUE",
+                        "--wait",
+                        "--json",
+                        "NOMMER_SERVER",
+                        "NOMMER_API_KEY",
+                        "Exit codes:",
+                        "3     the server cannot be reached");
+        assertThat(run("serve", "--help").out())
+                .contains("--port=PORT", "(default 8080)", "NOMMER_PORT]", "--allow-private-networks")
+                .doesNotContain("--exit-when-idle", "--slots");
+        assertThat(run("worker", "--help").out())
+                .contains("--slots=N", "--exit-when-idle")
+                .doesNotContain("--port");
+        assertThat(run("keys", "create", "--help").out()).contains("--tenant=NAME", "--admin", "--expires");
+        assertThat(run("help", "submit").out()).contains("Usage: nommer submit");
+        assertThat(run("--version").out()).startsWith("nommer 0.");
+    }
+
+    @Test
+    void completion_isABashScriptForEveryCommandAndOption() {
+        Run r = run("completion");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("complete -F", "nommer", "submit", "--preset", "--wait", "watch");
+    }
+
+    @Test
+    void server_isReachedByHostAndPort_andAnAddressWhereNothingAnswersIsItsOwnExitCode() {
+        Run byHostPort = run("presets", "--server", "127.0.0.1:" + server.port());
+        assertThat(byHostPort.code()).as(byHostPort.err()).isZero();
+        assertThat(byHostPort.out()).contains("mp4-h264", "libx264 1280x720");
+
+        Run fromEnv = run(Map.of("NOMMER_SERVER", "127.0.0.1:" + server.port()), Terminal.PLAIN, "presets");
+        assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
+
+        Run nobody = run("status", "job_x", "--server", "127.0.0.1:1");
+        assertThat(nobody.code()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(nobody.err()).contains("cannot reach the nommer server at http://127.0.0.1:1");
+    }
+
+    @Test
+    void submit_checksPresetsAndCloudWithTheServer_beforeUploadingAnything() throws Exception {
+        Path clip = TestMedia.videoWithAudio();
+        Path uploads = tmp.resolve("data").resolve("uploads");
+        long before = count(uploads);
+
+        Run preset =
+                run("submit", clip.toString(), "--preset", "mp3", "--preset", "nope", "--server", server.baseUrl());
+        assertThat(preset.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(preset.err()).contains("unknown preset nope (presets: flv-320x240, ");
+        Run cloud = run("submit", clip.toString(), "--preset", "mp3", "--cloud", "gpu", "--server", server.baseUrl());
+        assertThat(cloud.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(cloud.err()).contains("unknown cloud gpu");
+        Run dir = run("submit", tmp.toString(), "--preset", "mp3", "--server", server.baseUrl());
+        assertThat(dir.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(dir.err()).contains("is a directory; submit takes one file or URL");
+
+        assertThat(preset.out() + cloud.out() + dir.out()).doesNotContain("uploading");
+        assertThat(count(uploads)).isEqualTo(before);
+    }
+
+    private static long count(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void jobsCancelRetryWatch_onAJobThatNoWorkerTakes() throws Exception {
+        NommerClient client = new NommerClient(URI.create(server.baseUrl()));
+        client.put("/v1/clouds/idle", client.mapper().readTree("{\"priority\": 0}"));
+        Path clip = TestMedia.videoWithAudio();
+        String id =
+                jobId(run("submit", clip.toString(), "--preset", "mp3", "--cloud", "idle", "--server", server.baseUrl())
+                        .out());
+
+        assertThat(run("jobs", "--state", "queued", "--created-after", "1h", "--server", server.baseUrl())
+                        .out())
+                .containsPattern(id + " +queued +0.0% .* mp3");
+        assertThat(run("jobs", "--state", "succeeded", "--limit", "1", "--server", server.baseUrl())
+                        .out())
+                .doesNotContain(id);
+        assertThat(run("cancel", id, "--server", server.baseUrl()).out()).contains("job " + id + ": cancelled");
+        Run again = run("cancel", id, "--server", server.baseUrl());
+        assertThat(again.code()).isEqualTo(ExitCode.REFUSED);
+        assertThat(again.err()).contains("job_finished");
+
+        Run watched = run("watch", id, "--server", server.baseUrl());
+        assertThat(watched.code()).as("a cancelled job").isEqualTo(ExitCode.JOB_FAILED);
+        assertThat(watched.out()).contains("job " + id + ": cancelled");
+
+        assertThat(run("retry", id, "--server", server.baseUrl()).out()).contains("job " + id + ": queued");
+        assertThat(client.job(id).path("state").asText()).isEqualTo("queued");
+        client.cancel(id);
+
+        assertThat(run("clouds", "--server", server.baseUrl()).out())
+                .containsPattern("default +0 +1 +[01]/1")
+                .containsPattern("idle +0 +0 +0/0");
+        assertThat(run("workers", "--server", server.baseUrl()).out()).containsPattern("default +[01]/1 +ffmpeg");
+    }
+
+    @Test
+    void interruptedWhileWaiting_saysTheJobKeepsRunning_andHowToFollowIt() throws Exception {
+        NommerClient client = new NommerClient(URI.create(server.baseUrl()));
+        client.put("/v1/clouds/idle", client.mapper().readTree("{\"priority\": 0}"));
+        Path log = tmp.resolve("interrupted.log");
+        Process waiting = NommerJvm.start(
+                log,
+                Map.of(),
+                "submit",
+                TestMedia.videoWithAudio().toString(),
+                "--preset",
+                "mp3",
+                "--cloud",
+                "idle",
+                "--wait",
+                "--server",
+                "127.0.0.1:" + server.port());
+        try {
+            String id = jobId(Await.until(
+                    "the job to be submitted",
+                    Duration.ofSeconds(60),
+                    () -> java.nio.file.Files.readString(log),
+                    text -> text.contains("waiting for a worker")));
+
+            waiting.destroy(); // SIGTERM; Ctrl-C's SIGINT runs the same shutdown hooks
+            assertThat(waiting.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(java.nio.file.Files.readString(log))
+                    .contains(
+                            "stopped following; job " + id + " keeps running on the server",
+                            "follow it: nommer watch " + id + " --server 127.0.0.1:" + server.port(),
+                            "cancel it: nommer cancel " + id);
+            assertThat(client.job(id).path("state").asText()).isEqualTo("queued");
+            client.cancel(id);
+        } finally {
+            waiting.destroyForcibly();
+        }
     }
 }

@@ -1,0 +1,226 @@
+package io.nommer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.cli.Views.Cloud;
+import io.nommer.cli.Views.Preset;
+import io.nommer.cli.Views.Worker;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What the farm offers and who works in it: presets, workers, clouds. */
+final class FarmCommands {
+    private FarmCommands() {}
+
+    @Command(
+            name = "presets",
+            sortOptions = false,
+            description = {
+                "List the presets and stored profiles.",
+                "These are the names --preset takes; a preset the server's ffmpeg cannot run says what it lacks."
+            })
+    static final class Presets implements Callable<Integer> {
+        private final Context ctx;
+
+        @Option(
+                names = "--json",
+                description = "Print the server's documents ({\"presets\": [...]}, then {\"profiles\": [...]}),"
+                        + " one per line")
+        boolean json;
+
+        @Mixin
+        ClientOptions server;
+
+        Presets(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            NommerClient client = server.client(ctx);
+            JsonNode presets = client.get("/v1/presets");
+            JsonNode profiles = client.get("/v1/profiles");
+            if (json) {
+                ctx.out().println(presets);
+                ctx.out().println(profiles);
+                return ExitCode.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode p : presets.path("presets")) {
+                Preset preset = Views.read(p, Preset.class);
+                rows.add(List.of(
+                        preset.name(),
+                        preset.profile().path("format").asText(""),
+                        video(preset.profile()),
+                        audio(preset.profile()),
+                        preset.runnable() ? "" : "cannot run here: lacks " + String.join(", ", preset.missing())));
+            }
+            Table.render(List.of("PRESET", "FORMAT", "VIDEO", "AUDIO", ""), rows)
+                    .forEach(ctx.out()::println);
+            List<List<String>> stored = new ArrayList<>();
+            for (JsonNode p : profiles.path("profiles")) {
+                stored.add(List.of(p.path("name").asText(), p.path("preset").asText(""), video(p), audio(p)));
+            }
+            if (!stored.isEmpty()) {
+                ctx.out().println();
+                Table.render(List.of("STORED PROFILE", "EXTENDS", "VIDEO", "AUDIO"), stored)
+                        .forEach(ctx.out()::println);
+            }
+            return ExitCode.OK;
+        }
+
+        /** {@code libx264 1280x720 crf 23}, {@code libx264 ladder of 4}, or empty for audio-only profiles. */
+        static String video(JsonNode p) {
+            if (!p.hasNonNull("video_codec")) {
+                return p.path("kind").asText("").equals("audio") ? "-" : "";
+            }
+            List<String> parts = new ArrayList<>(List.of(p.path("video_codec").asText()));
+            if (p.hasNonNull("renditions")) {
+                int n = p.path("renditions").asInt();
+                parts.add(n + (n == 1 ? " rendition" : " renditions"));
+            } else if (p.hasNonNull("width") && p.hasNonNull("height")) {
+                parts.add(p.path("width").asInt() + "x" + p.path("height").asInt());
+            }
+            if (p.hasNonNull("video_bitrate")) {
+                parts.add(p.path("video_bitrate").asInt() + "k");
+            } else if (p.hasNonNull("h264_crf")) {
+                parts.add("crf " + p.path("h264_crf").asInt());
+            } else if (p.hasNonNull("vp9_crf")) {
+                parts.add("crf " + p.path("vp9_crf").asInt());
+            }
+            if (p.path("interlaced").asBoolean(false)) {
+                parts.add("interlaced");
+            }
+            if (p.path("kind").asText("").equals("thumbnails") && p.hasNonNull("frame_count")) {
+                parts.add(p.path("frame_count").asInt() + " pictures");
+            }
+            return String.join(" ", parts);
+        }
+
+        static String audio(JsonNode p) {
+            if (!p.hasNonNull("audio_codec")) {
+                return "-";
+            }
+            return p.path("audio_codec").asText()
+                    + (p.hasNonNull("audio_bitrate")
+                            ? " " + p.path("audio_bitrate").asInt() + "k"
+                            : "");
+        }
+    }
+
+    @Command(
+            name = "workers",
+            description = {
+                "List the workers at work.",
+                "Those that reported in the last minute, with their clouds and busy slots. Needs an admin key where"
+                        + " keys are required."
+            })
+    static final class Workers implements Callable<Integer> {
+        private final Context ctx;
+
+        @Option(names = "--json", description = "Print the server's document ({\"workers\": [...]}) instead")
+        boolean json;
+
+        @Mixin
+        ClientOptions server;
+
+        Workers(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            JsonNode workers = server.client(ctx).get("/v1/workers");
+            if (json) {
+                ctx.out().println(workers);
+                return ExitCode.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            Instant now = Instant.now();
+            for (JsonNode w : workers.path("workers")) {
+                Worker worker = Views.read(w, Worker.class);
+                Instant seen = Views.time(worker.lastSeen());
+                rows.add(List.of(
+                        worker.id(),
+                        worker.host() == null ? "" : worker.host(),
+                        String.join(",", worker.clouds()),
+                        worker.active() + "/" + worker.slots(),
+                        worker.encoder(),
+                        seen == null ? "" : Duration.between(seen, now).toSeconds() + " s ago"));
+            }
+            if (rows.isEmpty()) {
+                ctx.out().println("no workers reported in the last minute");
+            } else {
+                Table.render(List.of("WORKER", "HOST", "CLOUDS", "BUSY", "ENCODER", "LAST SEEN"), rows)
+                        .forEach(ctx.out()::println);
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "clouds",
+            description = {
+                "List the clouds (pools of workers).",
+                "Highest priority first, with the workers serving each and their busy slots. Needs an admin key where"
+                        + " keys are required.",
+                "Create one with: curl -X PUT SERVER/v1/clouds/NAME -H 'Content-Type: application/json' -d"
+                        + " '{\"priority\": 10}'"
+            })
+    static final class Clouds implements Callable<Integer> {
+        private final Context ctx;
+
+        @Option(
+                names = "--json",
+                description = "Print the server's documents ({\"clouds\": [...]}, then {\"workers\": [...]}),"
+                        + " one per line")
+        boolean json;
+
+        @Mixin
+        ClientOptions server;
+
+        Clouds(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            NommerClient client = server.client(ctx);
+            JsonNode clouds = client.get("/v1/clouds");
+            JsonNode workers = client.get("/v1/workers");
+            if (json) {
+                ctx.out().println(clouds);
+                ctx.out().println(workers);
+                return ExitCode.OK;
+            }
+            List<Worker> all = new ArrayList<>();
+            workers.path("workers").forEach(w -> all.add(Views.read(w, Worker.class)));
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode c : clouds.path("clouds")) {
+                Cloud cloud = Views.read(c, Cloud.class);
+                List<Worker> serving = all.stream()
+                        .filter(w -> w.clouds().contains(cloud.name()))
+                        .toList();
+                rows.add(List.of(
+                        cloud.name(),
+                        Integer.toString(cloud.priority()),
+                        Integer.toString(serving.size()),
+                        String.format(
+                                Locale.ROOT,
+                                "%d/%d",
+                                serving.stream().mapToInt(Worker::active).sum(),
+                                serving.stream().mapToInt(Worker::slots).sum())));
+            }
+            Table.render(List.of("CLOUD", "PRIORITY", "WORKERS", "BUSY SLOTS"), rows)
+                    .forEach(ctx.out()::println);
+            return ExitCode.OK;
+        }
+    }
+}

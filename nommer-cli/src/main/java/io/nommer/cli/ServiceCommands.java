@@ -1,0 +1,107 @@
+package io.nommer.cli;
+
+import io.nommer.server.NommerServer;
+import io.nommer.server.WorkerProcess;
+import io.nommer.server.config.ConfigLoader;
+import io.nommer.server.config.ServerConfig;
+import io.nommer.server.http.HttpServer;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The long-running processes, {@code serve} and {@code worker}. Their options are the server's settings, added by
+ * {@link ServiceSettings}; the environment ({@code NOMMER_<SETTING>}) and a properties file give them too.
+ */
+final class ServiceCommands {
+    static final String SETTINGS_FOOTER = "%nEvery setting may also come from a NOMMER_<SETTING> environment variable"
+            + " or a properties file (--config FILE or NOMMER_CONFIG); flags win over the environment, which wins"
+            + " over the file. See the README's Configuration table.";
+
+    private ServiceCommands() {}
+
+    /** The process environment without the client's variables, which are no server settings. */
+    static Map<String, String> serverEnv(Context ctx) {
+        Map<String, String> env = new java.util.HashMap<>(ctx.env());
+        env.remove(ClientOptions.SERVER_ENV);
+        env.remove(ClientOptions.API_KEY_ENV);
+        return env;
+    }
+
+    @Command(
+            name = "serve",
+            abbreviateSynopsis = true,
+            description = {
+                "Run the service: API, store, storage and workers.",
+                "With no options: SQLite and files in ./nommer-data, http://127.0.0.1:8080, one worker per two cores."
+            },
+            footer = SETTINGS_FOOTER)
+    static final class Serve implements Callable<Integer> {
+        private final Context ctx;
+
+        @Spec
+        CommandSpec spec;
+
+        Serve(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ServerConfig config = ConfigLoader.load(ServiceSettings.given(spec), serverEnv(ctx));
+            NommerServer server = NommerServer.start(config);
+            CountDownLatch done = new CountDownLatch(1);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                server.close();
+                                done.countDown();
+                            },
+                            "nommer-shutdown"));
+            String where = HttpServer.isWildcard(config.bind())
+                    ? "every interface, port " + server.port() + " (from this machine: " + server.baseUrl() + ")"
+                    : server.baseUrl();
+            ctx.out()
+                    .println("nommer serving on " + where + " (data in "
+                            + config.dataDir().toAbsolutePath() + ")");
+            done.await();
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "worker",
+            abbreviateSynopsis = true,
+            description = {
+                "Run a worker that encodes tasks from the store.",
+                "It claims tasks of its --clouds, talks only to the store and the storage, and opens no port: point it"
+                        + " at the same --store and --storage as `nommer serve`.",
+                "Stop it with SIGTERM: it stops claiming and lets running encodes finish for"
+                        + " --shutdown-grace-seconds."
+            },
+            footer = SETTINGS_FOOTER)
+    static final class Worker implements Callable<Integer> {
+        private final Context ctx;
+
+        @Spec
+        CommandSpec spec;
+
+        Worker(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            WorkerProcess worker = WorkerProcess.start(ConfigLoader.load(ServiceSettings.given(spec), serverEnv(ctx)));
+            Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "nommer-shutdown"));
+            ctx.out()
+                    .println("nommer worker running (stop with SIGTERM; running encodes get "
+                            + worker.shutdownGrace().toSeconds() + " s to finish)");
+            worker.awaitExit();
+            return ExitCode.OK;
+        }
+    }
+}

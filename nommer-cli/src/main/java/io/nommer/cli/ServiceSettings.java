@@ -1,0 +1,277 @@
+package io.nommer.cli;
+
+import io.nommer.server.config.ConfigLoader;
+import io.nommer.server.config.ServerConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The server's settings ({@link ConfigLoader#SETTINGS}) as options of {@code serve} and {@code worker}: each one
+ * {@code --name-with-dashes} (the underscore spelling is accepted too, unlisted) with its help. A setting a process
+ * does not use is still accepted, as the configuration file and environment accept it, but left out of its help.
+ */
+final class ServiceSettings {
+    /** Which process a setting matters to. */
+    enum Use {
+        SERVE,
+        WORKER,
+        BOTH
+    }
+
+    record Setting(String label, Use use, String help) {}
+
+    /** Settings that are flags: given alone they mean true. */
+    private static final Set<String> FLAGS = Set.of("allow_private_networks", "s3_path_style", "auth_off_on_network");
+
+    private static final Map<String, Setting> HELP = help();
+
+    private ServiceSettings() {}
+
+    private static Map<String, Setting> help() {
+        long gib = 1024L * 1024 * 1024;
+        Map<String, Setting> m = new LinkedHashMap<>();
+        m.put(
+                "port",
+                new Setting(
+                        "PORT",
+                        Use.SERVE,
+                        "HTTP port; 0 picks a free one (default " + ServerConfig.DEFAULT_PORT + ")"));
+        m.put(
+                "bind",
+                new Setting(
+                        "ADDRESS",
+                        Use.SERVE,
+                        "Address to listen on (default " + ServerConfig.DEFAULT_BIND
+                                + "; any other address requires API keys)"));
+        m.put(
+                "data",
+                new Setting(
+                        "DIR",
+                        Use.BOTH,
+                        "SQLite database, uploads, outputs and work directories (default " + ServerConfig.DEFAULT_DATA
+                                + ")"));
+        m.put(
+                "workers",
+                new Setting(
+                        "N",
+                        Use.SERVE,
+                        "In-process worker slots; 0 for the API only (default: one per" + " two cores, at least 1)"));
+        m.put("config", new Setting("FILE", Use.BOTH, "A properties file of these settings"));
+        m.put(
+                "store",
+                new Setting(
+                        "URL",
+                        Use.BOTH,
+                        "postgresql://USER[:PASSWORD]@HOST:PORT/DB or sqlite:PATH"
+                                + " (default: SQLite in the data directory)"));
+        m.put(
+                "storage",
+                new Setting(
+                        "URL",
+                        Use.BOTH,
+                        "s3://BUCKET/PREFIX for uploads and default outputs (default:" + " the data directory)"));
+        m.put("s3_endpoint", new Setting("URL", Use.BOTH, "An S3-compatible server's URL (default: AWS)"));
+        m.put("s3_region", new Setting("REGION", Use.BOTH, "S3 region (default us-east-1)"));
+        m.put(
+                "s3_path_style",
+                new Setting("true|false", Use.BOTH, "Path-style bucket addressing (most" + " S3-compatible servers)"));
+        m.put(
+                "s3_access_key",
+                new Setting(
+                        "KEY",
+                        Use.BOTH,
+                        "S3 access key, with --s3-secret-key (default: the AWS" + " SDK's default chain)"));
+        m.put("s3_secret_key", new Setting("SECRET", Use.BOTH, "S3 secret key, with --s3-access-key"));
+        m.put(
+                "clouds",
+                new Setting("A,B", Use.BOTH, "Clouds whose tasks this process's workers claim (default" + " default)"));
+        m.put(
+                "exit_when_idle",
+                new Setting(
+                        "DURATION",
+                        Use.WORKER,
+                        "Exit after this long without work: 90s, 10m," + " 2h (default: never)"));
+        m.put(
+                "shutdown_grace_seconds",
+                new Setting(
+                        "SECONDS",
+                        Use.BOTH,
+                        "On SIGTERM, how long running encodes may" + " go on to finish (default "
+                                + ServerConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds() + ")"));
+        m.put(
+                "encoder",
+                new Setting(
+                        "ffmpeg|null",
+                        Use.BOTH,
+                        "null completes tasks at once without encoding, to"
+                                + " measure the orchestration alone (default ffmpeg)"));
+        m.put(
+                "null_encoder_pause_ms",
+                new Setting("MS", Use.BOTH, "With --encoder null: how long each task takes" + " (default 0)"));
+        m.put("ffmpeg", new Setting("PATH", Use.BOTH, "The ffmpeg binary (default: found on PATH)"));
+        m.put("ffprobe", new Setting("PATH", Use.BOTH, "The ffprobe binary (default: found on PATH)"));
+        m.put("input_roots", new Setting("DIR,DIR", Use.BOTH, "Directories file: inputs may name (default: none)"));
+        m.put(
+                "output_roots",
+                new Setting("DIR,DIR", Use.BOTH, "Directories file: destinations may name (default:" + " none)"));
+        m.put(
+                "allow_private_networks",
+                new Setting(
+                        "true|false",
+                        Use.BOTH,
+                        "Let http(s) inputs and webhooks"
+                                + " reach loopback, private, link-local, CGNAT and metadata addresses"));
+        m.put(
+                "max_upload_bytes",
+                new Setting(
+                        "BYTES",
+                        Use.SERVE,
+                        "Largest upload (default " + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES / gib + " GiB)"));
+        m.put(
+                "max_input_bytes",
+                new Setting(
+                        "BYTES",
+                        Use.BOTH,
+                        "Largest http(s) input (default " + ServerConfig.DEFAULT_MAX_INPUT_BYTES / gib + " GiB)"));
+        m.put(
+                "min_input_bytes_per_second",
+                new Setting(
+                        "BYTES",
+                        Use.BOTH,
+                        "Slowest http(s) input download,"
+                                + " averaged over the window; 0 for any rate (default "
+                                + ServerConfig.DEFAULT_MIN_INPUT_BYTES_PER_SECOND + ")"));
+        m.put(
+                "min_input_rate_window_seconds",
+                new Setting(
+                        "SECONDS",
+                        Use.BOTH,
+                        "How long the download rate is" + " averaged over (default "
+                                + ServerConfig.DEFAULT_MIN_INPUT_RATE_WINDOW.toSeconds() + ")"));
+        m.put(
+                "lease_seconds",
+                new Setting(
+                        "SECONDS",
+                        Use.BOTH,
+                        "Task lease; heartbeats renew it every second" + " (default "
+                                + ServerConfig.DEFAULT_LEASE.toSeconds() + ")"));
+        m.put(
+                "encode_timeout_seconds",
+                new Setting(
+                        "SECONDS",
+                        Use.BOTH,
+                        "Longest one output may take (default " + ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds()
+                                + ")"));
+        m.put(
+                "webhook_secret",
+                new Setting(
+                        "SECRET",
+                        Use.SERVE,
+                        "HMAC key for webhook signatures, at least 16"
+                                + " characters (default: generated into the data directory)"));
+        m.put(
+                "http_idle_timeout_seconds",
+                new Setting(
+                        "SECONDS",
+                        Use.SERVE,
+                        "Close a connection that sends nothing" + " for this long (default "
+                                + ServerConfig.Http.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")"));
+        m.put(
+                "cors_origins",
+                new Setting(
+                        "ORIGINS",
+                        Use.SERVE,
+                        "Origins browsers may call the API from"
+                                + " (https://app.example.com,...), or * (default: none)"));
+        m.put("tls_keystore", new Setting("FILE", Use.SERVE, "A PKCS12 key store: serve HTTPS and HTTP/2"));
+        m.put("tls_keystore_password", new Setting("PASSWORD", Use.SERVE, "The key store's password"));
+        m.put(
+                "public_url",
+                new Setting(
+                        "URL",
+                        Use.SERVE,
+                        "The URL clients reach the API at; every link and"
+                                + " webhook names it (default: the address each request came in on)"));
+        m.put(
+                "auth",
+                new Setting(
+                        "keys|off",
+                        Use.SERVE,
+                        "keys: every request needs an API key (default: off on" + " loopback, keys elsewhere)"));
+        m.put(
+                "auth_off_on_network",
+                new Setting(
+                        "true|false",
+                        Use.SERVE,
+                        "Allow --auth off on a non-loopback"
+                                + " address (only when something in front of nommer authenticates)"));
+        return m;
+    }
+
+    /** Settings that have no help here (a setting added to the server and not yet described). */
+    static Set<String> undescribed() {
+        Set<String> missing = new TreeSet<>(ConfigLoader.SETTINGS);
+        missing.removeAll(HELP.keySet());
+        return missing;
+    }
+
+    /**
+     * Adds every setting to {@code spec} as an option; those {@code use} excludes are accepted but hidden. A worker
+     * calls its {@code workers} setting {@code --slots} ({@code --workers} stays accepted, unlisted).
+     */
+    static void addTo(CommandSpec spec, Use use) {
+        Set<String> all = new TreeSet<>(ConfigLoader.SETTINGS);
+        List<String> ordered = new java.util.ArrayList<>(HELP.keySet());
+        ordered.retainAll(all);
+        all.stream().filter(s -> !HELP.containsKey(s)).forEach(ordered::add);
+        for (String setting : ordered) {
+            Setting s = HELP.getOrDefault(setting, new Setting("VALUE", use, "See the README's Configuration table"));
+            String dashed = "--" + setting.replace('_', '-');
+            if (use == Use.WORKER && setting.equals("workers")) {
+                s = new Setting(
+                        "N",
+                        Use.WORKER,
+                        "Tasks this worker runs at once (default: one per two cores, at" + " least 1)");
+                dashed = "--slots";
+            }
+            boolean shown = s.use() == Use.BOTH || s.use() == use;
+            String env = "NOMMER_" + setting.toUpperCase(Locale.ROOT);
+            spec.addOption(option(dashed, setting, s, shown, s.help() + " [env: " + env + "]"));
+            for (String alias : new TreeSet<>(List.of("--" + setting, "--" + setting.replace('_', '-')))) {
+                if (!alias.equals(dashed)) {
+                    spec.addOption(option(alias, setting, s, false, s.help()));
+                }
+            }
+        }
+    }
+
+    private static OptionSpec option(String name, String setting, Setting s, boolean shown, String description) {
+        OptionSpec.Builder b = OptionSpec.builder(name)
+                .paramLabel(s.label())
+                .description(description)
+                .type(String.class)
+                .hidden(!shown)
+                .descriptionKey(setting);
+        if (FLAGS.contains(setting)) {
+            b.arity("0..1").fallbackValue("true");
+        }
+        return b.build();
+    }
+
+    /** The settings given on the command line, by setting name, to hand to {@link ConfigLoader#load}. */
+    static Map<String, String> given(CommandSpec spec) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (o.descriptionKey() != null && ConfigLoader.SETTINGS.contains(o.descriptionKey())) {
+                flags.put(o.descriptionKey(), o.getValue());
+            }
+        }
+        return flags;
+    }
+}
