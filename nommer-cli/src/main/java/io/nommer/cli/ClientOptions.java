@@ -15,6 +15,7 @@ final class ClientOptions {
 
     @Option(
             names = "--server",
+            order = 91,
             paramLabel = "URL|HOST:PORT",
             description = "The nommer server: a URL, or HOST:PORT for http://HOST:PORT (HOST alone: port 8080)."
                     + " Default: $" + SERVER_ENV + ", else " + ServerAddress.DEFAULT + ".")
@@ -22,6 +23,7 @@ final class ClientOptions {
 
     @Option(
             names = "--api-key",
+            order = 92,
             paramLabel = "KEY",
             description = "API key (nk_...), sent as a Bearer token; needed when the server requires keys (any"
                     + " address but loopback). Default: $" + API_KEY_ENV + ".")

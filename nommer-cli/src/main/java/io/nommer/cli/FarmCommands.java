@@ -10,10 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** What the farm offers and who works in it: presets, workers, clouds. */
 final class FarmCommands {
@@ -21,25 +18,13 @@ final class FarmCommands {
 
     @Command(
             name = "presets",
-            sortOptions = false,
             description = {
                 "List the presets and stored profiles.",
                 "These are the names --preset takes; a preset the server's ffmpeg cannot run says what it lacks."
             })
-    static final class Presets implements Callable<Integer> {
-        private final Context ctx;
-
-        @Option(
-                names = "--json",
-                description = "Print the server's documents ({\"presets\": [...]}, then {\"profiles\": [...]}),"
-                        + " one per line")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
+    static final class Presets extends ApiCommand {
         Presets(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -47,9 +32,7 @@ final class FarmCommands {
             NommerClient client = server.client(ctx);
             JsonNode presets = client.get("/v1/presets");
             JsonNode profiles = client.get("/v1/profiles");
-            if (json) {
-                ctx.out().println(presets);
-                ctx.out().println(profiles);
+            if (printedAsJson(presets, profiles)) {
                 return ExitCode.OK;
             }
             List<List<String>> rows = new ArrayList<>();
@@ -122,24 +105,15 @@ final class FarmCommands {
                 "Those that reported in the last minute, with their clouds and busy slots. Needs an admin key where"
                         + " keys are required."
             })
-    static final class Workers implements Callable<Integer> {
-        private final Context ctx;
-
-        @Option(names = "--json", description = "Print the server's document ({\"workers\": [...]}) instead")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
+    static final class Workers extends ApiCommand {
         Workers(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() throws IOException, InterruptedException {
             JsonNode workers = server.client(ctx).get("/v1/workers");
-            if (json) {
-                ctx.out().println(workers);
+            if (printedAsJson(workers)) {
                 return ExitCode.OK;
             }
             List<List<String>> rows = new ArrayList<>();
@@ -174,20 +148,9 @@ final class FarmCommands {
                 "Create one with: curl -X PUT SERVER/v1/clouds/NAME -H 'Content-Type: application/json' -d"
                         + " '{\"priority\": 10}'"
             })
-    static final class Clouds implements Callable<Integer> {
-        private final Context ctx;
-
-        @Option(
-                names = "--json",
-                description = "Print the server's documents ({\"clouds\": [...]}, then {\"workers\": [...]}),"
-                        + " one per line")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
+    static final class Clouds extends ApiCommand {
         Clouds(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -195,9 +158,7 @@ final class FarmCommands {
             NommerClient client = server.client(ctx);
             JsonNode clouds = client.get("/v1/clouds");
             JsonNode workers = client.get("/v1/workers");
-            if (json) {
-                ctx.out().println(clouds);
-                ctx.out().println(workers);
+            if (printedAsJson(clouds, workers)) {
                 return ExitCode.OK;
             }
             List<Worker> all = new ArrayList<>();

@@ -13,14 +13,11 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** The commands about jobs that exist: status, watch, jobs, cancel, retry. */
@@ -40,45 +37,29 @@ final class JobCommands {
 
     @Command(
             name = "status",
-            sortOptions = false,
             description = {
                 "Print a job's state, progress and outputs.",
                 "Per output, the file to open first (the master playlist, the manifest or the media file) and how"
                         + " many more there are.",
                 "Exits 1 when the job failed or was cancelled."
             })
-    static final class Status implements Callable<Integer> {
-        private final Context ctx;
-
-        @Parameters(paramLabel = "JOB_ID", description = "The job (job_...)")
-        String id;
-
+    static final class Status extends ApiCommand.OnJob {
         @Option(names = "--files", description = "List every file of every output, with its role, size and URL")
         boolean files;
 
-        @Option(names = "--json", description = "Print the job's JSON document instead")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
         Status(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() throws IOException, InterruptedException {
             JsonNode job = server.client(ctx).job(id);
-            if (json) {
-                ctx.out().println(job);
-            }
-            return finish(ctx, job, json, files);
+            return finish(ctx, job, printedAsJson(job), files);
         }
     }
 
     @Command(
             name = "watch",
-            sortOptions = false,
             description = {
                 "Follow a job until it finishes.",
                 "On a terminal, a live bar per output (state, percent, speed, time left); otherwise a line at every"
@@ -86,23 +67,12 @@ final class JobCommands {
                 "Ctrl-C stops watching, not the job. Exits 0 when the job succeeded, 1 when it failed or was"
                         + " cancelled."
             })
-    static final class Watch implements Callable<Integer> {
-        private final Context ctx;
-
-        @Parameters(paramLabel = "JOB_ID", description = "The job (job_...)")
-        String id;
-
+    static final class Watch extends ApiCommand.OnJob {
         @Option(names = "--files", description = "At the end, list every file of every output")
         boolean files;
 
-        @Option(names = "--json", description = "Print the job's JSON document at every change, one per line")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
         Watch(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -114,15 +84,14 @@ final class JobCommands {
 
     @Command(
             name = "jobs",
-            sortOptions = false,
             description = {"List jobs, newest first.", "A tenant's key sees its own tenant's jobs only."})
-    static final class ListJobs implements Callable<Integer> {
-        private final Context ctx;
+    static final class ListJobs extends ApiCommand {
 
         @Option(
                 names = "--state",
                 paramLabel = "STATE",
                 split = ",",
+                converter = States.class,
                 completionCandidates = States.class,
                 description = "Only jobs in these states: queued, running, succeeded, failed, cancelled (repeat or"
                         + " separate with commas)")
@@ -153,16 +122,8 @@ final class JobCommands {
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "The next page, as the last page said")
         String cursor;
 
-        @Option(
-                names = "--json",
-                description = "Print the server's page ({\"jobs\": [...], \"next_cursor\": ...}) instead")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
         ListJobs(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -171,14 +132,6 @@ final class JobCommands {
             if (limit < 1 || limit > 500) {
                 throw new picocli.CommandLine.ParameterException(
                         server.mixee.commandLine(), "--limit must be 1 to 500, not " + limit);
-            }
-            for (String s : states) {
-                if (!States.ALL.contains(s)) {
-                    throw new picocli.CommandLine.ParameterException(
-                            server.mixee.commandLine(),
-                            "--state: unknown state '" + s + "' (expected one of " + String.join(", ", States.ALL)
-                                    + ")");
-                }
             }
             if (!states.isEmpty()) {
                 query.add("state=" + String.join(",", states));
@@ -194,8 +147,7 @@ final class JobCommands {
                 query.add("cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             }
             JsonNode page = server.client(ctx).get("/v1/jobs?" + String.join("&", query));
-            if (json) {
-                ctx.out().println(page);
+            if (printedAsJson(page)) {
                 return ExitCode.OK;
             }
             List<List<String>> rows = new ArrayList<>();
@@ -233,20 +185,9 @@ final class JobCommands {
     @Command(
             name = "cancel",
             description = {"Cancel a queued or running job.", "Its running encodes are stopped."})
-    static final class Cancel implements Callable<Integer> {
-        private final Context ctx;
-
-        @Parameters(paramLabel = "JOB_ID", description = "The job (job_...)")
-        String id;
-
-        @Option(names = "--json", description = "Print the cancelled job's JSON document")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
+    static final class Cancel extends ApiCommand.OnJob {
         Cancel(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -259,30 +200,16 @@ final class JobCommands {
 
     @Command(
             name = "retry",
-            sortOptions = false,
             description = {
                 "Run a finished job's failed outputs again.",
                 "Failed and cancelled outputs are queued again; those that succeeded are kept."
             })
-    static final class Retry implements Callable<Integer> {
-        private final Context ctx;
-
-        @Parameters(paramLabel = "JOB_ID", description = "The job (job_...)")
-        String id;
-
+    static final class Retry extends ApiCommand.OnJob {
         @Option(names = "--wait", description = "Follow the job until it finishes again")
         boolean wait;
 
-        @Option(
-                names = "--json",
-                description = "Print the job's JSON document (with --wait: again at every change), one per line")
-        boolean json;
-
-        @Mixin
-        ClientOptions server;
-
         Retry(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -297,13 +224,12 @@ final class JobCommands {
         }
     }
 
-    /** Job states, for checking {@code --state} and for shell completion. */
-    static final class States extends ArrayList<String> {
+    /** Job states. */
+    static final class States extends ApiCommand.Choices {
         private static final long serialVersionUID = 1;
-        static final List<String> ALL = List.of("queued", "running", "succeeded", "failed", "cancelled");
 
         States() {
-            super(ALL);
+            super("queued", "running", "succeeded", "failed", "cancelled");
         }
     }
 

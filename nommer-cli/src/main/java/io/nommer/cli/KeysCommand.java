@@ -70,12 +70,23 @@ final class KeysCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create", sortOptions = false, description = "Create a key.")
-    static final class Create implements Callable<Integer> {
-        private final Context ctx;
+    /** A keys command: it opens the store {@code --data} or {@code --store} names. */
+    abstract static class OnStore implements Callable<Integer> {
+        final Context ctx;
 
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        StoreOptions where;
+
+        OnStore(Context ctx) {
+            this.ctx = ctx;
+        }
+    }
+
+    @Command(name = "create", description = "Create a key.")
+    static final class Create extends OnStore {
 
         @Option(
                 names = "--tenant",
@@ -98,14 +109,11 @@ final class KeysCommand implements Callable<Integer> {
         @Option(names = "--description", paramLabel = "TEXT", description = "What the key is for")
         String description;
 
-        @Mixin
-        StoreOptions where;
-
         @Option(names = "--json", description = "Print the key's JSON (with the key itself, once)")
         boolean json;
 
         Create(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -140,20 +148,16 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "List keys: ids, roles, expiry, revocation, last use; never the secrets.")
-    static final class ListKeys implements Callable<Integer> {
-        private final Context ctx;
+    static final class ListKeys extends OnStore {
 
         @Option(names = "--tenant", paramLabel = "NAME", description = "Only this tenant's keys")
         String tenant;
-
-        @Mixin
-        StoreOptions where;
 
         @Option(names = "--json", description = "Print {\"keys\": [...]} as the API's GET /v1/keys does")
         boolean json;
 
         ListKeys(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
@@ -185,20 +189,13 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     @Command(name = "revoke", description = "Revoke a key: it stops working at once.")
-    static final class Revoke implements Callable<Integer> {
-        private final Context ctx;
-
-        @Spec
-        CommandSpec spec;
+    static final class Revoke extends OnStore {
 
         @Parameters(paramLabel = "KEY_ID", description = "The key's id, as `nommer keys list` shows it")
         String id;
 
-        @Mixin
-        StoreOptions where;
-
         Revoke(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override

@@ -118,6 +118,7 @@ public final class Main {
         if (spec.parent() != null && !spec.optionsMap().containsKey("--help")) {
             spec.addOption(OptionSpec.builder("-h", "--help")
                     .usageHelp(true)
+                    .order(99)
                     .description("Show this help and exit.")
                     .build());
         }

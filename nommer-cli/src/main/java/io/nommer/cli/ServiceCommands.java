@@ -31,6 +31,22 @@ final class ServiceCommands {
         return env;
     }
 
+    /** A long-running process; its settings from flags, the environment and the properties file. */
+    abstract static class Service implements Callable<Integer> {
+        final Context ctx;
+
+        @Spec
+        CommandSpec spec;
+
+        Service(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        ServerConfig config() {
+            return ConfigLoader.load(ServiceSettings.given(spec), serverEnv(ctx));
+        }
+    }
+
     @Command(
             name = "serve",
             abbreviateSynopsis = true,
@@ -39,19 +55,14 @@ final class ServiceCommands {
                 "With no options: SQLite and files in ./nommer-data, http://127.0.0.1:8080, one worker per two cores."
             },
             footer = SETTINGS_FOOTER)
-    static final class Serve implements Callable<Integer> {
-        private final Context ctx;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Serve extends Service {
         Serve(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() throws InterruptedException {
-            ServerConfig config = ConfigLoader.load(ServiceSettings.given(spec), serverEnv(ctx));
+            ServerConfig config = config();
             NommerServer server = NommerServer.start(config);
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime()
@@ -83,19 +94,14 @@ final class ServiceCommands {
                         + " --shutdown-grace-seconds."
             },
             footer = SETTINGS_FOOTER)
-    static final class Worker implements Callable<Integer> {
-        private final Context ctx;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Worker extends Service {
         Worker(Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() throws InterruptedException {
-            WorkerProcess worker = WorkerProcess.start(ConfigLoader.load(ServiceSettings.given(spec), serverEnv(ctx)));
+            WorkerProcess worker = WorkerProcess.start(config());
             Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "nommer-shutdown"));
             ctx.out()
                     .println("nommer worker running (stop with SIGTERM; running encodes get "

@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,7 +26,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "submit",
-        sortOptions = false,
         description = {
             "Submit a job: one input, an output per --preset.",
             "FILE is uploaded first; a URL or URI is passed on for the server to read.",
@@ -41,8 +38,7 @@ import picocli.CommandLine.Spec;
             "  nommer submit https://example.com/in.mov --preset hls-ladder --set segment_time=4",
             "  nommer submit clip.mp4 --preset pal-sd-mpeg2 --set display_aspect_ratio=16:9 --set watermark_url=logo.png",
         })
-final class SubmitCommand implements Callable<Integer> {
-    private final Context ctx;
+final class SubmitCommand extends ApiCommand {
 
     @Spec
     CommandSpec spec;
@@ -85,33 +81,16 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Follow the job until it finishes (Ctrl-C stops following, not the job)")
     boolean wait;
 
-    @Option(
-            names = "--json",
-            description = "Print the job's JSON document (with --wait: again at every change), one per line")
-    boolean json;
-
-    @Mixin
-    ClientOptions server;
-
     SubmitCommand(Context ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
-    /** The job priorities, for checking and for shell completion. */
-    static final class Priority extends ArrayList<String> implements picocli.CommandLine.ITypeConverter<String> {
+    /** The job priorities. */
+    static final class Priority extends ApiCommand.Choices {
         private static final long serialVersionUID = 1;
 
         Priority() {
-            super(List.of("high", "normal", "low"));
-        }
-
-        @Override
-        public String convert(String value) {
-            if (!contains(value)) {
-                throw new picocli.CommandLine.TypeConversionException(
-                        "expected high, normal or low, not '" + value + "'");
-            }
-            return value;
+            super("high", "normal", "low");
         }
     }
 

@@ -289,7 +289,7 @@ class MainTest {
 
         assertThat(run("submit", "clip.mp4", "--preset", "mp3", "--priority", "urgent")
                         .err())
-                .contains("'--priority'", "expected high, normal or low");
+                .contains("'--priority'", "expected one of high, normal, low, not 'urgent'");
         assertThat(run("serve", "--frobnicate", "1").err()).contains("unknown option '--frobnicate'");
         Run badPort =
                 run("serve", "--port", "eighty", "--data", tmp.resolve("never").toString());
@@ -297,7 +297,7 @@ class MainTest {
         assertThat(badPort.err()).contains("port must be a whole number, not 'eighty' (flag --port)");
         assertThat(run("status", "job_x", "--server", "ftp://example.com").err())
                 .contains("--server 'ftp://example.com' must be an http:// or https:// URL");
-        assertThat(run("jobs", "--state", "done").err()).contains("--state: unknown state 'done'");
+        assertThat(run("jobs", "--state", "done").err()).contains("'--state'", "not 'done'");
         assertThat(run("stauts", "job_x").err()).contains("Did you mean: nommer status");
     }
 
