@@ -63,7 +63,9 @@ final class Summary {
             Group g = group(o.files());
             if (o.state().equals("succeeded") && g != null) {
                 lines.add("  " + o.label() + ": " + g.describe());
-                lines.add("    " + g.lead().url());
+                if (!allFiles) {
+                    lines.add("    " + g.lead().url());
+                }
                 if (g.lead().uri() != null && !g.lead().uri().startsWith("storage:")) {
                     lines.add("    saved as " + g.lead().uri());
                 }

@@ -238,6 +238,33 @@ class MainTest {
                 Map.of("port", "0", "data", data.toString(), "workers", "0", "auth", "keys"), Map.of()));
         try {
             Run without = run("status", "job_nope", "--server", keyed.baseUrl());
+            assertThat(without.code()).isEqualTo(ExitCode.REFUSED);
+            assertThat(without.err()).contains("send an API key: --api-key KEY or NOMMER_API_KEY");
+
+            String tenantKey = run("keys", "create", "--tenant", "acme", "--data", data.toString())
+                    .out()
+                    .lines()
+                    .filter(l -> l.startsWith("nk_"))
+                    .findFirst()
+                    .orElseThrow();
+            Run tenantSubmit = run(
+                    Map.of("NOMMER_API_KEY", tenantKey),
+                    Terminal.PLAIN,
+                    "submit",
+                    TestMedia.videoWithAudio().toString(),
+                    "--preset",
+                    "mp3",
+                    "--cloud",
+                    "default",
+                    "--server",
+                    keyed.baseUrl());
+            assertThat(tenantSubmit.code())
+                    .as("a tenant's key may not read clouds: the server judges the cloud itself")
+                    .isZero();
+            assertThat(tenantSubmit.out()).contains("submitted job");
+            Run tenantWorkers = run("workers", "--server", keyed.baseUrl(), "--api-key", tenantKey);
+            assertThat(tenantWorkers.code()).isEqualTo(ExitCode.REFUSED);
+            assertThat(tenantWorkers.err()).contains("forbidden", "this needs an admin key");
             assertThat(without.err()).contains("unauthorized");
             Run with = run("status", "job_nope", "--server", keyed.baseUrl(), "--api-key", key);
             assertThat(with.err())

@@ -59,4 +59,62 @@ class SummaryTest {
         assertThat(Format.clock(Duration.ofSeconds(8))).isEqualTo("0:08");
         assertThat(Format.clock(Duration.ofSeconds(3723))).isEqualTo("1:02:03");
     }
+
+    @Test
+    void lines_giveEachOutputItsLeadingFile_orItsError_andEveryFileOnRequest() {
+        Views.Output web = new Views.Output(
+                "web",
+                "mp4-h264",
+                "succeeded",
+                100,
+                1,
+                3,
+                4.2,
+                "file:///srv/out/",
+                null,
+                null,
+                List.of(new OutputFile("web.mp4", "file:///srv/out/web.mp4", "http://h/f/web.mp4", 2_000_000, "video")),
+                null,
+                null);
+        Views.Output hls = new Views.Output(
+                "hls",
+                "hls-ladder",
+                "failed",
+                40,
+                3,
+                3,
+                9,
+                null,
+                null,
+                null,
+                List.of(),
+                new Views.Failure("encode_failed", "ffmpeg exited with 1", "line one\nline two"),
+                null);
+        Views.Job job = new Views.Job(
+                "job_1",
+                "failed",
+                70,
+                "default",
+                "upload:upl_1",
+                null,
+                "2026-05-01T12:00:00Z",
+                null,
+                "2026-05-01T12:01:05Z",
+                13.2,
+                List.of(web, hls));
+
+        assertThat(Summary.lines(job, false))
+                .containsExactly(
+                        "job job_1: failed 70.0%, took 1:05, 13.2 CPU seconds",
+                        "  web (mp4-h264): web.mp4, 2.00 MB",
+                        "    http://h/f/web.mp4",
+                        "    saved as file:///srv/out/web.mp4",
+                        "  hls (hls-ladder): failed 40.0%",
+                        "    error encode_failed: ffmpeg exited with 1",
+                        "      | line one",
+                        "      | line two");
+        assertThat(Summary.lines(job, true))
+                .contains("  web (mp4-h264): web.mp4, 2.00 MB", "    video               2.00 MB  http://h/f/web.mp4")
+                .doesNotContain("    http://h/f/web.mp4");
+    }
 }
