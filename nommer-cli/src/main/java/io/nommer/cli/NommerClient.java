@@ -9,10 +9,13 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.function.LongConsumer;
 
 /**
  * The Java client for nommer's HTTP API, as any application would use it. Errors come back as {@link ApiError} with
@@ -72,12 +75,49 @@ public final class NommerClient {
 
     /** Uploads a local file; returns the server's JSON ({@code id}, {@code uri}, {@code size}). */
     public JsonNode upload(Path file) throws IOException, InterruptedException {
+        return upload(file, sent -> {});
+    }
+
+    /**
+     * Uploads a local file, telling {@code progress} how many bytes have gone to the connection so far (from the
+     * client's threads); returns the server's JSON ({@code id}, {@code uri}, {@code size}).
+     */
+    public JsonNode upload(Path file, LongConsumer progress) throws IOException, InterruptedException {
         String name = URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
+        HttpRequest.BodyPublisher bytes = HttpRequest.BodyPublishers.ofFile(file);
         HttpRequest req = request("/v1/uploads?filename=" + name)
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(file))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(counted(bytes, progress), bytes.contentLength()))
                 .build();
         return send(req);
+    }
+
+    private static Flow.Publisher<ByteBuffer> counted(Flow.Publisher<ByteBuffer> bytes, LongConsumer progress) {
+        return downstream -> bytes.subscribe(new Flow.Subscriber<>() {
+            private long sent;
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                downstream.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                sent += item.remaining();
+                downstream.onNext(item);
+                progress.accept(sent);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                downstream.onError(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                downstream.onComplete();
+            }
+        });
     }
 
     public JsonNode submit(JsonNode job) throws IOException, InterruptedException {

@@ -129,6 +129,16 @@ final class ProgressView {
         return d > 0 ? d : null;
     }
 
+    /** {@code uploading clip.mp4 [####......] 41.0% of 1.20 GB, 35.2 MB/s}, fitted to the terminal. */
+    static String upload(String name, long sent, long size, long elapsedNanos, int columns) {
+        double percent = size == 0 ? 100 : 100.0 * sent / size;
+        String rate = elapsedNanos <= 0 ? "" : ", " + Format.bytes((long) (sent * 1e9 / elapsedNanos)) + "/s";
+        return fit(
+                "uploading " + name + " " + bar(percent, 20) + " " + Format.percent(percent) + " of "
+                        + Format.bytes(size) + rate,
+                columns);
+    }
+
     static String bar(double percent, int width) {
         int full = (int) Math.round(Math.max(0, Math.min(100, percent)) / 100 * width);
         return "[" + "#".repeat(full) + ".".repeat(width - full) + "]";

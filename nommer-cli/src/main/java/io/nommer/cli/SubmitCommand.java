@@ -213,11 +213,43 @@ final class SubmitCommand extends ApiCommand {
         }
     }
 
+    /** Uploads a file; on a terminal with a bar redrawn in place a few times a second. */
     private String upload(NommerClient client, Path file) throws IOException, InterruptedException {
-        if (!json) {
-            ctx.out().println("uploading " + file + " (" + Format.bytes(Files.size(file)) + ")");
+        long size = Files.size(file);
+        if (json) {
+            return client.upload(file).path("uri").asText();
         }
-        return client.upload(file).path("uri").asText();
+        if (!ctx.terminal().interactive()) {
+            ctx.out().println("uploading " + file + " (" + Format.bytes(size) + ")");
+            return client.upload(file).path("uri").asText();
+        }
+        String name = file.getFileName().toString();
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong drawn = new java.util.concurrent.atomic.AtomicLong();
+        JsonNode upload = client.upload(file, sent -> {
+            long now = System.nanoTime();
+            if (now - drawn.get() > 200_000_000L) { // why: redrawn at most five times a second
+                drawn.set(now);
+                ctx.out()
+                        .print("\r\033[2K"
+                                + ProgressView.upload(
+                                        name,
+                                        sent,
+                                        size,
+                                        now - start,
+                                        ctx.terminal().columns()));
+                ctx.out().flush();
+            }
+        });
+        ctx.out()
+                .println("\r\033[2K"
+                        + ProgressView.upload(
+                                name,
+                                size,
+                                size,
+                                System.nanoTime() - start,
+                                ctx.terminal().columns()));
+        return upload.path("uri").asText();
     }
 
     /** {@code FIELD=VALUE} pairs as JSON: numbers, booleans and quoted strings as JSON reads them, else a string. */

@@ -125,6 +125,7 @@ class MainTest {
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
+                .contains("\r\033[2Kuploading " + clip.getFileName() + " [####################] 100.0% of ")
                 .contains("\033[3F\033[2Kjob job_", "] 100.0%", "\033[J")
                 .containsPattern("\033\\[2K  mp3 +(queued|running|succeeded) +\\[")
                 .containsPattern("thumbnails +succeeded +\\[#+\\] 100.0%")

@@ -124,6 +124,12 @@ class ProgressViewTest {
     }
 
     @Test
+    void upload_saysHowMuchHasGoneAndHowFast() {
+        assertThat(ProgressView.upload("clip.mp4", 600_000_000, 1_200_000_000, 20_000_000_000L, 100))
+                .isEqualTo("uploading clip.mp4 [##########..........] 50.0% of 1.20 GB, 30.0 MB/s");
+    }
+
+    @Test
     void bar_fillsInProportion() {
         assertThat(ProgressView.bar(0, 4)).isEqualTo("[....]");
         assertThat(ProgressView.bar(50, 4)).isEqualTo("[##..]");
