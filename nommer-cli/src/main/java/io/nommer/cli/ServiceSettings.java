@@ -1,5 +1,6 @@
 package io.nommer.cli;
 
+import io.nommer.core.tenant.TenantLimit;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import java.util.LinkedHashMap;
@@ -27,9 +28,13 @@ final class ServiceSettings {
     record Setting(String label, Use use, String help) {}
 
     /** Settings that are flags: given alone they mean true. */
-    private static final Set<String> FLAGS = Set.of("allow_private_networks", "s3_path_style", "auth_off_on_network");
+    private static final Set<String> FLAGS =
+            Set.of("allow_private_networks", "s3_path_style", "auth_off_on_network", "delete_outputs_with_job");
 
     private static final Map<String, Setting> HELP = help();
+
+    /** How the tenant_limits block's settings are named on the command line: {@code --tenant-limits-max-queued-jobs}. */
+    private static final String TENANT_LIMITS = "tenant_limits_";
 
     private ServiceSettings() {}
 
@@ -211,6 +216,29 @@ final class ServiceSettings {
                         Use.SERVE,
                         "Allow --auth off on a non-loopback"
                                 + " address (only when something in front of nommer authenticates)"));
+        m.put(
+                "signed_url_seconds",
+                new Setting(
+                        "SECONDS",
+                        Use.SERVE,
+                        "How long a file's signed_url works at least (default "
+                                + ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds() + ")"));
+        m.put(
+                "job_retention",
+                new Setting(
+                        "DURATION",
+                        Use.SERVE,
+                        "How long finished jobs are kept (30d, 12h; 0 or off: forever; default 30d)"));
+        m.put(
+                "upload_retention",
+                new Setting(
+                        "DURATION", Use.SERVE, "How long uploads no queued or running job uses are kept (default 7d)"));
+        m.put(
+                "delete_outputs_with_job",
+                new Setting(
+                        "true|false",
+                        Use.SERVE,
+                        "Delete a job's output files with its record when retention deletes it"));
         return m;
     }
 
@@ -249,6 +277,17 @@ final class ServiceSettings {
                 }
             }
         }
+        for (TenantLimit limit : TenantLimit.values()) {
+            String setting = TENANT_LIMITS + limit.name().toLowerCase(Locale.ROOT);
+            Setting s = new Setting(
+                    "N|unlimited",
+                    Use.BOTH,
+                    "Every tenant's " + limit.name().toLowerCase(Locale.ROOT)
+                            + " unless an admin sets its own (default unlimited)");
+            String env = "NOMMER_" + setting.toUpperCase(Locale.ROOT);
+            spec.addOption(
+                    option("--" + setting.replace('_', '-'), setting, s, true, s.help() + " [env: " + env + "]"));
+        }
     }
 
     private static OptionSpec option(String name, String setting, Setting s, boolean shown, String description) {
@@ -268,8 +307,9 @@ final class ServiceSettings {
     static Map<String, String> given(CommandSpec spec) {
         Map<String, String> flags = new LinkedHashMap<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (o.descriptionKey() != null && ConfigLoader.SETTINGS.contains(o.descriptionKey())) {
-                flags.put(o.descriptionKey(), o.getValue());
+            String key = o.descriptionKey();
+            if (key != null && (ConfigLoader.SETTINGS.contains(key) || key.startsWith(TENANT_LIMITS))) {
+                flags.put(key, o.getValue());
             }
         }
         return flags;
