@@ -41,205 +41,179 @@ final class ServiceSettings {
     private static Map<String, Setting> help() {
         long gib = 1024L * 1024 * 1024;
         Map<String, Setting> m = new LinkedHashMap<>();
-        m.put(
-                "port",
-                new Setting(
-                        "PORT",
-                        Use.SERVE,
-                        "HTTP port; 0 picks a free one (default " + ServerConfig.DEFAULT_PORT + ")"));
+        Use serve = Use.SERVE;
+        Use both = Use.BOTH;
+        m.put("port", of("PORT", serve, "HTTP port; 0 picks a free one (default " + ServerConfig.DEFAULT_PORT + ")"));
         m.put(
                 "bind",
-                new Setting(
+                of(
                         "ADDRESS",
-                        Use.SERVE,
+                        serve,
                         "Address to listen on (default " + ServerConfig.DEFAULT_BIND
                                 + "; any other address requires API keys)"));
         m.put(
                 "data",
-                new Setting(
+                of(
                         "DIR",
-                        Use.BOTH,
+                        both,
                         "SQLite database, uploads, outputs and work directories (default " + ServerConfig.DEFAULT_DATA
                                 + ")"));
         m.put(
                 "workers",
-                new Setting(
-                        "N",
-                        Use.SERVE,
-                        "In-process worker slots; 0 for the API only (default: one per" + " two cores, at least 1)"));
-        m.put("config", new Setting("FILE", Use.BOTH, "A properties file of these settings"));
+                of("N", serve, "In-process worker slots; 0 for the API only (default: one per two cores, at least 1)"));
+        m.put("config", of("FILE", both, "A properties file of these settings"));
         m.put(
                 "store",
-                new Setting(
+                of(
                         "URL",
-                        Use.BOTH,
-                        "postgresql://USER[:PASSWORD]@HOST:PORT/DB or sqlite:PATH"
-                                + " (default: SQLite in the data directory)"));
+                        both,
+                        "postgresql://USER[:PASSWORD]@HOST:PORT/DB or sqlite:PATH (default: SQLite"
+                                + " in the data directory)"));
         m.put(
                 "storage",
-                new Setting(
-                        "URL",
-                        Use.BOTH,
-                        "s3://BUCKET/PREFIX for uploads and default outputs (default:" + " the data directory)"));
-        m.put("s3_endpoint", new Setting("URL", Use.BOTH, "An S3-compatible server's URL (default: AWS)"));
-        m.put("s3_region", new Setting("REGION", Use.BOTH, "S3 region (default us-east-1)"));
-        m.put(
-                "s3_path_style",
-                new Setting("true|false", Use.BOTH, "Path-style bucket addressing (most" + " S3-compatible servers)"));
+                of("URL", both, "s3://BUCKET/PREFIX for uploads and default outputs (default: the data directory)"));
+        m.put("s3_endpoint", of("URL", both, "An S3-compatible server's URL (default: AWS)"));
+        m.put("s3_region", of("REGION", both, "S3 region (default us-east-1)"));
+        m.put("s3_path_style", of("true|false", both, "Path-style bucket addressing (most S3-compatible servers)"));
         m.put(
                 "s3_access_key",
-                new Setting(
-                        "KEY",
-                        Use.BOTH,
-                        "S3 access key, with --s3-secret-key (default: the AWS" + " SDK's default chain)"));
-        m.put("s3_secret_key", new Setting("SECRET", Use.BOTH, "S3 secret key, with --s3-access-key"));
-        m.put(
-                "clouds",
-                new Setting("A,B", Use.BOTH, "Clouds whose tasks this process's workers claim (default" + " default)"));
+                of("KEY", both, "S3 access key, with --s3-secret-key (default: the AWS SDK's default chain)"));
+        m.put("s3_secret_key", of("SECRET", both, "S3 secret key, with --s3-access-key"));
+        m.put("clouds", of("A,B", both, "Clouds whose tasks this process's workers claim (default default)"));
         m.put(
                 "exit_when_idle",
-                new Setting(
-                        "DURATION",
-                        Use.WORKER,
-                        "Exit after this long without work: 90s, 10m," + " 2h (default: never)"));
+                of("DURATION", Use.WORKER, "Exit after this long without work: 90s, 10m, 2h (default: never)"));
         m.put(
                 "shutdown_grace_seconds",
-                new Setting(
+                of(
                         "SECONDS",
-                        Use.BOTH,
-                        "On SIGTERM, how long running encodes may" + " go on to finish (default "
+                        both,
+                        "On SIGTERM, how long running encodes may go on to finish (default "
                                 + ServerConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds() + ")"));
         m.put(
                 "encoder",
-                new Setting(
+                of(
                         "ffmpeg|null",
-                        Use.BOTH,
-                        "null completes tasks at once without encoding, to"
-                                + " measure the orchestration alone (default ffmpeg)"));
-        m.put(
-                "null_encoder_pause_ms",
-                new Setting("MS", Use.BOTH, "With --encoder null: how long each task takes" + " (default 0)"));
-        m.put("ffmpeg", new Setting("PATH", Use.BOTH, "The ffmpeg binary (default: found on PATH)"));
-        m.put("ffprobe", new Setting("PATH", Use.BOTH, "The ffprobe binary (default: found on PATH)"));
-        m.put("input_roots", new Setting("DIR,DIR", Use.BOTH, "Directories file: inputs may name (default: none)"));
-        m.put(
-                "output_roots",
-                new Setting("DIR,DIR", Use.BOTH, "Directories file: destinations may name (default:" + " none)"));
+                        both,
+                        "null completes tasks at once without encoding, to measure the"
+                                + " orchestration alone (default ffmpeg)"));
+        m.put("null_encoder_pause_ms", of("MS", both, "With --encoder null: how long each task takes (default 0)"));
+        m.put("ffmpeg", of("PATH", both, "The ffmpeg binary (default: found on PATH)"));
+        m.put("ffprobe", of("PATH", both, "The ffprobe binary (default: found on PATH)"));
+        m.put("input_roots", of("DIR,DIR", both, "Directories file: inputs may name (default: none)"));
+        m.put("output_roots", of("DIR,DIR", both, "Directories file: destinations may name (default: none)"));
         m.put(
                 "allow_private_networks",
-                new Setting(
+                of(
                         "true|false",
-                        Use.BOTH,
-                        "Let http(s) inputs and webhooks"
-                                + " reach loopback, private, link-local, CGNAT and metadata addresses"));
+                        both,
+                        "Let http(s) inputs and webhooks reach loopback,"
+                                + " private, link-local, CGNAT and metadata addresses"));
         m.put(
                 "max_upload_bytes",
-                new Setting(
-                        "BYTES",
-                        Use.SERVE,
-                        "Largest upload (default " + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES / gib + " GiB)"));
+                of("BYTES", serve, "Largest upload (default " + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES / gib + " GiB)"));
         m.put(
                 "max_input_bytes",
-                new Setting(
+                of(
                         "BYTES",
-                        Use.BOTH,
+                        both,
                         "Largest http(s) input (default " + ServerConfig.DEFAULT_MAX_INPUT_BYTES / gib + " GiB)"));
         m.put(
                 "min_input_bytes_per_second",
-                new Setting(
+                of(
                         "BYTES",
-                        Use.BOTH,
-                        "Slowest http(s) input download,"
-                                + " averaged over the window; 0 for any rate (default "
+                        both,
+                        "Slowest http(s) input download, averaged over the window; 0 for any rate (default "
                                 + ServerConfig.DEFAULT_MIN_INPUT_BYTES_PER_SECOND + ")"));
         m.put(
                 "min_input_rate_window_seconds",
-                new Setting(
+                of(
                         "SECONDS",
-                        Use.BOTH,
-                        "How long the download rate is" + " averaged over (default "
+                        both,
+                        "How long the download rate is averaged over (default "
                                 + ServerConfig.DEFAULT_MIN_INPUT_RATE_WINDOW.toSeconds() + ")"));
         m.put(
                 "lease_seconds",
-                new Setting(
+                of(
                         "SECONDS",
-                        Use.BOTH,
-                        "Task lease; heartbeats renew it every second" + " (default "
+                        both,
+                        "Task lease; heartbeats renew it every second (default "
                                 + ServerConfig.DEFAULT_LEASE.toSeconds() + ")"));
         m.put(
                 "encode_timeout_seconds",
-                new Setting(
+                of(
                         "SECONDS",
-                        Use.BOTH,
+                        both,
                         "Longest one output may take (default " + ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds()
                                 + ")"));
         m.put(
                 "webhook_secret",
-                new Setting(
+                of(
                         "SECRET",
-                        Use.SERVE,
-                        "HMAC key for webhook signatures, at least 16"
-                                + " characters (default: generated into the data directory)"));
+                        serve,
+                        "HMAC key for webhook signatures, at least 16 characters"
+                                + " (default: generated into the data directory)"));
         m.put(
                 "http_idle_timeout_seconds",
-                new Setting(
+                of(
                         "SECONDS",
-                        Use.SERVE,
-                        "Close a connection that sends nothing" + " for this long (default "
+                        serve,
+                        "Close a connection that sends nothing for this long (default "
                                 + ServerConfig.Http.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")"));
         m.put(
                 "cors_origins",
-                new Setting(
+                of(
                         "ORIGINS",
-                        Use.SERVE,
+                        serve,
                         "Origins browsers may call the API from"
                                 + " (https://app.example.com,...), or * (default: none)"));
-        m.put("tls_keystore", new Setting("FILE", Use.SERVE, "A PKCS12 key store: serve HTTPS and HTTP/2"));
-        m.put("tls_keystore_password", new Setting("PASSWORD", Use.SERVE, "The key store's password"));
+        m.put("tls_keystore", of("FILE", serve, "A PKCS12 key store: serve HTTPS and HTTP/2"));
+        m.put("tls_keystore_password", of("PASSWORD", serve, "The key store's password"));
         m.put(
                 "public_url",
-                new Setting(
+                of(
                         "URL",
-                        Use.SERVE,
-                        "The URL clients reach the API at; every link and"
-                                + " webhook names it (default: the address each request came in on)"));
+                        serve,
+                        "The URL clients reach the API at; every link and webhook names it"
+                                + " (default: the address each request came in on)"));
         m.put(
                 "auth",
-                new Setting(
+                of(
                         "keys|off",
-                        Use.SERVE,
-                        "keys: every request needs an API key (default: off on" + " loopback, keys elsewhere)"));
+                        serve,
+                        "keys: every request needs an API key (default: off on loopback, keys elsewhere)"));
         m.put(
                 "auth_off_on_network",
-                new Setting(
+                of(
                         "true|false",
-                        Use.SERVE,
-                        "Allow --auth off on a non-loopback"
-                                + " address (only when something in front of nommer authenticates)"));
+                        serve,
+                        "Allow --auth off on a non-loopback address (only when"
+                                + " something in front of nommer authenticates)"));
         m.put(
                 "signed_url_seconds",
                 new Setting(
                         "SECONDS",
-                        Use.SERVE,
+                        serve,
                         "How long a file's signed_url works at least (default "
                                 + ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds() + ")"));
         m.put(
                 "job_retention",
                 new Setting(
                         "DURATION",
-                        Use.SERVE,
+                        serve,
                         "How long finished jobs are kept (30d, 12h; 0 or off: forever; default 30d)"));
         m.put(
                 "upload_retention",
-                new Setting(
-                        "DURATION", Use.SERVE, "How long uploads no queued or running job uses are kept (default 7d)"));
+                new Setting("DURATION", serve, "How long uploads no queued or running job uses are kept (default 7d)"));
         m.put(
                 "delete_outputs_with_job",
                 new Setting(
-                        "true|false",
-                        Use.SERVE,
-                        "Delete a job's output files with its record when retention deletes it"));
+                        "true|false", serve, "Delete a job's output files with its record when retention deletes it"));
         return m;
+    }
+
+    private static Setting of(String label, Use use, String help) {
+        return new Setting(label, use, help);
     }
 
     /** Settings that have no help here (a setting added to the server and not yet described). */
@@ -263,9 +237,7 @@ final class ServiceSettings {
             String dashed = "--" + setting.replace('_', '-');
             if (use == Use.WORKER && setting.equals("workers")) {
                 s = new Setting(
-                        "N",
-                        Use.WORKER,
-                        "Tasks this worker runs at once (default: one per two cores, at" + " least 1)");
+                        "N", Use.WORKER, "Tasks this worker runs at once (default: one per two cores, at least 1)");
                 dashed = "--slots";
             }
             boolean shown = s.use() == Use.BOTH || s.use() == use;

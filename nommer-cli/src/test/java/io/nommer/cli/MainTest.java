@@ -451,6 +451,67 @@ class MainTest {
     }
 
     @Test
+    void watch_ridesOutAnOrchestratorRestart() throws Exception {
+        Path data = tmp.resolve("restarted");
+        Map<String, String> settings = Map.of("port", "0", "data", data.toString(), "workers", "0");
+        NommerServer first = NommerServer.start(ConfigLoader.load(settings, Map.of()));
+        int port = first.port();
+        NommerClient client = new NommerClient(URI.create(first.baseUrl()));
+        client.put("/v1/clouds/idle", client.mapper().readTree("{}"));
+        String id = jobId(run(
+                        "submit",
+                        TestMedia.videoWithAudio().toString(),
+                        "--preset",
+                        "mp3",
+                        "--cloud",
+                        "idle",
+                        "--server",
+                        first.baseUrl())
+                .out());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main watch = new Main(new Context(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(),
+                Terminal.PLAIN));
+        java.util.concurrent.CompletableFuture<Integer> watching = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> watch.run("watch", id, "--server", "127.0.0.1:" + port));
+        NommerServer second = null;
+        boolean firstClosed = false;
+        try {
+            Await.until(
+                    "the watch to start",
+                    Duration.ofSeconds(30),
+                    () -> out.toString(StandardCharsets.UTF_8).contains("waiting for a worker"));
+            first.close();
+            firstClosed = true;
+            Await.until(
+                    "the watch to notice",
+                    Duration.ofSeconds(30),
+                    () -> err.toString(StandardCharsets.UTF_8).contains("asking again for the next 5 minutes"));
+
+            second = NommerServer.start(ConfigLoader.load(
+                    Map.of("port", Integer.toString(port), "data", data.toString(), "workers", "0"), Map.of()));
+            Await.until(
+                    "the watch to reconnect",
+                    Duration.ofSeconds(30),
+                    () -> err.toString(StandardCharsets.UTF_8).contains("the server answers again"));
+            new NommerClient(URI.create(second.baseUrl())).cancel(id);
+
+            assertThat(watching.get(30, TimeUnit.SECONDS)).isEqualTo(ExitCode.JOB_FAILED);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("job " + id + ": cancelled");
+        } finally {
+            if (!firstClosed) {
+                first.close();
+            }
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    @Test
     void interruptedWhileWaiting_saysTheJobKeepsRunning_andHowToFollowIt() throws Exception {
         NommerClient client = new NommerClient(URI.create(server.baseUrl()));
         client.put("/v1/clouds/idle", client.mapper().readTree("{\"priority\": 0}"));
