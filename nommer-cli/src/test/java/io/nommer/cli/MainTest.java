@@ -416,14 +416,32 @@ class MainTest {
         }
     }
 
+    /** A client of {@code baseUrl}'s server, which has a cloud no worker serves: a job there stays queued. */
+    private static NommerClient withIdleCloud(String baseUrl) throws Exception {
+        NommerClient client = new NommerClient(URI.create(baseUrl));
+        client.put("/v1/clouds/idle", client.mapper().readTree("{}"));
+        return client;
+    }
+
+    /** {@code nommer submit} of a job to the idle cloud, plus {@code more} arguments; its command line. */
+    private static String[] submitToIdleCloud(String server, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "submit",
+                TestMedia.videoWithAudio().toString(),
+                "--preset",
+                "mp3",
+                "--cloud",
+                "idle",
+                "--server",
+                server));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     @Test
     void jobsCancelRetryWatch_onAJobThatNoWorkerTakes() throws Exception {
-        NommerClient client = new NommerClient(URI.create(server.baseUrl()));
-        client.put("/v1/clouds/idle", client.mapper().readTree("{\"priority\": 0}"));
-        Path clip = TestMedia.videoWithAudio();
-        String id =
-                jobId(run("submit", clip.toString(), "--preset", "mp3", "--cloud", "idle", "--server", server.baseUrl())
-                        .out());
+        NommerClient client = withIdleCloud(server.baseUrl());
+        String id = jobId(run(submitToIdleCloud(server.baseUrl())).out());
 
         assertThat(run("jobs", "--state", "queued", "--created-after", "1h", "--server", server.baseUrl())
                         .out())
@@ -456,18 +474,8 @@ class MainTest {
         Map<String, String> settings = Map.of("port", "0", "data", data.toString(), "workers", "0");
         NommerServer first = NommerServer.start(ConfigLoader.load(settings, Map.of()));
         int port = first.port();
-        NommerClient client = new NommerClient(URI.create(first.baseUrl()));
-        client.put("/v1/clouds/idle", client.mapper().readTree("{}"));
-        String id = jobId(run(
-                        "submit",
-                        TestMedia.videoWithAudio().toString(),
-                        "--preset",
-                        "mp3",
-                        "--cloud",
-                        "idle",
-                        "--server",
-                        first.baseUrl())
-                .out());
+        withIdleCloud(first.baseUrl());
+        String id = jobId(run(submitToIdleCloud(first.baseUrl())).out());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Main watch = new Main(new Context(
@@ -513,21 +521,9 @@ class MainTest {
 
     @Test
     void interruptedWhileWaiting_saysTheJobKeepsRunning_andHowToFollowIt() throws Exception {
-        NommerClient client = new NommerClient(URI.create(server.baseUrl()));
-        client.put("/v1/clouds/idle", client.mapper().readTree("{\"priority\": 0}"));
+        NommerClient client = withIdleCloud(server.baseUrl());
         Path log = tmp.resolve("interrupted.log");
-        Process waiting = NommerJvm.start(
-                log,
-                Map.of(),
-                "submit",
-                TestMedia.videoWithAudio().toString(),
-                "--preset",
-                "mp3",
-                "--cloud",
-                "idle",
-                "--wait",
-                "--server",
-                "127.0.0.1:" + server.port());
+        Process waiting = NommerJvm.start(log, Map.of(), submitToIdleCloud("127.0.0.1:" + server.port(), "--wait"));
         try {
             String id = jobId(Await.until(
                     "the job to be submitted",
