@@ -81,7 +81,6 @@ class MainTest {
                         "uploading",
                         "submitted job job_",
                         "owner token (shown once",
-                        "mp3: running",
                         "mp3: succeeded",
                         "succeeded 100.0%, took",
                         "  mp3: mp3.mp3, ",

@@ -33,6 +33,22 @@ public interface Dialect {
     }
 
     /**
+     * A suffix that locks the selected rows for deleting them: writers and those holding {@link #lockAgainstDelete}
+     * queue behind it. Empty where writers are serialized anyway (SQLite).
+     */
+    default String lockForDelete() {
+        return "";
+    }
+
+    /**
+     * A suffix that keeps the selected rows from being deleted until the transaction ends, and nothing else: it waits
+     * for {@link #lockForDelete} but not for other readers or updates. Empty where writers are serialized (SQLite).
+     */
+    default String lockAgainstDelete() {
+        return "";
+    }
+
+    /**
      * Whether statements can bind arrays: many-row INSERTs then bind one array per column and {@code unnest} them, one
      * statement text for any number of rows, which the server plans once, with no expression per value. False where
      * the engine has no arrays (SQLite), which takes the rows as a JDBC batch.

@@ -484,9 +484,10 @@ final class JdbcJobStore implements JobStore {
     public void addEvent(String jobId, String taskId, Timeline.Entry entry) {
         sql.inTransaction("adding event " + entry.type() + " to job " + jobId, c -> {
             // why: a job deleted meanwhile (its webhook's last attempt, a worker's last word after a cancel) has no
-            // timeline to add to; the lock keeps a delete from passing between this look and the insert
+            // timeline to add to; the lock keeps a delete from passing between this look and the insert, and only a
+            // delete: an event must not wait for the job's other writers (a completion holding its row)
             try (PreparedStatement ps = prepare(
-                            c, "SELECT 1 FROM jobs WHERE id = ?" + sql.dialect().lockForUpdate(), jobId);
+                            c, "SELECT 1 FROM jobs WHERE id = ?" + sql.dialect().lockAgainstDelete(), jobId);
                     ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;

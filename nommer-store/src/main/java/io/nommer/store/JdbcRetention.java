@@ -103,7 +103,7 @@ final class JdbcRetention implements RetentionStore {
             String query = "SELECT id FROM jobs WHERE " + in("id", ids.size()) + " AND ";
             if (age == null) {
                 // why: wait for a concurrent delete (or retry) of the job rather than skip it, and then see what it did
-                query += FINISHED + " ORDER BY id" + sql.dialect().lockForUpdate();
+                query += FINISHED + " ORDER BY id" + sql.dialect().lockForDelete();
             } else {
                 long cutoff = sql.now(c) - age.toMillis();
                 args.addAll(List.of(cutoff, cutoff, cutoff));

@@ -46,6 +46,16 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String lockForDelete() {
+        return " FOR UPDATE";
+    }
+
+    @Override
+    public String lockAgainstDelete() {
+        return " FOR KEY SHARE";
+    }
+
+    @Override
     public String lockForUpdate() {
         // why: NO KEY UPDATE does not block the key-share locks that inserting a job's outbox rows takes on it
         return " FOR NO KEY UPDATE";
