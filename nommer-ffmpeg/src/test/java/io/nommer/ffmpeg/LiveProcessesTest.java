@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +24,22 @@ class LiveProcessesTest {
     public static void main(String[] args) {
         if (args.length > 1 && args[0].equals("deferred")) {
             LiveProcesses.deferKill(Duration.ofSeconds(Long.parseLong(args[1])));
+            CountDownLatch started = new CountDownLatch(1);
             Thread.ofPlatform()
                     .start(() -> new LocalProcessRunner()
                             .run(new ProcessRequest(
                                     List.of("sh", "-c", "echo $$; sleep 3; echo finished"),
                                     null,
                                     Duration.ofMinutes(5),
-                                    line -> System.out.println(line),
+                                    line -> {
+                                        System.out.println(line);
+                                        started.countDown();
+                                    },
                                     null,
                                     null)));
             try {
-                Thread.sleep(500);
+                // why: exit only once the process runs (it printed its pid), however slow the machine is
+                started.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -64,17 +70,22 @@ class LiveProcessesTest {
             }
             return;
         }
+        CountDownLatch bothPids = new CountDownLatch(2);
         Thread.ofPlatform()
                 .start(() -> new LocalProcessRunner()
                         .run(new ProcessRequest(
                                 List.of("sh", "-c", "echo $$; sleep 60 & echo $!; wait"),
                                 null,
                                 Duration.ofMinutes(5),
-                                line -> System.out.println(line),
+                                line -> {
+                                    System.out.println(line);
+                                    bothPids.countDown();
+                                },
                                 null,
                                 null)));
         try {
-            Thread.sleep(1500);
+            // why: exit only once the shell and its child run (both printed their pids), however slow the machine is
+            bothPids.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -114,7 +125,7 @@ class LiveProcessesTest {
         List<String> lines = runChild("deferred", "1");
 
         assertThat(lines).as("what the child JVM printed").doesNotContain("finished");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
         LocalProcessRunnerTest.assertGone(Long.parseLong(
                 lines.stream().filter(l -> l.matches("\\d+")).findFirst().orElseThrow()));
     }
