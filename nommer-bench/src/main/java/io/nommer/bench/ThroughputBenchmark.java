@@ -49,6 +49,11 @@ public final class ThroughputBenchmark {
      * off and every job the default tenant's, as in the quick start.
      */
     private static final int TENANTS = Integer.getInteger("bench.tenants", 0);
+    /**
+     * {@code -Dbench.retention=30s}: the server's {@code job_retention}, short enough for jobs to expire during the run
+     * (default: the product's, 30 days, so nothing does).
+     */
+    private static final String RETENTION = System.getProperty("bench.retention");
 
     private static final int MAX_WARM_UP_ROUNDS = 8;
     /** The database of the end-to-end runs. */
@@ -61,49 +66,18 @@ public final class ThroughputBenchmark {
         int bulkJobs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int deep = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         Path dir = Files.createTempDirectory("nommer-throughput");
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dir.resolve("pg"))
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setServerConfig("max_connections", "200")
-                // why: the settings README recommends for a nommer database on this 24 GiB machine. PostgreSQL's
-                // defaults (128 MB of buffers, 1 GB of WAL between checkpoints) evict the queue's own pages and
-                // checkpoint every few seconds under this load, each checkpoint making the next change of every page
-                // a full-page image; and autovacuum, looking only once a minute, let the dead entries that claims
-                // leave at the head of the queue index pile up (claims took two and a half times as long by then)
-                .setServerConfig("shared_buffers", "2GB")
-                .setServerConfig("max_wal_size", "8GB")
-                .setServerConfig("autovacuum_naptime", "5s");
-        // -Dbench.pg=name=value,...: more server settings, for experiments (e.g. log_autovacuum_min_duration=0)
-        for (String setting : System.getProperty("bench.pg", "").split(",")) {
-            if (!setting.isBlank()) {
-                String[] kv = setting.split("=", 2);
-                if (kv.length != 2) {
-                    throw new IllegalArgumentException("bench.pg takes name=value,..., not '" + setting + "'");
-                }
-                builder.setServerConfig(kv[0].trim(), kv[1].trim());
-                System.out.println("PostgreSQL setting from bench.pg: " + setting.trim());
-            }
-        }
+        System.out.println("PostgreSQL's and the server's data: " + dir + " (deleted at the end)");
+        EmbeddedPostgres.Builder builder = BenchSupport.durablePostgres(dir.resolve("pg"));
         if (STATEMENTS) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("pg_stat_statements.track_planning", "on");
         }
         try (EmbeddedPostgres pg = builder.start()) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "PostgreSQL %s on this machine, fsync=%s, synchronous_commit=%s, "
-                            + "shared_buffers=%s, max_wal_size=%s, autovacuum_naptime=%s; %d cores%n",
-                    show(pg, "server_version"),
-                    show(pg, "fsync"),
-                    show(pg, "synchronous_commit"),
-                    show(pg, "shared_buffers"),
-                    show(pg, "max_wal_size"),
-                    show(pg, "autovacuum_naptime"),
-                    Runtime.getRuntime().availableProcessors());
+            BenchSupport.describe(pg);
             endToEnd(pg, dir, singleJobs, bulkJobs);
             claimLatency(pg, deep);
+        } finally {
+            BenchSupport.deleteTree(dir);
         }
     }
 
@@ -139,6 +113,11 @@ public final class ThroughputBenchmark {
         } else {
             keys.add(null);
         }
+        if (RETENTION != null) {
+            flags.put("job_retention", RETENTION);
+            System.out.println(
+                    "job_retention " + RETENTION + " (bench.retention): finished jobs are deleted as the run goes");
+        }
         try (NommerServer server = NommerServer.start(ConfigLoader.load(flags, Map.of()))) {
             Path in = Files.writeString(dir.resolve("in.bin"), "never read");
             List<Tenant> tenants = new ArrayList<>();
@@ -164,10 +143,11 @@ public final class ThroughputBenchmark {
                     double compiled = (jit.getTotalCompilationTime() - compiling) / 1000.0;
                     System.out.printf(
                             Locale.ROOT,
-                            "  (warm-up round %d: %.1f s, %.1f s of it compiling)%n",
+                            "  (warm-up round %d: %.1f s, %.1f s of it compiling; the store holds %,d jobs)%n",
                             round + 1,
                             seconds,
-                            compiled);
+                            compiled,
+                            count(db, "jobs"));
                     if (compiled < seconds / 20) {
                         break;
                     }
@@ -188,14 +168,21 @@ public final class ThroughputBenchmark {
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
                     printStatements(pg);
                     wal = walBytes(pg);
+                    BenchSupport.Cpu cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
                     bulks.add(runBulk(tenants, db, bulkJobs, 2));
+                    BenchSupport.Cpu used =
+                            BenchSupport.Cpu.now(dir.resolve("pg")).minus(cpu);
                     System.out.printf(
                             Locale.ROOT,
                             "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
-                                    + "%.0f jobs/s end to end (%.1f KiB of WAL per job)%n",
+                                    + "%.0f jobs/s end to end (%.1f KiB of WAL per job; CPU per job: service %.0f us, "
+                                    + "PostgreSQL %.0f us)%n",
                             bulkJobs,
                             bulks.getLast(),
-                            (walBytes(pg) - wal) / 1024.0 / bulkJobs);
+                            (walBytes(pg) - wal) / 1024.0 / bulkJobs,
+                            used.service() * 1e6 / bulkJobs,
+                            used.postgres() * 1e6 / bulkJobs);
+                    System.out.printf(Locale.ROOT, "  (the store holds %,d jobs)%n", count(db, "jobs"));
                     printStatements(pg);
                 }
                 System.out.printf(
@@ -359,13 +346,21 @@ public final class ThroughputBenchmark {
     }
 
     /** A store whose queue holds {@code queued} tasks. */
-    private static Store queueOf(EmbeddedPostgres pg, String db, int queued) throws Exception {
+    static Store queueOf(EmbeddedPostgres pg, String db, int queued) throws Exception {
         Store store = PostgresStores.open(newDatabase(pg, db));
+        fillQueue(pg, db, store, queued);
+        return store;
+    }
+
+    /** Queues {@code queued} tasks in {@code store}, the store of database {@code db}. */
+    static void fillQueue(EmbeddedPostgres pg, String db, Store store, int queued) throws Exception {
         // One job through the API's own path, then copied in SQL: a million HTTP submits would take too long to set
         // up, and the rows are the same.
         store.jobs().create(template("job_template"));
         long t0 = System.nanoTime();
-        try (Connection c = pg.getDatabase("postgres", E2E_DB).getConnection();
+        // why db, not the end-to-end database: copying the template from a database that does not hold it copied
+        // nothing, and until session 9 the deep queue measured held one task (see BENCHMARKS.md)
+        try (Connection c = pg.getDatabase("postgres", db).getConnection();
                 Statement st = c.createStatement()) {
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
                     + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
@@ -382,14 +377,13 @@ public final class ThroughputBenchmark {
             st.execute("CHECKPOINT");
         }
         System.out.printf(Locale.ROOT, "  (%d queued tasks set up in %.1f s)%n", queued, seconds(t0));
-        return store;
     }
 
     /**
      * The total milliseconds of {@code n} timed {@code claim(1)} calls. Each claimed task is completed and replaced by
      * a new job outside the timed call, so the queue stays at its depth.
      */
-    private static double claimMillis(Store store, int n, String block) {
+    static double claimMillis(Store store, int n, String block) {
         long total = 0;
         for (int i = 0; i < n; i++) {
             long s = System.nanoTime();
@@ -402,7 +396,7 @@ public final class ThroughputBenchmark {
         return total / 1e6;
     }
 
-    private static io.nommer.core.job.NewJob template(String id) {
+    static io.nommer.core.job.NewJob template(String id) {
         return new io.nommer.core.job.NewJob(
                 id,
                 "upload:upl_template",
@@ -421,7 +415,7 @@ public final class ThroughputBenchmark {
 
     // ---------------------------------------------------------------- plumbing
 
-    private static String newDatabase(EmbeddedPostgres pg, String name) throws Exception {
+    static String newDatabase(EmbeddedPostgres pg, String name) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection();
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
@@ -472,12 +466,11 @@ public final class ThroughputBenchmark {
         resetStatements(pg);
     }
 
-    private static String show(EmbeddedPostgres pg, String setting) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SHOW " + setting)) {
+    private static long count(Connection db, String table) throws Exception {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
-            return rs.getString(1);
+            return rs.getLong(1);
         }
     }
 
@@ -490,7 +483,7 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static double seconds(long t0) {
+    static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
 
