@@ -57,6 +57,9 @@ final class FairClaim {
 
     /** Chooses from the clouds of one tier (equal cloud priority), highest task priority first, until full. */
     void fillFrom(List<String> tier) throws SQLException {
+        if (tier.size() == 1 && takeAlone(tier.get(0))) {
+            return;
+        }
         Map<String, FairShare.Band> bands = new LinkedHashMap<>();
         for (String cloud : tier) {
             bands.put(cloud, FairShare.band(c, cloud, Integer.MAX_VALUE));
@@ -94,6 +97,73 @@ final class FairClaim {
                 }
             }
         }
+    }
+
+    /** A task as the queue index orders them, for {@link #takeAlone}. */
+    private record Row(String id, String jobId, int priority, String tenant) {}
+
+    /**
+     * The common case in one statement and a probe: the cloud's runnable tasks in index order (band, tenant, tag), as
+     * the claim took them before tenants shared the queue, accepted when that order is also the fair one. It is when
+     * nothing runnable was left behind (the claim took it all, so no tenant waits for a turn) or when only one tenant
+     * was taken from and no other waits in the last band it was taken from (earlier bands, left for a lower one, had
+     * nothing else runnable); and when no tenant taken from has a running limit, which needs counting. Otherwise the
+     * rows locked here stay queued (their locks end with the transaction) and the fair path chooses.
+     *
+     * @return whether the claim is done with this cloud
+     */
+    private boolean takeAlone(String cloud) throws SQLException {
+        int wanted = max - picks.size();
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT id, job_id, priority, tenant FROM tasks WHERE state = 'queued' AND cloud = ? "
+                                + "AND run_after <= ? AND waiting_on = 0 ORDER BY priority DESC, tenant, fair_tag, seq "
+                                + "LIMIT ?" + dialect.skipLocked(),
+                        cloud,
+                        now,
+                        wanted);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+            }
+        }
+        if (rows.isEmpty()) {
+            return true;
+        }
+        List<String> tenants = rows.stream().map(Row::tenant).distinct().toList();
+        boolean full = rows.size() == wanted;
+        if (full && tenants.size() > 1) {
+            return false;
+        }
+        Map<String, TenantLimits> limits = new HashMap<>();
+        boolean othersWait = false;
+        if (tenants.size() == 1) {
+            Row last = rows.getLast();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT " + FairShare.LIMIT_COLUMNS_OF_N + ", "
+                                    + FairShare.OTHER_TENANT_AFTER
+                                    + " FROM (SELECT 1 AS one) x LEFT JOIN tenants n ON n.name = ?",
+                            cloud,
+                            last.priority(),
+                            last.tenant(),
+                            last.tenant());
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                limits.put(last.tenant(), FairShare.limits(rs, 1).over(defaults));
+                othersWait = full && rs.getObject(TenantLimit.values().length + 1) != null;
+            }
+        } else {
+            limits.putAll(FairShare.limitsOf(c, tenants, defaults));
+        }
+        if (othersWait || limits.values().stream().anyMatch(l -> l.limits(TenantLimit.MAX_RUNNING_TASKS))) {
+            return false;
+        }
+        for (Row r : rows) {
+            picks.add(new Pick(r.id(), r.jobId(), r.tenant(), limits.get(r.tenant())));
+        }
+        return true;
     }
 
     /** One tenant's tasks in one cloud and band, and how many this claim has taken from it so far. */

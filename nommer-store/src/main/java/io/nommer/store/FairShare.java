@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,9 @@ final class FairShare {
                     .map(TenantLimit::wireName)
                     .toList());
 
+    /** {@link #LIMIT_COLUMNS} of the tenants table named {@code n}. */
+    static final String LIMIT_COLUMNS_OF_N = LIMIT_COLUMNS.replaceAll("(\\w+)", "n.$1");
+
     /**
      * The highest band of {@code cloud} below priority {@code ?} with tasks queued, and each tenant with tasks queued
      * there: its name, the tag and seq of its first task, and its own limits. A loose index scan: one index probe per
@@ -58,8 +62,15 @@ final class FairShare {
             + "AND h.priority = (SELECT p FROM band) AND h.tenant = w.tenant ORDER BY h.fair_tag, h.seq LIMIT 1), "
             + "(SELECT h.seq FROM tasks h WHERE h.state = 'queued' AND h.cloud = ? "
             + "AND h.priority = (SELECT p FROM band) AND h.tenant = w.tenant ORDER BY h.fair_tag, h.seq LIMIT 1), "
-            + LIMIT_COLUMNS.replaceAll("(\\w+)", "n.$1")
+            + LIMIT_COLUMNS_OF_N
             + " FROM waiting w LEFT JOIN tenants n ON n.name = w.tenant WHERE w.tenant IS NOT NULL";
+
+    /** Whether a tenant other than {@code ?} waits in band ({@code ?}, {@code ?}): one index probe each side. */
+    static final String OTHER_TENANT_BEFORE =
+            "(SELECT 1 FROM tasks WHERE state = 'queued' AND cloud = ? " + "AND priority = ? AND tenant < ? LIMIT 1)";
+
+    static final String OTHER_TENANT_AFTER =
+            "(SELECT 1 FROM tasks WHERE state = 'queued' AND cloud = ? " + "AND priority = ? AND tenant > ? LIMIT 1)";
 
     private FairShare() {}
 
@@ -73,6 +84,37 @@ final class FairShare {
         }
     }
 
+    /** The limit columns of a row, from column {@code first} on in {@link TenantLimit} order: those set. */
+    static TenantLimits limits(ResultSet rs, int first) throws SQLException {
+        Map<TenantLimit, Long> set = new EnumMap<>(TenantLimit.class);
+        for (TenantLimit l : TenantLimit.values()) {
+            long v = rs.getLong(first + l.ordinal());
+            if (!rs.wasNull()) {
+                set.put(l, v);
+            }
+        }
+        return new TenantLimits(set);
+    }
+
+    /** The limits in force for each of {@code tenants}: its own over {@code defaults}. */
+    static Map<String, TenantLimits> limitsOf(Connection c, List<String> tenants, TenantLimits defaults)
+            throws SQLException {
+        Map<String, TenantLimits> limits = new HashMap<>();
+        for (String t : tenants) {
+            limits.put(t, defaults);
+        }
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT name, " + LIMIT_COLUMNS + " FROM tenants WHERE " + Sql.in("name", tenants.size()),
+                        tenants.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                limits.put(rs.getString(1), limits(rs, 2).over(defaults));
+            }
+        }
+        return limits;
+    }
+
     /** The highest band of {@code cloud} below {@code belowPriority} that has tasks queued; empty heads when none. */
     static Band band(Connection c, String cloud, int belowPriority) throws SQLException {
         List<Head> heads = new ArrayList<>();
@@ -81,14 +123,7 @@ final class FairShare {
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 priority = rs.getInt(1);
-                Map<TenantLimit, Long> set = new EnumMap<>(TenantLimit.class);
-                for (TenantLimit l : TenantLimit.values()) {
-                    long v = rs.getLong(5 + l.ordinal());
-                    if (!rs.wasNull()) {
-                        set.put(l, v);
-                    }
-                }
-                heads.add(new Head(rs.getString(2), rs.getLong(3), rs.getLong(4), new TenantLimits(set)));
+                heads.add(new Head(rs.getString(2), rs.getLong(3), rs.getLong(4), limits(rs, 5)));
             }
         }
         return new Band(cloud, priority, heads);
@@ -97,27 +132,38 @@ final class FairShare {
     /**
      * The first tag for {@code tenant}'s next task in the band ({@code cloud}, {@code priority}): after its last
      * queued one, and never before the band's virtual time (the highest tag at any tenant's head), so that a tenant
-     * that was idle or behind does not jump the others' queue; {@code now} in an empty band.
+     * that was idle or behind does not jump the others' queue; {@code now} in an empty band. One statement when no
+     * other tenant waits in the band (then the virtual time is the tenant's own head, before its last tag).
      */
     static long nextTag(Connection c, String cloud, int priority, String tenant, long now) throws SQLException {
-        long next = Long.MIN_VALUE;
+        Long last;
+        boolean others;
         try (PreparedStatement ps = prepare(
                         c,
-                        "SELECT fair_tag FROM tasks WHERE state = 'queued' AND cloud = ? AND priority = ? "
-                                + "AND tenant = ? ORDER BY fair_tag DESC LIMIT 1",
+                        "SELECT (SELECT fair_tag FROM tasks WHERE state = 'queued' AND cloud = ? AND priority = ? "
+                                + "AND tenant = ? ORDER BY fair_tag DESC LIMIT 1), " + OTHER_TENANT_BEFORE + ", "
+                                + OTHER_TENANT_AFTER,
+                        cloud,
+                        priority,
+                        tenant,
+                        cloud,
+                        priority,
+                        tenant,
                         cloud,
                         priority,
                         tenant);
                 ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                next = rs.getLong(1) + 1;
-            }
+            rs.next();
+            long l = rs.getLong(1);
+            last = rs.wasNull() ? null : l;
+            others = rs.getObject(2) != null || rs.getObject(3) != null;
+        }
+        long next = last == null ? now : last + 1;
+        if (!others) {
+            return next;
         }
         Band band = band(c, cloud, priority + 1);
-        if (band.priority() != priority || band.isEmpty()) {
-            return Math.max(next, now);
-        }
-        long virtualTime = band.heads().stream().mapToLong(Head::tag).max().orElseThrow();
-        return Math.max(next, virtualTime);
+        long virtualTime = band.heads().stream().mapToLong(Head::tag).max().orElse(now);
+        return last == null ? virtualTime : Math.max(last + 1, virtualTime);
     }
 }

@@ -12,10 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -59,17 +57,7 @@ final class JdbcTenantQuotas implements TenantQuotas {
         try (PreparedStatement ps =
                         prepare(c, "SELECT " + FairShare.LIMIT_COLUMNS + " FROM tenants WHERE name = ?", tenant);
                 ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            Map<TenantLimit, Long> set = new EnumMap<>(TenantLimit.class);
-            for (TenantLimit l : TenantLimit.values()) {
-                long v = rs.getLong(1 + l.ordinal());
-                if (!rs.wasNull()) {
-                    set.put(l, v);
-                }
-            }
-            return Optional.of(new TenantLimits(set));
+            return rs.next() ? Optional.of(FairShare.limits(rs, 1)) : Optional.empty();
         }
     }
 

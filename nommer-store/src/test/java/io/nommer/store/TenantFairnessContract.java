@@ -148,12 +148,15 @@ public abstract class TenantFairnessContract extends StoreFixture {
         Job normal = aJob().forTenant("small").create();
         Job low = aJob().forTenant("small").withPriority(Priority.LOW).create();
 
-        List<ClaimedTask> batch = claim(60, NO_DEFAULTS);
+        List<String> first =
+                claim(10, NO_DEFAULTS).stream().map(ClaimedTask::jobId).toList();
+        List<String> rest =
+                claim(60, NO_DEFAULTS).stream().map(ClaimedTask::jobId).toList();
 
-        List<String> ids = batch.stream().map(ClaimedTask::jobId).toList();
-        assertThat(ids.get(0)).isEqualTo(urgent.id());
-        assertThat(ids.subList(1, 4)).contains(normal.id());
-        assertThat(ids.get(ids.size() - 1)).isEqualTo(low.id());
+        assertThat(first.get(0)).isEqualTo(urgent.id());
+        assertThat(first.subList(1, 4)).contains(normal.id());
+        assertThat(rest).hasSize(43);
+        assertThat(rest.get(rest.size() - 1)).isEqualTo(low.id());
     }
 
     @Test
