@@ -1,5 +1,7 @@
 package io.nommer.ffmpeg;
 
+import io.nommer.core.command.CommandRefusal;
+import io.nommer.core.compile.CommandCompiler;
 import io.nommer.core.compile.EncodePlan;
 import io.nommer.core.compile.FfmpegCommand;
 import io.nommer.core.compile.PlanStep;
@@ -13,6 +15,7 @@ import io.nommer.core.encode.PlannedFile;
 import io.nommer.core.encode.ProgressListener;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
+import io.nommer.core.job.TaskIds;
 import io.nommer.core.profile.InvalidProfileException;
 import io.nommer.core.worker.WorkerConfig;
 import java.io.IOException;
@@ -94,7 +97,15 @@ public final class FfmpegEncoder implements Encoder {
         ProgressListener listener = progress == null ? p -> {} : progress;
         EncodePlan plan;
         try {
-            if (request.rendition() != null) {
+            if (request.profile().hasCommand()) {
+                plan = CommandCompiler.compile(
+                        request.profile(),
+                        request.input(),
+                        request.inputFile(),
+                        request.outDir(),
+                        request.baseName(),
+                        Objects.requireNonNullElse(TaskIds.jobIdOf(request.taskId()), request.taskId()));
+            } else if (request.rendition() != null) {
                 plan = compiler.compileRendition(
                         request.profile(),
                         request.input(),
@@ -124,6 +135,13 @@ public final class FfmpegEncoder implements Encoder {
         } catch (InvalidProfileException e) {
             throw new TaskFailedException(
                     ErrorCode.INVALID_PROFILE, "task " + request.taskId() + ": " + e.getMessage(), null, e);
+        } catch (CommandRefusal e) {
+            // why: checked when the profile was stored, and again here: the allowlist may have been tightened since
+            throw new TaskFailedException(
+                    ErrorCode.COMMAND_NOT_ALLOWED,
+                    "task " + request.taskId() + ": the profile's command is not allowed: " + e.getMessage(),
+                    null,
+                    e);
         }
         List<FfmpegCommand> commands = plan.commands();
         double[] weights = commands.stream().mapToDouble(FfmpegCommand::weight).toArray();

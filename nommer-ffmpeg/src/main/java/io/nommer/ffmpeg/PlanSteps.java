@@ -88,7 +88,8 @@ final class PlanSteps {
 
     static List<Path> regularFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile)
+            // why: no link is published, whatever a run left there
+            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         }
@@ -100,9 +101,9 @@ final class PlanSteps {
         for (FileSet set : plan.fileSets()) {
             List<PlannedFile> matched = regularFiles(set.dir()).stream()
                     .filter(p -> set.matches(p.getFileName().toString()))
-                    .map(p -> new PlannedFile(p, set.role()))
+                    .map(p -> new PlannedFile(p, set.roleOf(p.getFileName().toString())))
                     .toList();
-            if (matched.isEmpty()) {
+            if (matched.isEmpty() && set.required()) {
                 throw new IOException(
                         "no " + set.role() + " files " + set.prefix() + "*" + set.suffix() + " in " + set.dir());
             }

@@ -107,6 +107,29 @@ final class ApiClient {
         }
     }
 
+    /** The output named {@code name} in a job's view. */
+    static JsonNode output(JsonNode job, String name) {
+        for (JsonNode o : job.path("outputs")) {
+            if (o.path("name").asText().equals(name)) {
+                return o;
+            }
+        }
+        throw new AssertionError("no output " + name + " in " + job);
+    }
+
+    /** Downloads a file of a job's view into a new folder in {@code dir}, under its own name, checking its size. */
+    Path download(JsonNode file, Path dir) throws IOException {
+        Reply r = send(
+                HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
+        org.assertj.core.api.Assertions.assertThat(r.status()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat((long) r.raw().length)
+                .isEqualTo(file.path("size").asLong());
+        Path p = java.nio.file.Files.createTempDirectory(dir, "dl")
+                .resolve(file.path("name").asText());
+        java.nio.file.Files.write(p, r.raw());
+        return p;
+    }
+
     Reply send(HttpRequest.Builder b) {
         return send(b, null);
     }

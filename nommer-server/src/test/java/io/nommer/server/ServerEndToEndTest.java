@@ -100,20 +100,11 @@ class ServerEndToEndTest {
     }
 
     private static JsonNode output(JsonNode job, String name) {
-        return StreamSupport.stream(job.path("outputs").spliterator(), false)
-                .filter(o -> o.path("name").asText().equals(name))
-                .findFirst()
-                .orElseThrow();
+        return ApiClient.output(job, name);
     }
 
     private static Path download(JsonNode file) throws Exception {
-        Reply r = api.send(
-                HttpRequest.newBuilder(URI.create(file.path("url").asText())).GET());
-        assertThat(r.status()).isEqualTo(200);
-        assertThat((long) r.raw().length).isEqualTo(file.path("size").asLong());
-        Path p = Files.createTempFile(tmp, "dl", file.path("name").asText());
-        Files.write(p, r.raw());
-        return p;
+        return api.download(file, tmp);
     }
 
     @Test

@@ -353,7 +353,9 @@ public final class FfmpegAllowlist {
                 ValueKind kind = OPTIONS.get(base);
                 if (kind == null) {
                     throw new CommandRefusal(
-                            line, arg, "option -" + base + " is not on the allowlist" + " (see GET /v1/stacks/{name})");
+                            line,
+                            arg,
+                            "option -" + base + " is not on the allowlist" + " (see GET /v1/command-allowlist)");
                 }
                 if (colon >= 0
                         && !STREAM_SPECIFIER.matcher(name.substring(colon + 1)).matches()) {

@@ -114,7 +114,7 @@ final class FilterAllowlist {
             Map.entry("libvmaf", "reads model files and writes logs"));
 
     /** drawtext's options a command may set; not fontfile or textfile (they read files). */
-    private static final Set<String> DRAWTEXT_OPTIONS = Set.of(
+    static final Set<String> DRAWTEXT_OPTIONS = Set.of(
             "text",
             "x",
             "y",
@@ -177,7 +177,7 @@ final class FilterAllowlist {
                 return "filter " + name + " is not allowed: it " + REFUSED.get(name);
             }
             if (!FILTERS.contains(name)) {
-                return "filter " + name + " is not on the allowlist (see GET /v1/stacks/{name})";
+                return "filter " + name + " is not on the allowlist (see GET /v1/command-allowlist)";
             }
             if (name.equals("drawtext")) {
                 String why = drawtext(eq < 0 ? "" : spec.substring(eq + 1));

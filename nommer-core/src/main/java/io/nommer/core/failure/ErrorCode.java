@@ -33,6 +33,8 @@ public enum ErrorCode {
     NO_AUDIO_STREAM(false),
     UNKNOWN_DURATION(false),
     INVALID_PROFILE(false),
+    /** A stored profile's custom command breaks the allowlist as it stands when the task runs. */
+    COMMAND_NOT_ALLOWED(false),
     /** The profile's clip_offset is at or past the end of the input. */
     CLIP_OUTSIDE_INPUT(false),
     ENCODE_FAILED(false),

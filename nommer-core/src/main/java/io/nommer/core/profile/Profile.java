@@ -1,5 +1,6 @@
 package io.nommer.core.profile;
 
+import io.nommer.core.command.CustomCommand;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -169,6 +170,12 @@ public final class Profile {
     public static final ProfileField<PixelsOrPercent> WATERMARK_HEIGHT = lengthField("watermark_height", 1);
     public static final ProfileField<Double> WATERMARK_OPACITY = ProfileField.number("watermark_opacity", 0, 1);
     public static final ProfileField<Boolean> WATERMARK_THUMBNAILS = ProfileField.bool("watermark_thumbnails");
+    /**
+     * A stored profile's own ffmpeg command, Panda style: one line per ffmpeg run, with nommer's tokens (checked
+     * against the allowlist by {@code io.nommer.core.command.CustomCommand} when the profile is stored and when a task
+     * runs it). Only {@link #COMMAND_FIELDS} may be set beside it.
+     */
+    public static final ProfileField<String> COMMAND = ProfileField.string("command", Profile::commandText);
     /** Preset-only codec options that users may not set (the seed's mpeg4 tuning, say). */
     public static final ProfileField<List<String>> CODEC_OPTIONS = ProfileField.presetOnlyStrings("codec_options");
 
@@ -176,6 +183,27 @@ public final class Profile {
 
     private static final List<ProfileField<?>> FIELDS = ProfileField.registered();
     public static final Profile EMPTY = new Profile(new Object[FIELDS.size()]);
+
+    /**
+     * The fields a profile with a {@link #COMMAND} may set: what its output is ({@code kind}, {@code extname}), the
+     * values its tokens stand for, what {@code $filters$} builds the frame from, and the job's priority. Every other
+     * field says how nommer would encode, which the command says instead.
+     */
+    public static final List<ProfileField<?>> COMMAND_FIELDS = List.of(
+            KIND,
+            EXTNAME,
+            WIDTH,
+            HEIGHT,
+            ASPECT_MODE,
+            UPSCALE,
+            VIDEO_BITRATE,
+            FPS,
+            FRAME_RATE_CONVERSION,
+            AUDIO_BITRATE,
+            AUDIO_SAMPLE_RATE,
+            AUDIO_CHANNELS,
+            PRIORITY,
+            COMMAND);
 
     /** Values by field index; null is absent. Never modified after construction. */
     private final Object[] values;
@@ -253,6 +281,13 @@ public final class Profile {
      */
     public Profile requireComplete() {
         List<ProfileViolation> v = new ArrayList<>();
+        if (has(COMMAND)) {
+            commandOnly(v);
+            if (!v.isEmpty()) {
+                throw new InvalidProfileException(v);
+            }
+            return this;
+        }
         OutputKind kind = get(KIND);
         String format = get(FORMAT);
         AspectMode aspectMode = get(ASPECT_MODE);
@@ -293,6 +328,26 @@ public final class Profile {
             throw new InvalidProfileException(v);
         }
         return this;
+    }
+
+    /** Whether this profile runs its own {@link #COMMAND} instead of what nommer would compile. */
+    public boolean hasCommand() {
+        return has(COMMAND);
+    }
+
+    /** A command profile: its output's extname, and nothing beside the command that the command would ignore. */
+    private void commandOnly(List<ProfileViolation> v) {
+        requirePresent(v, EXTNAME, "is required: it names what the command's $output_file$ is");
+        for (ProfileField<?> f : FIELDS) {
+            if (has(f) && !COMMAND_FIELDS.contains(f)) {
+                v.add(new ProfileViolation(
+                        f.name(),
+                        "cannot be set with command: the command says how to encode (see README, Custom commands)"));
+            }
+        }
+        if (get(KIND) == OutputKind.THUMBNAILS) {
+            v.add(new ProfileViolation("kind", "must be video or audio with command"));
+        }
     }
 
     private void requirePresent(List<ProfileViolation> v, ProfileField<?> field, String message) {
@@ -560,6 +615,18 @@ public final class Profile {
             }
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("must be a URI: " + e.getReason());
+        }
+        return s;
+    }
+
+    /** A command's text, not too long to hold (the allowlist checks its lines, {@link CustomCommand#parse}). */
+    private static String commandText(String s) {
+        if (s.isBlank()) {
+            throw new IllegalArgumentException("must be one or more lines, each an ffmpeg command");
+        }
+        if (s.length() > CustomCommand.MAX_LINES * (CustomCommand.MAX_LINE_LENGTH + 1)) {
+            throw new IllegalArgumentException("must be at most " + CustomCommand.MAX_LINES + " lines of at most "
+                    + CustomCommand.MAX_LINE_LENGTH + " characters");
         }
         return s;
     }

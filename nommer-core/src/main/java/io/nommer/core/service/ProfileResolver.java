@@ -3,6 +3,8 @@ package io.nommer.core.service;
 import static io.nommer.core.profile.Profile.ENCRYPTION_IV;
 import static io.nommer.core.profile.Profile.ENCRYPTION_KEY;
 
+import io.nommer.core.command.CommandRefusal;
+import io.nommer.core.compile.CommandCompiler;
 import io.nommer.core.profile.InvalidProfileException;
 import io.nommer.core.profile.ParsedProfile;
 import io.nommer.core.profile.Presets;
@@ -61,11 +63,34 @@ final class ProfileResolver {
         } catch (InvalidProfileException e) {
             throw invalid(e, path + ".");
         }
+        if (top.hasCommand()) {
+            // why: a command is checked and kept once, in a stored profile, rather than sent with every job
+            throw new ValidationException(
+                    "command_not_allowed",
+                    path + ".command",
+                    "a command can only be given in a stored profile (POST /v1/profiles), then named as the preset");
+        }
         try {
-            return withKeyMaterial(base.overlay(top)).requireComplete();
+            return checkCommand(withKeyMaterial(base.overlay(top)).requireComplete(), path + ".");
         } catch (InvalidProfileException e) {
             throw invalid(e, path + ".");
         }
+    }
+
+    /**
+     * {@code p}, after checking its command (when it has one) against the allowlist with its own values.
+     *
+     * @throws ValidationException {@code command_not_allowed} naming the line and the token refused
+     */
+    static Profile checkCommand(Profile p, String prefix) {
+        if (p.hasCommand()) {
+            try {
+                CommandCompiler.check(p);
+            } catch (CommandRefusal e) {
+                throw new ValidationException("command_not_allowed", prefix + "command", e.getMessage());
+            }
+        }
+        return p;
     }
 
     /** An {@code invalid_profile} refusal naming the first bad field (after {@code prefix}) and every problem. */

@@ -98,8 +98,19 @@ public final class ProfileService {
         Profile own;
         try {
             own = fields == null ? Profile.EMPTY : fields.orThrow();
+        } catch (InvalidProfileException e) {
+            throw ProfileResolver.invalid(e, "");
+        }
+        if (own.hasCommand() && preset != null) {
+            throw new ValidationException(
+                    "invalid_profile",
+                    "preset",
+                    "a profile with a command takes no preset: the command says how to encode");
+        }
+        try {
             // a stored profile may ask for encryption without a key: each job gets its own
-            ProfileResolver.withKeyMaterial(below.overlay(own)).requireComplete();
+            ProfileResolver.checkCommand(
+                    ProfileResolver.withKeyMaterial(below.overlay(own)).requireComplete(), "");
         } catch (InvalidProfileException e) {
             throw ProfileResolver.invalid(e, "");
         }

@@ -20,7 +20,7 @@ class CustomCommandTest {
             "fps", "30000/1001",
             "record_id", "job_01jabc");
 
-    /** What Panda users wrote: each must pass, and is encoded for real in CustomCommandIntegrationTest. */
+    /** What Panda users wrote: each must pass; each kind is encoded for real through the API in nommer-server's CustomCommandsTest. */
     static Stream<String> harmless() {
         return Stream.of(
                 // custom x264 settings

@@ -1,5 +1,6 @@
 package io.nommer.server.api;
 
+import io.nommer.core.command.CustomCommand;
 import io.nommer.core.encode.Toolchain;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
@@ -11,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/presets} and {@code /v1/capabilities}: what this installation can encode. */
+/**
+ * {@code /v1/presets}, {@code /v1/capabilities} and {@code /v1/command-allowlist}: what this installation can encode,
+ * and what a stored profile's command may say.
+ */
 public final class ToolchainApi {
     private final Toolchain toolchain;
     private final boolean s3;
@@ -52,6 +56,7 @@ public final class ToolchainApi {
             Profile p = Presets.find(name).orElseThrow(() -> new NotFoundException("preset " + name));
             return Response.ok(preset(name, p));
         });
+        r.add("GET", "/v1/command-allowlist", req -> Response.ok(CustomCommand.allowlist()));
         r.add("GET", "/v1/capabilities", Access.ADMIN, req -> {
             Map<String, Runnability> presets = new LinkedHashMap<>();
             Presets.all().forEach((name, p) -> presets.put(name, runnable(p)));
