@@ -151,7 +151,9 @@ public record ProcessLimits(long cpuSeconds, long memoryBytes) {
     /** What a stopped process is told: which limit, its value, and the setting that raises it. */
     public String describe(Limit limit) {
         return switch (limit) {
-            case CPU -> "it used its " + cpuSeconds + " CPU seconds (setting " + CPU_SETTING + ")";
+            case CPU ->
+                "it used its " + cpuSeconds + (cpuSeconds == 1 ? " CPU second" : " CPU seconds") + " (setting "
+                        + CPU_SETTING + ")";
             case MEMORY ->
                 "it ran out of its " + bytes(memoryBytes) + " of memory (address space; setting " + MEMORY_SETTING
                         + ")";
