@@ -80,13 +80,17 @@ class SandboxIntegrationTest {
     @Test
     void ffmpeg_cannotReadAFileOutsideItsDirectories_byNameByFileUrlOrByMovieFilter() throws IOException {
         String secret = "NOMMER-SECRET-" + UUID.randomUUID();
+        // the host's /tmp, and another task's directory beside the sandboxed run's own
         Path elsewhere = Files.createTempDirectory("nommer-secret");
+        Path otherTask = TestMedia.newDirectory("other-task");
         Path text = Files.writeString(elsewhere.resolve("secret.txt"), secret + "\n");
+        Path neighbour = Files.writeString(otherTask.resolve("input.txt"), secret + "\n");
         Path video = Files.copy(TestMedia.videoWithAudio(2, 320, 240, 25), elsewhere.resolve("secret.mp4"));
 
         List<List<String>> attacks = List.of(
                 List.of("-f", "data", "-i", text.toString(), "-map", "0", "-c", "copy", "-f", "data", "leak.bin"),
                 List.of("-f", "data", "-i", "file:" + text, "-map", "0", "-c", "copy", "-f", "data", "leak.bin"),
+                List.of("-f", "data", "-i", neighbour.toString(), "-map", "0", "-c", "copy", "-f", "data", "leak.bin"),
                 List.of("-f", "lavfi", "-i", "movie=filename=" + video, "-frames:v", "1", "leak.png"));
         for (List<String> attack : attacks) {
             Path control = TestMedia.newDirectory("control");
@@ -108,6 +112,26 @@ class SandboxIntegrationTest {
                     .as("nothing made of the secret")
                     .allSatisfy(size -> assertThat(size).isZero());
         }
+    }
+
+    @Test
+    void ffmpeg_cannotWriteOutsideItsDirectory() throws IOException {
+        Path elsewhere = Files.createTempDirectory("nommer-elsewhere");
+        Path target = elsewhere.resolve("planted.wav");
+        List<String> attack = List.of("-f", "lavfi", "-i", "sine=duration=1", target.toString());
+
+        Run open = ffmpeg(UNSANDBOXED, TestMedia.newDirectory("control"), attack);
+        assertThat(open.result.exitCode()).isZero();
+        assertThat(target)
+                .as("without the sandbox the file is written (else this test proves nothing)")
+                .exists();
+        Files.delete(target);
+
+        Run run = ffmpeg(sandboxed, TestMedia.newDirectory("sandboxed"), attack);
+
+        assertThat(run.result.exitCode()).isNotZero();
+        assertThat(target).doesNotExist();
+        assertThat(elsewhere).isEmptyDirectory();
     }
 
     @Test
