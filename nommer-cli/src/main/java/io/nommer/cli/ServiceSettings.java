@@ -1,6 +1,7 @@
 package io.nommer.cli;
 
 import io.nommer.core.tenant.TenantLimit;
+import io.nommer.ffmpeg.ProcessLimits;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import java.util.LinkedHashMap;
@@ -98,6 +99,28 @@ final class ServiceSettings {
                         "null completes tasks at once without encoding, to measure the"
                                 + " orchestration alone (default ffmpeg)"));
         m.put("null_encoder_pause_ms", of("MS", both, "With --encoder null: how long each task takes (default 0)"));
+        m.put(
+                "sandbox",
+                of(
+                        "auto|bwrap|off",
+                        both,
+                        "Run ffmpeg and ffprobe in a bubblewrap sandbox: no network, the system read-only, only"
+                                + " the task's files visible; auto uses it where bwrap works, bwrap refuses to start"
+                                + " without it (default auto)"));
+        m.put(
+                "encode_cpu_seconds",
+                of(
+                        "SECONDS",
+                        both,
+                        "CPU time each ffmpeg or ffprobe process may use, all threads together; 0: no limit"
+                                + " (default: encode_timeout_seconds times the cores)"));
+        m.put(
+                "encode_memory_bytes",
+                of(
+                        "BYTES",
+                        both,
+                        "Address space each ffmpeg or ffprobe process may map; 0: no limit (default "
+                                + ProcessLimits.DEFAULT_MEMORY_BYTES / gib + " GiB)"));
         m.put("ffmpeg", of("PATH", both, "The ffmpeg binary (default: found on PATH)"));
         m.put("ffprobe", of("PATH", both, "The ffprobe binary (default: found on PATH)"));
         m.put("input_roots", of("DIR,DIR", both, "Directories file: inputs may name (default: none)"));
@@ -118,6 +141,27 @@ final class ServiceSettings {
                         "BYTES",
                         both,
                         "Largest http(s) input (default " + ServerConfig.DEFAULT_MAX_INPUT_BYTES / gib + " GiB)"));
+        m.put(
+                "max_input_seconds",
+                of(
+                        "SECONDS",
+                        both,
+                        "Longest input a worker encodes (default " + ServerConfig.InputLimits.DEFAULT.maxSeconds()
+                                + ", 12 hours)"));
+        m.put(
+                "max_input_pixels",
+                of(
+                        "PIXELS",
+                        both,
+                        "Most pixels per frame of an input, on the probe and on every decoded frame (default "
+                                + ServerConfig.InputLimits.DEFAULT.maxPixels() + ", 7680x4320)"));
+        m.put(
+                "max_input_streams",
+                of(
+                        "N",
+                        both,
+                        "Most streams an input may have (default " + ServerConfig.InputLimits.DEFAULT.maxStreams()
+                                + ")"));
         m.put(
                 "min_input_bytes_per_second",
                 of(

@@ -163,7 +163,17 @@ public final class FfmpegEncoder implements Encoder {
                     }
                     left = Duration.ofNanos(nanos);
                 }
-                run(request, commands.get(i), i, weights, plan.mediaSeconds(), left, listener, c, cpu);
+                run(
+                        request,
+                        commands.get(i),
+                        i,
+                        weights,
+                        plan.mediaSeconds(),
+                        left,
+                        listener,
+                        c,
+                        cpu,
+                        plan.scratchDir());
             }
             steps(request, plan.after());
             List<PlannedFile> files = verify(request, plan);
@@ -205,7 +215,8 @@ public final class FfmpegEncoder implements Encoder {
             Duration timeout,
             ProgressListener listener,
             Cancellation cancel,
-            DoubleAdder cpu) {
+            DoubleAdder cpu,
+            Path scratchDir) {
         List<String> argv = new ArrayList<>(command.args().size() + 1);
         argv.add(ffmpeg.toString());
         for (String arg : command.args()) {
@@ -221,24 +232,29 @@ public final class FfmpegEncoder implements Encoder {
         AtomicReference<String> oversized = new AtomicReference<>();
         AtomicReference<String> noSpace = new AtomicReference<>();
         ProcessRequest pr = new ProcessRequest(
-                argv,
-                request.outDir(),
-                timeout,
-                line -> parser.accept(line).ifPresent(fraction -> listener.progress(overall(weights, index, fraction))),
-                line -> {
-                    OptionalDouble s = BenchmarkParser.cpuSeconds(line);
-                    s.ifPresent(cpu::add);
-                    java.util.regex.Matcher m = PIXEL_LIMIT.matcher(line);
-                    if (m.find()) {
-                        oversized.compareAndSet(null, m.group(1));
-                    }
-                    // why: only ffmpeg's own messages, which start at the line's beginning; the input's metadata is
-                    // printed indented, and a title may say anything
-                    if (line.contains(NO_SPACE) && !line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
-                        noSpace.compareAndSet(null, line.strip());
-                    }
-                },
-                cancel);
+                        argv,
+                        request.outDir(),
+                        timeout,
+                        line -> parser.accept(line)
+                                .ifPresent(fraction -> listener.progress(overall(weights, index, fraction))),
+                        line -> {
+                            OptionalDouble s = BenchmarkParser.cpuSeconds(line);
+                            s.ifPresent(cpu::add);
+                            java.util.regex.Matcher m = PIXEL_LIMIT.matcher(line);
+                            if (m.find()) {
+                                oversized.compareAndSet(null, m.group(1));
+                            }
+                            // why: only ffmpeg's own messages, which start at the line's beginning; the input's
+                            // metadata is
+                            // printed indented, and a title may say anything
+                            if (line.contains(NO_SPACE) && !line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
+                                noSpace.compareAndSet(null, line.strip());
+                            }
+                        },
+                        cancel)
+                // what a sandbox shows the run of the host's files: its inputs, and where it writes
+                .reading(inputs(request))
+                .writing(scratchDir != null && Files.isDirectory(scratchDir) ? List.of(scratchDir) : List.of());
         log.debug("task {}: running ffmpeg ({}): {}", request.taskId(), command.label(), argv);
         ProcessResult r;
         try {
@@ -255,6 +271,14 @@ public final class FfmpegEncoder implements Encoder {
         }
         if (r.timedOut()) {
             throw timedOut(request, r.stderrTail());
+        }
+        if (r.limitExceeded() != null) {
+            throw new TaskFailedException(
+                    r.limitExceeded().errorCode(),
+                    "task " + request.taskId() + ": ffmpeg (" + command.label() + ") was stopped: "
+                            + r.limitExceeded().reason(),
+                    r.stderrText(),
+                    null);
         }
         if (noSpace.get() != null) {
             throw new TaskFailedException(
@@ -287,6 +311,17 @@ public final class FfmpegEncoder implements Encoder {
                 request.taskId(),
                 command.label(),
                 r.elapsed().toMillis());
+    }
+
+    /** The files an encode reads: the input, the watermark, a packaging task's renditions. */
+    private static List<Path> inputs(EncodeRequest request) {
+        List<Path> in = new ArrayList<>();
+        in.add(request.inputFile());
+        if (request.watermark() != null) {
+            in.add(request.watermark().file());
+        }
+        in.addAll(request.renditions().values());
+        return in;
     }
 
     private static String probedSizes(EncodeRequest request) {

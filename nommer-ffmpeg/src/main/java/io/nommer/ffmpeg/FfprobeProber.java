@@ -85,12 +85,14 @@ public final class FfprobeProber implements MediaProber {
         Path neutral = imageExtension(file) ? neutralName(file) : null;
         try {
             r = runner.run(new ProcessRequest(
-                    command(neutral == null ? file : neutral),
-                    null,
-                    timeout,
-                    line -> out.append(line).append('\n'),
-                    null,
-                    null));
+                            command(neutral == null ? file : neutral),
+                            null,
+                            timeout,
+                            line -> out.append(line).append('\n'),
+                            null,
+                            null)
+                    // what a sandbox shows ffprobe: the file, and the directory of the link to it
+                    .reading(neutral == null ? List.of(file) : List.of(neutral.getParent(), file)));
         } catch (UncheckedIOException e) {
             throw new TaskFailedException(
                     ErrorCode.INTERNAL, "cannot run ffprobe (" + ffprobe + "): " + e.getMessage(), null, e);
@@ -103,6 +105,14 @@ public final class FfprobeProber implements MediaProber {
         String tail = r.stderrText();
         if (r.cancelled()) {
             throw new java.util.concurrent.CancellationException("ffprobe of " + file + " was stopped (shutting down)");
+        }
+        if (r.limitExceeded() != null) {
+            throw new TaskFailedException(
+                    r.limitExceeded().errorCode(),
+                    "ffprobe was stopped reading the input: "
+                            + r.limitExceeded().reason(),
+                    tail,
+                    null);
         }
         if (r.timedOut()) {
             throw new TaskFailedException(

@@ -81,7 +81,7 @@ public final class LocalProcessRunner implements ProcessRunner {
         return List.of();
     }
 
-    private static boolean executable(String program) {
+    static boolean executable(String program) {
         if (program.contains("/")) {
             return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
         }

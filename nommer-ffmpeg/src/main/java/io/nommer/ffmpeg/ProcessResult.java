@@ -11,19 +11,34 @@ import java.util.List;
  * @param cancelled killed because the request's cancellation fired
  * @param stderrTail the last lines of standard error, oldest first
  * @param elapsed wall-clock time from start to exit
+ * @param limitExceeded the resource limit that stopped the process ({@link ProcessLimits}), or null
  */
 public record ProcessResult(
-        int exitCode, boolean timedOut, boolean cancelled, List<String> stderrTail, Duration elapsed) {
+        int exitCode,
+        boolean timedOut,
+        boolean cancelled,
+        List<String> stderrTail,
+        Duration elapsed,
+        ProcessLimits.Exceeded limitExceeded) {
     public ProcessResult {
         stderrTail = List.copyOf(stderrTail);
     }
 
+    /** A process no resource limit stopped. */
+    public ProcessResult(int exitCode, boolean timedOut, boolean cancelled, List<String> stderrTail, Duration elapsed) {
+        this(exitCode, timedOut, cancelled, stderrTail, elapsed, null);
+    }
+
     public boolean succeeded() {
-        return exitCode == 0 && !timedOut && !cancelled;
+        return exitCode == 0 && !timedOut && !cancelled && limitExceeded == null;
     }
 
     /** The stderr tail as one string, for exception messages and task logs. */
     public String stderrText() {
         return String.join("\n", stderrTail);
+    }
+
+    ProcessResult withLimitExceeded(ProcessLimits.Exceeded limit) {
+        return new ProcessResult(exitCode, timedOut, cancelled, stderrTail, elapsed, limit);
     }
 }

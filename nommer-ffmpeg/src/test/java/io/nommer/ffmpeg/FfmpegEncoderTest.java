@@ -223,6 +223,63 @@ class FfmpegEncoderTest {
     }
 
     @Test
+    void runStoppedByTheCpuLimit_isCpuLimitExceeded_namingTheSetting() {
+        ProcessLimits limits = new ProcessLimits(60, 0);
+        FfmpegEncoder encoder = new FfmpegEncoder(
+                FFMPEG,
+                r -> new ProcessResult(
+                        255,
+                        false,
+                        false,
+                        List.of("Exiting normally, received signal 24."),
+                        Duration.ofSeconds(40),
+                        new ProcessLimits.Exceeded(ProcessLimits.Limit.CPU, limits.describe(ProcessLimits.Limit.CPU))));
+
+        assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CPU_LIMIT_EXCEEDED);
+                    assertThat(e.getMessage())
+                            .contains("task-7")
+                            .contains("60 CPU seconds")
+                            .contains("encode_cpu_seconds");
+                    assertThat(e.logTail()).contains("received signal 24");
+                });
+    }
+
+    @Test
+    void runOutOfItsMemory_isMemoryLimitExceeded_namingTheSetting() {
+        ProcessLimits limits = new ProcessLimits(0, 512L * 1024 * 1024);
+        FfmpegEncoder encoder = new FfmpegEncoder(
+                FFMPEG,
+                r -> new ProcessResult(
+                        1,
+                        false,
+                        false,
+                        List.of("[libx264 @ 0x5] malloc of size 99532800 failed"),
+                        Duration.ofSeconds(1),
+                        new ProcessLimits.Exceeded(
+                                ProcessLimits.Limit.MEMORY, limits.describe(ProcessLimits.Limit.MEMORY))));
+
+        assertThatThrownBy(() -> encoder.encode(request(Presets.find("mp3").orElseThrow()), null, new Cancellation()))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MEMORY_LIMIT_EXCEEDED);
+                    assertThat(e.getMessage()).contains("512 MiB").contains("encode_memory_bytes");
+                });
+    }
+
+    @Test
+    void eachRun_namesTheFilesItReadsAndTheDirectoryItWrites_forTheSandbox() {
+        FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, replaying(0));
+
+        encoder.encode(request(Presets.find("webm-vp9").orElseThrow()), null, new Cancellation());
+
+        assertThat(runs).singleElement().satisfies(r -> {
+            assertThat(r.workDir()).isEqualTo(out.toAbsolutePath());
+            assertThat(r.readable()).containsExactly(Path.of("/work/task/input"));
+        });
+    }
+
+    @Test
     void cancelledRun_throwsCancellationWithTheReason() {
         Cancellation cancel = new Cancellation();
         FfmpegEncoder encoder = new FfmpegEncoder(FFMPEG, r -> {

@@ -1,5 +1,6 @@
 package io.nommer.server;
 
+import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.Encoder;
 import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.media.MediaProber;
@@ -7,9 +8,11 @@ import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.worker.Worker;
 import io.nommer.core.worker.WorkerConfig;
+import io.nommer.ffmpeg.ConfinedProcessRunner;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegEncoder;
 import io.nommer.ffmpeg.FfprobeProber;
+import io.nommer.ffmpeg.ProcessRunner;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.storage.Storages;
 import io.nommer.storage.http.HttpFetchConfig;
@@ -115,10 +118,22 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
-     * (null with the null encoder, which needs no ffmpeg).
+     * Confines every ffmpeg and ffprobe process of this service as the {@code sandbox}, {@code encode_cpu_seconds} and
+     * {@code encode_memory_bytes} settings say, checked once now by running the binaries; logs what is in effect.
+     *
+     * @throws IllegalArgumentException when {@code sandbox bwrap} cannot work here, or the limits leave ffmpeg unable
+     *     to start
      */
-    Worker startWorker(String workerId, FfmpegBinaries binaries) {
+    static ConfinedProcessRunner processes(ServerConfig config, FfmpegBinaries binaries) {
+        return ConfinedProcessRunner.open(
+                config.processes().sandbox(), config.processes().limits(), binaries);
+    }
+
+    /**
+     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
+     * run by {@code runner} (both null with the null encoder, which needs no ffmpeg).
+     */
+    Worker startWorker(String workerId, FfmpegBinaries binaries, ProcessRunner runner) {
         WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work"))
                 .slots(config.workers())
                 .lease(config.lease())
@@ -126,16 +141,20 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 .clouds(config.clouds())
                 .claimBatch(claimBatch(WorkerConfig.DEFAULT_CLAIM_BATCH, config.lease(), config.nullEncoderPause()))
                 .tenantLimits(config.tenantLimits())
+                .inputLimits(
+                        config.inputLimits().maxSeconds(),
+                        config.inputLimits().maxPixels(),
+                        config.inputLimits().maxStreams())
                 .build();
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
         Encoder encoder = nullEncoder
                 ? new NullEncoder(config.nullEncoderPause())
-                : new FfmpegEncoder(binaries, wc.maxInputPixels());
+                : new FfmpegEncoder(binaries.ffmpeg(), runner, LadderMode.SINGLE_DECODE, wc.maxInputPixels());
         MediaProber prober = nullEncoder
                 ? file -> {
                     throw new IllegalStateException("the null encoder probes nothing");
                 }
-                : new FfprobeProber(binaries);
+                : new FfprobeProber(binaries.ffprobe(), runner, FfprobeProber.DEFAULT_TIMEOUT);
         return new Worker(
                         wc,
                         store.queue(),

@@ -11,6 +11,7 @@ import io.nommer.core.service.UploadService;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
+import io.nommer.ffmpeg.ConfinedProcessRunner;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegCapabilities;
 import io.nommer.ffmpeg.LiveProcesses;
@@ -118,6 +119,17 @@ public final class NommerServer implements AutoCloseable {
         return Backends.store(config, data);
     }
 
+    /** What {@code GET /v1/capabilities} says of the sandbox and the process limits. */
+    private static ToolchainApi.Sandbox sandboxView(ConfinedProcessRunner.Confinement c) {
+        return new ToolchainApi.Sandbox(
+                c.sandbox(),
+                c.setting().wireName(),
+                c.reason(),
+                c.limits().cpuSeconds() == 0 ? null : c.limits().cpuSeconds(),
+                c.limits().memoryBytes() == 0 ? null : c.limits().memoryBytes(),
+                c.limitsEnforced());
+    }
+
     /**
      * Starts everything and returns once the API is listening.
      *
@@ -126,7 +138,8 @@ public final class NommerServer implements AutoCloseable {
     public static NommerServer start(ServerConfig config) {
         log.info("starting nommer: {}", config);
         FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
-        FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries);
+        ConfinedProcessRunner processes = Backends.processes(config, binaries);
+        FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries.ffmpeg(), processes);
         log.info("using {}", capabilities.summary());
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = Json.mapper();
@@ -150,7 +163,7 @@ public final class NommerServer implements AutoCloseable {
                 store.retention());
 
         Worker worker = config.workers() > 0
-                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
+                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries, processes)
                 : null;
 
         Router router = new Router(mapper, config.http().publicUrl());
@@ -188,7 +201,7 @@ public final class NommerServer implements AutoCloseable {
         new KeysApi(store.keys(), tenants).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
-        new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);
+        new ToolchainApi(capabilities, storage.s3().isPresent(), sandboxView(processes.confinement())).register(router);
         new MetaApi().register(router);
 
         HttpServer http;

@@ -4,6 +4,7 @@ import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.LiveProcesses;
+import io.nommer.ffmpeg.ProcessRunner;
 import io.nommer.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -47,9 +48,10 @@ public final class WorkerProcess implements AutoCloseable {
         FfmpegBinaries binaries = config.encoder().equals(NullEncoder.NAME)
                 ? null
                 : FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
+        ProcessRunner processes = binaries == null ? null : Backends.processes(config, binaries);
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
-                "worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
+                "worker-" + host() + "-" + ProcessHandle.current().pid(), binaries, processes);
         WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));

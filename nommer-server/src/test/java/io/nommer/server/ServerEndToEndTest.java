@@ -918,6 +918,12 @@ class ServerEndToEndTest {
         JsonNode c = api.get("/v1/capabilities").body();
         assertThat(c.path("ffmpeg").path("version").asText()).isNotBlank();
         assertThat(c.path("ffmpeg").path("path").asText()).endsWith("ffmpeg");
+        // sandbox auto: bwrap where it works here, and in any case what is in effect and why
+        assertThat(c.path("sandbox").path("setting").asText()).isEqualTo("auto");
+        assertThat(c.path("sandbox").path("mode").asText()).isIn("bwrap", "off");
+        assertThat(c.path("sandbox").path("reason").asText()).isNotBlank();
+        assertThat(c.path("sandbox").path("memory_bytes").asLong()).isEqualTo(16L * 1024 * 1024 * 1024);
+        assertThat(c.path("sandbox").path("cpu_seconds").asLong()).isPositive();
         assertThat(c.path("presets").path("mp4-h264").path("runnable").asBoolean())
                 .isTrue();
         JsonNode presets = api.get("/v1/presets").body().path("presets");

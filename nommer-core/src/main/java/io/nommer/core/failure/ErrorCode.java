@@ -39,6 +39,10 @@ public enum ErrorCode {
     CLIP_OUTSIDE_INPUT(false),
     ENCODE_FAILED(false),
     ENCODE_TIMEOUT(false),
+    /** An ffmpeg or ffprobe process used the CPU time it may use (setting {@code encode_cpu_seconds}) and was stopped. */
+    CPU_LIMIT_EXCEEDED(false),
+    /** An ffmpeg or ffprobe process ran out of the memory it may map (setting {@code encode_memory_bytes}). */
+    MEMORY_LIMIT_EXCEEDED(false),
     OUTPUT_FAILED(true),
     /**
      * The storage itself cannot be used: its bucket does not exist or refuses the service's credentials. Retryable:

@@ -298,7 +298,7 @@ final class OutputProducer {
                     ErrorCode.INPUT_LIMITS_EXCEEDED,
                     String.format(
                             Locale.ROOT,
-                            "the input lasts %.0f s, more than the limit of %.0f s",
+                            "the input lasts %.0f s, more than the limit of %.0f s (setting max_input_seconds)",
                             info.duration(),
                             config.maxInputSeconds()));
         }
@@ -317,18 +317,18 @@ final class OutputProducer {
                             info.size() / info.duration(),
                             WorkerConfig.MIN_INPUT_BYTES_PER_SECOND));
         }
-        if (info.streams().size() > WorkerConfig.MAX_INPUT_STREAMS) {
+        if (info.streams().size() > config.maxInputStreams()) {
             throw new TaskFailedException(
                     ErrorCode.INPUT_LIMITS_EXCEEDED,
                     "the input has " + info.streams().size() + " streams, more than the limit of "
-                            + WorkerConfig.MAX_INPUT_STREAMS);
+                            + config.maxInputStreams() + " (setting max_input_streams)");
         }
         for (StreamInfo s : info.streams()) {
             if (s.width() != null && s.height() != null && (long) s.width() * s.height() > config.maxInputPixels()) {
                 throw new TaskFailedException(
                         ErrorCode.INPUT_LIMITS_EXCEEDED,
                         "the input's " + s.width() + "x" + s.height() + " picture exceeds the limit of "
-                                + config.maxInputPixels() + " pixels");
+                                + config.maxInputPixels() + " pixels (setting max_input_pixels)");
             }
         }
     }

@@ -16,8 +16,9 @@ import java.util.List;
  * @param idlePoll how long an idle slot waits for a wake-up before polling the queue again
  * @param encodeTimeout the longest one output may take ({@code encode_timeout_seconds})
  * @param retryBackoff delay before a transiently failed task runs again (times the attempt number)
- * @param maxInputSeconds inputs longer than this are refused
- * @param maxInputPixels inputs with more pixels per frame than this are refused
+ * @param maxInputSeconds inputs longer than this are refused ({@code max_input_seconds})
+ * @param maxInputPixels inputs with more pixels per frame than this are refused ({@code max_input_pixels})
+ * @param maxInputStreams inputs with more streams than this are refused ({@code max_input_streams})
  * @param clouds the clouds whose tasks this worker claims ({@code clouds})
  * @param claimBatch how many tasks a slot claims at once when its encoder needs no input (the null encoder); encoders
  *     that do real work always claim one at a time, so that no task waits behind another's encode
@@ -35,6 +36,7 @@ public record WorkerConfig(
         Duration retryBackoff,
         double maxInputSeconds,
         long maxInputPixels,
+        int maxInputStreams,
         List<String> clouds,
         int claimBatch,
         TenantLimits tenantLimits) {
@@ -53,7 +55,7 @@ public record WorkerConfig(
      * Inputs with more streams than this are refused: broadcast files carry a few dozen at most (MXF with 16 mono
      * audio tracks), while every stream costs the demuxer and the probe memory and time.
      */
-    public static final int MAX_INPUT_STREAMS = 64;
+    public static final int DEFAULT_MAX_INPUT_STREAMS = 64;
     /**
      * Inputs declaring more than {@link #SPARSE_INPUT_SECONDS} of media must hold at least this many bytes per
      * second of it. Real media does by far (speech at 8 kbit/s is 1,000; a still picture encoded as video several
@@ -101,8 +103,14 @@ public record WorkerConfig(
         if (retryBackoff == null || retryBackoff.isNegative()) {
             throw new IllegalArgumentException("the retry backoff cannot be negative, not " + retryBackoff);
         }
-        if (maxInputSeconds <= 0 || maxInputPixels <= 0) {
-            throw new IllegalArgumentException("the input limits must be positive");
+        if (!(maxInputSeconds > 0)) {
+            throw new IllegalArgumentException("max_input_seconds must be positive, not " + maxInputSeconds);
+        }
+        if (maxInputPixels <= 0) {
+            throw new IllegalArgumentException("max_input_pixels must be positive, not " + maxInputPixels);
+        }
+        if (maxInputStreams <= 0) {
+            throw new IllegalArgumentException("max_input_streams must be positive, not " + maxInputStreams);
         }
         clouds = clouds == null || clouds.isEmpty() ? List.of(Cloud.DEFAULT) : List.copyOf(clouds);
         for (String c : clouds) {
@@ -135,6 +143,7 @@ public record WorkerConfig(
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
         private double maxInputSeconds = DEFAULT_MAX_INPUT_SECONDS;
         private long maxInputPixels = DEFAULT_MAX_INPUT_PIXELS;
+        private int maxInputStreams = DEFAULT_MAX_INPUT_STREAMS;
         private List<String> clouds = List.of(Cloud.DEFAULT);
         private int claimBatch = DEFAULT_CLAIM_BATCH;
         private TenantLimits tenantLimits = TenantLimits.NONE;
@@ -182,6 +191,13 @@ public record WorkerConfig(
             return this;
         }
 
+        /** The probe's limits: length, pixels per frame, streams. */
+        public Builder inputLimits(double seconds, long pixels, int streams) {
+            inputLimits(seconds, pixels);
+            maxInputStreams = streams;
+            return this;
+        }
+
         public Builder clouds(List<String> names) {
             clouds = names;
             return this;
@@ -210,6 +226,7 @@ public record WorkerConfig(
                     retryBackoff,
                     maxInputSeconds,
                     maxInputPixels,
+                    maxInputStreams,
                     clouds,
                     claimBatch,
                     tenantLimits);

@@ -19,6 +19,9 @@ class WorkerConfigTest {
         assertThat(c.lease()).isEqualTo(WorkerConfig.DEFAULT_LEASE);
         assertThat(c.clouds()).containsExactly(Cloud.DEFAULT);
         assertThat(c.claimBatch()).isEqualTo(WorkerConfig.DEFAULT_CLAIM_BATCH);
+        assertThat(c.maxInputSeconds()).isEqualTo(WorkerConfig.DEFAULT_MAX_INPUT_SECONDS);
+        assertThat(c.maxInputPixels()).isEqualTo(7680L * 4320);
+        assertThat(c.maxInputStreams()).isEqualTo(64);
     }
 
     @Test
@@ -37,6 +40,15 @@ class WorkerConfigTest {
                         .encodeTimeout(Duration.ZERO)
                         .build())
                 .hasMessage("encode_timeout_seconds cannot be less than 1");
+        assertThatThrownBy(() ->
+                        WorkerConfig.builder("w", WORK).inputLimits(0, 1, 1).build())
+                .hasMessage("max_input_seconds must be positive, not 0.0");
+        assertThatThrownBy(() ->
+                        WorkerConfig.builder("w", WORK).inputLimits(1, 0, 1).build())
+                .hasMessage("max_input_pixels must be positive, not 0");
+        assertThatThrownBy(() ->
+                        WorkerConfig.builder("w", WORK).inputLimits(1, 1, 0).build())
+                .hasMessage("max_input_streams must be positive, not 0");
         assertThatThrownBy(() ->
                         WorkerConfig.builder("w", WORK).clouds(List.of("GPU!")).build())
                 .hasMessageStartingWith("clouds: 'GPU!' is not a valid cloud name");

@@ -368,7 +368,7 @@ class WorkerTest {
     void anInputWithTooManyStreams_failsWithInputLimitsExceeded_beforeEncoding() throws Exception {
         store.claimable.add(aTask());
         List<StreamInfo> streams = new ArrayList<>();
-        for (int i = 0; i <= WorkerConfig.MAX_INPUT_STREAMS; i++) {
+        for (int i = 0; i <= WorkerConfig.DEFAULT_MAX_INPUT_STREAMS; i++) {
             streams.add(new StreamInfo(i, "audio", "pcm_s16le", null, null, null, null, 48000, 1, 2.0, null, 0, null));
         }
         MediaInfo many = new MediaInfo("mxf", 2.0, 1_000_000L, 250_000, streams);
@@ -382,7 +382,7 @@ class WorkerTest {
             assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
         }
         assertThat(store.failure.code()).isEqualTo(ErrorCode.INPUT_LIMITS_EXCEEDED);
-        assertThat(store.failure.message()).contains("65 streams", "limit of 64");
+        assertThat(store.failure.message()).contains("65 streams", "limit of 64", "setting max_input_streams");
         assertThat(encoded).isFalse();
     }
 

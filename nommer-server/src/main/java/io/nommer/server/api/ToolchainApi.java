@@ -19,11 +19,29 @@ import java.util.Map;
 public final class ToolchainApi {
     private final Toolchain toolchain;
     private final boolean s3;
+    private final Sandbox sandbox;
 
-    /** @param s3 whether S3 storage is configured */
-    public ToolchainApi(Toolchain toolchain, boolean s3) {
+    /**
+     * How ffmpeg and ffprobe run here.
+     *
+     * @param mode {@code bwrap} or {@code off}: what is in effect
+     * @param setting the {@code sandbox} setting ({@code auto}, {@code bwrap}, {@code off})
+     * @param reason why this mode
+     * @param cpuSeconds the CPU seconds each process may use ({@code encode_cpu_seconds}); null: no limit
+     * @param memoryBytes the address space each process may map ({@code encode_memory_bytes}); null: no limit
+     * @param limitsEnforced false when limits are set but this machine cannot apply them (no prlimit)
+     */
+    public record Sandbox(
+            String mode, String setting, String reason, Long cpuSeconds, Long memoryBytes, boolean limitsEnforced) {}
+
+    /**
+     * @param s3 whether S3 storage is configured
+     * @param sandbox how ffmpeg and ffprobe are confined
+     */
+    public ToolchainApi(Toolchain toolchain, boolean s3, Sandbox sandbox) {
         this.toolchain = toolchain;
         this.s3 = s3;
+        this.sandbox = sandbox;
     }
 
     /**
@@ -40,6 +58,7 @@ public final class ToolchainApi {
 
     record Capabilities(
             Toolchain.Report ffmpeg,
+            Sandbox sandbox,
             Map<String, Runnability> presets,
             List<String> inputSchemes,
             List<String> outputSchemes) {}
@@ -62,6 +81,7 @@ public final class ToolchainApi {
             Presets.all().forEach((name, p) -> presets.put(name, runnable(p)));
             return Response.ok(new Capabilities(
                     toolchain.report(),
+                    sandbox,
                     presets,
                     s3 ? List.of("upload", "file", "http", "https", "s3") : List.of("upload", "file", "http", "https"),
                     s3 ? List.of("file", "s3") : List.of("file")));

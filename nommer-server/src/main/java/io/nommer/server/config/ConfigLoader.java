@@ -3,6 +3,8 @@ package io.nommer.server.config;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimit;
 import io.nommer.core.tenant.TenantLimits;
+import io.nommer.ffmpeg.ProcessLimits;
+import io.nommer.ffmpeg.SandboxMode;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -65,7 +67,13 @@ public final class ConfigLoader {
             "signed_url_seconds",
             "job_retention",
             "upload_retention",
-            "delete_outputs_with_job");
+            "delete_outputs_with_job",
+            "sandbox",
+            "encode_cpu_seconds",
+            "encode_memory_bytes",
+            "max_input_seconds",
+            "max_input_pixels",
+            "max_input_streams");
 
     private ConfigLoader() {}
 
@@ -159,9 +167,52 @@ public final class ConfigLoader {
                     new RetentionPolicy(
                             retention(merged, origin, "job_retention", RetentionPolicy.DEFAULT_JOBS),
                             retention(merged, origin, "upload_retention", RetentionPolicy.DEFAULT_UPLOADS),
-                            bool(merged, origin, "delete_outputs_with_job")));
+                            bool(merged, origin, "delete_outputs_with_job")),
+                    processes(merged, origin),
+                    new ServerConfig.InputLimits(
+                            longValue(
+                                    merged, origin, "max_input_seconds", ServerConfig.InputLimits.DEFAULT.maxSeconds()),
+                            longValue(merged, origin, "max_input_pixels", ServerConfig.InputLimits.DEFAULT.maxPixels()),
+                            integer(
+                                    merged,
+                                    origin,
+                                    "max_input_streams",
+                                    ServerConfig.InputLimits.DEFAULT.maxStreams())));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The sandbox and the process limits; the CPU limit defaults to the encode timeout of every core (see
+     * {@link ProcessLimits#defaultCpuSeconds}).
+     */
+    private static ServerConfig.Processes processes(Map<String, String> m, Map<String, String> origin) {
+        SandboxMode mode;
+        try {
+            mode = SandboxMode.parse(m.get(SandboxMode.SETTING));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + origin.get(SandboxMode.SETTING) + ")");
+        }
+        long timeout = longValue(m, origin, "encode_timeout_seconds", ServerConfig.DEFAULT_ENCODE_TIMEOUT.toSeconds());
+        long cpu = longValue(
+                m,
+                origin,
+                ProcessLimits.CPU_SETTING,
+                timeout < 1
+                        ? 0 // encode_timeout_seconds itself is refused, naming that setting
+                        : ProcessLimits.defaultCpuSeconds(
+                                Duration.ofSeconds(timeout),
+                                Runtime.getRuntime().availableProcessors()));
+        long memory = longValue(m, origin, ProcessLimits.MEMORY_SETTING, ProcessLimits.DEFAULT_MEMORY_BYTES);
+        try {
+            return new ServerConfig.Processes(mode, new ProcessLimits(cpu, memory));
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().startsWith(ProcessLimits.CPU_SETTING)
+                    ? ProcessLimits.CPU_SETTING
+                    : ProcessLimits.MEMORY_SETTING;
+            throw new IllegalArgumentException(
+                    e.getMessage() + (origin.containsKey(key) ? " (" + origin.get(key) + ")" : ""));
         }
     }
 

@@ -4,6 +4,9 @@ import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimits;
+import io.nommer.core.worker.WorkerConfig;
+import io.nommer.ffmpeg.ProcessLimits;
+import io.nommer.ffmpeg.SandboxMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +30,8 @@ import java.util.List;
  * @param nullEncoderPause how long the null encoder takes per task (zero: at once)
  * @param tenantLimits every tenant's limits unless it sets its own ({@code tenant_limits.*}; none by default)
  * @param retention how long finished jobs and uploads are kept
+ * @param processes how ffmpeg and ffprobe processes are confined: sandbox and resource limits
+ * @param inputLimits what the probe refuses in any input
  */
 public record ServerConfig(
         String bind,
@@ -55,7 +60,60 @@ public record ServerConfig(
         Duration nullEncoderPause,
         Http http,
         TenantLimits tenantLimits,
-        RetentionPolicy retention) {
+        RetentionPolicy retention,
+        Processes processes,
+        InputLimits inputLimits) {
+
+    /**
+     * What a worker's probe refuses in any input, whoever's (tenants may have smaller limits of their own), as
+     * {@code input_limits_exceeded}.
+     *
+     * @param maxSeconds setting {@code max_input_seconds}: the longest input
+     * @param maxPixels setting {@code max_input_pixels}: the most pixels per frame, also held on every decoded frame
+     * @param maxStreams setting {@code max_input_streams}: the most streams
+     */
+    public record InputLimits(long maxSeconds, long maxPixels, int maxStreams) {
+        public static final InputLimits DEFAULT = new InputLimits(
+                (long) WorkerConfig.DEFAULT_MAX_INPUT_SECONDS,
+                WorkerConfig.DEFAULT_MAX_INPUT_PIXELS,
+                WorkerConfig.DEFAULT_MAX_INPUT_STREAMS);
+
+        public InputLimits {
+            if (maxSeconds < 1) {
+                throw new IllegalArgumentException("max_input_seconds must be at least 1, not " + maxSeconds);
+            }
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("max_input_pixels must be at least 1, not " + maxPixels);
+            }
+            if (maxStreams < 1) {
+                throw new IllegalArgumentException("max_input_streams must be at least 1, not " + maxStreams);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "max_input_seconds=" + maxSeconds + ", max_input_pixels=" + maxPixels + ", max_input_streams="
+                    + maxStreams;
+        }
+    }
+
+    /**
+     * How every ffmpeg and ffprobe process runs.
+     *
+     * @param sandbox setting {@code sandbox}: {@code auto} (bubblewrap where it works), {@code bwrap} or {@code off}
+     * @param limits settings {@code encode_cpu_seconds} and {@code encode_memory_bytes}
+     */
+    public record Processes(SandboxMode sandbox, ProcessLimits limits) {
+        public Processes {
+            sandbox = sandbox == null ? SandboxMode.AUTO : sandbox;
+            limits = limits == null ? ProcessLimits.NONE : limits;
+        }
+
+        @Override
+        public String toString() {
+            return SandboxMode.SETTING + "=" + sandbox.wireName() + ", " + limits;
+        }
+    }
 
     /**
      * How the API is served beyond its address.
@@ -253,6 +311,15 @@ public record ServerConfig(
         outputRoots = List.copyOf(outputRoots);
         tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
         retention = retention == null ? RetentionPolicy.DEFAULT : retention;
+        processes = processes == null
+                ? new Processes(
+                        SandboxMode.AUTO,
+                        new ProcessLimits(
+                                ProcessLimits.defaultCpuSeconds(
+                                        encodeTimeout, Runtime.getRuntime().availableProcessors()),
+                                ProcessLimits.DEFAULT_MEMORY_BYTES))
+                : processes;
+        inputLimits = inputLimits == null ? InputLimits.DEFAULT : inputLimits;
     }
 
     /** A URL with any password replaced, for logs and messages. */
@@ -277,6 +344,7 @@ public record ServerConfig(
                 + shutdownGrace.toSeconds() + ", clouds=" + String.join(",", clouds)
                 + ", encoder=" + encoder
                 + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms=" + nullEncoderPause.toMillis() : "")
-                + ", " + http + ", tenant_limits=" + tenantLimits + ", " + retention + "]";
+                + ", " + http + ", tenant_limits=" + tenantLimits + ", " + retention + ", " + processes + ", "
+                + inputLimits + "]";
     }
 }

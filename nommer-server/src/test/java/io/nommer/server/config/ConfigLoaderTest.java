@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimit;
 import io.nommer.core.tenant.TenantLimits;
+import io.nommer.ffmpeg.ProcessLimits;
+import io.nommer.ffmpeg.SandboxMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +85,46 @@ class ConfigLoaderTest {
                 .hasMessageContaining("min_input_rate_window_seconds cannot be less than 1");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("shutdown_grace_seconds", "-5"), Map.of()))
                 .hasMessageContaining("shutdown_grace_seconds must be between 0 and 86400");
+    }
+
+    @Test
+    void sandboxAndProcessLimits_defaultToAutoWithTheTimeoutOfEveryCoreAnd16GiB_andAreChecked() {
+        ServerConfig d = ConfigLoader.load(Map.of(), Map.of());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(d.processes().sandbox()).isEqualTo(SandboxMode.AUTO);
+        assertThat(d.processes().limits()).isEqualTo(new ProcessLimits(6L * 3600 * cores, 16L * 1024 * 1024 * 1024));
+        assertThat(ConfigLoader.load(Map.of("encode_timeout_seconds", "100"), Map.of())
+                        .processes()
+                        .limits()
+                        .cpuSeconds())
+                .as("the CPU default follows encode_timeout_seconds")
+                .isEqualTo(100L * cores);
+
+        ServerConfig c = ConfigLoader.load(
+                Map.of("sandbox", "bwrap", "encode-cpu-seconds", "600"), Map.of("NOMMER_ENCODE_MEMORY_BYTES", "0"));
+        assertThat(c.processes()).isEqualTo(new ServerConfig.Processes(SandboxMode.BWRAP, new ProcessLimits(600, 0)));
+        assertThat(c.toString()).contains("sandbox=bwrap, encode_cpu_seconds=600, encode_memory_bytes=none");
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("NOMMER_SANDBOX", "chroot")))
+                .hasMessageContaining("sandbox must be auto, bwrap or off, not 'chroot' (environment NOMMER_SANDBOX)");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("encode_cpu_seconds", "-1"), Map.of()))
+                .hasMessageContaining("encode_cpu_seconds cannot be negative")
+                .hasMessageContaining("flag --encode_cpu_seconds");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("encode_memory_bytes", "1000"), Map.of()))
+                .hasMessageContaining("encode_memory_bytes must be 0 (no limit) or at least 67108864");
+    }
+
+    @Test
+    void inputLimits_haveSettings_defaultingToTwelveHours8kAnd64Streams() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).inputLimits())
+                .isEqualTo(new ServerConfig.InputLimits(43_200, 7680L * 4320, 64));
+        ServerConfig c = ConfigLoader.load(
+                Map.of("max-input-seconds", "3600", "max_input_streams", "8"),
+                Map.of("NOMMER_MAX_INPUT_PIXELS", "2073600"));
+        assertThat(c.inputLimits()).isEqualTo(new ServerConfig.InputLimits(3600, 1920L * 1080, 8));
+        assertThat(c.toString()).contains("max_input_seconds=3600, max_input_pixels=2073600, max_input_streams=8");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("max_input_streams", "0"), Map.of()))
+                .hasMessageContaining("max_input_streams must be at least 1, not 0");
     }
 
     @Test
