@@ -1,14 +1,14 @@
 package io.nommer.server;
 
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.noop.NullEncoder;
+import io.nommer.core.encode.EncoderContext;
+import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
 import io.nommer.core.worker.Worker;
 import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.FfmpegBinaries;
-import io.nommer.ffmpeg.FfmpegEncoder;
 import io.nommer.ffmpeg.FfprobeProber;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.storage.Storages;
@@ -115,10 +115,56 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
-     * (null with the null encoder, which needs no ffmpeg).
+     * The encoders on the class path and in the plug-in jars of the {@code plugins} folder (see
+     * {@link ServerConfig#pluginsFolder()}), checked for the one the {@code encoder} setting names.
+     *
+     * @throws IllegalArgumentException when a plug-in jar is broken, or no loaded encoder has that name (the message
+     *     lists the loaded ones)
      */
-    Worker startWorker(String workerId, FfmpegBinaries binaries) {
+    static EncoderPlugins encoders(ServerConfig config) {
+        Path folder = config.pluginsFolder();
+        EncoderPlugins plugins = EncoderPlugins.load(folder);
+        plugins.require(config.encoder());
+        log.info(
+                "encoders: {} (plugins folder: {}); workers run {}",
+                String.join(
+                        ", ",
+                        plugins.loaded().stream()
+                                .map(p -> p.name() + " (" + p.source() + ")")
+                                .toList()),
+                folder == null ? "none" : folder,
+                config.encoder());
+        return plugins;
+    }
+
+    /**
+     * The encoder a worker runs, and the prober its inputs need.
+     *
+     * @param name as the worker reports it
+     */
+    record WorkerEncoder(String name, Encoder encoder, MediaProber prober) {}
+
+    /**
+     * Creates the encoder the {@code encoder} setting names with its provider (the ffmpeg one finds its binaries
+     * here), and the prober: ffprobe when the encoder reads the input (the worker probes every input and enforces the
+     * input limits on what ffprobe says, whatever encodes it), none otherwise.
+     *
+     * @throws IllegalArgumentException when the encoder cannot start, or it reads input and ffprobe is missing
+     */
+    static WorkerEncoder workerEncoder(ServerConfig config, EncoderPlugins plugins) {
+        EncoderPlugins.Plugin plugin = plugins.require(config.encoder());
+        Encoder encoder = plugin.create(new EncoderContext(
+                config.ffmpeg(), config.ffprobe(), WorkerConfig.DEFAULT_MAX_INPUT_PIXELS, config.nullEncoderPause()));
+        MediaProber prober = plugin.needsInput()
+                ? new FfprobeProber(FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe()))
+                : file -> {
+                    throw new IllegalStateException("encoder " + plugin.name() + " reads no input; nothing is probed");
+                };
+        return new WorkerEncoder(plugin.name(), encoder, prober);
+    }
+
+    /** Starts a worker with the configured slots, clouds, lease and timeout, running {@code encoder}. */
+    Worker startWorker(String workerId, WorkerEncoder encoder) {
         WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work"))
                 .slots(config.workers())
                 .lease(config.lease())
@@ -126,16 +172,8 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 .clouds(config.clouds())
                 .claimBatch(claimBatch(WorkerConfig.DEFAULT_CLAIM_BATCH, config.lease(), config.nullEncoderPause()))
                 .tenantLimits(config.tenantLimits())
+                .encoder(encoder.name())
                 .build();
-        boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
-        Encoder encoder = nullEncoder
-                ? new NullEncoder(config.nullEncoderPause())
-                : new FfmpegEncoder(binaries, wc.maxInputPixels());
-        MediaProber prober = nullEncoder
-                ? file -> {
-                    throw new IllegalStateException("the null encoder probes nothing");
-                }
-                : new FfprobeProber(binaries);
         return new Worker(
                         wc,
                         store.queue(),
@@ -143,8 +181,8 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                         store.fleet(),
                         signal,
                         storage,
-                        prober,
-                        encoder,
+                        encoder.prober(),
+                        encoder.encoder(),
                         storage,
                         InstantSource.system())
                 .start();

@@ -1,5 +1,6 @@
 package io.nommer.server.api;
 
+import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.encode.Toolchain;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
@@ -11,16 +12,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/presets} and {@code /v1/capabilities}: what this installation can encode. */
+/**
+ * {@code /v1/presets} and {@code /v1/capabilities}: what this installation can encode, and with which encoders.
+ */
 public final class ToolchainApi {
     private final Toolchain toolchain;
     private final boolean s3;
+    private final List<EncoderView> encoders;
+    private final String encoder;
 
-    /** @param s3 whether S3 storage is configured */
-    public ToolchainApi(Toolchain toolchain, boolean s3) {
+    /**
+     * @param s3 whether S3 storage is configured
+     * @param encoders the encoders loaded at start
+     * @param encoder the one this process's workers run (the {@code encoder} setting)
+     */
+    public ToolchainApi(Toolchain toolchain, boolean s3, EncoderPlugins encoders, String encoder) {
         this.toolchain = toolchain;
         this.s3 = s3;
+        this.encoders = encoders.loaded().stream()
+                .map(p -> new EncoderView(
+                        p.name(),
+                        p.needsInput(),
+                        p.jar() == null ? "built-in" : "plugin",
+                        p.jar() == null ? null : p.jar().getFileName().toString()))
+                .toList();
+        this.encoder = encoder;
     }
+
+    /**
+     * A loaded encoder.
+     *
+     * @param source {@code built-in} (on nommer's class path) or {@code plugin} (a jar in the plugins folder)
+     * @param jar the plug-in jar's file name; null for built-in encoders
+     */
+    record EncoderView(String name, boolean readsInput, String source, String jar) {}
 
     /**
      * A built-in preset and whether this installation can run it.
@@ -34,8 +59,11 @@ public final class ToolchainApi {
     /** Whether a preset can run here, and if not, why. */
     record Runnability(boolean runnable, List<String> missing) {}
 
+    /** @param encoder the encoder this process's workers run; {@code encoders} every one loaded */
     record Capabilities(
             Toolchain.Report ffmpeg,
+            String encoder,
+            List<EncoderView> encoders,
             Map<String, Runnability> presets,
             List<String> inputSchemes,
             List<String> outputSchemes) {}
@@ -57,6 +85,8 @@ public final class ToolchainApi {
             Presets.all().forEach((name, p) -> presets.put(name, runnable(p)));
             return Response.ok(new Capabilities(
                     toolchain.report(),
+                    encoder,
+                    encoders,
                     presets,
                     s3 ? List.of("upload", "file", "http", "https", "s3") : List.of("upload", "file", "http", "https"),
                     s3 ? List.of("file", "s3") : List.of("file")));
