@@ -94,10 +94,17 @@ final class ServiceSettings {
         m.put(
                 "encoder",
                 of(
-                        "ffmpeg|null",
+                        "NAME",
                         both,
-                        "null completes tasks at once without encoding, to measure the"
-                                + " orchestration alone (default ffmpeg)"));
+                        "The encoder workers run: ffmpeg (default), null (completes tasks at once without encoding, to"
+                                + " measure the orchestration alone) or a plug-in's name"));
+        m.put(
+                "plugins",
+                of(
+                        "DIR",
+                        both,
+                        "Folder whose jars are loaded as encoder plug-ins (default: plugins in the data directory, if"
+                                + " it exists)"));
         m.put("null_encoder_pause_ms", of("MS", both, "With --encoder null: how long each task takes (default 0)"));
         m.put(
                 "sandbox",

@@ -2,7 +2,8 @@ package io.nommer.server;
 
 import io.nommer.core.compile.ProfileCompiler.LadderMode;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.noop.NullEncoder;
+import io.nommer.core.encode.EncoderContext;
+import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
@@ -11,6 +12,7 @@ import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.ConfinedProcessRunner;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegEncoder;
+import io.nommer.ffmpeg.FfmpegEncoderProvider;
 import io.nommer.ffmpeg.FfprobeProber;
 import io.nommer.ffmpeg.ProcessRunner;
 import io.nommer.server.config.ServerConfig;
@@ -130,10 +132,64 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
-     * run by {@code runner} (both null with the null encoder, which needs no ffmpeg).
+     * The encoders on the class path and in the plug-in jars of the {@code plugins} folder (see
+     * {@link ServerConfig#pluginsFolder()}), checked for the one the {@code encoder} setting names.
+     *
+     * @throws IllegalArgumentException when a plug-in jar is broken, or no loaded encoder has that name (the message
+     *     lists the loaded ones)
      */
-    Worker startWorker(String workerId, FfmpegBinaries binaries, ProcessRunner runner) {
+    static EncoderPlugins encoders(ServerConfig config) {
+        Path folder = config.pluginsFolder();
+        EncoderPlugins plugins = EncoderPlugins.load(folder);
+        plugins.require(config.encoder());
+        log.info(
+                "encoders: {} (plugins folder: {}); workers run {}",
+                String.join(
+                        ", ",
+                        plugins.loaded().stream()
+                                .map(p -> p.name() + " (" + p.source() + ")")
+                                .toList()),
+                folder == null ? "none" : folder,
+                config.encoder());
+        return plugins;
+    }
+
+    /**
+     * The encoder a worker runs, and the prober its inputs need.
+     *
+     * @param name as the worker reports it
+     */
+    record WorkerEncoder(String name, Encoder encoder, MediaProber prober) {}
+
+    /**
+     * Creates the encoder the {@code encoder} setting names, and the prober: ffprobe when the encoder reads the input
+     * (the worker probes every input and enforces the input limits on what ffprobe says, whatever encodes it), none
+     * otherwise.
+     *
+     * @param binaries ffmpeg and ffprobe; null when the encoder reads no input
+     * @param processes the service's confined runner for them (sandbox, rlimits); null with {@code binaries}
+     * @throws IllegalArgumentException when the encoder cannot start
+     */
+    static WorkerEncoder workerEncoder(
+            ServerConfig config, EncoderPlugins plugins, FfmpegBinaries binaries, ProcessRunner processes) {
+        EncoderPlugins.Plugin plugin = plugins.require(config.encoder());
+        long maxPixels = config.inputLimits().maxPixels();
+        // why: the ffmpeg encoder runs its processes through the confined runner the composition root owns (one
+        // sandbox check, one set of limits for encodes and probes alike); a plug-in gets the context alone
+        Encoder encoder = plugin.name().equals(FfmpegEncoderProvider.NAME)
+                ? new FfmpegEncoder(binaries.ffmpeg(), processes, LadderMode.SINGLE_DECODE, maxPixels)
+                : plugin.create(
+                        new EncoderContext(config.ffmpeg(), config.ffprobe(), maxPixels, config.nullEncoderPause()));
+        MediaProber prober = plugin.needsInput()
+                ? new FfprobeProber(binaries.ffprobe(), processes, FfprobeProber.DEFAULT_TIMEOUT)
+                : file -> {
+                    throw new IllegalStateException("encoder " + plugin.name() + " reads no input; nothing is probed");
+                };
+        return new WorkerEncoder(plugin.name(), encoder, prober);
+    }
+
+    /** Starts a worker with the configured slots, clouds, lease and timeout, running {@code encoder}. */
+    Worker startWorker(String workerId, WorkerEncoder encoder) {
         WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work"))
                 .slots(config.workers())
                 .lease(config.lease())
@@ -145,16 +201,8 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                         config.inputLimits().maxSeconds(),
                         config.inputLimits().maxPixels(),
                         config.inputLimits().maxStreams())
+                .encoder(encoder.name())
                 .build();
-        boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
-        Encoder encoder = nullEncoder
-                ? new NullEncoder(config.nullEncoderPause())
-                : new FfmpegEncoder(binaries.ffmpeg(), runner, LadderMode.SINGLE_DECODE, wc.maxInputPixels());
-        MediaProber prober = nullEncoder
-                ? file -> {
-                    throw new IllegalStateException("the null encoder probes nothing");
-                }
-                : new FfprobeProber(binaries.ffprobe(), runner, FfprobeProber.DEFAULT_TIMEOUT);
         return new Worker(
                         wc,
                         store.queue(),
@@ -162,8 +210,8 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                         store.fleet(),
                         signal,
                         storage,
-                        prober,
-                        encoder,
+                        encoder.prober(),
+                        encoder.encoder(),
                         storage,
                         InstantSource.system())
                 .start();

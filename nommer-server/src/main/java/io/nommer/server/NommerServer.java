@@ -1,6 +1,7 @@
 package io.nommer.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.retention.Retention;
 import io.nommer.core.service.FleetService;
@@ -133,14 +134,19 @@ public final class NommerServer implements AutoCloseable {
     /**
      * Starts everything and returns once the API is listening.
      *
-     * @throws IllegalArgumentException when the configuration cannot work (no ffmpeg, unusable data directory)
+     * @throws IllegalArgumentException when the configuration cannot work (no ffmpeg, unusable data directory, a
+     *     broken plug-in jar, an {@code encoder} that is not loaded or cannot start)
      */
     public static NommerServer start(ServerConfig config) {
         log.info("starting nommer: {}", config);
+        EncoderPlugins encoders = Backends.encoders(config);
         FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
         ConfinedProcessRunner processes = Backends.processes(config, binaries);
         FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries.ffmpeg(), processes);
         log.info("using {}", capabilities.summary());
+        // why: before the store is opened, so that an encoder that cannot start stops nothing half-started
+        Backends.WorkerEncoder workerEncoder =
+                config.workers() > 0 ? Backends.workerEncoder(config, encoders, binaries, processes) : null;
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = Json.mapper();
         Backends backends = Backends.open(config);
@@ -162,8 +168,8 @@ public final class NommerServer implements AutoCloseable {
                 tenants,
                 store.retention());
 
-        Worker worker = config.workers() > 0
-                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries, processes)
+        Worker worker = workerEncoder != null
+                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), workerEncoder)
                 : null;
 
         Router router = new Router(mapper, config.http().publicUrl());
@@ -201,7 +207,13 @@ public final class NommerServer implements AutoCloseable {
         new KeysApi(store.keys(), tenants).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
-        new ToolchainApi(capabilities, storage.s3().isPresent(), sandboxView(processes.confinement())).register(router);
+        new ToolchainApi(
+                        capabilities,
+                        storage.s3().isPresent(),
+                        sandboxView(processes.confinement()),
+                        encoders,
+                        config.encoder())
+                .register(router);
         new MetaApi().register(router);
 
         HttpServer http;

@@ -1,6 +1,6 @@
 package io.nommer.server;
 
-import io.nommer.core.encode.noop.NullEncoder;
+import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.worker.Worker;
 import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.LiveProcesses;
@@ -44,14 +44,17 @@ public final class WorkerProcess implements AutoCloseable {
         if (config.workers() < 1) {
             throw new IllegalArgumentException("a worker needs at least one slot (setting workers / --slots)");
         }
-        // the null encoder runs no ffmpeg, so a machine measuring the orchestration needs none
-        FfmpegBinaries binaries = config.encoder().equals(NullEncoder.NAME)
-                ? null
-                : FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
+        // why: before the store is opened, so that a missing ffmpeg or a broken plug-in stops nothing half-started;
+        // an encoder that reads no input (null) needs no ffmpeg, so a machine measuring the orchestration needs none
+        EncoderPlugins plugins = Backends.encoders(config);
+        FfmpegBinaries binaries = plugins.require(config.encoder()).needsInput()
+                ? FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe())
+                : null;
         ProcessRunner processes = binaries == null ? null : Backends.processes(config, binaries);
+        Backends.WorkerEncoder encoder = Backends.workerEncoder(config, plugins, binaries, processes);
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
-                "worker-" + host() + "-" + ProcessHandle.current().pid(), binaries, processes);
+                "worker-" + host() + "-" + ProcessHandle.current().pid(), encoder);
         WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));

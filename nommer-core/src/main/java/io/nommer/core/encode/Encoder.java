@@ -5,7 +5,12 @@ import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 
 /**
- * Produces one output (media-nommer's "Nommer"). ffmpeg is the first implementation; others plug in here.
+ * Produces one output (media-nommer's "Nommer"). ffmpeg is the first implementation; others plug in through an
+ * {@link EncoderProvider}, which the {@code encoder} setting selects by name.
+ *
+ * <p>The files an encode returns are in the request's {@link EncodeRequest#outDir() outDir}, each with one of the
+ * roles {@link PlannedFile} lists; the worker publishes them in that order. Files of the roles {@code video},
+ * {@code audio} and {@code thumbnail} are probed with ffprobe first (what the job reports of them is measured).
  *
  * <p>Implementations stop promptly, killing any process they started, when {@code cancel} fires, when the request's
  * timeout passes, and when the JVM shuts down.

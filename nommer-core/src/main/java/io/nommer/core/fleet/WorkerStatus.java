@@ -8,7 +8,7 @@ import java.util.List;
  * stopped or lost its connection.
  *
  * @param active tasks it is running now
- * @param encoder the encoder it runs ({@code ffmpeg} or {@code null})
+ * @param encoder the name of the encoder it runs ({@code ffmpeg}, {@code null} or a plug-in's)
  */
 public record WorkerStatus(
         String id,

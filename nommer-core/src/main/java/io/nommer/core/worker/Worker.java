@@ -4,7 +4,6 @@ import io.nommer.core.encode.Cancellation;
 import io.nommer.core.encode.EncodeRequest;
 import io.nommer.core.encode.EncodeResult;
 import io.nommer.core.encode.Encoder;
-import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.fleet.FleetRegistry;
@@ -421,7 +420,7 @@ public final class Worker implements AutoCloseable {
                     config.slots(),
                     running.size(),
                     host,
-                    encoder.needsInput() ? "ffmpeg" : NullEncoder.NAME,
+                    config.encoder(),
                     null,
                     null));
         } catch (RuntimeException e) {

@@ -24,6 +24,7 @@ import java.util.List;
  *     that do real work always claim one at a time, so that no task waits behind another's encode
  * @param tenantLimits the limits of tenants that set none themselves ({@code tenant_limits.*}): the claim holds each
  *     tenant to its running tasks, and the probe to its input limits
+ * @param encoder the name of the encoder the worker runs ({@code encoder}), which it reports for operators
  */
 public record WorkerConfig(
         String workerId,
@@ -39,7 +40,8 @@ public record WorkerConfig(
         int maxInputStreams,
         List<String> clouds,
         int claimBatch,
-        TenantLimits tenantLimits) {
+        TenantLimits tenantLimits,
+        String encoder) {
 
     public static final int DEFAULT_SLOTS = 1;
     public static final int MAX_SLOTS = 256;
@@ -72,6 +74,7 @@ public record WorkerConfig(
     public static final int DEFAULT_CLAIM_BATCH = 200;
 
     public static final int MAX_CLAIM_BATCH = 1000;
+    public static final String DEFAULT_ENCODER = "ffmpeg";
 
     public WorkerConfig {
         if (workerId == null || workerId.isBlank()) {
@@ -124,6 +127,9 @@ public record WorkerConfig(
                     "the claim batch must be between 1 and " + MAX_CLAIM_BATCH + ", not " + claimBatch);
         }
         tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
+        if (encoder == null || encoder.isBlank()) {
+            throw new IllegalArgumentException("encoder must not be blank");
+        }
     }
 
     /** A worker named {@code workerId} working under {@code workRoot}, every other setting at its default. */
@@ -147,6 +153,7 @@ public record WorkerConfig(
         private List<String> clouds = List.of(Cloud.DEFAULT);
         private int claimBatch = DEFAULT_CLAIM_BATCH;
         private TenantLimits tenantLimits = TenantLimits.NONE;
+        private String encoder = DEFAULT_ENCODER;
 
         private Builder(String workerId, Path workRoot) {
             this.workerId = workerId;
@@ -213,6 +220,12 @@ public record WorkerConfig(
             return this;
         }
 
+        /** The encoder's name, as the worker reports it. */
+        public Builder encoder(String name) {
+            encoder = name;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first bad setting */
         public WorkerConfig build() {
             return new WorkerConfig(
@@ -229,7 +242,8 @@ public record WorkerConfig(
                     maxInputStreams,
                     clouds,
                     claimBatch,
-                    tenantLimits);
+                    tenantLimits,
+                    encoder);
         }
     }
 }

@@ -527,6 +527,7 @@ class WorkerTest {
                 .slots(2)
                 .lease(Duration.ofSeconds(2), Duration.ofMillis(50))
                 .clouds(List.of("bench"))
+                .encoder(io.nommer.core.encode.noop.NullEncoder.NAME)
                 .build();
         InputFetcher refusing = new InputFetcher() {
             @Override

@@ -1,6 +1,7 @@
 package io.nommer.server.api;
 
 import io.nommer.core.command.CustomCommand;
+import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.encode.Toolchain;
 import io.nommer.core.profile.Presets;
 import io.nommer.core.profile.Profile;
@@ -14,12 +15,14 @@ import java.util.Map;
 
 /**
  * {@code /v1/presets}, {@code /v1/capabilities} and {@code /v1/command-allowlist}: what this installation can encode,
- * and what a stored profile's command may say.
+ * with which encoders, and what a stored profile's command may say.
  */
 public final class ToolchainApi {
     private final Toolchain toolchain;
     private final boolean s3;
     private final Sandbox sandbox;
+    private final List<EncoderView> encoders;
+    private final String encoder;
 
     /**
      * How ffmpeg and ffprobe run here.
@@ -37,12 +40,30 @@ public final class ToolchainApi {
     /**
      * @param s3 whether S3 storage is configured
      * @param sandbox how ffmpeg and ffprobe are confined
+     * @param encoders the encoders loaded at start
+     * @param encoder the one this process's workers run (the {@code encoder} setting)
      */
-    public ToolchainApi(Toolchain toolchain, boolean s3, Sandbox sandbox) {
+    public ToolchainApi(Toolchain toolchain, boolean s3, Sandbox sandbox, EncoderPlugins encoders, String encoder) {
         this.toolchain = toolchain;
         this.s3 = s3;
         this.sandbox = sandbox;
+        this.encoders = encoders.loaded().stream()
+                .map(p -> new EncoderView(
+                        p.name(),
+                        p.needsInput(),
+                        p.jar() == null ? "built-in" : "plugin",
+                        p.jar() == null ? null : p.jar().getFileName().toString()))
+                .toList();
+        this.encoder = encoder;
     }
+
+    /**
+     * A loaded encoder.
+     *
+     * @param source {@code built-in} (on nommer's class path) or {@code plugin} (a jar in the plugins folder)
+     * @param jar the plug-in jar's file name; null for built-in encoders
+     */
+    record EncoderView(String name, boolean readsInput, String source, String jar) {}
 
     /**
      * A built-in preset and whether this installation can run it.
@@ -56,9 +77,12 @@ public final class ToolchainApi {
     /** Whether a preset can run here, and if not, why. */
     record Runnability(boolean runnable, List<String> missing) {}
 
+    /** @param encoder the encoder this process's workers run; {@code encoders} every one loaded */
     record Capabilities(
             Toolchain.Report ffmpeg,
             Sandbox sandbox,
+            String encoder,
+            List<EncoderView> encoders,
             Map<String, Runnability> presets,
             List<String> inputSchemes,
             List<String> outputSchemes) {}
@@ -82,6 +106,8 @@ public final class ToolchainApi {
             return Response.ok(new Capabilities(
                     toolchain.report(),
                     sandbox,
+                    encoder,
+                    encoders,
                     presets,
                     s3 ? List.of("upload", "file", "http", "https", "s3") : List.of("upload", "file", "http", "https"),
                     s3 ? List.of("file", "s3") : List.of("file")));

@@ -57,6 +57,7 @@ public final class ConfigLoader {
             "clouds",
             "encoder",
             "null_encoder_pause_ms",
+            "plugins",
             "http_idle_timeout_seconds",
             "cors_origins",
             "tls_keystore",
@@ -146,6 +147,9 @@ public final class ConfigLoader {
                     list(merged.get("clouds")),
                     merged.get("encoder"),
                     Duration.ofMillis(longValue(merged, origin, "null_encoder_pause_ms", 0)),
+                    merged.get("plugins") == null || merged.get("plugins").isBlank()
+                            ? null
+                            : Path.of(merged.get("plugins").trim()),
                     new ServerConfig.Http(
                             Duration.ofSeconds(longValue(
                                     merged,

@@ -1,6 +1,5 @@
 package io.nommer.server.config;
 
-import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimits;
@@ -25,9 +24,12 @@ import java.util.List;
  *     and their tasks given back to the queue
  * @param webhookSecret HMAC key for webhook signatures; null generates one in the data directory
  * @param clouds the clouds this process's workers claim from
- * @param encoder {@code ffmpeg}, or {@code null} to complete tasks at once without encoding (for measuring the
- *     orchestration alone)
+ * @param encoder the name of the encoder workers run: {@code ffmpeg} (the default), {@code null} to complete tasks at
+ *     once without encoding (for measuring the orchestration alone), or a plug-in's; checked against the loaded
+ *     encoders at start
  * @param nullEncoderPause how long the null encoder takes per task (zero: at once)
+ * @param plugins the folder whose jars are loaded as encoder plug-ins; null: {@code plugins} in the data directory
+ *     when it exists, else none (see {@link #pluginsFolder()})
  * @param tenantLimits every tenant's limits unless it sets its own ({@code tenant_limits.*}; none by default)
  * @param retention how long finished jobs and uploads are kept
  * @param processes how ffmpeg and ffprobe processes are confined: sandbox and resource limits
@@ -58,6 +60,7 @@ public record ServerConfig(
         List<String> clouds,
         String encoder,
         Duration nullEncoderPause,
+        Path plugins,
         Http http,
         TenantLimits tenantLimits,
         RetentionPolicy retention,
@@ -218,6 +221,9 @@ public record ServerConfig(
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ENCODE_TIMEOUT = Duration.ofHours(6);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    public static final String DEFAULT_ENCODER = "ffmpeg";
+    /** The folder in the data directory whose jars are loaded as plug-ins when {@code plugins} is not set. */
+    public static final String DEFAULT_PLUGINS = "plugins";
 
     /** Whether requests need an API key: {@code auth keys}, or by default whenever the API is not on loopback. */
     public boolean authRequired() {
@@ -300,9 +306,11 @@ public record ServerConfig(
                         + "'.', '_', '-', starting with a letter or digit)");
             }
         }
-        encoder = encoder == null ? "ffmpeg" : encoder;
-        if (!encoder.equals("ffmpeg") && !encoder.equals(NullEncoder.NAME)) {
-            throw new IllegalArgumentException("encoder must be ffmpeg or null, not '" + encoder + "'");
+        encoder = encoder == null ? DEFAULT_ENCODER : encoder.strip();
+        // why: only the name's shape here; whether such an encoder is loaded is known once the plug-ins are
+        if (!encoder.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("encoder must name an encoder (ffmpeg, null or a plug-in's, 1-64 of "
+                    + "a-z, 0-9, '.', '_', '-'), not '" + encoder + "'");
         }
         if (nullEncoderPause.isNegative() || nullEncoderPause.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("null_encoder_pause_ms must be between 0 and 60000");
@@ -320,6 +328,18 @@ public record ServerConfig(
                                 ProcessLimits.DEFAULT_MEMORY_BYTES))
                 : processes;
         inputLimits = inputLimits == null ? InputLimits.DEFAULT : inputLimits;
+    }
+
+    /**
+     * The folder whose jars are loaded as encoder plug-ins: {@code plugins} when set (it must exist), else
+     * {@code plugins} in the data directory when that exists; null for none.
+     */
+    public Path pluginsFolder() {
+        if (plugins != null) {
+            return plugins.toAbsolutePath();
+        }
+        Path inData = dataDir.toAbsolutePath().resolve(DEFAULT_PLUGINS);
+        return java.nio.file.Files.isDirectory(inData) ? inData : null;
     }
 
     /** A URL with any password replaced, for logs and messages. */
@@ -343,7 +363,8 @@ public record ServerConfig(
                 + (exitWhenIdle == null ? "never" : exitWhenIdle) + ", shutdown_grace_seconds="
                 + shutdownGrace.toSeconds() + ", clouds=" + String.join(",", clouds)
                 + ", encoder=" + encoder
-                + (encoder.equals(NullEncoder.NAME) ? ", null_encoder_pause_ms=" + nullEncoderPause.toMillis() : "")
+                + (nullEncoderPause.isZero() ? "" : ", null_encoder_pause_ms=" + nullEncoderPause.toMillis())
+                + ", plugins=" + (plugins == null ? "default (plugins in the data directory, if any)" : plugins)
                 + ", " + http + ", tenant_limits=" + tenantLimits + ", " + retention + ", " + processes + ", "
                 + inputLimits + "]";
     }

@@ -196,4 +196,32 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("exit_when_idle", "soon"), Map.of()))
                 .hasMessageContaining("exit_when_idle must look like");
     }
+
+    @Test
+    void plugins_defaultToThePluginsFolderInTheDataDirectory_onlyWhenItExists() throws Exception {
+        Path data = tmp.resolve("data");
+        ServerConfig c = ConfigLoader.load(Map.of("data", data.toString()), Map.of());
+        assertThat(c.plugins()).isNull();
+        assertThat(c.pluginsFolder()).isNull();
+
+        Files.createDirectories(data.resolve("plugins"));
+        assertThat(c.pluginsFolder()).isEqualTo(data.resolve("plugins").toAbsolutePath());
+
+        Path elsewhere = tmp.resolve("opt-plugins");
+        ServerConfig set =
+                ConfigLoader.load(Map.of("data", data.toString()), Map.of("NOMMER_PLUGINS", elsewhere.toString()));
+        assertThat(set.pluginsFolder()).isEqualTo(elsewhere.toAbsolutePath());
+        assertThat(set.toString()).contains("plugins=" + elsewhere);
+    }
+
+    @Test
+    void encoder_defaultsToFfmpeg_andAnyOtherNameIsCheckedOnlyForItsShapeHere() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).encoder()).isEqualTo("ffmpeg");
+        // whether it is loaded is known once the plug-ins are (EncoderPluginTest)
+        assertThat(ConfigLoader.load(Map.of("encoder", "transcript"), Map.of()).encoder())
+                .isEqualTo("transcript");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("encoder", "My Encoder"), Map.of()))
+                .hasMessageContaining("encoder must name an encoder")
+                .hasMessageContaining("'My Encoder'");
+    }
 }
