@@ -5,9 +5,9 @@ import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
+import io.nommer.core.worker.StackTools;
 import io.nommer.core.worker.Worker;
 import io.nommer.core.worker.WorkerConfig;
-import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegEncoder;
 import io.nommer.ffmpeg.FfprobeProber;
 import io.nommer.server.config.ServerConfig;
@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,10 +116,11 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with ffmpeg from {@code binaries}
-     * (null with the null encoder, which needs no ffmpeg).
+     * Starts a worker with the configured slots, clouds, lease and timeout, encoding with each of the stacks'
+     * binaries the tasks pinned to it ({@code toolchains} null with the null encoder, which needs no ffmpeg and takes
+     * a task of any stack).
      */
-    Worker startWorker(String workerId, FfmpegBinaries binaries) {
+    Worker startWorker(String workerId, Toolchains toolchains) {
         WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work"))
                 .slots(config.workers())
                 .lease(config.lease())
@@ -128,14 +130,29 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                 .tenantLimits(config.tenantLimits())
                 .build();
         boolean nullEncoder = config.encoder().equals(NullEncoder.NAME);
-        Encoder encoder = nullEncoder
-                ? new NullEncoder(config.nullEncoderPause())
-                : new FfmpegEncoder(binaries, wc.maxInputPixels());
-        MediaProber prober = nullEncoder
-                ? file -> {
-                    throw new IllegalStateException("the null encoder probes nothing");
-                }
-                : new FfprobeProber(binaries);
+        if (!nullEncoder) {
+            List<StackTools> stacks = toolchains.stacks().stream()
+                    .map(t -> new StackTools(
+                            t.stack(),
+                            new FfmpegEncoder(t.binaries(), wc.maxInputPixels()),
+                            new FfprobeProber(t.binaries())))
+                    .toList();
+            return new Worker(
+                            wc,
+                            store.queue(),
+                            store.jobs(),
+                            store.fleet(),
+                            signal,
+                            storage,
+                            stacks,
+                            storage,
+                            InstantSource.system())
+                    .start();
+        }
+        Encoder encoder = new NullEncoder(config.nullEncoderPause());
+        MediaProber prober = file -> {
+            throw new IllegalStateException("the null encoder probes nothing");
+        };
         return new Worker(
                         wc,
                         store.queue(),

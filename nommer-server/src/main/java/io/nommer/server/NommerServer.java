@@ -6,12 +6,12 @@ import io.nommer.core.retention.Retention;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
+import io.nommer.core.service.StackService;
 import io.nommer.core.service.TenantService;
 import io.nommer.core.service.UploadService;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
-import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.FfmpegCapabilities;
 import io.nommer.ffmpeg.LiveProcesses;
 import io.nommer.server.api.CloudsApi;
@@ -22,6 +22,7 @@ import io.nommer.server.api.KeysApi;
 import io.nommer.server.api.MetaApi;
 import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ServerPaths;
+import io.nommer.server.api.StacksApi;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.auth.KeyAuthenticator;
@@ -125,8 +126,8 @@ public final class NommerServer implements AutoCloseable {
      */
     public static NommerServer start(ServerConfig config) {
         log.info("starting nommer: {}", config);
-        FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
-        FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries);
+        Toolchains toolchains = Toolchains.detect(config);
+        FfmpegCapabilities capabilities = toolchains.defaultStack().capabilities();
         log.info("using {}", capabilities.summary());
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = Json.mapper();
@@ -147,10 +148,11 @@ public final class NommerServer implements AutoCloseable {
                 config.allowPrivateNetworks(),
                 store.uploadOwners(),
                 tenants,
-                store.retention());
+                store.retention(),
+                toolchains.catalog());
 
         Worker worker = config.workers() > 0
-                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), binaries)
+                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), toolchains)
                 : null;
 
         Router router = new Router(mapper, config.http().publicUrl());
@@ -189,6 +191,7 @@ public final class NommerServer implements AutoCloseable {
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
         new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);
+        new StacksApi(new StackService(store.fleet(), toolchains.catalog())).register(router);
         new MetaApi().register(router);
 
         HttpServer http;

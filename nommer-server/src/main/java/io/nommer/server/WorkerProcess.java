@@ -2,7 +2,6 @@ package io.nommer.server;
 
 import io.nommer.core.encode.noop.NullEncoder;
 import io.nommer.core.worker.Worker;
-import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.LiveProcesses;
 import io.nommer.server.config.ServerConfig;
 import java.time.Duration;
@@ -44,12 +43,10 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IllegalArgumentException("a worker needs at least one slot (setting workers / --slots)");
         }
         // the null encoder runs no ffmpeg, so a machine measuring the orchestration needs none
-        FfmpegBinaries binaries = config.encoder().equals(NullEncoder.NAME)
-                ? null
-                : FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
+        Toolchains toolchains = config.encoder().equals(NullEncoder.NAME) ? null : Toolchains.detect(config);
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
-                "worker-" + host() + "-" + ProcessHandle.current().pid(), binaries);
+                "worker-" + host() + "-" + ProcessHandle.current().pid(), toolchains);
         WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));

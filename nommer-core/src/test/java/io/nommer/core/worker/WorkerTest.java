@@ -82,9 +82,19 @@ class WorkerTest {
 
         @Override
         public List<ClaimedTask> claim(
-                String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults) {
+                String workerId,
+                List<String> clouds,
+                List<String> stacks,
+                int max,
+                Duration lease,
+                TenantLimits defaults) {
             ClaimedTask t = claimable.poll();
             return t == null ? List.of() : List.of(t);
+        }
+
+        @Override
+        public boolean recordStack(String taskId, String leaseToken, io.nommer.core.stack.Stack stack) {
+            return leaseHeld;
         }
 
         @Override
