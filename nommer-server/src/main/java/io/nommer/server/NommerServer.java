@@ -136,6 +136,7 @@ public final class NommerServer implements AutoCloseable {
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
+        StackService stacks = new StackService(store.fleet(), toolchains.catalog(), clock);
         TenantService tenants = new TenantService(store.keys(), store.quotas(), config.tenantLimits(), clock);
         JobService jobs = new JobService(
                 store.jobs(),
@@ -149,7 +150,7 @@ public final class NommerServer implements AutoCloseable {
                 store.uploadOwners(),
                 tenants,
                 store.retention(),
-                toolchains.catalog());
+                stacks);
 
         Worker worker = config.workers() > 0
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), toolchains)
@@ -191,7 +192,7 @@ public final class NommerServer implements AutoCloseable {
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
         new CloudsApi(new FleetService(store.fleet())).register(router);
         new ToolchainApi(capabilities, storage.s3().isPresent()).register(router);
-        new StacksApi(new StackService(store.fleet(), toolchains.catalog())).register(router);
+        new StacksApi(stacks).register(router);
         new MetaApi().register(router);
 
         HttpServer http;

@@ -101,12 +101,13 @@ public final class JobService {
                 uploadOwners,
                 tenants,
                 retention,
-                StackCatalog.NONE);
+                null);
     }
 
     /**
      * @param stacks the configured stacks and the default: each output is pinned to the stack its profile names (one
-     *     configured here or reported by a live worker, else {@code unknown_stack}) or to the default
+     *     configured here or reported by a live worker, else {@code unknown_stack}) or to the default; null for none
+     *     (outputs without a stack are then not pinned)
      */
     public JobService(
             JobStore jobs,
@@ -120,9 +121,9 @@ public final class JobService {
             UploadOwners uploadOwners,
             TenantService tenants,
             RetentionStore retention,
-            StackCatalog stacks) {
-        this.stacks = stacks;
-        this.stackService = new StackService(fleet, stacks);
+            StackService stacks) {
+        this.stackService = stacks == null ? new StackService(fleet, StackCatalog.NONE, null) : stacks;
+        this.stacks = stackService.catalog();
         this.tenants = tenants;
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.retention = retention;

@@ -7,6 +7,9 @@ import io.nommer.core.job.JobState;
 import io.nommer.core.job.Task;
 import io.nommer.core.stack.Stack;
 import io.nommer.core.stack.StackCatalog;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +21,42 @@ import java.util.Map;
  * worker has.
  */
 public final class StackService {
+    /**
+     * How long {@link #waitingForStack} reuses the live workers it read: reading them also deletes stale ones (a
+     * write), and clients poll queued jobs often.
+     */
+    static final Duration LIVE_WORKERS_REUSED = Duration.ofSeconds(1);
+
     private final FleetRegistry fleet;
     private final StackCatalog catalog;
+    private final InstantSource clock;
+    private volatile LiveWorkers live;
 
-    public StackService(FleetRegistry fleet, StackCatalog catalog) {
+    private record LiveWorkers(Instant readAt, List<WorkerStatus> workers) {}
+
+    /** @param clock for reusing the live workers a while; null reads them every time */
+    public StackService(FleetRegistry fleet, StackCatalog catalog, InstantSource clock) {
         this.fleet = fleet;
         this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** The configured stacks and the default. */
+    public StackCatalog catalog() {
+        return catalog;
+    }
+
+    private List<WorkerStatus> liveWorkers() {
+        if (clock == null) {
+            return fleet.listWorkers(FleetService.WORKER_SEEN_WITHIN);
+        }
+        LiveWorkers l = live;
+        Instant now = clock.instant();
+        if (l == null || !now.isBefore(l.readAt().plus(LIVE_WORKERS_REUSED)) || now.isBefore(l.readAt())) {
+            l = new LiveWorkers(now, fleet.listWorkers(FleetService.WORKER_SEEN_WITHIN));
+            live = l;
+        }
+        return l.workers();
     }
 
     /**
@@ -68,21 +101,21 @@ public final class StackService {
 
     /**
      * The outputs of {@code job} that wait for a stack: each whose task (or a rendition's) is queued, pinned to a stack
-     * that no live worker of the job's cloud has; by output name.
+     * that no live worker of the job's cloud has (as read at most {@link #LIVE_WORKERS_REUSED} ago); by output name.
      */
     public Map<String, String> waitingForStack(Job job) {
         Map<String, String> waiting = new LinkedHashMap<>();
-        List<WorkerStatus> live = null;
+        List<WorkerStatus> inCloud = null;
         for (Task t : job.tasks()) {
             if (t.state() != JobState.QUEUED || t.stack() == null || waiting.containsKey(t.name())) {
                 continue;
             }
-            if (live == null) {
-                live = fleet.listWorkers(FleetService.WORKER_SEEN_WITHIN).stream()
+            if (inCloud == null) {
+                inCloud = liveWorkers().stream()
                         .filter(w -> w.clouds().contains(job.cloud()))
                         .toList();
             }
-            if (live.stream().noneMatch(w -> w.takes(t.stack()))) {
+            if (inCloud.stream().noneMatch(w -> w.takes(t.stack()))) {
                 waiting.put(t.name(), t.stack());
             }
         }
