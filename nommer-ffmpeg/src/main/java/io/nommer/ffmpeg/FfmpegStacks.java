@@ -60,8 +60,7 @@ public final class FfmpegStacks {
     }
 
     /** The stack of binaries whose capabilities are known. */
-    public static Stack describe(
-            String name, FfmpegBinaries binaries, FfmpegCapabilities caps, String ffprobeVersion) {
+    public static Stack describe(String name, FfmpegBinaries binaries, FfmpegCapabilities caps, String ffprobeVersion) {
         String nommer = "nommer-" + nommerVersion();
         return new Stack(
                 name,
@@ -95,8 +94,7 @@ public final class FfmpegStacks {
         if (reported.equals(declared)) {
             return true;
         }
-        return reported.startsWith(declared)
-                && ".-+~".indexOf(reported.charAt(declared.length())) >= 0;
+        return reported.startsWith(declared) && ".-+~".indexOf(reported.charAt(declared.length())) >= 0;
     }
 
     /**
@@ -135,10 +133,14 @@ public final class FfmpegStacks {
         ProcessResult r;
         try {
             r = runner.run(new ProcessRequest(
-                    cmd, null, java.time.Duration.ofSeconds(30), l -> out.append(l).append('\n'), null, null));
+                    cmd,
+                    null,
+                    java.time.Duration.ofSeconds(30),
+                    l -> out.append(l).append('\n'),
+                    null,
+                    null));
         } catch (UncheckedIOException e) {
-            throw new IllegalStateException(
-                    "cannot run ffprobe at " + binaries.ffprobe() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run ffprobe at " + binaries.ffprobe() + ": " + e.getMessage(), e);
         }
         if (!r.succeeded()) {
             throw new IllegalStateException("'" + binaries.ffprobe() + " -version' failed (exit " + r.exitCode()

@@ -58,8 +58,7 @@ class FfmpegStacksTest {
                         .stack()
                         .name())
                 .isEqualTo("old");
-        assertThat(FfmpegStacks.detect(
-                        "old", DEBIAN, "5.1.9-0+deb12u1", "stacks.old", recorded("5.1.9-0+deb12u1")))
+        assertThat(FfmpegStacks.detect("old", DEBIAN, "5.1.9-0+deb12u1", "stacks.old", recorded("5.1.9-0+deb12u1")))
                 .isNotNull();
 
         assertThatThrownBy(() -> FfmpegStacks.detect("new", DEBIAN, "6.1", "stacks.new", recorded("6.1")))

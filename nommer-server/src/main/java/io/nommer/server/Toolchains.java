@@ -53,8 +53,8 @@ record Toolchains(List<Detected> stacks) {
                 try {
                     binaries = FfmpegBinaries.resolve(s.ffmpeg(), s.ffprobe());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("stack " + s.name() + " (" + s.setting() + "): "
-                            + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "stack " + s.name() + " (" + s.setting() + "): " + e.getMessage(), e);
                 }
                 FfmpegStacks.Detected d = FfmpegStacks.detect(s.name(), binaries, s.version(), s.setting());
                 Detected detected = new Detected(d.stack(), binaries, d.capabilities());

@@ -157,7 +157,13 @@ class AuthTest {
         JsonNode ffmpeg = tenant.body().path("stacks").get(0).path("tools").get(0);
         assertThat(ffmpeg.path("version").asText()).isNotBlank();
         assertThat(ffmpeg.has("path")).isFalse();
-        assertThat(operator.body().path("stacks").get(0).path("tools").get(0).path("path").asText())
+        assertThat(operator.body()
+                        .path("stacks")
+                        .get(0)
+                        .path("tools")
+                        .get(0)
+                        .path("path")
+                        .asText())
                 .endsWith("ffmpeg");
     }
 

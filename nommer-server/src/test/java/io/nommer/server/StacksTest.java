@@ -40,7 +40,11 @@ class StacksTest {
     @BeforeAll
     static void start() throws Exception {
         FfmpegBinaries real = TestMedia.requireFfmpeg();
-        version = FfmpegStacks.detect(null, real, null, "ffmpeg").stack().tools().get(0).version();
+        version = FfmpegStacks.detect(null, real, null, "ffmpeg")
+                .stack()
+                .tools()
+                .get(0)
+                .version();
         Path alt = Files.createDirectories(tmp.resolve("alt/bin"));
         altFfmpeg = Files.createSymbolicLink(alt.resolve("ffmpeg"), real.ffmpeg());
         Files.createSymbolicLink(alt.resolve("ffprobe"), real.ffprobe());
@@ -178,7 +182,8 @@ class StacksTest {
     @Test
     void anOutputWhoseStackNoLiveWorkerOfItsCloudHas_staysQueuedAndSaysWhichStackItWaitsFor() {
         // a worker elsewhere reports a stack this server's worker lacks, serving another cloud only
-        Stack ghost = new Stack("ghost-7.0", List.of(new Stack.Tool("ffmpeg", null, "7.0")), List.of(), List.of(), List.of());
+        Stack ghost =
+                new Stack("ghost-7.0", List.of(new Stack.Tool("ffmpeg", null, "7.0")), List.of(), List.of(), List.of());
         server.store()
                 .fleet()
                 .recordWorker(new WorkerStatus(
@@ -187,13 +192,16 @@ class StacksTest {
         String id = submit(", \"stack\": \"ghost-7.0\"");
 
         JsonNode job = api.get("/v1/jobs/" + id).body();
-        assertThat(job.path("outputs").get(0).path("waiting_for_stack").asText()).isEqualTo("ghost-7.0");
+        assertThat(job.path("outputs").get(0).path("waiting_for_stack").asText())
+                .isEqualTo("ghost-7.0");
         // this server's worker, which lacks the stack, never takes it
         api.awaitTerminal(submit(""));
         job = api.get("/v1/jobs/" + id).body();
         assertThat(job.path("state").asText()).isEqualTo("queued");
         assertThat(job.path("outputs").get(0).path("attempt").asInt()).isZero();
-        assertThat(stack(api.get("/v1/stacks").body(), "ghost-7.0").path("configured").asBoolean())
+        assertThat(stack(api.get("/v1/stacks").body(), "ghost-7.0")
+                        .path("configured")
+                        .asBoolean())
                 .isFalse();
         assertThat(api.post("/v1/jobs/" + id + "/cancel").status()).isEqualTo(200);
         server.store().fleet().removeWorker("elsewhere");
@@ -208,12 +216,13 @@ class StacksTest {
                                 "stacks.alt.version", "0.1"),
                         Map.of())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("stack alt: ffmpeg at " + altFfmpeg + " reports version " + version
-                        + ", not the declared 0.1");
+                .hasMessageContaining(
+                        "stack alt: ffmpeg at " + altFfmpeg + " reports version " + version + ", not the declared 0.1");
         assertThatThrownBy(() -> Toolchains.detect(ConfigLoader.load(
                         Map.of(
                                 "stacks", "gone",
-                                "stacks.gone.ffmpeg", tmp.resolve("nowhere/ffmpeg").toString(),
+                                "stacks.gone.ffmpeg",
+                                        tmp.resolve("nowhere/ffmpeg").toString(),
                                 "stacks.gone.version", "5.1"),
                         Map.of())))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -75,12 +75,7 @@ final class JdbcTaskQueue implements TaskQueue {
 
     @Override
     public List<ClaimedTask> claim(
-            String workerId,
-            List<String> clouds,
-            List<String> stacks,
-            int max,
-            Duration lease,
-            TenantLimits defaults) {
+            String workerId, List<String> clouds, List<String> stacks, int max, Duration lease, TenantLimits defaults) {
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(defaults, "defaults");
         requirePositive(lease, "lease");

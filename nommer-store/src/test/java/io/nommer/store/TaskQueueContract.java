@@ -552,22 +552,33 @@ public abstract class TaskQueueContract extends StoreFixture {
         Job pinned = aJob().withOutput("o", pinnedTo(NEW)).create();
         Job unpinned = aJob().create();
 
-        assertThat(claimWith("w-none", List.of(), 10)).extracting(ClaimedTask::jobId).containsExactly(unpinned.id());
+        assertThat(claimWith("w-none", List.of(), 10))
+                .extracting(ClaimedTask::jobId)
+                .containsExactly(unpinned.id());
         assertThat(claimWith("w-any", null, 10)).extracting(ClaimedTask::jobId).containsExactly(pinned.id());
     }
 
     @Test
     void claim_tasksOfAStackNoClaimerHasDoNotHoldBackTheOthersOfEveryTenantAndBand() {
         // a higher band and each tenant's head hold tasks of the stack this worker lacks
-        aJob().withPriority(Priority.HIGH).withOutput("o", pinnedTo(NEW)).forTenant("a").create();
+        aJob().withPriority(Priority.HIGH)
+                .withOutput("o", pinnedTo(NEW))
+                .forTenant("a")
+                .create();
         for (int i = 0; i < 3; i++) {
             aJob().withOutput("o", pinnedTo(NEW)).forTenant("a").create();
             aJob().withOutput("o", pinnedTo(NEW)).forTenant("b").create();
         }
         List<String> mine = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            mine.add(aJob().withOutput("o", pinnedTo(OLD)).forTenant("a").create().id());
-            mine.add(aJob().withOutput("o", pinnedTo(OLD)).forTenant("b").create().id());
+            mine.add(aJob().withOutput("o", pinnedTo(OLD))
+                    .forTenant("a")
+                    .create()
+                    .id());
+            mine.add(aJob().withOutput("o", pinnedTo(OLD))
+                    .forTenant("b")
+                    .create()
+                    .id());
         }
 
         List<ClaimedTask> batch = claimWith("w-old", List.of(OLD), 200);

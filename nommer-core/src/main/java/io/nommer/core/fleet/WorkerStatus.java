@@ -43,6 +43,7 @@ public record WorkerStatus(
 
     /** Whether this worker takes tasks pinned to {@code stack}: it has it, or it runs no tool (the null encoder). */
     public boolean takes(String stack) {
-        return io.nommer.core.encode.noop.NullEncoder.NAME.equals(encoder) || stacks.stream().anyMatch(s -> s.name().equals(stack));
+        return io.nommer.core.encode.noop.NullEncoder.NAME.equals(encoder)
+                || stacks.stream().anyMatch(s -> s.name().equals(stack));
     }
 }

@@ -147,6 +147,7 @@ public final class Profile {
      * one, the default stack. Resolved when the job is submitted: the task then carries the name it runs on.
      */
     public static final ProfileField<String> STACK = ProfileField.string("stack", Profile::stackName);
+
     public static final ProfileField<Boolean> FASTSTART = ProfileField.bool("faststart");
     public static final ProfileField<Double> SEGMENT_TIME = ProfileField.number("segment_time", 1, 60);
     public static final ProfileField<Integer> RENDITIONS = ProfileField.integer("renditions", 1, MAX_RENDITIONS);

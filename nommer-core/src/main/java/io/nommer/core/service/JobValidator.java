@@ -264,8 +264,7 @@ final class JobValidator {
     private Set<String> live() {
         if (liveStacks == null) {
             liveStacks = new HashSet<>();
-            fleet.listWorkers(Duration.ofMinutes(1))
-                    .forEach(w -> w.stacks().forEach(st -> liveStacks.add(st.name())));
+            fleet.listWorkers(Duration.ofMinutes(1)).forEach(w -> w.stacks().forEach(st -> liveStacks.add(st.name())));
         }
         return liveStacks;
     }

@@ -56,12 +56,7 @@ final class OutputProducer {
     private final InputFetcher inputs;
     private final OutputPublisher outputs;
 
-    OutputProducer(
-            WorkerConfig config,
-            TaskQueue queue,
-            JobStore jobs,
-            InputFetcher inputs,
-            OutputPublisher outputs) {
+    OutputProducer(WorkerConfig config, TaskQueue queue, JobStore jobs, InputFetcher inputs, OutputPublisher outputs) {
         this.config = config;
         this.queue = queue;
         this.jobs = jobs;

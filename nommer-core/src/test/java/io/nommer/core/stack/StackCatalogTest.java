@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class StackCatalogTest {
     private static Stack stack(String name) {
-        return new Stack(name, List.of(new Stack.Tool("ffmpeg", "/usr/bin/ffmpeg", "5.1.9")), List.of(), List.of(), List.of());
+        return new Stack(
+                name, List.of(new Stack.Tool("ffmpeg", "/usr/bin/ffmpeg", "5.1.9")), List.of(), List.of(), List.of());
     }
 
     private final StackCatalog catalog =

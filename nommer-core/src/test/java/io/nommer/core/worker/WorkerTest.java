@@ -406,6 +406,7 @@ class WorkerTest {
                         InstantSource.system())
                 .start()) {
             assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
         }
 
         assertThat(ran).containsExactly("new");
@@ -421,6 +422,7 @@ class WorkerTest {
         store.claimable.add(aTask());
         try (Worker w = worker(writingEncoder()).start()) {
             assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
         }
         assertThat(store.claimedFor).isNotEmpty().allSatisfy(s -> assertThat(s).containsExactly("<any>"));
         assertThat(store.stacksRecorded).isEmpty();

@@ -55,7 +55,9 @@ public final class StacksApi {
     }
 
     private static StackView view(StackService.Listed l, String defaultStack, Request req) {
-        Stack s = req.principal() != null && req.principal().admin() ? l.stack() : l.stack().withoutPaths();
+        Stack s = req.principal() != null && req.principal().admin()
+                ? l.stack()
+                : l.stack().withoutPaths();
         return new StackView(
                 s.name(),
                 s.name().equals(defaultStack),

@@ -175,7 +175,9 @@ public final class ConfigLoader {
     }
 
     private static void put(Map<String, String> m, Map<String, String> origin, String key, String value, String from) {
-        if (!SETTINGS.contains(key) && !isTenantLimit(key) && !STACK_SETTING.matcher(key).matches()) {
+        if (!SETTINGS.contains(key)
+                && !isTenantLimit(key)
+                && !STACK_SETTING.matcher(key).matches()) {
             throw new IllegalArgumentException("unknown setting '" + key + "' (" + from + "); known settings: "
                     + new java.util.TreeSet<>(SETTINGS) + ", tenant_limits." + "{" + TenantLimit.known() + "}"
                     + " and stacks.NAME.{ffmpeg, ffprobe, version}");

@@ -271,7 +271,8 @@ public record ServerConfig(
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDir.toAbsolutePath() + ", workers="
-                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", " + stacks + ", input_roots=" + inputRoots
+                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", " + stacks + ", input_roots="
+                + inputRoots
                 + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
                 + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes
                 + ", min_input_bytes_per_second=" + minInputBytesPerSecond + ", min_input_rate_window_seconds="

@@ -67,7 +67,8 @@ public record StackSettings(List<Declared> stacks, String defaultStack) {
             throw new IllegalArgumentException("default_stack: " + Stack.nameRule(defaultStack));
         }
         if (!stacks.isEmpty()) {
-            List<String> listed = new ArrayList<>(stacks.stream().map(Declared::name).toList());
+            List<String> listed =
+                    new ArrayList<>(stacks.stream().map(Declared::name).toList());
             if (defaultStack == null) {
                 defaultStack = listed.get(0);
             } else if (!listed.contains(defaultStack)) {

@@ -194,7 +194,8 @@ class ConfigLoaderTest {
                         Map.of()))
                 .hasMessageContaining("stacks.b.version")
                 .hasMessageContaining("names a stack that setting stacks does not list");
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of("stacks", "a", "stacks.a.ffmpeg", "/usr/bin/ffmpeg"), Map.of()))
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(Map.of("stacks", "a", "stacks.a.ffmpeg", "/usr/bin/ffmpeg"), Map.of()))
                 .hasMessageContaining("stacks.a.version must be set");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("stacks", "a", "stacks.a.version", "5.1"), Map.of()))
                 .hasMessageContaining("stacks.a.ffmpeg must be set");
