@@ -319,7 +319,8 @@ public final class Worker implements AutoCloseable {
                     task.attempt());
             StackTools tools = stackFor(task);
             if (tools != null && !queue.recordStack(task.id(), claim.leaseToken(), tools.stack())) {
-                throw new CancellationException("lease lost before the task started");
+                r.cancellation.cancel("lease lost before the task started");
+                throw new CancellationException(r.cancellation.reason());
             }
             List<OutputFile> files = tools == null
                     ? producer.produce(r, workDir, encoder, prober)
