@@ -162,6 +162,26 @@ class StacksTest {
     }
 
     @Test
+    void aStoredProfilesStack_pinsItsOutputs_unlessTheOutputNamesAnother() {
+        Reply stored = api.post("/v1/profiles", """
+                {"name": "alt-tiny", "preset": "mp4-h264", "width": 160, "height": 120, "stack": "alt"}""");
+        assertThat(stored.status()).as("%s", stored.body()).isEqualTo(201);
+
+        Reply r = api.post(
+                "/v1/jobs",
+                "{\"input\": \"file://" + clip + "\", \"outputs\": [{\"preset\": \"alt-tiny\"}, "
+                        + "{\"preset\": \"alt-tiny\", \"name\": \"on-main\", \"stack\": \"main\"}]}");
+        assertThat(r.status()).as("%s", r.body()).isEqualTo(201);
+
+        JsonNode job = api.awaitTerminal(r.body().path("id").asText());
+        assertThat(job.path("state").asText()).isEqualTo("succeeded");
+        assertThat(job.path("outputs").get(0).path("profile").path("stack").asText())
+                .isEqualTo("alt");
+        assertThat(job.path("outputs").get(1).path("profile").path("stack").asText())
+                .isEqualTo("main");
+    }
+
+    @Test
     void anUnknownStack_isRefusedWithUnknownStack() {
         Reply r = api.post(
                 "/v1/jobs",
