@@ -108,7 +108,9 @@ final class ProgressView {
             case "queued" ->
                 o.attempt() > 0
                         ? "retrying, attempt " + (o.attempt() + 1) + " of " + o.maxAttempts()
-                        : "waiting for a worker";
+                        : o.waitingForStack() != null
+                                ? "waiting for a worker with stack " + o.waitingForStack()
+                                : "waiting for a worker";
             case "failed" -> o.error() == null ? "" : o.error().code();
             default -> "";
         };

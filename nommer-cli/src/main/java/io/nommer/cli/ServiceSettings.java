@@ -82,6 +82,15 @@ final class ServiceSettings {
         m.put("s3_secret_key", of("SECRET", both, "S3 secret key, with --s3-access-key"));
         m.put("clouds", of("A,B", both, "Clouds whose tasks this process's workers claim (default default)"));
         m.put(
+                "stacks",
+                of(
+                        "A,B",
+                        both,
+                        "Named toolchains this process has, each set up by stacks.NAME.ffmpeg, .ffprobe and .version in"
+                                + " the config file or environment (default: one stack from --ffmpeg, named after its"
+                                + " version)"));
+        m.put("default_stack", of("NAME", both, "The stack outputs without a stack run on (default: the first)"));
+        m.put(
                 "exit_when_idle",
                 of("DURATION", Use.WORKER, "Exit after this long without work: 90s, 10m, 2h (default: never)"));
         m.put(

@@ -69,9 +69,42 @@ final class Views {
             String finishedAt,
             List<OutputFile> files,
             Failure error,
-            Profile profile) {
+            Profile profile,
+            String waitingForStack) {
         Output {
             files = files == null ? List.of() : files;
+        }
+
+        /** An output that waits for no stack. */
+        Output(
+                String name,
+                String preset,
+                String state,
+                double progress,
+                int attempt,
+                int maxAttempts,
+                double cpuSeconds,
+                String destination,
+                String startedAt,
+                String finishedAt,
+                List<OutputFile> files,
+                Failure error,
+                Profile profile) {
+            this(
+                    name,
+                    preset,
+                    state,
+                    progress,
+                    attempt,
+                    maxAttempts,
+                    cpuSeconds,
+                    destination,
+                    startedAt,
+                    finishedAt,
+                    files,
+                    error,
+                    profile,
+                    null);
         }
 
         /** The name, with the preset when it differs ({@code small (mp4-h264)}). */

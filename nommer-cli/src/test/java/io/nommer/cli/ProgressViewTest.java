@@ -101,6 +101,15 @@ class ProgressViewTest {
     }
 
     @Test
+    void changes_sayWhichStackAQueuedOutputWaitsFor() {
+        Output pinned =
+                new Output("web", "web", "queued", 0, 0, 3, 0, null, null, null, List.of(), null, null, "ffmpeg-7.1");
+
+        assertThat(new ProgressView().changes(job("queued", pinned), T0))
+                .containsExactly("web: queued (waiting for a worker with stack ffmpeg-7.1)", "job job_1: queued");
+    }
+
+    @Test
     void changes_printALineWhenAStateChangesOrProgressPassesAnotherTenth() {
         ProgressView view = new ProgressView();
 

@@ -7,6 +7,7 @@ import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.store.Store;
+import io.nommer.core.worker.StackTools;
 import io.nommer.core.worker.Worker;
 import io.nommer.core.worker.WorkerConfig;
 import io.nommer.ffmpeg.ConfinedProcessRunner;
@@ -30,7 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,15 +125,19 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * Confines every ffmpeg and ffprobe process of this service as the {@code sandbox}, {@code encode_cpu_seconds} and
-     * {@code encode_memory_bytes} settings say, checked once now by running the binaries; logs what is in effect.
+     * One confined runner per set of ffmpeg binaries (a stack's), as the {@code sandbox}, {@code encode_cpu_seconds}
+     * and {@code encode_memory_bytes} settings say, each checked once, when first asked for, by running the binaries;
+     * each logs what is in effect.
      *
-     * @throws IllegalArgumentException when {@code sandbox bwrap} cannot work here, or the limits leave ffmpeg unable
-     *     to start
+     * <p>The function throws IllegalArgumentException when {@code sandbox bwrap} cannot work here, or the limits leave
+     * ffmpeg unable to start.
      */
-    static ConfinedProcessRunner processes(ServerConfig config, FfmpegBinaries binaries) {
-        return ConfinedProcessRunner.open(
-                config.processes().sandbox(), config.processes().limits(), binaries);
+    static Function<FfmpegBinaries, ConfinedProcessRunner> processes(ServerConfig config) {
+        Map<FfmpegBinaries, ConfinedProcessRunner> opened = new HashMap<>();
+        return binaries -> opened.computeIfAbsent(
+                binaries,
+                b -> ConfinedProcessRunner.open(
+                        config.processes().sandbox(), config.processes().limits(), b));
     }
 
     /**
@@ -155,37 +164,55 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
     }
 
     /**
-     * The encoder a worker runs, and the prober its inputs need.
+     * What a worker encodes with: the ffmpeg encoder and ffprobe of each stack ({@code stacks}), or one encoder (the
+     * null encoder, a plug-in's) with its prober, which takes tasks of any stack.
      *
      * @param name as the worker reports it
      */
-    record WorkerEncoder(String name, Encoder encoder, MediaProber prober) {}
+    record WorkerEncoder(String name, List<StackTools> stacks, Encoder encoder, MediaProber prober) {}
 
     /**
-     * Creates the encoder the {@code encoder} setting names, and the prober: ffprobe when the encoder reads the input
-     * (the worker probes every input and enforces the input limits on what ffprobe says, whatever encodes it), none
-     * otherwise.
+     * Creates what the {@code encoder} setting names: the ffmpeg encoder once per stack, or the plug-in's encoder
+     * with ffprobe of the default stack when it reads the input (the worker probes every input and enforces the input
+     * limits on what ffprobe says, whatever encodes it).
      *
-     * @param binaries ffmpeg and ffprobe; null when the encoder reads no input
-     * @param processes the service's confined runner for them (sandbox, rlimits); null with {@code binaries}
+     * @param toolchains the stacks; null when the encoder reads no input (it needs no ffmpeg)
+     * @param processes the confined runner for a stack's binaries
      * @throws IllegalArgumentException when the encoder cannot start
      */
     static WorkerEncoder workerEncoder(
-            ServerConfig config, EncoderPlugins plugins, FfmpegBinaries binaries, ProcessRunner processes) {
+            ServerConfig config,
+            EncoderPlugins plugins,
+            Toolchains toolchains,
+            Function<FfmpegBinaries, ? extends ProcessRunner> processes) {
         EncoderPlugins.Plugin plugin = plugins.require(config.encoder());
         long maxPixels = config.inputLimits().maxPixels();
-        // why: the ffmpeg encoder runs its processes through the confined runner the composition root owns (one
-        // sandbox check, one set of limits for encodes and probes alike); a plug-in gets the context alone
-        Encoder encoder = plugin.name().equals(FfmpegEncoderProvider.NAME)
-                ? new FfmpegEncoder(binaries.ffmpeg(), processes, LadderMode.SINGLE_DECODE, maxPixels)
-                : plugin.create(
-                        new EncoderContext(config.ffmpeg(), config.ffprobe(), maxPixels, config.nullEncoderPause()));
-        MediaProber prober = plugin.needsInput()
-                ? new FfprobeProber(binaries.ffprobe(), processes, FfprobeProber.DEFAULT_TIMEOUT)
-                : file -> {
-                    throw new IllegalStateException("encoder " + plugin.name() + " reads no input; nothing is probed");
-                };
-        return new WorkerEncoder(plugin.name(), encoder, prober);
+        if (plugin.name().equals(FfmpegEncoderProvider.NAME)) {
+            // why: the ffmpeg encoder runs its processes through the confined runner the composition root owns (one
+            // sandbox check per stack, one set of limits for encodes and probes alike); a plug-in gets the context
+            List<StackTools> stacks = toolchains.stacks().stream()
+                    .map(t -> {
+                        ProcessRunner runner = processes.apply(t.binaries());
+                        return new StackTools(
+                                t.stack(),
+                                new FfmpegEncoder(t.binaries().ffmpeg(), runner, LadderMode.SINGLE_DECODE, maxPixels),
+                                new FfprobeProber(t.binaries().ffprobe(), runner, FfprobeProber.DEFAULT_TIMEOUT));
+                    })
+                    .toList();
+            return new WorkerEncoder(plugin.name(), stacks, null, null);
+        }
+        Encoder encoder = plugin.create(
+                new EncoderContext(config.ffmpeg(), config.ffprobe(), maxPixels, config.nullEncoderPause()));
+        MediaProber prober;
+        if (plugin.needsInput()) {
+            FfmpegBinaries binaries = toolchains.defaultStack().binaries();
+            prober = new FfprobeProber(binaries.ffprobe(), processes.apply(binaries), FfprobeProber.DEFAULT_TIMEOUT);
+        } else {
+            prober = file -> {
+                throw new IllegalStateException("encoder " + plugin.name() + " reads no input; nothing is probed");
+            };
+        }
+        return new WorkerEncoder(plugin.name(), List.of(), encoder, prober);
     }
 
     /** Starts a worker with the configured slots, clouds, lease and timeout, running {@code encoder}. */
@@ -203,6 +230,19 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
                         config.inputLimits().maxStreams())
                 .encoder(encoder.name())
                 .build();
+        if (!encoder.stacks().isEmpty()) {
+            return new Worker(
+                            wc,
+                            store.queue(),
+                            store.jobs(),
+                            store.fleet(),
+                            signal,
+                            storage,
+                            encoder.stacks(),
+                            storage,
+                            InstantSource.system())
+                    .start();
+        }
         return new Worker(
                         wc,
                         store.queue(),

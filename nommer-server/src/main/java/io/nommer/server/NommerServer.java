@@ -7,6 +7,7 @@ import io.nommer.core.retention.Retention;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
+import io.nommer.core.service.StackService;
 import io.nommer.core.service.TenantService;
 import io.nommer.core.service.UploadService;
 import io.nommer.core.store.Store;
@@ -24,6 +25,7 @@ import io.nommer.server.api.KeysApi;
 import io.nommer.server.api.MetaApi;
 import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ServerPaths;
+import io.nommer.server.api.StacksApi;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.auth.KeyAuthenticator;
@@ -57,6 +59,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,13 +143,16 @@ public final class NommerServer implements AutoCloseable {
     public static NommerServer start(ServerConfig config) {
         log.info("starting nommer: {}", config);
         EncoderPlugins encoders = Backends.encoders(config);
-        FfmpegBinaries binaries = FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe());
-        ConfinedProcessRunner processes = Backends.processes(config, binaries);
-        FfmpegCapabilities capabilities = FfmpegCapabilities.detect(binaries.ffmpeg(), processes);
+        Toolchains toolchains = Toolchains.detect(config);
+        Function<FfmpegBinaries, ConfinedProcessRunner> processes = Backends.processes(config);
+        // the default stack's runner: what GET /v1/capabilities reports, and the first sandbox check
+        ConfinedProcessRunner defaultProcesses =
+                processes.apply(toolchains.defaultStack().binaries());
+        FfmpegCapabilities capabilities = toolchains.defaultStack().capabilities();
         log.info("using {}", capabilities.summary());
         // why: before the store is opened, so that an encoder that cannot start stops nothing half-started
         Backends.WorkerEncoder workerEncoder =
-                config.workers() > 0 ? Backends.workerEncoder(config, encoders, binaries, processes) : null;
+                config.workers() > 0 ? Backends.workerEncoder(config, encoders, toolchains, processes) : null;
         InstantSource clock = InstantSource.system();
         ObjectMapper mapper = Json.mapper();
         Backends backends = Backends.open(config);
@@ -154,6 +160,7 @@ public final class NommerServer implements AutoCloseable {
         Store store = backends.store();
         Storages storage = backends.storage();
         QueueSignal signal = backends.signal();
+        StackService stacks = new StackService(store.fleet(), toolchains.catalog(), clock);
         TenantService tenants = new TenantService(store.keys(), store.quotas(), config.tenantLimits(), clock);
         JobService jobs = new JobService(
                 store.jobs(),
@@ -166,7 +173,8 @@ public final class NommerServer implements AutoCloseable {
                 config.allowPrivateNetworks(),
                 store.uploadOwners(),
                 tenants,
-                store.retention());
+                store.retention(),
+                stacks);
 
         Worker worker = workerEncoder != null
                 ? backends.startWorker("serve-" + ProcessHandle.current().pid(), workerEncoder)
@@ -210,10 +218,11 @@ public final class NommerServer implements AutoCloseable {
         new ToolchainApi(
                         capabilities,
                         storage.s3().isPresent(),
-                        sandboxView(processes.confinement()),
+                        sandboxView(defaultProcesses.confinement()),
                         encoders,
                         config.encoder())
                 .register(router);
+        new StacksApi(stacks).register(router);
         new MetaApi().register(router);
 
         HttpServer http;

@@ -2,9 +2,7 @@ package io.nommer.server;
 
 import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.worker.Worker;
-import io.nommer.ffmpeg.FfmpegBinaries;
 import io.nommer.ffmpeg.LiveProcesses;
-import io.nommer.ffmpeg.ProcessRunner;
 import io.nommer.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -47,11 +45,9 @@ public final class WorkerProcess implements AutoCloseable {
         // why: before the store is opened, so that a missing ffmpeg or a broken plug-in stops nothing half-started;
         // an encoder that reads no input (null) needs no ffmpeg, so a machine measuring the orchestration needs none
         EncoderPlugins plugins = Backends.encoders(config);
-        FfmpegBinaries binaries = plugins.require(config.encoder()).needsInput()
-                ? FfmpegBinaries.resolve(config.ffmpeg(), config.ffprobe())
-                : null;
-        ProcessRunner processes = binaries == null ? null : Backends.processes(config, binaries);
-        Backends.WorkerEncoder encoder = Backends.workerEncoder(config, plugins, binaries, processes);
+        Toolchains toolchains = plugins.require(config.encoder()).needsInput() ? Toolchains.detect(config) : null;
+        Backends.WorkerEncoder encoder =
+                Backends.workerEncoder(config, plugins, toolchains, Backends.processes(config));
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
                 "worker-" + host() + "-" + ProcessHandle.current().pid(), encoder);

@@ -149,6 +149,25 @@ class AuthTest {
     }
 
     @Test
+    void stacks_areReadByAnyKey_theBinariesPathsByAdminKeysOnly() {
+        Reply tenant = acme.get("/v1/stacks");
+        Reply operator = admin.get("/v1/stacks");
+
+        assertThat(tenant.status()).isEqualTo(200);
+        JsonNode ffmpeg = tenant.body().path("stacks").get(0).path("tools").get(0);
+        assertThat(ffmpeg.path("version").asText()).isNotBlank();
+        assertThat(ffmpeg.has("path")).isFalse();
+        assertThat(operator.body()
+                        .path("stacks")
+                        .get(0)
+                        .path("tools")
+                        .get(0)
+                        .path("path")
+                        .asText())
+                .endsWith("ffmpeg");
+    }
+
+    @Test
     void anotherTenantsJob_isNotFound_everywhere_andListsShowOnlyOnesOwn() {
         String id = submit(acme, upload(acme));
 

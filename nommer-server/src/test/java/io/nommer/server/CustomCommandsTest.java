@@ -269,6 +269,27 @@ class CustomCommandsTest {
     }
 
     @Test
+    void aCommandPinnedToAStack_runsWithIt_andTheOutputRecordsItsTools() throws Exception {
+        String stack = api.get("/v1/stacks").body().path("default_stack").asText();
+        assertThat(store(
+                                "pinned",
+                                "\"extname\": \".mp4\", \"stack\": \"" + stack + "\"",
+                                "ffmpeg -i $input_file$ -c:v mpeg4 -an $output_file$")
+                        .status())
+                .isEqualTo(201);
+
+        Reply submitted = api.post("/v1/jobs", """
+                {"input": "%s", "outputs": [{"preset": "pinned"}]}""".formatted(input));
+        assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
+        JsonNode job = api.awaitTerminal(submitted.body().path("id").asText());
+
+        assertThat(job.path("state").asText()).as("job %s", job).isEqualTo("succeeded");
+        JsonNode out = output(job, "pinned");
+        assertThat(out.path("profile").path("stack").asText()).isEqualTo(stack);
+        assertThat(out.path("tools").path("ffmpeg").asText()).isNotBlank();
+    }
+
+    @Test
     void theAllowlist_isPublished() {
         Reply r = api.get("/v1/command-allowlist");
 

@@ -37,13 +37,17 @@ final class FairClaim {
     private final long now;
     private final TenantLimits defaults;
     private final int max;
+    /** The claiming worker's stacks; null: any (see {@link #stackFilter}). */
+    private final List<String> stacks;
+
     private final List<Pick> picks = new ArrayList<>();
     /** Tasks each limited tenant may still start in this claim; absent for tenants without a running limit. */
     private final Map<String, Long> room = new HashMap<>();
     /** Whether this transaction holds any tenant's lock (PostgreSQL), see {@link #countRoom}. */
     private boolean holdsTenantLock;
 
-    FairClaim(Connection c, Dialect dialect, long now, TenantLimits defaults, int max) {
+    FairClaim(Connection c, Dialect dialect, long now, TenantLimits defaults, int max, List<String> stacks) {
+        this.stacks = stacks == null ? null : List.copyOf(stacks);
         this.c = c;
         this.dialect = dialect;
         this.now = now;
@@ -53,6 +57,22 @@ final class FairClaim {
 
     List<Pick> picks() {
         return picks;
+    }
+
+    /**
+     * The condition that keeps a worker to tasks of its stacks (or of none), after the queue index's own: the bands
+     * and heads stay the whole queue's, so a tenant's place among the others does not depend on who claims; a head
+     * this worker cannot take only leaves its turn to the next tenant. Empty for a worker that takes any stack.
+     */
+    private String stackFilter(List<Object> args) {
+        if (stacks == null) {
+            return "";
+        }
+        if (stacks.isEmpty()) {
+            return " AND stack IS NULL";
+        }
+        args.addAll(stacks);
+        return " AND (stack IS NULL OR stack IN (" + Sql.placeholders(stacks.size()) + "))";
     }
 
     /** Chooses from the clouds of one tier (equal cloud priority), highest task priority first, until full. */
@@ -115,14 +135,15 @@ final class FairClaim {
     private boolean takeAlone(String cloud) throws SQLException {
         int wanted = max - picks.size();
         List<Row> rows = new ArrayList<>();
+        List<Object> args = new ArrayList<>(List.of(cloud, now));
+        String stack = stackFilter(args);
+        args.add(wanted);
         try (PreparedStatement ps = prepare(
                         c,
                         "SELECT id, job_id, priority, tenant FROM tasks WHERE state = 'queued' AND cloud = ? "
-                                + "AND run_after <= ? AND waiting_on = 0 ORDER BY priority DESC, tenant, fair_tag, seq "
-                                + "LIMIT ?" + dialect.skipLocked(),
-                        cloud,
-                        now,
-                        wanted);
+                                + "AND run_after <= ? AND waiting_on = 0" + stack
+                                + " ORDER BY priority DESC, tenant, fair_tag, seq LIMIT ?" + dialect.skipLocked(),
+                        args.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
@@ -267,6 +288,7 @@ final class FairClaim {
             args.add(s.lastTag);
             args.add(s.lastSeq);
         }
+        after += stackFilter(args);
         args.add(n);
         int got = 0;
         try (PreparedStatement ps = prepare(

@@ -104,10 +104,11 @@ final class JdbcFleetRegistry implements FleetRegistry {
             long now = sql.now(c);
             return update(
                     c,
-                    "INSERT INTO workers (id, clouds, slots, active, host, encoder, started_at, last_seen) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET clouds = excluded.clouds, "
-                            + "slots = excluded.slots, active = excluded.active, host = excluded.host, "
-                            + "encoder = excluded.encoder, last_seen = excluded.last_seen",
+                    "INSERT INTO workers (id, clouds, slots, active, host, encoder, started_at, last_seen, stacks) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                            + "clouds = excluded.clouds, slots = excluded.slots, active = excluded.active, "
+                            + "host = excluded.host, encoder = excluded.encoder, last_seen = excluded.last_seen, "
+                            + "stacks = excluded.stacks",
                     w.id(),
                     String.join(",", w.clouds()),
                     w.slots(),
@@ -115,7 +116,8 @@ final class JdbcFleetRegistry implements FleetRegistry {
                     w.host(),
                     w.encoder(),
                     now,
-                    now);
+                    now,
+                    JsonColumns.stacks(w.stacks()));
         });
     }
 
@@ -132,7 +134,7 @@ final class JdbcFleetRegistry implements FleetRegistry {
             try (PreparedStatement ps = prepare(
                             c,
                             "SELECT id, clouds, slots, active, host, encoder, started_at, "
-                                    + "last_seen FROM workers ORDER BY id");
+                                    + "last_seen, stacks FROM workers ORDER BY id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     workers.add(new WorkerStatus(
@@ -143,7 +145,8 @@ final class JdbcFleetRegistry implements FleetRegistry {
                             rs.getString("host"),
                             rs.getString("encoder"),
                             instant(rs, "started_at"),
-                            instant(rs, "last_seen")));
+                            instant(rs, "last_seen"),
+                            JsonColumns.stacks(rs.getString("stacks"))));
                 }
             }
             return workers;

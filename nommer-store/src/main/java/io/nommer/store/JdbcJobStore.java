@@ -82,7 +82,8 @@ final class JdbcJobStore implements JobStore {
             "parts int4",
             "waiting_on int4",
             "tenant text",
-            "fair_tag int8");
+            "fair_tag int8",
+            "stack text");
     /** Where {@link #taskRow} puts the task's priority, cloud, tenant and fair tag. */
     private static final int PRIORITY = 8;
 
@@ -339,7 +340,8 @@ final class JdbcJobStore implements JobStore {
             parts,
             parts,
             job.tenant(),
-            0L
+            0L,
+            out.profile().get(Profile.STACK)
         };
     }
 

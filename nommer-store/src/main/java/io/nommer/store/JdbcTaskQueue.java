@@ -17,6 +17,7 @@ import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
 import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.stack.Stack;
 import io.nommer.core.tenant.TenantLimits;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -74,7 +75,7 @@ final class JdbcTaskQueue implements TaskQueue {
 
     @Override
     public List<ClaimedTask> claim(
-            String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults) {
+            String workerId, List<String> clouds, List<String> stacks, int max, Duration lease, TenantLimits defaults) {
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(defaults, "defaults");
         requirePositive(lease, "lease");
@@ -88,7 +89,7 @@ final class JdbcTaskQueue implements TaskQueue {
             // a thousand; how tenants take turns within a band is FairShare's and FairClaim's.
             // A single cloud is its own tier: a cloud that does not exist has no tasks, so it needs no lookup.
             List<List<String>> tiers = clouds.size() == 1 ? List.of(clouds) : cloudTiers(c, clouds);
-            FairClaim choice = new FairClaim(c, sql.dialect(), now, defaults, max);
+            FairClaim choice = new FairClaim(c, sql.dialect(), now, defaults, max, stacks);
             for (List<String> tier : tiers) {
                 if (choice.picks().size() >= max) {
                     break;
@@ -173,6 +174,23 @@ final class JdbcTaskQueue implements TaskQueue {
             }
         }
         return new ArrayList<>(tiers.values());
+    }
+
+    @Override
+    public boolean recordStack(String taskId, String leaseToken, Stack stack) {
+        Objects.requireNonNull(stack, "stack");
+        return sql.inTransaction("recording the stack of task " + taskId, c -> {
+            long now = sql.now(c);
+            if (update(
+                            c,
+                            "UPDATE tasks SET tools = ?, updated_at = ?" + HELD,
+                            held(taskId, leaseToken, JsonColumns.tools(stack.versions()), now))
+                    == 0) {
+                return false;
+            }
+            finisher.addEvent(c, TaskIds.jobIdOf(taskId), taskId, Timeline.stack(stack), now);
+            return true;
+        });
     }
 
     @Override

@@ -31,7 +31,7 @@ final class JobRows {
             + "created_at, started_at, finished_at, updated_at, owner_token_hash, tenant";
     static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
-            + "finished_at, part, parts";
+            + "finished_at, part, parts, tools";
 
     private JobRows() {}
 
@@ -110,7 +110,8 @@ final class JobRows {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 rs.getObject("part") == null ? null : rs.getInt("part"),
-                rs.getInt("parts"));
+                rs.getInt("parts"),
+                JsonColumns.tools(rs.getString("tools")));
     }
 
     /** A job row with {@link #JOB_COLUMNS}, before its tasks are attached. */

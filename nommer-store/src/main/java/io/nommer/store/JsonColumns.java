@@ -11,6 +11,7 @@ import io.nommer.core.job.OutputFile;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileJson;
+import io.nommer.core.stack.Stack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,24 @@ final class JsonColumns {
 
     static MediaInfo mediaInfo(String json) {
         return json == null ? null : read(json, new TypeReference<MediaInfo>() {});
+    }
+
+    /** A worker's stacks, as it reports them. */
+    static String stacks(List<Stack> stacks) {
+        return write(stacks);
+    }
+
+    static List<Stack> stacks(String json) {
+        return json == null ? List.of() : read(json, new TypeReference<List<Stack>>() {});
+    }
+
+    /** The exact version of each tool a task's stack has, in the stack's order. */
+    static String tools(Map<String, String> tools) {
+        return write(tools);
+    }
+
+    static Map<String, String> tools(String json) {
+        return json == null ? Map.of() : read(json, new TypeReference<LinkedHashMap<String, String>>() {});
     }
 
     private static String write(Object value) {

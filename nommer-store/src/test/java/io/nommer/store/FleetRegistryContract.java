@@ -56,4 +56,25 @@ public abstract class FleetRegistryContract extends StoreFixture {
         fleet.removeWorker("w2");
         assertThat(fleet.listWorkers(Duration.ofMinutes(1))).isEmpty();
     }
+
+    @Test
+    void workers_reportTheirStacks() {
+        io.nommer.core.stack.Stack stack = new io.nommer.core.stack.Stack(
+                "ffmpeg-5.1",
+                List.of(new io.nommer.core.stack.Stack.Tool("ffmpeg", "/usr/bin/ffmpeg", "5.1.9")),
+                List.of("libx264", "aac"),
+                List.of("mp4"),
+                List.of("scale"));
+        fleet.recordWorker(
+                new WorkerStatus("w1", List.of("default"), 1, 0, "host-a", "ffmpeg", null, null, List.of(stack)));
+        fleet.recordWorker(new WorkerStatus("w2", List.of("default"), 1, 0, "host-b", "null", null, null));
+
+        List<WorkerStatus> seen = fleet.listWorkers(Duration.ofMinutes(1));
+
+        assertThat(seen.get(0).stacks()).containsExactly(stack);
+        assertThat(seen.get(1).stacks()).isEmpty();
+        assertThat(seen.get(0).takes("ffmpeg-5.1")).isTrue();
+        assertThat(seen.get(0).takes("ffmpeg-6.1")).isFalse();
+        assertThat(seen.get(1).takes("ffmpeg-6.1")).isTrue();
+    }
 }

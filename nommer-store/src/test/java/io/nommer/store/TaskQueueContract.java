@@ -12,6 +12,7 @@ import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.queue.Completion;
 import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.tenant.TenantLimits;
 import io.nommer.core.webhook.WebhookDelivery;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -512,5 +513,114 @@ public abstract class TaskQueueContract extends StoreFixture {
         assertThat(outbox.due(10)).extracting(WebhookDelivery::event).containsExactly("job.failed");
         assertThat(queue.heartbeat(c.taskId(), c.leaseToken(), LEASE, null)).isFalse();
         assertThat(queue.reapExpiredLeases(Duration.ZERO)).isZero();
+    }
+
+    // ---------------------------------------------------------------- stacks
+
+    private static final String OLD = "ffmpeg-5.1";
+    private static final String NEW = "ffmpeg-6.1";
+
+    private static io.nommer.core.profile.Profile pinnedTo(String stack) {
+        return H264.with(io.nommer.core.profile.Profile.STACK, stack);
+    }
+
+    private List<ClaimedTask> claimWith(String worker, List<String> stacks, int max) {
+        return queue.claim(worker, List.of(Cloud.DEFAULT), stacks, max, LEASE, TenantLimits.NONE);
+    }
+
+    @Test
+    void claim_neverTakesATaskPinnedToAStackTheWorkerLacks() {
+        Job onNew = aJob().withOutput("o", pinnedTo(NEW)).create();
+        clock.tick(Duration.ofSeconds(1));
+        Job onOld = aJob().withOutput("o", pinnedTo(OLD)).create();
+        clock.tick(Duration.ofSeconds(1));
+        Job unpinned = aJob().create();
+
+        List<ClaimedTask> old = claimWith("w-old", List.of(OLD), 10);
+
+        assertThat(old).extracting(ClaimedTask::jobId).containsExactly(onOld.id(), unpinned.id());
+        assertThat(claimWith("w-old", List.of(OLD), 10)).isEmpty();
+        assertThat(task(onNew.id(), 0).state()).isEqualTo(JobState.QUEUED);
+        assertThat(claimWith("w-none", List.of(), 10)).isEmpty();
+        List<ClaimedTask> fresh = claimWith("w-new", List.of("ffmpeg-7.0", NEW), 10);
+        assertThat(fresh).extracting(ClaimedTask::jobId).containsExactly(onNew.id());
+        assertThat(fresh.get(0).task().stack()).isEqualTo(NEW);
+    }
+
+    @Test
+    void claim_workerWithoutStacksTakesOnlyUnpinnedTasks_andAnyStackTakesAll() {
+        Job pinned = aJob().withOutput("o", pinnedTo(NEW)).create();
+        Job unpinned = aJob().create();
+
+        assertThat(claimWith("w-none", List.of(), 10))
+                .extracting(ClaimedTask::jobId)
+                .containsExactly(unpinned.id());
+        assertThat(claimWith("w-any", null, 10)).extracting(ClaimedTask::jobId).containsExactly(pinned.id());
+    }
+
+    @Test
+    void claim_tasksOfAStackNoClaimerHasDoNotHoldBackTheOthersOfEveryTenantAndBand() {
+        // a higher band and each tenant's head hold tasks of the stack this worker lacks
+        aJob().withPriority(Priority.HIGH)
+                .withOutput("o", pinnedTo(NEW))
+                .forTenant("a")
+                .create();
+        for (int i = 0; i < 3; i++) {
+            aJob().withOutput("o", pinnedTo(NEW)).forTenant("a").create();
+            aJob().withOutput("o", pinnedTo(NEW)).forTenant("b").create();
+        }
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            mine.add(aJob().withOutput("o", pinnedTo(OLD))
+                    .forTenant("a")
+                    .create()
+                    .id());
+            mine.add(aJob().withOutput("o", pinnedTo(OLD))
+                    .forTenant("b")
+                    .create()
+                    .id());
+        }
+
+        List<ClaimedTask> batch = claimWith("w-old", List.of(OLD), 200);
+
+        assertThat(batch).extracting(ClaimedTask::jobId).containsExactlyInAnyOrderElementsOf(mine);
+        assertThat(batch).extracting(c -> c.task().stack()).containsOnly(OLD);
+        List<ClaimedTask> one = new ArrayList<>();
+        aJob().withOutput("o", pinnedTo(OLD)).forTenant("a").create();
+        aJob().withOutput("o", pinnedTo(OLD)).forTenant("b").create();
+        one.addAll(claimWith("w-old", List.of(OLD), 1));
+        one.addAll(claimWith("w-old", List.of(OLD), 1));
+        // one at a time, the tenants still take turns
+        assertThat(one).extracting(ClaimedTask::tenant).containsExactlyInAnyOrder("a", "b");
+        assertThat(claimWith("w-new", List.of(NEW), 200)).hasSize(7);
+    }
+
+    @Test
+    void recordStack_storesEachToolsVersionAndTellsTheTimeline_whileTheLeaseHolds() {
+        Job job = aJob().withOutput("o", pinnedTo(OLD)).create();
+        ClaimedTask c = claimWith("w-old", List.of(OLD), 1).get(0);
+        io.nommer.core.stack.Stack stack = new io.nommer.core.stack.Stack(
+                OLD,
+                List.of(
+                        new io.nommer.core.stack.Stack.Tool("ffmpeg", "/usr/bin/ffmpeg", "5.1.9-0+deb12u1"),
+                        new io.nommer.core.stack.Stack.Tool("ffprobe", "/usr/bin/ffprobe", "5.1.9-0+deb12u1"),
+                        new io.nommer.core.stack.Stack.Tool("segmenter", null, "nommer-0.1.0")),
+                List.of("libx264"),
+                List.of("mp4"),
+                List.of("scale"));
+
+        assertThat(queue.recordStack(c.taskId(), "not-the-token", stack)).isFalse();
+        assertThat(task(job.id(), 0).tools()).isEmpty();
+        assertThat(queue.recordStack(c.taskId(), c.leaseToken(), stack)).isTrue();
+
+        assertThat(task(job.id(), 0).tools())
+                .containsExactly(
+                        java.util.Map.entry("ffmpeg", "5.1.9-0+deb12u1"),
+                        java.util.Map.entry("ffprobe", "5.1.9-0+deb12u1"),
+                        java.util.Map.entry("segmenter", "nommer-0.1.0"));
+        assertThat(jobs.events(job.id()).getLast().message())
+                .isEqualTo("runs on stack ffmpeg-5.1: ffmpeg 5.1.9-0+deb12u1, ffprobe 5.1.9-0+deb12u1, "
+                        + "segmenter nommer-0.1.0");
+        assertThat(eventTypes(job.id())).containsExactly("job.created", "task.started", "task.stack");
     }
 }

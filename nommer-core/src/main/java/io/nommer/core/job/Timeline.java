@@ -29,6 +29,15 @@ public final class Timeline {
         return new Entry("task.started", attempt);
     }
 
+    /** Which stack an attempt runs on and its tools' exact versions ({@code ffmpeg-5.1: ffmpeg 5.1.9, ...}). */
+    public static Entry stack(io.nommer.core.stack.Stack stack) {
+        StringBuilder b =
+                new StringBuilder("runs on stack ").append(stack.name()).append(": ");
+        java.util.StringJoiner tools = new java.util.StringJoiner(", ");
+        stack.versions().forEach((tool, version) -> tools.add(tool + " " + version));
+        return new Entry("task.stack", b.append(tools).toString());
+    }
+
     public static Entry succeeded(int files) {
         return new Entry("task.succeeded", files + " file(s) published");
     }

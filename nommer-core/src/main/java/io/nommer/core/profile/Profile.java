@@ -143,6 +143,12 @@ public final class Profile {
     public static final ProfileField<Integer> FRAME_COUNT = ProfileField.integer("frame_count", 1, 100);
     public static final ProfileField<Priority> PRIORITY =
             ProfileField.enumeration("priority", Priority::parse, Priority::wireName, "high, normal, low");
+    /**
+     * The stack (a named, versioned toolchain, see {@link io.nommer.core.stack.Stack}) the output runs on; without
+     * one, the default stack. Resolved when the job is submitted: the task then carries the name it runs on.
+     */
+    public static final ProfileField<String> STACK = ProfileField.string("stack", Profile::stackName);
+
     public static final ProfileField<Boolean> FASTSTART = ProfileField.bool("faststart");
     public static final ProfileField<Double> SEGMENT_TIME = ProfileField.number("segment_time", 1, 60);
     public static final ProfileField<Integer> RENDITIONS = ProfileField.integer("renditions", 1, MAX_RENDITIONS);
@@ -203,6 +209,7 @@ public final class Profile {
             AUDIO_SAMPLE_RATE,
             AUDIO_CHANNELS,
             PRIORITY,
+            STACK,
             COMMAND);
 
     /** Values by field index; null is absent. Never modified after construction. */
@@ -635,6 +642,13 @@ public final class Profile {
      * The key URI written into HLS playlists ({@code EXT-X-KEY}) and into ffmpeg's line-based key info file: any
      * absolute or relative URI, but no line breaks, quotes or control characters, which would corrupt either.
      */
+    private static String stackName(String s) {
+        if (!io.nommer.core.stack.Stack.validName(s)) {
+            throw new IllegalArgumentException(io.nommer.core.stack.Stack.nameRule(s));
+        }
+        return s;
+    }
+
     private static String keyUrl(String s) {
         if (s.isBlank() || s.length() > 2048) {
             throw new IllegalArgumentException("must be a URI of 1 to 2048 characters");

@@ -32,7 +32,21 @@ public interface TaskQueue {
      *
      * @param defaults the limits of tenants that set none themselves (the worker's configuration)
      */
-    List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults);
+    default List<ClaimedTask> claim(
+            String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults) {
+        return claim(workerId, clouds, null, max, lease, defaults);
+    }
+
+    /**
+     * {@link #claim(String, List, int, Duration, TenantLimits)} for a worker that has only {@code stacks}: it never
+     * takes a task pinned to another stack (a task pinned to none it takes). Pinned tasks no claimer can take stay
+     * queued, and do not hold back the others.
+     *
+     * @param stacks the names of the stacks the worker has; null takes a task of any stack (a worker that runs no
+     *     tool, the null encoder)
+     */
+    List<ClaimedTask> claim(
+            String workerId, List<String> clouds, List<String> stacks, int max, Duration lease, TenantLimits defaults);
 
     /** {@link #claim(String, List, int, Duration, TenantLimits)} with no default limits. */
     default List<ClaimedTask> claim(String workerId, List<String> clouds, int max, Duration lease) {
@@ -62,6 +76,13 @@ public interface TaskQueue {
      * whether each was still held.
      */
     List<Boolean> completeAll(List<Completion> completions);
+
+    /**
+     * Records which stack the leased attempt runs on and the exact version of each of its tools (the task's
+     * {@link io.nommer.core.job.Task#tools()}), with a {@code task.stack} event on the job's timeline. Returns false
+     * (changing nothing) when the token no longer holds.
+     */
+    boolean recordStack(String taskId, String leaseToken, io.nommer.core.stack.Stack stack);
 
     /** Records a failed attempt (see {@link TaskFailure}). Returns false when the token no longer holds. */
     boolean fail(String taskId, String leaseToken, TaskFailure failure);

@@ -20,6 +20,7 @@ import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.retention.Retention;
 import io.nommer.core.retention.RetentionStore;
+import io.nommer.core.stack.StackCatalog;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.storage.UploadOwners;
@@ -29,6 +30,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Jobs as the API offers them: submit (validated completely before anything is stored, then stored with their tasks,
@@ -52,6 +54,10 @@ public final class JobService {
     private final GroupCommit<NewJob, CreateResult> creates;
     /** Holds tenants to their queued-jobs limit; null for none. */
     private final TenantService tenants;
+    /** The configured stacks and the default, which submitted outputs are pinned to. */
+    private final StackCatalog stacks;
+
+    private final StackService stackService;
 
     public JobService(
             JobStore jobs,
@@ -83,6 +89,41 @@ public final class JobService {
             UploadOwners uploadOwners,
             TenantService tenants,
             RetentionStore retention) {
+        this(
+                jobs,
+                fleet,
+                profiles,
+                inputs,
+                outputs,
+                signal,
+                ids,
+                allowPrivateNetworks,
+                uploadOwners,
+                tenants,
+                retention,
+                null);
+    }
+
+    /**
+     * @param stacks the configured stacks and the default: each output is pinned to the stack its profile names (one
+     *     configured here or reported by a live worker, else {@code unknown_stack}) or to the default; null for none
+     *     (outputs without a stack are then not pinned)
+     */
+    public JobService(
+            JobStore jobs,
+            FleetRegistry fleet,
+            ProfileStore profiles,
+            InputFetcher inputs,
+            OutputPublisher outputs,
+            QueueSignal signal,
+            Ids ids,
+            boolean allowPrivateNetworks,
+            UploadOwners uploadOwners,
+            TenantService tenants,
+            RetentionStore retention,
+            StackService stacks) {
+        this.stackService = stacks == null ? new StackService(fleet, StackCatalog.NONE, null) : stacks;
+        this.stacks = stackService.catalog();
         this.tenants = tenants;
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.retention = retention;
@@ -98,7 +139,8 @@ public final class JobService {
     }
 
     private JobValidator validator(Principal principal) {
-        return new JobValidator(fleet, profiles, inputs, outputs, ids, allowPrivateNetworks, uploadOwners, principal);
+        return new JobValidator(
+                fleet, profiles, inputs, outputs, ids, allowPrivateNetworks, uploadOwners, principal, stacks);
     }
 
     /**
@@ -192,6 +234,14 @@ public final class JobService {
         return jobs.find(jobId)
                 .filter(j -> principal.sees(j.tenant()))
                 .orElseThrow(() -> new NotFoundException("job " + jobId));
+    }
+
+    /**
+     * The outputs of {@code job} waiting for a stack that no live worker of the job's cloud has, by output name (see
+     * {@link StackService#waitingForStack}).
+     */
+    public Map<String, String> waitingForStack(Job job) {
+        return stackService.waitingForStack(job);
     }
 
     /** @throws ValidationException for a cursor the service did not hand out */

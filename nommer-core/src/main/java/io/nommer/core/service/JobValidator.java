@@ -1,6 +1,7 @@
 package io.nommer.core.service;
 
 import static io.nommer.core.profile.Profile.RENDITIONS;
+import static io.nommer.core.profile.Profile.STACK;
 import static io.nommer.core.profile.Profile.WATERMARK_URL;
 
 import io.nommer.core.auth.Principal;
@@ -11,6 +12,7 @@ import io.nommer.core.job.OutputSpec;
 import io.nommer.core.net.NetworkPolicy;
 import io.nommer.core.profile.Priority;
 import io.nommer.core.profile.Profile;
+import io.nommer.core.stack.StackCatalog;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.OutputPublisher;
 import io.nommer.core.storage.UploadOwners;
@@ -56,6 +58,10 @@ final class JobValidator {
     private final boolean allowPrivateNetworks;
     private final UploadOwners uploadOwners;
     private final Principal principal;
+    private final StackCatalog stacks;
+    /** The stacks live workers report, read once per submission when a profile names one not configured here. */
+    private Set<String> liveStacks;
+
     private final Map<String, Optional<Profile>> bases = new HashMap<>();
     private final Map<String, Boolean> clouds = new HashMap<>();
     private final Map<String, Integer> machines = new HashMap<>();
@@ -66,6 +72,7 @@ final class JobValidator {
      * @param allowPrivateNetworks whether notify URLs may name loopback, private and similar addresses
      * @param uploadOwners who stored each upload, or null when uploads are not owned (no check)
      * @param principal who submits: the jobs are its tenant's, and it may name only its tenant's uploads
+     * @param stacks the configured stacks and the default, which outputs are pinned to
      */
     JobValidator(
             FleetRegistry fleet,
@@ -75,7 +82,9 @@ final class JobValidator {
             Ids ids,
             boolean allowPrivateNetworks,
             UploadOwners uploadOwners,
-            Principal principal) {
+            Principal principal,
+            StackCatalog stacks) {
+        this.stacks = stacks;
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.fleet = fleet;
         this.profiles = profiles;
@@ -197,6 +206,7 @@ final class JobValidator {
                 preset,
                 o.overrides(),
                 path);
+        profile = pinStack(profile, path);
         if (profile.has(WATERMARK_URL)) {
             // why: the worker fetches the watermark like the input, so it must pass the input's checks (an upload
             // that exists, a file under the input roots, an allowed address); refused now rather than failing later
@@ -232,6 +242,31 @@ final class JobValidator {
             destination = canonical(folder);
         }
         return new OutputSpec(name, preset, profile, destination);
+    }
+
+    /**
+     * The profile pinned to the stack it runs on: the one it names, or the default (unpinned when there is none).
+     * why: resolved now, so that a later change of the default does not move a queued output to other tools.
+     */
+    private Profile pinStack(Profile profile, String path) {
+        String requested = profile.get(STACK);
+        String stack;
+        try {
+            stack = requested == null || stacks.find(requested).isPresent()
+                    ? stacks.resolve(requested, Set.of())
+                    : stacks.resolve(requested, live());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("unknown_stack", path + ".stack", e.getMessage());
+        }
+        return stack == null || stack.equals(requested) ? profile : profile.with(STACK, stack);
+    }
+
+    private Set<String> live() {
+        if (liveStacks == null) {
+            liveStacks = new HashSet<>();
+            fleet.listWorkers(Duration.ofMinutes(1)).forEach(w -> w.stacks().forEach(st -> liveStacks.add(st.name())));
+        }
+        return liveStacks;
     }
 
     /**

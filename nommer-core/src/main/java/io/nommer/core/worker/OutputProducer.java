@@ -54,34 +54,24 @@ final class OutputProducer {
     private final TaskQueue queue;
     private final JobStore jobs;
     private final InputFetcher inputs;
-    private final MediaProber prober;
-    private final Encoder encoder;
     private final OutputPublisher outputs;
 
-    OutputProducer(
-            WorkerConfig config,
-            TaskQueue queue,
-            JobStore jobs,
-            InputFetcher inputs,
-            MediaProber prober,
-            Encoder encoder,
-            OutputPublisher outputs) {
+    OutputProducer(WorkerConfig config, TaskQueue queue, JobStore jobs, InputFetcher inputs, OutputPublisher outputs) {
         this.config = config;
         this.queue = queue;
         this.jobs = jobs;
         this.inputs = inputs;
-        this.prober = prober;
-        this.encoder = encoder;
         this.outputs = outputs;
     }
 
     /**
-     * Fetches the task's input, probes it, encodes, probes what was made and publishes it while the lease holds.
+     * Fetches the task's input, probes it, encodes, probes what was made and publishes it while the lease holds, with
+     * the encoder and prober of the stack the task runs on.
      *
      * @throws TaskFailedException with the code of what went wrong
      * @throws CancellationException when the task was cancelled or its lease lost
      */
-    List<OutputFile> produce(RunningTask r, Path workDir) {
+    List<OutputFile> produce(RunningTask r, Path workDir, Encoder encoder, MediaProber prober) {
         Task task = r.claim.task();
         try {
             Files.createDirectories(workDir.resolve("out"));
@@ -89,7 +79,7 @@ final class OutputProducer {
             throw new UncheckedIOException("task " + task.id() + ": cannot create " + workDir, e);
         }
         checkCancelled(r);
-        Watermark watermark = watermark(r, workDir);
+        Watermark watermark = watermark(r, workDir, prober);
         checkCancelled(r);
         LocalInput input = fetch(r, URI.create(r.claim.input()), workDir);
         checkCancelled(r);
@@ -164,7 +154,7 @@ final class OutputProducer {
      *
      * @throws TaskFailedException with a {@code watermark_*} code (see {@link WatermarkImages})
      */
-    private Watermark watermark(RunningTask r, Path workDir) {
+    private Watermark watermark(RunningTask r, Path workDir, MediaProber prober) {
         Task task = r.claim.task();
         if (!task.profile().drawsWatermark() || task.parts() > 0) {
             return null;

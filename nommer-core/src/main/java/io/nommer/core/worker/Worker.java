@@ -55,6 +55,10 @@ public final class Worker implements AutoCloseable {
     private final FleetRegistry fleet;
     private final QueueSignal signal;
     private final Encoder encoder;
+    private final MediaProber prober;
+    /** The stacks this worker has, the first its default; empty: it takes tasks of any stack with {@link #encoder}. */
+    private final List<StackTools> stacks;
+
     private final OutputProducer producer;
     private final InstantSource clock;
     private final String host = hostName();
@@ -74,14 +78,85 @@ public final class Worker implements AutoCloseable {
             Encoder encoder,
             OutputPublisher outputs,
             InstantSource clock) {
+        this(config, queue, jobs, fleet, signal, inputs, prober, encoder, List.of(), outputs, clock);
+    }
+
+    /**
+     * A worker with these stacks: it claims only tasks pinned to one of them (or to none), runs each with its stack's
+     * encoder and prober (a task pinned to none with the first stack's), and reports them to the fleet registry.
+     */
+    public Worker(
+            WorkerConfig config,
+            TaskQueue queue,
+            JobStore jobs,
+            FleetRegistry fleet,
+            QueueSignal signal,
+            InputFetcher inputs,
+            List<StackTools> stacks,
+            OutputPublisher outputs,
+            InstantSource clock) {
+        this(
+                config,
+                queue,
+                jobs,
+                fleet,
+                signal,
+                inputs,
+                stacks.get(0).prober(),
+                stacks.get(0).encoder(),
+                stacks,
+                outputs,
+                clock);
+    }
+
+    private Worker(
+            WorkerConfig config,
+            TaskQueue queue,
+            JobStore jobs,
+            FleetRegistry fleet,
+            QueueSignal signal,
+            InputFetcher inputs,
+            MediaProber prober,
+            Encoder encoder,
+            List<StackTools> stacks,
+            OutputPublisher outputs,
+            InstantSource clock) {
         this.config = config;
         this.queue = queue;
         this.fleet = fleet;
         this.signal = signal;
         this.encoder = encoder;
-        this.producer = new OutputProducer(config, queue, jobs, inputs, prober, encoder, outputs);
+        this.prober = prober;
+        this.stacks = List.copyOf(stacks);
+        this.producer = new OutputProducer(config, queue, jobs, inputs, outputs);
         this.clock = clock;
         this.stopped = new CountDownLatch(config.slots());
+    }
+
+    /** The names of the stacks this worker claims for; null for any (a worker without stacks). */
+    private List<String> stackNames() {
+        return stacks.isEmpty()
+                ? null
+                : stacks.stream().map(t -> t.stack().name()).toList();
+    }
+
+    /** The stack a claimed task runs on: the one it is pinned to, else this worker's first; null without stacks. */
+    private StackTools stackFor(Task task) {
+        if (stacks.isEmpty()) {
+            return null;
+        }
+        String name = task.stack();
+        return stacks.stream()
+                .filter(t -> t.stack().name().equals(name))
+                .findFirst()
+                .orElseGet(() -> {
+                    if (name != null) {
+                        // the claim filters on the worker's stacks, so only a broken store gets here
+                        throw new IllegalStateException(
+                                "task " + task.id() + " is pinned to stack " + name + ", which this worker lacks");
+                    }
+                    return stacks.get(0);
+                });
     }
 
     public WorkerConfig config() {
@@ -132,6 +207,8 @@ public final class Worker implements AutoCloseable {
                     claimed = queue.claim(
                             config.workerId(),
                             config.clouds(),
+                            // why: the null encoder runs no tool, so any stack will do
+                            instant ? null : stackNames(),
                             instant ? config.claimBatch() : 1,
                             config.lease(),
                             config.tenantLimits());
@@ -239,7 +316,14 @@ public final class Worker implements AutoCloseable {
                     task.jobId(),
                     task.name(),
                     task.attempt());
-            List<OutputFile> files = producer.produce(r, workDir);
+            StackTools tools = stackFor(task);
+            if (tools != null && !queue.recordStack(task.id(), claim.leaseToken(), tools.stack())) {
+                r.cancellation.cancel("lease lost before the task started");
+                throw new CancellationException(r.cancellation.reason());
+            }
+            List<OutputFile> files = tools == null
+                    ? producer.produce(r, workDir, encoder, prober)
+                    : producer.produce(r, workDir, tools.encoder(), tools.prober());
             if (!queue.complete(task.id(), claim.leaseToken(), files, r.cpuSeconds)) {
                 log.warn("task {}: lease lost before completion; this attempt's result is discarded", task.id());
             } else {
@@ -422,7 +506,8 @@ public final class Worker implements AutoCloseable {
                     host,
                     config.encoder(),
                     null,
-                    null));
+                    null,
+                    stacks.stream().map(StackTools::stack).toList()));
         } catch (RuntimeException e) {
             log.warn("worker {}: reporting to the store failed: {}", config.workerId(), e.toString());
         }

@@ -82,9 +82,26 @@ class WorkerTest {
 
         @Override
         public List<ClaimedTask> claim(
-                String workerId, List<String> clouds, int max, Duration lease, TenantLimits defaults) {
+                String workerId,
+                List<String> clouds,
+                List<String> stacks,
+                int max,
+                Duration lease,
+                TenantLimits defaults) {
+            claimedFor.add(stacks == null ? List.of("<any>") : stacks);
             ClaimedTask t = claimable.poll();
             return t == null ? List.of() : List.of(t);
+        }
+
+        /** The stacks each claim asked for ({@code <any>} for any). */
+        final List<List<String>> claimedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        final List<String> stacksRecorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean recordStack(String taskId, String leaseToken, io.nommer.core.stack.Stack stack) {
+            stacksRecorded.add(stack.name());
+            return leaseHeld;
         }
 
         @Override
@@ -344,6 +361,71 @@ class WorkerTest {
                 throw new java.io.UncheckedIOException(e);
             }
         };
+    }
+
+    private static io.nommer.core.stack.Stack stack(String name) {
+        return new io.nommer.core.stack.Stack(
+                name,
+                List.of(new io.nommer.core.stack.Stack.Tool("ffmpeg", "/opt/" + name + "/ffmpeg", name)),
+                List.of(),
+                List.of(),
+                List.of());
+    }
+
+    @Test
+    void aWorkerWithStacks_claimsForThem_andRunsATaskWithItsStacksEncoder_recordingTheStack() throws Exception {
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Function<String, Encoder> encoderOf = name -> (request, progress, cancel) -> {
+            ran.add(name);
+            return writingEncoder().encode(request, progress, cancel);
+        };
+        store.claimable.add(aTask(Presets.find("mp4-h264").orElseThrow().with(Profile.STACK, "new")));
+        WorkerConfig config = WorkerConfig.builder("w1", tmp.resolve("work"))
+                .lease(Duration.ofSeconds(2), Duration.ofMillis(50))
+                .build();
+        InputFetcher inputs = new InputFetcher() {
+            @Override
+            public LocalInput fetch(URI input, Path workDir) {
+                return new LocalInput(Path.of(input), 13, false);
+            }
+
+            @Override
+            public void checkAcceptable(URI input) {}
+        };
+        try (Worker w = new Worker(
+                        config,
+                        store,
+                        store,
+                        store,
+                        new SleepingSignal(),
+                        inputs,
+                        List.of(
+                                new StackTools(stack("old"), encoderOf.apply("old"), file -> CLIP),
+                                new StackTools(stack("new"), encoderOf.apply("new"), file -> CLIP)),
+                        publisher,
+                        InstantSource.system())
+                .start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+
+        assertThat(ran).containsExactly("new");
+        assertThat(store.stacksRecorded).containsExactly("new");
+        assertThat(store.claimedFor).isNotEmpty().allSatisfy(s -> assertThat(s).containsExactly("old", "new"));
+        assertThat(store.reports.get(0).stacks())
+                .extracting(io.nommer.core.stack.Stack::name)
+                .containsExactly("old", "new");
+    }
+
+    @Test
+    void aWorkerWithoutStacks_claimsAnyStack_andRecordsNone() throws Exception {
+        store.claimable.add(aTask());
+        try (Worker w = worker(writingEncoder()).start()) {
+            assertThat(store.outcomes.poll(10, TimeUnit.SECONDS)).isEqualTo("complete");
+            assertThat(w.activeTasks()).isLessThanOrEqualTo(1);
+        }
+        assertThat(store.claimedFor).isNotEmpty().allSatisfy(s -> assertThat(s).containsExactly("<any>"));
+        assertThat(store.stacksRecorded).isEmpty();
     }
 
     @Test

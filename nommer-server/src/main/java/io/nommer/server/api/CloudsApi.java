@@ -70,6 +70,7 @@ public final class CloudsApi {
             int slots,
             int active,
             String encoder,
+            List<String> stacks,
             String startedAt,
             String lastSeen) {}
 
@@ -87,6 +88,7 @@ public final class CloudsApi {
                 w.slots(),
                 w.active(),
                 w.encoder(),
+                w.stacks().stream().map(io.nommer.core.stack.Stack::name).toList(),
                 Json.time(w.startedAt()),
                 Json.time(w.lastSeen()));
     }

@@ -63,7 +63,9 @@ public final class JobViews {
             List<PartView> parts,
             ErrorView error,
             Profile profile,
-            String keyUrl) {}
+            String keyUrl,
+            String waitingForStack,
+            Map<String, String> tools) {}
 
     public record FileView(
             String name,
@@ -140,19 +142,27 @@ public final class JobViews {
 
     /** @param baseUrl the API's base URL for the links (see {@code Request.baseUrl}) */
     public JobView job(Job job, String baseUrl) {
-        return job(job, baseUrl, null);
+        return job(job, baseUrl, null, Map.of());
+    }
+
+    /**
+     * A job whose outputs in {@code waitingForStack} (by name) wait for a stack no live worker has, which their view
+     * says ({@code waiting_for_stack}).
+     */
+    public JobView job(Job job, String baseUrl, Map<String, String> waitingForStack) {
+        return job(job, baseUrl, null, waitingForStack);
     }
 
     /** A submitted job as the submitter sees it: with the owner token, in the answer that created the job only. */
     public JobView created(CreateResult result, String baseUrl) {
-        return job(result.job(), baseUrl, result.ownerToken());
+        return job(result.job(), baseUrl, result.ownerToken(), Map.of());
     }
 
-    private JobView job(Job job, String baseUrl, String ownerToken) {
+    private JobView job(Job job, String baseUrl, String ownerToken, Map<String, String> waitingForStack) {
         double cpu = job.tasks().stream().mapToDouble(Task::cpuSeconds).sum();
         List<OutputView> outputs = job.tasks().stream()
                 .filter(t -> !t.isPart())
-                .map(t -> output(job, t, baseUrl))
+                .map(t -> output(job, t, baseUrl, waitingForStack.get(t.name())))
                 .toList();
         return new JobView(
                 job.id(),
@@ -174,7 +184,7 @@ public final class JobViews {
                 ownerToken);
     }
 
-    private OutputView output(Job job, Task t, String baseUrl) {
+    private OutputView output(Job job, Task t, String baseUrl, String waitingForStack) {
         String base = baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name());
         String signedBase = signed == null || t.files().isEmpty()
                 ? null
@@ -215,7 +225,9 @@ public final class JobViews {
                 parts,
                 error,
                 t.profile(),
-                t.profile().encryptionOrDefault() ? base + "/key" : null);
+                t.profile().encryptionOrDefault() ? base + "/key" : null,
+                waitingForStack,
+                t.tools().isEmpty() ? null : t.tools());
     }
 
     private FileView file(OutputFile f, String outputUrl, String signedOutputUrl) {

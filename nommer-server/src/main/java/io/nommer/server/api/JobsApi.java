@@ -64,10 +64,10 @@ public final class JobsApi {
         r.add("POST", "/v1/jobs", this::submit);
         r.add("POST", "/v1/jobs/bulk", this::submitBulk);
         r.add("GET", "/v1/jobs", this::list);
-        r.add(
-                "GET",
-                "/v1/jobs/{id}",
-                req -> Response.ok(views.job(jobs.find(req.path("id"), req.principal()), req.baseUrl())));
+        r.add("GET", "/v1/jobs/{id}", req -> {
+            Job job = jobs.find(req.path("id"), req.principal());
+            return Response.ok(views.job(job, req.baseUrl(), jobs.waitingForStack(job)));
+        });
         r.add("DELETE", "/v1/jobs/{id}", this::delete);
         r.add("POST", "/v1/jobs/{id}/cancel", this::cancel);
         r.add("POST", "/v1/jobs/{id}/retry", this::retry);

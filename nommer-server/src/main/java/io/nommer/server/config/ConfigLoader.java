@@ -26,6 +26,12 @@ import java.util.Set;
 public final class ConfigLoader {
     /** The settings of the tenant_limits block: {@code tenant_limits.<limit>}, read as {@code tenant_limits_<limit>}. */
     private static final String TENANT_LIMITS = "tenant_limits_";
+    /**
+     * The settings of one stack: {@code stacks.<name>.ffmpeg}, {@code .ffprobe} and {@code .version}, read (like every
+     * setting name) with {@code -} and {@code .} as {@code _}, so the name is matched in that form too.
+     */
+    private static final java.util.regex.Pattern STACK_SETTING =
+            java.util.regex.Pattern.compile("stacks_(.+)_(ffmpeg|ffprobe|version)");
 
     public static final Set<String> SETTINGS = Set.of(
             "bind",
@@ -34,6 +40,8 @@ public final class ConfigLoader {
             "workers",
             "ffmpeg",
             "ffprobe",
+            "stacks",
+            "default_stack",
             "input_roots",
             "output_roots",
             "allow_private_networks",
@@ -113,6 +121,7 @@ public final class ConfigLoader {
                     integer(merged, origin, "workers", ServerConfig.defaultWorkers()),
                     merged.get("ffmpeg"),
                     merged.get("ffprobe"),
+                    stacks(merged, origin),
                     paths(merged.get("input_roots")),
                     paths(merged.get("output_roots")),
                     bool(merged, origin, "allow_private_networks"),
@@ -221,9 +230,12 @@ public final class ConfigLoader {
     }
 
     private static void put(Map<String, String> m, Map<String, String> origin, String key, String value, String from) {
-        if (!SETTINGS.contains(key) && !isTenantLimit(key)) {
+        if (!SETTINGS.contains(key)
+                && !isTenantLimit(key)
+                && !STACK_SETTING.matcher(key).matches()) {
             throw new IllegalArgumentException("unknown setting '" + key + "' (" + from + "); known settings: "
-                    + new java.util.TreeSet<>(SETTINGS) + " and tenant_limits." + "{" + TenantLimit.known() + "}");
+                    + new java.util.TreeSet<>(SETTINGS) + ", tenant_limits." + "{" + TenantLimit.known() + "}"
+                    + " and stacks.NAME.{ffmpeg, ffprobe, version}");
         }
         m.put(key, value);
         origin.put(key, from);
@@ -244,6 +256,33 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * The {@code stacks} list with each stack's block ({@code stacks.<name>.ffmpeg}, {@code .ffprobe},
+     * {@code .version}), and {@code default_stack}. A block for a name the list lacks is refused, so that a typo in a
+     * name does not leave a stack without its binaries.
+     */
+    private static StackSettings stacks(Map<String, String> m, Map<String, String> origin) {
+        List<String> names = list(m.get("stacks"));
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String name : names) {
+            byKey.putIfAbsent(normalize(name), name);
+        }
+        for (String key : m.keySet()) {
+            java.util.regex.Matcher x = STACK_SETTING.matcher(key);
+            if (x.matches() && !byKey.containsKey(x.group(1))) {
+                throw new IllegalArgumentException("stacks." + x.group(1) + "." + x.group(2) + " (" + origin.get(key)
+                        + ") names a stack that setting stacks does not list (" + names + ")");
+            }
+        }
+        List<StackSettings.Declared> declared = new ArrayList<>();
+        for (String name : names) {
+            String key = "stacks_" + normalize(name) + "_";
+            declared.add(new StackSettings.Declared(
+                    name, m.get(key + "ffmpeg"), m.get(key + "ffprobe"), m.get(key + "version")));
+        }
+        return new StackSettings(declared, m.get("default_stack"));
     }
 
     /** The tenant_limits block: each limit a whole number of at least 0 or {@code unlimited}; unset ones are unlimited. */

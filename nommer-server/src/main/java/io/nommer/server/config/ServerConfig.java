@@ -15,6 +15,7 @@ import java.util.List;
  * {@link ConfigLoader} from defaults, an optional file, {@code NOMMER_*} variables and flags, in that order.
  *
  * @param workers in-process worker slots; 0 runs the API only
+ * @param stacks the named toolchains this process has and the default one ({@code stacks}, {@code default_stack})
  * @param inputRoots directories whose files {@code file:} inputs may name
  * @param outputRoots directories {@code file:} destinations may name
  * @param allowPrivateNetworks let http(s) inputs and webhooks reach loopback, private, link-local and similar addresses
@@ -42,6 +43,7 @@ public record ServerConfig(
         int workers,
         String ffmpeg,
         String ffprobe,
+        StackSettings stacks,
         List<Path> inputRoots,
         List<Path> outputRoots,
         boolean allowPrivateNetworks,
@@ -315,6 +317,11 @@ public record ServerConfig(
         if (nullEncoderPause.isNegative() || nullEncoderPause.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("null_encoder_pause_ms must be between 0 and 60000");
         }
+        stacks = stacks == null ? StackSettings.NONE : stacks;
+        if (!stacks.stacks().isEmpty() && (ffmpeg != null || ffprobe != null)) {
+            throw new IllegalArgumentException("ffmpeg and ffprobe name the binaries of the one stack made without "
+                    + "the stacks setting; with stacks, set stacks.NAME.ffmpeg and stacks.NAME.ffprobe instead");
+        }
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
         tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
@@ -351,7 +358,8 @@ public record ServerConfig(
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDir.toAbsolutePath() + ", workers="
-                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", input_roots=" + inputRoots
+                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", " + stacks + ", input_roots="
+                + inputRoots
                 + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
                 + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes
                 + ", min_input_bytes_per_second=" + minInputBytesPerSecond + ", min_input_rate_window_seconds="

@@ -224,4 +224,86 @@ class ConfigLoaderTest {
                 .hasMessageContaining("encoder must name an encoder")
                 .hasMessageContaining("'My Encoder'");
     }
+
+    @Test
+    void stacks_areAListWithABlockPerStack_inTheFileOrEnvironment_theFirstTheDefault() throws Exception {
+        Path file = tmp.resolve("nommer.properties");
+        Files.writeString(
+                file,
+                "stacks = ffmpeg-5.1, ffmpeg-6.1\n"
+                        + "stacks.ffmpeg-5.1.ffmpeg = /usr/bin/ffmpeg\n"
+                        + "stacks.ffmpeg-5.1.version = 5.1\n"
+                        + "stacks.ffmpeg-6.1.ffmpeg = /opt/ffmpeg-6.1/bin/ffmpeg\n");
+
+        ServerConfig c = ConfigLoader.load(
+                Map.of("config", file.toString()),
+                Map.of(
+                        "NOMMER_STACKS_FFMPEG_6_1_VERSION", "6.1.1",
+                        "NOMMER_STACKS_FFMPEG_6_1_FFPROBE", "/opt/ffprobe-6.1"));
+
+        assertThat(c.stacks().stacks())
+                .containsExactly(
+                        new StackSettings.Declared("ffmpeg-5.1", "/usr/bin/ffmpeg", "/usr/bin/ffprobe", "5.1"),
+                        new StackSettings.Declared(
+                                "ffmpeg-6.1", "/opt/ffmpeg-6.1/bin/ffmpeg", "/opt/ffprobe-6.1", "6.1.1"));
+        assertThat(c.stacks().defaultStack()).isEqualTo("ffmpeg-5.1");
+        assertThat(ConfigLoader.load(
+                                Map.of("config", file.toString(), "default_stack", "ffmpeg-6.1"),
+                                Map.of("NOMMER_STACKS_FFMPEG_6_1_VERSION", "6.1"))
+                        .stacks()
+                        .defaultStack())
+                .isEqualTo("ffmpeg-6.1");
+        assertThat(c.toString()).contains("stacks=[ffmpeg-5.1(ffmpeg=/usr/bin/ffmpeg, ffprobe=/usr/bin/ffprobe");
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).stacks()).isEqualTo(StackSettings.NONE);
+    }
+
+    @Test
+    void stacks_badSettingsAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of("stacks", "a", "stacks.a.ffmpeg", "/usr/bin/ffmpeg", "stacks.b.version", "5.1"),
+                        Map.of()))
+                .hasMessageContaining("stacks.b.version")
+                .hasMessageContaining("names a stack that setting stacks does not list");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(Map.of("stacks", "a", "stacks.a.ffmpeg", "/usr/bin/ffmpeg"), Map.of()))
+                .hasMessageContaining("stacks.a.version must be set");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("stacks", "a", "stacks.a.version", "5.1"), Map.of()))
+                .hasMessageContaining("stacks.a.ffmpeg must be set");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(
+                                "stacks",
+                                "a",
+                                "stacks.a.ffmpeg",
+                                "/usr/bin/ffmpeg",
+                                "stacks.a.version",
+                                "5.1",
+                                "default_stack",
+                                "b"),
+                        Map.of()))
+                .hasMessageContaining("default_stack 'b' is not one of the stacks [a]");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(
+                                "stacks",
+                                "a",
+                                "stacks.a.ffmpeg",
+                                "/usr/bin/ffmpeg",
+                                "stacks.a.version",
+                                "5.1",
+                                "ffmpeg",
+                                "/usr/bin/ffmpeg"),
+                        Map.of()))
+                .hasMessageContaining("with stacks, set stacks.NAME.ffmpeg");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("stacks", "Big Stack"), Map.of()))
+                .hasMessageContaining("stack names are 1-64 of a-z");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(
+                                "stacks",
+                                "a-1,a.1",
+                                "stacks.a-1.ffmpeg",
+                                "/usr/bin/ffmpeg",
+                                "stacks.a-1.version",
+                                "5.1"),
+                        Map.of()))
+                .hasMessageContaining("'a.1' is listed twice");
+    }
 }
