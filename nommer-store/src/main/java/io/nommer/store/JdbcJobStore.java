@@ -391,7 +391,8 @@ final class JdbcJobStore implements JobStore {
                 null,
                 null,
                 part,
-                part == null ? out.parts() : 0);
+                part == null ? out.parts() : 0,
+                Map.of());
     }
 
     @Override

@@ -44,54 +44,6 @@ public record Task(
         tools = tools == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tools));
     }
 
-    /** A task no stack has run yet. */
-    public Task(
-            String id,
-            String jobId,
-            int index,
-            String name,
-            String preset,
-            Profile profile,
-            String destination,
-            JobState state,
-            double progress,
-            int attempt,
-            int maxAttempts,
-            List<OutputFile> files,
-            String errorCode,
-            String errorMessage,
-            String logTail,
-            double cpuSeconds,
-            Instant createdAt,
-            Instant startedAt,
-            Instant finishedAt,
-            Integer part,
-            int parts) {
-        this(
-                id,
-                jobId,
-                index,
-                name,
-                preset,
-                profile,
-                destination,
-                state,
-                progress,
-                attempt,
-                maxAttempts,
-                files,
-                errorCode,
-                errorMessage,
-                logTail,
-                cpuSeconds,
-                createdAt,
-                startedAt,
-                finishedAt,
-                part,
-                parts,
-                Map.of());
-    }
-
     /** The stack this task runs on (resolved when its job was submitted), or null when it is not pinned to one. */
     public String stack() {
         return profile.get(Profile.STACK);

@@ -312,7 +312,8 @@ class WorkerTest {
                 Instant.EPOCH,
                 null,
                 null,
-                0);
+                0,
+                Map.of());
         return new ClaimedTask(t, "token-1", input.toUri().toString());
     }
 
