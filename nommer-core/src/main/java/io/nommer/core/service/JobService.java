@@ -59,52 +59,11 @@ public final class JobService {
 
     private final StackService stackService;
 
-    public JobService(
-            JobStore jobs,
-            FleetRegistry fleet,
-            ProfileStore profiles,
-            InputFetcher inputs,
-            OutputPublisher outputs,
-            QueueSignal signal,
-            Ids ids,
-            boolean allowPrivateNetworks) {
-        this(jobs, fleet, profiles, inputs, outputs, signal, ids, allowPrivateNetworks, null, null, null);
-    }
-
     /**
      * @param allowPrivateNetworks whether notify URLs may name loopback, private and similar addresses
      * @param uploadOwners who stored each upload: a tenant may name only its own as inputs; null for no check
      * @param tenants holds each tenant to its {@code max_queued_jobs}; null for no limits
      * @param retention what deletes finished jobs; null where jobs are never deleted ({@link #delete} refuses)
-     */
-    public JobService(
-            JobStore jobs,
-            FleetRegistry fleet,
-            ProfileStore profiles,
-            InputFetcher inputs,
-            OutputPublisher outputs,
-            QueueSignal signal,
-            Ids ids,
-            boolean allowPrivateNetworks,
-            UploadOwners uploadOwners,
-            TenantService tenants,
-            RetentionStore retention) {
-        this(
-                jobs,
-                fleet,
-                profiles,
-                inputs,
-                outputs,
-                signal,
-                ids,
-                allowPrivateNetworks,
-                uploadOwners,
-                tenants,
-                retention,
-                null);
-    }
-
-    /**
      * @param stacks the configured stacks and the default: each output is pinned to the stack its profile names (one
      *     configured here or reported by a live worker, else {@code unknown_stack}) or to the default; null for none
      *     (outputs without a stack are then not pinned)
