@@ -10,6 +10,7 @@ import io.nommer.core.service.ProfileService;
 import io.nommer.core.service.StackService;
 import io.nommer.core.service.TenantService;
 import io.nommer.core.service.UploadService;
+import io.nommer.core.service.UsageService;
 import io.nommer.core.store.Store;
 import io.nommer.core.util.Ids;
 import io.nommer.core.worker.Worker;
@@ -28,6 +29,7 @@ import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.StacksApi;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
+import io.nommer.server.api.UsageApi;
 import io.nommer.server.auth.KeyAuthenticator;
 import io.nommer.server.auth.SignedUrls;
 import io.nommer.server.config.ServerConfig;
@@ -190,7 +192,8 @@ public final class NommerServer implements AutoCloseable {
         }
         String secret = webhookSecret(config, data);
         SignedUrls signedUrls = new SignedUrls(secret, config.http().signedUrlLifetime(), clock);
-        JobViews views = new JobViews(new ServerPaths(data), config.authRequired() ? signedUrls : null);
+        FleetService fleet = new FleetService(store.fleet());
+        JobViews views = new JobViews(new ServerPaths(data), config.authRequired() ? signedUrls : null, fleet::pricing);
         new JobsApi(
                         jobs,
                         views,
@@ -214,7 +217,8 @@ public final class NommerServer implements AutoCloseable {
                 .register(router);
         new KeysApi(store.keys(), tenants).register(router);
         new ProfilesApi(new ProfileService(store.profiles()), mapper).register(router);
-        new CloudsApi(new FleetService(store.fleet())).register(router);
+        new CloudsApi(fleet).register(router);
+        new UsageApi(new UsageService(store.jobs(), fleet::pricing, clock)).register(router);
         new ToolchainApi(
                         capabilities,
                         storage.s3().isPresent(),

@@ -631,6 +631,37 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void bulkJobs_mayEachCarryTheirOwnIdempotencyKey_andAJobIsFoundByItsKey() {
+        String input = api.upload(TestMedia.audioOnly(1)).body().path("uri").asText();
+        String body = """
+                {"jobs": [{"input": "%1$s", "outputs": [{"preset": "mp3"}], "idempotency_key": "file-a"},
+                          {"input": "%1$s", "outputs": [{"preset": "mp3"}], "idempotency_key": "file-b"}]}""".formatted(input);
+        Reply created = api.post("/v1/jobs/bulk", body);
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+        String b = created.body().path("jobs").get(1).path("id").asText();
+
+        JsonNode found = api.get("/v1/jobs?idempotency_key=file-b").body().path("jobs");
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).path("id").asText()).isEqualTo(b);
+        assertThat(api.get("/v1/jobs?idempotency_key=file-c").body().path("jobs"))
+                .isEmpty();
+        String onlyB = """
+                {"jobs": [{"input": "%s", "outputs": [{"preset": "mp3"}], "idempotency_key": "file-b"}]}""".formatted(input);
+        Reply again = api.post("/v1/jobs/bulk", onlyB);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("jobs").get(0).path("id").asText()).isEqualTo(b);
+        Reply both = api.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/jobs/bulk"))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", "k")
+                        .POST(HttpRequest.BodyPublishers.ofString(onlyB)),
+                onlyB.getBytes());
+        assertThat(both.status()).isEqualTo(422);
+        assertThat(both.body().path("field").asText()).isEqualTo("jobs[0].idempotency_key");
+        api.awaitTerminal(b);
+    }
+
+    @Test
     void clouds_routeJobsOnlyToWorkersOfThatCloud() {
         assertThat(api.get("/v1/clouds")
                         .body()

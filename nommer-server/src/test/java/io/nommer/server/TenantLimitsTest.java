@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nommer.core.auth.ApiKeys;
-import io.nommer.core.auth.Role;
-import io.nommer.core.store.Store;
 import io.nommer.ffmpeg.testing.TestMedia;
 import io.nommer.server.ApiClient.Reply;
-import io.nommer.server.config.ConfigLoader;
-import io.nommer.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,51 +23,27 @@ class TenantLimitsTest {
     @TempDir
     static Path tmp;
 
-    static NommerServer server;
-    static ApiClient anonymous;
+    static KeyedServer farm;
     static ApiClient admin;
 
     @BeforeAll
     static void start() {
-        TestMedia.requireFfmpeg();
-        Map<String, String> settings = Map.of(
-                "port",
-                "0",
-                "data",
-                tmp.resolve("data").toString(),
-                "workers",
-                "1",
-                "auth",
-                "keys",
-                "tenant_limits.max_input_pixels",
-                "33177600");
-        ServerConfig config = ConfigLoader.load(settings, Map.of());
-        String adminKey;
-        try (Store store = NommerServer.openStore(config)) {
-            adminKey = store.keys().create("ops", Role.ADMIN, null, null).token();
-        }
-        server = NommerServer.start(config);
-        anonymous = new ApiClient(server.baseUrl());
-        admin = anonymous.withKey(adminKey);
+        farm = KeyedServer.start(tmp, Map.of("tenant_limits.max_input_pixels", "33177600"));
+        admin = farm.admin;
         // a cloud no worker serves: jobs sent there stay queued
         assertThat(admin.put("/v1/clouds/parked", "{\"priority\": 0}").status()).isEqualTo(201);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        if (farm != null) {
+            farm.close();
         }
-        assertThat(anonymous.openapi.violations())
-                .as("requests and responses that break the OpenAPI document")
-                .isEmpty();
     }
 
     /** A new tenant with one key, and the client that sends it. */
     private static ApiClient tenant(String name) {
-        Reply made = admin.post("/v1/keys", "{\"tenant\": \"" + name + "\"}");
-        assertThat(made.status()).isEqualTo(201);
-        return anonymous.withKey(made.body().path("key").asText());
+        return farm.tenant(name);
     }
 
     private static Reply limit(String tenant, String limits) {

@@ -5,6 +5,7 @@ import static io.nommer.store.Sql.prepare;
 import static io.nommer.store.Sql.update;
 
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.CloudPrice;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
 import java.sql.Connection;
@@ -18,7 +19,10 @@ import java.util.Optional;
 
 /** The {@link FleetRegistry} on JDBC: the clouds and workers tables. */
 final class JdbcFleetRegistry implements FleetRegistry {
-    private static final String CLOUD_COLUMNS = "name, priority, created_at, updated_at";
+    /** A cloud's columns and its price now: the latest of its prices. */
+    private static final String CLOUD_COLUMNS = "name, priority, created_at, updated_at, "
+            + "(SELECT price_per_core_hour FROM cloud_prices p WHERE p.cloud = clouds.name "
+            + "ORDER BY effective_at DESC LIMIT 1) AS price_per_core_hour";
 
     private final Sql sql;
 
@@ -42,6 +46,48 @@ final class JdbcFleetRegistry implements FleetRegistry {
                     now,
                     now);
             return loadCloud(c, name).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Cloud> priceCloud(String name, double pricePerCoreHour) {
+        if (!(pricePerCoreHour >= 0) || Double.isInfinite(pricePerCoreHour)) {
+            throw new IllegalArgumentException("invalid price per core-hour: " + pricePerCoreHour);
+        }
+        return sql.inTransaction("pricing cloud " + name, c -> {
+            Optional<Cloud> cloud = loadCloud(c, name);
+            if (cloud.isEmpty() || cloud.get().pricePerCoreHour() == pricePerCoreHour) {
+                return cloud;
+            }
+            long now = sql.now(c);
+            // why: two changes within one millisecond keep the later one, as the history's key is the moment
+            update(
+                    c,
+                    "INSERT INTO cloud_prices (cloud, effective_at, price_per_core_hour) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (cloud, effective_at) DO UPDATE SET "
+                            + "price_per_core_hour = excluded.price_per_core_hour",
+                    name,
+                    now,
+                    pricePerCoreHour);
+            update(c, "UPDATE clouds SET updated_at = ? WHERE name = ?", now, name);
+            return loadCloud(c, name);
+        });
+    }
+
+    @Override
+    public List<CloudPrice> prices() {
+        return sql.read("listing cloud prices", c -> {
+            List<CloudPrice> prices = new ArrayList<>();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT cloud, effective_at, price_per_core_hour FROM cloud_prices ORDER BY cloud, effective_at");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    prices.add(new CloudPrice(
+                            rs.getString("cloud"), instant(rs, "effective_at"), rs.getDouble("price_per_core_hour")));
+                }
+            }
+            return prices;
         });
     }
 
@@ -95,7 +141,11 @@ final class JdbcFleetRegistry implements FleetRegistry {
 
     private static Cloud cloud(ResultSet rs) throws SQLException {
         return new Cloud(
-                rs.getString("name"), rs.getInt("priority"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("name"),
+                rs.getInt("priority"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                rs.getDouble("price_per_core_hour"));
     }
 
     @Override

@@ -417,6 +417,10 @@ final class JdbcJobStore implements JobStore {
             query.append(" AND tenant = ?");
             args.add(filter.tenant());
         }
+        if (filter.idempotencyKey() != null) {
+            query.append(" AND idempotency_key = ?");
+            args.add(filter.idempotencyKey());
+        }
         if (filter.createdFrom() != null) {
             query.append(" AND created_at >= ?");
             args.add(filter.createdFrom().toEpochMilli());

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.CloudPrice;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.core.job.Job;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,34 @@ public abstract class FleetRegistryContract extends StoreFixture {
         assertThat(fleet.deleteCloud("hi")).isTrue();
         assertThat(fleet.deleteCloud("hi")).isFalse();
         assertThat(fleet.findCloud("hi")).isEmpty();
+    }
+
+    @Test
+    void prices_keepTheirHistory_soEarlierWorkKeepsItsPrice_andOutliveTheirCloud() {
+        assertThat(fleet.findCloud(Cloud.DEFAULT).orElseThrow().pricePerCoreHour())
+                .as("unknown until set")
+                .isZero();
+        fleet.putCloud("spot", 0);
+        Instant first = clock.instant();
+        assertThat(fleet.priceCloud("spot", 0.05).orElseThrow().pricePerCoreHour())
+                .isEqualTo(0.05);
+        clock.tick(Duration.ofHours(1));
+        assertThat(fleet.priceCloud("spot", 0.05)).as("the same price again").isPresent();
+        Instant second = clock.instant();
+        fleet.priceCloud("spot", 0.08);
+        assertThat(fleet.priceCloud("nowhere", 1.0)).isEmpty();
+
+        assertThat(fleet.listClouds())
+                .filteredOn(c -> c.name().equals("spot"))
+                .extracting(Cloud::pricePerCoreHour)
+                .containsExactly(0.08);
+        assertThat(fleet.prices())
+                .containsExactly(new CloudPrice("spot", first, 0.05), new CloudPrice("spot", second, 0.08));
+        assertThat(fleet.deleteCloud("spot")).isTrue();
+        assertThat(fleet.prices())
+                .as("finished jobs of a deleted cloud keep their cost")
+                .hasSize(2);
+        assertThatThrownBy(() -> fleet.priceCloud(Cloud.DEFAULT, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

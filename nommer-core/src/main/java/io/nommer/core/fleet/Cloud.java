@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 /**
  * A named pool of workers (Panda's "encoding cloud"). A job names its cloud; a worker serves one or more clouds and
  * claims from them in the order of their priority (higher first), then by task priority, then by age.
+ *
+ * @param pricePerCoreHour what an hour of one CPU core costs in this cloud now (see {@link Pricing}); 0 when unknown
  */
-public record Cloud(String name, int priority, Instant createdAt, Instant updatedAt) {
+public record Cloud(String name, int priority, Instant createdAt, Instant updatedAt, double pricePerCoreHour) {
     /** The cloud jobs and workers use when they name none. It always exists and cannot be deleted. */
     public static final String DEFAULT = "default";
 

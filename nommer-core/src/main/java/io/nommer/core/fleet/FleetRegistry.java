@@ -13,6 +13,17 @@ public interface FleetRegistry {
     /** Creates a cloud or changes its priority. */
     Cloud putCloud(String name, int priority);
 
+    /**
+     * Sets a cloud's price per core-hour from now on (0: unknown); earlier work keeps the price it had. Setting the
+     * price it has changes nothing.
+     *
+     * @return the cloud, or empty when there is no such cloud
+     */
+    Optional<Cloud> priceCloud(String name, double pricePerCoreHour);
+
+    /** Every price every cloud has had, deleted clouds' included (few rows: one per price change). */
+    List<CloudPrice> prices();
+
     Optional<Cloud> findCloud(String name);
 
     /** Every cloud, highest priority first, then by name. */

@@ -203,6 +203,18 @@ public final class JobService {
         return stackService.waitingForStack(job);
     }
 
+    /** The filter that finds {@code principal}'s job holding idempotency key {@code key}, with {@code filter}'s. */
+    public static JobFilter withIdempotencyKey(JobFilter filter, Principal principal, String key) {
+        return new JobFilter(
+                filter.states(),
+                filter.createdFrom(),
+                filter.createdTo(),
+                filter.cursor(),
+                filter.limit(),
+                filter.tenant(),
+                JobValidator.storedKey(principal, key));
+    }
+
     /** @throws ValidationException for a cursor the service did not hand out */
     public Page<Job> list(JobFilter filter) {
         try {

@@ -144,8 +144,7 @@ final class JobValidator {
                     "invalid_request", "Idempotency-Key", "Idempotency-Key must be 1-255 characters");
         }
         if (key != null) {
-            // why: keys are the tenant's own; another tenant's request with the same key must not answer this job
-            key = principal.tenant() + ":" + key;
+            key = storedKey(principal, key);
         }
         String cloud = request.cloud() == null ? Cloud.DEFAULT : request.cloud();
         if (!Cloud.validName(cloud) || !cloudExists(cloud)) {
@@ -362,6 +361,11 @@ final class JobValidator {
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /** An idempotency key as stored: the tenant's own, so another tenant's request with it cannot answer its job. */
+    static String storedKey(Principal principal, String key) {
+        return principal.tenant() + ":" + key;
     }
 
     private boolean cloudExists(String name) {

@@ -9,6 +9,7 @@ import io.nommer.core.encode.Watermark;
 import io.nommer.core.failure.ErrorCode;
 import io.nommer.core.failure.TaskFailedException;
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.CloudPrice;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.core.job.CreateResult;
@@ -184,6 +185,16 @@ class WorkerTest {
 
         @Override
         public Cloud putCloud(String name, int priority) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Cloud> priceCloud(String name, double pricePerCoreHour) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<CloudPrice> prices() {
             throw new UnsupportedOperationException();
         }
 

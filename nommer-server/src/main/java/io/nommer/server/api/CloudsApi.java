@@ -45,20 +45,29 @@ public final class CloudsApi {
         String name = req.path("name");
         FleetService.requireCloudName(name);
         JsonNode body = req.jsonObject(4096);
-        Fields.onlyKnown(body, Set.of("priority"), "");
+        Fields.onlyKnown(body, Set.of("priority", "price_per_core_hour"), "");
+        Long priority = null;
         JsonNode p = body.get("priority");
-        long priority = 0;
         if (p != null && !p.isNull()) {
             if (!p.isIntegralNumber() || !p.canConvertToLong()) {
                 throw ApiException.invalid("priority", FleetService.PRIORITY_RULE);
             }
             priority = p.asLong();
         }
-        FleetService.PutCloud put = fleet.putCloud(name, priority);
+        Double price = null;
+        JsonNode pr = body.get("price_per_core_hour");
+        if (pr != null && !pr.isNull()) {
+            if (!pr.isNumber()) {
+                throw ApiException.invalid("price_per_core_hour", FleetService.PRICE_RULE);
+            }
+            price = pr.asDouble();
+        }
+        FleetService.PutCloud put = fleet.putCloud(name, priority, price);
         return Response.json(put.created() ? 201 : 200, cloud(put.cloud())).header("Location", "/v1/clouds/" + name);
     }
 
-    record CloudView(String name, int priority, String createdAt, String updatedAt) {}
+    /** @param pricePerCoreHour null when unknown (0 is stored) */
+    record CloudView(String name, int priority, Double pricePerCoreHour, String createdAt, String updatedAt) {}
 
     record Clouds(List<CloudView> clouds) {}
 
@@ -77,7 +86,12 @@ public final class CloudsApi {
     record Workers(List<WorkerView> workers) {}
 
     private static CloudView cloud(Cloud c) {
-        return new CloudView(c.name(), c.priority(), Json.time(c.createdAt()), Json.time(c.updatedAt()));
+        return new CloudView(
+                c.name(),
+                c.priority(),
+                c.pricePerCoreHour() > 0 ? c.pricePerCoreHour() : null,
+                Json.time(c.createdAt()),
+                Json.time(c.updatedAt()));
     }
 
     private static WorkerView worker(WorkerStatus w) {

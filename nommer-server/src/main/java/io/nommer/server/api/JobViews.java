@@ -1,9 +1,11 @@
 package io.nommer.server.api;
 
+import static io.nommer.server.api.Json.money;
 import static io.nommer.server.api.Json.round1;
 import static io.nommer.server.api.Json.round3;
 import static io.nommer.server.api.Json.time;
 
+import io.nommer.core.fleet.Pricing;
 import io.nommer.core.job.CreateResult;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
@@ -15,8 +17,10 @@ import io.nommer.core.profile.Profile;
 import io.nommer.server.auth.SignedUrls;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The API's JSON shapes of jobs, in the order their fields are written. One place renders jobs, so responses and
@@ -44,6 +48,7 @@ public final class JobViews {
             String finishedAt,
             String updatedAt,
             double cpuSeconds,
+            Double cost,
             List<OutputView> outputs,
             Links links,
             String ownerToken) {}
@@ -56,6 +61,7 @@ public final class JobViews {
             int attempt,
             int maxAttempts,
             double cpuSeconds,
+            Double cost,
             String destination,
             String startedAt,
             String finishedAt,
@@ -133,11 +139,16 @@ public final class JobViews {
 
     private final ServerPaths paths;
     private final SignedUrls signed;
+    private final Supplier<Pricing> pricing;
 
-    /** @param signed makes each file's {@code signed_url}; null when files need no key (authentication off) */
-    public JobViews(ServerPaths paths, SignedUrls signed) {
+    /**
+     * @param signed makes each file's {@code signed_url}; null when files need no key (authentication off)
+     * @param pricing the clouds' prices, for each job's and output's {@code cost}
+     */
+    public JobViews(ServerPaths paths, SignedUrls signed, Supplier<Pricing> pricing) {
         this.paths = paths;
         this.signed = signed;
+        this.pricing = pricing;
     }
 
     /** @param baseUrl the API's base URL for the links (see {@code Request.baseUrl}) */
@@ -160,9 +171,11 @@ public final class JobViews {
 
     private JobView job(Job job, String baseUrl, String ownerToken, Map<String, String> waitingForStack) {
         double cpu = job.tasks().stream().mapToDouble(Task::cpuSeconds).sum();
+        Pricing prices = pricing.get();
+        Instant now = Instant.now();
         List<OutputView> outputs = job.tasks().stream()
                 .filter(t -> !t.isPart())
-                .map(t -> output(job, t, baseUrl, waitingForStack.get(t.name())))
+                .map(t -> output(job, t, baseUrl, waitingForStack.get(t.name()), prices, now))
                 .toList();
         return new JobView(
                 job.id(),
@@ -179,12 +192,13 @@ public final class JobViews {
                 time(job.finishedAt()),
                 time(job.updatedAt()),
                 round3(cpu),
+                money(prices.cost(job.cloud(), job.tasks(), now)),
                 outputs,
                 Links.of(job.id(), baseUrl),
                 ownerToken);
     }
 
-    private OutputView output(Job job, Task t, String baseUrl, String waitingForStack) {
+    private OutputView output(Job job, Task t, String baseUrl, String waitingForStack, Pricing prices, Instant now) {
         String base = baseUrl + "/v1/jobs/" + job.id() + "/outputs/" + enc(t.name());
         String signedBase = signed == null || t.files().isEmpty()
                 ? null
@@ -218,6 +232,13 @@ public final class JobViews {
                 t.attempt(),
                 t.maxAttempts(),
                 round3(t.cpuSeconds()),
+                // why: an output's cost is what making it took, its renditions encoded as tasks of their own included
+                money(prices.cost(
+                        job.cloud(),
+                        job.tasks().stream()
+                                .filter(p -> p.name().equals(t.name()))
+                                .toList(),
+                        now)),
                 t.destination(),
                 time(t.startedAt()),
                 time(t.finishedAt()),

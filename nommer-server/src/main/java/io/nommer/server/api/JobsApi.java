@@ -36,7 +36,7 @@ public final class JobsApi {
     static final int MAX_METADATA_BYTES = 16 * 1024;
     static final int MAX_BULK_BODY = 16 * 1024 * 1024;
     private static final Set<String> JOB_FIELDS =
-            Set.of("input", "outputs", "priority", "metadata", "notify_url", "cloud");
+            Set.of("input", "outputs", "priority", "metadata", "notify_url", "cloud", "idempotency_key");
     private static final Set<String> OUTPUT_NON_PROFILE = Set.of("name", "preset", "destination");
 
     /** Opens published files for download. */
@@ -119,8 +119,18 @@ public final class JobsApi {
     }
 
     /** A job object from the request body; field paths in errors start with {@code prefix}. */
-    private JobRequest parseJob(JsonNode body, String prefix, String idempotencyKey) {
+    private JobRequest parseJob(JsonNode body, String prefix, String headerKey) {
         Fields.onlyKnown(body, JOB_FIELDS, prefix);
+        String ownKey = Fields.text(body, "idempotency_key", prefix + "idempotency_key");
+        if (ownKey != null && headerKey != null) {
+            throw ApiException.invalid(
+                    prefix + "idempotency_key",
+                    "give a job's idempotency key in the Idempotency-Key header or in idempotency_key, not both");
+        }
+        if (ownKey != null && (ownKey.isBlank() || ownKey.length() > 255)) {
+            throw ApiException.invalid(prefix + "idempotency_key", "idempotency_key must be 1-255 characters");
+        }
+        String idempotencyKey = ownKey != null ? ownKey : headerKey;
         JsonNode outputsNode = body.get("outputs");
         List<JobRequest.OutputRequest> outputs = null;
         if (outputsNode != null && !outputsNode.isNull()) {
@@ -197,6 +207,10 @@ public final class JobsApi {
                 req.query("cursor"),
                 limit,
                 req.principal().admin() ? null : req.principal().tenant());
+        String key = req.query("idempotency_key");
+        if (key != null) {
+            filter = JobService.withIdempotencyKey(filter, req.principal(), key);
+        }
         Page<Job> page = jobs.list(filter);
         return Response.ok(new JobList(
                 page.items().stream().map(j -> views.job(j, req.baseUrl())).toList(), page.nextCursor()));
@@ -208,7 +222,7 @@ public final class JobsApi {
     /** A job's timeline, oldest first. */
     record Events(List<JobViews.EventView> events) {}
 
-    private static Instant instant(Request req, String name) {
+    static Instant instant(Request req, String name) {
         String v = req.query(name);
         if (v == null || v.isEmpty()) {
             return null;

@@ -78,4 +78,9 @@ public final class Json {
     static Double round3(Double d) {
         return d == null ? null : round3(d.doubleValue());
     }
+
+    /** A cost to a millionth of the currency's unit (a second of one core at $0.05 an hour is $0.0000139). */
+    static Double money(Double d) {
+        return d == null ? null : Math.round(d * 1_000_000) / 1_000_000.0;
+    }
 }

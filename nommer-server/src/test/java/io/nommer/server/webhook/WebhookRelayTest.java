@@ -3,6 +3,7 @@ package io.nommer.server.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.nommer.core.fleet.Pricing;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobEvent;
 import io.nommer.core.net.HostResolver;
@@ -185,7 +186,7 @@ class WebhookRelayTest extends StoreFixture {
                 outbox,
                 jobs,
                 Json.mapper(),
-                new JobViews(new ServerPaths(dir), null),
+                new JobViews(new ServerPaths(dir), null, () -> Pricing.NONE),
                 "test-webhook-secret-0123456789",
                 clock,
                 "http://nommer.test",
