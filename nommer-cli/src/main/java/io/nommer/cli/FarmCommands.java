@@ -145,8 +145,8 @@ final class FarmCommands {
                 "List the clouds (pools of workers).",
                 "Highest priority first, with the workers serving each and their busy slots. Needs an admin key where"
                         + " keys are required.",
-                "Create one with: curl -X PUT SERVER/v1/clouds/NAME -H 'Content-Type: application/json' -d"
-                        + " '{\"priority\": 10}'"
+                "Create or change one with: curl -X PUT SERVER/v1/clouds/NAME -H 'Content-Type: application/json' -d"
+                        + " '{\"priority\": 10, \"price_per_core_hour\": 0.05}'"
             })
     static final class Clouds extends ApiCommand {
         Clouds(Context ctx) {
@@ -177,9 +177,10 @@ final class FarmCommands {
                                 Locale.ROOT,
                                 "%d/%d",
                                 serving.stream().mapToInt(Worker::active).sum(),
-                                serving.stream().mapToInt(Worker::slots).sum())));
+                                serving.stream().mapToInt(Worker::slots).sum()),
+                        cloud.pricePerCoreHour() == null ? "-" : BatchReport.money(cloud.pricePerCoreHour())));
             }
-            Table.render(List.of("CLOUD", "PRIORITY", "WORKERS", "BUSY SLOTS"), rows)
+            Table.render(List.of("CLOUD", "PRIORITY", "WORKERS", "BUSY SLOTS", "PRICE/CORE-HOUR"), rows)
                     .forEach(ctx.out()::println);
             return ExitCode.OK;
         }

@@ -64,6 +64,7 @@ public final class Main {
                 ServiceCommands.Serve.class,
                 ServiceCommands.Worker.class,
                 SubmitCommand.class,
+                BatchCommand.class,
                 JobCommands.Watch.class,
                 JobCommands.Status.class,
                 JobCommands.ListJobs.class,

@@ -146,7 +146,7 @@ final class ProgressView {
         return "[" + "#".repeat(full) + ".".repeat(width - full) + "]";
     }
 
-    private static String fit(String line, int columns) {
+    static String fit(String line, int columns) {
         // why: a line that wraps would take two rows, and redrawing in place moves up one row per line
         return line.length() < columns ? line : line.substring(0, Math.max(0, columns - 4)) + "...";
     }

@@ -1,24 +1,15 @@
 package io.nommer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code nommer submit}: one input, one output per preset. Everything the server can judge without the input (the
@@ -38,10 +29,7 @@ import picocli.CommandLine.Spec;
             "  nommer submit https://example.com/in.mov --preset hls-ladder --set segment_time=4",
             "  nommer submit clip.mp4 --preset pal-sd-mpeg2 --set display_aspect_ratio=16:9 --set watermark_url=logo.png",
         })
-final class SubmitCommand extends ApiCommand {
-
-    @Spec
-    CommandSpec spec;
+final class SubmitCommand extends EncodeCommand {
 
     @Parameters(
             paramLabel = "FILE|URL",
@@ -49,49 +37,11 @@ final class SubmitCommand extends ApiCommand {
                     + " file:///path under its input_roots, s3://bucket/key, http(s)://...")
     String source;
 
-    @Option(
-            names = "--preset",
-            required = true,
-            paramLabel = "NAME",
-            description = "An output of this built-in preset or stored profile; repeat for more outputs (see"
-                    + " `nommer presets`)")
-    List<String> presets;
-
-    @Option(
-            names = "--set",
-            paramLabel = "FIELD=VALUE",
-            description = "Override a profile field in every output (--set fps=30000/1001, --set interlaced=true);"
-                    + " numbers and true/false are sent as such. --set watermark_url=FILE uploads a local picture.")
-    List<String> sets = new ArrayList<>();
-
-    @Option(
-            names = "--priority",
-            paramLabel = "LEVEL",
-            converter = Priority.class,
-            completionCandidates = Priority.class,
-            description = "high, normal or low (default: normal)")
-    String priority;
-
-    @Option(
-            names = "--cloud",
-            paramLabel = "NAME",
-            description = "The cloud (pool of workers) to run the job (default: default; see `nommer clouds`)")
-    String cloud;
-
     @Option(names = "--wait", description = "Follow the job until it finishes (Ctrl-C stops following, not the job)")
     boolean wait;
 
     SubmitCommand(Context ctx) {
         super(ctx);
-    }
-
-    /** The job priorities. */
-    static final class Priority extends ApiCommand.Choices {
-        private static final long serialVersionUID = 1;
-
-        Priority() {
-            super("high", "normal", "low");
-        }
     }
 
     @Override
@@ -102,24 +52,13 @@ final class SubmitCommand extends ApiCommand {
                 ? localFile(mark.asText(), "--set watermark_url")
                 : null;
         NommerClient client = server.client(ctx);
-        checkPresets(client);
-        checkCloud(client);
+        checkWithServer(client);
 
         String inputUri = input == null ? source : upload(client, input);
         if (watermark != null) {
             overrides.put("watermark_url", TextNode.valueOf(upload(client, watermark)));
         }
-        ObjectNode job = client.mapper().createObjectNode();
-        job.put("input", inputUri);
-        ArrayNode outputs = job.putArray("outputs");
-        presets.forEach(p -> outputs.addObject().put("preset", p).setAll(overrides));
-        if (priority != null) {
-            job.put("priority", priority);
-        }
-        if (cloud != null) {
-            job.put("cloud", cloud);
-        }
-        JsonNode created = client.submit(job);
+        JsonNode created = client.submit(job(client, inputUri, overrides));
         String id = created.path("id").asText();
         if (json) {
             ctx.out().println(created);
@@ -148,8 +87,9 @@ final class SubmitCommand extends ApiCommand {
     private Path localFile(String value, String what) {
         Path file = Path.of(value);
         if (Files.isDirectory(file)) {
-            throw usage(value + " is a directory; submit takes one file or URL. To encode every file in it: for f in "
-                    + value + "/*; do nommer submit \"$f\" --preset ...; done");
+            throw usage(
+                    value + " is a directory; submit takes one file or URL. To encode every file in it: nommer batch "
+                            + value + " --preset ...");
         }
         if (Files.isRegularFile(file)) {
             return file;
@@ -158,122 +98,5 @@ final class SubmitCommand extends ApiCommand {
             return null;
         }
         throw usage(what + " names no such file: " + value);
-    }
-
-    /** Each preset must be a built-in preset or a stored profile the server knows. */
-    private void checkPresets(NommerClient client) throws IOException, InterruptedException {
-        Map<String, Views.Preset> known = new LinkedHashMap<>();
-        for (JsonNode p : client.get("/v1/presets").path("presets")) {
-            Views.Preset preset = Views.read(p, Views.Preset.class);
-            known.put(preset.name(), preset);
-        }
-        Set<String> unknown = new TreeSet<>();
-        for (String name : presets) {
-            Views.Preset p = known.get(name);
-            if (p == null && !storedProfile(client, name)) {
-                unknown.add(name);
-            } else if (p != null && !p.runnable()) {
-                ctx.err()
-                        .println("nommer: warning: the server's ffmpeg cannot run preset " + name + " (it lacks "
-                                + String.join(", ", p.missing()) + "); it fails unless a worker elsewhere can");
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw usage((unknown.size() == 1 ? "unknown preset " : "unknown presets ") + String.join(", ", unknown)
-                    + " (presets: " + String.join(", ", known.keySet()) + "; stored profiles: `nommer presets`)");
-        }
-    }
-
-    private static boolean storedProfile(NommerClient client, String name) throws IOException, InterruptedException {
-        try {
-            client.get("/v1/profiles/" + NommerClient.segment(name));
-            return true;
-        } catch (NommerClient.ApiError e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /** The cloud must exist; a tenant's key may not list clouds, and then the server judges it at submission. */
-    private void checkCloud(NommerClient client) throws IOException, InterruptedException {
-        if (cloud == null) {
-            return;
-        }
-        try {
-            client.get("/v1/clouds/" + NommerClient.segment(cloud));
-        } catch (NommerClient.ApiError e) {
-            if (e.status() == 404) {
-                throw usage("unknown cloud " + cloud + " (see `nommer clouds`)");
-            }
-            if (e.status() != 403) {
-                throw e;
-            }
-        }
-    }
-
-    /** Uploads a file; on a terminal with a bar redrawn in place a few times a second. */
-    private String upload(NommerClient client, Path file) throws IOException, InterruptedException {
-        long size = Files.size(file);
-        if (json) {
-            return client.upload(file).path("uri").asText();
-        }
-        if (!ctx.terminal().interactive()) {
-            ctx.out().println("uploading " + file + " (" + Format.bytes(size) + ")");
-            return client.upload(file).path("uri").asText();
-        }
-        String name = file.getFileName().toString();
-        long start = System.nanoTime();
-        java.util.concurrent.atomic.AtomicLong drawn = new java.util.concurrent.atomic.AtomicLong();
-        JsonNode upload = client.upload(file, sent -> {
-            long now = System.nanoTime();
-            if (now - drawn.get() > 200_000_000L) { // why: redrawn at most five times a second
-                drawn.set(now);
-                ctx.out()
-                        .print("\r\033[2K"
-                                + ProgressView.upload(
-                                        name,
-                                        sent,
-                                        size,
-                                        now - start,
-                                        ctx.terminal().columns()));
-                ctx.out().flush();
-            }
-        });
-        ctx.out()
-                .println("\r\033[2K"
-                        + ProgressView.upload(
-                                name,
-                                size,
-                                size,
-                                System.nanoTime() - start,
-                                ctx.terminal().columns()));
-        return upload.path("uri").asText();
-    }
-
-    /** {@code FIELD=VALUE} pairs as JSON: numbers, booleans and quoted strings as JSON reads them, else a string. */
-    private Map<String, JsonNode> overrides(List<String> pairs) {
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw usage("--set needs FIELD=VALUE, not '" + pair + "'");
-            }
-            String value = pair.substring(eq + 1);
-            JsonNode node;
-            try {
-                node = Views.mapper().readTree(value);
-            } catch (IOException e) {
-                node = null;
-            }
-            boolean scalar = node != null && (node.isNumber() || node.isBoolean() || node.isTextual());
-            fields.put(pair.substring(0, eq), scalar ? node : TextNode.valueOf(value));
-        }
-        return fields;
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -126,7 +126,8 @@ final class Views {
         }
     }
 
-    record Cloud(String name, int priority) {}
+    /** @param pricePerCoreHour null when unknown */
+    record Cloud(String name, int priority, Double pricePerCoreHour) {}
 
     record Worker(String id, String host, List<String> clouds, int slots, int active, String encoder, String lastSeen) {
         Worker {

@@ -3,6 +3,7 @@ package io.nommer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nommer.cli.CliRunner.Run;
 import io.nommer.core.testing.Await;
 import io.nommer.ffmpeg.testing.StreamingFiles;
 import io.nommer.ffmpeg.testing.TestMedia;
@@ -43,8 +44,6 @@ class MainTest {
         }
     }
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
         return run(Terminal.PLAIN, args);
     }
@@ -53,17 +52,8 @@ class MainTest {
         return run(Map.of(), terminal, args);
     }
 
-    /** {@code nommer args} in this JVM, with the environment {@code env}, as if on {@code terminal}. */
     private static Run run(Map<String, String> env, Terminal terminal, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Main(new Context(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        env,
-                        terminal))
-                .run(args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRunner.run(env, terminal, args);
     }
 
     private static String jobId(String out) {

@@ -79,8 +79,11 @@ public final class Json {
         return d == null ? null : round3(d.doubleValue());
     }
 
-    /** A cost to a millionth of the currency's unit (a second of one core at $0.05 an hour is $0.0000139). */
+    /**
+     * A cost to a billionth of the currency's unit: a second of one core at $0.05 an hour is $0.0000139, and a short
+     * audio encode takes a few hundredths of a second.
+     */
     static Double money(Double d) {
-        return d == null ? null : Math.round(d * 1_000_000) / 1_000_000.0;
+        return d == null ? null : Math.round(d * 1e9) / 1e9;
     }
 }
