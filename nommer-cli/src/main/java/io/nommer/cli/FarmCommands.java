@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** What the farm offers and who works in it: presets, workers, clouds. */
 final class FarmCommands {
@@ -183,6 +184,114 @@ final class FarmCommands {
             Table.render(List.of("CLOUD", "PRIORITY", "WORKERS", "BUSY SLOTS", "PRICE/CORE-HOUR"), rows)
                     .forEach(ctx.out()::println);
             return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "usage",
+            description = {
+                "What the farm did and what it cost: CPU seconds, media minutes, bytes and cost of the jobs created in"
+                        + " a window, in total and per cloud, preset, tenant or metadata key.",
+                "Cost needs a price on the cloud: PUT /v1/clouds/NAME {\"price_per_core_hour\": 0.05}. A tenant's"
+                        + " key sees its own tenant's usage."
+            })
+    static final class Usage extends ApiCommand {
+        @Option(
+                names = "--from",
+                paramLabel = "TIME",
+                converter = JobCommands.Time.class,
+                description = "Jobs created at or after TIME: 2026-05-01T12:00:00Z, 2026-05-01 (UTC), or an age such"
+                        + " as 90m, 2h, 7d (default: 30 days before --to)")
+        Instant from;
+
+        @Option(
+                names = "--to",
+                paramLabel = "TIME",
+                converter = JobCommands.Time.class,
+                description = "Jobs created before TIME (same forms; default: now)")
+        Instant to;
+
+        @Option(
+                names = "--group-by",
+                paramLabel = "KEY",
+                description = "cloud, preset, tenant or metadata.KEY (a field of the jobs' metadata)")
+        String groupBy;
+
+        @Option(names = "--tenant", paramLabel = "NAME", description = "Only this tenant's jobs (admin keys)")
+        String tenant;
+
+        Usage(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            List<String> query = new ArrayList<>();
+            if (from != null) {
+                query.add("from=" + from);
+            }
+            if (to != null) {
+                query.add("to=" + to);
+            }
+            if (groupBy != null) {
+                query.add("group_by=" + NommerClient.segment(groupBy));
+            }
+            if (tenant != null) {
+                query.add("tenant=" + NommerClient.segment(tenant));
+            }
+            JsonNode usage =
+                    server.client(ctx).get("/v1/usage" + (query.isEmpty() ? "" : "?" + String.join("&", query)));
+            if (printedAsJson(usage)) {
+                return ExitCode.OK;
+            }
+            ctx.out()
+                    .println("jobs created from " + usage.path("from").asText() + " to "
+                            + usage.path("to").asText()
+                            + (usage.hasNonNull("tenant")
+                                    ? ", tenant " + usage.path("tenant").asText()
+                                    : ""));
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode g : usage.path("groups")) {
+                rows.add(usageRow(g.hasNonNull("key") ? g.path("key").asText() : "(none)", g.path("usage")));
+            }
+            rows.add(usageRow("total", usage.path("total")));
+            Table.render(
+                            List.of(
+                                    groupBy == null ? "" : groupBy.toUpperCase(Locale.ROOT),
+                                    "JOBS",
+                                    "OUTPUTS",
+                                    "CPU S",
+                                    "MIN IN",
+                                    "MIN OUT",
+                                    "BYTES IN",
+                                    "BYTES OUT",
+                                    "COST"),
+                            rows)
+                    .forEach(ctx.out()::println);
+            double unpriced = usage.path("total").path("unpriced_cpu_seconds").asDouble();
+            if (unpriced > 0) {
+                ctx.out()
+                        .println(String.format(
+                                Locale.ROOT,
+                                "%.1f CPU seconds ran in clouds without a price and are not in the cost",
+                                unpriced));
+            }
+            return ExitCode.OK;
+        }
+
+        private static List<String> usageRow(String key, JsonNode u) {
+            return List.of(
+                    key,
+                    u.path("jobs").asText(),
+                    u.path("outputs").asText(),
+                    String.format(Locale.ROOT, "%.1f", u.path("cpu_seconds").asDouble()),
+                    String.format(
+                            Locale.ROOT, "%.1f", u.path("media_minutes_in").asDouble()),
+                    String.format(
+                            Locale.ROOT, "%.1f", u.path("media_minutes_out").asDouble()),
+                    Format.bytes(u.path("bytes_in").asLong()),
+                    Format.bytes(u.path("bytes_out").asLong()),
+                    BatchReport.money(u.path("cost").asDouble()));
         }
     }
 }

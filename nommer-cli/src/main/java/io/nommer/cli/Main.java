@@ -73,6 +73,7 @@ public final class Main {
                 FarmCommands.Presets.class,
                 FarmCommands.Workers.class,
                 FarmCommands.Clouds.class,
+                FarmCommands.Usage.class,
                 KeysCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class

@@ -123,6 +123,22 @@ class BatchCommandTest {
         Run otherPreset = batch(library.resolve("a.mp4").toString(), "--preset", "mp3");
         assertThat(otherPreset.out()).as("other settings, another job").contains("1 to submit");
         assertThat(otherPreset.code()).isZero();
+
+        Run usage = CliRunner.run(
+                Map.of(),
+                Terminal.PLAIN,
+                "usage",
+                "--group-by",
+                "preset",
+                "--from",
+                "1h",
+                "--server",
+                server.baseUrl());
+        assertThat(usage.code()).as(usage.err()).isZero();
+        assertThat(usage.out())
+                .containsPattern("PRESET +JOBS +OUTPUTS +CPU S +MIN IN +MIN OUT +BYTES IN +BYTES OUT +COST")
+                .containsPattern("\\nmp3 +[0-9]+ +[0-9]+ +[0-9.]+")
+                .containsPattern("\\ntotal +[0-9]+");
     }
 
     @Test

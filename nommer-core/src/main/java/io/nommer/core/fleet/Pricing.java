@@ -10,7 +10,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * What work cost: a task's CPU seconds (user plus system time of every ffmpeg run, failed attempts included) times
+ * What work cost: a task's CPU seconds (user plus system time ffmpeg reports for the task's encoding runs) times
  * the price per core-hour its cloud had when the task finished (a running task: the price now), divided by 3600. A
  * price of 0, or none, means the price is unknown and so is the cost. Changing a cloud's price therefore re-prices
  * only work that finishes afterwards.

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * and by a key: the job's cloud or tenant, an output's preset, or a metadata field.
  *
  * <ul>
- *   <li>CPU seconds: every task's, failed attempts and a ladder's renditions included;
+ *   <li>CPU seconds: every task's (a ladder's renditions included), as {@link io.nommer.core.job.Task#cpuSeconds()};
  *   <li>cost: each task's CPU seconds at its cloud's price when it finished ({@link Pricing}); CPU seconds of a cloud
  *       without a price are counted in {@code unpricedCpuSeconds} instead;
  *   <li>media in: the input's duration and size as probed, once per job (and per preset group the job is in);
