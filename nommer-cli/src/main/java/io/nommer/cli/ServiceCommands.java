@@ -5,6 +5,9 @@ import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
+import io.nommer.server.scaling.LocalWorkers;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -63,7 +66,8 @@ final class ServiceCommands {
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = config();
-            NommerServer server = NommerServer.start(config);
+            NommerServer server =
+                    NommerServer.start(config, List.of(localWorkers(config, ServiceSettings.given(spec))));
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
@@ -81,6 +85,22 @@ final class ServiceCommands {
             done.await();
             return ExitCode.OK;
         }
+    }
+
+    /**
+     * The {@code local} scaling provider: {@code nommer worker} processes run by this same Java and jar, given the
+     * settings {@code serve} was given (its environment and config file they inherit), so they use its store,
+     * storage and data folder.
+     */
+    static LocalWorkers localWorkers(ServerConfig config, Map<String, String> settings) {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "worker");
+        return new LocalWorkers(command, settings, config.dataDir().resolve("workers"));
     }
 
     @Command(

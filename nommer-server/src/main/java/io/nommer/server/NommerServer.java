@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.retention.Retention;
+import io.nommer.core.scaling.Scaler;
+import io.nommer.core.scaling.WorkerProvider;
 import io.nommer.core.service.FleetService;
 import io.nommer.core.service.JobService;
 import io.nommer.core.service.ProfileService;
@@ -57,11 +59,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +90,8 @@ public final class NommerServer implements AutoCloseable {
     private final String baseUrl;
     private final Router router;
     private final WebhookRelay relay;
+    /** Null when this orchestrator has no worker providers. */
+    private final Scaler scaler;
     /** Keeps the JVM's shutdown hook from killing ffmpeg while {@link #close()} gives it its grace (SIGTERM). */
     private final LiveProcesses.Deferral processKill;
 
@@ -98,8 +104,10 @@ public final class NommerServer implements AutoCloseable {
             ScheduledExecutorService retention,
             String baseUrl,
             Router router,
-            WebhookRelay relay) {
+            WebhookRelay relay,
+            Scaler scaler) {
         this.relay = relay;
+        this.scaler = scaler;
         this.config = config;
         this.backends = backends;
         this.http = http;
@@ -143,6 +151,15 @@ public final class NommerServer implements AutoCloseable {
      *     broken plug-in jar, an {@code encoder} that is not loaded or cannot start)
      */
     public static NommerServer start(ServerConfig config) {
+        return start(config, List.of());
+    }
+
+    /**
+     * @param providers what may start and stop workers for clouds with a scaling policy (such as {@link
+     *     io.nommer.server.scaling.LocalWorkers}, which {@code nommer serve} passes); none: this orchestrator does not
+     *     scale
+     */
+    public static NommerServer start(ServerConfig config, List<WorkerProvider> providers) {
         log.info("starting nommer: {}", config);
         EncoderPlugins encoders = Backends.encoders(config);
         Toolchains toolchains = Toolchains.detect(config);
@@ -192,7 +209,8 @@ public final class NommerServer implements AutoCloseable {
         }
         String secret = webhookSecret(config, data);
         SignedUrls signedUrls = new SignedUrls(secret, config.http().signedUrlLifetime(), clock);
-        FleetService fleet = new FleetService(store.fleet());
+        FleetService fleet = new FleetService(
+                store.fleet(), providers.stream().map(WorkerProvider::name).collect(Collectors.toSet()));
         JobViews views = new JobViews(new ServerPaths(data), config.authRequired() ? signedUrls : null, fleet::pricing);
         new JobsApi(
                         jobs,
@@ -280,6 +298,7 @@ public final class NommerServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(
                 () -> guard("webhook relay", relay::deliverDue), 1000, 1000, TimeUnit.MILLISECONDS);
         ScheduledExecutorService retention = startRetention(config, store, storage);
+        Scaler scaler = providers.isEmpty() ? null : startScaler(store, providers, housekeeping, clock);
         String bound = (config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind()) + ":" + http.port();
         if (config.http().publicUrl() != null) {
             log.info("nommer listening on {}; links and webhooks name {} (public_url)", bound, publicUrl);
@@ -292,7 +311,24 @@ public final class NommerServer implements AutoCloseable {
         } else {
             log.info("nommer listening on {}", own);
         }
-        return new NommerServer(config, backends, http, worker, housekeeping, retention, own, router, relay);
+        return new NommerServer(config, backends, http, worker, housekeeping, retention, own, router, relay, scaler);
+    }
+
+    /** Scales the clouds that have a policy, every {@link Scaler#INTERVAL}, on the housekeeping thread. */
+    private static Scaler startScaler(
+            Store store, List<WorkerProvider> providers, ScheduledExecutorService housekeeping, InstantSource clock) {
+        Scaler scaler = new Scaler(
+                store.fleet(),
+                providers.stream().collect(Collectors.toMap(WorkerProvider::name, p -> p)),
+                "serve-" + Worker.hostName() + "-" + ProcessHandle.current().pid(),
+                clock);
+        housekeeping.scheduleWithFixedDelay(
+                () -> guard("scaler", scaler::tick), 0, Scaler.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        log.info(
+                "scaler: providers {}, looking every {} s",
+                providers.stream().map(WorkerProvider::name).toList(),
+                Scaler.INTERVAL.toSeconds());
+        return scaler;
     }
 
     /**
@@ -423,6 +459,9 @@ public final class NommerServer implements AutoCloseable {
                 awaitQuietly(retention, Duration.ofSeconds(10));
             }
             relay.close();
+            if (scaler != null) {
+                scaler.close();
+            }
             if (worker != null) {
                 worker.stop(config.shutdownGrace());
             }

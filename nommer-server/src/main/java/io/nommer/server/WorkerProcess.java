@@ -49,8 +49,7 @@ public final class WorkerProcess implements AutoCloseable {
         Backends.WorkerEncoder encoder =
                 Backends.workerEncoder(config, plugins, toolchains, Backends.processes(config));
         Backends backends = Backends.open(config);
-        Worker worker = backends.startWorker(
-                "worker-" + host() + "-" + ProcessHandle.current().pid(), encoder);
+        Worker worker = backends.startWorker(workerId(ProcessHandle.current().pid()), encoder);
         WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));
@@ -110,8 +109,9 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    private static String host() {
-        String name = Worker.hostName();
-        return name == null ? "unknown" : name;
+    /** The id a worker process with {@code pid} on this host reports itself by. */
+    public static String workerId(long pid) {
+        String host = Worker.hostName();
+        return "worker-" + (host == null ? "unknown" : host) + "-" + pid;
     }
 }

@@ -8,19 +8,24 @@ import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.CloudPrice;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
+import io.nommer.core.scaling.TaskCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The {@link FleetRegistry} on JDBC: the clouds and workers tables. */
 final class JdbcFleetRegistry implements FleetRegistry {
     /** A cloud's columns and its price now: the latest of its prices. */
-    private static final String CLOUD_COLUMNS = "name, priority, created_at, updated_at, "
+    private static final String CLOUD_COLUMNS = "name, priority, created_at, updated_at, scaling, scaling_status, "
             + "(SELECT price_per_core_hour FROM cloud_prices p WHERE p.cloud = clouds.name "
             + "ORDER BY effective_at DESC LIMIT 1) AS price_per_core_hour";
 
@@ -145,7 +150,82 @@ final class JdbcFleetRegistry implements FleetRegistry {
                 rs.getInt("priority"),
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"),
-                rs.getDouble("price_per_core_hour"));
+                rs.getDouble("price_per_core_hour"),
+                JsonColumns.scaling(rs.getString("scaling")),
+                JsonColumns.scalingStatus(rs.getString("scaling_status")));
+    }
+
+    @Override
+    public Optional<Cloud> scaleCloud(String name, ScalingPolicy policy) {
+        return sql.inTransaction("setting the scaling of cloud " + name, c -> {
+            long now = sql.now(c);
+            int changed = update(
+                    c,
+                    "UPDATE clouds SET scaling = ?, scaling_status = NULL, updated_at = ? WHERE name = ?",
+                    JsonColumns.scaling(policy),
+                    now,
+                    name);
+            return changed == 0 ? Optional.<Cloud>empty() : loadCloud(c, name);
+        });
+    }
+
+    @Override
+    public void recordScaling(String cloud, ScalingStatus status) {
+        sql.inTransaction(
+                "recording the scaling of cloud " + cloud,
+                c -> update(
+                        c,
+                        "UPDATE clouds SET scaling_status = ? WHERE name = ?",
+                        JsonColumns.scalingStatus(status),
+                        cloud));
+    }
+
+    @Override
+    public boolean holdScaler(String holder, Duration ttl) {
+        return sql.inTransaction("holding the scaler's lease", c -> {
+            long now = sql.now(c);
+            // why: one statement decides, so two orchestrators racing for an expired lease cannot both win
+            return update(
+                            c,
+                            "UPDATE scaler_lease SET holder = ?, expires_at = ? "
+                                    + "WHERE name = 'scaler' AND (holder = ? OR holder IS NULL OR expires_at < ?)",
+                            holder,
+                            now + ttl.toMillis(),
+                            holder,
+                            now)
+                    == 1;
+        });
+    }
+
+    @Override
+    public void releaseScaler(String holder) {
+        sql.inTransaction(
+                "releasing the scaler's lease",
+                c -> update(
+                        c,
+                        "UPDATE scaler_lease SET holder = NULL, expires_at = 0 WHERE name = 'scaler' AND holder = ?",
+                        holder));
+    }
+
+    @Override
+    public Map<String, TaskCounts> taskCounts() {
+        return sql.read("counting the tasks that want a worker", c -> {
+            long now = sql.now(c);
+            Map<String, TaskCounts> counts = new HashMap<>();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT cloud, SUM(CASE WHEN state = 'running' THEN 0 ELSE 1 END) AS runnable, "
+                                    + "SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END) AS running FROM tasks "
+                                    + "WHERE state = 'running' OR (state = 'queued' AND run_after <= ? AND waiting_on = 0) "
+                                    + "GROUP BY cloud",
+                            now);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString("cloud"), new TaskCounts(rs.getInt("runnable"), rs.getInt("running")));
+                }
+            }
+            return counts;
+        });
     }
 
     @Override

@@ -11,7 +11,11 @@ import io.nommer.core.job.OutputFile;
 import io.nommer.core.media.MediaInfo;
 import io.nommer.core.profile.Profile;
 import io.nommer.core.profile.ProfileJson;
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
 import io.nommer.core.stack.Stack;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +88,93 @@ final class JsonColumns {
 
     static Map<String, String> tools(String json) {
         return json == null ? Map.of() : read(json, new TypeReference<LinkedHashMap<String, String>>() {});
+    }
+
+    /** A cloud's scaling policy, durations in whole seconds. */
+    private record StoredPolicy(
+            String provider,
+            int minWorkers,
+            int maxWorkers,
+            int slotsPerWorker,
+            long scaleUpCooldownSeconds,
+            long exitWhenIdleSeconds) {}
+
+    static String scaling(ScalingPolicy p) {
+        return p == null
+                ? null
+                : write(new StoredPolicy(
+                        p.provider(),
+                        p.minWorkers(),
+                        p.maxWorkers(),
+                        p.slotsPerWorker(),
+                        p.scaleUpCooldown().toSeconds(),
+                        p.exitWhenIdle().toSeconds()));
+    }
+
+    static ScalingPolicy scaling(String json) {
+        if (json == null) {
+            return null;
+        }
+        StoredPolicy p = read(json, new TypeReference<StoredPolicy>() {});
+        return new ScalingPolicy(
+                p.provider(),
+                p.minWorkers(),
+                p.maxWorkers(),
+                p.slotsPerWorker(),
+                Duration.ofSeconds(p.scaleUpCooldownSeconds()),
+                Duration.ofSeconds(p.exitWhenIdleSeconds()));
+    }
+
+    /** What the scaler last decided for a cloud, times in epoch milliseconds. */
+    private record StoredStatus(
+            int desired,
+            int current,
+            String reason,
+            Long decidedAt,
+            Long lastScaleUp,
+            String scaler,
+            long decisions,
+            long started,
+            long stopped) {}
+
+    static String scalingStatus(ScalingStatus s) {
+        return s == null
+                ? null
+                : write(new StoredStatus(
+                        s.desired(),
+                        s.current(),
+                        s.reason(),
+                        millis(s.decidedAt()),
+                        millis(s.lastScaleUp()),
+                        s.scaler(),
+                        s.decisions(),
+                        s.started(),
+                        s.stopped()));
+    }
+
+    static ScalingStatus scalingStatus(String json) {
+        if (json == null) {
+            return null;
+        }
+        StoredStatus s = read(json, new TypeReference<StoredStatus>() {});
+        return new ScalingStatus(
+                s.desired(),
+                s.current(),
+                s.reason(),
+                instant(s.decidedAt()),
+                instant(s.lastScaleUp()),
+                s.scaler(),
+                s.decisions(),
+                s.started(),
+                s.stopped());
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
     private static String write(Object value) {

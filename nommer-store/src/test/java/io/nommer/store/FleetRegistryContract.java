@@ -8,6 +8,9 @@ import io.nommer.core.fleet.CloudPrice;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.core.job.Job;
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
+import io.nommer.core.scaling.TaskCounts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,6 +65,56 @@ public abstract class FleetRegistryContract extends StoreFixture {
                 .as("finished jobs of a deleted cloud keep their cost")
                 .hasSize(2);
         assertThatThrownBy(() -> fleet.priceCloud(Cloud.DEFAULT, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void scaling_isStoredWithTheCloud_andANewPolicyForgetsTheOldDecisions() {
+        fleet.putCloud("burst", 0);
+        ScalingPolicy policy = new ScalingPolicy("local", 0, 4, 2, Duration.ofSeconds(30), Duration.ofMinutes(2));
+        assertThat(fleet.scaleCloud("burst", policy).orElseThrow().scaling()).isEqualTo(policy);
+        assertThat(fleet.scaleCloud("nowhere", policy)).isEmpty();
+        ScalingStatus status = new ScalingStatus(
+                3, 1, "5 tasks need 3 worker(s)", clock.instant(), clock.instant(), "serve-1", 1, 2, 0);
+        fleet.recordScaling("burst", status);
+        assertThat(fleet.findCloud("burst").orElseThrow().scalingStatus()).isEqualTo(status);
+
+        Cloud off = fleet.scaleCloud("burst", null).orElseThrow();
+
+        assertThat(off.scaling()).isNull();
+        assertThat(off.scalingStatus()).isNull();
+    }
+
+    @Test
+    void theScalersLease_isHeldByOneHolderUntilItExpiresOrIsReleased() {
+        assertThat(fleet.holdScaler("a", Duration.ofSeconds(30))).isTrue();
+        assertThat(fleet.holdScaler("b", Duration.ofSeconds(30))).isFalse();
+        clock.tick(Duration.ofSeconds(20));
+        assertThat(fleet.holdScaler("a", Duration.ofSeconds(30))).as("renewed").isTrue();
+        clock.tick(Duration.ofSeconds(20));
+        assertThat(fleet.holdScaler("b", Duration.ofSeconds(30))).isFalse();
+        clock.tick(Duration.ofSeconds(11));
+        assertThat(fleet.holdScaler("b", Duration.ofSeconds(30)))
+                .as("a stopped renewing")
+                .isTrue();
+        fleet.releaseScaler("a");
+        assertThat(fleet.holdScaler("a", Duration.ofSeconds(30)))
+                .as("a cannot release b's")
+                .isFalse();
+        fleet.releaseScaler("b");
+        assertThat(fleet.holdScaler("a", Duration.ofSeconds(30))).isTrue();
+    }
+
+    @Test
+    void taskCounts_countQueuedTasksWhoseTimeHasComeAndRunningOnes_perCloud() {
+        fleet.putCloud("gpu", 0);
+        aJob().create();
+        aJob().create();
+        aJob().inCloud("gpu").create();
+        assertThat(queue.claim("w1", 1, Duration.ofMinutes(1))).hasSize(1);
+
+        assertThat(fleet.taskCounts())
+                .containsEntry(Cloud.DEFAULT, new TaskCounts(1, 1))
+                .containsEntry("gpu", new TaskCounts(1, 0));
     }
 
     @Test

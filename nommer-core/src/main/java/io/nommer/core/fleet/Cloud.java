@@ -1,5 +1,7 @@
 package io.nommer.core.fleet;
 
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
@@ -8,8 +10,17 @@ import java.util.regex.Pattern;
  * claims from them in the order of their priority (higher first), then by task priority, then by age.
  *
  * @param pricePerCoreHour what an hour of one CPU core costs in this cloud now (see {@link Pricing}); 0 when unknown
+ * @param scaling how its workers are scaled; null when they are not
+ * @param scalingStatus what the scaler last decided for it; null before its first decision
  */
-public record Cloud(String name, int priority, Instant createdAt, Instant updatedAt, double pricePerCoreHour) {
+public record Cloud(
+        String name,
+        int priority,
+        Instant createdAt,
+        Instant updatedAt,
+        double pricePerCoreHour,
+        ScalingPolicy scaling,
+        ScalingStatus scalingStatus) {
     /** The cloud jobs and workers use when they name none. It always exists and cannot be deleted. */
     public static final String DEFAULT = "default";
 

@@ -1,7 +1,11 @@
 package io.nommer.core.fleet;
 
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
+import io.nommer.core.scaling.TaskCounts;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +29,29 @@ public interface FleetRegistry {
     List<CloudPrice> prices();
 
     Optional<Cloud> findCloud(String name);
+
+    /**
+     * Sets how a cloud's workers are scaled (null: not scaled), forgetting what the scaler decided under the old
+     * policy.
+     *
+     * @return the cloud, or empty when there is no such cloud
+     */
+    Optional<Cloud> scaleCloud(String name, ScalingPolicy policy);
+
+    /** Records what the scaler decided for a cloud. */
+    void recordScaling(String cloud, ScalingStatus status);
+
+    /**
+     * Takes or renews the scaler's lease for {@code holder}: true when {@code holder} now holds it for {@code ttl}
+     * (it held it, or the last holder's lease has expired), false while another holds it.
+     */
+    boolean holdScaler(String holder, Duration ttl);
+
+    /** Gives the scaler's lease up, if {@code holder} holds it, so that another takes it at once. */
+    void releaseScaler(String holder);
+
+    /** Per cloud, its tasks that want a worker now (clouds without any are left out). */
+    Map<String, TaskCounts> taskCounts();
 
     /** Every cloud, highest priority first, then by name. */
     List<Cloud> listClouds();

@@ -4,9 +4,12 @@ import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.Pricing;
 import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.scaling.ScalingPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** Clouds (pools of workers with a priority) and the workers seen lately, as the API offers them. */
 public final class FleetService {
@@ -25,11 +28,21 @@ public final class FleetService {
     private record CachedPricing(Pricing pricing, long readAt) {}
 
     private final FleetRegistry fleet;
+    private final Set<String> scalingProviders;
     private volatile CachedPricing pricing;
 
-    public FleetService(FleetRegistry fleet) {
+    /** @param scalingProviders the providers this orchestrator's scaler has ({@code local}...), which policies may name */
+    public FleetService(FleetRegistry fleet, Set<String> scalingProviders) {
         this.fleet = fleet;
+        this.scalingProviders = Set.copyOf(scalingProviders);
     }
+
+    /**
+     * What a {@code PUT /v1/clouds/{name}} changes; a null value keeps what the cloud has.
+     *
+     * @param setsScaling whether it sets {@code scaling} (to {@code scaling}, or off when that is null)
+     */
+    public record CloudChange(Long priority, Double pricePerCoreHour, boolean setsScaling, ScalingPolicy scaling) {}
 
     /** What a cloud's priority must be. */
     public static final String PRIORITY_RULE = "priority must be a whole number from " + Cloud.MIN_PRIORITY + " to "
@@ -49,18 +62,28 @@ public final class FleetService {
 
     /**
      * Creates a cloud or changes it. A value left out (null) keeps what the cloud has; a new cloud starts at priority
-     * 0 and an unknown price (0).
+     * 0, an unknown price (0) and no scaling.
      *
-     * @param pricePerCoreHour from now on (see {@link Pricing}); work finished earlier keeps its price
-     * @throws ValidationException for a name, priority or price out of bounds
+     * @throws ValidationException for a name, priority, price or scaling policy out of bounds, or a policy naming a
+     *     provider this orchestrator does not have
      */
-    public PutCloud putCloud(String name, Long priority, Double pricePerCoreHour) {
+    public PutCloud putCloud(String name, CloudChange change) {
         requireCloudName(name);
+        Long priority = change.priority();
         if (priority != null && (priority < Cloud.MIN_PRIORITY || priority > Cloud.MAX_PRIORITY)) {
             throw new ValidationException("invalid_request", "priority", PRIORITY_RULE);
         }
-        if (pricePerCoreHour != null && !(pricePerCoreHour >= 0 && pricePerCoreHour <= MAX_PRICE_PER_CORE_HOUR)) {
+        Double price = change.pricePerCoreHour();
+        if (price != null && !(price >= 0 && price <= MAX_PRICE_PER_CORE_HOUR)) {
             throw new ValidationException("invalid_request", "price_per_core_hour", PRICE_RULE);
+        }
+        ScalingPolicy scaling = change.scaling();
+        if (scaling != null && !scalingProviders.contains(scaling.provider())) {
+            throw new ValidationException(
+                    "invalid_request",
+                    "scaling.provider",
+                    "provider " + scaling.provider() + " is not available in this orchestrator"
+                            + (scalingProviders.isEmpty() ? " (it has none)" : "; it has " + scalingProviders));
         }
         Optional<Cloud> existing = fleet.findCloud(name);
         int newPriority = priority != null
@@ -69,10 +92,13 @@ public final class FleetService {
         Cloud cloud = existing.isPresent() && existing.get().priority() == newPriority
                 ? existing.get()
                 : fleet.putCloud(name, newPriority);
-        if (pricePerCoreHour != null) {
+        if (price != null) {
             // why: a cloud deleted meanwhile is gone; answering the one just stored is the honest answer
-            cloud = fleet.priceCloud(name, pricePerCoreHour).orElse(cloud);
+            cloud = fleet.priceCloud(name, price).orElse(cloud);
             pricing = null;
+        }
+        if (change.setsScaling() && !Objects.equals(cloud.scaling(), scaling)) {
+            cloud = fleet.scaleCloud(name, scaling).orElse(cloud);
         }
         return new PutCloud(cloud, existing.isEmpty());
     }

@@ -33,6 +33,9 @@ import io.nommer.core.queue.Completion;
 import io.nommer.core.queue.QueueSignal;
 import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.queue.TaskQueue;
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
+import io.nommer.core.scaling.TaskCounts;
 import io.nommer.core.storage.InputFetcher;
 import io.nommer.core.storage.LocalInput;
 import io.nommer.core.storage.OutputPublisher;
@@ -200,6 +203,31 @@ class WorkerTest {
 
         @Override
         public Optional<Cloud> findCloud(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Cloud> scaleCloud(String name, ScalingPolicy policy) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void recordScaling(String cloud, ScalingStatus status) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean holdScaler(String holder, Duration ttl) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void releaseScaler(String holder) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, TaskCounts> taskCounts() {
             throw new UnsupportedOperationException();
         }
 

@@ -3,12 +3,15 @@ package io.nommer.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.scaling.ScalingStatus;
 import io.nommer.core.service.FleetService;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
 import io.nommer.server.http.Router.Access;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -45,7 +48,7 @@ public final class CloudsApi {
         String name = req.path("name");
         FleetService.requireCloudName(name);
         JsonNode body = req.jsonObject(4096);
-        Fields.onlyKnown(body, Set.of("priority", "price_per_core_hour"), "");
+        Fields.onlyKnown(body, Set.of("priority", "price_per_core_hour", "scaling"), "");
         Long priority = null;
         JsonNode p = body.get("priority");
         if (p != null && !p.isNull()) {
@@ -62,12 +65,78 @@ public final class CloudsApi {
             }
             price = pr.asDouble();
         }
-        FleetService.PutCloud put = fleet.putCloud(name, priority, price);
+        ScalingPolicy scaling = body.hasNonNull("scaling") ? scaling(body.get("scaling")) : null;
+        FleetService.PutCloud put =
+                fleet.putCloud(name, new FleetService.CloudChange(priority, price, body.has("scaling"), scaling));
         return Response.json(put.created() ? 201 : 200, cloud(put.cloud())).header("Location", "/v1/clouds/" + name);
     }
 
+    /** The fields of a {@code scaling} object, all required. */
+    private static final Set<String> SCALING_FIELDS = Set.of(
+            "provider",
+            "min_workers",
+            "max_workers",
+            "slots_per_worker",
+            "scale_up_cooldown_seconds",
+            "exit_when_idle_seconds");
+
+    /** A scaling policy as the API reads and writes it. */
+    record ScalingView(
+            String provider,
+            int minWorkers,
+            int maxWorkers,
+            int slotsPerWorker,
+            long scaleUpCooldownSeconds,
+            long exitWhenIdleSeconds) {
+        static ScalingView of(ScalingPolicy p) {
+            return p == null
+                    ? null
+                    : new ScalingView(
+                            p.provider(),
+                            p.minWorkers(),
+                            p.maxWorkers(),
+                            p.slotsPerWorker(),
+                            p.scaleUpCooldown().toSeconds(),
+                            p.exitWhenIdle().toSeconds());
+        }
+    }
+
+    /** What the scaler last decided for a cloud. */
+    record ScalingStatusView(
+            int desiredWorkers,
+            int currentWorkers,
+            String reason,
+            String decidedAt,
+            String lastScaleUp,
+            String scaler,
+            long decisions,
+            long workersStarted,
+            long workersStopped) {
+        static ScalingStatusView of(ScalingStatus s) {
+            return s == null
+                    ? null
+                    : new ScalingStatusView(
+                            s.desired(),
+                            s.current(),
+                            s.reason(),
+                            Json.time(s.decidedAt()),
+                            Json.time(s.lastScaleUp()),
+                            s.scaler(),
+                            s.decisions(),
+                            s.started(),
+                            s.stopped());
+        }
+    }
+
     /** @param pricePerCoreHour null when unknown (0 is stored) */
-    record CloudView(String name, int priority, Double pricePerCoreHour, String createdAt, String updatedAt) {}
+    record CloudView(
+            String name,
+            int priority,
+            Double pricePerCoreHour,
+            ScalingView scaling,
+            ScalingStatusView scalingStatus,
+            String createdAt,
+            String updatedAt) {}
 
     record Clouds(List<CloudView> clouds) {}
 
@@ -90,8 +159,38 @@ public final class CloudsApi {
                 c.name(),
                 c.priority(),
                 c.pricePerCoreHour() > 0 ? c.pricePerCoreHour() : null,
+                ScalingView.of(c.scaling()),
+                ScalingStatusView.of(c.scalingStatus()),
                 Json.time(c.createdAt()),
                 Json.time(c.updatedAt()));
+    }
+
+    private static ScalingPolicy scaling(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.invalid("scaling", "scaling must be an object, or null to stop scaling the cloud");
+        }
+        Fields.onlyKnown(node, SCALING_FIELDS, "scaling.");
+        for (String field : SCALING_FIELDS) {
+            JsonNode v = node.get(field);
+            boolean ok = field.equals("provider") ? v != null && v.isTextual() : v != null && v.canConvertToInt();
+            if (!ok) {
+                throw ApiException.invalid(
+                        "scaling." + field,
+                        "scaling." + field
+                                + (field.equals("provider") ? " must be a string" : " must be a whole number"));
+            }
+        }
+        try {
+            return new ScalingPolicy(
+                    node.get("provider").asText(),
+                    node.get("min_workers").asInt(),
+                    node.get("max_workers").asInt(),
+                    node.get("slots_per_worker").asInt(),
+                    Duration.ofSeconds(node.get("scale_up_cooldown_seconds").asLong()),
+                    Duration.ofSeconds(node.get("exit_when_idle_seconds").asLong()));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("scaling", e.getMessage());
+        }
     }
 
     private static WorkerView worker(WorkerStatus w) {
