@@ -354,11 +354,25 @@ public record ServerConfig(
         return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:<masked>@").replaceAll("(?i)(password=)[^&]*", "$1<masked>");
     }
 
+    /** A binary setting as the log shows it: as set, else the one on {@code PATH} that will be used. */
+    private String binary(String configured, String name) {
+        if (configured != null) {
+            return configured;
+        }
+        if (!stacks.stacks().isEmpty()) {
+            return "per stack";
+        }
+        return io.nommer.ffmpeg.FfmpegBinaries.onPath(name)
+                .map(p -> p + " (from PATH)")
+                .orElse("none on PATH");
+    }
+
     /** For the start-up log: every setting, the secret masked. */
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDir.toAbsolutePath() + ", workers="
-                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", " + stacks + ", input_roots="
+                + workers + ", ffmpeg=" + binary(ffmpeg, "ffmpeg") + ", ffprobe=" + binary(ffprobe, "ffprobe") + ", "
+                + stacks + ", input_roots="
                 + inputRoots
                 + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
                 + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes
