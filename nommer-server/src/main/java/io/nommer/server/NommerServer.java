@@ -23,6 +23,7 @@ import io.nommer.server.api.JobsApi;
 import io.nommer.server.api.Json;
 import io.nommer.server.api.KeysApi;
 import io.nommer.server.api.MetaApi;
+import io.nommer.server.api.MetricsApi;
 import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.StacksApi;
@@ -35,6 +36,8 @@ import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.metrics.ServerMetrics;
+import io.nommer.server.metrics.TimedTaskQueue;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
 import io.nommer.storage.http.CheckedAddressResolver;
@@ -176,11 +179,16 @@ public final class NommerServer implements AutoCloseable {
                 store.retention(),
                 stacks);
 
+        ServerMetrics metrics = new ServerMetrics(store.metrics(), store.fleet());
+        backends.bindPoolMetrics(metrics.registry());
         Worker worker = workerEncoder != null
-                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), workerEncoder)
+                ? backends.startWorker(
+                        "serve-" + ProcessHandle.current().pid(),
+                        workerEncoder,
+                        new TimedTaskQueue(store.queue(), metrics.claims()))
                 : null;
 
-        Router router = new Router(mapper, config.http().publicUrl());
+        Router router = new Router(mapper, config.http().publicUrl()).observer(metrics::request);
         if (config.authRequired()) {
             router.authenticator(new KeyAuthenticator(store.keys(), java.time.Clock.systemUTC()));
             log.info("authentication: API keys required (Authorization: Bearer <key>); "
@@ -224,6 +232,7 @@ public final class NommerServer implements AutoCloseable {
                 .register(router);
         new StacksApi(stacks).register(router);
         new MetaApi().register(router);
+        new MetricsApi(metrics, config.http().metricsToken()).register(router);
 
         HttpServer http;
         try {
@@ -248,18 +257,19 @@ public final class NommerServer implements AutoCloseable {
         String publicUrl = config.http().publicUrl() != null ? config.http().publicUrl() : own;
 
         WebhookRelay relay = new WebhookRelay(
-                store.outbox(),
-                store.jobs(),
-                mapper,
-                views,
-                secret,
-                clock,
-                publicUrl,
-                PinnedHttpClient.start(
-                        "nommer-webhook",
-                        CheckedAddressResolver.of(config.allowPrivateNetworks()),
-                        Duration.ofSeconds(5),
-                        "nommer-webhook/1"));
+                        store.outbox(),
+                        store.jobs(),
+                        mapper,
+                        views,
+                        secret,
+                        clock,
+                        publicUrl,
+                        PinnedHttpClient.start(
+                                "nommer-webhook",
+                                CheckedAddressResolver.of(config.allowPrivateNetworks()),
+                                Duration.ofSeconds(5),
+                                "nommer-webhook/1"))
+                .observedBy(metrics::webhook);
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(
                 1, Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
         housekeeping.scheduleWithFixedDelay(

@@ -50,7 +50,9 @@ public final class WorkerProcess implements AutoCloseable {
                 Backends.workerEncoder(config, plugins, toolchains, Backends.processes(config));
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
-                "worker-" + host() + "-" + ProcessHandle.current().pid(), encoder);
+                "worker-" + host() + "-" + ProcessHandle.current().pid(),
+                encoder,
+                backends.store().queue());
         WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));
