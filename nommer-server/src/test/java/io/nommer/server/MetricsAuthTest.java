@@ -62,7 +62,7 @@ class MetricsAuthTest {
             Reply r = anonymous.withKey(token).get("/metrics");
             assertThat(r.status()).isEqualTo(200);
             assertThat(new String(r.raw(), java.nio.charset.StandardCharsets.UTF_8))
-                    .contains("nommer_webhook_deliveries_total", "jvm_memory_used_bytes");
+                    .contains("nommer_jobs_submitted_total{cloud=\"default\"} 0.0", "jvm_memory_used_bytes");
         }
     }
 

@@ -173,6 +173,12 @@ abstract class MetricsContract {
                 .isEqualTo(1.0);
         assertThat(s.get(series("nommer_jobs_finished_total", "cloud", "default", "state", "failed")))
                 .isEqualTo(1.0);
+        assertThat(s.get(series("nommer_jobs_finished_total", "cloud", "default", "state", "cancelled")))
+                .as("every end state is there from the start, so that its first one counts in rate() and increase()")
+                .isEqualTo(0.0);
+        assertThat(s.get(series(
+                        "nommer_outputs_finished_total", "cloud", "default", "preset", "mp3", "state", "succeeded")))
+                .isEqualTo(0.0);
         assertThat(s.get(series("nommer_outputs_submitted_total", "cloud", "default", "preset", "thumbnails")))
                 .isEqualTo(1.0);
         String mp4 = "{cloud=\"default\",preset=\"mp4-h264\",state=\"succeeded\",}";
@@ -197,7 +203,9 @@ abstract class MetricsContract {
         assertThat(s.get(series("nommer_workers", "cloud", "default"))).isEqualTo(1.0);
         assertThat(s.get(series("nommer_worker_slots", "cloud", "default"))).isEqualTo(1.0);
         assertThat(only(s, "nommer_queue_tasks{"))
-                .as("nothing is queued or running")
+                .as("nothing is queued or running, and every priority of the cloud shows it")
+                .containsEntry(
+                        series("nommer_queue_tasks", "cloud", "default", "priority", "high", "state", "queued"), 0.0)
                 .allSatisfy((k, v) -> assertThat(v).as(k).isZero());
 
         // this process's own figures

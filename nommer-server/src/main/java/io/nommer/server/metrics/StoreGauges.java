@@ -5,11 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.fleet.WorkerStatus;
+import io.nommer.core.job.JobState;
 import io.nommer.core.metrics.QueueBand;
 import io.nommer.core.metrics.StoreMetrics;
 import io.nommer.core.metrics.WorkTotal;
+import io.nommer.core.metrics.WorkTotal.Kind;
+import io.nommer.core.profile.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +51,12 @@ final class StoreGauges {
     private volatile long nextRefresh = System.nanoTime();
     /** Each total as last read; never lower than before within this process, so that counters never go down. */
     private final Map<WorkTotal.Key, WorkTotal> totals = new ConcurrentHashMap<>();
-
-    /** Every band seen since start: one whose tasks are all gone shows 0 rather than vanish from the graphs. */
-    private final java.util.Set<QueueBand> seenBands = ConcurrentHashMap.newKeySet();
+    /** The keys whose counters are registered (reading 0 until the store has a total for them). */
+    private final java.util.Set<WorkTotal.Key> registered = ConcurrentHashMap.newKeySet();
+    /** The states a job or an output ends in. */
+    private static final List<JobState> END_STATES = java.util.Arrays.stream(JobState.values())
+            .filter(JobState::terminal)
+            .toList();
 
     private final MultiGauge queueTasks;
     private final MultiGauge oldestQueued;
@@ -104,23 +111,25 @@ final class StoreGauges {
     }
 
     private void refresh() {
+        List<Cloud> clouds = fleet.listClouds();
+        for (Cloud cloud : clouds) {
+            registerWithCompanions(new WorkTotal.Key(Kind.JOBS_SUBMITTED, cloud.name(), "", ""));
+        }
         for (WorkTotal t : store.totals()) {
-            WorkTotal before = totals.putIfAbsent(t.key(), t);
-            if (before == null) {
-                register(t.key());
-            } else {
-                totals.put(t.key(), atLeast(before, t));
-            }
+            totals.merge(t.key(), t, StoreGauges::atLeast);
+            registerWithCompanions(t.key());
         }
         List<MultiGauge.Row<?>> tasks = new ArrayList<>();
         List<MultiGauge.Row<?>> ages = new ArrayList<>();
+        // why: every cloud's every priority, 0 when empty, so that a queue that drains shows 0 rather than vanish
         Map<List<Object>, QueueBand> bands = new java.util.LinkedHashMap<>();
-        for (QueueBand b : seenBands) {
-            bands.put(List.of(b.cloud(), b.priority()), new QueueBand(b.cloud(), b.priority(), 0, 0, Duration.ZERO));
+        for (Cloud cloud : clouds) {
+            for (Priority p : Priority.values()) {
+                bands.put(List.of(cloud.name(), p), new QueueBand(cloud.name(), p, 0, 0, Duration.ZERO));
+            }
         }
         for (QueueBand b : store.queue()) {
             bands.put(List.of(b.cloud(), b.priority()), b);
-            seenBands.add(new QueueBand(b.cloud(), b.priority(), 0, 0, Duration.ZERO));
         }
         for (QueueBand b : bands.values()) {
             Tags band = Tags.of("cloud", b.cloud(), "priority", b.priority().wireName());
@@ -165,6 +174,35 @@ final class StoreGauges {
                 Math.max(before.cpuSeconds(), now.cpuSeconds()),
                 Math.max(before.encodeSeconds(), now.encodeSeconds()),
                 Math.max(before.waitSeconds(), now.waitSeconds()));
+    }
+
+    /**
+     * Registers the counters of {@code key} and of its companions at 0: for a cloud, its jobs in every end state; for a
+     * cloud and preset, its outputs submitted and in every end state. Why: Prometheus' {@code increase} and
+     * {@code rate} do not count a series' first sample, so a counter that first appears at 1 (the first failure of a
+     * preset) would never show that failure.
+     */
+    private void registerWithCompanions(WorkTotal.Key key) {
+        List<WorkTotal.Key> keys = new ArrayList<>();
+        switch (key.kind()) {
+            case JOBS_SUBMITTED, JOBS_FINISHED -> {
+                keys.add(new WorkTotal.Key(Kind.JOBS_SUBMITTED, key.cloud(), "", ""));
+                for (JobState s : END_STATES) {
+                    keys.add(new WorkTotal.Key(Kind.JOBS_FINISHED, key.cloud(), "", s.wireName()));
+                }
+            }
+            case OUTPUTS_SUBMITTED, OUTPUTS_FINISHED -> {
+                keys.add(new WorkTotal.Key(Kind.OUTPUTS_SUBMITTED, key.cloud(), key.preset(), ""));
+                for (JobState s : END_STATES) {
+                    keys.add(new WorkTotal.Key(Kind.OUTPUTS_FINISHED, key.cloud(), key.preset(), s.wireName()));
+                }
+            }
+        }
+        for (WorkTotal.Key k : keys) {
+            if (registered.add(k)) {
+                register(k);
+            }
+        }
     }
 
     /** The counters one total feeds, each reading the latest figures. */
