@@ -33,7 +33,7 @@ final class JdbcStoreMetrics implements StoreMetrics {
     static final int FOLD_CHUNK = 10_000;
 
     /** The two folds: each a watermark over one column of jobs, feeding two kinds of total. */
-    private enum Fold {
+    enum Fold {
         CREATED("created", "created_at"),
         FINISHED("finished", "finished_at");
 
@@ -45,6 +45,13 @@ final class JdbcStoreMetrics implements StoreMetrics {
             this.column = column;
         }
     }
+
+    /** Queued tasks by cloud and priority, with the oldest one's submission time. */
+    static final String QUEUED_SQL = "SELECT cloud, priority, COUNT(*), MIN(created_at) FROM tasks "
+            + "WHERE state = 'queued' GROUP BY cloud, priority";
+    /** Running tasks by cloud and priority. */
+    static final String RUNNING_SQL =
+            "SELECT cloud, priority, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY cloud, priority";
 
     private final Sql sql;
 
@@ -122,13 +129,7 @@ final class JdbcStoreMetrics implements StoreMetrics {
             }
             long to = cap;
             boolean caughtUp = true;
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT " + fold.column + " FROM jobs WHERE " + fold.column + " > ? AND " + fold.column
-                                    + " <= ? ORDER BY " + fold.column + " LIMIT 1 OFFSET ?",
-                            from,
-                            cap,
-                            FOLD_CHUNK - 1);
+            try (PreparedStatement ps = prepare(c, boundarySql(fold), from, cap, FOLD_CHUNK - 1);
                     ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     // why: up to and including this time, so that jobs of the same millisecond are folded together
@@ -162,24 +163,43 @@ final class JdbcStoreMetrics implements StoreMetrics {
         });
     }
 
+    /** The time of the last job of the next chunk: after {@code ?}, at most {@code ?}, skipping {@code ?} jobs. */
+    static String boundarySql(Fold fold) {
+        return "SELECT " + fold.column + " FROM jobs WHERE " + fold.column + " > ? AND " + fold.column
+                + " <= ? ORDER BY " + fold.column + " LIMIT 1 OFFSET ?";
+    }
+
+    /** The jobs whose {@code fold} time is in {@code (?, ?]}: by cloud (created), or each with its state and input. */
+    static String jobsSql(Fold fold) {
+        return fold == Fold.CREATED
+                ? "SELECT j.cloud, COUNT(*) FROM jobs j" + range(fold) + " GROUP BY j.cloud"
+                : "SELECT j.cloud, j.state, j.input_info FROM jobs j" + range(fold);
+    }
+
+    /** The tasks of those jobs: outputs by cloud and preset (created), or each task's figures. */
+    static String tasksSql(Fold fold) {
+        return fold == Fold.CREATED
+                ? "SELECT t.cloud, t.preset, COUNT(*) FROM jobs j JOIN tasks t ON t.job_id = j.id" + range(fold)
+                        + " AND t.part IS NULL GROUP BY t.cloud, t.preset"
+                : "SELECT t.cloud, t.preset, t.state, t.part, t.cpu_seconds, t.created_at, t.started_at, "
+                        + "t.finished_at, t.files FROM jobs j JOIN tasks t ON t.job_id = j.id" + range(fold);
+    }
+
+    private static String range(Fold fold) {
+        return " WHERE j." + fold.column + " > ? AND j." + fold.column + " <= ?";
+    }
+
     /** The totals of the jobs whose {@code fold} time is in {@code (from, to]}, with their outputs. */
     private static List<WorkTotal> aggregate(Connection c, Fold fold, long from, long to) throws SQLException {
         List<WorkTotal> totals = new ArrayList<>();
-        String range = " WHERE j." + fold.column + " > ? AND j." + fold.column + " <= ?";
         if (fold == Fold.CREATED) {
-            try (PreparedStatement ps =
-                            prepare(c, "SELECT j.cloud, COUNT(*) FROM jobs j" + range + " GROUP BY j.cloud", from, to);
+            try (PreparedStatement ps = prepare(c, jobsSql(fold), from, to);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     totals.add(new WorkTotal(Kind.JOBS_SUBMITTED, rs.getString(1), "", "", rs.getLong(2), 0, 0, 0, 0));
                 }
             }
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT t.cloud, t.preset, COUNT(*) FROM jobs j JOIN tasks t ON t.job_id = j.id" + range
-                                    + " AND t.part IS NULL GROUP BY t.cloud, t.preset",
-                            from,
-                            to);
+            try (PreparedStatement ps = prepare(c, tasksSql(fold), from, to);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     totals.add(new WorkTotal(
@@ -196,7 +216,7 @@ final class JdbcStoreMetrics implements StoreMetrics {
             }
             return WorkTotal.merge(totals);
         }
-        try (PreparedStatement ps = prepare(c, "SELECT j.cloud, j.state, j.input_info FROM jobs j" + range, from, to);
+        try (PreparedStatement ps = prepare(c, jobsSql(fold), from, to);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String info = rs.getString(3);
@@ -213,12 +233,7 @@ final class JdbcStoreMetrics implements StoreMetrics {
                         0));
             }
         }
-        try (PreparedStatement ps = prepare(
-                        c,
-                        "SELECT t.cloud, t.preset, t.state, t.part, t.cpu_seconds, t.created_at, t.started_at, "
-                                + "t.finished_at, t.files FROM jobs j JOIN tasks t ON t.job_id = j.id" + range,
-                        from,
-                        to);
+        try (PreparedStatement ps = prepare(c, tasksSql(fold), from, to);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 boolean output = rs.getObject(4) == null;
@@ -256,10 +271,7 @@ final class JdbcStoreMetrics implements StoreMetrics {
             // why: the queued ones through tasks_claim (partial: queued tasks only) and the running ones through
             // tasks_lease (running only), so the cost follows the tasks waiting and running, not the store's size
             Map<List<Object>, long[]> by = new LinkedHashMap<>();
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT cloud, priority, COUNT(*), MIN(created_at) FROM tasks WHERE state = 'queued' "
-                                    + "GROUP BY cloud, priority");
+            try (PreparedStatement ps = prepare(c, QUEUED_SQL);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long[] v = by.computeIfAbsent(key(rs), k -> new long[] {0, 0, Long.MAX_VALUE});
@@ -267,10 +279,7 @@ final class JdbcStoreMetrics implements StoreMetrics {
                     v[2] = Math.min(v[2], rs.getLong(4));
                 }
             }
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT cloud, priority, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY cloud, "
-                                    + "priority");
+            try (PreparedStatement ps = prepare(c, RUNNING_SQL);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     by.computeIfAbsent(key(rs), k -> new long[] {0, 0, Long.MAX_VALUE})[1] += rs.getLong(3);
