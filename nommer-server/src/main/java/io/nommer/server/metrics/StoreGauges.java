@@ -95,10 +95,14 @@ final class StoreGauges {
         if (System.nanoTime() - nextRefresh < 0) {
             return;
         }
-        refreshing.lock();
+        // why: a scrape that finds another one reading the store (the first read after an upgrade folds the whole
+        // history) answers the last figures at once rather than wait past Prometheus' scrape timeout
+        if (!refreshing.tryLock()) {
+            return;
+        }
         try {
             if (System.nanoTime() - nextRefresh < 0) {
-                return; // another scrape refreshed while this one waited
+                return; // another scrape has just refreshed
             }
             refreshTimer.record(this::refresh);
             nextRefresh = System.nanoTime() + REFRESH.toNanos();
