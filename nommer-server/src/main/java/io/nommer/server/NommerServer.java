@@ -87,6 +87,7 @@ public final class NommerServer implements AutoCloseable {
     private final String baseUrl;
     private final Router router;
     private final WebhookRelay relay;
+    private final ServerMetrics metrics;
     /** Keeps the JVM's shutdown hook from killing ffmpeg while {@link #close()} gives it its grace (SIGTERM). */
     private final LiveProcesses.Deferral processKill;
 
@@ -99,8 +100,10 @@ public final class NommerServer implements AutoCloseable {
             ScheduledExecutorService retention,
             String baseUrl,
             Router router,
-            WebhookRelay relay) {
+            WebhookRelay relay,
+            ServerMetrics metrics) {
         this.relay = relay;
+        this.metrics = metrics;
         this.config = config;
         this.backends = backends;
         this.http = http;
@@ -251,6 +254,7 @@ public final class NommerServer implements AutoCloseable {
             if (worker != null) {
                 worker.stop(Duration.ZERO);
             }
+            metrics.close();
             throw e;
         }
         String own = http.baseUrl(config.bind());
@@ -298,7 +302,7 @@ public final class NommerServer implements AutoCloseable {
         } else {
             log.info("nommer listening on {}", own);
         }
-        return new NommerServer(config, backends, http, worker, housekeeping, retention, own, router, relay);
+        return new NommerServer(config, backends, http, worker, housekeeping, retention, own, router, relay, metrics);
     }
 
     /**
@@ -433,6 +437,7 @@ public final class NommerServer implements AutoCloseable {
                 worker.stop(config.shutdownGrace());
             }
             backends.close();
+            metrics.close();
         } finally {
             // why: however the stop went, the JVM's hook may now kill what is left instead of waiting out the grace
             processKill.close();

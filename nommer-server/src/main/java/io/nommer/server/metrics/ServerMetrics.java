@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>Workers on other machines open no port: what they do is in the store (every task they finish, with its CPU
  * seconds and files; their heartbeats), which is where these figures come from. Their own JVMs are not exported.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements AutoCloseable {
     /** The text format Prometheus scrapes by default. */
     public static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
     /** OpenMetrics, for a scraper that asks for it. */
@@ -57,6 +57,9 @@ public final class ServerMetrics {
     public static final java.util.List<String> WEBHOOK_RESULTS = java.util.List.of("delivered", "failed", "given_up");
 
     private final PrometheusMeterRegistry registry;
+    /** Listens to the JVM's GC notifications until closed. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
     private final StoreGauges store;
     private final Timer claims;
     private final Map<String, Counter> webhooks = new java.util.HashMap<>();
@@ -69,7 +72,7 @@ public final class ServerMetrics {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmInfoMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -121,6 +124,13 @@ public final class ServerMetrics {
                 .serviceLevelObjectives(REQUEST_BUCKETS)
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
+    }
+
+    /** Stops listening to the JVM (a server stopped and started again in one JVM leaves nothing behind). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     /** A scrape's content type for a request's {@code Accept} header: OpenMetrics when asked for, else text. */
