@@ -16,8 +16,11 @@ import io.nommer.core.metrics.WorkTotal.Kind;
 import io.nommer.core.profile.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,11 +55,10 @@ final class StoreGauges {
     /** Each total as last read; never lower than before within this process, so that counters never go down. */
     private final Map<WorkTotal.Key, WorkTotal> totals = new ConcurrentHashMap<>();
     /** The keys whose counters are registered (reading 0 until the store has a total for them). */
-    private final java.util.Set<WorkTotal.Key> registered = ConcurrentHashMap.newKeySet();
+    private final Set<WorkTotal.Key> registered = ConcurrentHashMap.newKeySet();
     /** The states a job or an output ends in. */
-    private static final List<JobState> END_STATES = java.util.Arrays.stream(JobState.values())
-            .filter(JobState::terminal)
-            .toList();
+    private static final List<JobState> END_STATES =
+            Arrays.stream(JobState.values()).filter(JobState::terminal).toList();
 
     private final MultiGauge queueTasks;
     private final MultiGauge oldestQueued;
@@ -126,7 +128,7 @@ final class StoreGauges {
         List<MultiGauge.Row<?>> tasks = new ArrayList<>();
         List<MultiGauge.Row<?>> ages = new ArrayList<>();
         // why: every cloud's every priority, 0 when empty, so that a queue that drains shows 0 rather than vanish
-        Map<List<Object>, QueueBand> bands = new java.util.LinkedHashMap<>();
+        Map<List<Object>, QueueBand> bands = new LinkedHashMap<>();
         for (Cloud cloud : clouds) {
             for (Priority p : Priority.values()) {
                 bands.put(List.of(cloud.name(), p), new QueueBand(cloud.name(), p, 0, 0, Duration.ZERO));
