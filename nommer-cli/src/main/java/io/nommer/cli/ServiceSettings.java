@@ -257,6 +257,13 @@ final class ServiceSettings {
                         "How long a file's signed_url works at least (default "
                                 + ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds() + ")"));
         m.put(
+                "metrics_token",
+                of(
+                        "TOKEN",
+                        serve,
+                        "A bearer token that may read /metrics when API keys are required (default: admin keys"
+                                + " only)"));
+        m.put(
                 "job_retention",
                 new Setting(
                         "DURATION",

@@ -68,6 +68,11 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe) {
         return p;
     }
 
+    /** The executable {@code name} on this process's {@code PATH}, as {@link #resolve} would find it, if any. */
+    public static java.util.Optional<Path> onPath(String name) {
+        return java.util.Optional.ofNullable(onPath(name, System.getenv("PATH")));
+    }
+
     private static Path onPath(String name, String path) {
         if (path == null) {
             return null;

@@ -6,6 +6,7 @@ import io.nommer.core.encode.EncoderContext;
 import io.nommer.core.encode.EncoderPlugins;
 import io.nommer.core.media.MediaProber;
 import io.nommer.core.queue.QueueSignal;
+import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.store.Store;
 import io.nommer.core.worker.StackTools;
 import io.nommer.core.worker.Worker;
@@ -215,8 +216,23 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         return new WorkerEncoder(plugin.name(), List.of(), encoder, prober);
     }
 
-    /** Starts a worker with the configured slots, clouds, lease and timeout, running {@code encoder}. */
-    Worker startWorker(String workerId, WorkerEncoder encoder) {
+    /**
+     * Exports the connection pool's figures (connections active, idle, pending; acquire times) to {@code registry}
+     * when the store runs on one.
+     */
+    void bindPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        if (store instanceof io.nommer.store.JdbcStore jdbc
+                && jdbc.dataSource() instanceof com.zaxxer.hikari.HikariDataSource pool) {
+            pool.setMetricRegistry(registry);
+        }
+    }
+
+    /**
+     * Starts a worker with the configured slots, clouds, lease and timeout, running {@code encoder}.
+     *
+     * @param queue the store's queue, or one that wraps it (to time the claims)
+     */
+    Worker startWorker(String workerId, WorkerEncoder encoder, TaskQueue queue) {
         WorkerConfig wc = WorkerConfig.builder(workerId, data.resolve("work"))
                 .slots(config.workers())
                 .lease(config.lease())
@@ -233,7 +249,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         if (!encoder.stacks().isEmpty()) {
             return new Worker(
                             wc,
-                            store.queue(),
+                            queue,
                             store.jobs(),
                             store.fleet(),
                             signal,
@@ -245,7 +261,7 @@ record Backends(ServerConfig config, Path data, Store store, QueueSignal signal,
         }
         return new Worker(
                         wc,
-                        store.queue(),
+                        queue,
                         store.jobs(),
                         store.fleet(),
                         signal,

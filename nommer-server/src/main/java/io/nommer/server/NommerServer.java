@@ -26,6 +26,7 @@ import io.nommer.server.api.JobsApi;
 import io.nommer.server.api.Json;
 import io.nommer.server.api.KeysApi;
 import io.nommer.server.api.MetaApi;
+import io.nommer.server.api.MetricsApi;
 import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.StacksApi;
@@ -39,6 +40,8 @@ import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.metrics.ServerMetrics;
+import io.nommer.server.metrics.TimedTaskQueue;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
 import io.nommer.storage.http.CheckedAddressResolver;
@@ -92,6 +95,8 @@ public final class NommerServer implements AutoCloseable {
     private final WebhookRelay relay;
     /** Null when this orchestrator has no worker providers. */
     private final Scaler scaler;
+
+    private final ServerMetrics metrics;
     /** Keeps the JVM's shutdown hook from killing ffmpeg while {@link #close()} gives it its grace (SIGTERM). */
     private final LiveProcesses.Deferral processKill;
 
@@ -105,9 +110,11 @@ public final class NommerServer implements AutoCloseable {
             String baseUrl,
             Router router,
             WebhookRelay relay,
-            Scaler scaler) {
+            Scaler scaler,
+            ServerMetrics metrics) {
         this.relay = relay;
         this.scaler = scaler;
+        this.metrics = metrics;
         this.config = config;
         this.backends = backends;
         this.http = http;
@@ -195,11 +202,16 @@ public final class NommerServer implements AutoCloseable {
                 store.retention(),
                 stacks);
 
+        ServerMetrics metrics = new ServerMetrics(store.metrics(), store.fleet());
+        backends.bindPoolMetrics(metrics.registry());
         Worker worker = workerEncoder != null
-                ? backends.startWorker("serve-" + ProcessHandle.current().pid(), workerEncoder)
+                ? backends.startWorker(
+                        "serve-" + ProcessHandle.current().pid(),
+                        workerEncoder,
+                        new TimedTaskQueue(store.queue(), metrics.claims()))
                 : null;
 
-        Router router = new Router(mapper, config.http().publicUrl());
+        Router router = new Router(mapper, config.http().publicUrl()).observer(metrics::request);
         if (config.authRequired()) {
             router.authenticator(new KeyAuthenticator(store.keys(), java.time.Clock.systemUTC()));
             log.info("authentication: API keys required (Authorization: Bearer <key>); "
@@ -246,6 +258,7 @@ public final class NommerServer implements AutoCloseable {
                 .register(router);
         new StacksApi(stacks).register(router);
         new MetaApi().register(router);
+        new MetricsApi(metrics, config.http().metricsToken()).register(router);
 
         HttpServer http;
         try {
@@ -264,24 +277,26 @@ public final class NommerServer implements AutoCloseable {
             if (worker != null) {
                 worker.stop(Duration.ZERO);
             }
+            metrics.close();
             throw e;
         }
         String own = http.baseUrl(config.bind());
         String publicUrl = config.http().publicUrl() != null ? config.http().publicUrl() : own;
 
         WebhookRelay relay = new WebhookRelay(
-                store.outbox(),
-                store.jobs(),
-                mapper,
-                views,
-                secret,
-                clock,
-                publicUrl,
-                PinnedHttpClient.start(
-                        "nommer-webhook",
-                        CheckedAddressResolver.of(config.allowPrivateNetworks()),
-                        Duration.ofSeconds(5),
-                        "nommer-webhook/1"));
+                        store.outbox(),
+                        store.jobs(),
+                        mapper,
+                        views,
+                        secret,
+                        clock,
+                        publicUrl,
+                        PinnedHttpClient.start(
+                                "nommer-webhook",
+                                CheckedAddressResolver.of(config.allowPrivateNetworks()),
+                                Duration.ofSeconds(5),
+                                "nommer-webhook/1"))
+                .observedBy(metrics::webhook);
         ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(
                 1, Thread.ofPlatform().name("nommer-housekeeping").daemon().factory());
         housekeeping.scheduleWithFixedDelay(
@@ -311,7 +326,8 @@ public final class NommerServer implements AutoCloseable {
         } else {
             log.info("nommer listening on {}", own);
         }
-        return new NommerServer(config, backends, http, worker, housekeeping, retention, own, router, relay, scaler);
+        return new NommerServer(
+                config, backends, http, worker, housekeeping, retention, own, router, relay, scaler, metrics);
     }
 
     /** Scales the clouds that have a policy, every {@link Scaler#INTERVAL}, on the housekeeping thread. */
@@ -466,6 +482,7 @@ public final class NommerServer implements AutoCloseable {
                 worker.stop(config.shutdownGrace());
             }
             backends.close();
+            metrics.close();
         } finally {
             // why: however the stop went, the JVM's hook may now kill what is left instead of waiting out the grace
             processKill.close();

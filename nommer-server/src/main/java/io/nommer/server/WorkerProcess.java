@@ -49,7 +49,10 @@ public final class WorkerProcess implements AutoCloseable {
         Backends.WorkerEncoder encoder =
                 Backends.workerEncoder(config, plugins, toolchains, Backends.processes(config));
         Backends backends = Backends.open(config);
-        Worker worker = backends.startWorker(workerId(ProcessHandle.current().pid()), encoder);
+        Worker worker = backends.startWorker(
+                workerId(ProcessHandle.current().pid()),
+                encoder,
+                backends.store().queue());
         WorkerProcess p = new WorkerProcess(config, backends, worker);
         if (config.exitWhenIdle() != null) {
             Thread.ofPlatform().name("nommer-idle-watch").daemon().start(() -> p.watchIdle(config.exitWhenIdle()));

@@ -3,6 +3,7 @@ package io.nommer.store;
 import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
+import io.nommer.core.metrics.StoreMetrics;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.retention.RetentionStore;
@@ -29,6 +30,7 @@ public final class JdbcStore implements Store {
     private final JdbcUploadOwners uploadOwners;
     private final JdbcTenantQuotas quotas;
     private final JdbcRetention retention;
+    private final JdbcStoreMetrics metrics;
 
     /**
      * A store on {@code dataSource}, closed with the store when it is {@link AutoCloseable}.
@@ -47,6 +49,7 @@ public final class JdbcStore implements Store {
         this.uploadOwners = new JdbcUploadOwners(sql);
         this.retention = new JdbcRetention(sql);
         this.quotas = new JdbcTenantQuotas(sql);
+        this.metrics = new JdbcStoreMetrics(sql);
     }
 
     @Override
@@ -67,6 +70,16 @@ public final class JdbcStore implements Store {
     @Override
     public RetentionStore retention() {
         return retention;
+    }
+
+    @Override
+    public StoreMetrics metrics() {
+        return metrics;
+    }
+
+    /** The connection pool, for binding its metrics; the store still owns it. */
+    public DataSource dataSource() {
+        return sql.dataSource();
     }
 
     @Override

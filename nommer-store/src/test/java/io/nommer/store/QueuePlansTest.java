@@ -2,21 +2,12 @@ package io.nommer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nommer.core.job.NewJob;
-import io.nommer.core.job.OutputSpec;
-import io.nommer.core.profile.Presets;
-import io.nommer.core.profile.Priority;
 import io.nommer.core.store.Store;
-import io.nommer.store.postgres.EmbeddedPostgresServer;
-import io.nommer.store.postgres.PostgresStores;
-import io.nommer.store.postgres.PostgresUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,22 +26,9 @@ class QueuePlansTest {
 
     @BeforeAll
     static void queue() throws Exception {
-        String url = EmbeddedPostgresServer.shared().newDatabaseUrl();
-        store = PostgresStores.open(url);
-        store.jobs()
-                .create(new NewJob(
-                        "job_template",
-                        "upload:upl_template",
-                        List.of(new OutputSpec(
-                                "mp4-h264", "mp4-h264", Presets.find("mp4-h264").orElseThrow(), null)),
-                        Priority.NORMAL,
-                        Map.of(),
-                        null,
-                        null,
-                        3,
-                        null));
-        PostgresUrl u = PostgresUrl.parse(url);
-        db = DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
+        PostgresPlans.Opened opened = PostgresPlans.aStoreWithATemplateJob();
+        store = opened.store();
+        db = opened.db();
         try (Statement st = db.createStatement()) {
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
                     + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
@@ -77,11 +55,6 @@ class QueuePlansTest {
 
     /** The plan of {@code sql} (JDBC's {@code ?} for parameters) prepared generically, run for the queue's tenant. */
     private static String genericPlan(String sql, String... types) throws Exception {
-        StringBuilder numbered = new StringBuilder();
-        int n = 0;
-        for (char ch : sql.toCharArray()) {
-            numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
-        }
         List<String> args = new ArrayList<>();
         for (String type : types) {
             args.add(
@@ -91,17 +64,7 @@ class QueuePlansTest {
                         default -> throw new IllegalArgumentException(type);
                     });
         }
-        StringBuilder plan = new StringBuilder();
-        try (Statement st = db.createStatement()) {
-            st.execute("DEALLOCATE ALL");
-            st.execute("PREPARE probe(" + String.join(", ", types) + ") AS " + numbered);
-            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE probe(" + String.join(", ", args) + ")")) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-        }
-        return plan.toString();
+        return PostgresPlans.genericPlan(db, sql, List.of(types), args);
     }
 
     @ParameterizedTest

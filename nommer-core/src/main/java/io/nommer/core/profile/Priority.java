@@ -38,4 +38,15 @@ public enum Priority {
     public static int combined(Priority job, Priority profile) {
         return job.rank * 10 + profile.rank;
     }
+
+    /** The job's priority within a task's {@link #combined} one. */
+    public static Priority jobOf(int combined) {
+        int rank = combined / 10;
+        for (Priority p : values()) {
+            if (p.rank == rank) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("task priority " + combined + " names no job priority");
+    }
 }

@@ -3,6 +3,7 @@ package io.nommer.core.store;
 import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
+import io.nommer.core.metrics.StoreMetrics;
 import io.nommer.core.profile.ProfileStore;
 import io.nommer.core.queue.TaskQueue;
 import io.nommer.core.retention.RetentionStore;
@@ -33,6 +34,9 @@ public interface Store extends AutoCloseable {
     TenantQuotas quotas();
 
     RetentionStore retention();
+
+    /** Totals and queue figures for {@code /metrics}. */
+    StoreMetrics metrics();
 
     /** Releases the engine's connections. */
     @Override

@@ -57,7 +57,7 @@ public final class KeyAuthenticator implements Authenticator {
     }
 
     /** The token of a {@code Bearer} header (the scheme is case-insensitive), or null. */
-    static String bearer(String authorization) {
+    public static String bearer(String authorization) {
         if (authorization == null) {
             return null;
         }

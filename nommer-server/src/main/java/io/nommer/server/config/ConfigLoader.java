@@ -74,6 +74,7 @@ public final class ConfigLoader {
             "auth",
             "auth_off_on_network",
             "signed_url_seconds",
+            "metrics_token",
             "job_retention",
             "upload_retention",
             "delete_outputs_with_job",
@@ -175,7 +176,8 @@ public final class ConfigLoader {
                                     merged,
                                     origin,
                                     "signed_url_seconds",
-                                    ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds()))),
+                                    ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds())),
+                            merged.get("metrics_token")),
                     tenantLimits(merged, origin),
                     new RetentionPolicy(
                             retention(merged, origin, "job_retention", RetentionPolicy.DEFAULT_JOBS),

@@ -132,6 +132,8 @@ public record ServerConfig(
      *     bound to loopback, {@code keys} otherwise
      * @param authOffOnNetwork whether {@code auth off} may serve a non-loopback address (refused otherwise)
      * @param signedUrlLifetime how long the signed download URLs jobs show (with keys required) work at least
+     * @param metricsToken a bearer token that reads {@code /metrics} (besides an admin key) when keys are required;
+     *     null: admin keys only
      */
     public record Http(
             Duration idleTimeout,
@@ -141,7 +143,8 @@ public record ServerConfig(
             String publicUrl,
             String auth,
             boolean authOffOnNetwork,
-            Duration signedUrlLifetime) {
+            Duration signedUrlLifetime,
+            String metricsToken) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
         public static final Duration DEFAULT_SIGNED_URL_LIFETIME = Duration.ofHours(24);
 
@@ -171,6 +174,11 @@ public record ServerConfig(
                 throw new IllegalArgumentException(
                         "signed_url_seconds must be between 60 and 31622400, not " + signedUrlLifetime.toSeconds());
             }
+            if (metricsToken != null && (metricsToken.length() < 16 || !metricsToken.matches("[\\x21-\\x7e]+"))) {
+                // why: Prometheus sends it as a bearer token; a short one could be guessed
+                throw new IllegalArgumentException(
+                        "metrics_token must be at least 16 printable characters without spaces");
+            }
             if ((tlsKeystore == null) != (tlsKeystorePassword == null)) {
                 throw new IllegalArgumentException("tls_keystore and tls_keystore_password must be set together");
             }
@@ -186,7 +194,8 @@ public record ServerConfig(
                     + ", tls_keystore_password=" + (tlsKeystorePassword == null ? "none" : "<masked>")
                     + ", public_url=" + (publicUrl == null ? "none (the server's own address)" : publicUrl)
                     + ", auth=" + (auth == null ? "default" : auth) + ", signed_url_seconds="
-                    + signedUrlLifetime.toSeconds();
+                    + signedUrlLifetime.toSeconds() + ", metrics_token="
+                    + (metricsToken == null ? "none (admin keys only)" : "<masked>");
         }
     }
 
@@ -354,11 +363,25 @@ public record ServerConfig(
         return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:<masked>@").replaceAll("(?i)(password=)[^&]*", "$1<masked>");
     }
 
+    /** A binary setting as the log shows it: as set, else the one on {@code PATH} that will be used. */
+    private String binary(String configured, String name) {
+        if (configured != null) {
+            return configured;
+        }
+        if (!stacks.stacks().isEmpty()) {
+            return "per stack";
+        }
+        return io.nommer.ffmpeg.FfmpegBinaries.onPath(name)
+                .map(p -> p + " (from PATH)")
+                .orElse("none on PATH");
+    }
+
     /** For the start-up log: every setting, the secret masked. */
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDir.toAbsolutePath() + ", workers="
-                + workers + ", ffmpeg=" + ffmpeg + ", ffprobe=" + ffprobe + ", " + stacks + ", input_roots="
+                + workers + ", ffmpeg=" + binary(ffmpeg, "ffmpeg") + ", ffprobe=" + binary(ffprobe, "ffprobe") + ", "
+                + stacks + ", input_roots="
                 + inputRoots
                 + ", output_roots=" + outputRoots + ", allow_private_networks=" + allowPrivateNetworks
                 + ", max_upload_bytes=" + maxUploadBytes + ", max_input_bytes=" + maxInputBytes

@@ -72,6 +72,17 @@ public final class Router extends Handler.Abstract {
 
     private record Route(String method, String template, UriTemplatePathSpec spec, Access access, Handler handler) {}
 
+    /** Told of every request answered, by its route's template ({@code unmatched} when no route matched). */
+    @FunctionalInterface
+    public interface Observer {
+        void answered(String method, String route, int status, long nanos);
+    }
+
+    /** The request attribute that holds the matched route's template. */
+    private static final String ROUTE = Router.class.getName() + ".route";
+
+    private volatile Observer observer = (method, route, status, nanos) -> {};
+
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper mapper;
     private final String publicUrl;
@@ -110,6 +121,12 @@ public final class Router extends Handler.Abstract {
         return this;
     }
 
+    /** Who is told of every request answered (metrics); by default no one. */
+    public Router observer(Observer observer) {
+        this.observer = observer;
+        return this;
+    }
+
     /** Every route's access, by {@code METHOD template}. */
     public Map<String, Access> access() {
         Map<String, Access> access = new LinkedHashMap<>();
@@ -125,6 +142,7 @@ public final class Router extends Handler.Abstract {
     @Override
     public boolean handle(
             org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+        long started = System.nanoTime();
         Response answer;
         try {
             answer = dispatch(request);
@@ -152,6 +170,12 @@ public final class Router extends Handler.Abstract {
         } finally {
             answer.closeQuietly();
         }
+        Object route = request.getAttribute(ROUTE);
+        observer.answered(
+                request.getMethod(),
+                route == null ? "unmatched" : (String) route,
+                answer.status,
+                System.nanoTime() - started);
         return true;
     }
 
@@ -168,6 +192,7 @@ public final class Router extends Handler.Abstract {
             if (!r.method.equals(method) && !("HEAD".equals(method) && "GET".equals(r.method))) {
                 continue;
             }
+            request.setAttribute(ROUTE, r.template);
             Principal principal =
                     authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), r.access);
             Map<String, String> params = new LinkedHashMap<>();

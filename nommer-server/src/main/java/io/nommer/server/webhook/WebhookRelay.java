@@ -55,6 +55,7 @@ public final class WebhookRelay implements AutoCloseable {
     private final InstantSource clock;
     private final String baseUrl;
     private final HttpClient http;
+    private volatile java.util.function.Consumer<String> attempts = result -> {};
 
     /** How long one delivery may take, connection included. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -79,6 +80,15 @@ public final class WebhookRelay implements AutoCloseable {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
         this.baseUrl = baseUrl;
+    }
+
+    /**
+     * Who is told what became of each delivery attempt: {@code delivered}, {@code failed} (to be tried again) or
+     * {@code given_up} (metrics); by default no one.
+     */
+    public WebhookRelay observedBy(java.util.function.Consumer<String> attempts) {
+        this.attempts = attempts;
+        return this;
     }
 
     /** What a webhook POSTs: the delivery's id, the event, and the job as {@code GET /v1/jobs/{id}} shows it. */
@@ -158,6 +168,7 @@ public final class WebhookRelay implements AutoCloseable {
             int status = result.getResponse().getStatus();
             if (status / 100 == 2) {
                 outbox.markDelivered(d.id(), status, Timeline.webhookDelivered(d.event(), target, status, attempt));
+                attempts.accept("delivered");
                 log.info("webhook {} for job {} delivered ({})", d.event(), d.jobId(), status);
             } else if (status / 100 == 3) {
                 failed(d, target, attempt, "HTTP " + status + " (redirects are not followed)");
@@ -188,11 +199,13 @@ public final class WebhookRelay implements AutoCloseable {
                 backoff,
                 GIVE_UP_AFTER_ATTEMPTS,
                 Timeline.webhookFailed(d.event(), target, why, attempt, backoff));
+        attempts.accept("failed");
     }
 
     private void giveUp(WebhookDelivery d, String target, int attempt, String why) {
         log.warn("webhook {} for job {} failed (attempt {}): {}; giving up", d.event(), d.jobId(), attempt, why);
         outbox.markFailed(d.id(), why, Duration.ZERO, 0, Timeline.webhookFailed(d.event(), target, why, attempt, null));
+        attempts.accept("given_up");
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

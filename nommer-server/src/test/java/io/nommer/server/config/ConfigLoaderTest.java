@@ -162,6 +162,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void metricsToken_isMasked_andMustBeLongEnoughWithoutSpaces() {
+        ServerConfig c = ConfigLoader.load(Map.of("metrics_token", "prometheus-token-0123456789"), Map.of());
+        assertThat(c.http().metricsToken()).isEqualTo("prometheus-token-0123456789");
+        assertThat(c.toString()).doesNotContain("prometheus-token-0123456789").contains("metrics_token=<masked>");
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).toString()).contains("metrics_token=none (admin keys only)");
+        for (String bad : new String[] {"short", "has a space in it 0123456789"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of("metrics_token", bad), Map.of()))
+                    .hasMessageContaining("metrics_token must be at least 16 printable characters without spaces");
+        }
+    }
+
+    @Test
+    void ffmpegAndFfprobe_notSet_areLoggedAsTheOnesFoundOnPath() {
+        String logged = ConfigLoader.load(Map.of(), Map.of()).toString();
+
+        assertThat(logged).doesNotContain("ffmpeg=null").doesNotContain("ffprobe=null");
+        String expected = io.nommer.ffmpeg.FfmpegBinaries.onPath("ffmpeg")
+                .map(p -> "ffmpeg=" + p + " (from PATH)")
+                .orElse("ffmpeg=none on PATH");
+        assertThat(logged).contains(expected);
+        assertThat(ConfigLoader.load(Map.of("ffmpeg", "/opt/ffmpeg/bin/ffmpeg"), Map.of())
+                        .toString())
+                .contains("ffmpeg=/opt/ffmpeg/bin/ffmpeg,");
+    }
+
+    @Test
     void secrets_areMaskedInTheLoggedForm() {
         ServerConfig c = ConfigLoader.load(Map.of("webhook_secret", "super-secret-value-123"), Map.of());
         assertThat(c.toString()).doesNotContain("super-secret-value-123").contains("webhook_secret=<masked>");

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,9 +89,11 @@ class WebhookRelayTest extends StoreFixture {
     @Test
     void delivery_isInTheTimelineWithItsStatus() {
         Job job = aFinishedJobNotifying(hook());
-        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true))) {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true)).observedBy(attempts::add)) {
             assertThat(relay.deliverDue()).isEqualTo(1);
         }
+        assertThat(attempts).as("what the metrics are told").containsExactly("delivered");
         assertThat(hits.get()).isEqualTo(1);
         assertThat(webhookEvents(job))
                 .containsExactly(
@@ -101,9 +104,11 @@ class WebhookRelayTest extends StoreFixture {
     @Test
     void loopbackTarget_isRefusedWithoutPrivateNetworks_andTheReasonIsInTheTimeline() {
         Job job = aFinishedJobNotifying(hook());
-        try (WebhookRelay relay = relay(CheckedAddressResolver.of(false))) {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        try (WebhookRelay relay = relay(CheckedAddressResolver.of(false)).observedBy(attempts::add)) {
             relay.deliverDue();
         }
+        assertThat(attempts).as("what the metrics are told").containsExactly("given_up");
         assertThat(hits.get()).as("requests that reached the receiver").isZero();
         assertThat(webhookEvents(job))
                 .singleElement()
@@ -139,7 +144,8 @@ class WebhookRelayTest extends StoreFixture {
     void redirect_isNotFollowed_andIsAFailedDeliveryRetriedLater() {
         status.set(302);
         Job job = aFinishedJobNotifying(hook());
-        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true))) {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true)).observedBy(attempts::add)) {
             relay.deliverDue();
             assertThat(redirected.get())
                     .as("requests that followed the redirect")
@@ -156,6 +162,7 @@ class WebhookRelayTest extends StoreFixture {
             relay.deliverDue();
         }
         assertThat(hits.get()).isEqualTo(3);
+        assertThat(attempts).containsExactly("failed", "failed", "delivered");
         assertThat(webhookEvents(job))
                 .as("every attempt, oldest first")
                 .containsExactly(

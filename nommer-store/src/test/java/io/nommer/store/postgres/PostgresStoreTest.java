@@ -6,6 +6,7 @@ import io.nommer.store.FleetRegistryContract;
 import io.nommer.store.JobStoreContract;
 import io.nommer.store.ProfileStoreContract;
 import io.nommer.store.RetentionContract;
+import io.nommer.store.StoreMetricsContract;
 import io.nommer.store.TaskQueueContract;
 import io.nommer.store.TenantFairnessContract;
 import io.nommer.store.TenantQuotasContract;
@@ -93,6 +94,14 @@ class PostgresStoreTest {
 
     @Nested
     class Retention extends RetentionContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Metrics extends StoreMetricsContract {
         @Override
         protected Store newStore(InstantSource clock) {
             return open(clock);
