@@ -1,5 +1,6 @@
 package io.nommer.store;
 
+import io.nommer.core.activity.ActivityStore;
 import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
@@ -29,6 +30,7 @@ public final class JdbcStore implements Store {
     private final JdbcUploadOwners uploadOwners;
     private final JdbcTenantQuotas quotas;
     private final JdbcRetention retention;
+    private final JdbcActivity activity;
 
     /**
      * A store on {@code dataSource}, closed with the store when it is {@link AutoCloseable}.
@@ -47,6 +49,7 @@ public final class JdbcStore implements Store {
         this.uploadOwners = new JdbcUploadOwners(sql);
         this.retention = new JdbcRetention(sql);
         this.quotas = new JdbcTenantQuotas(sql);
+        this.activity = new JdbcActivity(sql);
     }
 
     @Override
@@ -67,6 +70,11 @@ public final class JdbcStore implements Store {
     @Override
     public RetentionStore retention() {
         return retention;
+    }
+
+    @Override
+    public ActivityStore activity() {
+        return activity;
     }
 
     @Override
