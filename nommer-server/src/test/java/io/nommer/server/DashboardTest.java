@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web dashboard in a real browser: headless Chromium, driven over the DevTools protocol, shows jobs submitted
- * through the API with their progress moving, plays their outputs in the page (the browser's own video element and
- * hls.js), cancels a running job, and asks for an API key where keys are required. A screenshot of each page is kept
+ * through the API with their progress moving, plays their outputs in the page (the browser's own video element,
+ * hls.js and dash.js), cancels a running job, and asks for an API key where keys are required. A screenshot of each page is kept
  * in target/dashboard-screenshots.
  */
 class DashboardTest {
@@ -79,8 +79,12 @@ class DashboardTest {
     }
 
     static String submit(ApiClient api, String input, String outputs) {
+        return submit(api, input, outputs, "normal");
+    }
+
+    static String submit(ApiClient api, String input, String outputs, String priority) {
         Reply r = api.post("/v1/jobs", """
-                {"input": "%s", "outputs": %s}""".formatted(media.resolve(input).toUri(), outputs));
+                {"input": "%s", "outputs": %s, "priority": "%s"}""".formatted(media.resolve(input).toUri(), outputs, priority));
         assertThat(r.status()).as("submit: %s", r.body()).isEqualTo(201);
         return r.body().path("id").asText();
     }
@@ -98,12 +102,13 @@ class DashboardTest {
         DevTools page = browser("open");
         // why: a slow x264 preset, so that the encode lasts long enough to be seen in progress
         String watched = submit(api, "clip.mp4", """
-                [{"preset": "mp4-h264", "h264_preset": "slower"},
+                [{"preset": "mp4-h264", "h264_preset": "slow"},
                  {"preset": "hls", "width": 640, "height": 360},
+                 {"name": "dash", "preset": "dash-ladder", "extname": ".mpd", "renditions": 1, "video_bitrate": 500},
                  {"preset": "thumbnails", "frame_count": 2}]""");
-        // queued behind the first job's outputs, then running while the first one plays
+        // queued behind the first job's outputs (low priority), then running while the first one plays
         String doomed = submit(api, "long.mp4", """
-                [{"preset": "mp4-h264", "h264_preset": "veryslow"}]""");
+                [{"preset": "mp4-h264", "h264_preset": "veryslow"}]""", "low");
 
         page.navigate(server.baseUrl() + "/#/");
         page.await("document.querySelector('tr[data-job-id=\"" + watched + "\"]')", PAGE);
@@ -130,6 +135,8 @@ class DashboardTest {
         page.await("document.querySelector('[data-output=\"mp4-h264\"] video')?.currentTime > 1", PAGE);
         page.evaluate("document.querySelector('[data-output=\"hls\"] button[data-action=preview]').click()");
         page.await("document.querySelector('video[data-player=hls]')?.currentTime > 1", PAGE);
+        page.evaluate("document.querySelector('[data-output=\"dash\"] button[data-action=preview]').click()");
+        page.await("document.querySelector('video[data-player=dash]')?.currentTime > 1", PAGE);
         page.evaluate("document.querySelector('[data-output=\"thumbnails\"] button[data-action=preview]').click()");
         page.await("document.querySelector('[data-output=\"thumbnails\"] img')?.naturalWidth > 0", PAGE);
         page.screenshot(SCREENSHOTS.resolve("job.png"));
