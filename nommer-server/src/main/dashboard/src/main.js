@@ -70,14 +70,14 @@ function App() {
       setSession((s) => s + 1);
     }} />`;
   }
-  return html`<${Signed} key=${session} where=${where} signOut=${() => {
+  return html`<${Pages} key=${session} where=${where} signOut=${() => {
     setApiKey(null);
     setNeedKey(true);
   }} />`;
 }
 
 /** The pages with one key: a new key remounts them, so that everything is fetched again with it. */
-function Signed({ where, signOut }) {
+function Pages({ where, signOut }) {
   const activity = useActivity(5000);
   return html`<${Header} current=${where.page === 'job' ? 'jobs' : where.page} activity=${activity.data}
       signedIn=${Boolean(apiKey())} signOut=${signOut} />

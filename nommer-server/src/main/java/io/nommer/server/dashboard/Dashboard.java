@@ -31,7 +31,7 @@ public final class Dashboard {
             "img-src 'self' data: blob:",
             "media-src 'self' blob:",
             "connect-src 'self'",
-            "worker-src 'self' blob:",
+            "worker-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
