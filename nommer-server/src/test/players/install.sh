@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the players the browser player tests run (package-lock.json pins them) into $1, normally
 # nommer-server/target/players, so that `mvn clean` removes them. Run by the Maven build in process-test-resources,
-# which skips it under -DskipTests or -Dmaven.test.skip (the ./nommer launcher needs no npm).
+# which skips it under -DskipTests or -Dmaven.test.skip (the dashboard, src/main/dashboard, is built with npm anyway).
 #
 # Without npm the tests skip on a developer machine and fail in CI (CI=true), like those that need ffmpeg.
 set -eu

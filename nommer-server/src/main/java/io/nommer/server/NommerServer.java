@@ -30,12 +30,14 @@ import io.nommer.server.api.MetricsApi;
 import io.nommer.server.api.ProfilesApi;
 import io.nommer.server.api.ServerPaths;
 import io.nommer.server.api.StacksApi;
+import io.nommer.server.api.StatsApi;
 import io.nommer.server.api.ToolchainApi;
 import io.nommer.server.api.UploadsApi;
 import io.nommer.server.api.UsageApi;
 import io.nommer.server.auth.KeyAuthenticator;
 import io.nommer.server.auth.SignedUrls;
 import io.nommer.server.config.ServerConfig;
+import io.nommer.server.dashboard.Dashboard;
 import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
@@ -257,8 +259,10 @@ public final class NommerServer implements AutoCloseable {
                         config.encoder())
                 .register(router);
         new StacksApi(stacks).register(router);
+        new StatsApi(store.activity()).register(router);
         new MetaApi().register(router);
         new MetricsApi(metrics, config.http().metricsToken()).register(router);
+        new Dashboard().register(router);
 
         HttpServer http;
         try {

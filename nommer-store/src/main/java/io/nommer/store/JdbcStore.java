@@ -1,5 +1,6 @@
 package io.nommer.store;
 
+import io.nommer.core.activity.ActivityStore;
 import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
@@ -31,6 +32,7 @@ public final class JdbcStore implements Store {
     private final JdbcTenantQuotas quotas;
     private final JdbcRetention retention;
     private final JdbcStoreMetrics metrics;
+    private final JdbcActivity activity;
 
     /**
      * A store on {@code dataSource}, closed with the store when it is {@link AutoCloseable}.
@@ -50,6 +52,7 @@ public final class JdbcStore implements Store {
         this.retention = new JdbcRetention(sql);
         this.quotas = new JdbcTenantQuotas(sql);
         this.metrics = new JdbcStoreMetrics(sql);
+        this.activity = new JdbcActivity(sql);
     }
 
     @Override
@@ -80,6 +83,11 @@ public final class JdbcStore implements Store {
     /** The connection pool, for binding its metrics; the store still owns it. */
     public DataSource dataSource() {
         return sql.dataSource();
+    }
+
+    @Override
+    public ActivityStore activity() {
+        return activity;
     }
 
     @Override

@@ -58,8 +58,11 @@ final class PostgresPlans {
         StringBuilder plan = new StringBuilder();
         try (Statement st = db.createStatement()) {
             st.execute("DEALLOCATE ALL");
-            st.execute("PREPARE probe(" + String.join(", ", types) + ") AS " + numbered);
-            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE probe(" + String.join(", ", args) + ")")) {
+            // why: PostgreSQL takes no empty parentheses for a statement without parameters
+            String typeList = types.isEmpty() ? "" : "(" + String.join(", ", types) + ")";
+            String argList = args.isEmpty() ? "" : "(" + String.join(", ", args) + ")";
+            st.execute("PREPARE probe" + typeList + " AS " + numbered);
+            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE probe" + argList)) {
                 while (rs.next()) {
                     plan.append(rs.getString(1)).append('\n');
                 }

@@ -1,5 +1,6 @@
 package io.nommer.core.store;
 
+import io.nommer.core.activity.ActivityStore;
 import io.nommer.core.auth.ApiKeys;
 import io.nommer.core.fleet.FleetRegistry;
 import io.nommer.core.job.JobStore;
@@ -37,6 +38,9 @@ public interface Store extends AutoCloseable {
 
     /** Totals and queue figures for {@code /metrics}. */
     StoreMetrics metrics();
+
+    /** What jobs did over a recent window, for the dashboard's plots. */
+    ActivityStore activity();
 
     /** Releases the engine's connections. */
     @Override

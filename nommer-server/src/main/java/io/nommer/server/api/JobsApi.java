@@ -188,18 +188,7 @@ public final class JobsApi {
                 }
             }
         }
-        int limit = 50;
-        String l = req.query("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 500) {
-                throw ApiException.invalid("limit", "limit must be an integer between 1 and 500");
-            }
-        }
+        int limit = req.intQuery("limit", 50, 1, 500);
         JobFilter filter = new JobFilter(
                 states,
                 instant(req, "created_after"),

@@ -54,6 +54,28 @@ public final class Request {
         return query.getValue(name);
     }
 
+    /**
+     * A whole-number query parameter, or {@code defaultValue} when absent.
+     *
+     * @throws ApiException 400 naming the parameter and its range when it is not a number from min to max
+     */
+    public int intQuery(String name, int defaultValue, int min, int max) {
+        String v = query(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min || n > max) {
+            throw ApiException.invalid(name, name + " must be an integer between " + min + " and " + max);
+        }
+        return n;
+    }
+
     public String header(String name) {
         return jetty.getHeaders().get(name);
     }

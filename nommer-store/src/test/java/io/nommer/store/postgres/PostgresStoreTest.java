@@ -1,6 +1,7 @@
 package io.nommer.store.postgres;
 
 import io.nommer.core.store.Store;
+import io.nommer.store.ActivityContract;
 import io.nommer.store.ApiKeysContract;
 import io.nommer.store.FleetRegistryContract;
 import io.nommer.store.JobStoreContract;
@@ -102,6 +103,14 @@ class PostgresStoreTest {
 
     @Nested
     class Metrics extends StoreMetricsContract {
+        @Override
+        protected Store newStore(InstantSource clock) {
+            return open(clock);
+        }
+    }
+
+    @Nested
+    class Activity extends ActivityContract {
         @Override
         protected Store newStore(InstantSource clock) {
             return open(clock);

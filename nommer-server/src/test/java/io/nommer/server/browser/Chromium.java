@@ -1,10 +1,11 @@
-package io.nommer.server.players;
+package io.nommer.server.browser;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -12,10 +13,11 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Headless Chromium for the player tests: one browser process per page visit, with its own fresh profile, killed
- * with its whole process tree when the visit ends (also when the test fails or the JVM exits).
+ * Headless Chromium for the browser tests (the players, the dashboard): one browser process per page visit, with its
+ * own fresh profile, killed with its whole process tree when the visit ends (also when the test fails or the JVM
+ * exits).
  */
-final class Chromium {
+public final class Chromium {
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
 
     private Chromium() {}
@@ -24,7 +26,7 @@ final class Chromium {
      * The browser to test with: {@code NOMMER_CHROMIUM}, or the first of {@link #NAMES} on the PATH. Skips the
      * calling test when there is none, or fails it when {@code CI=true}.
      */
-    static Path require() {
+    public static Path require() {
         String configured = System.getenv("NOMMER_CHROMIUM");
         Stream<Path> candidates = configured != null
                 ? Stream.of(Path.of(configured))
@@ -32,8 +34,8 @@ final class Chromium {
                         .filter(dir -> !dir.isEmpty())
                         .flatMap(dir -> NAMES.stream().map(name -> Path.of(dir, name)));
         return candidates.filter(Files::isExecutable).findFirst().orElseGet(() -> {
-            String message = "the player tests need Chromium (" + (configured != null ? configured : NAMES + " on PATH")
-                    + "; Debian: apt-get install chromium)";
+            String message = "the browser tests need Chromium ("
+                    + (configured != null ? configured : NAMES + " on PATH") + "; Debian: apt-get install chromium)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 Assertions.fail(message + " (CI=true: a missing browser fails the build instead of skipping tests)");
             }
@@ -43,30 +45,37 @@ final class Chromium {
     }
 
     /** A running browser showing one page; closing it kills the browser. */
-    static final class Visit implements AutoCloseable {
+    public static final class Visit implements AutoCloseable {
         private final Process process;
         private final Path log;
+        private final Path profile;
         private final Thread killOnExit;
 
-        private Visit(Process process, Path log) {
+        private Visit(Process process, Path log, Path profile) {
             this.process = process;
             this.log = log;
+            this.profile = profile;
             this.killOnExit = new Thread(this::kill, "kill chromium " + process.pid());
             Runtime.getRuntime().addShutdownHook(killOnExit);
         }
 
-        boolean isAlive() {
+        public boolean isAlive() {
             return process.isAlive();
         }
 
         /** The browser's log, where the page's console messages are too (lines with "CONSOLE"). */
-        String logTail(int lines) {
+        public String logTail(int lines) {
             try {
                 List<String> all = Files.readAllLines(log);
                 return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
             } catch (IOException e) {
                 return "(no browser log: " + e + ")";
             }
+        }
+
+        /** Where the browser keeps its profile (and, with a remote debugging port, its DevToolsActivePort). */
+        Path profile() {
+            return profile;
         }
 
         @Override
@@ -120,9 +129,14 @@ final class Chromium {
     }
 
     /** Opens {@code url} in a new headless browser whose profile and log live in {@code dir}. */
-    static Visit visit(Path binary, String url, Path dir) {
+    public static Visit visit(Path binary, String url, Path dir) {
+        return visit(binary, url, dir, List.of());
+    }
+
+    /** The same, with more command-line switches (such as {@code --remote-debugging-port=0}). */
+    public static Visit visit(Path binary, String url, Path dir, List<String> switches) {
         Path log = dir.resolve("chromium.log");
-        List<String> cmd = List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 binary.toString(),
                 "--headless=new",
                 // why: tests often run as root in containers, where Chromium's sandbox cannot start
@@ -136,14 +150,15 @@ final class Chromium {
                 "--disable-component-update",
                 // why: the page's console messages go to the log, for a failure's diagnosis
                 "--enable-logging=stderr",
-                "--v=0",
-                url);
+                "--v=0"));
+        cmd.addAll(switches);
+        cmd.add(url);
         try {
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            return new Visit(p, log);
+            return new Visit(p, log, dir.resolve("profile"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
