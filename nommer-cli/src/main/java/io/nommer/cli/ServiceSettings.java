@@ -257,6 +257,15 @@ final class ServiceSettings {
                         "How long a file's signed_url works at least (default "
                                 + ServerConfig.Http.DEFAULT_SIGNED_URL_LIFETIME.toSeconds() + ")"));
         m.put(
+                "media_nommer_compat",
+                of(
+                        "auto|on|off",
+                        serve,
+                        "Serve media-nommer's POST /job/submit (default auto: only where the API needs no key)"));
+        m.put(
+                "media_nommer_tenant",
+                of("TENANT", serve, "The tenant whose jobs media-nommer's keyless submits make, with keys required"));
+        m.put(
                 "job_retention",
                 new Setting(
                         "DURATION",

@@ -37,6 +37,7 @@ import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.medianommer.MediaNommerApi;
 import io.nommer.server.webhook.WebhookRelay;
 import io.nommer.storage.Storages;
 import io.nommer.storage.http.CheckedAddressResolver;
@@ -228,6 +229,15 @@ public final class NommerServer implements AutoCloseable {
                 .register(router);
         new StacksApi(stacks).register(router);
         new MetaApi().register(router);
+        if (config.mediaNommerCompat()) {
+            new MediaNommerApi(jobs, config.http().mediaNommerTenant(), config.authRequired()).register(router);
+            log.info(
+                    "media-nommer compatibility: POST /job/submit served{}",
+                    config.authRequired()
+                            ? " without a key, its jobs in tenant "
+                                    + config.http().mediaNommerTenant()
+                            : "");
+        }
 
         HttpServer http;
         try {
