@@ -1,6 +1,7 @@
 package io.nommer.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -227,7 +228,11 @@ class MediaNommerCompatTest {
      * connection of its own, and reads the answer to the end (the client asked to close).
      */
     static Answer send(String method, String path, String body) throws IOException {
-        int port = URI.create(server.baseUrl()).getPort();
+        return send(server, method, path, body);
+    }
+
+    static Answer send(NommerServer to, String method, String path, String body) throws IOException {
+        int port = URI.create(to.baseUrl()).getPort();
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
         head.append("Accept-Encoding: identity\r\n");
@@ -269,7 +274,7 @@ class MediaNommerCompatTest {
         sent.put("Content-Type", "application/x-www-form-urlencoded");
         api.openapi.record(
                 method,
-                URI.create(server.baseUrl() + path),
+                URI.create(to.baseUrl() + path),
                 sent,
                 bytes,
                 status,
@@ -444,6 +449,49 @@ class MediaNommerCompatTest {
             assertThat(a.json().toString()).doesNotContain("wJalr");
         }
         assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void withKeysRequired_theRouteIsOffUnlessTurnedOn_andThenItsJobsAreTheConfiguredTenants() throws Exception {
+        String body = job(
+                "file://" + media.resolve("in.mp4"), "file://" + out.resolve("keyed.mp4"), PRESETS.get("cb_low"), null);
+        try (KeyedServer keyed = KeyedServer.start(Files.createDirectories(tmp.resolve("keyed")), Map.of())) {
+            assertThat(send(keyed.server, "POST", "/job/submit", body).status())
+                    .as("not served by default where keys are required")
+                    .isEqualTo(404);
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(
+                                "auth",
+                                "keys",
+                                "media_nommer_compat",
+                                "on",
+                                "data",
+                                tmp.resolve("x").toString()),
+                        Map.of()))
+                .hasMessageContaining("media_nommer_tenant");
+        Map<String, String> on = Map.of(
+                "media_nommer_compat",
+                "on",
+                "media_nommer_tenant",
+                "acme",
+                "input_roots",
+                media.toString(),
+                "output_roots",
+                out.toString());
+        try (KeyedServer keyed = KeyedServer.start(Files.createDirectories(tmp.resolve("keyed-on")), on)) {
+            Answer a = send(keyed.server, "POST", "/job/submit", body);
+            assertThat(a.json().path("success").booleanValue())
+                    .as("%s", a.json())
+                    .isTrue();
+            String id = a.json().path("job_id").asText();
+            assertThat(keyed.tenant("acme").get("/v1/jobs/" + id).status()).isEqualTo(200);
+            assertThat(keyed.tenant("globex").get("/v1/jobs/" + id).status()).isEqualTo(404);
+            assertThat(keyed.anonymous.get("/v1/jobs/" + id).status())
+                    .as("a keyless caller may submit, nothing more")
+                    .isEqualTo(401);
+            keyed.admin.post("/v1/jobs/" + id + "/cancel");
+        }
     }
 
     @Test
