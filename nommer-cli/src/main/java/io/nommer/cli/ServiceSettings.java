@@ -264,6 +264,15 @@ final class ServiceSettings {
                         "A bearer token that may read /metrics when API keys are required (default: admin keys"
                                 + " only)"));
         m.put(
+                "media_nommer_compat",
+                of(
+                        "auto|on|off",
+                        serve,
+                        "Serve media-nommer's POST /job/submit (default auto: only where the API needs no key)"));
+        m.put(
+                "media_nommer_tenant",
+                of("TENANT", serve, "The tenant whose jobs media-nommer's keyless submits make, with keys required"));
+        m.put(
                 "job_retention",
                 new Setting(
                         "DURATION",

@@ -42,6 +42,7 @@ import io.nommer.server.http.HttpServer;
 import io.nommer.server.http.Request;
 import io.nommer.server.http.Response;
 import io.nommer.server.http.Router;
+import io.nommer.server.medianommer.MediaNommerApi;
 import io.nommer.server.metrics.ServerMetrics;
 import io.nommer.server.metrics.TimedTaskQueue;
 import io.nommer.server.webhook.WebhookRelay;
@@ -263,6 +264,15 @@ public final class NommerServer implements AutoCloseable {
         new MetaApi().register(router);
         new MetricsApi(metrics, config.http().metricsToken()).register(router);
         new Dashboard().register(router);
+        if (config.mediaNommerCompat()) {
+            new MediaNommerApi(jobs, config.http().mediaNommerTenant(), config.authRequired()).register(router);
+            log.info(
+                    "media-nommer compatibility: POST /job/submit served{}",
+                    config.authRequired()
+                            ? " without a key, its jobs in tenant "
+                                    + config.http().mediaNommerTenant()
+                            : "");
+        }
 
         HttpServer http;
         try {

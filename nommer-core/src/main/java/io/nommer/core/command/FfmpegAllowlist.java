@@ -98,6 +98,8 @@ public final class FfmpegAllowlist {
                 "preset",
                 "tune",
                 "profile",
+                // ffmpeg's own spelling of -profile:v, which media-nommer's presets use
+                "vprofile",
                 "level",
                 "pix_fmt",
                 "sample_fmt",

@@ -137,6 +137,7 @@ final class JobValidator {
         String notifyUrl = request.notifyUrl();
         if (notifyUrl != null) {
             checkNotifyUrl(notifyUrl);
+            notifyUrl = request.notifyFormat().stored(notifyUrl);
         }
         String key = request.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > 255)) {
@@ -151,7 +152,8 @@ final class JobValidator {
             throw new ValidationException(
                     "unknown_cloud", "cloud", "no cloud named '" + cloud + "'; see GET /v1/clouds");
         }
-        List<String> plan = planLadders(specs, cloud);
+        List<String> plan = new ArrayList<>(request.notes());
+        plan.addAll(planLadders(specs, cloud));
         return new NewJob(
                 ids.next("job"),
                 input,
@@ -200,11 +202,13 @@ final class JobValidator {
             throw new ValidationException("invalid_request", path, path + " must be an object");
         }
         String preset = requireText(o.preset(), path + ".preset");
-        Profile profile = ProfileResolver.resolve(
-                bases.computeIfAbsent(preset, name -> profiles.base(principal.tenant(), name)),
-                preset,
-                o.overrides(),
-                path);
+        Profile profile = o.commandProfile() != null
+                ? ProfileResolver.serverCommand(o.commandProfile(), path)
+                : ProfileResolver.resolve(
+                        bases.computeIfAbsent(preset, name -> profiles.base(principal.tenant(), name)),
+                        preset,
+                        o.overrides(),
+                        path);
         profile = pinStack(profile, path);
         if (profile.has(WATERMARK_URL)) {
             // why: the worker fetches the watermark like the input, so it must pass the input's checks (an upload

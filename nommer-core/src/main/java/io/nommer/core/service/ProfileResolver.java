@@ -78,6 +78,24 @@ final class ProfileResolver {
     }
 
     /**
+     * A command profile the server built itself (media-nommer compatibility), checked exactly as a stored profile with
+     * a command is checked when it is stored ({@link ProfileService}): complete, nothing beside the command that it
+     * would ignore, and every line on the allowlist. The worker checks it again when it runs it, as any command.
+     *
+     * @throws ValidationException {@code invalid_profile} or {@code command_not_allowed}
+     */
+    static Profile serverCommand(Profile p, String path) {
+        if (!p.hasCommand()) {
+            throw new IllegalArgumentException("a server-built output profile must have a command");
+        }
+        try {
+            return checkCommand(p.requireComplete(), path + ".");
+        } catch (InvalidProfileException e) {
+            throw invalid(e, path + ".");
+        }
+    }
+
+    /**
      * {@code p}, after checking its command (when it has one) against the allowlist with its own values.
      *
      * @throws ValidationException {@code command_not_allowed} naming the line and the token refused

@@ -13,6 +13,7 @@ import io.nommer.core.service.GoneException;
 import io.nommer.core.service.JobRequest;
 import io.nommer.core.service.JobService;
 import io.nommer.core.storage.ContentTypes;
+import io.nommer.core.webhook.NotifyFormat;
 import io.nommer.server.auth.SignedUrls;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;
@@ -173,7 +174,9 @@ public final class JobsApi {
                 Fields.text(body, "notify_url", prefix + "notify_url"),
                 idempotencyKey,
                 Fields.text(body, "cloud", prefix + "cloud"),
-                idempotencyKey == null ? null : RequestHash.of(mapper, body));
+                idempotencyKey == null ? null : RequestHash.of(mapper, body),
+                NotifyFormat.NOMMER,
+                List.of());
     }
 
     private Response list(Request req) {

@@ -134,6 +134,9 @@ public record ServerConfig(
      * @param signedUrlLifetime how long the signed download URLs jobs show (with keys required) work at least
      * @param metricsToken a bearer token that reads {@code /metrics} (besides an admin key) when keys are required;
      *     null: admin keys only
+     * @param mediaNommerCompat whether media-nommer's {@code POST /job/submit} is served: {@code on}, {@code off},
+     *     or null ({@code auto}): served exactly when the API requires no key
+     * @param mediaNommerTenant whose jobs media-nommer's keyless submits make when keys are required; required then
      */
     public record Http(
             Duration idleTimeout,
@@ -144,7 +147,9 @@ public record ServerConfig(
             String auth,
             boolean authOffOnNetwork,
             Duration signedUrlLifetime,
-            String metricsToken) {
+            String metricsToken,
+            String mediaNommerCompat,
+            String mediaNommerTenant) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
         public static final Duration DEFAULT_SIGNED_URL_LIFETIME = Duration.ofHours(24);
 
@@ -168,6 +173,17 @@ public record ServerConfig(
             }
             if (auth != null && !auth.equals("keys") && !auth.equals("off")) {
                 throw new IllegalArgumentException("auth must be keys or off, not '" + auth + "'");
+            }
+            if ("auto".equals(mediaNommerCompat)) {
+                mediaNommerCompat = null;
+            }
+            if (mediaNommerCompat != null && !mediaNommerCompat.equals("on") && !mediaNommerCompat.equals("off")) {
+                throw new IllegalArgumentException(
+                        "media_nommer_compat must be auto, on or off, not '" + mediaNommerCompat + "'");
+            }
+            if (mediaNommerTenant != null && !mediaNommerTenant.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+                throw new IllegalArgumentException("media_nommer_tenant: '" + mediaNommerTenant
+                        + "' is not a tenant name (1-64 of a-z, 0-9, '_', '-')");
             }
             if (signedUrlLifetime.compareTo(Duration.ofMinutes(1)) < 0
                     || signedUrlLifetime.compareTo(Duration.ofDays(366)) > 0) {
@@ -195,7 +211,10 @@ public record ServerConfig(
                     + ", public_url=" + (publicUrl == null ? "none (the server's own address)" : publicUrl)
                     + ", auth=" + (auth == null ? "default" : auth) + ", signed_url_seconds="
                     + signedUrlLifetime.toSeconds() + ", metrics_token="
-                    + (metricsToken == null ? "none (admin keys only)" : "<masked>");
+                    + (metricsToken == null ? "none (admin keys only)" : "<masked>")
+                    + ", media_nommer_compat="
+                    + (mediaNommerCompat == null ? "auto" : mediaNommerCompat) + ", media_nommer_tenant="
+                    + (mediaNommerTenant == null ? "none" : mediaNommerTenant);
         }
     }
 
@@ -238,7 +257,21 @@ public record ServerConfig(
 
     /** Whether requests need an API key: {@code auth keys}, or by default whenever the API is not on loopback. */
     public boolean authRequired() {
+        return authRequired(bind, http);
+    }
+
+    private static boolean authRequired(String bind, Http http) {
         return http.auth() == null ? !loopback(bind) : http.auth().equals("keys");
+    }
+
+    /**
+     * Whether media-nommer's {@code POST /job/submit} is served: by default only where the API needs no key (its
+     * client sends none), else as {@code media_nommer_compat} says.
+     */
+    public boolean mediaNommerCompat() {
+        return http.mediaNommerCompat() == null
+                ? !authRequired()
+                : http.mediaNommerCompat().equals("on");
     }
 
     /** Whether {@code bind} names only this machine (a loopback address or a name for one). */
@@ -263,6 +296,10 @@ public record ServerConfig(
             throw new IllegalArgumentException("auth off on " + bind + " would let anyone who reaches the address "
                     + "read and cancel every job: use auth keys (see nommer keys --help), bind to 127.0.0.1, or set "
                     + "auth_off_on_network true if something in front of nommer authenticates");
+        }
+        if ("on".equals(http.mediaNommerCompat()) && authRequired(bind, http) && http.mediaNommerTenant() == null) {
+            throw new IllegalArgumentException("media_nommer_compat on with API keys required needs "
+                    + "media_nommer_tenant: the tenant whose jobs media-nommer's keyless clients submit");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);

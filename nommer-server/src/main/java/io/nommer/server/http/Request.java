@@ -112,6 +112,20 @@ public final class Request {
      * @throws ApiException 400 {@code malformed_json}, 413 {@code body_too_large}, 415 {@code unsupported_media_type}
      */
     public JsonNode jsonObject(int maxBytes) {
+        return jsonObject(maxBytes, true);
+    }
+
+    /**
+     * Reads the body as a JSON object of at most {@code maxBytes}, whatever its {@code Content-Type} says: for clients
+     * that send JSON under another type (media-nommer's, whose urllib2 labels every body as a form).
+     *
+     * @throws ApiException 400 {@code malformed_json}, 413 {@code body_too_large}
+     */
+    public JsonNode jsonObjectOfAnyType(int maxBytes) {
+        return jsonObject(maxBytes, false);
+    }
+
+    private JsonNode jsonObject(int maxBytes, boolean requireJsonType) {
         // why: the body is read before the type is judged; answering before the client has sent it all makes the
         // server close a connection with unread bytes, and the reset can destroy the answer in flight.
         byte[] raw;
@@ -124,7 +138,8 @@ public final class Request {
             throw new ApiException(413, "body_too_large", "the JSON body is larger than " + maxBytes + " bytes");
         }
         String type = header("Content-Type");
-        if (type != null
+        if (requireJsonType
+                && type != null
                 && !type.toLowerCase(Locale.ROOT).startsWith("application/json")
                 && !type.toLowerCase(Locale.ROOT).contains("+json")) {
             throw new ApiException(415, "unsupported_media_type", "send JSON with Content-Type: application/json");

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.job.Timeline;
+import io.nommer.core.webhook.NotifyFormat;
 import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.webhook.WebhookOutbox;
 import io.nommer.server.api.JobViews;
+import io.nommer.server.medianommer.MediaNommerNotification;
 import io.nommer.storage.http.HttpInputFetcher;
 import io.nommer.storage.http.PinnedHttpClient;
 import io.nommer.storage.http.RefusedAddressException;
@@ -28,13 +30,16 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the webhook outbox: for each due row, POSTs the job's current JSON to its notify URL, signed with
- * HMAC-SHA256 over {@code <delivery id>.<timestamp>.<body>} in {@code Nommer-Signature: t=<ts>,v1=<hex>}.
+ * HMAC-SHA256 over {@code <delivery id>.<timestamp>.<body>} in {@code Nommer-Signature: t=<ts>,v1=<hex>}; or, for a
+ * job submitted through media-nommer's {@code /job/submit} ({@link NotifyFormat#MEDIA_NOMMER}), its final state as
+ * media-nommer's form ({@link MediaNommerNotification}), with the same network rules, retries and timeline.
  * Failures back off exponentially (capped at an hour) for over 24 hours before the delivery is given up.
  *
  * <p>Targets follow the network rules of http(s) inputs: the {@link HttpClient} it is given connects only to addresses
@@ -114,27 +119,34 @@ public final class WebhookRelay implements AutoCloseable {
 
     private void deliver(WebhookDelivery d) {
         int attempt = d.attempts() + 1;
-        String target = HttpInputFetcher.redact(URI.create(d.url()));
+        String target = HttpInputFetcher.redact(URI.create(NotifyFormat.target(d.url())));
         try {
             Job job = jobs.find(d.jobId()).orElse(null);
             if (job == null) {
                 outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0, null);
                 return;
             }
-            URI url = URI.create(d.url());
+            URI url = URI.create(NotifyFormat.target(d.url()));
             if (url.getRawUserInfo() != null) {
                 giveUp(d, target, attempt, "the URL carries credentials (user:password@)");
                 return;
             }
-            byte[] body = mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), views.job(job, baseUrl)));
-            long ts = clock.instant().getEpochSecond();
-            Request req = http.newRequest(url)
-                    .method(HttpMethod.POST)
-                    .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .headers(h -> h.put("Nommer-Event", d.event())
-                            .put("Nommer-Delivery", "whd_" + d.id())
-                            .put("Nommer-Signature", "t=" + ts + ",v1=" + sign("whd_" + d.id(), ts, body)))
-                    .body(new BytesRequestContent("application/json", body));
+            Request req =
+                    http.newRequest(url).method(HttpMethod.POST).timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (NotifyFormat.of(d.url()) == NotifyFormat.MEDIA_NOMMER) {
+                // why: an application written for media-nommer reads these form fields, unsigned, as feederd sent them
+                req.headers(h -> h.put(HttpHeader.USER_AGENT, MediaNommerNotification.USER_AGENT))
+                        .body(new BytesRequestContent(
+                                MediaNommerNotification.CONTENT_TYPE, MediaNommerNotification.body(job)));
+            } else {
+                byte[] body =
+                        mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), views.job(job, baseUrl)));
+                long ts = clock.instant().getEpochSecond();
+                req.headers(h -> h.put("Nommer-Event", d.event())
+                                .put("Nommer-Delivery", "whd_" + d.id())
+                                .put("Nommer-Signature", "t=" + ts + ",v1=" + sign("whd_" + d.id(), ts, body)))
+                        .body(new BytesRequestContent("application/json", body));
+            }
             CompletableFuture<Result> done = new CompletableFuture<>();
             // the receiver's answer body is read and dropped: only its status counts
             req.send(done::complete);

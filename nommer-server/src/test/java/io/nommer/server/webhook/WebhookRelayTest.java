@@ -10,6 +10,7 @@ import io.nommer.core.net.HostResolver;
 import io.nommer.core.net.NetworkPolicy;
 import io.nommer.core.queue.ClaimedTask;
 import io.nommer.core.store.Store;
+import io.nommer.core.webhook.NotifyFormat;
 import io.nommer.server.api.JobViews;
 import io.nommer.server.api.Json;
 import io.nommer.server.api.ServerPaths;
@@ -43,6 +44,7 @@ class WebhookRelayTest extends StoreFixture {
     final AtomicInteger hits = new AtomicInteger();
     final AtomicInteger status = new AtomicInteger(204);
     final AtomicInteger redirected = new AtomicInteger();
+    final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     protected Store newStore(InstantSource clock) {
@@ -53,7 +55,8 @@ class WebhookRelayTest extends StoreFixture {
     void startReceiver() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", ex -> {
-            ex.getRequestBody().readAllBytes();
+            received.add(ex.getRequestHeaders().getFirst("Content-Type") + " "
+                    + new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             hits.incrementAndGet();
             if (status.get() / 100 == 3) {
                 ex.getResponseHeaders().set("Location", "/elsewhere");
@@ -171,6 +174,29 @@ class WebhookRelayTest extends StoreFixture {
                         "webhook.failed: job.succeeded to " + hookWithoutQuery()
                                 + ": HTTP 500 (attempt 2; next try in 20s)",
                         "webhook.delivered: job.succeeded to " + hookWithoutQuery() + ": HTTP 200 (attempt 3)");
+    }
+
+    @Test
+    void mediaNommerDelivery_isItsFormToThePlainUrl_andIsRetriedByTheNextRelayAfterARestart() {
+        status.set(503);
+        Job job = aFinishedJobNotifying(NotifyFormat.MEDIA_NOMMER.stored(hook()));
+        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true))) {
+            relay.deliverDue();
+        }
+        status.set(200);
+        clock.tick(Duration.ofSeconds(10));
+        // a new relay, as after the orchestrator restarted: the delivery waits in the store's outbox
+        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true))) {
+            assertThat(relay.deliverDue()).isEqualTo(1);
+        }
+        String form =
+                "application/x-www-form-urlencoded unique_id=" + job.id() + "&job_state=FINISHED&job_state_details=";
+        assertThat(received).containsExactly(form, form);
+        assertThat(webhookEvents(job))
+                .containsExactly(
+                        "webhook.failed: job.succeeded to " + hookWithoutQuery()
+                                + ": HTTP 503 (attempt 1; next try in 10s)",
+                        "webhook.delivered: job.succeeded to " + hookWithoutQuery() + ": HTTP 200 (attempt 2)");
     }
 
     private String hook() {
