@@ -53,3 +53,8 @@ export const Progress = ({ value, state }) => {
 
 export const Problem = ({ error }) =>
   error ? html`<p class="problem" role="alert">${error.message}</p>` : null;
+
+/** A cost in the currency of the cloud's price: cents from 1 up, three significant digits below. */
+export function cost(value) {
+  return value >= 1 || value === 0 ? value.toFixed(2) : Number(value.toPrecision(3)).toString();
+}

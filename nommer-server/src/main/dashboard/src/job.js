@@ -3,7 +3,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, usePoll } from './api.js';
-import { Problem, Progress, State, ago, bytes, duration, time, took } from './format.js';
+import { Problem, Progress, State, ago, bytes, cost, duration, time, took } from './format.js';
 import { Preview, fileUrl, previewKind } from './preview.js';
 
 const REFRESH_MS = 1500;
@@ -47,7 +47,7 @@ export function JobPage({ id }) {
       <dt>Submitted</dt><dd title=${j.created_at}>${time(j.created_at)} (${ago(j.created_at)})</dd>
       <dt>Ran</dt><dd>${took(j.started_at, j.finished_at) || 'not started'}</dd>
       <dt>Priority, cloud</dt><dd>${j.priority}, ${j.cloud}</dd>
-      <dt>CPU</dt><dd>${duration(j.cpu_seconds)}</dd>
+      <dt>CPU</dt><dd>${duration(j.cpu_seconds)}${j.cost == null ? '' : html`, cost ${cost(j.cost)}`}</dd>
       ${Object.keys(j.metadata || {}).length
         ? html`<dt>Metadata</dt><dd class="mono">${JSON.stringify(j.metadata)}</dd>` : null}
     </dl>

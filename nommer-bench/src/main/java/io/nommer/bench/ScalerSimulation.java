@@ -1,8 +1,8 @@
 package io.nommer.bench;
 
+import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.scaling.CloudLoad;
 import io.nommer.core.scaling.ScalingDecision;
-import io.nommer.core.scaling.ScalingPolicy;
 import io.nommer.core.scaling.ScalingRule;
 import java.time.Duration;
 import java.time.Instant;

@@ -41,9 +41,10 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "batch",
         description = {
-            "Encode a whole library: a job per media file, an output per --preset, followed to the end, with the",
-            "time, CPU seconds and cost of each video. Run it again to resume: nothing that succeeded is submitted",
-            "again, what failed is retried, and the table shows both runs."
+            "Encode a whole library: a job per media file, an output per --preset, followed to the end, with the"
+                    + " time, CPU seconds and cost of each video.",
+            "Run it again to resume: nothing that succeeded is submitted again, what failed is retried, and the table"
+                    + " shows both runs."
         },
         footer = {
             "",

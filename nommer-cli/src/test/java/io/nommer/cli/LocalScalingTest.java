@@ -62,7 +62,7 @@ class LocalScalingTest {
         NommerClient client = new NommerClient(URI.create(server.baseUrl()));
         JsonNode cloud = client.put("/v1/clouds/default", client.mapper().readTree("""
                 {"scaling": {"provider": "local", "min_workers": 0, "max_workers": 3, "slots_per_worker": 1,
-                             "scale_up_cooldown_seconds": 0, "exit_when_idle_seconds": 8}}"""));
+                             "scale_up_cooldown_seconds": 0, "exit_when_idle_seconds": 5}}"""));
         assertThat(cloud.path("scaling").path("max_workers").asInt()).isEqualTo(3);
         assertThat(workerProcesses()).as("no work, no workers").isEmpty();
 
@@ -70,7 +70,7 @@ class LocalScalingTest {
                 .path("uri")
                 .asText();
         List<String> jobs = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
+        for (int i = 0; i < 8; i++) {
             jobs.add(client.submit(client.mapper()
                             .readTree("{\"input\": \"" + input + "\", \"outputs\": [{\"preset\": \"mp4-h264\"}]}"))
                     .path("id")

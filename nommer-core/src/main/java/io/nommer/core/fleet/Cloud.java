@@ -1,7 +1,5 @@
 package io.nommer.core.fleet;
 
-import io.nommer.core.scaling.ScalingPolicy;
-import io.nommer.core.scaling.ScalingStatus;
 import java.time.Instant;
 import java.util.regex.Pattern;
 

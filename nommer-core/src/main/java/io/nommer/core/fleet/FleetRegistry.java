@@ -1,8 +1,5 @@
 package io.nommer.core.fleet;
 
-import io.nommer.core.scaling.ScalingPolicy;
-import io.nommer.core.scaling.ScalingStatus;
-import io.nommer.core.scaling.TaskCounts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

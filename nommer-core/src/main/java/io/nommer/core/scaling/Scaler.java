@@ -2,6 +2,9 @@ package io.nommer.core.scaling;
 
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.fleet.ScalingPolicy;
+import io.nommer.core.fleet.ScalingStatus;
+import io.nommer.core.fleet.TaskCounts;
 import io.nommer.core.fleet.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.nommer.core.scaling;
 
+import io.nommer.core.fleet.ScalingPolicy;
 import java.time.Duration;
 import java.time.Instant;
 

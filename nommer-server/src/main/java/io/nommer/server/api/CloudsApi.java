@@ -2,9 +2,9 @@ package io.nommer.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.ScalingPolicy;
+import io.nommer.core.fleet.ScalingStatus;
 import io.nommer.core.fleet.WorkerStatus;
-import io.nommer.core.scaling.ScalingPolicy;
-import io.nommer.core.scaling.ScalingStatus;
 import io.nommer.core.service.FleetService;
 import io.nommer.server.http.ApiException;
 import io.nommer.server.http.Request;

@@ -1,6 +1,6 @@
 package io.nommer.server.scaling;
 
-import io.nommer.core.scaling.ScalingPolicy;
+import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.scaling.WorkerProvider;
 import io.nommer.server.WorkerProcess;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.nommer.core.scaling;
+package io.nommer.core.fleet;
 
 import java.time.Duration;
 import java.util.Set;
