@@ -91,6 +91,15 @@ final class ServiceSettings {
                                 + " version)"));
         m.put("default_stack", of("NAME", both, "The stack outputs without a stack run on (default: the first)"));
         m.put(
+                "scaling",
+                of(
+                        "A,B",
+                        serve,
+                        "Clouds whose workers the scaler starts and stops, each set up by scaling.CLOUD.provider (local),"
+                                + " .max_workers, and optionally .min_workers, .slots_per_worker,"
+                                + " .scale_up_cooldown_seconds and .exit_when_idle_seconds in the config file or"
+                                + " environment (default: none; PUT /v1/clouds/CLOUD sets them too)"));
+        m.put(
                 "exit_when_idle",
                 of("DURATION", Use.WORKER, "Exit after this long without work: 90s, 10m, 2h (default: never)"));
         m.put(

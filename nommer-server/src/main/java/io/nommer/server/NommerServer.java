@@ -67,6 +67,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +172,13 @@ public final class NommerServer implements AutoCloseable {
      */
     public static NommerServer start(ServerConfig config, List<WorkerProvider> providers) {
         log.info("starting nommer: {}", config);
+        Set<String> available = providers.stream().map(WorkerProvider::name).collect(Collectors.toSet());
+        config.scaling().forEach((cloud, policy) -> {
+            if (!available.contains(policy.provider())) {
+                throw new IllegalArgumentException("scaling." + cloud + ".provider is " + policy.provider()
+                        + ", which this orchestrator does not have (it has " + available + ")");
+            }
+        });
         EncoderPlugins encoders = Backends.encoders(config);
         Toolchains toolchains = Toolchains.detect(config);
         Function<FfmpegBinaries, ConfinedProcessRunner> processes = Backends.processes(config);
@@ -224,8 +232,12 @@ public final class NommerServer implements AutoCloseable {
         }
         String secret = webhookSecret(config, data);
         SignedUrls signedUrls = new SignedUrls(secret, config.http().signedUrlLifetime(), clock);
-        FleetService fleet = new FleetService(
-                store.fleet(), providers.stream().map(WorkerProvider::name).collect(Collectors.toSet()));
+        FleetService fleet = new FleetService(store.fleet(), available);
+        config.scaling().forEach((cloud, policy) -> {
+            // why: the configuration is the operator's word at start; the API may change a policy afterwards
+            fleet.putCloud(cloud, new FleetService.CloudChange(null, null, true, policy));
+            log.info("scaling cloud {} as configured: {}", cloud, policy);
+        });
         JobViews views = new JobViews(new ServerPaths(data), config.authRequired() ? signedUrls : null, fleet::pricing);
         new JobsApi(
                         jobs,

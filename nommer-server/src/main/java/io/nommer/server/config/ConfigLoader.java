@@ -1,5 +1,6 @@
 package io.nommer.server.config;
 
+import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimit;
 import io.nommer.core.tenant.TenantLimits;
@@ -32,6 +33,9 @@ public final class ConfigLoader {
      */
     private static final java.util.regex.Pattern STACK_SETTING =
             java.util.regex.Pattern.compile("stacks_(.+)_(ffmpeg|ffprobe|version)");
+    /** A field of a cloud's scaling policy: {@code scaling.<cloud>.<field>}, named as the API names them. */
+    private static final java.util.regex.Pattern SCALING_SETTING = java.util.regex.Pattern.compile(
+            "scaling_(.+)_(provider|min_workers|max_workers|slots_per_worker|scale_up_cooldown_seconds|exit_when_idle_seconds)");
 
     public static final Set<String> SETTINGS = Set.of(
             "bind",
@@ -41,6 +45,7 @@ public final class ConfigLoader {
             "ffmpeg",
             "ffprobe",
             "stacks",
+            "scaling",
             "default_stack",
             "input_roots",
             "output_roots",
@@ -188,6 +193,7 @@ public final class ConfigLoader {
                             retention(merged, origin, "upload_retention", RetentionPolicy.DEFAULT_UPLOADS),
                             bool(merged, origin, "delete_outputs_with_job")),
                     processes(merged, origin),
+                    scaling(merged, origin),
                     new ServerConfig.InputLimits(
                             longValue(
                                     merged, origin, "max_input_seconds", ServerConfig.InputLimits.DEFAULT.maxSeconds()),
@@ -238,10 +244,12 @@ public final class ConfigLoader {
     private static void put(Map<String, String> m, Map<String, String> origin, String key, String value, String from) {
         if (!SETTINGS.contains(key)
                 && !isTenantLimit(key)
-                && !STACK_SETTING.matcher(key).matches()) {
+                && !STACK_SETTING.matcher(key).matches()
+                && !SCALING_SETTING.matcher(key).matches()) {
             throw new IllegalArgumentException("unknown setting '" + key + "' (" + from + "); known settings: "
                     + new java.util.TreeSet<>(SETTINGS) + ", tenant_limits." + "{" + TenantLimit.known() + "}"
-                    + " and stacks.NAME.{ffmpeg, ffprobe, version}");
+                    + ", stacks.NAME.{ffmpeg, ffprobe, version} and scaling.CLOUD.{provider, min_workers, max_workers,"
+                    + " slots_per_worker, scale_up_cooldown_seconds, exit_when_idle_seconds}");
         }
         m.put(key, value);
         origin.put(key, from);
@@ -289,6 +297,51 @@ public final class ConfigLoader {
                     name, m.get(key + "ffmpeg"), m.get(key + "ffprobe"), m.get(key + "version")));
         }
         return new StackSettings(declared, m.get("default_stack"));
+    }
+
+    /**
+     * The clouds the {@code scaling} setting lists, each with its policy from {@code scaling.<cloud>.*}: {@code
+     * provider} and {@code max_workers} are needed; {@code min_workers} defaults to 0, {@code slots_per_worker} to 1,
+     * {@code scale_up_cooldown_seconds} to 30 and {@code exit_when_idle_seconds} to 300. A block for a cloud the list
+     * lacks is refused, as for stacks.
+     */
+    private static Map<String, ScalingPolicy> scaling(Map<String, String> m, Map<String, String> origin) {
+        List<String> clouds = list(m.get("scaling"));
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String cloud : clouds) {
+            byKey.putIfAbsent(normalize(cloud), cloud);
+        }
+        for (String key : m.keySet()) {
+            java.util.regex.Matcher x = SCALING_SETTING.matcher(key);
+            if (x.matches() && !byKey.containsKey(x.group(1))) {
+                throw new IllegalArgumentException("scaling." + x.group(1) + "." + x.group(2) + " (" + origin.get(key)
+                        + ") names a cloud that setting scaling does not list (" + clouds + ")");
+            }
+        }
+        Map<String, ScalingPolicy> policies = new LinkedHashMap<>();
+        for (String cloud : clouds) {
+            String key = "scaling_" + normalize(cloud) + "_";
+            for (String needed : List.of("provider", "max_workers")) {
+                if (m.get(key + needed) == null) {
+                    throw new IllegalArgumentException("scaling lists cloud " + cloud + ", which needs scaling." + cloud
+                            + "." + needed + " (" + origin.get("scaling") + ")");
+                }
+            }
+            try {
+                policies.put(
+                        cloud,
+                        new ScalingPolicy(
+                                m.get(key + "provider").trim(),
+                                integer(m, origin, key + "min_workers", 0),
+                                integer(m, origin, key + "max_workers", 0),
+                                integer(m, origin, key + "slots_per_worker", 1),
+                                Duration.ofSeconds(longValue(m, origin, key + "scale_up_cooldown_seconds", 30)),
+                                Duration.ofSeconds(longValue(m, origin, key + "exit_when_idle_seconds", 300))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("scaling." + cloud + ": " + e.getMessage());
+            }
+        }
+        return policies;
     }
 
     /** The tenant_limits block: each limit a whole number of at least 0 or {@code unlimited}; unset ones are unlimited. */

@@ -1,6 +1,7 @@
 package io.nommer.server.config;
 
 import io.nommer.core.fleet.Cloud;
+import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimits;
 import io.nommer.core.worker.WorkerConfig;
@@ -9,6 +10,7 @@ import io.nommer.ffmpeg.SandboxMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything {@code nommer serve} needs, validated on construction with messages naming the setting. Built by
@@ -34,6 +36,8 @@ import java.util.List;
  * @param tenantLimits every tenant's limits unless it sets its own ({@code tenant_limits.*}; none by default)
  * @param retention how long finished jobs and uploads are kept
  * @param processes how ffmpeg and ffprobe processes are confined: sandbox and resource limits
+ * @param scaling the clouds whose workers the scaler manages, with their policies ({@code scaling},
+ *     {@code scaling.<cloud>.*}), set in the store when the server starts; the API may change them later
  * @param inputLimits what the probe refuses in any input
  */
 public record ServerConfig(
@@ -67,6 +71,7 @@ public record ServerConfig(
         TenantLimits tenantLimits,
         RetentionPolicy retention,
         Processes processes,
+        Map<String, ScalingPolicy> scaling,
         InputLimits inputLimits) {
 
     /**
@@ -434,6 +439,7 @@ public record ServerConfig(
                 + (nullEncoderPause.isZero() ? "" : ", null_encoder_pause_ms=" + nullEncoderPause.toMillis())
                 + ", plugins=" + (plugins == null ? "default (plugins in the data directory, if any)" : plugins)
                 + ", " + http + ", tenant_limits=" + tenantLimits + ", " + retention + ", " + processes + ", "
+                + "scaling=" + (scaling.isEmpty() ? "none (set through the API)" : scaling.keySet()) + ", "
                 + inputLimits + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.nommer.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.retention.RetentionPolicy;
 import io.nommer.core.tenant.TenantLimit;
 import io.nommer.core.tenant.TenantLimits;
@@ -281,6 +282,44 @@ class ConfigLoaderTest {
                 .isEqualTo("ffmpeg-6.1");
         assertThat(c.toString()).contains("stacks=[ffmpeg-5.1(ffmpeg=/usr/bin/ffmpeg, ffprobe=/usr/bin/ffprobe");
         assertThat(ConfigLoader.load(Map.of(), Map.of()).stacks()).isEqualTo(StackSettings.NONE);
+    }
+
+    @Test
+    void scaling_isAListOfCloudsWithAPolicyEach_missingFieldsTakingTheirDefaults() {
+        ServerConfig c = ConfigLoader.load(
+                Map.of("scaling", "gpu-big"),
+                Map.of(
+                        "NOMMER_SCALING_GPU_BIG_PROVIDER", "local",
+                        "NOMMER_SCALING_GPU_BIG_MAX_WORKERS", "4",
+                        "NOMMER_SCALING_GPU_BIG_SLOTS_PER_WORKER", "2"));
+
+        assertThat(c.scaling())
+                .containsExactly(Map.entry(
+                        "gpu-big",
+                        new ScalingPolicy("local", 0, 4, 2, Duration.ofSeconds(30), Duration.ofSeconds(300))));
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).scaling()).isEmpty();
+    }
+
+    @Test
+    void scaling_badSettingsAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of("scaling", "a", "scaling.a.provider", "local", "scaling.b.max_workers", "2"), Map.of()))
+                .hasMessageContaining("scaling.b.max_workers")
+                .hasMessageContaining("names a cloud that setting scaling does not list");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("scaling", "a", "scaling.a.provider", "local"), Map.of()))
+                .hasMessageContaining("needs scaling.a.max_workers");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        Map.of(
+                                "scaling",
+                                "a",
+                                "scaling.a.provider",
+                                "local",
+                                "scaling.a.max_workers",
+                                "2",
+                                "scaling.a.min_workers",
+                                "3"),
+                        Map.of()))
+                .hasMessageContaining("scaling.a: min_workers and max_workers");
     }
 
     @Test
