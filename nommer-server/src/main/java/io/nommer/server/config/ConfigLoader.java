@@ -273,23 +273,37 @@ public final class ConfigLoader {
     }
 
     /**
+     * The names a list setting ({@code stacks}, {@code scaling}) gives, each of which may have a block of settings
+     * ({@code <list>.<name>.<field>}, matched by {@code block}). A block for a name the list lacks is refused, so
+     * that a typo in a name does not leave it without its settings.
+     */
+    private static List<String> listWithBlocks(
+            Map<String, String> m,
+            Map<String, String> origin,
+            String setting,
+            java.util.regex.Pattern block,
+            String what) {
+        List<String> names = list(m.get(setting));
+        Set<String> keys = new java.util.HashSet<>();
+        names.forEach(n -> keys.add(normalize(n)));
+        for (String key : m.keySet()) {
+            java.util.regex.Matcher x = block.matcher(key);
+            if (x.matches() && !keys.contains(x.group(1))) {
+                throw new IllegalArgumentException(setting + "." + x.group(1) + "." + x.group(2) + " ("
+                        + origin.get(key) + ") names a " + what + " that setting " + setting + " does not list ("
+                        + names + ")");
+            }
+        }
+        return names;
+    }
+
+    /**
      * The {@code stacks} list with each stack's block ({@code stacks.<name>.ffmpeg}, {@code .ffprobe},
      * {@code .version}), and {@code default_stack}. A block for a name the list lacks is refused, so that a typo in a
      * name does not leave a stack without its binaries.
      */
     private static StackSettings stacks(Map<String, String> m, Map<String, String> origin) {
-        List<String> names = list(m.get("stacks"));
-        Map<String, String> byKey = new LinkedHashMap<>();
-        for (String name : names) {
-            byKey.putIfAbsent(normalize(name), name);
-        }
-        for (String key : m.keySet()) {
-            java.util.regex.Matcher x = STACK_SETTING.matcher(key);
-            if (x.matches() && !byKey.containsKey(x.group(1))) {
-                throw new IllegalArgumentException("stacks." + x.group(1) + "." + x.group(2) + " (" + origin.get(key)
-                        + ") names a stack that setting stacks does not list (" + names + ")");
-            }
-        }
+        List<String> names = listWithBlocks(m, origin, "stacks", STACK_SETTING, "stack");
         List<StackSettings.Declared> declared = new ArrayList<>();
         for (String name : names) {
             String key = "stacks_" + normalize(name) + "_";
@@ -306,18 +320,7 @@ public final class ConfigLoader {
      * lacks is refused, as for stacks.
      */
     private static Map<String, ScalingPolicy> scaling(Map<String, String> m, Map<String, String> origin) {
-        List<String> clouds = list(m.get("scaling"));
-        Map<String, String> byKey = new LinkedHashMap<>();
-        for (String cloud : clouds) {
-            byKey.putIfAbsent(normalize(cloud), cloud);
-        }
-        for (String key : m.keySet()) {
-            java.util.regex.Matcher x = SCALING_SETTING.matcher(key);
-            if (x.matches() && !byKey.containsKey(x.group(1))) {
-                throw new IllegalArgumentException("scaling." + x.group(1) + "." + x.group(2) + " (" + origin.get(key)
-                        + ") names a cloud that setting scaling does not list (" + clouds + ")");
-            }
-        }
+        List<String> clouds = listWithBlocks(m, origin, "scaling", SCALING_SETTING, "cloud");
         Map<String, ScalingPolicy> policies = new LinkedHashMap<>();
         for (String cloud : clouds) {
             String key = "scaling_" + normalize(cloud) + "_";
