@@ -662,6 +662,30 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void cloudScaling_isRefusedNamingTheField_andAProviderThisServerLacks() {
+        String policy = "{\"provider\": \"local\", \"min_workers\": 0, \"max_workers\": 2, \"slots_per_worker\": 1,"
+                + " \"scale_up_cooldown_seconds\": 0, \"exit_when_idle_seconds\": 60}";
+        Reply lacking = api.put("/v1/clouds/scaled", "{\"scaling\": " + policy + "}");
+        assertThat(lacking.status()).isEqualTo(422);
+        assertThat(lacking.body().path("field").asText()).isEqualTo("scaling.provider");
+        assertThat(lacking.body().path("detail").asText()).contains("not available in this orchestrator");
+        Reply fractional = api.put(
+                "/v1/clouds/scaled",
+                "{\"scaling\": " + policy.replace("\"max_workers\": 2", "\"max_workers\": 2.5") + "}");
+        assertThat(fractional.body().path("field").asText()).isEqualTo("scaling.max_workers");
+        Reply bounds = api.put(
+                "/v1/clouds/scaled",
+                "{\"scaling\": " + policy.replace("\"min_workers\": 0", "\"min_workers\": 3") + "}");
+        assertThat(bounds.body().path("detail").asText()).contains("min_workers and max_workers");
+        assertThat(api.put("/v1/clouds/scaled", "{\"scaling\": {\"provider\": \"local\"}}")
+                        .body()
+                        .path("field")
+                        .asText())
+                .isEqualTo("scaling.min_workers");
+        assertThat(api.get("/v1/clouds/scaled").status()).as("nothing stored").isEqualTo(404);
+    }
+
+    @Test
     void clouds_routeJobsOnlyToWorkersOfThatCloud() {
         assertThat(api.get("/v1/clouds")
                         .body()

@@ -71,8 +71,8 @@ public final class CloudsApi {
         return Response.json(put.created() ? 201 : 200, cloud(put.cloud())).header("Location", "/v1/clouds/" + name);
     }
 
-    /** The fields of a {@code scaling} object, all required. */
-    private static final Set<String> SCALING_FIELDS = Set.of(
+    /** The fields of a {@code scaling} object, all required, in the order a missing one is named. */
+    private static final List<String> SCALING_FIELDS = List.of(
             "provider",
             "min_workers",
             "max_workers",
@@ -169,10 +169,12 @@ public final class CloudsApi {
         if (!node.isObject()) {
             throw ApiException.invalid("scaling", "scaling must be an object, or null to stop scaling the cloud");
         }
-        Fields.onlyKnown(node, SCALING_FIELDS, "scaling.");
+        Fields.onlyKnown(node, Set.copyOf(SCALING_FIELDS), "scaling.");
         for (String field : SCALING_FIELDS) {
             JsonNode v = node.get(field);
-            boolean ok = field.equals("provider") ? v != null && v.isTextual() : v != null && v.canConvertToInt();
+            boolean ok = field.equals("provider")
+                    ? v != null && v.isTextual()
+                    : v != null && v.isIntegralNumber() && v.canConvertToInt();
             if (!ok) {
                 throw ApiException.invalid(
                         "scaling." + field,
