@@ -279,6 +279,17 @@ final class FarmCommands {
             return ExitCode.OK;
         }
 
+        /** The cost, or {@code unknown} for CPU of clouds without a price (all of it, or some: {@code + unknown}). */
+        private static String cost(JsonNode u) {
+            boolean unpriced = u.path("unpriced_cpu_seconds").asDouble() > 0;
+            boolean priced = u.path("cpu_seconds").asDouble()
+                    > u.path("unpriced_cpu_seconds").asDouble();
+            if (unpriced && !priced) {
+                return "unknown";
+            }
+            return BatchReport.money(u.path("cost").asDouble()) + (unpriced ? " + unknown" : "");
+        }
+
         private static List<String> usageRow(String key, JsonNode u) {
             return List.of(
                     key,
@@ -291,7 +302,7 @@ final class FarmCommands {
                             Locale.ROOT, "%.1f", u.path("media_minutes_out").asDouble()),
                     Format.bytes(u.path("bytes_in").asLong()),
                     Format.bytes(u.path("bytes_out").asLong()),
-                    BatchReport.money(u.path("cost").asDouble()));
+                    cost(u));
         }
     }
 }
