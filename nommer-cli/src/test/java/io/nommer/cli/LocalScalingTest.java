@@ -117,15 +117,11 @@ class LocalScalingTest {
                 .allMatch(w -> w.path("id").asText().endsWith("-" + victim.pid()));
     }
 
-    private static JsonNode awaitFinished(NommerClient client, String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            JsonNode job = client.job(id);
-            String state = job.path("state").asText();
-            if (!state.equals("queued") && !state.equals("running") || System.nanoTime() > deadline) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
+    private static JsonNode awaitFinished(NommerClient client, String id) {
+        return Await.until(
+                "job " + id + " to finish",
+                Duration.ofSeconds(120),
+                () -> client.job(id),
+                job -> Views.finished(job.path("state").asText()));
     }
 }
