@@ -50,7 +50,9 @@ public final class WorkerProcess implements AutoCloseable {
                 Backends.workerEncoder(config, plugins, toolchains, Backends.processes(config));
         Backends backends = Backends.open(config);
         Worker worker = backends.startWorker(
-                workerId(ProcessHandle.current().pid()),
+                config.workerId() != null
+                        ? config.workerId()
+                        : workerId(ProcessHandle.current().pid()),
                 encoder,
                 backends.store().queue());
         WorkerProcess p = new WorkerProcess(config, backends, worker);

@@ -90,7 +90,8 @@ public final class ConfigLoader {
             "encode_memory_bytes",
             "max_input_seconds",
             "max_input_pixels",
-            "max_input_streams");
+            "max_input_streams",
+            "worker_id");
 
     private ConfigLoader() {}
 
@@ -202,7 +203,9 @@ public final class ConfigLoader {
                                     merged,
                                     origin,
                                     "max_input_streams",
-                                    ServerConfig.InputLimits.DEFAULT.maxStreams())));
+                                    ServerConfig.InputLimits.DEFAULT.maxStreams())),
+                    blankIsNull(merged.get("worker_id")),
+                    providerSettings(merged));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }
@@ -243,11 +246,13 @@ public final class ConfigLoader {
 
     private static void put(Map<String, String> m, Map<String, String> origin, String key, String value, String from) {
         if (!SETTINGS.contains(key)
+                && !ServerConfig.PROVIDER_SETTINGS.contains(key)
                 && !isTenantLimit(key)
                 && !STACK_SETTING.matcher(key).matches()
                 && !SCALING_SETTING.matcher(key).matches()) {
             throw new IllegalArgumentException("unknown setting '" + key + "' (" + from + "); known settings: "
-                    + new java.util.TreeSet<>(SETTINGS) + ", tenant_limits." + "{" + TenantLimit.known() + "}"
+                    + new java.util.TreeSet<>(SETTINGS) + ", " + new java.util.TreeSet<>(ServerConfig.PROVIDER_SETTINGS)
+                    + ", tenant_limits." + "{" + TenantLimit.known() + "}"
                     + ", stacks.NAME.{ffmpeg, ffprobe, version} and scaling.CLOUD.{provider, min_workers, max_workers,"
                     + " slots_per_worker, scale_up_cooldown_seconds, exit_when_idle_seconds}");
         }
@@ -446,6 +451,21 @@ public final class ConfigLoader {
                 throw new IllegalArgumentException(
                         key + " must be true or false, not '" + v + "' (" + origin.get(key) + ")");
         };
+    }
+
+    private static String blankIsNull(String v) {
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    /** The providers' own settings ({@link ServerConfig#PROVIDER_SETTINGS}); each provider reads and checks them. */
+    private static Map<String, String> providerSettings(Map<String, String> m) {
+        Map<String, String> own = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (ServerConfig.PROVIDER_SETTINGS.contains(k) && !v.isBlank()) {
+                own.put(k, v.strip());
+            }
+        });
+        return own;
     }
 
     private static List<String> list(String v) {

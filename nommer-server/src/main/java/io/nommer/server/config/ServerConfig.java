@@ -39,6 +39,11 @@ import java.util.Map;
  * @param scaling the clouds whose workers the scaler manages, with their policies ({@code scaling},
  *     {@code scaling.<cloud>.*}), set in the store when the server starts; the API may change them later
  * @param inputLimits what the probe refuses in any input
+ * @param workerId {@code worker_id}: the id a {@code nommer worker} reports itself by; null for
+ *     {@code worker-HOST-PID}. A scaling provider sets it to the name of what it started (a Kubernetes Job, an EC2
+ *     instance) so that it can match the worker to it.
+ * @param providerSettings the settings of the scaling providers ({@link #PROVIDER_SETTINGS}), as given: each provider
+ *     checks its own when it is made
  */
 public record ServerConfig(
         String bind,
@@ -72,7 +77,19 @@ public record ServerConfig(
         RetentionPolicy retention,
         Processes processes,
         Map<String, ScalingPolicy> scaling,
-        InputLimits inputLimits) {
+        InputLimits inputLimits,
+        String workerId,
+        Map<String, String> providerSettings) {
+
+    /** Settings read by the {@code kubernetes} and {@code ec2} scaling providers, and by workers on EC2. */
+    public static final java.util.Set<String> PROVIDER_SETTINGS = java.util.Set.of(
+            "kubernetes_namespace",
+            "kubernetes_worker_template",
+            "ec2_region",
+            "ec2_endpoint",
+            "ec2_auto_scaling_group",
+            "ec2_terminate_when_idle",
+            "ec2_metadata_endpoint");
 
     /**
      * What a worker's probe refuses in any input, whoever's (tenants may have smaller limits of their own), as
@@ -386,6 +403,17 @@ public record ServerConfig(
                                 ProcessLimits.DEFAULT_MEMORY_BYTES))
                 : processes;
         inputLimits = inputLimits == null ? InputLimits.DEFAULT : inputLimits;
+        if (workerId != null && !workerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+            throw new IllegalArgumentException("worker_id must be 1-200 of A-Z, a-z, 0-9, '.', '_', '-', starting with "
+                    + "a letter or digit, not '" + workerId + "'");
+        }
+        providerSettings = providerSettings == null ? Map.of() : Map.copyOf(providerSettings);
+        for (String k : providerSettings.keySet()) {
+            if (!PROVIDER_SETTINGS.contains(k)) {
+                throw new IllegalArgumentException(
+                        "unknown provider setting " + k + "; known: " + new java.util.TreeSet<>(PROVIDER_SETTINGS));
+            }
+        }
     }
 
     /**
@@ -440,6 +468,8 @@ public record ServerConfig(
                 + ", plugins=" + (plugins == null ? "default (plugins in the data directory, if any)" : plugins)
                 + ", " + http + ", tenant_limits=" + tenantLimits + ", " + retention + ", " + processes + ", "
                 + "scaling=" + (scaling.isEmpty() ? "none (set through the API)" : scaling.keySet()) + ", "
-                + inputLimits + "]";
+                + inputLimits + (workerId == null ? "" : ", worker_id=" + workerId)
+                + (providerSettings.isEmpty() ? "" : ", provider settings=" + new java.util.TreeMap<>(providerSettings))
+                + "]";
     }
 }

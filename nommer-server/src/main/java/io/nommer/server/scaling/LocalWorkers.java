@@ -50,7 +50,7 @@ public final class LocalWorkers implements WorkerProvider {
     public LocalWorkers(List<String> command, Map<String, String> settings, Path logs) {
         this.command = List.copyOf(command);
         Map<String, String> own = new LinkedHashMap<>(settings);
-        own.keySet().removeAll(Set.of("clouds", "workers", "slots", "exit_when_idle", "port", "bind"));
+        own.keySet().removeAll(Set.of("clouds", "workers", "slots", "exit_when_idle", "port", "bind", "worker_id"));
         this.settings = own;
         this.logs = logs;
     }

@@ -323,6 +323,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void workerIdAndProviderSettings_areReadAsGiven_andCheckedForShape() {
+        ServerConfig c = ConfigLoader.load(
+                Map.of("worker-id", "nommer-worker-default-7f3k2"),
+                Map.of("NOMMER_EC2_AUTO_SCALING_GROUP", "farm-{cloud}", "NOMMER_KUBERNETES_NAMESPACE", " "));
+        assertThat(c.workerId()).isEqualTo("nommer-worker-default-7f3k2");
+        assertThat(c.providerSettings()).containsExactly(Map.entry("ec2_auto_scaling_group", "farm-{cloud}"));
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).workerId()).isNull();
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("worker_id", "a b"), Map.of()))
+                .hasMessageContaining("worker_id must be");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("ec2_groups", "x"), Map.of()))
+                .hasMessageContaining("unknown setting 'ec2_groups'")
+                .hasMessageContaining("ec2_auto_scaling_group");
+    }
+
+    @Test
     void stacks_badSettingsAreRefusedNamingTheSetting() {
         assertThatThrownBy(() -> ConfigLoader.load(
                         Map.of("stacks", "a", "stacks.a.ffmpeg", "/usr/bin/ffmpeg", "stacks.b.version", "5.1"),
