@@ -41,8 +41,12 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
             List<WebhookDelivery> due = new ArrayList<>();
             try (PreparedStatement ps = prepare(
                             c,
-                            "SELECT id, job_id, url, event, attempts FROM outbox "
+                            "SELECT id, job_id, url, event, attempts FROM outbox o "
                                     + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
+                                    // why: a job's notifications arrive in order (media-nommer's states): one waits
+                                    // until every earlier one of its job was delivered or given up
+                                    + "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.job_id = o.job_id AND e.id < o.id "
+                                    + "AND e.delivered_at IS NULL AND e.given_up_at IS NULL) "
                                     + "ORDER BY id LIMIT ?" + sql.dialect().skipLocked(),
                             now,
                             max);
@@ -81,6 +85,19 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
             }
             return n;
         });
+    }
+
+    @Override
+    public void skip(long id, String why) {
+        sql.inTransaction(
+                "skipping webhook " + id,
+                c -> update(
+                        c,
+                        "UPDATE outbox SET last_error = ?, given_up_at = ? "
+                                + "WHERE id = ? AND delivered_at IS NULL AND given_up_at IS NULL",
+                        why,
+                        sql.now(c),
+                        id));
     }
 
     @Override

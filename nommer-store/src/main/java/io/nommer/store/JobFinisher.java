@@ -9,6 +9,8 @@ import io.nommer.core.job.JobState;
 import io.nommer.core.job.TaskIds;
 import io.nommer.core.job.Timeline;
 import io.nommer.core.queue.TaskFailure;
+import io.nommer.core.webhook.JobPhase;
+import io.nommer.core.webhook.NotifyFormat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,8 +43,26 @@ final class JobFinisher {
         return new Object[] {jobId, taskId, now, entry.type(), entry.message()};
     }
 
+    /**
+     * Adds one event; one that starts a {@link JobPhase} also gives a job notifying in media-nommer's format its
+     * outbox row for the phase, unless it has one for this phase, a later one, or its end.
+     */
     void addEvent(Connection c, String jobId, String taskId, Timeline.Entry entry, long now) throws SQLException {
         addEvents(c, List.<Object[]>of(event(jobId, taskId, entry, now)));
+        JobPhase phase = JobPhase.reachedBy(entry.type());
+        if (phase != null) {
+            List<String> earlier = phase.earlierEvents();
+            List<Object> args = new ArrayList<>(
+                    List.of(phase.event(), now, now, jobId, NotifyFormat.MEDIA_NOMMER.stored("") + "%", jobId));
+            args.addAll(earlier);
+            update(
+                    c,
+                    "INSERT INTO outbox (job_id, url, event, created_at, next_attempt_at) "
+                            + "SELECT id, notify_url, ?, ?, ? FROM jobs WHERE id = ? AND notify_url LIKE ? "
+                            + "AND NOT EXISTS (SELECT 1 FROM outbox WHERE job_id = ?"
+                            + (earlier.isEmpty() ? "" : " AND NOT " + in("event", earlier.size())) + ")",
+                    args.toArray());
+        }
     }
 
     void addEvents(Connection c, List<Object[]> events) throws SQLException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.Timeline;
 import io.nommer.core.queue.ClaimedTask;
+import io.nommer.core.webhook.NotifyFormat;
 import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.webhook.WebhookOutbox;
 import java.time.Duration;
@@ -81,5 +82,55 @@ public abstract class WebhookOutboxContract extends StoreFixture {
                 .extracting(WebhookDelivery::url)
                 .as("a delivered webhook is never due again")
                 .containsExactly("https://example.com/b");
+    }
+
+    private static final String MEDIA_NOMMER_HOOK = NotifyFormat.MEDIA_NOMMER.stored("https://example.com/mn");
+
+    private void reach(Job job, String timelineType) {
+        jobs.addEvent(job.id(), job.tasks().get(0).id(), new Timeline.Entry(timelineType, "step"));
+    }
+
+    private List<String> dueEvents() {
+        return outbox.due(10).stream().map(WebhookDelivery::event).toList();
+    }
+
+    @Test
+    void mediaNommerJobs_getTheirStepsOnceEach_deliveredInOrderBeforeTheEnd() {
+        Job mn = aJob().notifying(MEDIA_NOMMER_HOOK).create();
+        Job plain = aJob().notifying("https://example.com/hook").create();
+        for (Job j : List.of(mn, plain)) {
+            reach(j, "task.stack");
+            reach(j, "task.probed");
+        }
+        reach(mn, "task.stack"); // a second attempt starts: no going back
+        reach(mn, "task.encoded");
+
+        WebhookDelivery downloading = outbox.due(10).get(0);
+        assertThat(downloading.event())
+                .as("only the first of the job's steps is due: the others wait behind it")
+                .isEqualTo("job.downloading");
+        assertThat(downloading.url()).isEqualTo(MEDIA_NOMMER_HOOK);
+        assertThat(outbox.due(10)).as("the plain JSON webhook job has no steps").isEmpty();
+
+        clock.tick(Duration.ofMinutes(2)); // the claim lapsed: still the first step, not the next
+        assertThat(dueEvents()).containsExactly("job.downloading");
+        outbox.markDelivered(downloading.id(), 200, null);
+        WebhookDelivery encoding = outbox.due(10).get(0);
+        assertThat(encoding.event()).isEqualTo("job.encoding");
+        outbox.skip(encoding.id(), "skipped");
+
+        List<WebhookDelivery> uploading = outbox.due(10);
+        assertThat(uploading).extracting(WebhookDelivery::event).containsExactly("job.uploading");
+        ClaimedTask c = claimOne("w1");
+        queue.complete(c.taskId(), c.leaseToken(), files(), 1);
+        assertThat(outbox.due(10))
+                .as("the end waits for the step still being sent")
+                .isEmpty();
+        outbox.markFailed(uploading.get(0).id(), "HTTP 500", Duration.ZERO, 1, null);
+        assertThat(dueEvents()).as("a step given up lets the end go").containsExactly("job.succeeded");
+
+        reach(mn, "task.stack");
+        clock.tick(Duration.ofMinutes(2));
+        assertThat(dueEvents()).as("nothing after the end").containsExactly("job.succeeded");
     }
 }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Webhook deliveries waiting to be sent: rows written in the transaction that made their job terminal.
+ * Webhook deliveries waiting to be sent: rows written in the transaction that made their job terminal (and, for jobs
+ * notifying in media-nommer's format, in the one that started each {@link JobPhase}). A job's rows are due one at a
+ * time, in order: each waits until the earlier ones were delivered, given up or skipped.
  * {@code WebhookOutboxContract} in the store module's tests states the behaviour every engine must have.
  */
 public interface WebhookOutbox {
@@ -27,4 +29,7 @@ public interface WebhookOutbox {
      * timeline gets {@code event}, if any, in the same transaction.
      */
     void markFailed(long id, String error, Duration retryAfter, int giveUpAfterAttempts, Timeline.Entry event);
+
+    /** Drops a delivery that is no longer worth sending, {@code why} kept with it; nothing when already marked. */
+    void skip(long id, String why);
 }

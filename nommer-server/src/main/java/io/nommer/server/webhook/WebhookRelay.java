@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nommer.core.job.Job;
 import io.nommer.core.job.JobStore;
 import io.nommer.core.job.Timeline;
+import io.nommer.core.webhook.JobPhase;
 import io.nommer.core.webhook.NotifyFormat;
 import io.nommer.core.webhook.WebhookDelivery;
 import io.nommer.core.webhook.WebhookOutbox;
@@ -126,6 +127,12 @@ public final class WebhookRelay implements AutoCloseable {
                 outbox.markFailed(d.id(), "job no longer exists", Duration.ZERO, 0, null);
                 return;
             }
+            if (JobPhase.ofEvent(d.event()) != null && job.state().terminal()) {
+                // why: the job's end is the next notification; a step it has passed is skipped, as feederd skipped
+                // the states it did not look in time to see, rather than held in front of the end for retries
+                outbox.skip(d.id(), "skipped: the job ended before this step was delivered");
+                return;
+            }
             URI url = URI.create(NotifyFormat.target(d.url()));
             if (url.getRawUserInfo() != null) {
                 giveUp(d, target, attempt, "the URL carries credentials (user:password@)");
@@ -137,7 +144,7 @@ public final class WebhookRelay implements AutoCloseable {
                 // why: an application written for media-nommer reads these form fields, unsigned, as feederd sent them
                 req.headers(h -> h.put(HttpHeader.USER_AGENT, MediaNommerNotification.USER_AGENT))
                         .body(new BytesRequestContent(
-                                MediaNommerNotification.CONTENT_TYPE, MediaNommerNotification.body(job)));
+                                MediaNommerNotification.CONTENT_TYPE, MediaNommerNotification.body(job, d.event())));
             } else {
                 byte[] body =
                         mapper.writeValueAsBytes(new Payload("whd_" + d.id(), d.event(), views.job(job, baseUrl)));

@@ -199,6 +199,24 @@ class WebhookRelayTest extends StoreFixture {
                         "webhook.delivered: job.succeeded to " + hookWithoutQuery() + ": HTTP 200 (attempt 2)");
     }
 
+    @Test
+    void mediaNommerSteps_areSentWhileTheJobRuns_andSkippedOnceItHasEnded() {
+        Job job = aJob().notifying(NotifyFormat.MEDIA_NOMMER.stored(hook())).create();
+        ClaimedTask c = claimOne("w1");
+        jobs.addEvent(job.id(), c.taskId(), new io.nommer.core.job.Timeline.Entry("task.stack", "runs on stack x"));
+        try (WebhookRelay relay = relay(CheckedAddressResolver.of(true))) {
+            relay.deliverDue();
+            jobs.addEvent(job.id(), c.taskId(), new io.nommer.core.job.Timeline.Entry("task.probed", "input is mp4"));
+            queue.complete(c.taskId(), c.leaseToken(), files(), 1);
+            relay.deliverDue();
+            relay.deliverDue();
+        }
+        String form = "application/x-www-form-urlencoded unique_id=" + job.id() + "&job_state=";
+        assertThat(received)
+                .as("ENCODING was still unsent when the job ended: skipped, the end sent after it")
+                .containsExactly(form + "DOWNLOADING&job_state_details=", form + "FINISHED&job_state_details=");
+    }
+
     private String hook() {
         return hookWithoutQuery() + "?token=secret";
     }
