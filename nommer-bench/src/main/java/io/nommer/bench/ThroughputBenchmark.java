@@ -1,5 +1,6 @@
 package io.nommer.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nommer.cli.NommerClient;
 import io.nommer.core.auth.Role;
@@ -54,6 +55,13 @@ public final class ThroughputBenchmark {
      * (default: the product's, 30 days, so nothing does).
      */
     private static final String RETENTION = System.getProperty("bench.retention");
+    /**
+     * {@code -Dbench.peer=false}: nommer alone, without graphile-worker beside it ({@link PeerQueue}; default on, from
+     * {@code nommer-bench/peer}).
+     */
+    private static final boolean PEER = !"false".equals(System.getProperty("bench.peer"));
+    /** {@code -Dbench.peer.single=N}: the peer's single-submit jobs per round (default 5000: it adds them slowly). */
+    private static final int PEER_SINGLE = Integer.getInteger("bench.peer.single", 5_000);
 
     private static final int MAX_WARM_UP_ROUNDS = 8;
     /** The database of the end-to-end runs. */
@@ -74,7 +82,8 @@ public final class ThroughputBenchmark {
         }
         try (EmbeddedPostgres pg = builder.start()) {
             BenchSupport.describe(pg);
-            endToEnd(pg, dir, singleJobs, bulkJobs);
+            PeerQueue peer = PEER ? PeerQueue.on(pg, Path.of("nommer-bench", "peer")) : null;
+            endToEnd(pg, dir, singleJobs, bulkJobs, peer);
             claimLatency(pg, deep);
         } finally {
             BenchSupport.deleteTree(dir);
@@ -86,7 +95,8 @@ public final class ThroughputBenchmark {
     /** Who submits: a client with its key (null with authentication off), and its own upload as the input. */
     private record Tenant(NommerClient client, String key, String input) {}
 
-    private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs) throws Exception {
+    private static void endToEnd(EmbeddedPostgres pg, Path dir, int singleJobs, int bulkJobs, PeerQueue peer)
+            throws Exception {
         String url = newDatabase(pg, E2E_DB);
         Map<String, String> flags = new HashMap<>(Map.of(
                 "port",
@@ -152,9 +162,17 @@ public final class ThroughputBenchmark {
                         break;
                     }
                 }
+                if (peer != null) {
+                    peer.single(Math.min(PEER_SINGLE, 2_000), 16);
+                    peer.bulk(Math.min(bulkJobs, 20_000), 2);
+                    System.out.println("  (the peer queue warmed up: one untimed single and bulk run)");
+                }
                 System.out.println("timed (" + ROUNDS + " rounds):");
                 List<Double> singles = new ArrayList<>();
                 List<Double> bulks = new ArrayList<>();
+                List<Double> peerSingles = new ArrayList<>();
+                List<Double> peerBulks = new ArrayList<>();
+                String peerName = null;
                 for (int round = 0; round < ROUNDS; round++) {
                     resetStatements(pg);
                     long wal = walBytes(pg);
@@ -184,6 +202,37 @@ public final class ThroughputBenchmark {
                             used.postgres() * 1e6 / bulkJobs);
                     System.out.printf(Locale.ROOT, "  (the store holds %,d jobs)%n", count(db, "jobs"));
                     printStatements(pg);
+                    if (peer != null) {
+                        wal = walBytes(pg);
+                        PeerQueue.Run ps = peer.single(PEER_SINGLE, 16);
+                        peerName = "graphile-worker " + ps.version();
+                        peerSingles.add(ps.jobsPerSecond());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%s, single adds: %d jobs, 16 concurrent clients: %.0f jobs/s (%.1f KiB of WAL per "
+                                        + "job)%n",
+                                peerName,
+                                PEER_SINGLE,
+                                ps.jobsPerSecond(),
+                                (walBytes(pg) - wal) / 1024.0 / PEER_SINGLE);
+                        wal = walBytes(pg);
+                        cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
+                        PeerQueue.Run pb = peer.bulk(bulkJobs, 2);
+                        used = BenchSupport.Cpu.now(dir.resolve("pg")).minus(cpu);
+                        peerBulks.add(pb.jobsPerSecond());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%s, bulk adds:   %d jobs, 1000 per call, 2 concurrent clients: %.0f jobs/s (%.1f KiB "
+                                        + "of WAL per job; CPU per job: node %.0f us, PostgreSQL %.0f us); "
+                                        + "nommer/peer bulk this round: %.2f%n",
+                                peerName,
+                                bulkJobs,
+                                pb.jobsPerSecond(),
+                                (walBytes(pg) - wal) / 1024.0 / bulkJobs,
+                                pb.cpuSeconds() * 1e6 / bulkJobs,
+                                used.postgres() * 1e6 / bulkJobs,
+                                bulks.getLast() / pb.jobsPerSecond());
+                    }
                 }
                 System.out.printf(
                         Locale.ROOT,
@@ -191,8 +240,30 @@ public final class ThroughputBenchmark {
                         ROUNDS,
                         BenchSupport.median(singles),
                         BenchSupport.median(bulks));
+                if (peer != null) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "median of %d rounds: %s single adds %.0f jobs/s, bulk adds %.0f jobs/s; nommer/peer: "
+                                    + "single %.2f, bulk %.2f%n",
+                            ROUNDS,
+                            peerName,
+                            BenchSupport.median(peerSingles),
+                            BenchSupport.median(peerBulks),
+                            BenchSupport.median(singles) / BenchSupport.median(peerSingles),
+                            BenchSupport.median(bulks) / BenchSupport.median(peerBulks));
+                }
                 Tenant first = tenants.get(0);
                 submitToClaim(first.client(), store, first.input(), 500);
+                if (peer != null) {
+                    JsonNode l = peer.latency(500);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s add-to-start, idle worker, 500 samples: p50 %d ms, p99 %d ms, max %d ms%n",
+                            peerName,
+                            l.path("p50_ms").asInt(),
+                            l.path("p99_ms").asInt(),
+                            l.path("max_ms").asInt());
+                }
             }
         }
     }
