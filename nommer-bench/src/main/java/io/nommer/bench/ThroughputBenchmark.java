@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ThroughputBenchmark {
     /** {@code -Dbench.statements=true}: after each timed run, the statements PostgreSQL spent the most time on. */
     private static final boolean STATEMENTS = Boolean.getBoolean("bench.statements");
+    /** {@code -Dbench.wal=true}: after each timed bulk run, its WAL per job by table and index (pg_walinspect). */
+    private static final boolean WAL = Boolean.getBoolean("bench.wal");
     /** {@code -Dbench.rounds=N}: timed rounds of the single and bulk runs (default 5); medians are printed. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     /**
@@ -186,6 +188,7 @@ public final class ThroughputBenchmark {
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
                     printStatements(pg);
                     wal = walBytes(pg);
+                    String walStart = lsn(db);
                     BenchSupport.Cpu cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
                     bulks.add(runBulk(tenants, db, bulkJobs, 2));
                     BenchSupport.Cpu used =
@@ -202,6 +205,7 @@ public final class ThroughputBenchmark {
                             used.postgres() * 1e6 / bulkJobs);
                     System.out.printf(Locale.ROOT, "  (the store holds %,d jobs)%n", count(db, "jobs"));
                     printStatements(pg);
+                    printWal(db, walStart, bulkJobs);
                     if (peer != null) {
                         wal = walBytes(pg);
                         PeerQueue.Run ps = peer.single(PEER_SINGLE, 16);
@@ -542,6 +546,49 @@ public final class ThroughputBenchmark {
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    private static String lsn(Connection db) throws Exception {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * With {@code bench.wal}: the WAL written since {@code start}, per job, by the relation each record changes
+     * first (its first block reference; commits and other records without one together), full-page images apart.
+     * Autovacuum's records land on the tables it cleans.
+     */
+    private static void printWal(Connection db, String start, int jobs) throws Exception {
+        if (!WAL) {
+            return;
+        }
+        try (Statement st = db.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        }
+        try (java.sql.PreparedStatement ps = db.prepareStatement(
+                "WITH r AS (SELECT substring(block_ref from 'rel [0-9]+/[0-9]+/([0-9]+)')::oid AS node, "
+                        + "record_length, fpi_length FROM pg_get_wal_records_info(?::pg_lsn, pg_current_wal_lsn())) "
+                        + "SELECT coalesce(c.relname, CASE WHEN r.node IS NULL THEN '(no relation: commits...)' "
+                        + "ELSE 'relfilenode ' || r.node END) AS rel, sum(record_length) AS bytes, "
+                        + "sum(fpi_length) AS fpi, count(*) AS records "
+                        + "FROM r LEFT JOIN pg_class c ON c.relfilenode = r.node GROUP BY 1 ORDER BY 2 DESC")) {
+            ps.setString(1, start);
+            try (ResultSet rs = ps.executeQuery()) {
+                System.out.println("  WAL per job by relation (bytes, of them full-page images, records):");
+                while (rs.next()) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "    %-40s %7.0f B %7.0f B %6.2f%n",
+                            rs.getString("rel"),
+                            rs.getDouble("bytes") / jobs,
+                            rs.getDouble("fpi") / jobs,
+                            rs.getDouble("records") / jobs);
+                }
+            }
         }
     }
 
