@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.nommer.core.fleet.Cloud;
 import io.nommer.core.fleet.FleetRegistry;
+import io.nommer.core.fleet.ScalingStatus;
 import io.nommer.core.fleet.WorkerStatus;
 import io.nommer.core.job.JobState;
 import io.nommer.core.metrics.QueueBand;
@@ -65,6 +66,9 @@ final class StoreGauges {
     private final MultiGauge workers;
     private final MultiGauge slots;
     private final MultiGauge busySlots;
+    private final MultiGauge scalingWorkers;
+    /** Each scaled cloud's status as last read, for its counters; a cloud no longer scaled keeps its last. */
+    private final Map<String, ScalingStatus> scaling = new ConcurrentHashMap<>();
 
     StoreGauges(MeterRegistry registry, StoreMetrics store, FleetRegistry fleet) {
         this.registry = registry;
@@ -89,6 +93,10 @@ final class StoreGauges {
                 .register(registry);
         this.busySlots = MultiGauge.builder("nommer.worker.slots.busy")
                 .description("Slots running a task now, by cloud")
+                .register(registry);
+        this.scalingWorkers = MultiGauge.builder("nommer.scaling.workers")
+                .description("The scaler's last look at each scaled cloud: the workers it wanted (desired) and had "
+                        + "(current, those starting included)")
                 .register(registry);
     }
 
@@ -157,6 +165,40 @@ final class StoreGauges {
         workers.register(rows(byCloud, 0), true);
         slots.register(rows(byCloud, 1), true);
         busySlots.register(rows(byCloud, 2), true);
+        List<MultiGauge.Row<?>> scaled = new ArrayList<>();
+        for (Cloud cloud : clouds) {
+            ScalingStatus status = cloud.scaling() == null ? null : cloud.scalingStatus();
+            if (status == null) {
+                continue;
+            }
+            if (scaling.put(cloud.name(), status) == null) {
+                registerScaling(cloud.name());
+            }
+            scaled.add(MultiGauge.Row.of(Tags.of("cloud", cloud.name(), "of", "desired"), status.desired()));
+            scaled.add(MultiGauge.Row.of(Tags.of("cloud", cloud.name(), "of", "current"), status.current()));
+        }
+        scalingWorkers.register(scaled, true);
+    }
+
+    /**
+     * The scaler's counts for a cloud, as its status in the store keeps them (so every orchestrator exports the same):
+     * decisions that started or stopped workers, and the workers started and stopped. They start again from 0 when the
+     * cloud's policy is set anew, which Prometheus reads as a counter reset.
+     */
+    private void registerScaling(String cloud) {
+        Map<String, ToDoubleFunction<ScalingStatus>> counts = new LinkedHashMap<>();
+        counts.put("nommer.scaling.decisions", ScalingStatus::decisions);
+        counts.put("nommer.scaling.workers.started", ScalingStatus::started);
+        counts.put("nommer.scaling.workers.stopped", ScalingStatus::stopped);
+        counts.forEach((name, field) -> FunctionCounter.builder(name, scaling, m -> {
+                    ScalingStatus st = m.get(cloud);
+                    return st == null ? 0 : field.applyAsDouble(st);
+                })
+                .description("The scaler's "
+                        + name.substring("nommer.scaling.".length()).replace('.', ' ')
+                        + ", by cloud (decisions: those that started or stopped workers)")
+                .tags(Tags.of("cloud", cloud))
+                .register(registry));
     }
 
     private static List<MultiGauge.Row<?>> rows(Map<String, long[]> byCloud, int field) {
