@@ -132,7 +132,8 @@ final class ServiceCommands {
                     .println("nommer worker running (stop with SIGTERM; running encodes get "
                             + worker.shutdownGrace().toSeconds() + " s to finish)");
             worker.awaitExit();
-            return ExitCode.OK;
+            // why: on EC2 a worker that could not terminate its instance exits non-zero, and systemd starts it again
+            return worker.failure() == null ? ExitCode.OK : ExitCode.JOB_FAILED;
         }
     }
 }
