@@ -101,6 +101,24 @@ class Ec2IdleExitTest {
     }
 
     @Test
+    void terminateWhenIdle_whereNoMetadataServiceAnswers_isRefusedAtStart_namingTheSetting() {
+        Map<String, String> s = new HashMap<>(Map.of(
+                "data", tmp.toString(),
+                "encoder", "null",
+                "exit_when_idle", "5s",
+                "ec2_terminate_when_idle", "true",
+                "ec2_region", "eu-west-1",
+                "ec2_metadata_endpoint", aws.url() + "/not-imds"));
+        aws.close();
+
+        assertThatThrownBy(() -> WorkerProcess.start(ConfigLoader.load(s, Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ec2_terminate_when_idle is true, but cannot read this instance's id from the"
+                        + " instance metadata service at " + aws.url() + "/not-imds (ec2_metadata_endpoint");
+        assertThat(tmp.resolve("nommer.db")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
     void terminateWhenIdle_withoutExitWhenIdle_isRefusedAtStart() {
         assertThatThrownBy(() -> WorkerProcess.start(config(null)))
                 .isInstanceOf(IllegalArgumentException.class)

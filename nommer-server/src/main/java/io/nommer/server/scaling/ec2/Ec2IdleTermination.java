@@ -16,20 +16,20 @@ import org.slf4j.LoggerFactory;
 public final class Ec2IdleTermination {
     private static final Logger log = LoggerFactory.getLogger(Ec2IdleTermination.class);
 
-    private final InstanceMetadata metadata;
+    private final String instanceId;
     private final AutoScaling autoScaling;
-    private String instanceId;
 
-    private Ec2IdleTermination(Ec2Settings settings) {
-        this.metadata = new InstanceMetadata(settings.metadataEndpoint());
-        this.autoScaling = new AutoScaling(settings.client());
+    private Ec2IdleTermination(String instanceId, AutoScaling autoScaling) {
+        this.instanceId = instanceId;
+        this.autoScaling = autoScaling;
     }
 
     /**
-     * Present when {@code ec2_terminate_when_idle} is true.
+     * Present when {@code ec2_terminate_when_idle} is true; it asks the instance metadata service for this instance's
+     * id at once, so that a worker that is not where it thinks stops at start rather than after its first idle period.
      *
-     * @throws IllegalArgumentException when it is true without {@code exit_when_idle}, or an {@code ec2_*} setting is
-     *     wrong
+     * @throws IllegalArgumentException when it is true without {@code exit_when_idle}, an {@code ec2_*} setting is
+     *     wrong, or the metadata service does not answer
      */
     public static Optional<Ec2IdleTermination> forWorker(ServerConfig config) {
         Ec2Settings settings = Ec2Settings.of(config.providerSettings());
@@ -40,18 +40,18 @@ public final class Ec2IdleTermination {
             throw new IllegalArgumentException("ec2_terminate_when_idle needs exit_when_idle: the instance is"
                     + " terminated once its worker has had no work for that long");
         }
-        return Optional.of(new Ec2IdleTermination(settings));
+        AutoScaling autoScaling = new AutoScaling(settings.client());
+        try {
+            return Optional.of(new Ec2IdleTermination(
+                    new InstanceMetadata(settings.metadataEndpoint()).instanceId(), autoScaling));
+        } catch (IllegalStateException e) {
+            autoScaling.close();
+            throw new IllegalArgumentException("ec2_terminate_when_idle is true, but " + e.getMessage(), e);
+        }
     }
 
-    /**
-     * This instance's id, asked of the instance metadata service once.
-     *
-     * @throws IllegalStateException when the metadata service does not answer
-     */
-    public synchronized String instanceId() {
-        if (instanceId == null) {
-            instanceId = metadata.instanceId();
-        }
+    /** This instance's id, from the instance metadata service. */
+    public String instanceId() {
         return instanceId;
     }
 
@@ -61,13 +61,12 @@ public final class Ec2IdleTermination {
      * @throws IllegalStateException with AWS's refusal, such as the group being at its MinSize
      */
     public void terminate() {
-        String id = instanceId();
-        log.info("terminating this instance, {}, through its Auto Scaling group (ec2_terminate_when_idle)", id);
+        log.info("terminating this instance, {}, through its Auto Scaling group (ec2_terminate_when_idle)", instanceId);
         try {
-            autoScaling.terminate(id);
+            autoScaling.terminate(instanceId);
         } finally {
             autoScaling.close();
         }
-        log.info("instance {} is terminating; the group's desired capacity is one lower", id);
+        log.info("instance {} is terminating; the group's desired capacity is one lower", instanceId);
     }
 }
