@@ -1,12 +1,15 @@
 package io.nommer.cli;
 
+import io.nommer.core.scaling.WorkerProvider;
 import io.nommer.server.NommerServer;
 import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
 import io.nommer.server.scaling.LocalWorkers;
+import io.nommer.server.scaling.ec2.Ec2Workers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,8 +69,10 @@ final class ServiceCommands {
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = config();
-            NommerServer server =
-                    NommerServer.start(config, List.of(localWorkers(config, ServiceSettings.given(spec))));
+            List<WorkerProvider> providers =
+                    new ArrayList<>(List.of(localWorkers(config, ServiceSettings.given(spec))));
+            Ec2Workers.forServe(config).ifPresent(providers::add);
+            NommerServer server = NommerServer.start(config, providers);
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
@@ -127,7 +132,8 @@ final class ServiceCommands {
                     .println("nommer worker running (stop with SIGTERM; running encodes get "
                             + worker.shutdownGrace().toSeconds() + " s to finish)");
             worker.awaitExit();
-            return ExitCode.OK;
+            // why: on EC2 a worker that could not terminate its instance exits non-zero, and systemd starts it again
+            return worker.failure() == null ? ExitCode.OK : ExitCode.JOB_FAILED;
         }
     }
 }

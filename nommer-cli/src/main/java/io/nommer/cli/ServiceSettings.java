@@ -4,6 +4,7 @@ import io.nommer.core.tenant.TenantLimit;
 import io.nommer.ffmpeg.ProcessLimits;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
+import io.nommer.server.scaling.ec2.Ec2Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +30,12 @@ final class ServiceSettings {
     record Setting(String label, Use use, String help) {}
 
     /** Settings that are flags: given alone they mean true. */
-    private static final Set<String> FLAGS =
-            Set.of("allow_private_networks", "s3_path_style", "auth_off_on_network", "delete_outputs_with_job");
+    private static final Set<String> FLAGS = Set.of(
+            "allow_private_networks",
+            "s3_path_style",
+            "auth_off_on_network",
+            "delete_outputs_with_job",
+            "ec2_terminate_when_idle");
 
     private static final Map<String, Setting> HELP = help();
 
@@ -102,6 +107,38 @@ final class ServiceSettings {
         m.put(
                 "exit_when_idle",
                 of("DURATION", Use.WORKER, "Exit after this long without work: 90s, 10m, 2h (default: never)"));
+        m.put(
+                "worker_id",
+                of(
+                        "ID",
+                        Use.WORKER,
+                        "The id this worker reports itself by (default worker-HOST-PID; on EC2 with"
+                                + " --ec2-terminate-when-idle, the instance's id)"));
+        m.put(
+                "ec2_terminate_when_idle",
+                of(
+                        "true|false",
+                        Use.WORKER,
+                        "On EC2, with --exit-when-idle: then terminate this instance through its Auto Scaling group,"
+                                + " lowering the group's desired capacity (default false)"));
+        m.put(
+                "ec2_metadata_endpoint",
+                of(
+                        "URL",
+                        Use.WORKER,
+                        "The instance metadata service asked for this instance's id (default "
+                                + Ec2Settings.DEFAULT_METADATA_ENDPOINT + ")"));
+        m.put(
+                "ec2_auto_scaling_group",
+                of(
+                        "NAME",
+                        serve,
+                        "The ec2 provider's Auto Scaling group of a cloud, {cloud} replaced by its name (default "
+                                + Ec2Settings.DEFAULT_GROUP + ")"));
+        m.put("ec2_region", of("REGION", both, "Auto Scaling's region (default: the AWS SDK's default chain)"));
+        m.put(
+                "ec2_endpoint",
+                of("URL", both, "Auto Scaling's endpoint instead of AWS's regional one, such as a VPC endpoint"));
         m.put(
                 "shutdown_grace_seconds",
                 of(
@@ -314,6 +351,7 @@ final class ServiceSettings {
      */
     static void addTo(CommandSpec spec, Use use) {
         Set<String> all = new TreeSet<>(ConfigLoader.SETTINGS);
+        all.addAll(ServerConfig.PROVIDER_SETTINGS);
         List<String> ordered = new java.util.ArrayList<>(HELP.keySet());
         ordered.retainAll(all);
         all.stream().filter(s -> !HELP.containsKey(s)).forEach(ordered::add);
@@ -365,7 +403,10 @@ final class ServiceSettings {
         Map<String, String> flags = new LinkedHashMap<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String key = o.descriptionKey();
-            if (key != null && (ConfigLoader.SETTINGS.contains(key) || key.startsWith(TENANT_LIMITS))) {
+            if (key != null
+                    && (ConfigLoader.SETTINGS.contains(key)
+                            || ServerConfig.PROVIDER_SETTINGS.contains(key)
+                            || key.startsWith(TENANT_LIMITS))) {
                 flags.put(key, o.getValue());
             }
         }

@@ -46,4 +46,19 @@ class ServiceSettingsTest {
         assertThat(given(ServiceSettings.Use.WORKER, "--slots", "2")).isEqualTo(Map.of("workers", "2"));
         assertThat(given(ServiceSettings.Use.WORKER, "--workers", "3")).isEqualTo(Map.of("workers", "3"));
     }
+
+    @Test
+    void providerSettings_areOptionsToo() {
+        assertThat(given(
+                        ServiceSettings.Use.WORKER,
+                        "--exit-when-idle",
+                        "10m",
+                        "--ec2-terminate-when-idle",
+                        "--ec2-region",
+                        "eu-west-1"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "exit_when_idle", "10m",
+                        "ec2_terminate_when_idle", "true",
+                        "ec2_region", "eu-west-1"));
+    }
 }

@@ -77,23 +77,24 @@ public final class Scaler {
         ScalingStatus last = cloud.scalingStatus();
         WorkerProvider provider = providers.get(policy.provider());
         if (provider == null) {
-            record(
+            recordUnscaled(
                     cloud,
-                    new ScalingStatus(
-                            0,
-                            0,
-                            "provider " + policy.provider() + " is not available in this orchestrator (" + holder
-                                    + "); its providers: " + providers.keySet(),
-                            now,
-                            last == null ? null : last.lastScaleUp(),
-                            holder,
-                            last == null ? 0 : last.decisions(),
-                            last == null ? 0 : last.started(),
-                            last == null ? 0 : last.stopped()));
+                    "provider " + policy.provider() + " is not available in this orchestrator (" + holder
+                            + "); its providers: " + providers.keySet(),
+                    now);
             return;
         }
-        Set<String> own = provider.alive(cloud.name());
-        Set<String> exited = provider.exited(cloud.name());
+        Set<String> own;
+        Set<String> exited;
+        try {
+            own = provider.alive(cloud.name());
+            exited = provider.exited(cloud.name());
+        } catch (RuntimeException e) {
+            // why: a cloud API's refusal (access denied, an unknown group) belongs where the user looks, not only in
+            // the log
+            recordUnscaled(cloud, "provider " + policy.provider() + " cannot list its workers: " + e.getMessage(), now);
+            return;
+        }
         Set<String> ids = new HashSet<>(own);
         Set<String> idleOwn = new HashSet<>();
         for (WorkerStatus w : workers) {
@@ -128,8 +129,13 @@ public final class Scaler {
             if (stopped >= d.stop()) {
                 break;
             }
-            if (provider.stop(id)) {
-                stopped++;
+            try {
+                if (provider.stop(id)) {
+                    stopped++;
+                }
+            } catch (RuntimeException e) {
+                reason += "; stopping failed after " + stopped + ": " + e.getMessage();
+                break;
             }
         }
         if (d.acts()) {
@@ -147,6 +153,23 @@ public final class Scaler {
                         (last == null ? 0 : last.decisions()) + (d.acts() ? 1 : 0),
                         (last == null ? 0 : last.started()) + started,
                         (last == null ? 0 : last.stopped()) + stopped));
+    }
+
+    /** Records why nothing was decided, keeping the cloud's counters and last scale-up. */
+    private void recordUnscaled(Cloud cloud, String reason, Instant now) {
+        ScalingStatus last = cloud.scalingStatus();
+        record(
+                cloud,
+                new ScalingStatus(
+                        0,
+                        0,
+                        reason,
+                        now,
+                        last == null ? null : last.lastScaleUp(),
+                        holder,
+                        last == null ? 0 : last.decisions(),
+                        last == null ? 0 : last.started(),
+                        last == null ? 0 : last.stopped()));
     }
 
     private void record(Cloud cloud, ScalingStatus status) {
