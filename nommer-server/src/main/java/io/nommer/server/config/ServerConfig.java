@@ -40,8 +40,9 @@ import java.util.Map;
  *     {@code scaling.<cloud>.*}), set in the store when the server starts; the API may change them later
  * @param inputLimits what the probe refuses in any input
  * @param workerId {@code worker_id}: the id a {@code nommer worker} reports itself by; null for
- *     {@code worker-HOST-PID}. A scaling provider sets it to the name of what it started (a Kubernetes Job, an EC2
- *     instance) so that it can match the worker to it.
+ *     {@code worker-HOST-PID} (on EC2 with {@code ec2_terminate_when_idle}, the instance's id). It names the worker
+ *     as what started it knows it (the {@code kubernetes} provider sets its Job's name), so that a scaling provider
+ *     can match the worker's reports to what it started.
  * @param providerSettings the settings of the scaling providers ({@link #PROVIDER_SETTINGS}), as given: each provider
  *     checks its own when it is made
  */
