@@ -1,12 +1,15 @@
 package io.nommer.cli;
 
+import io.nommer.core.scaling.WorkerProvider;
 import io.nommer.server.NommerServer;
 import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
+import io.nommer.server.scaling.KubernetesWorkers;
 import io.nommer.server.scaling.LocalWorkers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,8 +69,10 @@ final class ServiceCommands {
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = config();
-            NommerServer server =
-                    NommerServer.start(config, List.of(localWorkers(config, ServiceSettings.given(spec))));
+            List<WorkerProvider> providers =
+                    new ArrayList<>(List.of(localWorkers(config, ServiceSettings.given(spec))));
+            KubernetesWorkers.from(config).ifPresent(providers::add);
+            NommerServer server = NommerServer.start(config, providers);
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
