@@ -294,6 +294,22 @@ final class ServiceSettings {
                 "delete_outputs_with_job",
                 new Setting(
                         "true|false", serve, "Delete a job's output files with its record when retention deletes it"));
+        m.put(
+                "worker_id",
+                of(
+                        "ID",
+                        Use.WORKER,
+                        "The id this worker reports itself by (default worker-HOST-PID; scaling providers set it)"));
+        m.put(
+                "kubernetes_worker_template",
+                of(
+                        "FILE",
+                        serve,
+                        "A batch/v1 Job in YAML: the kubernetes scaling provider starts each worker as a Job made from"
+                                + " it (default: no kubernetes provider)"));
+        m.put(
+                "kubernetes_namespace",
+                of("NAME", serve, "The namespace of the worker Jobs (default: the Kubernetes client's own)"));
         return m;
     }
 
@@ -314,6 +330,7 @@ final class ServiceSettings {
      */
     static void addTo(CommandSpec spec, Use use) {
         Set<String> all = new TreeSet<>(ConfigLoader.SETTINGS);
+        all.addAll(ServerConfig.PROVIDER_SETTINGS);
         List<String> ordered = new java.util.ArrayList<>(HELP.keySet());
         ordered.retainAll(all);
         all.stream().filter(s -> !HELP.containsKey(s)).forEach(ordered::add);
@@ -365,7 +382,10 @@ final class ServiceSettings {
         Map<String, String> flags = new LinkedHashMap<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String key = o.descriptionKey();
-            if (key != null && (ConfigLoader.SETTINGS.contains(key) || key.startsWith(TENANT_LIMITS))) {
+            if (key != null
+                    && (ConfigLoader.SETTINGS.contains(key)
+                            || ServerConfig.PROVIDER_SETTINGS.contains(key)
+                            || key.startsWith(TENANT_LIMITS))) {
                 flags.put(key, o.getValue());
             }
         }

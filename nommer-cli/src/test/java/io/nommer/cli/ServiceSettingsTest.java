@@ -46,4 +46,16 @@ class ServiceSettingsTest {
         assertThat(given(ServiceSettings.Use.WORKER, "--slots", "2")).isEqualTo(Map.of("workers", "2"));
         assertThat(given(ServiceSettings.Use.WORKER, "--workers", "3")).isEqualTo(Map.of("workers", "3"));
     }
+
+    @Test
+    void theProvidersSettings_areOptionsToo() {
+        assertThat(given(
+                        ServiceSettings.Use.SERVE,
+                        "--kubernetes-worker-template",
+                        "/etc/nommer/worker-job.yaml",
+                        "--kubernetes_namespace",
+                        "media"))
+                .isEqualTo(Map.of(
+                        "kubernetes_worker_template", "/etc/nommer/worker-job.yaml", "kubernetes_namespace", "media"));
+    }
 }
