@@ -6,6 +6,7 @@ import io.nommer.server.WorkerProcess;
 import io.nommer.server.config.ConfigLoader;
 import io.nommer.server.config.ServerConfig;
 import io.nommer.server.http.HttpServer;
+import io.nommer.server.scaling.KubernetesWorkers;
 import io.nommer.server.scaling.LocalWorkers;
 import io.nommer.server.scaling.ec2.Ec2Workers;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ final class ServiceCommands {
             ServerConfig config = config();
             List<WorkerProvider> providers =
                     new ArrayList<>(List.of(localWorkers(config, ServiceSettings.given(spec))));
+            KubernetesWorkers.forServe(config).ifPresent(providers::add);
             Ec2Workers.forServe(config).ifPresent(providers::add);
             NommerServer server = NommerServer.start(config, providers);
             CountDownLatch done = new CountDownLatch(1);

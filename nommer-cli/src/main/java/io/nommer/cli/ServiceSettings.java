@@ -100,7 +100,7 @@ final class ServiceSettings {
                 of(
                         "A,B",
                         serve,
-                        "Clouds whose workers the scaler starts and stops, each set up by scaling.CLOUD.provider (local),"
+                        "Clouds whose workers the scaler starts and stops, each set up by scaling.CLOUD.provider (local, kubernetes, ec2),"
                                 + " .max_workers, and optionally .min_workers, .slots_per_worker,"
                                 + " .scale_up_cooldown_seconds and .exit_when_idle_seconds in the config file or"
                                 + " environment (default: none; PUT /v1/clouds/CLOUD sets them too)"));
@@ -113,7 +113,8 @@ final class ServiceSettings {
                         "ID",
                         Use.WORKER,
                         "The id this worker reports itself by (default worker-HOST-PID; on EC2 with"
-                                + " --ec2-terminate-when-idle, the instance's id)"));
+                                + " --ec2-terminate-when-idle, the instance's id; the kubernetes provider sets its Job's"
+                                + " name)"));
         m.put(
                 "ec2_terminate_when_idle",
                 of(
@@ -331,6 +332,16 @@ final class ServiceSettings {
                 "delete_outputs_with_job",
                 new Setting(
                         "true|false", serve, "Delete a job's output files with its record when retention deletes it"));
+        m.put(
+                "kubernetes_worker_template",
+                of(
+                        "FILE",
+                        serve,
+                        "A batch/v1 Job in YAML: the kubernetes scaling provider starts each worker as a Job made from"
+                                + " it (default: no kubernetes provider)"));
+        m.put(
+                "kubernetes_namespace",
+                of("NAME", serve, "The namespace of the worker Jobs (default: the Kubernetes client's own)"));
         return m;
     }
 

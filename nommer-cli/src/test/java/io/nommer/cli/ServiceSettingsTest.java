@@ -60,5 +60,13 @@ class ServiceSettingsTest {
                         "exit_when_idle", "10m",
                         "ec2_terminate_when_idle", "true",
                         "ec2_region", "eu-west-1"));
+        assertThat(given(
+                        ServiceSettings.Use.SERVE,
+                        "--kubernetes-worker-template",
+                        "/etc/nommer/worker-job.yaml",
+                        "--kubernetes_namespace",
+                        "media"))
+                .isEqualTo(Map.of(
+                        "kubernetes_worker_template", "/etc/nommer/worker-job.yaml", "kubernetes_namespace", "media"));
     }
 }
