@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +58,6 @@ public final class KubernetesWorkers implements WorkerProvider {
     static final String CLOUD_KEY = "nommer.io/cloud";
     /** How long a finished Job stays when the template does not say: long enough to read its pod's log. */
     static final int DEFAULT_TTL_SECONDS = 600;
-    /** How long a worker seen finished is remembered: longer than its last report looks fresh to the scaler. */
-    private static final Duration REMEMBER_EXITED = Duration.ofMinutes(1);
 
     private static final int NAME_MAX = 63;
     private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
@@ -71,8 +67,7 @@ public final class KubernetesWorkers implements WorkerProvider {
     private final String namespace;
     private final Job template;
     private final InstantSource clock;
-    /** Per cloud, the workers seen finished, and when. */
-    private final Map<String, Map<String, Instant>> exited = new ConcurrentHashMap<>();
+    private final ExitedWorkers exited = new ExitedWorkers();
 
     /**
      * @param client the API client; closed by {@link #close()}
@@ -153,24 +148,23 @@ public final class KubernetesWorkers implements WorkerProvider {
 
     @Override
     public Set<String> alive(String cloud) {
-        Map<String, Instant> gone = exited.computeIfAbsent(cloud, c -> new ConcurrentHashMap<>());
         Instant now = clock.instant();
         Set<String> alive = new TreeSet<>();
         for (Job job : jobsOf(cloud)) {
             String name = job.getMetadata().getName();
             if (finished(job)) {
-                gone.put(name, now);
+                exited.exited(cloud, name, now);
             } else {
                 alive.add(name);
             }
         }
-        gone.values().removeIf(t -> t.isBefore(now.minus(REMEMBER_EXITED)));
+        exited.expire(cloud, now);
         return alive;
     }
 
     @Override
     public Set<String> exited(String cloud) {
-        return new TreeSet<>(exited.getOrDefault(cloud, Map.of()).keySet());
+        return exited.of(cloud);
     }
 
     private List<Job> jobsOf(String cloud) {

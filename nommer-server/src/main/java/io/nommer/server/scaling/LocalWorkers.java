@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,12 +33,9 @@ public final class LocalWorkers implements WorkerProvider {
     private final List<String> command;
     private final Map<String, String> settings;
     private final Path logs;
-    /** How long a worker that exited is remembered: longer than its last report looks fresh to the scaler. */
-    private static final Duration REMEMBER_EXITED = Duration.ofMinutes(1);
 
     private final Map<String, Map<String, Process>> byCloud = new ConcurrentHashMap<>();
-    /** Per cloud, the workers seen to have exited, and when. */
-    private final Map<String, Map<String, Instant>> exited = new ConcurrentHashMap<>();
+    private final ExitedWorkers exited = new ExitedWorkers();
 
     /**
      * @param command what runs {@code nommer worker}, e.g. {@code java -cp nommer-all.jar io.nommer.cli.Main worker}
@@ -63,22 +59,21 @@ public final class LocalWorkers implements WorkerProvider {
     @Override
     public Set<String> alive(String cloud) {
         Map<String, Process> workers = byCloud.getOrDefault(cloud, Map.of());
-        Map<String, Instant> gone = exited.computeIfAbsent(cloud, c -> new ConcurrentHashMap<>());
         Instant now = Instant.now();
         workers.entrySet().removeIf(e -> {
             if (e.getValue().isAlive()) {
                 return false;
             }
-            gone.put(e.getKey(), now);
+            exited.exited(cloud, e.getKey(), now);
             return true;
         });
-        gone.values().removeIf(t -> t.isBefore(now.minus(REMEMBER_EXITED)));
+        exited.expire(cloud, now);
         return new TreeSet<>(workers.keySet());
     }
 
     @Override
     public Set<String> exited(String cloud) {
-        return new TreeSet<>(exited.getOrDefault(cloud, Map.of()).keySet());
+        return exited.of(cloud);
     }
 
     @Override

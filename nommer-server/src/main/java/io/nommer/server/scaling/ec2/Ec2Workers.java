@@ -3,7 +3,7 @@ package io.nommer.server.scaling.ec2;
 import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.scaling.WorkerProvider;
 import io.nommer.server.config.ServerConfig;
-import java.time.Duration;
+import io.nommer.server.scaling.ExitedWorkers;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -37,16 +37,14 @@ import software.amazon.awssdk.services.autoscaling.model.Instance;
  */
 public final class Ec2Workers implements WorkerProvider {
     private static final Logger log = LoggerFactory.getLogger(Ec2Workers.class);
-    /** How long an instance seen leaving is reported as exited: longer than its last report looks fresh. */
-    static final Duration REMEMBER_EXITED = Duration.ofMinutes(1);
 
     private final Ec2Settings settings;
     private final AutoScaling autoScaling;
     private final InstantSource clock;
     /** Per cloud, the instances last seen pending or in service. */
     private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
-    /** Per cloud, the instances seen leaving the group, and when. */
-    private final Map<String, Map<String, Instant>> exited = new ConcurrentHashMap<>();
+
+    private final ExitedWorkers exited = new ExitedWorkers();
 
     Ec2Workers(Ec2Settings settings, InstantSource clock) {
         this.settings = settings;
@@ -86,15 +84,14 @@ public final class Ec2Workers implements WorkerProvider {
             }
         }
         Instant now = clock.instant();
-        Map<String, Instant> gone = exited.computeIfAbsent(cloud, c -> new ConcurrentHashMap<>());
         for (String id : seen.getOrDefault(cloud, Set.of())) {
             String state = states.get(id);
             if (state == null || state.startsWith("Terminat")) { // Terminating, Terminating:Wait/Proceed, Terminated
-                gone.put(id, now);
+                exited.exited(cloud, id, now);
             }
         }
-        gone.keySet().removeAll(alive);
-        gone.values().removeIf(t -> t.isBefore(now.minus(REMEMBER_EXITED)));
+        exited.alive(cloud, alive);
+        exited.expire(cloud, now);
         seen.put(cloud, Set.copyOf(alive));
         Set<String> counted = new TreeSet<>(alive);
         for (int n = 1; n <= group.desiredCapacity() - alive.size(); n++) {
@@ -109,7 +106,7 @@ public final class Ec2Workers implements WorkerProvider {
 
     @Override
     public Set<String> exited(String cloud) {
-        return new TreeSet<>(exited.getOrDefault(cloud, Map.of()).keySet());
+        return exited.of(cloud);
     }
 
     /**

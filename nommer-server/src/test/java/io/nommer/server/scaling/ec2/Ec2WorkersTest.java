@@ -113,7 +113,7 @@ class Ec2WorkersTest {
         assertThat(ec2.alive("default")).containsExactly("i-0cc");
         assertThat(ec2.exited("default")).containsExactlyInAnyOrder("i-0aa", "i-0bb");
 
-        clock.tick(Ec2Workers.REMEMBER_EXITED.plusSeconds(1));
+        clock.tick(io.nommer.server.scaling.ExitedWorkers.REMEMBER.plusSeconds(1));
         ec2.alive("default");
         assertThat(ec2.exited("default")).isEmpty();
     }
