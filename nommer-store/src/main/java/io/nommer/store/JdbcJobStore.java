@@ -18,6 +18,7 @@ import io.nommer.core.job.JobStore;
 import io.nommer.core.job.NewJob;
 import io.nommer.core.job.OutputSpec;
 import io.nommer.core.job.Page;
+import io.nommer.core.job.RoutineEvents;
 import io.nommer.core.job.Task;
 import io.nommer.core.job.TaskIds;
 import io.nommer.core.job.Timeline;
@@ -210,7 +211,7 @@ final class JdbcJobStore implements JobStore {
                     at,
                     job.ownerTokenHash(),
                     job.tenant()));
-            eventRows.add(event(job.id(), null, Timeline.created(job.outputs().size()), now));
+            // job.created is told by the job's row (RoutineEvents)
             for (String step : job.plan()) {
                 eventRows.add(event(job.id(), null, Timeline.planned(step), now));
             }
@@ -466,15 +467,52 @@ final class JdbcJobStore implements JobStore {
     @Override
     public List<JobEvent> events(String jobId) {
         return sql.read("reading events of job " + jobId, c -> {
-            List<JobEvent> events = new ArrayList<>();
+            RoutineEvents.JobFacts job;
             try (PreparedStatement ps = prepare(
                             c,
-                            "SELECT id, job_id, created_at, type, task_id, message "
-                                    + "FROM job_events WHERE job_id = ? ORDER BY id",
+                            "SELECT state, created_at, finished_at, (SELECT COUNT(*) FROM tasks t WHERE t.job_id = j.id "
+                                    + "AND t.part IS NULL), (SELECT COUNT(*) FROM tasks t WHERE t.job_id = j.id) "
+                                    + "FROM jobs j WHERE id = ?",
+                            jobId);
+                    ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                job = new RoutineEvents.JobFacts(
+                        jobId,
+                        JobState.parse(rs.getString(1)),
+                        Sql.instant(rs, 2),
+                        Sql.instant(rs, 3),
+                        rs.getInt(4),
+                        rs.getInt(5));
+            }
+            List<RoutineEvents.TaskFacts> tasks = new ArrayList<>();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT id, idx, state, started_at, finished_at, max_attempts, worker_id, files FROM tasks "
+                                    + "WHERE job_id = ? ORDER BY idx",
                             jobId);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new JobEvent(
+                    tasks.add(new RoutineEvents.TaskFacts(
+                            rs.getString(1),
+                            rs.getInt(2),
+                            JobState.parse(rs.getString(3)),
+                            Sql.instant(rs, 4),
+                            Sql.instant(rs, 5),
+                            rs.getInt(6),
+                            rs.getString(7),
+                            JsonColumns.files(rs.getString(8)).size()));
+                }
+            }
+            List<JobEvent> stored = new ArrayList<>();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT id, job_id, created_at, type, task_id, message FROM job_events WHERE job_id = ?",
+                            jobId);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(new JobEvent(
                             rs.getLong("id"),
                             rs.getString("job_id"),
                             Sql.instant(rs, "created_at"),
@@ -483,7 +521,7 @@ final class JdbcJobStore implements JobStore {
                             rs.getString("message")));
                 }
             }
-            return events;
+            return RoutineEvents.timeline(job, tasks, stored);
         });
     }
 
@@ -573,6 +611,7 @@ final class JdbcJobStore implements JobStore {
             }
             refuseTakenPlaces(c, places, jobId);
             long now = sql.now(c);
+            finisher.keepFirstStart(c, jobId, null);
             int tasks = update(
                     c,
                     "UPDATE tasks SET state = ?, "

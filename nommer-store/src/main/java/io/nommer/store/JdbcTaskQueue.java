@@ -151,8 +151,11 @@ final class JdbcTaskQueue implements TaskQueue {
                     FairClaim.Pick p = picked.get(id);
                     claimed.add(
                             new ClaimedTask(task, token, jobs.get(task.jobId()).input(), p.tenant(), p.limits()));
-                    Attempt attempt = new Attempt(id, task.jobId(), task.attempt(), task.maxAttempts(), workerId);
-                    events.add(event(task.jobId(), id, Timeline.started(attempt.describe()), now));
+                    if (p.restarted()) {
+                        // a first start is told by the task's row (RoutineEvents); a later one only by this event
+                        Attempt attempt = new Attempt(id, task.jobId(), task.attempt(), task.maxAttempts(), workerId);
+                        events.add(event(task.jobId(), id, Timeline.started(attempt.describe()), now));
+                    }
                 }
             }
             finisher.addEvents(c, events);
@@ -275,17 +278,7 @@ final class JdbcTaskQueue implements TaskQueue {
                     "UPDATE tasks SET waiting_on = waiting_on - 1, updated_at = ? WHERE job_id = ? AND name = ? "
                             + "AND part IS NULL AND waiting_on > 0",
                     finishedParts);
-            List<Object[]> events = new ArrayList<>();
-            for (Completion d : completions) {
-                if (jobOf.containsKey(d.taskId())) {
-                    events.add(event(
-                            jobOf.get(d.taskId()),
-                            d.taskId(),
-                            Timeline.succeeded(d.files().size()),
-                            now));
-                }
-            }
-            finisher.addEvents(c, events);
+            // a task's success is told by its row (RoutineEvents)
             finisher.finishIfDone(c, jobOf.values(), now);
             return completions.stream().map(d -> jobOf.containsKey(d.taskId())).toList();
         });
@@ -303,6 +296,7 @@ final class JdbcTaskQueue implements TaskQueue {
             long now = sql.now(c);
             String code = failure.code().code();
             if (a.requeuesAfter(failure)) {
+                finisher.keepFirstStart(c, a.jobId(), taskId);
                 Duration delay = failure.delay();
                 int n = update(
                         c,
@@ -363,6 +357,7 @@ final class JdbcTaskQueue implements TaskQueue {
                 return false;
             }
             long now = sql.now(c);
+            finisher.keepFirstStart(c, a.jobId(), taskId);
             int n = update(
                     c,
                     "UPDATE tasks SET state = ?, attempt = attempt - 1, run_after = ?, progress = 0, "
@@ -395,6 +390,7 @@ final class JdbcTaskQueue implements TaskQueue {
             String stillExpired = " WHERE job_id = ? AND id = ? AND state = 'running' AND lease_until < ?";
             for (Attempt a : expired) {
                 if (a.hasAttemptsLeft()) {
+                    finisher.keepFirstStart(c, a.jobId(), a.taskId());
                     Duration delay = a.backoffAfterExpiry(backoff);
                     int n = update(
                             c,

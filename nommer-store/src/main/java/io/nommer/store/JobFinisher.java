@@ -6,8 +6,10 @@ import static io.nommer.store.Sql.update;
 
 import io.nommer.core.job.JobOutcome;
 import io.nommer.core.job.JobState;
+import io.nommer.core.job.RoutineEvents;
 import io.nommer.core.job.TaskIds;
 import io.nommer.core.job.Timeline;
+import io.nommer.core.queue.Attempt;
 import io.nommer.core.queue.TaskFailure;
 import io.nommer.core.webhook.JobPhase;
 import io.nommer.core.webhook.NotifyFormat;
@@ -31,6 +33,8 @@ import java.util.Map;
 final class JobFinisher {
     private static final Sql.RowInsert INSERT_EVENTS = new Sql.RowInsert(
             "job_events", "job_id text", "task_id text", "created_at int8", "type text", "message text");
+
+    private static final String STARTED = Timeline.started("").type();
 
     private final Sql sql;
 
@@ -67,6 +71,34 @@ final class JobFinisher {
 
     void addEvents(Connection c, List<Object[]> events) throws SQLException {
         sql.insert(c, INSERT_EVENTS, events);
+    }
+
+    /**
+     * Writes down, as a timeline row, the first start of a task about to go back to the queue (or of each failed or
+     * cancelled task of the job, {@code taskId} null), which clears its worker's name from its row. Until then the
+     * first start is told by the row itself ({@link RoutineEvents}); every later start is written when it is claimed.
+     */
+    void keepFirstStart(Connection c, String jobId, String taskId) throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(jobId));
+        if (taskId != null) {
+            args.add(taskId);
+        }
+        args.add(STARTED);
+        List<Object[]> starts = new ArrayList<>();
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT id, started_at, max_attempts, worker_id FROM tasks t WHERE job_id = ? AND "
+                                + (taskId != null ? "id = ?" : "state IN ('failed', 'cancelled')")
+                                + " AND started_at IS NOT NULL AND worker_id IS NOT NULL AND NOT EXISTS (SELECT 1 "
+                                + "FROM job_events e WHERE e.job_id = t.job_id AND e.task_id = t.id AND e.type = ?)",
+                        args.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Attempt first = new Attempt(rs.getString(1), jobId, 1, rs.getInt(3), rs.getString(4));
+                starts.add(event(jobId, first.taskId(), Timeline.started(first.describe()), rs.getLong(2)));
+            }
+        }
+        addEvents(c, starts);
     }
 
     /** A job as {@link #lockJobs} found it; {@code notifies}: it has a notify URL. */
@@ -153,11 +185,14 @@ final class JobFinisher {
                 c,
                 "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
                 args.toArray());
-        addEvents(
-                c,
-                jobIds.stream()
-                        .map(id -> event(id, null, Timeline.finished(outcomes.get(id)), now))
-                        .toList());
+        if (any.state() != JobState.SUCCEEDED) {
+            // a job's success is told by its row (RoutineEvents)
+            addEvents(
+                    c,
+                    jobIds.stream()
+                            .map(id -> event(id, null, Timeline.finished(outcomes.get(id)), now))
+                            .toList());
+        }
         List<String> notifying =
                 jobIds.stream().filter(id -> locked.get(id).notifies()).toList();
         if (notifying.isEmpty()) {
