@@ -1,5 +1,7 @@
 package io.nommer.store;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +57,20 @@ public interface Dialect {
      */
     default boolean bindsArrays() {
         return false;
+    }
+
+    /** Whether the engine loads rows with {@link #copyRows} (PostgreSQL's COPY). */
+    default boolean copiesRows() {
+        return false;
+    }
+
+    /**
+     * Loads rows into a table's columns in one COPY, where the engine has it ({@link #copiesRows()}).
+     *
+     * @param rows the rows in COPY's text format: tab-separated values, one row a line, {@code \N} for null
+     */
+    default void copyRows(Connection c, String table, List<String> columns, String rows) throws SQLException {
+        throw new UnsupportedOperationException(name() + " has no COPY");
     }
 
     /**

@@ -152,11 +152,16 @@ final class Sql {
     }
 
     /**
-     * Inserts rows into one table: where the engine has arrays ({@link Dialect#bindsArrays()}), in one statement
-     * that binds one array per column; else as a JDBC batch.
+     * Inserts rows into one table: many at once with COPY where the engine has it ({@link Dialect#copiesRows()});
+     * else, where it has arrays ({@link Dialect#bindsArrays()}), in one statement that binds one array per column;
+     * else as a JDBC batch.
      */
     void insert(Connection c, RowInsert insert, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() >= COPY_FROM && dialect.copiesRows()) {
+            dialect.copyRows(c, insert.table(), insert.columns(), copyText(rows));
             return;
         }
         if (!dialect.bindsArrays()) {
@@ -185,6 +190,47 @@ final class Sql {
             }
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * How many rows make a COPY worth its second round trip. In the throughput benchmark (bulk requests of 1000 jobs)
+     * COPY took 17 us per job row and 17 per task row where one INSERT binding an array per column took 34 and 44: the
+     * server parses each array back element by element, and COPY writes a page of rows at a time.
+     */
+    static final int COPY_FROM = 50;
+
+    /** Rows in COPY's text format: values separated by tabs, rows by newlines, null as {@code \N}. */
+    static String copyText(List<Object[]> rows) {
+        StringBuilder b = new StringBuilder(rows.size() * 256);
+        for (Object[] row : rows) {
+            for (int col = 0; col < row.length; col++) {
+                if (col > 0) {
+                    b.append('\t');
+                }
+                Object v = row[col];
+                if (v == null) {
+                    b.append("\\N");
+                } else if (v instanceof String text) {
+                    for (int i = 0; i < text.length(); i++) {
+                        char ch = text.charAt(i);
+                        switch (ch) {
+                            case '\\' -> b.append("\\\\");
+                            case '\n' -> b.append("\\n");
+                            case '\r' -> b.append("\\r");
+                            case '\t' -> b.append("\\t");
+                            default -> b.append(ch);
+                        }
+                    }
+                } else if (v instanceof Number || v instanceof Boolean) {
+                    b.append(v);
+                } else {
+                    throw new IllegalArgumentException(
+                            "no COPY text for a " + v.getClass().getName());
+                }
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     /**

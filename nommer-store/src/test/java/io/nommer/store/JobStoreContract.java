@@ -325,6 +325,28 @@ public abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void createJobs_manyAtOnce_keepEveryCharacterOfTheirText() {
+        // why: enough rows that PostgreSQL loads them with COPY, whose text format escapes these characters
+        String awkward = "tab\there, new\nline, cr\r, back\\slash \\N, quote \" ' and \u00e9\u6f22";
+        List<NewJob> many = new ArrayList<>();
+        for (int i = 0; i < 2 * Sql.COPY_FROM; i++) {
+            many.add(aJob().withMetadata(Map.of("note", awkward + " " + i, "n", i))
+                    .build());
+        }
+        List<CreateResult> results = jobs.createAll(many);
+
+        for (int i = 0; i < results.size(); i++) {
+            Job stored = job(results.get(i).job().id());
+            assertThat(stored.metadata())
+                    .containsEntry("note", awkward + " " + i)
+                    .containsEntry("n", i);
+            assertThat(stored)
+                    .as("as read back, the job as created")
+                    .isEqualTo(results.get(i).job());
+        }
+    }
+
+    @Test
     void createJob_refusesADestinationAndNameThatAnotherJobsOutputHolds() {
         String folder = "file:///srv/out/";
         Job first = aJob().withOutputInto("web", folder).create();

@@ -1,7 +1,12 @@
 package io.nommer.store.postgres;
 
 import io.nommer.store.Dialect;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /** PostgreSQL: concurrent writers, so the claim skips rows other transactions hold and terminal checks lock the job. */
 public final class PostgresDialect implements Dialect {
@@ -26,6 +31,24 @@ public final class PostgresDialect implements Dialect {
     @Override
     public boolean bindsArrays() {
         return true;
+    }
+
+    @Override
+    public boolean copiesRows() {
+        return true;
+    }
+
+    @Override
+    public void copyRows(Connection c, String table, List<String> columns, String rows) throws SQLException {
+        try {
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN",
+                            new StringReader(rows));
+        } catch (IOException e) {
+            throw new SQLException("copying rows into " + table, e);
+        }
     }
 
     @Override
