@@ -100,7 +100,7 @@ public final class HistoryBenchmark {
      * {@code n} succeeded jobs that finished 59 to 31 days ago, each a copy of one job made through the store's own
      * calls (created, claimed, completed with a file): its row, its task and its timeline, and a webhook delivered.
      */
-    private static void finishedJobs(Store store, Connection sql, int n) throws Exception {
+    static void finishedJobs(Store store, Connection sql, int n) throws Exception {
         store.jobs().create(ThroughputBenchmark.template("job_done"));
         ClaimedTask c = store.queue().claim("bench", 1, Duration.ofSeconds(30)).get(0);
         store.queue()
@@ -158,7 +158,7 @@ public final class HistoryBenchmark {
     }
 
     /** {@code VACUUM ANALYZE} of the queue's tables, then a checkpoint, so neither lands in the timed claims. */
-    private static void settle(Connection sql) throws Exception {
+    static void settle(Connection sql) throws Exception {
         long t0 = System.nanoTime();
         try (Statement st = sql.createStatement()) {
             for (String table : List.of("jobs", "tasks", "job_events", "outbox")) {

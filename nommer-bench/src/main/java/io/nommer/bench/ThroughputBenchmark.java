@@ -62,6 +62,12 @@ public final class ThroughputBenchmark {
      * {@code nommer-bench/peer}).
      */
     private static final boolean PEER = !"false".equals(System.getProperty("bench.peer"));
+    /**
+     * {@code -Dbench.held=N}: before the runs, the store is given N succeeded jobs that finished 59 to 31 days ago
+     * ({@link HistoryBenchmark#finishedJobs}), so that the rates are measured on a store with a long history; with
+     * them, {@code job_retention} is off unless {@code bench.retention} names one (default 0: a fresh store).
+     */
+    private static final int HELD = Integer.getInteger("bench.held", 0);
     /** {@code -Dbench.peer.single=N}: the peer's single-submit jobs per round (default 5000: it adds them slowly). */
     private static final int PEER_SINGLE = Integer.getInteger("bench.peer.single", 5_000);
 
@@ -124,6 +130,15 @@ public final class ThroughputBenchmark {
             System.out.println(TENANTS + " tenant(s), API keys required; client i submits as tenant i mod " + TENANTS);
         } else {
             keys.add(null);
+        }
+        if (HELD > 0) {
+            try (Store store = PostgresStores.open(url);
+                    Connection sql = pg.getDatabase("postgres", E2E_DB).getConnection()) {
+                HistoryBenchmark.finishedJobs(store, sql, HELD);
+                HistoryBenchmark.settle(sql);
+            }
+            System.out.printf(Locale.ROOT, "the store holds %,d finished jobs before the runs (bench.held)%n", HELD);
+            flags.put("job_retention", "0");
         }
         if (RETENTION != null) {
             flags.put("job_retention", RETENTION);
