@@ -363,6 +363,37 @@ public abstract class TaskQueueContract extends StoreFixture {
     }
 
     @Test
+    void timeline_namesEachStartsWorker_thoughOnlyLaterStartsAreStoredWhenClaimed() {
+        // why: a first start is told by the task's row, whose worker is cleared when the task goes back to the queue
+        Job job = aJob().withMaxAttempts(2).create();
+        ClaimedTask given = claimOne("w1");
+        queue.release(given.taskId(), given.leaseToken());
+        ClaimedTask failing = claimOne("w2");
+        queue.fail(failing.taskId(), failing.leaseToken(), failure(ErrorCode.OUTPUT_FAILED, null));
+        ClaimedTask last = claimOne("w3");
+        queue.fail(last.taskId(), last.leaseToken(), failure(ErrorCode.NOT_MEDIA, null));
+        jobs.retry(job.id());
+        ClaimedTask retried = claimOne("w4");
+        queue.complete(retried.taskId(), retried.leaseToken(), files(), 1);
+
+        assertThat(jobs.events(job.id()))
+                .extracting(e -> e.type() + (e.type().equals("task.started") ? " " + e.message() : ""))
+                .containsExactly(
+                        "job.created",
+                        "task.started attempt 1 of 2 on worker w1",
+                        "task.released",
+                        "task.started attempt 1 of 2 on worker w2",
+                        "task.retrying",
+                        "task.started attempt 2 of 2 on worker w3",
+                        "task.failed",
+                        "job.failed",
+                        "job.retried",
+                        "task.started attempt 3 of 4 on worker w4",
+                        "task.succeeded",
+                        "job.succeeded");
+    }
+
+    @Test
     void complete_recordsFilesAndCpuAndSucceedsTheJobWithItsLastTask() {
         Job job = aJob().withOutputs(2).create();
         ClaimedTask first = claimOne("w1");
