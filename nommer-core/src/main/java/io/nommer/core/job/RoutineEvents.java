@@ -1,6 +1,5 @@
 package io.nommer.core.job;
 
-import io.nommer.core.queue.Attempt;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -90,7 +89,7 @@ public final class RoutineEvents {
             if (t.startedAt() != null && !started) {
                 String attempt = t.worker() == null
                         ? "attempt 1 of " + t.maxAttempts()
-                        : new Attempt(t.id(), job.id(), 1, t.maxAttempts(), t.worker()).describe();
+                        : Timeline.attempt(1, t.maxAttempts(), t.worker());
                 routine.add(new Placed(
                         first >= 0 ? first : forTask(rows, t.startedAt()),
                         1,

@@ -1,5 +1,6 @@
 package io.nommer.core.queue;
 
+import io.nommer.core.job.Timeline;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,6 @@ public record Attempt(String taskId, String jobId, int attempt, int maxAttempts,
 
     /** {@code attempt 2 of 3 on worker w-1}, for the timeline. */
     public String describe() {
-        return "attempt " + attempt + " of " + maxAttempts + " on worker " + workerId;
+        return Timeline.attempt(attempt, maxAttempts, workerId);
     }
 }
