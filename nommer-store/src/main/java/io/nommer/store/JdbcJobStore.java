@@ -467,30 +467,25 @@ final class JdbcJobStore implements JobStore {
     @Override
     public List<JobEvent> events(String jobId) {
         return sql.read("reading events of job " + jobId, c -> {
-            RoutineEvents.JobFacts job;
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT state, created_at, finished_at, (SELECT COUNT(*) FROM tasks t WHERE t.job_id = j.id "
-                                    + "AND t.part IS NULL), (SELECT COUNT(*) FROM tasks t WHERE t.job_id = j.id) "
-                                    + "FROM jobs j WHERE id = ?",
-                            jobId);
+            JobState state;
+            Instant createdAt;
+            Instant finishedAt;
+            try (PreparedStatement ps =
+                            prepare(c, "SELECT state, created_at, finished_at FROM jobs WHERE id = ?", jobId);
                     ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return List.of();
                 }
-                job = new RoutineEvents.JobFacts(
-                        jobId,
-                        JobState.parse(rs.getString(1)),
-                        Sql.instant(rs, 2),
-                        Sql.instant(rs, 3),
-                        rs.getInt(4),
-                        rs.getInt(5));
+                state = JobState.parse(rs.getString(1));
+                createdAt = Sql.instant(rs, 2);
+                finishedAt = Sql.instant(rs, 3);
             }
             List<RoutineEvents.TaskFacts> tasks = new ArrayList<>();
+            int outputs = 0;
             try (PreparedStatement ps = prepare(
                             c,
-                            "SELECT id, idx, state, started_at, finished_at, max_attempts, worker_id, files FROM tasks "
-                                    + "WHERE job_id = ? ORDER BY idx",
+                            "SELECT id, idx, state, started_at, finished_at, max_attempts, worker_id, files, part FROM "
+                                    + "tasks WHERE job_id = ? ORDER BY idx",
                             jobId);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -503,8 +498,12 @@ final class JdbcJobStore implements JobStore {
                             rs.getInt(6),
                             rs.getString(7),
                             JsonColumns.files(rs.getString(8)).size()));
+                    // an output is a task that is not a rendition of a ladder
+                    outputs += rs.getObject(9) == null ? 1 : 0;
                 }
             }
+            RoutineEvents.JobFacts job =
+                    new RoutineEvents.JobFacts(jobId, state, createdAt, finishedAt, outputs, tasks.size());
             List<JobEvent> stored = new ArrayList<>();
             try (PreparedStatement ps = prepare(
                             c,

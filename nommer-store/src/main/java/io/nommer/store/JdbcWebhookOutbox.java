@@ -23,6 +23,17 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcWebhookOutbox.class);
 
+    /**
+     * The oldest rows still to deliver whose time has come (parameters: now, how many), through {@code outbox_pending}
+     * (V20), so that a look costs the same however many delivered webhooks the store holds. A job's notifications
+     * arrive in order (media-nommer's states): one waits until every earlier one of its job was delivered or given up.
+     */
+    static final String DUE = "SELECT id, job_id, url, event, attempts FROM outbox o "
+            + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
+            + "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.job_id = o.job_id AND e.id < o.id "
+            + "AND e.delivered_at IS NULL AND e.given_up_at IS NULL) "
+            + "ORDER BY id LIMIT ?";
+
     private final Sql sql;
     private final JobFinisher finisher;
 
@@ -39,17 +50,7 @@ final class JdbcWebhookOutbox implements WebhookOutbox {
         return sql.inTransaction("claiming due webhooks", c -> {
             long now = sql.now(c);
             List<WebhookDelivery> due = new ArrayList<>();
-            try (PreparedStatement ps = prepare(
-                            c,
-                            "SELECT id, job_id, url, event, attempts FROM outbox o "
-                                    + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? "
-                                    // why: a job's notifications arrive in order (media-nommer's states): one waits
-                                    // until every earlier one of its job was delivered or given up
-                                    + "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.job_id = o.job_id AND e.id < o.id "
-                                    + "AND e.delivered_at IS NULL AND e.given_up_at IS NULL) "
-                                    + "ORDER BY id LIMIT ?" + sql.dialect().skipLocked(),
-                            now,
-                            max);
+            try (PreparedStatement ps = prepare(c, DUE + sql.dialect().skipLocked(), now, max);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new WebhookDelivery(

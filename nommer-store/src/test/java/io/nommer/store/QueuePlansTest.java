@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * driver prepared: one made for an unknown tenant once read the whole queue (166 ms a claim at 100,000 queued tasks,
  * found by the throughput benchmark's deep queue). Each statement is planned as a generic plan over a queue of one
  * tenant's 20,000 tasks and must not scan the table. The dashboard's activity statements ({@link JdbcActivity}) are
- * planned alike over those jobs and 20,000 that finished long ago, and must read only index ranges.
+ * planned alike over those jobs and 20,000 that finished long ago, and must read only index ranges; the webhook relay's
+ * look for due webhooks over 20,000 delivered ones must read only those still to deliver.
  */
 class QueuePlansTest {
     static Connection db;
@@ -101,5 +103,20 @@ class QueuePlansTest {
         String index = statement.contains("finished_at >=") ? "jobs_by_finished" : "jobs_unfinished";
         assertThat(plan).contains(index).doesNotContain("Seq Scan");
         assertThat(tenantPlan).contains(index).doesNotContain("Seq Scan");
+    }
+
+    @Test
+    void theRelaysLookForDueWebhooks_readsOnlyThoseStillToDeliver() throws Exception {
+        try (Statement st = db.createStatement()) {
+            st.execute("INSERT INTO outbox (job_id, url, event, created_at, attempts, next_attempt_at, delivered_at, "
+                    + "http_status) SELECT 'job_f' || g, 'https://app.example.com/hooks', 'job.succeeded', g, 1, g, "
+                    + "g + 150, 200 FROM generate_series(1, 20000) g");
+            st.execute("ANALYZE outbox");
+        }
+
+        String plan = genericPlan(JdbcWebhookOutbox.DUE, "bigint", "int");
+
+        // why: not the key or a next-attempt index, whose ranges hold every webhook ever delivered
+        assertThat(plan).contains("outbox_pending").doesNotContain("Seq Scan");
     }
 }
