@@ -25,10 +25,10 @@ public final class RoutineEvents {
     private static final String CREATED = Timeline.created(0).type();
     private static final String STARTED = Timeline.started("").type();
     private static final String SUCCEEDED = Timeline.succeeded(0).type();
-    private static final String JOB_SUCCEEDED = "job." + JobState.SUCCEEDED.wireName();
+    private static final String JOB_SUCCEEDED = new JobOutcome(JobState.SUCCEEDED, "").eventType();
     /** The job's stored ends. */
     private static final Set<String> ENDS =
-            Set.of("job." + JobState.FAILED.wireName(), "job." + JobState.CANCELLED.wireName());
+            Set.of(new JobOutcome(JobState.FAILED, "").eventType(), new JobOutcome(JobState.CANCELLED, "").eventType());
 
     /**
      * What a job's row says.
@@ -87,14 +87,15 @@ public final class RoutineEvents {
                 }
             }
             if (t.startedAt() != null && !started) {
-                String attempt = t.worker() == null
-                        ? "attempt 1 of " + t.maxAttempts()
-                        : Timeline.attempt(1, t.maxAttempts(), t.worker());
                 routine.add(new Placed(
                         first >= 0 ? first : forTask(rows, t.startedAt()),
                         1,
                         t.index(),
-                        event(job, t.id(), t.startedAt(), Timeline.started(attempt))));
+                        event(
+                                job,
+                                t.id(),
+                                t.startedAt(),
+                                Timeline.started(Timeline.attempt(1, t.maxAttempts(), t.worker())))));
             }
             if (t.state() == JobState.SUCCEEDED && t.finishedAt() != null && !succeeded) {
                 routine.add(new Placed(

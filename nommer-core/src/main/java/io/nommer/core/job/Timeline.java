@@ -25,9 +25,9 @@ public final class Timeline {
         return new Entry("job.planned", step);
     }
 
-    /** {@code attempt 2 of 3 on worker w-1}: which attempt, of how many, on which worker. */
+    /** {@code attempt 2 of 3 on worker w-1}: which attempt, of how many, on which worker (when known). */
     public static String attempt(int attempt, int maxAttempts, String workerId) {
-        return "attempt " + attempt + " of " + maxAttempts + " on worker " + workerId;
+        return "attempt " + attempt + " of " + maxAttempts + (workerId == null ? "" : " on worker " + workerId);
     }
 
     public static Entry started(String attempt) {
