@@ -211,16 +211,7 @@ final class Sql {
                 if (v == null) {
                     b.append("\\N");
                 } else if (v instanceof String text) {
-                    for (int i = 0; i < text.length(); i++) {
-                        char ch = text.charAt(i);
-                        switch (ch) {
-                            case '\\' -> b.append("\\\\");
-                            case '\n' -> b.append("\\n");
-                            case '\r' -> b.append("\\r");
-                            case '\t' -> b.append("\\t");
-                            default -> b.append(ch);
-                        }
-                    }
+                    appendCopyText(b, text);
                 } else if (v instanceof Number || v instanceof Boolean) {
                     b.append(v);
                 } else {
@@ -231,6 +222,26 @@ final class Sql {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** {@code text} escaped for COPY's text format: backslash, newline, carriage return and tab. */
+    private static void appendCopyText(StringBuilder b, String text) {
+        // why: most values hold none of the four, and indexOf scans a string many characters at a time; appending
+        // char by char was a tenth of the service's CPU in the throughput benchmark (a task's row is mostly JSON)
+        if (text.indexOf('\\') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && text.indexOf('\t') < 0) {
+            b.append(text);
+            return;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            switch (ch) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(ch);
+            }
+        }
     }
 
     /**
