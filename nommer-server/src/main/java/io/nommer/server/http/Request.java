@@ -170,7 +170,7 @@ public final class Request {
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "malformed_json", "the body must be a JSON object");
         }
-        JsonPointer unpaired = unpairedSurrogate(node, JsonPointer.empty());
+        JsonPointer unpaired = unpairedSurrogate(node);
         if (unpaired != null) {
             // why: an unpaired surrogate (\ud800) is no character; stored or forwarded it would be changed to U+FFFD
             // or refused somewhere else (PostgreSQL, webhooks), so what the client sent would not be what it gets back
@@ -187,28 +187,28 @@ public final class Request {
         return pointer.matches() ? "" : " at " + pointer;
     }
 
-    /** Where the first key or string value holding an unpaired surrogate is, or null if there is none. */
-    private static JsonPointer unpairedSurrogate(JsonNode node, JsonPointer at) {
+    /**
+     * Where the first key or string value holding an unpaired surrogate is, or null if there is none. The pointer is
+     * built only on the way back from one: building it at every node cost more than the search.
+     */
+    private static JsonPointer unpairedSurrogate(JsonNode node) {
         if (node.isTextual()) {
-            return hasUnpairedSurrogate(node.textValue()) ? at : null;
+            return hasUnpairedSurrogate(node.textValue()) ? JsonPointer.empty() : null;
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                JsonPointer found = unpairedSurrogate(node.get(i), at.appendIndex(i));
+                JsonPointer found = unpairedSurrogate(node.get(i));
                 if (found != null) {
-                    return found;
+                    return JsonPointer.empty().appendIndex(i).append(found);
                 }
             }
         }
         if (node.isObject()) {
             for (var e : node.properties()) {
-                JsonPointer child = at.appendProperty(e.getKey());
-                if (hasUnpairedSurrogate(e.getKey())) {
-                    return child;
-                }
-                JsonPointer found = unpairedSurrogate(e.getValue(), child);
-                if (found != null) {
-                    return found;
+                JsonPointer child =
+                        hasUnpairedSurrogate(e.getKey()) ? JsonPointer.empty() : unpairedSurrogate(e.getValue());
+                if (child != null) {
+                    return JsonPointer.empty().appendProperty(e.getKey()).append(child);
                 }
             }
         }
