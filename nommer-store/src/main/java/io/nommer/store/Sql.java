@@ -201,7 +201,14 @@ final class Sql {
 
     /** Rows in COPY's text format: values separated by tabs, rows by newlines, null as {@code \N}. */
     static String copyText(List<Object[]> rows) {
-        StringBuilder b = new StringBuilder(rows.size() * 256);
+        int size = 0;
+        for (Object[] row : rows) {
+            for (Object v : row) {
+                size += v instanceof String text ? text.length() + 1 : 20;
+            }
+        }
+        // why: sized up front, since growing it copied the whole text again and again (a task's row is ~800 chars)
+        StringBuilder b = new StringBuilder(size + size / 8);
         for (Object[] row : rows) {
             for (int col = 0; col < row.length; col++) {
                 if (col > 0) {
