@@ -142,6 +142,8 @@ public final class HistoryBenchmark {
                         + "cpu_seconds, " + at + " - 2000, " + at + " - 1000, " + at + ", " + at
                         + ", parts, waiting_on "
                         + "FROM tasks, " + series + " WHERE job_id = 'job_done'");
+                st.execute("INSERT INTO job_finishes (finished_at, job_id) SELECT " + at + ", 'job_h' || g FROM "
+                        + series);
                 // each delivered its webhook a moment after it finished
                 st.execute("INSERT INTO outbox (job_id, url, event, created_at, attempts, next_attempt_at, "
                         + "delivered_at, http_status) SELECT 'job_h' || g, 'https://app.example.com/hooks/nommer', "
@@ -173,12 +175,12 @@ public final class HistoryBenchmark {
         try (Statement st = sql.createStatement();
                 ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM jobs), "
                         + "pg_total_relation_size('jobs'), pg_total_relation_size('tasks'), "
-                        + "pg_total_relation_size('job_events'), pg_relation_size('jobs_by_finished')")) {
+                        + "pg_total_relation_size('job_events'), pg_total_relation_size('job_finishes')")) {
             rs.next();
             System.out.printf(
                     Locale.ROOT,
                     "  (held store: %,d jobs; with their indexes jobs %,d MB, tasks %,d MB, job_events %,d MB; "
-                            + "jobs_by_finished %,d MB)%n",
+                            + "job_finishes %,d MB)%n",
                     rs.getLong(1),
                     rs.getLong(2) >> 20,
                     rs.getLong(3) >> 20,

@@ -96,6 +96,14 @@ public interface Dialect {
     }
 
     /**
+     * The column type of an id that is only ever compared for equality and order (migrations' {@code ${id_text}}
+     * placeholder): compared bytewise where the engine would otherwise apply a locale's collation.
+     */
+    default String idText() {
+        return "TEXT COLLATE \"C\"";
+    }
+
+    /**
      * Where this engine's migrations are: the shared ones ({@code db/migration}), and then any that only this engine
      * runs. Versions are unique across all of them.
      */
@@ -105,6 +113,6 @@ public interface Dialect {
 
     /** Values for the Flyway placeholders the migrations use. */
     default Map<String, String> migrationPlaceholders() {
-        return Map.of("identity_pk", identityPrimaryKey(), "now_millis", "(" + nowMillis() + ")");
+        return Map.of("identity_pk", identityPrimaryKey(), "id_text", idText(), "now_millis", "(" + nowMillis() + ")");
     }
 }

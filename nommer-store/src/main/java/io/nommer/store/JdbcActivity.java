@@ -1,37 +1,44 @@
 package io.nommer.store;
 
+import static io.nommer.store.Sql.in;
 import static io.nommer.store.Sql.prepare;
 
 import io.nommer.core.activity.Activity;
 import io.nommer.core.activity.ActivityStore;
 import io.nommer.core.job.JobState;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@link ActivityStore} on JDBC. Every statement reads one index range, so that a window costs what its jobs
- * cost, however many finished jobs the store holds: the jobs not finished yet through {@code jobs_unfinished} (V16),
- * the jobs finished in the window through {@code jobs_by_finished} (V12). A job submitted in the window is in one of
- * the two. QueuePlansTest checks the plans on PostgreSQL.
+ * The {@link ActivityStore} on JDBC. A window costs what its jobs and the queue cost, however many finished jobs the
+ * store holds: the jobs finished in the window are read through {@code job_finishes} (V21); the jobs not finished yet
+ * are those with a task queued or running, found through the queue's partial indexes ({@code tasks_claim},
+ * {@code tasks_lease}) and then read by id. A job submitted in the window is in one of the two. FinishedJobsPlansTest
+ * checks the plans on PostgreSQL.
  */
 final class JdbcActivity implements ActivityStore {
-    private static final String SPAN = "SELECT state, created_at, started_at, finished_at FROM jobs WHERE ";
-    /** The jobs not finished yet that were submitted since the window started (parameter: its start). */
-    static final String UNFINISHED_IN_WINDOW = SPAN + "finished_at IS NULL AND created_at >= ?";
-    /** The jobs submitted before the window that are running: as many as the farm has slots, at most. */
-    static final String RUNNING_BEFORE = SPAN + "finished_at IS NULL AND created_at < ? AND state = 'running'";
-    /** The jobs submitted before the window that are queued, so queued all through it: only counted. */
-    static final String QUEUED_BEFORE =
-            "SELECT COUNT(*) FROM jobs WHERE finished_at IS NULL AND created_at < ? AND state = 'queued'";
-    /** The jobs that finished in the window (parameter: its start). */
-    static final String FINISHED_IN_WINDOW = SPAN + "finished_at IS NOT NULL AND finished_at >= ? AND "
-            + "state IN ('succeeded', 'failed', 'cancelled')";
+    /**
+     * The jobs with a task queued or running (a job is unfinished exactly while it has one, JobFinisher.finishIfDone):
+     * one statement per state, each with its state written out, so that each reads that state's partial index rather
+     * than every task ever run.
+     */
+    static final String UNFINISHED =
+            "SELECT job_id FROM tasks WHERE state = 'queued' UNION SELECT job_id FROM tasks WHERE state = 'running'";
+    /** The same, for one tenant (parameters: the tenant, twice). */
+    static final String UNFINISHED_OF_TENANT = "SELECT job_id FROM tasks WHERE state = 'queued' AND tenant = ? UNION "
+            + "SELECT job_id FROM tasks WHERE state = 'running' AND tenant = ?";
+    /**
+     * The jobs that finished in the window (parameters: its start and end). Bounded at both ends, so that a generic
+     * plan expects a narrow range of job_finishes rather than a third of it, which would make looking up each one's
+     * job seem dearer than reading every job.
+     */
+    static final String FINISHED_IN_WINDOW = "SELECT jobs.state, jobs.created_at, jobs.started_at, jobs.finished_at "
+            + "FROM job_finishes f JOIN jobs ON jobs.id = f.job_id WHERE f.finished_at >= ? AND f.finished_at <= ?";
+    /** Unfinished jobs read by id at a time: well under any engine's limit on parameters. */
+    static final int BY_ID = 500;
 
     private final Sql sql;
 
@@ -46,40 +53,54 @@ final class JdbcActivity implements ActivityStore {
             Instant now = Instant.ofEpochMilli(sql.now(c));
             long start = Activity.windowStart(now, minutes).toEpochMilli();
             List<Activity.Span> spans = new ArrayList<>();
-            spans(c, UNFINISHED_IN_WINDOW, tenant, spans, start);
-            spans(c, RUNNING_BEFORE, tenant, spans, start);
-            spans(c, FINISHED_IN_WINDOW, tenant, spans, start);
-            long queuedBefore;
-            try (PreparedStatement ps = prepare(c, forTenant(QUEUED_BEFORE, tenant), args(tenant, start));
+            // why: the unfinished first, so that a job finishing meanwhile (its state read here already terminal) is
+            // then read among the finished
+            List<String> unfinished = new ArrayList<>();
+            try (PreparedStatement ps =
+                            tenant == null ? prepare(c, UNFINISHED) : prepare(c, UNFINISHED_OF_TENANT, tenant, tenant);
                     ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                queuedBefore = rs.getLong(1);
+                while (rs.next()) {
+                    unfinished.add(rs.getString(1));
+                }
+            }
+            long queuedBefore = 0;
+            for (int from = 0; from < unfinished.size(); from += BY_ID) {
+                List<String> ids = unfinished.subList(from, Math.min(unfinished.size(), from + BY_ID));
+                try (PreparedStatement ps = prepare(
+                                c,
+                                "SELECT state, created_at, started_at FROM jobs WHERE " + in("id", ids.size()),
+                                ids.toArray());
+                        ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JobState state = JobState.parse(rs.getString(1));
+                        Instant created = Sql.instant(rs, 2);
+                        if (state.terminal()) {
+                            continue;
+                        }
+                        if (created.toEpochMilli() >= start || state == JobState.RUNNING) {
+                            spans.add(new Activity.Span(state, created, Sql.instant(rs, 3), null));
+                        } else {
+                            // queued since before the window, so queued all through it: only counted
+                            queuedBefore++;
+                        }
+                    }
+                }
+            }
+            String finished = tenant == null ? FINISHED_IN_WINDOW : FINISHED_IN_WINDOW + " AND jobs.tenant = ?";
+            Object[] args = tenant == null
+                    ? new Object[] {start, now.toEpochMilli()}
+                    : new Object[] {start, now.toEpochMilli(), tenant};
+            try (PreparedStatement ps = prepare(c, finished, args);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    spans.add(new Activity.Span(
+                            JobState.parse(rs.getString(1)),
+                            Sql.instant(rs, 2),
+                            Sql.instant(rs, 3),
+                            Sql.instant(rs, 4)));
+                }
             }
             return new Activity.Window(now, minutes, queuedBefore, spans);
         });
-    }
-
-    private static void spans(Connection c, String query, String tenant, List<Activity.Span> into, Object... args)
-            throws SQLException {
-        try (PreparedStatement ps = prepare(c, forTenant(query, tenant), args(tenant, args));
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                into.add(new Activity.Span(
-                        JobState.parse(rs.getString(1)), Sql.instant(rs, 2), Sql.instant(rs, 3), Sql.instant(rs, 4)));
-            }
-        }
-    }
-
-    private static String forTenant(String query, String tenant) {
-        return tenant == null ? query : query + " AND tenant = ?";
-    }
-
-    private static Object[] args(String tenant, Object... args) {
-        if (tenant == null) {
-            return args;
-        }
-        Object[] all = Arrays.copyOf(args, args.length + 1);
-        all[args.length] = tenant;
-        return all;
     }
 }

@@ -628,6 +628,12 @@ final class JdbcJobStore implements JobStore {
                             + "AND p.name = tasks.name AND p.part IS NOT NULL AND p.state <> 'succeeded') "
                             + "WHERE job_id = ? AND parts > 0",
                     jobId);
+            update(
+                    c,
+                    "DELETE FROM job_finishes WHERE job_id = ? AND finished_at = (SELECT finished_at FROM jobs "
+                            + "WHERE id = ?)",
+                    jobId,
+                    jobId);
             update(c, "UPDATE jobs SET state = ?, finished_at = NULL, updated_at = ? WHERE id = ?", QUEUED, now, jobId);
             finisher.addEvent(c, jobId, null, Timeline.retried(tasks), now);
             return JobRows.loadJob(c, jobId);

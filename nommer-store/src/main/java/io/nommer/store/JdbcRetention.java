@@ -25,21 +25,37 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The {@link RetentionStore} on JDBC. Expired jobs are found through {@code jobs_by_finished} (V12), a partial index
- * of finished jobs by {@code finished_at}, so that finding the oldest reads only those, however many jobs the store
- * holds; a job's webhook rows through {@code outbox_by_job}.
+ * The {@link RetentionStore} on JDBC. Expired jobs are found through {@code job_finishes} (V21), finished jobs in the
+ * order they finished, so that finding the oldest reads only those, however many jobs the store holds; a job's webhook
+ * rows through {@code outbox_by_job}.
  */
 final class JdbcRetention implements RetentionStore {
-    private static final String FINISHED = "state IN ('succeeded', 'failed', 'cancelled')";
+    private static final String FINISHED = "jobs.state IN ('succeeded', 'failed', 'cancelled')";
     /**
-     * Finished before the cutoff, with no webhook being delivered or ended after it (two parameters: the cutoff, twice
-     * more for the webhook).
+     * Finished before the cutoff, with no webhook being delivered or ended after it (three parameters: the cutoff, and
+     * twice more for the webhook).
      */
-    private static final String EXPIRED = "finished_at IS NOT NULL AND finished_at < ? AND " + FINISHED
+    private static final String EXPIRED = "jobs.finished_at IS NOT NULL AND jobs.finished_at < ? AND " + FINISHED
             + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = jobs.id AND ((o.delivered_at IS NULL AND "
             + "o.given_up_at IS NULL) OR o.delivered_at >= ? OR o.given_up_at >= ?))";
 
     private final Sql sql;
+
+    /**
+     * The oldest expired jobs with when they finished, in that order (parameters: the cutoff four times, then with
+     * {@code from} the time to start from, then how many).
+     */
+    static String expiredSql(boolean from) {
+        return "SELECT jobs.id, f.finished_at FROM job_finishes f JOIN jobs ON jobs.id = f.job_id "
+                + "WHERE f.finished_at < ? AND " + EXPIRED + (from ? " AND f.finished_at >= ?" : "")
+                + " ORDER BY f.finished_at LIMIT ?";
+    }
+
+    /** Deletes the job_finishes rows of {@code n} jobs (parameters: their ids), found by key through the jobs. */
+    static String forgetFinishesSql(int n) {
+        return "DELETE FROM job_finishes WHERE (finished_at, job_id) IN (SELECT finished_at, id FROM jobs WHERE "
+                + in("id", n) + ")";
+    }
 
     JdbcRetention(Sql sql) {
         this.sql = sql;
@@ -53,15 +69,13 @@ final class JdbcRetention implements RetentionStore {
         }
         return sql.read("finding expired jobs", c -> {
             long cutoff = sql.now(c) - age.toMillis();
-            List<Object> args = new ArrayList<>(List.of(cutoff, cutoff, cutoff));
-            String query = "SELECT id, finished_at FROM jobs WHERE " + EXPIRED;
+            List<Object> args = new ArrayList<>(List.of(cutoff, cutoff, cutoff, cutoff));
             if (from != null) {
-                query += " AND finished_at >= ?";
                 args.add(from.toEpochMilli());
             }
             args.add(max);
             Map<String, Instant> finished = new LinkedHashMap<>();
-            try (PreparedStatement ps = prepare(c, query + " ORDER BY finished_at LIMIT ?", args.toArray());
+            try (PreparedStatement ps = prepare(c, expiredSql(from != null), args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     finished.put(rs.getString(1), Sql.instant(rs, 2));
@@ -125,6 +139,7 @@ final class JdbcRetention implements RetentionStore {
             update(c, "DELETE FROM outbox WHERE " + in("job_id", doomed.size()), doomedArgs);
             update(c, "DELETE FROM job_events WHERE " + in("job_id", doomed.size()), doomedArgs);
             update(c, "DELETE FROM tasks WHERE " + in("job_id", doomed.size()), doomedArgs);
+            update(c, forgetFinishesSql(doomed.size()), doomedArgs);
             update(c, "DELETE FROM jobs WHERE " + in("id", doomed.size()), doomedArgs);
             return new LinkedHashSet<>(doomed);
         });

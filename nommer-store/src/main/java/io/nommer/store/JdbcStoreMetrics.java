@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * The {@link StoreMetrics} on JDBC. Totals are folded into {@code metric_totals} (V17) behind a watermark per fold:
  * {@code created} (jobs and outputs submitted, found through {@code jobs_by_created}) and {@code finished} (jobs and
- * outputs finished, through {@code jobs_by_finished}). Why not a counter row written with each job's terminal state:
+ * outputs finished, through {@code job_finishes}). Why not a counter row written with each job's terminal state:
  * that would add a write, and a hot row every completion contends on, to the queue's path, whose throughput is the
  * product's (BENCHMARKS.md); folding reads each job a few times after it finished instead, off that path.
  */
@@ -32,17 +32,32 @@ final class JdbcStoreMetrics implements StoreMetrics {
     /** Jobs folded in one transaction, so that catching up with a store of millions holds no lock for long. */
     static final int FOLD_CHUNK = 10_000;
 
-    /** The two folds: each a watermark over one column of jobs, feeding two kinds of total. */
+    /**
+     * The two folds: each a watermark over a time column, read in order through an index of {@code table}, feeding two
+     * kinds of total. {@code jobs} reaches the jobs (as {@code j}) from that table, where the time column is
+     * {@code key}.
+     */
     enum Fold {
-        CREATED("created", "created_at"),
-        FINISHED("finished", "finished_at");
+        CREATED("created", "jobs", "created_at", "jobs j", "j.created_at"),
+        FINISHED(
+                "finished",
+                "job_finishes",
+                "finished_at",
+                "job_finishes k JOIN jobs j ON j.id = k.job_id",
+                "k.finished_at");
 
         final String name;
+        final String table;
         final String column;
+        final String jobs;
+        final String key;
 
-        Fold(String name, String column) {
+        Fold(String name, String table, String column, String jobs, String key) {
             this.name = name;
+            this.table = table;
             this.column = column;
+            this.jobs = jobs;
+            this.key = key;
         }
     }
 
@@ -165,28 +180,29 @@ final class JdbcStoreMetrics implements StoreMetrics {
 
     /** The time of the last job of the next chunk: after {@code ?}, at most {@code ?}, skipping {@code ?} jobs. */
     static String boundarySql(Fold fold) {
-        return "SELECT " + fold.column + " FROM jobs WHERE " + fold.column + " > ? AND " + fold.column
+        return "SELECT " + fold.column + " FROM " + fold.table + " WHERE " + fold.column + " > ? AND " + fold.column
                 + " <= ? ORDER BY " + fold.column + " LIMIT 1 OFFSET ?";
     }
 
     /** The jobs whose {@code fold} time is in {@code (?, ?]}: by cloud (created), or each with its state and input. */
     static String jobsSql(Fold fold) {
         return fold == Fold.CREATED
-                ? "SELECT j.cloud, COUNT(*) FROM jobs j" + range(fold) + " GROUP BY j.cloud"
-                : "SELECT j.cloud, j.state, j.input_info FROM jobs j" + range(fold);
+                ? "SELECT j.cloud, COUNT(*) FROM " + fold.jobs + range(fold) + " GROUP BY j.cloud"
+                : "SELECT j.cloud, j.state, j.input_info FROM " + fold.jobs + range(fold);
     }
 
     /** The tasks of those jobs: outputs by cloud and preset (created), or each task's figures. */
     static String tasksSql(Fold fold) {
+        String tasks = fold.jobs + " JOIN tasks t ON t.job_id = j.id";
         return fold == Fold.CREATED
-                ? "SELECT t.cloud, t.preset, COUNT(*) FROM jobs j JOIN tasks t ON t.job_id = j.id" + range(fold)
+                ? "SELECT t.cloud, t.preset, COUNT(*) FROM " + tasks + range(fold)
                         + " AND t.part IS NULL GROUP BY t.cloud, t.preset"
                 : "SELECT t.cloud, t.preset, t.state, t.part, t.cpu_seconds, t.created_at, t.started_at, "
-                        + "t.finished_at, t.files FROM jobs j JOIN tasks t ON t.job_id = j.id" + range(fold);
+                        + "t.finished_at, t.files FROM " + tasks + range(fold);
     }
 
     private static String range(Fold fold) {
-        return " WHERE j." + fold.column + " > ? AND j." + fold.column + " <= ?";
+        return " WHERE " + fold.key + " > ? AND " + fold.key + " <= ?";
     }
 
     /** The totals of the jobs whose {@code fold} time is in {@code (from, to]}, with their outputs. */

@@ -33,6 +33,8 @@ import java.util.Map;
 final class JobFinisher {
     private static final Sql.RowInsert INSERT_EVENTS = new Sql.RowInsert(
             "job_events", "job_id text", "task_id text", "created_at int8", "type text", "message text");
+    private static final Sql.RowInsert INSERT_FINISHES =
+            new Sql.RowInsert("job_finishes", "finished_at int8", "job_id text");
 
     private static final String STARTED = Timeline.started("").type();
 
@@ -185,6 +187,10 @@ final class JobFinisher {
                 c,
                 "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
                 args.toArray());
+        sql.insert(
+                c,
+                INSERT_FINISHES,
+                jobIds.stream().map(id -> new Object[] {now, id}).toList());
         if (any.state() != JobState.SUCCEEDED) {
             // a job's success is told by its row (RoutineEvents)
             addEvents(

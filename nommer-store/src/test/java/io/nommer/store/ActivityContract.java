@@ -88,4 +88,22 @@ public abstract class ActivityContract extends StoreFixture {
         assertThat(m.get(5).submitted()).isEqualTo(1);
         assertThat(m.get(59).queued()).isEqualTo(1);
     }
+
+    @Test
+    void aJobRetriedAndEndedAgain_isInTheWindowOnce_endedWhenItEndedLast() {
+        at(Duration.ofMinutes(1));
+        Job job = aJob().create();
+        at(Duration.ofMinutes(2));
+        jobs.cancel(job.id());
+        at(Duration.ofMinutes(3));
+        jobs.retry(job.id());
+        at(Duration.ofMinutes(4));
+        jobs.cancel(job.id());
+        at(Duration.ofSeconds(59 * 60 + 30));
+
+        List<Minute> m = Activity.perMinute(store.activity().window(60, null));
+
+        assertThat(m.stream().mapToInt(Minute::cancelled).sum()).isEqualTo(1);
+        assertThat(m.get(4).cancelled()).isEqualTo(1);
+    }
 }

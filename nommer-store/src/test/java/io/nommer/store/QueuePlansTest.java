@@ -18,9 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The claim's probes keep to the queue index under a generic plan, the plan PostgreSQL settles on for a statement the
  * driver prepared: one made for an unknown tenant once read the whole queue (166 ms a claim at 100,000 queued tasks,
  * found by the throughput benchmark's deep queue). Each statement is planned as a generic plan over a queue of one
- * tenant's 20,000 tasks and must not scan the table. The dashboard's activity statements ({@link JdbcActivity}) are
- * planned alike over those jobs and 20,000 that finished long ago, and must read only index ranges; the webhook relay's
- * look for due webhooks over 20,000 delivered ones must read only those still to deliver.
+ * tenant's 20,000 tasks and must not scan the table. The webhook relay's look for due webhooks over 20,000 delivered
+ * ones must read only those still to deliver. (The activity statements: ActivityPlansTest.)
  */
 class QueuePlansTest {
     static Connection db;
@@ -36,11 +35,6 @@ class QueuePlansTest {
             st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
                     + "updated_at) SELECT 'job_q' || g, state, priority, input, metadata, max_attempts, cloud, "
                     + "created_at, updated_at FROM jobs, generate_series(1, 20000) g WHERE id = 'job_template'");
-            st.execute("INSERT INTO jobs (id, state, priority, input, metadata, max_attempts, cloud, created_at, "
-                    + "started_at, finished_at, updated_at) SELECT 'job_f' || g, 'succeeded', priority, input, "
-                    + "metadata, max_attempts, cloud, created_at - 86400000 - g, created_at - 86400000 - g, "
-                    + "created_at - 86400000 - g, updated_at FROM jobs, generate_series(1, 20000) g "
-                    + "WHERE id = 'job_template'");
             st.execute("ANALYZE jobs");
             st.execute("INSERT INTO tasks (id, job_id, idx, name, preset, profile, state, priority, cloud, "
                     + "max_attempts, run_after, created_at, updated_at, tenant, fair_tag) SELECT 'tsk_q' || g || '_0', "
@@ -85,24 +79,6 @@ class QueuePlansTest {
         String plan = genericPlan("SELECT " + probe, "text", "int", "text");
 
         assertThat(plan).contains("tasks_claim").doesNotContain("Seq Scan");
-    }
-
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                JdbcActivity.UNFINISHED_IN_WINDOW,
-                JdbcActivity.RUNNING_BEFORE,
-                JdbcActivity.QUEUED_BEFORE,
-                JdbcActivity.FINISHED_IN_WINDOW
-            })
-    void theActivityStatements_readOnlyIndexRanges(String statement) throws Exception {
-        String plan = genericPlan(statement, "bigint");
-        String tenantPlan = genericPlan(statement + " AND tenant = ?", "bigint", "text");
-
-        // why: not jobs_by_created or jobs_by_tenant, whose ranges before the window hold every finished job
-        String index = statement.contains("finished_at >=") ? "jobs_by_finished" : "jobs_unfinished";
-        assertThat(plan).contains(index).doesNotContain("Seq Scan");
-        assertThat(tenantPlan).contains(index).doesNotContain("Seq Scan");
     }
 
     @Test

@@ -131,6 +131,23 @@ public abstract class RetentionContract extends StoreFixture {
     }
 
     @Test
+    void aRetriedJob_goesARetentionAfterItEndedLast() {
+        Job job = aJob().create();
+        jobs.cancel(job.id());
+        clock.tick(KEEP.minusDays(1));
+        jobs.retry(job.id());
+        jobs.cancel(job.id());
+        clock.tick(Duration.ofDays(2));
+
+        assertThat(pass(RECORDS_ONLY, Retention.BATCH).jobs())
+                .as("its first end is past the retention, its last is not")
+                .isZero();
+        clock.tick(KEEP);
+        assertThat(pass(RECORDS_ONLY, Retention.BATCH).jobs()).isEqualTo(1);
+        assertThat(exists(job)).isFalse();
+    }
+
+    @Test
     void unfinishedJobs_areNeverDeleted_howeverOld() {
         Job queued = aJob().create();
         Job running = aJob().create();

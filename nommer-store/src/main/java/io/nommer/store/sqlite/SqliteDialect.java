@@ -23,4 +23,10 @@ public final class SqliteDialect implements Dialect {
         // why: exactly "INTEGER PRIMARY KEY" makes the column the rowid, which SQLite assigns itself
         return "INTEGER PRIMARY KEY";
     }
+
+    @Override
+    public String idText() {
+        // why: SQLite's default collation (BINARY) already compares bytewise, and it knows no collation named "C"
+        return "TEXT";
+    }
 }
