@@ -35,10 +35,21 @@ final class JdbcActivity implements ActivityStore {
      * plan expects a narrow range of job_finishes rather than a third of it, which would make looking up each one's
      * job seem dearer than reading every job.
      */
-    static final String FINISHED_IN_WINDOW = "SELECT jobs.state, jobs.created_at, jobs.started_at, jobs.finished_at "
-            + "FROM job_finishes f JOIN jobs ON jobs.id = f.job_id WHERE f.finished_at >= ? AND f.finished_at <= ?";
+    private static final String FINISHED_IN_WINDOW =
+            "SELECT jobs.state, jobs.created_at, jobs.started_at, jobs.finished_at "
+                    + "FROM job_finishes f JOIN jobs ON jobs.id = f.job_id WHERE f.finished_at >= ? AND f.finished_at <= ?";
     /** Unfinished jobs read by id at a time: well under any engine's limit on parameters. */
     static final int BY_ID = 500;
+
+    /** {@link #FINISHED_IN_WINDOW}, for one tenant when {@code ofTenant} (a third parameter: the tenant). */
+    static String finishedInWindowSql(boolean ofTenant) {
+        return ofTenant ? FINISHED_IN_WINDOW + " AND jobs.tenant = ?" : FINISHED_IN_WINDOW;
+    }
+
+    /** The state and times of {@code n} jobs (parameters: their ids). */
+    static String jobsByIdSql(int n) {
+        return "SELECT state, created_at, started_at FROM jobs WHERE " + in("id", n);
+    }
 
     private final Sql sql;
 
@@ -66,10 +77,7 @@ final class JdbcActivity implements ActivityStore {
             long queuedBefore = 0;
             for (int from = 0; from < unfinished.size(); from += BY_ID) {
                 List<String> ids = unfinished.subList(from, Math.min(unfinished.size(), from + BY_ID));
-                try (PreparedStatement ps = prepare(
-                                c,
-                                "SELECT state, created_at, started_at FROM jobs WHERE " + in("id", ids.size()),
-                                ids.toArray());
+                try (PreparedStatement ps = prepare(c, jobsByIdSql(ids.size()), ids.toArray());
                         ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         JobState state = JobState.parse(rs.getString(1));
@@ -86,11 +94,10 @@ final class JdbcActivity implements ActivityStore {
                     }
                 }
             }
-            String finished = tenant == null ? FINISHED_IN_WINDOW : FINISHED_IN_WINDOW + " AND jobs.tenant = ?";
             Object[] args = tenant == null
                     ? new Object[] {start, now.toEpochMilli()}
                     : new Object[] {start, now.toEpochMilli(), tenant};
-            try (PreparedStatement ps = prepare(c, finished, args);
+            try (PreparedStatement ps = prepare(c, finishedInWindowSql(tenant != null), args);
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     spans.add(new Activity.Span(

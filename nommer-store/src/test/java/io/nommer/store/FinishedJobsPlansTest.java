@@ -79,10 +79,7 @@ class FinishedJobsPlansTest {
                 .toList();
 
         String plan = PostgresPlans.genericPlan(
-                db,
-                "SELECT state, created_at, started_at FROM jobs WHERE " + Sql.in("id", ids.size()),
-                Collections.nCopies(ids.size(), "text"),
-                ids);
+                db, JdbcActivity.jobsByIdSql(ids.size()), Collections.nCopies(ids.size(), "text"), ids);
 
         assertThat(plan).contains("jobs_pkey").doesNotContain("Seq Scan");
     }
@@ -93,10 +90,10 @@ class FinishedJobsPlansTest {
         String now = Long.toString(System.currentTimeMillis());
 
         String plan = PostgresPlans.genericPlan(
-                db, JdbcActivity.FINISHED_IN_WINDOW, List.of("int8", "int8"), List.of(hourAgo, now));
+                db, JdbcActivity.finishedInWindowSql(false), List.of("int8", "int8"), List.of(hourAgo, now));
         String tenantPlan = PostgresPlans.genericPlan(
                 db,
-                JdbcActivity.FINISHED_IN_WINDOW + " AND jobs.tenant = ?",
+                JdbcActivity.finishedInWindowSql(true),
                 List.of("int8", "int8", "text"),
                 List.of(hourAgo, now, "'default'"));
 
