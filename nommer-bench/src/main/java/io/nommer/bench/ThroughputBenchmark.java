@@ -574,8 +574,9 @@ public final class ThroughputBenchmark {
 
     /**
      * With {@code bench.wal}: the WAL written since {@code start}, per job, by the relation each record changes
-     * first (its first block reference; commits and other records without one together), full-page images apart.
-     * Autovacuum's records land on the tables it cleans.
+     * first (its first block reference; commits and other records without one together) and the record's type
+     * (an insert, an update, a row lock...), full-page images apart; the 30 largest. Autovacuum's records land on
+     * the tables it cleans.
      */
     private static void printWal(Connection db, String start, int jobs) throws Exception {
         if (!WAL) {
@@ -586,14 +587,16 @@ public final class ThroughputBenchmark {
         }
         try (java.sql.PreparedStatement ps = db.prepareStatement(
                 "WITH r AS (SELECT substring(block_ref from 'rel [0-9]+/[0-9]+/([0-9]+)')::oid AS node, "
-                        + "record_length, fpi_length FROM pg_get_wal_records_info(?::pg_lsn, pg_current_wal_lsn())) "
+                        + "record_type, record_length, fpi_length "
+                        + "FROM pg_get_wal_records_info(?::pg_lsn, pg_current_wal_lsn())) "
                         + "SELECT coalesce(c.relname, CASE WHEN r.node IS NULL THEN '(no relation: commits...)' "
-                        + "ELSE 'relfilenode ' || r.node END) AS rel, sum(record_length) AS bytes, "
+                        + "ELSE 'relfilenode ' || r.node END) || ' ' || r.record_type AS rel, sum(record_length) AS bytes, "
                         + "sum(fpi_length) AS fpi, count(*) AS records "
-                        + "FROM r LEFT JOIN pg_class c ON c.relfilenode = r.node GROUP BY 1 ORDER BY 2 DESC")) {
+                        + "FROM r LEFT JOIN pg_class c ON c.relfilenode = r.node GROUP BY 1 ORDER BY 2 DESC LIMIT 30")) {
             ps.setString(1, start);
             try (ResultSet rs = ps.executeQuery()) {
-                System.out.println("  WAL per job by relation (bytes, of them full-page images, records):");
+                System.out.println(
+                        "  WAL per job by relation and record type (bytes, of them full-page images, records):");
                 while (rs.next()) {
                     System.out.printf(
                             Locale.ROOT,

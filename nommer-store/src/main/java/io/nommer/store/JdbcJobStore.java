@@ -94,6 +94,7 @@ final class JdbcJobStore implements JobStore {
 
     private final Sql sql;
     private final JobFinisher finisher;
+    private final SharedProfiles shared = new SharedProfiles();
 
     JdbcJobStore(Sql sql, JobFinisher finisher) {
         this.sql = sql;
@@ -115,26 +116,37 @@ final class JdbcJobStore implements JobStore {
             return List.of();
         }
         String what = jobs.size() == 1 ? "creating job " + jobs.get(0).id() : "creating " + jobs.size() + " jobs";
+        // equal profiles are serialized once
+        Map<Profile, String> profiles = new HashMap<>();
+        for (NewJob job : jobs) {
+            for (OutputSpec out : job.outputs()) {
+                profiles.computeIfAbsent(out.profile(), SharedProfiles::stored);
+            }
+        }
+        shared.keep(sql, profiles.values());
         try {
-            return sql.inTransaction(what, c -> insertJobs(c, jobs));
+            return sql.inTransaction(what, c -> insertJobs(c, jobs, profiles));
         } catch (StoreException | DestinationTakenException e) {
             // why: where writers are not serialized (PostgreSQL) two requests with one key can both pass the lookup;
             // the unique index lets one win (or the loser waits for the winner's destination lock and finds its place
             // taken), and running again answers with the winner's job
             if (jobs.stream().anyMatch(j -> j.idempotencyKey() != null)) {
-                return sql.inTransaction(what, c -> insertJobs(c, jobs));
+                return sql.inTransaction(what, c -> insertJobs(c, jobs, profiles));
             }
             throw e;
         }
     }
 
-    /** Inserts the jobs whose idempotency key is new, with their tasks and events, in a few batched statements. */
-    private List<CreateResult> insertJobs(Connection c, List<NewJob> jobs) throws SQLException {
+    /**
+     * Inserts the jobs whose idempotency key is new, with their tasks and events, in a few batched statements; each
+     * task's profile as {@code profiles} has it stored ({@link SharedProfiles#stored}).
+     */
+    private List<CreateResult> insertJobs(Connection c, List<NewJob> jobs, Map<Profile, String> profiles)
+            throws SQLException {
         Map<String, KeyHolder> byKey = jobsByKey(c, jobs);
         long now = sql.now(c);
         Instant at = Instant.ofEpochMilli(now);
-        // the created jobs are answered as written, without reading them back; equal profiles are serialized once
-        Map<Profile, String> profileJson = new HashMap<>();
+        // the created jobs are answered as written, without reading them back
         List<Job> createdJobs = new ArrayList<>();
         List<String> existing = new ArrayList<>();
         List<Object[]> jobRows = new ArrayList<>();
@@ -185,7 +197,7 @@ final class JdbcJobStore implements JobStore {
             for (int i = 0; i < job.outputs().size(); i++) {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
-                String profile = profileJson.computeIfAbsent(out.profile(), JsonColumns::profile);
+                String profile = profiles.get(out.profile());
                 taskRows.add(taskRow(job, i, out, profile, priority, null, now));
                 tasks.add(newTask(job, i, out, null, at));
                 for (int r = 0; r < out.parts(); r++) {

@@ -124,7 +124,7 @@ final class JdbcTaskQueue implements TaskQueue {
                             args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Task t = JobRows.task(rs);
+                    Task t = JobRows.task(c, rs);
                     tasks.put(t.id(), t);
                 }
             }

@@ -31,7 +31,7 @@ final class JobRows {
             + "created_at, started_at, finished_at, updated_at, owner_token_hash, tenant";
     static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
-            + "finished_at, part, parts, tools";
+            + "finished_at, part, parts, tools, stack";
 
     private JobRows() {}
 
@@ -80,22 +80,22 @@ final class JobRows {
                         jobIds.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Task t = task(rs);
+                Task t = task(c, rs);
                 byJob.computeIfAbsent(t.jobId(), k -> new ArrayList<>()).add(t);
             }
         }
         return byJob;
     }
 
-    /** A task from a row with {@link #TASK_COLUMNS}. */
-    static Task task(ResultSet rs) throws SQLException {
+    /** A task from a row with {@link #TASK_COLUMNS}, read on {@code c}. */
+    static Task task(Connection c, ResultSet rs) throws SQLException {
         return new Task(
                 rs.getString("id"),
                 rs.getString("job_id"),
                 rs.getInt("idx"),
                 rs.getString("name"),
                 rs.getString("preset"),
-                JsonColumns.profile(rs.getString("profile")),
+                SharedProfiles.read(c, rs.getString("profile"), rs.getString("stack")),
                 rs.getString("destination"),
                 JobState.parse(rs.getString("state")),
                 rs.getDouble("progress"),

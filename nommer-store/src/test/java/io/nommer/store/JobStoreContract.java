@@ -87,6 +87,65 @@ public abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void aTaskUsingAPresetAsItIs_keepsAReferenceToTheOneStoredCopy() throws Exception {
+        Profile narrower = H264.with(Profile.WIDTH, 640);
+        Profile onAStack = H264.with(Profile.STACK, "ffmpeg-7");
+        Job first = aJob().withOutput("hd", H264).withOutput("small", narrower).create();
+        Job second = aJob().withOutput("hd", onAStack).create();
+
+        assertThat(storedProfile(first.id(), 0)).startsWith("@mp4-h264:");
+        // the stack a task runs on is in its row's stack column
+        assertThat(storedProfile(second.id(), 0)).isEqualTo(storedProfile(first.id(), 0));
+        assertThat(storedProfile(first.id(), 1)).startsWith("{").contains("\"width\":640");
+        assertThat(count("SELECT COUNT(*) FROM shared_profiles")).isEqualTo(1);
+        assertThat(job(first.id()).tasks()).extracting(Task::profile).containsExactly(H264, narrower);
+        assertThat(job(second.id()).tasks()).extracting(Task::profile).containsExactly(onAStack);
+        assertThat(queue.claim("w1", 3, LEASE))
+                .extracting(c -> c.task().profile())
+                .containsExactlyInAnyOrder(H264, narrower, onAStack);
+    }
+
+    @Test
+    void aReferenceKeepsTheSettingsItWasSubmittedWith_andOneTheStoreLacksIsAnError() throws Exception {
+        Job kept = aJob().create();
+        Job lost = aJob().create();
+        // a task queued before a release changed the preset names the version it was submitted with
+        String older = "@mp4-h264:0123456789abcdef";
+        execute("INSERT INTO shared_profiles (ref, profile, created_at) VALUES ('" + older + "', '"
+                + JsonColumns.profile(H264.with(Profile.WIDTH, 1024)) + "', 0)");
+        execute("UPDATE tasks SET profile = '" + older + "' WHERE job_id = '" + kept.id() + "'");
+        execute("UPDATE tasks SET profile = '@mp4-h264:ffffffffffffffff' WHERE job_id = '" + lost.id() + "'");
+
+        assertThat(job(kept.id()).tasks().get(0).profile()).isEqualTo(H264.with(Profile.WIDTH, 1024));
+        assertThatThrownBy(() -> jobs.find(lost.id()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("@mp4-h264:ffffffffffffffff");
+    }
+
+    private String storedProfile(String jobId, int idx) throws Exception {
+        try (java.sql.Connection c = ((JdbcStore) store).dataSource().getConnection();
+                java.sql.ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT profile FROM tasks WHERE job_id = '" + jobId + "' AND idx = " + idx)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private long count(String query) throws Exception {
+        try (java.sql.Connection c = ((JdbcStore) store).dataSource().getConnection();
+                java.sql.ResultSet rs = c.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void execute(String statement) throws Exception {
+        try (java.sql.Connection c = ((JdbcStore) store).dataSource().getConnection()) {
+            c.createStatement().execute(statement);
+        }
+    }
+
+    @Test
     void createJob_withKnownIdempotencyKey_returnsTheFirstJobAndStoresNothing() {
         Job first = aJob().withIdempotencyKey("key-1").create();
 
