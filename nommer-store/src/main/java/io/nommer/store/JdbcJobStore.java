@@ -590,10 +590,7 @@ final class JdbcJobStore implements JobStore {
                     jobId);
             // why: tasks first, then the job, the order claims and completions take them in (no deadlock); a job
             // whose last task finished meanwhile keeps the state that finish gave it
-            Map<String, JobFinisher.LockedJob> locked = finisher.lockJobs(c, List.of(jobId));
-            if (!locked.get(jobId).state().terminal()) {
-                finisher.finish(c, Map.of(jobId, JobOutcome.cancelled(tasks)), locked, now);
-            }
+            finisher.finish(c, Map.of(jobId, JobOutcome.cancelled(tasks)), now);
             return JobRows.loadJob(c, jobId);
         });
     }

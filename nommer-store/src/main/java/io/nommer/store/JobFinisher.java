@@ -103,14 +103,14 @@ final class JobFinisher {
         addEvents(c, starts);
     }
 
-    /** A job as {@link #lockJobs} found it; {@code notifies}: it has a notify URL. */
-    record LockedJob(JobState state, String input, boolean notifies) {}
+    /** A job as {@link #lockJobs} found it. */
+    record LockedJob(JobState state, String input) {}
 
     /**
      * Locks the jobs that exist among {@code jobIds} for this transaction, in id order, the order every transaction
-     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state, their input
-     * and whether they have a notify URL. The rows are found by id alone: a state condition here once let the
-     * planner, with statistics from when few jobs were queued, read every queued job to find a batch's 64.
+     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state and their
+     * input. The rows are found by id alone: a state condition here once let the planner, with statistics from when
+     * few jobs were queued, read every queued job to find a batch's 64.
      */
     Map<String, LockedJob> lockJobs(Connection c, Collection<String> jobIds) throws SQLException {
         List<String> ids = jobIds.stream().distinct().sorted().toList();
@@ -120,14 +120,12 @@ final class JobFinisher {
         }
         try (PreparedStatement ps = prepare(
                         c,
-                        "SELECT id, state, input, notify_url IS NOT NULL FROM jobs WHERE " + in("id", ids.size())
-                                + " ORDER BY id" + sql.dialect().lockForUpdate(),
+                        "SELECT id, state, input FROM jobs WHERE " + in("id", ids.size()) + " ORDER BY id"
+                                + sql.dialect().lockForUpdate(),
                         ids.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                locked.put(
-                        rs.getString(1),
-                        new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3), rs.getBoolean(4)));
+                locked.put(rs.getString(1), new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3)));
             }
         }
         return locked;
@@ -135,19 +133,39 @@ final class JobFinisher {
 
     /**
      * Makes each job terminal once none of its tasks is queued or running: its state, its {@code job.<state>} event
-     * and (with a notify URL) its outbox row, in the caller's transaction.
+     * and (with a notify URL) its outbox row, in the caller's transaction, which has just ended some of their tasks.
      */
     void finishIfDone(Connection c, Collection<String> jobs, long now) throws SQLException {
-        // why: where writers run concurrently (PostgreSQL), two transactions finishing a job's last two tasks would
-        // each see the other's task still running and leave the job unfinished; locking the job rows first makes the
-        // later one count after the earlier one committed
-        Map<String, LockedJob> locked = lockJobs(c, jobs);
-        List<String> jobIds = locked.entrySet().stream()
-                .filter(e -> !e.getValue().state().terminal())
-                .map(Map.Entry::getKey)
-                .toList();
+        List<String> ids = jobs.stream().distinct().toList();
+        Map<String, JobOutcome> done = outcomes(c, ids);
+        // why: where writers run concurrently (PostgreSQL), two transactions ending a job's last two tasks would each
+        // see the other's task still running and leave the job unfinished. A job that still has a task queued or
+        // running here is locked, and its tasks counted again once any transaction that held it has committed. A job
+        // whose tasks all look ended needs no lock: no other transaction can be ending one of them (its change would
+        // be committed, so it saw ours running; or not, so that task would still look running here), and finish
+        // leaves a job that became terminal meanwhile as it is.
+        List<String> open = ids.stream().filter(id -> !done.containsKey(id)).toList();
+        if (!open.isEmpty()) {
+            List<String> unfinished = lockJobs(c, open).entrySet().stream()
+                    .filter(e -> !e.getValue().state().terminal())
+                    .map(Map.Entry::getKey)
+                    .toList();
+            done.putAll(outcomes(c, unfinished));
+        }
+        Map<JobState, Map<String, JobOutcome>> finishing = new EnumMap<>(JobState.class);
+        done.forEach((jobId, outcome) -> finishing
+                .computeIfAbsent(outcome.state(), k -> new LinkedHashMap<>())
+                .put(jobId, outcome));
+        for (Map<String, JobOutcome> same : finishing.values()) {
+            finish(c, same, now);
+        }
+    }
+
+    /** The outcome of each of the jobs none of whose tasks is queued or running any more. */
+    private static Map<String, JobOutcome> outcomes(Connection c, List<String> jobIds) throws SQLException {
+        Map<String, JobOutcome> done = new LinkedHashMap<>();
         if (jobIds.isEmpty()) {
-            return;
+            return done;
         }
         Map<String, Map<JobState, Integer>> counts = new HashMap<>();
         try (PreparedStatement ps = prepare(
@@ -161,32 +179,39 @@ final class JobFinisher {
                         .put(JobState.parse(rs.getString(2)), rs.getInt(3));
             }
         }
-        Map<JobState, Map<String, JobOutcome>> finishing = new EnumMap<>(JobState.class);
         for (String jobId : jobIds) {
-            JobOutcome.of(counts.getOrDefault(jobId, Map.of()))
-                    .ifPresent(outcome -> finishing
-                            .computeIfAbsent(outcome.state(), k -> new LinkedHashMap<>())
-                            .put(jobId, outcome));
+            JobOutcome.of(counts.getOrDefault(jobId, Map.of())).ifPresent(outcome -> done.put(jobId, outcome));
         }
-        for (Map<String, JobOutcome> same : finishing.values()) {
-            finish(c, same, locked, now);
-        }
+        return done;
     }
 
     /**
-     * Makes the jobs, which the caller locked ({@link #lockJobs}) and found unfinished, terminal with their outcomes
-     * (all of one state), each with its timeline event and (with a notify URL) its outbox row.
+     * Makes the jobs that are not terminal yet terminal with their outcomes (all of one state), each with its
+     * timeline event and (with a notify URL) its outbox row. A job already terminal, made so by a transaction that
+     * committed while this one waited for its row, keeps its state.
      */
-    void finish(Connection c, Map<String, JobOutcome> outcomes, Map<String, LockedJob> locked, long now)
-            throws SQLException {
-        List<String> jobIds = List.copyOf(outcomes.keySet());
+    void finish(Connection c, Map<String, JobOutcome> outcomes, long now) throws SQLException {
         JobOutcome any = outcomes.values().iterator().next();
         List<Object> args = new ArrayList<>(List.of(any.state().wireName(), now, now));
-        args.addAll(jobIds);
-        update(
-                c,
-                "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", jobIds.size()),
-                args.toArray());
+        args.addAll(outcomes.keySet());
+        List<String> jobIds = new ArrayList<>();
+        List<String> notifying = new ArrayList<>();
+        try (PreparedStatement ps = prepare(
+                        c,
+                        "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", outcomes.size())
+                                + " AND state IN " + JobRows.ACTIVE_STATES + " RETURNING id, notify_url IS NOT NULL",
+                        args.toArray());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                jobIds.add(rs.getString(1));
+                if (rs.getBoolean(2)) {
+                    notifying.add(rs.getString(1));
+                }
+            }
+        }
+        if (jobIds.isEmpty()) {
+            return;
+        }
         sql.insert(
                 c,
                 INSERT_FINISHES,
@@ -199,8 +224,6 @@ final class JobFinisher {
                             .map(id -> event(id, null, Timeline.finished(outcomes.get(id)), now))
                             .toList());
         }
-        List<String> notifying =
-                jobIds.stream().filter(id -> locked.get(id).notifies()).toList();
         if (notifying.isEmpty()) {
             return;
         }

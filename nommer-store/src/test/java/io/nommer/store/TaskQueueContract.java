@@ -16,7 +16,9 @@ import io.nommer.core.tenant.TenantLimits;
 import io.nommer.core.webhook.WebhookDelivery;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -269,6 +271,64 @@ public abstract class TaskQueueContract extends StoreFixture {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void complete_fromManyThreadsAtOnce_finishesEveryJobOnce() throws Exception {
+        // a job's last tasks ending in concurrent transactions, each of which must see whether it ended the job
+        int jobCount = 30;
+        List<String> jobIds = new ArrayList<>();
+        for (int i = 0; i < jobCount; i++) {
+            jobIds.add(aJob().withOutputs(4)
+                    .notifying("https://example.com/hook")
+                    .create()
+                    .id());
+        }
+        List<ClaimedTask> claimed = new ArrayList<>();
+        for (List<ClaimedTask> got = queue.claim("w", 50, LEASE); !got.isEmpty(); got = queue.claim("w", 50, LEASE)) {
+            claimed.addAll(got);
+        }
+        assertThat(claimed).hasSize(jobCount * 4);
+        Collections.shuffle(claimed, new Random(19));
+        int threads = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                int batch = 1 + t % 3;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int held = 0;
+                    List<Completion> mine = new ArrayList<>();
+                    for (int i = first; i < claimed.size(); i += threads) {
+                        ClaimedTask c = claimed.get(i);
+                        mine.add(new Completion(c.taskId(), c.leaseToken(), List.of(), 1));
+                        if (mine.size() == batch) {
+                            held += (int) queue.completeAll(mine).stream()
+                                    .filter(b -> b)
+                                    .count();
+                            mine.clear();
+                        }
+                    }
+                    held += (int)
+                            queue.completeAll(mine).stream().filter(b -> b).count();
+                    return held;
+                }));
+            }
+            start.countDown();
+            int held = 0;
+            for (Future<Integer> f : results) {
+                held += f.get(100, TimeUnit.SECONDS);
+            }
+            assertThat(held).isEqualTo(jobCount * 4);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jobIds).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(JobState.SUCCEEDED));
+        assertThat(outbox.due(1000)).extracting(WebhookDelivery::jobId).containsExactlyInAnyOrderElementsOf(jobIds);
     }
 
     @Test
