@@ -59,6 +59,15 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * Whether a statement can feed what one write returns to another ({@code WITH a AS (UPDATE ... RETURNING ...)
+     * INSERT ... SELECT ... FROM a}), PostgreSQL's data-modifying {@code WITH}: one statement and no rows sent back
+     * and forth. False on SQLite.
+     */
+    default boolean chainsWrites() {
+        return false;
+    }
+
     /** Whether the engine loads rows with {@link #copyRows} (PostgreSQL's COPY). */
     default boolean copiesRows() {
         return false;

@@ -194,13 +194,18 @@ final class JobFinisher {
         JobOutcome any = outcomes.values().iterator().next();
         List<Object> args = new ArrayList<>(List.of(any.state().wireName(), now, now));
         args.addAll(outcomes.keySet());
+        String update = "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", outcomes.size())
+                + " AND state IN " + JobRows.ACTIVE_STATES + " RETURNING id, notify_url IS NOT NULL AS notifies";
+        boolean chained = sql.dialect().chainsWrites();
+        if (chained) {
+            // the finish times go in with the update, on the server
+            update = "WITH f AS (" + update + "), logged AS (INSERT INTO job_finishes (finished_at, job_id) "
+                    + "SELECT ?, id FROM f) SELECT id, notifies FROM f";
+            args.add(now);
+        }
         List<String> jobIds = new ArrayList<>();
         List<String> notifying = new ArrayList<>();
-        try (PreparedStatement ps = prepare(
-                        c,
-                        "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", outcomes.size())
-                                + " AND state IN " + JobRows.ACTIVE_STATES + " RETURNING id, notify_url IS NOT NULL",
-                        args.toArray());
+        try (PreparedStatement ps = prepare(c, update, args.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 jobIds.add(rs.getString(1));
@@ -212,10 +217,12 @@ final class JobFinisher {
         if (jobIds.isEmpty()) {
             return;
         }
-        sql.insert(
-                c,
-                INSERT_FINISHES,
-                jobIds.stream().map(id -> new Object[] {now, id}).toList());
+        if (!chained) {
+            sql.insert(
+                    c,
+                    INSERT_FINISHES,
+                    jobIds.stream().map(id -> new Object[] {now, id}).toList());
+        }
         if (any.state() != JobState.SUCCEEDED) {
             // a job's success is told by its row (RoutineEvents)
             addEvents(

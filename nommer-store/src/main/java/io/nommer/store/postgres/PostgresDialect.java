@@ -34,6 +34,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean chainsWrites() {
+        return true;
+    }
+
+    @Override
     public boolean copiesRows() {
         return true;
     }
