@@ -417,6 +417,37 @@ final class JdbcJobStore implements JobStore {
     public Page<Job> list(JobFilter filter) {
         Objects.requireNonNull(filter, "filter");
         int limit = filter.limit() <= 0 ? DEFAULT_PAGE : Math.min(filter.limit(), MAX_PAGE);
+        Listing listing = listing(filter, limit);
+        return sql.read("listing jobs", c -> {
+            List<JobRows.JobRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, listing.sql(), listing.args().toArray());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(JobRows.JobRow.of(rs));
+                }
+            }
+            boolean more = rows.size() > limit;
+            if (more) {
+                rows = rows.subList(0, limit);
+            }
+            Map<String, List<Task>> tasks =
+                    JobRows.loadTasks(c, rows.stream().map(JobRows.JobRow::id).toList());
+            List<Job> jobs = rows.stream()
+                    .map(r -> r.toJob(tasks.getOrDefault(r.id(), List.of())))
+                    .toList();
+            String next = null;
+            if (more) {
+                Job last = jobs.get(jobs.size() - 1);
+                next = new Cursor(last.createdAt().toEpochMilli(), last.id()).encode();
+            }
+            return new Page<>(jobs, next);
+        });
+    }
+
+    /** {@link #list}'s statement and its parameters: a page of {@code limit} jobs and one more, newest first. */
+    record Listing(String sql, List<Object> args) {}
+
+    static Listing listing(JobFilter filter, int limit) {
         Cursor after = filter.cursor() == null ? null : Cursor.decode(filter.cursor());
         StringBuilder query = new StringBuilder("SELECT " + JobRows.JOB_COLUMNS + " FROM jobs WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -450,30 +481,7 @@ final class JdbcJobStore implements JobStore {
         }
         query.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         args.add(limit + 1);
-        return sql.read("listing jobs", c -> {
-            List<JobRows.JobRow> rows = new ArrayList<>();
-            try (PreparedStatement ps = prepare(c, query.toString(), args.toArray());
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(JobRows.JobRow.of(rs));
-                }
-            }
-            boolean more = rows.size() > limit;
-            if (more) {
-                rows = rows.subList(0, limit);
-            }
-            Map<String, List<Task>> tasks =
-                    JobRows.loadTasks(c, rows.stream().map(JobRows.JobRow::id).toList());
-            List<Job> jobs = rows.stream()
-                    .map(r -> r.toJob(tasks.getOrDefault(r.id(), List.of())))
-                    .toList();
-            String next = null;
-            if (more) {
-                Job last = jobs.get(jobs.size() - 1);
-                next = new Cursor(last.createdAt().toEpochMilli(), last.id()).encode();
-            }
-            return new Page<>(jobs, next);
-        });
+        return new Listing(query.toString(), args);
     }
 
     @Override
@@ -657,7 +665,7 @@ final class JdbcJobStore implements JobStore {
     }
 
     /** Where a listing page ended: opaque to clients (base64url of {@code createdMillis:id}). */
-    private record Cursor(long createdMillis, String id) {
+    record Cursor(long createdMillis, String id) {
         String encode() {
             return Base64.getUrlEncoder()
                     .withoutPadding()

@@ -2,11 +2,13 @@ package io.nommer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nommer.core.job.JobFilter;
 import io.nommer.core.store.Store;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * dashboard's activity statements ({@link JdbcActivity}) cost what the window's jobs and the queue cost, not the
  * store's size: each, planned generically (as the driver's prepared statements end up) over a store of 50,000 jobs
  * that finished long ago beside 500 queued and 20 running, finds the finished ones through {@code job_finishes} and
- * the unfinished ones through the queue's partial indexes, reads jobs by key, and never scans a table.
+ * the unfinished ones through the queue's partial indexes, reads jobs by key, and never scans a table. A page of the
+ * job listing, newest first (all jobs or a tenant's, from a cursor), reads a listing index in order, with no sort.
  */
 class FinishedJobsPlansTest {
     static Connection db;
@@ -59,6 +62,28 @@ class FinishedJobsPlansTest {
     static void close() throws Exception {
         db.close();
         store.close();
+    }
+
+    @Test
+    void listingJobsNewestFirst_readsTheListingIndexesInOrder() throws Exception {
+        String cursor = new JdbcJobStore.Cursor(System.currentTimeMillis() - 2 * 86_400_000L, "job_f9").encode();
+        for (JobFilter filter : List.of(
+                new JobFilter(Set.of(), null, null, null, 50, null, null),
+                new JobFilter(Set.of(), null, null, cursor, 50, "default", null))) {
+            JdbcJobStore.Listing listing = JdbcJobStore.listing(filter, 50);
+            List<String> types = listing.args().stream()
+                    .map(a -> a instanceof Long ? "int8" : a instanceof Integer ? "int4" : "text")
+                    .toList();
+            List<String> literals = listing.args().stream()
+                    .map(a -> a instanceof String ? "'" + a + "'" : a.toString())
+                    .toList();
+
+            String plan = PostgresPlans.genericPlan(db, listing.sql(), types, literals);
+
+            assertThat(plan)
+                    .containsPattern("Index Scan (Backward )?using jobs_by_(created|tenant)")
+                    .doesNotContain("Sort", "Seq Scan");
+        }
     }
 
     @Test
