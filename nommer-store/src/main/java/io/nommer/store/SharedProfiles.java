@@ -54,13 +54,13 @@ final class SharedProfiles {
      * keeps in its {@code stack} column), it is a built-in preset as it is; otherwise its JSON.
      */
     static String stored(Profile profile) {
-        String stack = profile.get(Profile.STACK);
-        String reference =
-                REFERENCES.get(JsonColumns.profile(stack == null ? profile : profile.with(Profile.STACK, null)));
-        return reference != null ? reference : JsonColumns.profile(profile);
+        String json = JsonColumns.profile(profile);
+        String withoutStack =
+                profile.has(Profile.STACK) ? JsonColumns.profile(profile.with(Profile.STACK, null)) : json;
+        return REFERENCES.getOrDefault(withoutStack, json);
     }
 
-    static boolean isReference(String stored) {
+    private static boolean isReference(String stored) {
         return !stored.isEmpty() && stored.charAt(0) == REFERENCE;
     }
 
