@@ -197,7 +197,7 @@ public final class ThroughputBenchmark {
                     System.out.printf(
                             Locale.ROOT,
                             "single submits: %d jobs, 16 concurrent clients: %.0f jobs/s end to "
-                                    + "end (%.1f KiB of WAL per job)%n",
+                                    + "end (%.2f KiB of WAL per job)%n",
                             singleJobs,
                             singles.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
@@ -211,7 +211,7 @@ public final class ThroughputBenchmark {
                     System.out.printf(
                             Locale.ROOT,
                             "bulk submits:   %d jobs, 1000 per request, 2 concurrent clients: "
-                                    + "%.0f jobs/s end to end (%.1f KiB of WAL per job; CPU per job: service %.0f us, "
+                                    + "%.0f jobs/s end to end (%.2f KiB of WAL per job; CPU per job: service %.0f us, "
                                     + "PostgreSQL %.0f us)%n",
                             bulkJobs,
                             bulks.getLast(),
