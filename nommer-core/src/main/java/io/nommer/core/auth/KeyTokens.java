@@ -46,9 +46,13 @@ public final class KeyTokens {
 
     /** SHA-256 of the token, hex. */
     public static String hash(String token) {
+        return HexFormat.of().formatHex(sha256(token));
+    }
+
+    /** SHA-256 of a token's UTF-8 bytes. */
+    public static byte[] sha256(String token) {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }

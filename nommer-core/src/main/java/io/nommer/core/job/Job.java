@@ -10,7 +10,7 @@ import java.util.Map;
  * A job as stored, with its tasks (outputs) in submission order.
  *
  * @param inputInfo what ffprobe found in the input, once a worker has probed it; else null
- * @param ownerTokenHash SHA-256 (hex) of the owner token given out when the job was created; never shown
+ * @param ownerTokenHash the hash of the owner token given out when the job was created (OwnerTokens); never shown
  * @param tenant the tenant that made the job
  */
 public record Job(

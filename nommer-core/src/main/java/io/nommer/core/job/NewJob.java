@@ -12,7 +12,7 @@ import java.util.Map;
  * @param cloud the cloud whose workers may run the job's tasks
  * @param plan how the job will be run where that was a choice (a ladder in one task or spread over workers), for
  *     the timeline
- * @param ownerTokenHash SHA-256 (hex) of the token that proves ownership of the job, or null
+ * @param ownerTokenHash the hash of the token that proves ownership of the job (OwnerTokens), or null
  * @param tenant the tenant the job belongs to ({@link Principal#DEFAULT_TENANT} when authentication is off)
  * @param requestHash identifies the request the job came from, compared when its idempotency key is used again (see
  *     {@link IdempotencyKeyReusedException}); null: never compared
