@@ -374,8 +374,8 @@ class WorkerCrashTest {
                     () -> probedTasks(watch, id),
                     n -> n == 2);
             // why: FOR SHARE on the job's row blocks what a completion takes on it (FOR NO KEY UPDATE, in
-            // JobFinisher.lockJobs, after writing its task's row) and any other update of the row; by now the claims
-            // and the input's probe have written theirs. What an attempt writes until it completes (heartbeats,
+            // JobFinisher.lockJobs, after writing its task's row) and any other update of the row; by now the input's
+            // probe has written its (a claim writes none). What an attempt writes until it completes (heartbeats,
             // events) passes, so the worker publishes everything and then waits inside its uncommitted completion.
             lock.setAutoCommit(false);
             try (PreparedStatement ps = lock.prepareStatement("SELECT id FROM jobs WHERE id = ? FOR SHARE")) {

@@ -48,7 +48,8 @@ final class JdbcActivity implements ActivityStore {
 
     /** The state and times of {@code n} jobs (parameters: their ids). */
     static String jobsByIdSql(int n) {
-        return "SELECT state, created_at, started_at FROM jobs WHERE " + in("id", n);
+        return "SELECT " + JobRows.SHOWN_STATE + ", created_at, " + JobRows.SHOWN_STARTED_AT + " FROM jobs WHERE "
+                + in("id", n);
     }
 
     private final Sql sql;

@@ -452,7 +452,7 @@ final class JdbcJobStore implements JobStore {
         StringBuilder query = new StringBuilder("SELECT " + JobRows.JOB_COLUMNS + " FROM jobs WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (!filter.states().isEmpty()) {
-            query.append(" AND state IN (")
+            query.append(" AND " + JobRows.SHOWN_STATE + " IN (")
                     .append(placeholders(filter.states().size()))
                     .append(')');
             filter.states().stream().map(JobState::wireName).sorted().forEach(args::add);
@@ -658,7 +658,7 @@ final class JdbcJobStore implements JobStore {
     }
 
     private static Optional<JobState> jobState(Connection c, String jobId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT state FROM jobs WHERE id = ?", jobId);
+        try (PreparedStatement ps = prepare(c, "SELECT " + JobRows.SHOWN_STATE + " FROM jobs WHERE id = ?", jobId);
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(JobState.parse(rs.getString(1))) : Optional.empty();
         }

@@ -103,32 +103,47 @@ final class JobFinisher {
         addEvents(c, starts);
     }
 
-    /** A job as {@link #lockJobs} found it. */
-    record LockedJob(JobState state, String input) {}
-
     /**
      * Locks the jobs that exist among {@code jobIds} for this transaction, in id order, the order every transaction
-     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers their state and their
-     * input. The rows are found by id alone: a state condition here once let the planner, with statistics from when
-     * few jobs were queued, read every queued job to find a batch's 64.
+     * takes several jobs in, so that concurrent ones (PostgreSQL) cannot deadlock; answers the state in their rows.
+     * The rows are found by id alone: a state condition here once let the planner, with statistics from when few jobs
+     * were queued, read every queued job to find a batch's 64.
      */
-    Map<String, LockedJob> lockJobs(Connection c, Collection<String> jobIds) throws SQLException {
+    Map<String, JobState> lockJobs(Connection c, Collection<String> jobIds) throws SQLException {
         List<String> ids = jobIds.stream().distinct().sorted().toList();
-        Map<String, LockedJob> locked = new LinkedHashMap<>();
+        Map<String, JobState> locked = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return locked;
         }
         try (PreparedStatement ps = prepare(
                         c,
-                        "SELECT id, state, input FROM jobs WHERE " + in("id", ids.size()) + " ORDER BY id"
+                        "SELECT id, state FROM jobs WHERE " + in("id", ids.size()) + " ORDER BY id"
                                 + sql.dialect().lockForUpdate(),
                         ids.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                locked.put(rs.getString(1), new LockedJob(JobState.parse(rs.getString(2)), rs.getString(3)));
+                locked.put(rs.getString(1), JobState.parse(rs.getString(2)));
             }
         }
         return locked;
+    }
+
+    /**
+     * Writes running into the rows of the jobs among {@code jobIds} that still say queued, with their first task's
+     * start: called where a task of theirs has ended, or goes back to the queue, while the job goes on. A claim does
+     * not write it (JobRows.SHOWN_STATE), and a job of one task goes from queued to its end in one write.
+     */
+    void markStarted(Connection c, List<String> jobIds, long now) throws SQLException {
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>(List.of(JobState.RUNNING.wireName(), now));
+        args.addAll(jobIds);
+        update(
+                c,
+                "UPDATE jobs SET state = ?, started_at = " + JobRows.SHOWN_STARTED_AT + ", updated_at = ? WHERE "
+                        + in("id", jobIds.size()) + " AND state = 'queued'",
+                args.toArray());
     }
 
     /**
@@ -147,10 +162,12 @@ final class JobFinisher {
         List<String> open = ids.stream().filter(id -> !done.containsKey(id)).toList();
         if (!open.isEmpty()) {
             List<String> unfinished = lockJobs(c, open).entrySet().stream()
-                    .filter(e -> !e.getValue().state().terminal())
+                    .filter(e -> !e.getValue().terminal())
                     .map(Map.Entry::getKey)
                     .toList();
             done.putAll(outcomes(c, unfinished));
+            markStarted(
+                    c, unfinished.stream().filter(id -> !done.containsKey(id)).toList(), now);
         }
         Map<JobState, Map<String, JobOutcome>> finishing = new EnumMap<>(JobState.class);
         done.forEach((jobId, outcome) -> finishing
@@ -194,7 +211,9 @@ final class JobFinisher {
         JobOutcome any = outcomes.values().iterator().next();
         List<Object> args = new ArrayList<>(List.of(any.state().wireName(), now, now));
         args.addAll(outcomes.keySet());
-        String update = "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", outcomes.size())
+        // the job's start is written down with its end: until then it is its first task's (JobRows.SHOWN_STARTED_AT)
+        String update = "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, started_at = "
+                + JobRows.SHOWN_STARTED_AT + " WHERE " + in("id", outcomes.size())
                 + " AND state IN " + JobRows.ACTIVE_STATES + " RETURNING id, notify_url IS NOT NULL AS notifies";
         boolean chained = sql.dialect().chainsWrites();
         if (chained) {

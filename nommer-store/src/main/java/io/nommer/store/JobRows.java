@@ -27,8 +27,23 @@ final class JobRows {
     /** The states of a task (or job) still to finish, for {@code state IN} conditions. */
     static final String ACTIVE_STATES = "('queued', 'running')";
 
-    static final String JOB_COLUMNS = "id, state, priority, input, input_info, metadata, notify_url, cloud, "
-            + "created_at, started_at, finished_at, updated_at, owner_token_hash, tenant";
+    /**
+     * A job's state as shown, in SQL over {@code jobs}. A claim writes only its tasks' rows, so a job whose row says
+     * queued is running while one of its tasks is; its row is written running when a task of it ends, or goes back to
+     * the queue, without the job ending (JobFinisher.markStarted). Its tasks are read only for a job whose row says
+     * queued, and with a scalar subquery, which PostgreSQL runs per row rather than hashing every running task.
+     */
+    static final String SHOWN_STATE = "CASE WHEN jobs.state = 'queued' AND (SELECT 1 FROM tasks s WHERE "
+            + "s.job_id = jobs.id AND s.state = 'running' LIMIT 1) IS NOT NULL THEN 'running' ELSE jobs.state END";
+    /** When a job started, in SQL over {@code jobs}: its first task's start, until its row is written started. */
+    static final String SHOWN_STARTED_AT =
+            "COALESCE(jobs.started_at, (SELECT MIN(s.started_at) FROM tasks s WHERE s.job_id = jobs.id))";
+
+    /** A job's columns, for {@link JobRow#of}, in SQL over {@code jobs}. */
+    static final String JOB_COLUMNS = "id, " + SHOWN_STATE + " AS state, priority, input, input_info, metadata, "
+            + "notify_url, cloud, created_at, " + SHOWN_STARTED_AT + " AS started_at, finished_at, updated_at, "
+            + "owner_token_hash, tenant";
+
     static final String TASK_COLUMNS = "id, job_id, idx, name, preset, profile, destination, state, progress, "
             + "attempt, max_attempts, files, error_code, error_message, log_tail, cpu_seconds, created_at, started_at, "
             + "finished_at, part, parts, tools, stack";
