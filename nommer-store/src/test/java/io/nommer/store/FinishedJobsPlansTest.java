@@ -123,7 +123,7 @@ class FinishedJobsPlansTest {
                 List.of(hourAgo, now, "'default'"));
 
         for (String p : List.of(plan, tenantPlan)) {
-            assertThat(p).contains("job_finishes_pkey", "jobs_pkey").doesNotContain("Seq Scan");
+            assertThat(p).contains("job_finishes_by_time", "jobs_pkey").doesNotContain("Seq Scan");
         }
     }
 
@@ -141,7 +141,7 @@ class FinishedJobsPlansTest {
                 db, JdbcRetention.forgetFinishesSql(ids.size()), List.of("text", "text"), ids);
 
         // why: not "Seq Scan" alone: the fixture has no webhook rows, and reading an empty outbox is right
-        assertThat(expired).contains("job_finishes_pkey", "jobs_pkey").doesNotContain("Seq Scan on job", "Sort");
-        assertThat(forget).contains("job_finishes_pkey", "jobs_pkey").doesNotContain("Seq Scan");
+        assertThat(expired).contains("job_finishes_by_time", "jobs_pkey").doesNotContain("Seq Scan on job", "Sort");
+        assertThat(forget).contains("job_finishes_by_time", "jobs_pkey").doesNotContain("Seq Scan");
     }
 }

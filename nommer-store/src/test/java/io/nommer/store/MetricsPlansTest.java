@@ -60,7 +60,7 @@ class MetricsPlansTest {
     }
 
     private static String index(Fold fold) {
-        return fold == Fold.CREATED ? "jobs_by_created" : "job_finishes_pkey";
+        return fold == Fold.CREATED ? "jobs_by_created" : "job_finishes_by_time";
     }
 
     @ParameterizedTest
