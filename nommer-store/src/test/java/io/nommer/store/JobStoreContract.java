@@ -304,6 +304,45 @@ public abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void listJobs_filtersByTheStateAJobShows_runningFromItsFirstTasksStartToItsEnd() {
+        Job single = aJob().create();
+        clock.tick(Duration.ofMinutes(1));
+        Job two = aJob().withOutputs(2).create();
+        clock.tick(Duration.ofMinutes(1));
+        Job waiting = aJob().create();
+        clock.tick(Duration.ofMinutes(1));
+        Instant firstStart = clock.instant();
+        ClaimedTask singleTask = claimOne("w1");
+        clock.tick(Duration.ofMinutes(1));
+        ClaimedTask twoFirst = claimOne("w1");
+        queue.complete(twoFirst.taskId(), twoFirst.leaseToken(), files(), 1);
+
+        assertThat(singleTask.jobId()).isEqualTo(single.id());
+        assertThat(twoFirst.jobId()).isEqualTo(two.id());
+        assertThat(ids(new JobFilter(Set.of(JobState.RUNNING), null, null, null, 10)))
+                .as("one claimed; one with an output done and one still queued")
+                .containsExactly(two.id(), single.id());
+        assertThat(ids(new JobFilter(Set.of(JobState.QUEUED), null, null, null, 10)))
+                .containsExactly(waiting.id());
+        assertThat(job(single.id()).startedAt()).isEqualTo(firstStart);
+        assertThat(job(waiting.id()).startedAt()).isNull();
+
+        clock.tick(Duration.ofMinutes(1));
+        queue.complete(singleTask.taskId(), singleTask.leaseToken(), files(), 1);
+
+        Job done = job(single.id());
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.startedAt())
+                .as("its first task's start, written with its end")
+                .isEqualTo(firstStart);
+        assertThat(done.finishedAt()).isEqualTo(clock.instant());
+        assertThat(ids(new JobFilter(Set.of(JobState.RUNNING), null, null, null, 10)))
+                .containsExactly(two.id());
+        assertThat(ids(new JobFilter(Set.of(JobState.SUCCEEDED), null, null, null, 10)))
+                .containsExactly(single.id());
+    }
+
+    @Test
     void listJobs_includesEachJobsTasksInIndexOrder() {
         Job job = aJob().withOutputs(12).create();
         aJob().withOutputs(2).create();
