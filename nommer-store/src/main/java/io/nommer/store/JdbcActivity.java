@@ -36,7 +36,7 @@ final class JdbcActivity implements ActivityStore {
      * job seem dearer than reading every job.
      */
     private static final String FINISHED_IN_WINDOW =
-            "SELECT jobs.state, jobs.created_at, jobs.started_at, jobs.finished_at "
+            "SELECT jobs.state, jobs.created_at, " + JobRows.SHOWN_STARTED_AT + ", jobs.finished_at "
                     + "FROM job_finishes f JOIN jobs ON jobs.id = f.job_id WHERE f.finished_at >= ? AND f.finished_at <= ?";
     /** Unfinished jobs read by id at a time: well under any engine's limit on parameters. */
     static final int BY_ID = 500;

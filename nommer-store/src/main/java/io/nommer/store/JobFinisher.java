@@ -129,9 +129,9 @@ final class JobFinisher {
     }
 
     /**
-     * Writes running into the rows of the jobs among {@code jobIds} that still say queued, with their first task's
-     * start: called where a task of theirs has ended, or goes back to the queue, while the job goes on. A claim does
-     * not write it (JobRows.SHOWN_STATE), and a job of one task goes from queued to its end in one write.
+     * Writes running into the rows of the jobs among {@code jobIds} that still say queued: called where a task of
+     * theirs has ended, or goes back to the queue, while the job goes on. A claim does not write it
+     * (JobRows.SHOWN_STATE), and a job of one task goes from queued to its end in one write.
      */
     void markStarted(Connection c, List<String> jobIds, long now) throws SQLException {
         if (jobIds.isEmpty()) {
@@ -141,8 +141,7 @@ final class JobFinisher {
         args.addAll(jobIds);
         update(
                 c,
-                "UPDATE jobs SET state = ?, started_at = " + JobRows.SHOWN_STARTED_AT + ", updated_at = ? WHERE "
-                        + in("id", jobIds.size()) + " AND state = 'queued'",
+                "UPDATE jobs SET state = ?, updated_at = ? WHERE " + in("id", jobIds.size()) + " AND state = 'queued'",
                 args.toArray());
     }
 
@@ -211,9 +210,7 @@ final class JobFinisher {
         JobOutcome any = outcomes.values().iterator().next();
         List<Object> args = new ArrayList<>(List.of(any.state().wireName(), now, now));
         args.addAll(outcomes.keySet());
-        // the job's start is written down with its end: until then it is its first task's (JobRows.SHOWN_STARTED_AT)
-        String update = "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, started_at = "
-                + JobRows.SHOWN_STARTED_AT + " WHERE " + in("id", outcomes.size())
+        String update = "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ? WHERE " + in("id", outcomes.size())
                 + " AND state IN " + JobRows.ACTIVE_STATES + " RETURNING id, notify_url IS NOT NULL AS notifies";
         boolean chained = sql.dialect().chainsWrites();
         if (chained) {

@@ -35,7 +35,10 @@ final class JobRows {
      */
     static final String SHOWN_STATE = "CASE WHEN jobs.state = 'queued' AND (SELECT 1 FROM tasks s WHERE "
             + "s.job_id = jobs.id AND s.state = 'running' LIMIT 1) IS NOT NULL THEN 'running' ELSE jobs.state END";
-    /** When a job started, in SQL over {@code jobs}: its first task's start, until its row is written started. */
+    /**
+     * When a job started, in SQL over {@code jobs}: its first task's start. Only rows written before claims stopped
+     * writing jobs hold it themselves (the same time, written by that first claim).
+     */
     static final String SHOWN_STARTED_AT =
             "COALESCE(jobs.started_at, (SELECT MIN(s.started_at) FROM tasks s WHERE s.job_id = jobs.id))";
 
