@@ -10,9 +10,9 @@
 -- claim and a completion write (`state` and `updated_at` in the middle); then what only a completion writes. A claim
 -- then logs from its first column to `updated_at`, and a completion from the lease to its last.
 --
--- Upgrading rewrites both tables once, holding their locks for it (about a minute per million jobs on the benchmark's
--- machine): stop the service for it. The copies are packed full; the fillfactors below apply to the pages written
--- after them, as those of V19 and V22.1 did.
+-- Upgrading rewrites both tables once, holding their locks for it: 8 s for a store of a million finished jobs on the
+-- benchmark's machine (3.8 GB of jobs and tasks before, 0.8 GB after). Stop the service for it. The copies are packed
+-- full; the fillfactors below apply to the pages written after them, as those of V19 and V22.1 did.
 
 LOCK TABLE jobs, tasks IN EXCLUSIVE MODE;
 
