@@ -130,7 +130,7 @@ final class JdbcTaskQueue implements TaskQueue {
             }
             // why: a claim writes its tasks' rows only. A job shows running while a task of it runs
             // (JobRows.SHOWN_STATE), and leaving its row alone spares each job a row lock and an update (about 150 B
-            // of WAL) and each claim two statements. A job's input never changes, so it is read without a lock.
+            // of WAL); a job's input never changes, so a plain read takes the place of the locking one.
             Map<String, String> inputs =
                     inputs(c, tasks.values().stream().map(Task::jobId).toList());
             List<ClaimedTask> claimed = new ArrayList<>();
