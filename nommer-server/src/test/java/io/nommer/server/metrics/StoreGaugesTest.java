@@ -7,6 +7,7 @@ import io.nommer.core.fleet.ScalingPolicy;
 import io.nommer.core.fleet.ScalingStatus;
 import io.nommer.core.store.Store;
 import io.nommer.store.sqlite.SqliteStores;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,10 @@ class StoreGaugesTest {
                     .recordScaling(
                             "burst", new ScalingStatus(3, 1, "3 tasks need 3: starting 2", now, now, "o1", 2, 5, 1));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            new StoreGauges(registry, store.metrics(), store.fleet()).refreshIfStale();
+            // why: Micrometer's function counters hold what they read weakly; the service keeps its StoreGauges
+            // for its whole life, and so must the test, or a collection in between reads the counters as 0
+            StoreGauges gauges = new StoreGauges(registry, store.metrics(), store.fleet());
+            gauges.refreshIfStale();
 
             assertThat(registry.get("nommer.scaling.workers")
                             .tags("cloud", "burst", "of", "desired")
@@ -52,6 +56,7 @@ class StoreGaugesTest {
                             .gauges())
                     .as("a cloud without a policy has no scaling figures")
                     .isEmpty();
+            Reference.reachabilityFence(gauges);
         }
     }
 
