@@ -68,6 +68,11 @@ public final class ThroughputBenchmark {
      * them, {@code job_retention} is off unless {@code bench.retention} names one (default 0: a fresh store).
      */
     private static final int HELD = Integer.getInteger("bench.held", 0);
+    /**
+     * {@code -Dbench.settle=false}: timed runs follow one another at once, each paying for the autovacuum of what the
+     * one before left (the method before session 17); by default each starts on a settled server ({@link #settle}).
+     */
+    private static final boolean SETTLE = !"false".equals(System.getProperty("bench.settle"));
     /** {@code -Dbench.peer.single=N}: the peer's single-submit jobs per round (default 5000: it adds them slowly). */
     private static final int PEER_SINGLE = Integer.getInteger("bench.peer.single", 5_000);
 
@@ -191,6 +196,7 @@ public final class ThroughputBenchmark {
                 List<Double> peerBulks = new ArrayList<>();
                 String peerName = null;
                 for (int round = 0; round < ROUNDS; round++) {
+                    settle(pg, peer);
                     resetStatements(pg);
                     long wal = walBytes(pg);
                     singles.add(runSingle(tenants, db, singleJobs, 16));
@@ -202,6 +208,7 @@ public final class ThroughputBenchmark {
                             singles.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
                     printStatements(pg);
+                    settle(pg, peer);
                     wal = walBytes(pg);
                     String walStart = lsn(db);
                     BenchSupport.Cpu cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
@@ -222,6 +229,7 @@ public final class ThroughputBenchmark {
                     printStatements(pg);
                     printWal(db, walStart, bulkJobs);
                     if (peer != null) {
+                        settle(pg, peer);
                         wal = walBytes(pg);
                         PeerQueue.Run ps = peer.single(PEER_SINGLE, 16);
                         peerName = "graphile-worker " + ps.version();
@@ -234,6 +242,7 @@ public final class ThroughputBenchmark {
                                 PEER_SINGLE,
                                 ps.jobsPerSecond(),
                                 (walBytes(pg) - wal) / 1024.0 / PEER_SINGLE);
+                        settle(pg, peer);
                         wal = walBytes(pg);
                         cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
                         PeerQueue.Run pb = peer.bulk(bulkJobs, 2);
@@ -511,6 +520,42 @@ public final class ThroughputBenchmark {
             st.execute("CREATE DATABASE " + name);
         }
         return "postgresql://postgres@localhost:" + pg.getPort() + "/" + name;
+    }
+
+    /**
+     * Before a timed run: {@code VACUUM} of both queues' databases, then a wait until no autovacuum worker runs. Why:
+     * autovacuum cleans up after a run for seconds after it ends, and the benchmark's PostgreSQL CPU and rate are the
+     * whole server's; without this each run paid for the garbage of the run before it, which was the other queue's for
+     * every bulk run of one and the peer (session 16 saw the peer's rounds swing from 31 to 62 us of PostgreSQL a job
+     * with how much nommer had left). Each run still pays for the autovacuum its own garbage starts while it runs. The
+     * time the cleanup took is printed after the run whose garbage it was.
+     */
+    private static void settle(EmbeddedPostgres pg, PeerQueue peer) throws Exception {
+        if (!SETTLE) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<String> databases = peer == null ? List.of(E2E_DB) : List.of(E2E_DB, PeerQueue.DATABASE);
+        for (String name : databases) {
+            try (Connection c = pg.getDatabase("postgres", name).getConnection();
+                    Statement st = c.createStatement()) {
+                st.execute("VACUUM");
+            }
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
+            for (int i = 0; i < 300; i++) {
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        System.out.printf(Locale.ROOT, "  (settled in %.1f s: VACUUM of the queues' databases)%n", seconds(t0));
     }
 
     private static void resetStatements(EmbeddedPostgres pg) throws Exception {
