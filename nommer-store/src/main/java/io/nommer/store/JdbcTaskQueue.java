@@ -114,25 +114,27 @@ final class JdbcTaskQueue implements TaskQueue {
             args.addAll(candidateJobs);
             args.addAll(candidates);
             Map<String, Task> tasks = new HashMap<>();
+            // why: a claim writes its tasks' rows only. A job shows running while a task of it runs
+            // (JobRows.SHOWN_STATE), and leaving its row alone spares each job a row lock and an update (about 150 B
+            // of WAL); a job's input never changes, so the claim reads it unlocked, with its tasks' rows.
+            Map<String, String> inputs = new HashMap<>();
             try (PreparedStatement ps = prepare(
                             c,
                             "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
                                     + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
                                     + in("job_id", candidateJobs.size()) + " AND " + in("id", candidates.size())
                                     + " RETURNING "
-                                    + JobRows.TASK_COLUMNS,
+                                    + JobRows.TASK_COLUMNS
+                                    // (job_id: the task's; jobs has no such column)
+                                    + ", (SELECT j.input FROM jobs j WHERE j.id = job_id) AS job_input",
                             args.toArray());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Task t = JobRows.task(c, rs);
                     tasks.put(t.id(), t);
+                    inputs.put(t.jobId(), rs.getString("job_input"));
                 }
             }
-            // why: a claim writes its tasks' rows only. A job shows running while a task of it runs
-            // (JobRows.SHOWN_STATE), and leaving its row alone spares each job a row lock and an update (about 150 B
-            // of WAL); a job's input never changes, so a plain read takes the place of the locking one.
-            Map<String, String> inputs =
-                    inputs(c, tasks.values().stream().map(Task::jobId).toList());
             List<ClaimedTask> claimed = new ArrayList<>();
             List<Object[]> events = new ArrayList<>();
             for (String id : candidates) {
@@ -150,23 +152,6 @@ final class JdbcTaskQueue implements TaskQueue {
             finisher.addEvents(c, events);
             return claimed;
         });
-    }
-
-    /** The inputs of the jobs {@code jobIds}. */
-    private static Map<String, String> inputs(Connection c, List<String> jobIds) throws SQLException {
-        List<String> ids = jobIds.stream().distinct().toList();
-        Map<String, String> inputs = new HashMap<>();
-        if (ids.isEmpty()) {
-            return inputs;
-        }
-        try (PreparedStatement ps =
-                        prepare(c, "SELECT id, input FROM jobs WHERE " + in("id", ids.size()), ids.toArray());
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                inputs.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return inputs;
     }
 
     /** The named clouds that exist, grouped by priority, highest first. */
