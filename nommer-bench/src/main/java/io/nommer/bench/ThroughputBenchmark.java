@@ -524,11 +524,10 @@ public final class ThroughputBenchmark {
 
     /**
      * Before a timed run: {@code VACUUM} of both queues' databases, then a wait until no autovacuum worker runs. Why:
-     * autovacuum cleans up after a run for seconds after it ends, and the benchmark's PostgreSQL CPU and rate are the
-     * whole server's; without this each run paid for the garbage of the run before it, which was the other queue's for
-     * every bulk run of one and the peer (session 16 saw the peer's rounds swing from 31 to 62 us of PostgreSQL a job
-     * with how much nommer had left). Each run still pays for the autovacuum its own garbage starts while it runs. The
-     * time the cleanup took is printed after the run whose garbage it was.
+     * autovacuum may clean up after a run once it has ended, and the benchmark's PostgreSQL CPU and rate are the whole
+     * server's, so a run could pay for the garbage of the run before it, often the other queue's. Each run still pays
+     * for the autovacuum its own garbage starts while it runs. The time the cleanup took is printed after the run
+     * whose garbage it was (0.0-0.6 s in session 17: little is left, and the peer's rounds vary as much without it).
      */
     private static void settle(EmbeddedPostgres pg, PeerQueue peer) throws Exception {
         if (!SETTLE) {
