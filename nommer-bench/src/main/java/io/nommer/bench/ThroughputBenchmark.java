@@ -525,10 +525,10 @@ public final class ThroughputBenchmark {
     /**
      * Before a timed run: {@code VACUUM} of both queues' databases, then a wait until no autovacuum worker runs. Why:
      * autovacuum may clean up after a run once it has ended, and the benchmark's PostgreSQL CPU and rate are the whole
-     * server's, so a run could pay for the garbage of the run before it, often the other queue's. Each run still pays
-     * for the autovacuum its own garbage starts while it runs. The time the cleanup took is printed after the run
-     * whose garbage it was. In session 17 that was 0.0-0.6 s, yet it raised the peer's bulk medians from
-     * 15,000-20,000 jobs/s to 24,000-27,000 (BENCHMARKS.md).
+     * server's, so a run could pay for the garbage of the runs before it (each queue's bulk run follows its own single
+     * run, whose garbage slows it down most, session 17 found). Each run still pays for the autovacuum its own garbage
+     * starts while it runs. The time the cleanup took is printed after the run whose garbage it was. In session 17 that
+     * was 0.0-0.6 s, yet it raised the peer's bulk medians from 15,000-20,000 jobs/s to 24,000-27,000 (BENCHMARKS.md).
      */
     private static void settle(EmbeddedPostgres pg, PeerQueue peer) throws Exception {
         if (!SETTLE) {
