@@ -70,7 +70,7 @@ public final class ThroughputBenchmark {
     private static final int HELD = Integer.getInteger("bench.held", 0);
     /**
      * {@code -Dbench.settle=false}: timed runs follow one another at once, each paying for the autovacuum of what the
-     * one before left (the method before session 17); by default each starts on a settled server ({@link #settle}).
+     * one before left (the method before session 17); by default each starts on a settled server ({@link #settleBeforeRun}).
      */
     private static final boolean SETTLE = !"false".equals(System.getProperty("bench.settle"));
     /** {@code -Dbench.peer.single=N}: the peer's single-submit jobs per round (default 5000: it adds them slowly). */
@@ -196,7 +196,7 @@ public final class ThroughputBenchmark {
                 List<Double> peerBulks = new ArrayList<>();
                 String peerName = null;
                 for (int round = 0; round < ROUNDS; round++) {
-                    settle(pg, peer);
+                    settleBeforeRun(pg, peer);
                     resetStatements(pg);
                     long wal = walBytes(pg);
                     singles.add(runSingle(tenants, db, singleJobs, 16));
@@ -208,7 +208,7 @@ public final class ThroughputBenchmark {
                             singles.getLast(),
                             (walBytes(pg) - wal) / 1024.0 / singleJobs);
                     printStatements(pg);
-                    settle(pg, peer);
+                    settleBeforeRun(pg, peer);
                     wal = walBytes(pg);
                     String walStart = lsn(db);
                     BenchSupport.Cpu cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
@@ -229,7 +229,7 @@ public final class ThroughputBenchmark {
                     printStatements(pg);
                     printWal(db, walStart, bulkJobs);
                     if (peer != null) {
-                        settle(pg, peer);
+                        settleBeforeRun(pg, peer);
                         wal = walBytes(pg);
                         PeerQueue.Run ps = peer.single(PEER_SINGLE, 16);
                         peerName = "graphile-worker " + ps.version();
@@ -242,7 +242,7 @@ public final class ThroughputBenchmark {
                                 PEER_SINGLE,
                                 ps.jobsPerSecond(),
                                 (walBytes(pg) - wal) / 1024.0 / PEER_SINGLE);
-                        settle(pg, peer);
+                        settleBeforeRun(pg, peer);
                         wal = walBytes(pg);
                         cpu = BenchSupport.Cpu.now(dir.resolve("pg"));
                         PeerQueue.Run pb = peer.bulk(bulkJobs, 2);
@@ -526,11 +526,12 @@ public final class ThroughputBenchmark {
      * Before a timed run: {@code VACUUM} of both queues' databases, then a wait until no autovacuum worker runs. Why:
      * autovacuum may clean up after a run once it has ended, and the benchmark's PostgreSQL CPU and rate are the whole
      * server's, so a run could pay for the garbage of the runs before it (each queue's bulk run follows its own single
-     * run, whose garbage slows it down most, session 17 found). Each run still pays for the autovacuum its own garbage
-     * starts while it runs. The time the cleanup took is printed after the run whose garbage it was. In session 17 that
-     * was 0.0-0.6 s, yet it raised the peer's bulk medians from 15,000-20,000 jobs/s to 24,000-27,000 (BENCHMARKS.md).
+     * run, whose garbage slows it down most). Each run still pays for the autovacuum its own garbage starts while it
+     * runs. The time the cleanup took is printed after the run whose garbage it was; what it changes is in
+     * BENCHMARKS.md ("Session 17"). Not {@link HistoryBenchmark#settle}, which also analyzes and checkpoints a filled
+     * store once.
      */
-    private static void settle(EmbeddedPostgres pg, PeerQueue peer) throws Exception {
+    private static void settleBeforeRun(EmbeddedPostgres pg, PeerQueue peer) throws Exception {
         if (!SETTLE) {
             return;
         }
@@ -542,20 +543,26 @@ public final class ThroughputBenchmark {
                 st.execute("VACUUM");
             }
         }
+        int autovacuums = 0;
         try (Connection c = pg.getPostgresDatabase().getConnection();
                 Statement st = c.createStatement()) {
             for (int i = 0; i < 300; i++) {
                 try (ResultSet rs = st.executeQuery(
                         "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")) {
                     rs.next();
-                    if (rs.getInt(1) == 0) {
-                        break;
-                    }
+                    autovacuums = rs.getInt(1);
+                }
+                if (autovacuums == 0) {
+                    break;
                 }
                 Thread.sleep(100);
             }
         }
-        System.out.printf(Locale.ROOT, "  (settled in %.1f s: VACUUM of the queues' databases)%n", seconds(t0));
+        System.out.printf(
+                Locale.ROOT,
+                "  (settled in %.1f s: VACUUM of the queues' databases%s)%n",
+                seconds(t0),
+                autovacuums == 0 ? "" : "; " + autovacuums + " autovacuum worker(s) still running after 30 s");
     }
 
     private static void resetStatements(EmbeddedPostgres pg) throws Exception {
