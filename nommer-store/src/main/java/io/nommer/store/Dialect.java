@@ -68,6 +68,20 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * An expression for where a row is stored, read as text, by which a transaction that has locked the row finds it
+     * again without searching an index (PostgreSQL's {@code ctid}: a locked row cannot move). SQLite's tasks have their
+     * rowid, {@code seq}.
+     */
+    default String rowLocator() {
+        return "ctid";
+    }
+
+    /** {@code rowLocator() IN (...)} for {@code n} locators read by {@link #rowLocator()}. */
+    default String atLocators(int n) {
+        return "ctid IN (" + String.join(", ", java.util.Collections.nCopies(n, "?::tid")) + ")";
+    }
+
     /** Whether the engine loads rows with {@link #copyRows} (PostgreSQL's COPY). */
     default boolean copiesRows() {
         return false;

@@ -29,8 +29,11 @@ import java.util.PriorityQueue;
  * next claim reads the heads afresh.
  */
 final class FairClaim {
-    /** A chosen task, its tenant's limits in force, and whether it started before (a retry, a task given back). */
-    record Pick(String id, String jobId, String tenant, TenantLimits limits, boolean restarted) {}
+    /**
+     * A chosen task, where its row is ({@link Dialect#rowLocator}: locked, it stays there), its tenant's limits in
+     * force, and whether it started before (a retry, a task given back).
+     */
+    record Pick(String id, String jobId, String row, String tenant, TenantLimits limits, boolean restarted) {}
 
     private final Connection c;
     private final Dialect dialect;
@@ -120,7 +123,7 @@ final class FairClaim {
     }
 
     /** A task as the queue index orders them, for {@link #takeAlone}. */
-    private record Row(String id, String jobId, int priority, String tenant, boolean restarted) {}
+    private record Row(String id, String jobId, String row, int priority, String tenant, boolean restarted) {}
 
     /**
      * The common case in one statement and a probe: the cloud's runnable tasks in index order (band, tenant, tag), as
@@ -140,13 +143,20 @@ final class FairClaim {
         args.add(wanted);
         try (PreparedStatement ps = prepare(
                         c,
-                        "SELECT id, job_id, priority, tenant, started_at IS NOT NULL FROM tasks WHERE state = 'queued' AND cloud = ? "
+                        "SELECT id, job_id, priority, tenant, started_at IS NOT NULL, " + dialect.rowLocator()
+                                + " FROM tasks WHERE state = 'queued' AND cloud = ? "
                                 + "AND run_after <= ? AND waiting_on = 0" + stack
                                 + " ORDER BY priority DESC, tenant, fair_tag, seq LIMIT ?" + dialect.skipLocked(),
                         args.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getBoolean(5)));
+                rows.add(new Row(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(6),
+                        rs.getInt(3),
+                        rs.getString(4),
+                        rs.getBoolean(5)));
             }
         }
         if (rows.isEmpty()) {
@@ -182,7 +192,7 @@ final class FairClaim {
             return false;
         }
         for (Row r : rows) {
-            picks.add(new Pick(r.id(), r.jobId(), r.tenant(), limits.get(r.tenant()), r.restarted()));
+            picks.add(new Pick(r.id(), r.jobId(), r.row(), r.tenant(), limits.get(r.tenant()), r.restarted()));
         }
         return true;
     }
@@ -293,14 +303,21 @@ final class FairClaim {
         int got = 0;
         try (PreparedStatement ps = prepare(
                         c,
-                        "SELECT id, job_id, fair_tag, seq, started_at IS NOT NULL FROM tasks WHERE state = 'queued' AND cloud = ? "
+                        "SELECT id, job_id, fair_tag, seq, started_at IS NOT NULL, " + dialect.rowLocator()
+                                + " FROM tasks WHERE state = 'queued' AND cloud = ? "
                                 + "AND priority = ? AND tenant = ? AND run_after <= ? AND waiting_on = 0" + after
                                 + " ORDER BY fair_tag, seq LIMIT ?" + dialect.skipLocked(),
                         args.toArray());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 band.add(new Placed(
-                        new Pick(rs.getString(1), rs.getString(2), s.tenant, s.limits, rs.getBoolean(5)),
+                        new Pick(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(6),
+                                s.tenant,
+                                s.limits,
+                                rs.getBoolean(5)),
                         s.place + s.taken,
                         s.headSeq));
                 s.taken++;

@@ -84,7 +84,8 @@ final class JdbcJobStore implements JobStore {
             "waiting_on int4",
             "tenant text",
             "fair_tag int8",
-            "stack text");
+            "stack text",
+            "job_tasks int4");
     /** Where {@link #taskRow} puts the task's priority, cloud, tenant and fair tag. */
     private static final int PRIORITY = 8;
 
@@ -194,15 +195,17 @@ final class JdbcJobStore implements JobStore {
                 key == null ? null : job.requestHash()
             });
             List<Task> tasks = new ArrayList<>();
+            int jobTasks =
+                    job.outputs().stream().mapToInt(out -> 1 + out.parts()).sum();
             for (int i = 0; i < job.outputs().size(); i++) {
                 OutputSpec out = job.outputs().get(i);
                 int priority = Priority.combined(job.priority(), out.profile().priorityOrDefault());
                 String profile = profiles.get(out.profile());
-                taskRows.add(taskRow(job, i, out, profile, priority, null, now));
+                taskRows.add(taskRow(job, jobTasks, i, out, profile, priority, null, now));
                 tasks.add(newTask(job, i, out, null, at));
                 for (int r = 0; r < out.parts(); r++) {
                     int idx = TaskIds.partIndex(i, r);
-                    taskRows.add(taskRow(job, idx, out, profile, priority, r, now));
+                    taskRows.add(taskRow(job, jobTasks, idx, out, profile, priority, r, now));
                     tasks.add(newTask(job, idx, out, r, at));
                 }
             }
@@ -332,7 +335,7 @@ final class JdbcJobStore implements JobStore {
      * renditions when the ladder is spread over workers, or one rendition of it.
      */
     private static Object[] taskRow(
-            NewJob job, int idx, OutputSpec out, String profile, int priority, Integer part, long now) {
+            NewJob job, int jobTasks, int idx, OutputSpec out, String profile, int priority, Integer part, long now) {
         int parts = part == null ? out.parts() : 0;
         return new Object[] {
             TaskIds.taskId(job.id(), idx),
@@ -354,7 +357,8 @@ final class JdbcJobStore implements JobStore {
             parts,
             job.tenant(),
             0L,
-            out.profile().get(Profile.STACK)
+            out.profile().get(Profile.STACK),
+            jobTasks
         };
     }
 

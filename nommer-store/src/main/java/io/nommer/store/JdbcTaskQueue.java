@@ -31,8 +31,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,19 +100,16 @@ final class JdbcTaskQueue implements TaskQueue {
                 return List.of();
             }
             List<String> candidates = new ArrayList<>();
-            Set<String> candidateJobs = new LinkedHashSet<>();
             Map<String, FairClaim.Pick> picked = new HashMap<>();
             for (FairClaim.Pick p : choice.picks()) {
                 candidates.add(p.id());
-                candidateJobs.add(p.jobId());
                 picked.put(p.id(), p);
             }
             // One token per claim: a token only has to differ from every other lease of the same task.
-            // The candidates are locked by this transaction, so they are still queued.
+            // The candidates are locked by this transaction, so they are still queued, and where their rows were.
             String token = newToken();
             List<Object> args = new ArrayList<>(List.of(RUNNING, token, now + lease.toMillis(), workerId, now, now));
-            args.addAll(candidateJobs);
-            args.addAll(candidates);
+            choice.picks().forEach(p -> args.add(p.row()));
             Map<String, Task> tasks = new HashMap<>();
             // why: a claim writes its tasks' rows only. A job shows running while a task of it runs
             // (JobRows.SHOWN_STATE), and leaving its row alone spares each job a row lock and an update (about 150 B
@@ -122,8 +119,8 @@ final class JdbcTaskQueue implements TaskQueue {
                             c,
                             "UPDATE tasks SET state = ?, attempt = attempt + 1, lease_token = ?, "
                                     + "lease_until = ?, worker_id = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE "
-                                    + in("job_id", candidateJobs.size()) + " AND " + in("id", candidates.size())
-                                    + " RETURNING "
+                                    // why: found where the candidates' rows are, not searched for again by key
+                                    + sql.dialect().atLocators(candidates.size()) + " RETURNING "
                                     + JobRows.TASK_COLUMNS
                                     // (job_id: the task's; jobs has no such column)
                                     + ", (SELECT j.input FROM jobs j WHERE j.id = job_id) AS job_input",
@@ -227,6 +224,8 @@ final class JdbcTaskQueue implements TaskQueue {
                         .add(d);
             }
             Map<String, String> jobOf = new HashMap<>();
+            // the jobs whose only task this is: its success is theirs, without counting their tasks
+            Set<String> alone = new HashSet<>();
             List<Object[]> finishedParts = new ArrayList<>();
             for (Map.Entry<List<Object>, List<Completion>> group : alike.entrySet()) {
                 List<Object> args = new ArrayList<>(List.of(
@@ -252,13 +251,16 @@ final class JdbcTaskQueue implements TaskQueue {
                                         + "lease_token = NULL, lease_until = NULL, finished_at = ?, updated_at = ? "
                                         + "WHERE lease_token = ? AND " + in("job_id", jobIds.size()) + " AND "
                                         + in("id", group.getValue().size())
-                                        + " RETURNING id, job_id, name, part",
+                                        + " RETURNING id, job_id, name, part, job_tasks",
                                 args.toArray());
                         ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         jobOf.put(rs.getString(1), rs.getString(2));
                         if (rs.getObject(4) != null) {
                             finishedParts.add(new Object[] {now, rs.getString(2), rs.getString(3)});
+                        }
+                        if (rs.getInt(5) == 1) {
+                            alone.add(rs.getString(2));
                         }
                     }
                 }
@@ -270,7 +272,7 @@ final class JdbcTaskQueue implements TaskQueue {
                             + "AND part IS NULL AND waiting_on > 0",
                     finishedParts);
             // a task's success is told by its row (RoutineEvents)
-            finisher.finishIfDone(c, jobOf.values(), now);
+            finisher.finishIfDone(c, jobOf.values(), alone, JobState.SUCCEEDED, now);
             return completions.stream().map(d -> jobOf.containsKey(d.taskId())).toList();
         });
     }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes what happens when tasks end, inside the caller's transaction: timeline events, a failed rendition failing
@@ -150,8 +151,25 @@ final class JobFinisher {
      * and (with a notify URL) its outbox row, in the caller's transaction, which has just ended some of their tasks.
      */
     void finishIfDone(Connection c, Collection<String> jobs, long now) throws SQLException {
-        List<String> ids = jobs.stream().distinct().toList();
+        finishIfDone(c, jobs, Set.of(), null, now);
+    }
+
+    /**
+     * {@link #finishIfDone(Connection, Collection, long)}, knowing the outcome of some of the jobs.
+     *
+     * @param alone those of {@code jobs} whose only task the caller has just ended, in {@code ended}: that is their
+     *     outcome, and their tasks are not counted
+     */
+    void finishIfDone(Connection c, Collection<String> jobs, Set<String> alone, JobState ended, long now)
+            throws SQLException {
+        List<String> ids =
+                jobs.stream().distinct().filter(id -> !alone.contains(id)).toList();
         Map<String, JobOutcome> done = outcomes(c, ids);
+        for (String id : alone) {
+            // why: no other transaction can be ending a task of these jobs (see below), and finish leaves a job that
+            // became terminal meanwhile (cancelled) as it is
+            done.put(id, JobOutcome.of(Map.of(ended, 1)).orElseThrow());
+        }
         // why: where writers run concurrently (PostgreSQL), two transactions ending a job's last two tasks would each
         // see the other's task still running and leave the job unfinished. A job that still has a task queued or
         // running here is locked, and its tasks counted again once any transaction that held it has committed. A job

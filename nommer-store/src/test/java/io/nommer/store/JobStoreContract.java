@@ -139,12 +139,6 @@ public abstract class JobStoreContract extends StoreFixture {
         }
     }
 
-    private void execute(String statement) throws Exception {
-        try (java.sql.Connection c = ((JdbcStore) store).dataSource().getConnection()) {
-            c.createStatement().execute(statement);
-        }
-    }
-
     @Test
     void createJob_withKnownIdempotencyKey_returnsTheFirstJobAndStoresNothing() {
         Job first = aJob().withIdempotencyKey("key-1").create();

@@ -187,6 +187,13 @@ public abstract class StoreFixture {
         }
     }
 
+    /** Runs one SQL statement on the store's database: a row as an older release, or an outage, left it. */
+    protected void execute(String statement) throws Exception {
+        try (java.sql.Connection c = ((JdbcStore) store).dataSource().getConnection()) {
+            c.createStatement().execute(statement);
+        }
+    }
+
     protected ClaimedTask claimOne(String worker) {
         List<ClaimedTask> claimed = queue.claim(worker, 1, LEASE);
         assertThat(claimed).hasSize(1);

@@ -142,6 +142,34 @@ public abstract class TaskQueueContract extends StoreFixture {
     }
 
     @Test
+    void completeAll_finishesAJobOfOneTask_alsoOneQueuedBeforeTasksKnewTheirJobsSize() throws Exception {
+        Job counted = aJob().notifying("http://hooks.example/counted").create();
+        Job older = aJob().notifying("http://hooks.example/older").create();
+        Job cancelled = aJob().create();
+        // a task written before V23 does not know how many tasks its job has, and its job's are counted
+        execute("UPDATE tasks SET job_tasks = NULL WHERE job_id = '" + older.id() + "'");
+        List<ClaimedTask> claimed = queue.claim("w", 3, LEASE);
+        assertThat(claimed).hasSize(3);
+        jobs.cancel(cancelled.id());
+
+        List<Boolean> held = queue.completeAll(claimed.stream()
+                .map(c -> new Completion(c.taskId(), c.leaseToken(), files(), 1))
+                .toList());
+
+        assertThat(held).containsExactly(true, true, false);
+        for (Job j : List.of(counted, older)) {
+            assertThat(job(j.id()).state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job(j.id()).finishedAt()).isEqualTo(clock.instant());
+            assertThat(eventTypes(j.id()))
+                    .containsExactly("job.created", "task.started", "task.succeeded", "job.succeeded");
+        }
+        assertThat(job(cancelled.id()).state()).isEqualTo(JobState.CANCELLED);
+        assertThat(outbox.due(10))
+                .extracting(WebhookDelivery::jobId)
+                .containsExactlyInAnyOrder(counted.id(), older.id());
+    }
+
+    @Test
     void ladderInParts_packagingWaitsForEveryRendition() {
         Job job = aJob().withLadderInParts("hls", 2).create();
         assertThat(job(job.id())).isEqualTo(job);

@@ -29,4 +29,14 @@ public final class SqliteDialect implements Dialect {
         // why: SQLite's default collation (BINARY) already compares bytewise, and it knows no collation named "C"
         return "TEXT";
     }
+
+    @Override
+    public String rowLocator() {
+        return "seq";
+    }
+
+    @Override
+    public String atLocators(int n) {
+        return "seq IN (" + String.join(", ", java.util.Collections.nCopies(n, "CAST(? AS INTEGER)")) + ")";
+    }
 }
