@@ -2,6 +2,7 @@ package io.nommer.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +80,7 @@ public interface Dialect {
 
     /** {@code rowLocator() IN (...)} for {@code n} locators read by {@link #rowLocator()}. */
     default String atLocators(int n) {
-        return "ctid IN (" + String.join(", ", java.util.Collections.nCopies(n, "?::tid")) + ")";
+        return "ctid IN (" + String.join(", ", Collections.nCopies(n, "?::tid")) + ")";
     }
 
     /** Whether the engine loads rows with {@link #copyRows} (PostgreSQL's COPY). */

@@ -1,6 +1,7 @@
 package io.nommer.store.sqlite;
 
 import io.nommer.store.Dialect;
+import java.util.Collections;
 
 /**
  * SQLite: one writer at a time, so no row locks to skip; transactions begin {@code IMMEDIATE} (set up by
@@ -32,11 +33,13 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public String rowLocator() {
+        // why: SQLite has no ctid; the tasks' seq is declared INTEGER PRIMARY KEY, which makes it the rowid
         return "seq";
     }
 
     @Override
     public String atLocators(int n) {
-        return "seq IN (" + String.join(", ", java.util.Collections.nCopies(n, "CAST(? AS INTEGER)")) + ")";
+        // (the locators are read as text, and bound back as the integers they are)
+        return "seq IN (" + String.join(", ", Collections.nCopies(n, "CAST(? AS INTEGER)")) + ")";
     }
 }
