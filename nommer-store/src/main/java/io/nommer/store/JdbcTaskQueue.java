@@ -272,7 +272,7 @@ final class JdbcTaskQueue implements TaskQueue {
                             + "AND part IS NULL AND waiting_on > 0",
                     finishedParts);
             // a task's success is told by its row (RoutineEvents)
-            finisher.finishIfDone(c, jobOf.values(), alone, JobState.SUCCEEDED, now);
+            finisher.finishIfDone(c, jobOf.values(), alone, now);
             return completions.stream().map(d -> jobOf.containsKey(d.taskId())).toList();
         });
     }

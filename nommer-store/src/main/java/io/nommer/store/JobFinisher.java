@@ -151,24 +151,25 @@ final class JobFinisher {
      * and (with a notify URL) its outbox row, in the caller's transaction, which has just ended some of their tasks.
      */
     void finishIfDone(Connection c, Collection<String> jobs, long now) throws SQLException {
-        finishIfDone(c, jobs, Set.of(), null, now);
+        finishIfDone(c, jobs, Set.of(), now);
     }
 
     /**
-     * {@link #finishIfDone(Connection, Collection, long)}, knowing the outcome of some of the jobs.
+     * {@link #finishIfDone(Connection, Collection, long)}, where some of the jobs have succeeded already.
      *
-     * @param alone those of {@code jobs} whose only task the caller has just ended, in {@code ended}: that is their
-     *     outcome, and their tasks are not counted
+     * @param succeededAlone those of {@code jobs} whose only task the caller has just completed: they have succeeded,
+     *     and their tasks are not counted
      */
-    void finishIfDone(Connection c, Collection<String> jobs, Set<String> alone, JobState ended, long now)
-            throws SQLException {
-        List<String> ids =
-                jobs.stream().distinct().filter(id -> !alone.contains(id)).toList();
+    void finishIfDone(Connection c, Collection<String> jobs, Set<String> succeededAlone, long now) throws SQLException {
+        List<String> ids = jobs.stream()
+                .distinct()
+                .filter(id -> !succeededAlone.contains(id))
+                .toList();
         Map<String, JobOutcome> done = outcomes(c, ids);
-        for (String id : alone) {
+        for (String id : succeededAlone) {
             // why: no other transaction can be ending a task of these jobs (see below), and finish leaves a job that
             // became terminal meanwhile (cancelled) as it is
-            done.put(id, JobOutcome.of(Map.of(ended, 1)).orElseThrow());
+            done.put(id, JobOutcome.of(Map.of(JobState.SUCCEEDED, 1)).orElseThrow());
         }
         // why: where writers run concurrently (PostgreSQL), two transactions ending a job's last two tasks would each
         // see the other's task still running and leave the job unfinished. A job that still has a task queued or
