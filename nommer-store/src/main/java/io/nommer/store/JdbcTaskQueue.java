@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * The {@link TaskQueue} on JDBC. Every write for a leased task names its fencing token ({@code WHERE job_id = ? AND
  * id = ? AND lease_token = ? AND state = 'running'}); a write that matches no row changes nothing and reports
  * {@code false}. A task has a lease token only while it runs: every way out of running clears it. A task is found by
- * id through its job ({@link TaskIds#jobIdOf}), the tasks table's key.
+ * id through its job ({@link TaskIds#jobIdOf}), the tasks table's key; only a claim, which has just locked its
+ * candidates, finds them where their rows are ({@link Dialect#rowLocator}).
  */
 final class JdbcTaskQueue implements TaskQueue {
     private static final Logger log = LoggerFactory.getLogger(JdbcTaskQueue.class);
